@@ -1,0 +1,67 @@
+// WebAssembly types (spec 2.3 "Types") as Flint's embedding API sees them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flint {
+
+/// Value types, numbered by their binary encoding (spec 5.3.3).
+enum class ValType : uint8_t {
+  I32 = 0x7F,
+  I64 = 0x7E,
+  F32 = 0x7D,
+  F64 = 0x7C,
+  V128 = 0x7B,
+  FuncRef = 0x70,
+  ExternRef = 0x6F,
+};
+
+constexpr bool is_reference(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
+constexpr bool is_numeric(ValType t) { return !is_reference(t) && t != ValType::V128; }
+/// The text-format name: "i32", "funcref", ...
+std::string_view to_string(ValType t);
+
+/// A function type [params] -> [results] (spec 2.3.5).
+struct FuncType {
+  std::vector<ValType> params;
+  std::vector<ValType> results;
+  bool operator==(const FuncType&) const = default;
+};
+std::string to_string(const FuncType& t);  // "[i32 i32] -> [i64]"
+
+/// Size limits of tables and memories (spec 2.3.6); min/max count pages or elements.
+struct Limits {
+  uint64_t min = 0;
+  std::optional<uint64_t> max;
+  bool operator==(const Limits&) const = default;
+};
+
+struct TableType {
+  ValType element = ValType::FuncRef;
+  Limits limits;
+  bool operator==(const TableType&) const = default;
+};
+
+struct MemoryType {
+  Limits limits;
+  bool operator==(const MemoryType&) const = default;
+};
+
+struct GlobalType {
+  ValType type = ValType::I32;
+  bool is_mutable = false;
+  bool operator==(const GlobalType&) const = default;
+};
+
+/// The four kinds of imports and exports, numbered by their binary encoding.
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
+std::string_view to_string(ExternKind k);
+
+constexpr uint32_t kPageSize = 65536;
+constexpr uint64_t kMaxPages32 = 65536;
+
+}  // namespace flint

@@ -1,0 +1,48 @@
+#include "base/error.h"
+
+#include <fmt/format.h>
+
+namespace flint {
+
+namespace {
+struct ErrorInfo {
+  Phase phase;
+  std::string_view text;
+};
+constexpr ErrorInfo kErrorTable[] = {
+#define FLINT_ERROR(id, phase, text) {Phase::phase, text},
+#include "base/errors.def"
+#undef FLINT_ERROR
+};
+}  // namespace
+
+Phase phase_of(ErrorCode code) { return kErrorTable[static_cast<size_t>(code)].phase; }
+std::string_view spec_text(ErrorCode code) { return kErrorTable[static_cast<size_t>(code)].text; }
+
+std::string_view phase_name(Phase phase) {
+  switch (phase) {
+    case Phase::Parse: return "parse";
+    case Phase::Decode: return "decode";
+    case Phase::Validate: return "validation";
+    case Phase::Link: return "link";
+    case Phase::Trap: return "trap";
+    case Phase::Exhaustion: return "exhaustion";
+    case Phase::Host: return "host";
+  }
+  return "unknown";
+}
+
+std::string Error::message() const {
+  if (detail.empty()) return std::string(spec_text(code));
+  return fmt::format("{}: {}", spec_text(code), detail);
+}
+
+std::string Error::describe() const {
+  std::string where;
+  if (line) where = fmt::format("{}:{}: ", *line, column.value_or(0));
+  else if (offset) where = fmt::format("at offset {:#x}: ", *offset);
+  if (function) where += fmt::format("in function {}: ", *function);
+  return where + message();
+}
+
+}  // namespace flint

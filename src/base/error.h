@@ -1,0 +1,58 @@
+// Errors as values: every failure Flint reports carries a code from the one
+// error table (errors.def), the phase it belongs to, and where it happened.
+// Only the CLI turns an Error into text for a person.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace flint {
+
+/// The stage of the pipeline an error belongs to; the WAST runner uses it to
+/// tell "malformed" (Parse/Decode) from "invalid" (Validate) and so on.
+enum class Phase : uint8_t { Parse, Decode, Validate, Link, Trap, Exhaustion, Host };
+
+enum class ErrorCode : uint16_t {
+#define FLINT_ERROR(id, phase, text) id,
+#include "base/errors.def"
+#undef FLINT_ERROR
+};
+
+/// The phase an error code belongs to, as declared in errors.def.
+Phase phase_of(ErrorCode code);
+/// The specification's words for an error code, as declared in errors.def.
+std::string_view spec_text(ErrorCode code);
+std::string_view phase_name(Phase phase);
+
+/// A failure with its place. `offset` is a byte offset into the binary module
+/// (Decode/Validate) or into the source text (Parse); `line`/`column` are set
+/// for text; `function` names the function index for code errors.
+struct Error {
+  ErrorCode code = ErrorCode::Usage;
+  std::string detail;  ///< extra context, e.g. "expected i32, found f64"
+  std::optional<uint64_t> offset;
+  std::optional<uint32_t> function;
+  std::optional<uint32_t> line, column;
+
+  Phase phase() const { return phase_of(code); }
+  /// "<spec text>[: detail]" without location.
+  std::string message() const;
+  /// The one-line form the CLI prints: "at offset 0x1f: unexpected end".
+  std::string describe() const;
+};
+
+inline Error make_error(ErrorCode code, std::string detail = {}) {
+  Error e;
+  e.code = code;
+  e.detail = std::move(detail);
+  return e;
+}
+inline Error error_at(ErrorCode code, uint64_t offset, std::string detail = {}) {
+  Error e = make_error(code, std::move(detail));
+  e.offset = offset;
+  return e;
+}
+
+}  // namespace flint

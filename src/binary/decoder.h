@@ -1,0 +1,18 @@
+// The binary format decoder (spec chapter 5): bytes to a Module.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "base/result.h"
+#include "module/module.h"
+
+namespace flint {
+
+/// Decodes a complete binary module. Errors use the spec's words
+/// ("unexpected end", "integer too large", ...) and carry the byte offset.
+/// The name section is decoded into Module::names when well formed; a
+/// malformed name section is ignored, as the spec allows for custom sections.
+Result<Module> decode_module(std::span<const uint8_t> bytes);
+
+}  // namespace flint

@@ -1,0 +1,15 @@
+// The validator (spec chapter 3): checks a decoded module is well typed.
+#pragma once
+
+#include "base/result.h"
+#include "module/module.h"
+
+namespace flint {
+
+/// Validates a whole module with the spec's algorithm (appendix "Validation
+/// Algorithm": operand and control stacks). Errors use the spec's words
+/// ("type mismatch", "unknown global", ...) and carry the instruction's byte
+/// offset and the function index.
+Status validate(const Module& module);
+
+}  // namespace flint

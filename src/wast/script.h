@@ -1,0 +1,82 @@
+// A parsed WAST script (the spec interpreter's script format, as used by the
+// official test suite): module definitions, actions and assertions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "flint/value.h"
+
+namespace flint::wast {
+
+/// A module as a script writes it. Text modules are encoded to binary when the
+/// script is parsed (a malformed one fails the whole script, as in the
+/// reference interpreter); `quote` modules are kept as text and parsed only
+/// when their command runs, since assert_malformed expects that to fail.
+struct ScriptModule {
+  enum class Form : uint8_t { Text, Binary, Quote };
+  Form form = Form::Text;
+  std::optional<std::string> id;  ///< "$name" without the '$'
+  std::vector<uint8_t> binary;    ///< Text and Binary forms
+  std::string quote;              ///< Quote form: the concatenated strings
+  uint32_t line = 0;
+};
+
+/// `(invoke $mod? "name" args...)` or `(get $mod? "name")`. An argument
+/// `(ref.extern N)` is the reference whose pointer value is N + 1: a token
+/// the engine never dereferences, so distinct N stay distinct and non-null.
+struct Action {
+  enum class Kind : uint8_t { Invoke, Get };
+  Kind kind = Kind::Invoke;
+  std::optional<std::string> module;
+  std::string field;
+  std::vector<Value> args;
+  uint32_t line = 0;
+};
+
+/// One expected result of assert_return.
+struct Expected {
+  enum class Kind : uint8_t {
+    Exact,          ///< `value` bit for bit (for refs: the same reference)
+    CanonicalNan,   ///< nan:canonical of `value.type` (f32/f64, or per lane)
+    ArithmeticNan,  ///< nan:arithmetic
+    AnyRef,         ///< (ref.func) / (ref.extern) without an index: any non-null
+    LanePatterns,   ///< v128 float lanes, each exact or a NaN class: see `lanes`
+    Either,         ///< any one of `alternatives`
+  };
+  Kind kind = Kind::Exact;
+  Value value;
+  /// For LanePatterns: the lane shape (F32 gives 4 lanes, F64 2) and for each
+  /// lane Exact, CanonicalNan or ArithmeticNan; exact lane bits are in `value`.
+  ValType lane_type = ValType::F32;
+  std::vector<Kind> lanes;
+  std::vector<Expected> alternatives;
+};
+
+struct ModuleCommand { ScriptModule module; };
+struct RegisterCommand { std::string name; std::optional<std::string> module; uint32_t line = 0; };
+struct ActionCommand { Action action; };
+struct AssertReturn { Action action; std::vector<Expected> expected; };
+/// assert_trap on an action.
+struct AssertTrap { Action action; std::string message; };
+/// assert_trap on a module: instantiation (start function or segments) traps.
+struct AssertUninstantiable { ScriptModule module; std::string message; };
+struct AssertExhaustion { Action action; std::string message; };
+struct AssertMalformed { ScriptModule module; std::string message; };
+struct AssertInvalid { ScriptModule module; std::string message; };
+struct AssertUnlinkable { ScriptModule module; std::string message; };
+
+using Command = std::variant<ModuleCommand, RegisterCommand, ActionCommand, AssertReturn,
+                             AssertTrap, AssertUninstantiable, AssertExhaustion,
+                             AssertMalformed, AssertInvalid, AssertUnlinkable>;
+
+struct Script {
+  std::vector<Command> commands;
+  /// Line of each command, parallel to `commands`, for failure reports.
+  std::vector<uint32_t> lines;
+};
+
+}  // namespace flint::wast
