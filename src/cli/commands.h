@@ -1,0 +1,22 @@
+// The subcommands of `flint`, one file each. Each registers itself on the
+// CLI11 app and returns the process exit code when it runs.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace flint::cli {
+
+/// Registers a subcommand; `run` is set to the function that executes it.
+using CommandRunner = std::function<int()>;
+
+void add_wast_command(CLI::App& app, CommandRunner& run);
+void add_run_command(CLI::App& app, CommandRunner& run);
+
+/// Exit codes shared by the subcommands.
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;     // bad input: unreadable, malformed, invalid, unlinkable
+constexpr int kExitTrap = 134;    // a guest trapped (what `wasmtime run` returns)
+
+}  // namespace flint::cli

@@ -1,0 +1,54 @@
+// `flint wast FILE...`: runs spec scripts and reports per-file pass/fail.
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "wast/runner.h"
+
+namespace flint::cli {
+
+namespace {
+
+struct WastOptions {
+  std::vector<std::string> files;
+  bool strict_messages = false;
+  bool show_mismatches = false;
+  bool print = false;
+};
+
+int run_wast(const WastOptions& o) {
+  wast::RunnerOptions options;
+  options.strict_messages = o.strict_messages;
+  options.print_output = o.print ? stdout : nullptr;
+  uint64_t passed = 0, failed = 0, mismatched = 0;
+  for (const std::string& file : o.files) {
+    wast::FileReport r = wast::run_wast_file(file, options);
+    for (const wast::Failure& f : r.failures) fmt::print(stderr, "{}:{}: {}\n", file, f.line, f.message);
+    if (o.show_mismatches)
+      for (const wast::Failure& f : r.mismatches)
+        fmt::print(stderr, "{}:{}: message differs: {}\n", file, f.line, f.message);
+    fmt::print("{}: {} passed, {} failed{}\n", file, r.passed, r.failed,
+               r.message_mismatches ? fmt::format(" ({} with other error words)", r.message_mismatches)
+                                    : "");
+    passed += r.passed;
+    failed += r.failed;
+    mismatched += r.message_mismatches;
+  }
+  if (o.files.size() > 1) fmt::print("total: {} passed, {} failed\n", passed, failed);
+  return failed == 0 ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+void add_wast_command(CLI::App& app, CommandRunner& run) {
+  auto options = std::make_shared<WastOptions>();
+  CLI::App* cmd = app.add_subcommand("wast", "Run WebAssembly spec test scripts (.wast)");
+  cmd->add_option("files", options->files, "Script files")->required()->check(CLI::ExistingFile);
+  cmd->add_flag("--strict-messages", options->strict_messages,
+                "Count an error in the right phase but with other words than the script's as a failure");
+  cmd->add_flag("--show-mismatches", options->show_mismatches,
+                "List errors whose words differ from the script's expectation");
+  cmd->add_flag("--print", options->print, "Let spectest's print functions write to stdout");
+  cmd->callback([&run, options] { run = [options] { return run_wast(*options); }; });
+}
+
+}  // namespace flint::cli
