@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""Flint's interpreter benchmark: each kernel in bench/kernels/ runs natively
+and as wasm in a runtime (Flint by default), timed side by side by hyperfine.
+
+    python3 bench/run.py                      # ./build/flint, default sizes
+    python3 bench/run.py --runtime 'wasm-interp {wasm} --run-all-exports'
+
+See bench/README.md for what is measured and how to read the table. Nothing
+here passes or fails on speed; it fails only if a build fails, a command
+fails, or a runtime's checksum differs from the native one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bake_args  # noqa: E402
+import report  # noqa: E402
+import suite  # noqa: E402
+
+DEFAULT_OUT = suite.BENCH_DIR / "out"
+FLINT_TEMPLATE = "{flint} run {wasm} --invoke {export} {args}"
+PLACEHOLDERS = ("{wasm}", "{export}", "{args}")
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Time each benchmark kernel natively and in a wasm runtime.",
+        epilog="Placeholders in --runtime: {wasm} the module path, {export} the "
+               "export name (run), {args} the arguments (N). A template without "
+               "{args} gets a copy of the module whose `run` takes no parameters "
+               "and calls run(N) (see bake_args.py).")
+    parser.add_argument("--flint", default="./build/flint",
+                        help="flint binary for the default runtime (default: %(default)s)")
+    parser.add_argument("--runtime", metavar="TEMPLATE",
+                        help="command template of another runtime, e.g. "
+                             "'wasm-interp {wasm} --run-all-exports'")
+    parser.add_argument("--label", help="the runtime's name in the table "
+                                        "(default: flint, or the template's program name)")
+    parser.add_argument("--kernels", default=",".join(k.name for k in suite.KERNELS),
+                        help="comma-separated kernels to run (default: all)")
+    parser.add_argument("--size", choices=suite.SIZES, default="default",
+                        help="preset N for every kernel (default: %(default)s)")
+    parser.add_argument("--n", action="append", default=[], metavar="KERNEL=N",
+                        help="override one kernel's N, e.g. --n fib=40 (repeatable)")
+    parser.add_argument("--runs", type=int, default=10,
+                        help="timed runs per command and kernel (default: %(default)s)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="split the runs into this many alternating hyperfine "
+                             "calls (default: %(default)s)")
+    parser.add_argument("--warmup", type=int, default=1,
+                        help="untimed runs of each command before the first round "
+                             "(default: %(default)s)")
+    parser.add_argument("--cc", default="clang-19", help="C compiler (default: %(default)s)")
+    parser.add_argument("--hyperfine", default="hyperfine", help="hyperfine binary")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="build and result directory (default: bench/out)")
+    parser.add_argument("--json", type=Path,
+                        help="where to write the raw results (default: OUT/results-LABEL.json)")
+    parser.add_argument("--check-only", action="store_true",
+                        help="build and compare checksums, time nothing")
+    parser.add_argument("--verbose", action="store_true", help="show hyperfine's own output")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.rounds < 1 or args.warmup < 0:
+        parser.error("--runs and --rounds must be at least 1, --warmup at least 0")
+    return args
+
+
+def parse_n_overrides(pairs: list[str]) -> dict[str, int]:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not value.isdigit():
+            raise ValueError(f"--n expects KERNEL=N, got {pair!r}")
+        suite.kernel_by_name(name)  # raises for an unknown kernel
+        overrides[name] = int(value)
+    return overrides
+
+
+def runtime_label(template: str) -> str:
+    """'wasm-interp {wasm} ...' -> 'wasm-interp'."""
+    words = shlex.split(template)
+    return os.path.basename(words[0]) if words else "runtime"
+
+
+def fill_template(template: str, wasm: str, export: str, args: list[int]) -> list[str]:
+    """Splits the template into words, then substitutes the placeholders in
+    each word, so a path with spaces stays one argument. {args} expands to
+    one word per argument when it is a word of its own (flint's
+    `--invoke run 35`) and to the joined arguments inside a word
+    (`--argument=i32:{args}`)."""
+    words = []
+    for word in shlex.split(template):
+        if word == "{args}":
+            words.extend(str(a) for a in args)
+            continue
+        words.append(word.replace("{wasm}", wasm).replace("{export}", export)
+                     .replace("{args}", " ".join(str(a) for a in args)))
+    return words
+
+
+def interleaved_rounds(runs: int, rounds: int) -> list[tuple[int, bool]]:
+    """Splits `runs` timed runs per command into rounds of (runs in round,
+    runtime first?). Consecutive rounds swap the order (native, runtime),
+    then (runtime, native), so slow drift of the machine (clock, thermal,
+    a neighbour's load) lands on both commands alike."""
+    rounds = min(rounds, runs)
+    base, extra = divmod(runs, rounds)
+    return [(base + (1 if i < extra else 0), i % 2 == 1) for i in range(rounds)]
+
+
+CHECKSUM_PATTERN = re.compile(r"-?\d+")
+
+
+def parse_checksum(stdout: str) -> int:
+    """The checksum printed by a command: the last integer on its last
+    non-empty line, so '9227465' (flint, native), 'run() => i32:9227465'
+    (wasm-interp) and '-1' all work. Reduced modulo 2^32, since runtimes
+    print an i32 signed or unsigned as they please."""
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    numbers = CHECKSUM_PATTERN.findall(lines[-1]) if lines else []
+    if not numbers:
+        raise ValueError(f"no integer result in output {stdout!r}")
+    return int(numbers[-1]) % (1 << suite.CHECKSUM_BITS)
+
+
+def display_path(path: Path) -> str:
+    """A path as it appears in the printed commands: relative to the current
+    directory when below it, so commands can be copied and re-run."""
+    try:
+        relative = str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+    # A bare name would be looked up in PATH when run as a command.
+    return relative if "/" in relative else f"./{relative}"
+
+
+def run_once(command: list[str], what: str) -> str:
+    """Runs `command` once, untimed, and returns its stdout; exits loudly if
+    it fails."""
+    try:
+        result = subprocess.run(command, capture_output=True, text=True)
+    except OSError as error:
+        sys.exit(f"{what}: cannot run {shlex.join(command)}: {error}")
+    if result.returncode != 0:
+        sys.exit(f"{what}: {shlex.join(command)} exited with {result.returncode}\n"
+                 f"stdout: {result.stdout}\nstderr: {result.stderr}")
+    return result.stdout
+
+
+def verify_checksums(kernel: str, native: list[str], runtime: list[str], label: str) -> int:
+    native_sum = parse_checksum(run_once(native, f"{kernel} native"))
+    runtime_out = run_once(runtime, f"{kernel} {label}")
+    try:
+        runtime_sum = parse_checksum(runtime_out)
+    except ValueError as error:
+        sys.exit(f"{kernel} {label}: {error}\n  command: {shlex.join(runtime)}")
+    if runtime_sum != native_sum:
+        sys.exit(f"CHECKSUM MISMATCH in {kernel}: native {native_sum}, {label} {runtime_sum}\n"
+                 f"  native:  {shlex.join(native)}\n  {label}: {shlex.join(runtime)}")
+    return native_sum
+
+
+def time_kernel(args, kernel: str, commands: dict[str, list[str]], label: str,
+                raw_dir: Path) -> dict[str, list[float]]:
+    """Times both commands with hyperfine in alternating rounds and returns
+    every sample (seconds of wall time per process) by command."""
+    samples = {"native": [], "runtime": []}
+    schedule = interleaved_rounds(args.runs, args.rounds)
+    for index, (runs, runtime_first) in enumerate(schedule):
+        order = ["runtime", "native"] if runtime_first else ["native", "runtime"]
+        export = raw_dir / f"{kernel}-round{index + 1}.json"
+        command = [args.hyperfine, "-N", "--style", "basic" if args.verbose else "none",
+                   "--runs", str(runs), "--export-json", str(export)]
+        if index == 0 and args.warmup:
+            command += ["--warmup", str(args.warmup)]
+        for key in order:
+            command += ["-n", "native" if key == "native" else label, shlex.join(commands[key])]
+        print(f"  {kernel}: round {index + 1}/{len(schedule)} ({runs} run(s) each, "
+              f"{order[0]} first)", file=sys.stderr, flush=True)
+        result = subprocess.run(command, capture_output=not args.verbose, text=True)
+        if result.returncode != 0:
+            sys.exit(f"hyperfine failed on {kernel}:\n  {shlex.join(command)}\n"
+                     f"{result.stdout or ''}{result.stderr or ''}")
+        measured = json.loads(export.read_text())["results"]
+        for key, entry in zip(order, measured):
+            samples[key].extend(entry["times"])
+    return samples
+
+
+def machine_facts(cc: str, hyperfine: str) -> dict:
+    def first_line(command: list[str]) -> str:
+        try:
+            out = subprocess.run(command, capture_output=True, text=True).stdout
+        except OSError:
+            return "unavailable"
+        return out.splitlines()[0] if out else "unavailable"
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"platform": platform.platform(), "cpu": cpu, "cpus": os.cpu_count(),
+            "cc": first_line([cc, "--version"]), "hyperfine": first_line([hyperfine, "--version"])}
+
+
+def main(argv: list[str]) -> int:
+    args = parse_arguments(argv)
+    try:
+        overrides = parse_n_overrides(args.n)
+        kernels = [suite.kernel_by_name(name) for name in args.kernels.split(",") if name]
+    except (KeyError, ValueError) as error:
+        sys.exit(f"run.py: {error.args[0]}")
+
+    if args.runtime:
+        template, label = args.runtime, args.label or runtime_label(args.runtime)
+    else:
+        if not Path(args.flint).is_file():
+            sys.exit(f"run.py: no flint binary at {args.flint}; build it "
+                     "(cmake --build build --target flint) or pass --flint/--runtime")
+        template = FLINT_TEMPLATE.replace("{flint}", shlex.quote(args.flint))
+        label = args.label or "flint"
+    bakes = "{args}" not in template
+    if not args.check_only and shutil.which(args.hyperfine) is None:
+        sys.exit(f"run.py: {args.hyperfine} not found (apt-get install hyperfine)")
+
+    out_dir = args.out
+    raw_dir = out_dir / "hyperfine"
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    results, rows = [], []
+    for kernel in kernels:
+        n = overrides.get(kernel.name, kernel.n_for(args.size))
+        print(f"{kernel.name} (N={n}): building", file=sys.stderr, flush=True)
+        build_commands = suite.build(kernel, args.cc, out_dir)
+        wasm = out_dir / f"{kernel.name}.wasm"
+        call_args = [n]
+        if bakes:  # the runtime cannot pass arguments: bake N into a copy
+            baked = out_dir / f"{kernel.name}.n{n}.wasm"
+            baked.write_bytes(bake_args.bake_arguments(wasm.read_bytes(), suite.EXPORT, call_args))
+            wasm, call_args = baked, []
+        commands = {
+            "native": [display_path(out_dir / kernel.name), str(n)],
+            "runtime": fill_template(template, display_path(wasm), suite.EXPORT, call_args),
+        }
+        checksum = verify_checksums(kernel.name, commands["native"], commands["runtime"], label)
+        print(f"  checksum {checksum} matches", file=sys.stderr, flush=True)
+        entry = {"kernel": kernel.name, "n": n, "checksum": checksum,
+                 "build": {k: shlex.join(v) for k, v in build_commands.items()},
+                 "commands": {k: shlex.join(v) for k, v in commands.items()}}
+        if not args.check_only:
+            samples = time_kernel(args, kernel.name, commands, label, raw_dir)
+            summaries = {key: report.summarize(values) for key, values in samples.items()}
+            rows.append(report.Row(kernel.name, n, summaries["native"], summaries["runtime"]))
+            entry.update(samples=samples,
+                         stats={k: s.as_dict() for k, s in summaries.items()},
+                         ratio=report.ratio(summaries["runtime"], summaries["native"]))
+        results.append(entry)
+
+    if args.check_only:
+        print(f"checksums match for {len(results)} kernel(s) in {label}")
+        return 0
+
+    invocation = shlex.join(["python3", display_path(Path(__file__))] + argv)
+    table = report.markdown_table(rows, label)
+    geomean = report.geometric_mean([r["ratio"] for r in results])
+    lines = [f"`{invocation}`", "",
+             table, "",
+             f"Geometric mean of {label} / native: {report.format_ratio(geomean)}", "",
+             f"Each command ran {args.runs} time(s) under `hyperfine -N` in {min(args.rounds, args.runs)} "
+             f"alternating round(s), after {args.warmup} warm-up run(s); times are whole-process "
+             "wall clock. Commands:", ""]
+    for entry in results:
+        lines.append(f"- {entry['kernel']} native: `{entry['commands']['native']}`")
+        lines.append(f"- {entry['kernel']} {label}: `{entry['commands']['runtime']}`")
+    markdown = "\n".join(lines)
+    print(markdown)
+
+    json_path = args.json or out_dir / f"results-{re.sub(r'[^A-Za-z0-9_.-]', '_', label)}.json"
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"invocation": invocation, "label": label, "template": template,
+                "baked_arguments": bakes, "runs": args.runs, "rounds": args.rounds,
+                "warmup": args.warmup, "size": args.size,
+                "machine": machine_facts(args.cc, args.hyperfine),
+                "geometric_mean_ratio": geomean, "kernels": results, "markdown": markdown}
+    with tempfile.NamedTemporaryFile("w", dir=json_path.parent, delete=False) as handle:
+        json.dump(document, handle, indent=2)
+    os.replace(handle.name, json_path)
+    print(f"\nraw samples: {display_path(json_path)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

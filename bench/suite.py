@@ -1,0 +1,80 @@
+"""The benchmark suite: its kernels and how each is built, natively and to
+wasm32.
+
+Every kernel is one file in bench/kernels/ following kernel.h: it defines
+`uint32_t run(int32_t n)` returning a checksum. The same source is compiled
+twice with the same optimisation level; only the target differs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+KERNEL_DIR = BENCH_DIR / "kernels"
+EXPORT = "run"  # the one export of every wasm kernel (kernel.h)
+CHECKSUM_BITS = 32  # every kernel returns a uint32_t (kernel.h)
+
+SIZES = ("small", "default", "large")
+
+
+@dataclass(frozen=True)
+class Kernel:
+    name: str
+    what: str  # what the kernel stresses, for the README and the report
+    small: int  # a smoke test: well under a second even in a slow interpreter
+    default: int  # a few seconds per run in wabt's wasm-interp
+    large: int  # the kernel's intended full size, for fast engines
+
+    def n_for(self, size: str) -> int:
+        return {"small": self.small, "default": self.default, "large": self.large}[size]
+
+    @property
+    def source(self) -> Path:
+        return KERNEL_DIR / f"{self.name}.c"
+
+
+KERNELS = (
+    Kernel("fib", "recursive calls: call/return overhead", 27, 35, 40),
+    Kernel("sieve", "tight loop over a byte array", 1 << 20, 4 << 20, 16 << 20),
+    Kernel("matmul", "nested loops of integer multiply-adds", 64, 200, 512),
+    Kernel("heapsort", "random access across a large array (4 B per element)", 100_000, 1 << 20, 4 << 20),
+    Kernel("hashtable", "hash inserts and lookups, 12 B per slot at load <= 1/2", 100_000, 1 << 19, 1 << 20),
+)
+
+
+def kernel_by_name(name: str) -> Kernel:
+    for kernel in KERNELS:
+        if kernel.name == name:
+            return kernel
+    raise KeyError(f"unknown kernel {name!r}; known: {', '.join(k.name for k in KERNELS)}")
+
+
+def native_command(cc: str, kernel: Kernel, out_dir: Path) -> list[str]:
+    return [cc, "-O2", "-o", str(out_dir / kernel.name), str(kernel.source),
+            str(KERNEL_DIR / "native_main.c")]
+
+
+def wasm_command(cc: str, kernel: Kernel, out_dir: Path) -> list[str]:
+    # Freestanding: no libc, no WASI, no start function; the linker keeps
+    # only what `run` reaches and exports it (with the memory, by default).
+    return [cc, "--target=wasm32", "-O2", "-nostdlib", "-Wl,--no-entry",
+            f"-Wl,--export={EXPORT}", "-o", str(out_dir / f"{kernel.name}.wasm"),
+            str(kernel.source)]
+
+
+def build(kernel: Kernel, cc: str, out_dir: Path) -> dict[str, list[str]]:
+    """Compiles both builds of `kernel` into `out_dir` (always: it takes well
+    under a second, and a stale binary would make the numbers lie). Returns
+    the commands used, for the report. Exits loudly if a compile fails."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    commands = {"native": native_command(cc, kernel, out_dir),
+                "wasm": wasm_command(cc, kernel, out_dir)}
+    for command in commands.values():
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            sys.exit(f"build of {kernel.name} failed:\n  {' '.join(command)}\n{result.stderr}")
+    return commands
