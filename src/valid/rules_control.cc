@@ -1,0 +1,115 @@
+// Typing rules of the control instructions (spec 3.3.8 "Control
+// Instructions"), following the pseudo-code of spec appendix A.3.
+#include <fmt/format.h>
+
+#include "valid/function_validator.h"
+
+namespace flint::valid {
+
+Status FunctionValidator::on_unreachable(const Instr&) {
+  stack_.set_unreachable();
+  return {};
+}
+
+Status FunctionValidator::on_nop(const Instr&) { return {}; }
+
+// block and loop: the parameters move from the enclosing stack into the block.
+Status FunctionValidator::on_block(const Instr& in) {
+  FLINT_ASSIGN(BlockSignature sig, block_signature(in));
+  FLINT_TRY(stack_.pop(sig.params()));
+  stack_.push_frame(in.op, sig);
+  return {};
+}
+
+Status FunctionValidator::on_if(const Instr& in) {
+  FLINT_ASSIGN(BlockSignature sig, block_signature(in));
+  FLINT_TRY(stack_.pop(ValType::I32));
+  FLINT_TRY(stack_.pop(sig.params()));
+  stack_.push_frame(Opcode::If, sig);
+  return {};
+}
+
+Status FunctionValidator::on_else(const Instr&) {
+  if (stack_.innermost().opcode != Opcode::If)
+    return make_error(ErrorCode::IllegalOpcode, "else outside an if");
+  FLINT_ASSIGN(ControlFrame then_frame, stack_.pop_frame());
+  stack_.push_frame(Opcode::Else, then_frame.signature);
+  return {};
+}
+
+Status FunctionValidator::on_end(const Instr&) {
+  FLINT_ASSIGN(ControlFrame frame, stack_.pop_frame());
+  if (frame.opcode == Opcode::If) {
+    // An if without else has an empty else branch, which passes the
+    // parameters through: they must already be the results.
+    stack_.push_frame(Opcode::Else, frame.signature);
+    FLINT_TRY(stack_.pop_frame());
+  }
+  stack_.push(frame.signature.results());
+  return {};
+}
+
+Status FunctionValidator::on_br(const Instr& in) {
+  FLINT_ASSIGN(const ControlFrame* target, label(in.a));
+  FLINT_TRY(stack_.pop(target->label_types()));
+  stack_.set_unreachable();
+  return {};
+}
+
+Status FunctionValidator::on_br_if(const Instr& in) {
+  FLINT_ASSIGN(const ControlFrame* target, label(in.a));
+  FLINT_TRY(stack_.pop(ValType::I32));
+  FLINT_TRY(stack_.pop(target->label_types()));
+  stack_.push(target->label_types());
+  return {};
+}
+
+// Every target must take the same number of values, and the operands must
+// suit each of them (appendix A.3, br_table).
+Status FunctionValidator::on_br_table(const Instr& in) {
+  const std::vector<uint32_t>& depths = function_.br_table_targets;
+  if (in.b == 0 || uint64_t(in.a) + in.b > depths.size())
+    return make_error(ErrorCode::UnknownLabel, "br_table targets out of range");
+  FLINT_TRY(stack_.pop(ValType::I32));
+  FLINT_ASSIGN(const ControlFrame* fallback, label(depths[in.a + in.b - 1]));
+  size_t arity = fallback->label_types().size();
+  for (uint32_t i = 0; i + 1 < in.b; ++i) {
+    FLINT_ASSIGN(const ControlFrame* target, label(depths[in.a + i]));
+    if (target->label_types().size() != arity) {
+      return make_error(ErrorCode::TypeMismatch,
+                        fmt::format("br_table targets take {} and {} values",
+                                    target->label_types().size(), arity));
+    }
+    FLINT_TRY(stack_.check_top(target->label_types()));
+  }
+  FLINT_TRY(stack_.pop(fallback->label_types()));
+  stack_.set_unreachable();
+  return {};
+}
+
+Status FunctionValidator::on_return(const Instr&) {
+  FLINT_TRY(stack_.pop(type_.results));
+  stack_.set_unreachable();
+  return {};
+}
+
+Status FunctionValidator::on_call(const Instr& in) {
+  FLINT_ASSIGN(const FuncType* callee, context_.function_type(in.a));
+  FLINT_TRY(stack_.pop(callee->params));
+  stack_.push(callee->results);
+  return {};
+}
+
+// call_indirect x y: table y must hold funcref; the callee has type x.
+Status FunctionValidator::on_call_indirect(const Instr& in) {
+  FLINT_ASSIGN(TableType table, context_.table(in.b));
+  FLINT_ASSIGN(const FuncType* callee, context_.type(in.a));
+  if (table.element != ValType::FuncRef)
+    return make_error(ErrorCode::TypeMismatch, "call_indirect needs a table of funcref");
+  FLINT_TRY(stack_.pop(ValType::I32));
+  FLINT_TRY(stack_.pop(callee->params));
+  stack_.push(callee->results);
+  return {};
+}
+
+}  // namespace flint::valid

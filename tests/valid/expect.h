@@ -1,0 +1,35 @@
+// Assertions shared by the validator tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "valid/validator.h"
+#include "module_builder.h"
+
+namespace flint::test {
+
+inline ::testing::AssertionResult is_valid(ModuleBuilder& b) {
+  Status s = validate(b.module());
+  if (s.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "rejected: " << s.error().describe();
+}
+
+/// The module must be rejected with `code`; returns the error for further checks.
+inline ::testing::AssertionResult is_invalid(ModuleBuilder& b, ErrorCode code) {
+  Status s = validate(b.module());
+  if (s.ok())
+    return ::testing::AssertionFailure() << "accepted, expected \"" << spec_text(code) << "\"";
+  if (s.error().code != code) {
+    return ::testing::AssertionFailure() << "expected \"" << spec_text(code) << "\", got "
+                                         << s.error().describe();
+  }
+  return ::testing::AssertionSuccess();
+}
+
+inline Error error_of(ModuleBuilder& b) {
+  Status s = validate(b.module());
+  EXPECT_FALSE(s.ok());
+  return s.ok() ? Error{} : s.error();
+}
+
+}  // namespace flint::test

@@ -1,0 +1,210 @@
+// Module-level rules (spec 3.4): limits, constant expressions, segments,
+// start function, exports and index spaces.
+#include "expect.h"
+
+namespace flint::test {
+namespace {
+
+using enum Opcode;
+constexpr ValType I32 = ValType::I32, I64 = ValType::I64, FuncRef = ValType::FuncRef,
+                  ExternRef = ValType::ExternRef;
+
+TEST(Module, EmptyModuleIsValid) {
+  ModuleBuilder b;
+  EXPECT_TRUE(is_valid(b));
+}
+
+TEST(Module, FunctionTypeIndices) {
+  ModuleBuilder b;
+  b.function(3, {});
+  EXPECT_TRUE(is_invalid(b, ErrorCode::UnknownType));
+  ModuleBuilder import;
+  import.import_function(0);
+  EXPECT_TRUE(is_invalid(import, ErrorCode::UnknownType));
+}
+
+TEST(Module, MemoryLimits) {
+  ModuleBuilder ok;
+  ok.memory(0, 65536);
+  EXPECT_TRUE(is_valid(ok));
+  ModuleBuilder min_max;
+  min_max.memory(2, 1);
+  EXPECT_TRUE(is_invalid(min_max, ErrorCode::SizeMinimumGreaterThanMaximum));
+  ModuleBuilder big_min;
+  big_min.memory(65537);
+  EXPECT_TRUE(is_invalid(big_min, ErrorCode::MemorySizeTooLarge));
+  ModuleBuilder big_max;
+  big_max.memory(0, 0x1'0000'0000ull);
+  EXPECT_TRUE(is_invalid(big_max, ErrorCode::MemorySizeTooLarge));
+  ModuleBuilder imported;
+  imported.import_memory(70000);
+  EXPECT_TRUE(is_invalid(imported, ErrorCode::MemorySizeTooLarge));
+}
+
+TEST(Module, TableLimits) {
+  ModuleBuilder ok;
+  ok.table(FuncRef, 0, 0xFFFF'FFFFu);
+  EXPECT_TRUE(is_valid(ok));
+  ModuleBuilder min_max;
+  min_max.table(FuncRef, 10, 9);
+  EXPECT_TRUE(is_invalid(min_max, ErrorCode::SizeMinimumGreaterThanMaximum));
+}
+
+TEST(Module, AtMostOneMemoryButManyTables) {
+  ModuleBuilder memories;
+  memories.import_memory(0);
+  memories.memory(0);
+  EXPECT_TRUE(is_invalid(memories, ErrorCode::MultipleMemories));
+  ModuleBuilder tables;
+  tables.table(FuncRef);
+  tables.table(ExternRef);
+  tables.table(FuncRef);
+  EXPECT_TRUE(is_valid(tables));
+}
+
+TEST(Module, GlobalInitialisers) {
+  ModuleBuilder b;
+  b.import_global(I32, false);
+  b.func({}, {});
+  b.global(I32, false, {i32_const(), end()});
+  b.global(I32, true, {op(GlobalGet, 0), end()});
+  b.global(FuncRef, false, {op(RefFunc, 0), end()});
+  b.global(ExternRef, false, {ref_null(ExternRef), end()});
+  b.global(I64, false, {i64_const()});  // the closing end is optional
+  EXPECT_TRUE(is_valid(b));
+}
+
+TEST(Module, GlobalGetInInitialiserSeesOnlyImports) {
+  ModuleBuilder defined;
+  defined.global(I32, false, {i32_const(), end()});
+  defined.global(I32, false, {op(GlobalGet, 0), end()});
+  EXPECT_TRUE(is_invalid(defined, ErrorCode::UnknownGlobal));
+
+  ModuleBuilder mut;
+  mut.import_global(I32, true);
+  mut.global(I32, false, {op(GlobalGet, 0), end()});
+  EXPECT_TRUE(is_invalid(mut, ErrorCode::ConstantExpressionRequired));
+}
+
+TEST(Module, ConstantExpressionsAreConstant) {
+  ModuleBuilder add;
+  add.global(I32, false, {i32_const(), i32_const(), op(I32Add), end()});
+  EXPECT_TRUE(is_invalid(add, ErrorCode::ConstantExpressionRequired));
+  ModuleBuilder nop;
+  nop.global(I32, false, {op(Nop), i32_const(), end()});
+  EXPECT_TRUE(is_invalid(nop, ErrorCode::ConstantExpressionRequired));
+}
+
+TEST(Module, ConstantExpressionTypes) {
+  ModuleBuilder wrong;
+  wrong.global(I32, false, {i64_const(), end()});
+  EXPECT_TRUE(is_invalid(wrong, ErrorCode::TypeMismatch));
+  ModuleBuilder two;
+  two.global(I32, false, {i32_const(), i32_const(), end()});
+  EXPECT_TRUE(is_invalid(two, ErrorCode::TypeMismatch));
+  ModuleBuilder none;
+  none.global(I32, false, {end()});
+  EXPECT_TRUE(is_invalid(none, ErrorCode::TypeMismatch));
+  ModuleBuilder ref;
+  ref.import_global(ExternRef, false);
+  ref.global(FuncRef, false, {op(GlobalGet, 0), end()});
+  EXPECT_TRUE(is_invalid(ref, ErrorCode::TypeMismatch));
+  ModuleBuilder func;
+  func.global(FuncRef, false, {op(RefFunc, 4), end()});
+  EXPECT_TRUE(is_invalid(func, ErrorCode::UnknownFunction));
+}
+
+TEST(Module, ElementSegments) {
+  ModuleBuilder b;
+  b.table(FuncRef);
+  b.func({}, {});
+  b.elem_funcs({0, 0}, 0);
+  b.elem_funcs({0});
+  EXPECT_TRUE(is_valid(b));
+
+  ModuleBuilder table_type;
+  table_type.table(ExternRef);
+  table_type.elem_funcs({}, 0);
+  EXPECT_TRUE(is_invalid(table_type, ErrorCode::TypeMismatch));
+
+  ModuleBuilder no_table;
+  no_table.elem_funcs({}, 0);
+  EXPECT_TRUE(is_invalid(no_table, ErrorCode::UnknownTable));
+
+  ModuleBuilder item_type;
+  item_type.func({}, {});
+  item_type.elem_funcs({0}, std::nullopt, ExternRef);
+  EXPECT_TRUE(is_invalid(item_type, ErrorCode::TypeMismatch));
+
+  ModuleBuilder offset;
+  offset.table(FuncRef);
+  offset.elem_funcs({}, 0);
+  offset.module().elements[0].offset.instrs = {i64_const(), end()};
+  EXPECT_TRUE(is_invalid(offset, ErrorCode::TypeMismatch));
+}
+
+TEST(Module, DataSegments) {
+  ModuleBuilder b;
+  b.memory(1);
+  DataSegment active;
+  active.mode = SegmentMode::Active;
+  active.offset.instrs = {i32_const(), end()};
+  b.module().data.push_back(active);
+  EXPECT_TRUE(is_valid(b));
+
+  ModuleBuilder no_memory;
+  no_memory.module().data.push_back(active);
+  EXPECT_TRUE(is_invalid(no_memory, ErrorCode::UnknownMemory));
+
+  ModuleBuilder offset;
+  offset.memory(1);
+  active.offset.instrs = {op(GlobalGet, 0), end()};
+  offset.module().data.push_back(active);
+  EXPECT_TRUE(is_invalid(offset, ErrorCode::UnknownGlobal));
+}
+
+TEST(Module, StartFunction) {
+  ModuleBuilder ok;
+  ok.func({}, {});
+  ok.module().start = 0;
+  EXPECT_TRUE(is_valid(ok));
+  ModuleBuilder results;
+  results.func({I32}, {i32_const()});
+  results.module().start = 0;
+  EXPECT_TRUE(is_invalid(results, ErrorCode::StartFunctionType));
+  ModuleBuilder params;
+  params.function(params.type({I32}, {}), {});
+  params.module().start = 0;
+  EXPECT_TRUE(is_invalid(params, ErrorCode::StartFunctionType));
+  ModuleBuilder unknown;
+  unknown.module().start = 0;
+  EXPECT_TRUE(is_invalid(unknown, ErrorCode::UnknownFunction));
+}
+
+TEST(Module, Exports) {
+  ModuleBuilder b;
+  b.func({}, {});
+  b.memory(1);
+  b.export_("a", ExternKind::Func, 0);
+  b.export_("b", ExternKind::Memory, 0);
+  EXPECT_TRUE(is_valid(b));
+
+  ModuleBuilder duplicate;
+  duplicate.func({}, {});
+  duplicate.export_("a", ExternKind::Func, 0);
+  duplicate.export_("a", ExternKind::Func, 0);
+  EXPECT_TRUE(is_invalid(duplicate, ErrorCode::DuplicateExportName));
+
+  struct Case { ExternKind kind; ErrorCode code; };
+  for (Case c : {Case{ExternKind::Func, ErrorCode::UnknownFunction},
+                 Case{ExternKind::Table, ErrorCode::UnknownTable},
+                 Case{ExternKind::Memory, ErrorCode::UnknownMemory},
+                 Case{ExternKind::Global, ErrorCode::UnknownGlobal}}) {
+    ModuleBuilder unknown;
+    unknown.export_("x", c.kind, 0);
+    EXPECT_TRUE(is_invalid(unknown, c.code)) << to_string(c.kind);
+  }
+}
+
+}  // namespace
+}  // namespace flint::test
