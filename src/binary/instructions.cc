@@ -1,0 +1,250 @@
+#include "binary/instructions.h"
+
+#include <fmt/format.h>
+
+#include "binary/types.h"
+
+namespace flint::binary {
+
+namespace {
+
+// The memarg alignment is a u32 exponent; 2.0 gives no meaning to values of
+// 32 and above (later proposals use bit 6 for a memory index), so the
+// reference interpreter rejects them as malformed. Whether the alignment
+// exceeds the natural one is a validation question.
+constexpr uint32_t kMaxAlignExponent = 31;
+
+// What a control frame still accepts: `else` only after the `then` arm of an `if`.
+enum class Frame : uint8_t { Plain, IfThen };
+
+class ExpressionDecoder {
+ public:
+  ExpressionDecoder(Reader& r, std::vector<Instr>& out, std::vector<uint32_t>& targets,
+                    ExpressionFacts& facts)
+      : r_(r), out_(out), targets_(targets), facts_(facts) {}
+
+  Status run() {
+    frames_.push_back(Frame::Plain);  // the expression itself, closed by its `end`
+    while (!frames_.empty()) FLINT_TRY(next());
+    return {};
+  }
+
+ private:
+  Status next() {
+    const size_t at = r_.offset();
+    FLINT_ASSIGN(const OpcodeInfo* info, read_opcode());
+    Instr in;
+    in.op = info->op;
+    in.offset = static_cast<uint32_t>(at);
+    FLINT_TRY(read_immediates(*info, in));
+    FLINT_TRY(track_structure(in.op, at));
+    if (in.op == Opcode::MemoryInit || in.op == Opcode::DataDrop) {
+      if (!facts_.first_data_index_use) facts_.first_data_index_use = at;
+    }
+    out_.push_back(in);
+    return {};
+  }
+
+  // 5.4: one byte, or a prefix byte (0xFC, 0xFD) followed by a u32 sub-opcode.
+  Result<const OpcodeInfo*> read_opcode() {
+    const size_t at = r_.offset();
+    FLINT_ASSIGN(uint8_t byte, r_.u8());
+    if (byte != 0xFC && byte != 0xFD) {
+      const OpcodeInfo* info = opcode_info(byte);
+      if (!info || info->prefix != 0)
+        return error_at(ErrorCode::IllegalOpcode, at, fmt::format("0x{:02x}", byte));
+      return info;
+    }
+    FLINT_ASSIGN(uint32_t sub, r_.u32());
+    // Each prefix owns 0x100 values of the shared opcode space (opcode.h).
+    const OpcodeInfo* info = sub < 0x100 ? opcode_info(opcode_value(byte, sub)) : nullptr;
+    if (!info || info->prefix != byte)
+      return error_at(ErrorCode::IllegalOpcode, at, fmt::format("0x{:02x} {}", byte, sub));
+    return info;
+  }
+
+  Status track_structure(Opcode op, size_t at) {
+    switch (op) {
+      case Opcode::Block:
+      case Opcode::Loop: frames_.push_back(Frame::Plain); break;
+      case Opcode::If: frames_.push_back(Frame::IfThen); break;
+      case Opcode::Else:
+        // The reference decoder ends the current instruction sequence at any
+        // `else` and then expects the `end` of a block that has no else arm.
+        if (frames_.back() != Frame::IfThen) return error_at(ErrorCode::EndOpcodeExpected, at);
+        frames_.back() = Frame::Plain;
+        break;
+      case Opcode::End: frames_.pop_back(); break;
+      default: break;
+    }
+    return {};
+  }
+
+  Status read_immediates(const OpcodeInfo& info, Instr& in) {
+    switch (info.imm) {
+      case ImmKind::None: return {};
+      case ImmKind::BlockType: return block_type(in);
+      case ImmKind::Label:
+      case ImmKind::Func:
+      case ImmKind::Local:
+      case ImmKind::Global:
+      case ImmKind::Table:
+      case ImmKind::Elem:
+      case ImmKind::Data: return index(in.a);
+      case ImmKind::BrTable: return br_table(in);
+      case ImmKind::CallIndirect:
+      case ImmKind::TableInit:
+      case ImmKind::TableCopy: return two_indices(in);
+      case ImmKind::SelectTypes: return select_types(in);
+      case ImmKind::MemArg: return memarg(in);
+      case ImmKind::Memory: return r_.zero_byte();  // memory index 0, a reserved byte in 2.0
+      case ImmKind::MemoryInit: FLINT_TRY(index(in.a)); return r_.zero_byte();
+      case ImmKind::MemoryCopy: FLINT_TRY(r_.zero_byte()); return r_.zero_byte();
+      case ImmKind::I32: return i32_const(in);
+      case ImmKind::I64: return i64_const(in);
+      case ImmKind::F32: return f32_const(in);
+      case ImmKind::F64: return f64_const(in);
+      case ImmKind::RefType: return ref_type(in);
+      case ImmKind::V128:
+      case ImmKind::Shuffle: return sixteen_bytes(in);
+      case ImmKind::Lane: return lane(in.a);
+      case ImmKind::MemArgLane: {
+        FLINT_TRY(memarg(in));
+        uint32_t lane_index = 0;
+        FLINT_TRY(lane(lane_index));
+        in.hi = lane_index;
+        return {};
+      }
+    }
+    return {};
+  }
+
+  Status index(uint32_t& out) {
+    FLINT_ASSIGN(out, r_.u32());
+    return {};
+  }
+
+  Status two_indices(Instr& in) {
+    FLINT_TRY(index(in.a));
+    return index(in.b);
+  }
+
+  // 5.4.1 blocktype: 0x40 (empty), a value type (one byte whose two top bits
+  // are 01, i.e. a negative one-byte s33), or a non-negative s33 type index.
+  Status block_type(Instr& in) {
+    if (!r_.at_end() && r_.peek() == 0x40) {
+      (void)r_.u8();
+      in.a = uint32_t(BlockKind::Empty);
+      return {};
+    }
+    if (!r_.at_end() && (r_.peek() & 0xC0) == 0x40) {
+      FLINT_ASSIGN(ValType t, read_value_type(r_));
+      in.a = uint32_t(BlockKind::Value);
+      in.b = uint32_t(t);
+      return {};
+    }
+    const size_t at = r_.offset();
+    FLINT_ASSIGN(int64_t x, r_.s33());
+    if (x < 0) return error_at(ErrorCode::MalformedValueType, at, "negative block type index");
+    in.a = uint32_t(BlockKind::TypeIndex);
+    in.b = static_cast<uint32_t>(x);
+    return {};
+  }
+
+  Status br_table(Instr& in) {
+    FLINT_ASSIGN(uint32_t n, r_.count());
+    in.a = static_cast<uint32_t>(targets_.size());
+    // Each label takes a byte, so a count of 2^32-1 fails before n + 1 wraps.
+    in.b = n + 1;
+    for (uint64_t i = 0; i <= n; ++i) {  // the n labels, then the default
+      FLINT_ASSIGN(uint32_t label, r_.u32());
+      targets_.push_back(label);
+    }
+    return {};
+  }
+
+  // 5.4.3: `select t*`. 2.0 allows exactly one type; the validator checks
+  // the count ("invalid result arity"), so all are read and the first kept.
+  Status select_types(Instr& in) {
+    FLINT_ASSIGN(uint32_t n, r_.count());
+    in.a = n;
+    for (uint32_t i = 0; i < n; ++i) {
+      FLINT_ASSIGN(ValType t, read_value_type(r_));
+      if (i == 0) in.b = uint32_t(t);
+    }
+    return {};
+  }
+
+  Status memarg(Instr& in) {
+    const size_t at = r_.offset();
+    FLINT_ASSIGN(uint32_t align, r_.u32());
+    if (align > kMaxAlignExponent)
+      return error_at(ErrorCode::MalformedMemopFlags, at, fmt::format("alignment exponent {}", align));
+    FLINT_ASSIGN(uint32_t offset, r_.u32());
+    in.a = align;
+    in.b = 0;  // memory index: always 0 in 2.0
+    in.u64 = offset;
+    return {};
+  }
+
+  Status i32_const(Instr& in) {
+    FLINT_ASSIGN(int32_t v, r_.s32());
+    in.u64 = static_cast<uint32_t>(v);
+    return {};
+  }
+  Status i64_const(Instr& in) {
+    FLINT_ASSIGN(int64_t v, r_.s64());
+    in.u64 = static_cast<uint64_t>(v);
+    return {};
+  }
+  Status f32_const(Instr& in) {
+    FLINT_ASSIGN(in.u64, r_.fixed_u32());
+    return {};
+  }
+  Status f64_const(Instr& in) {
+    FLINT_ASSIGN(in.u64, r_.fixed_u64());
+    return {};
+  }
+
+  Status ref_type(Instr& in) {
+    FLINT_ASSIGN(ValType t, read_reference_type(r_));
+    in.a = uint32_t(t);
+    return {};
+  }
+
+  Status sixteen_bytes(Instr& in) {
+    FLINT_ASSIGN(in.u64, r_.fixed_u64());
+    FLINT_ASSIGN(in.hi, r_.fixed_u64());
+    return {};
+  }
+
+  // A lane index is a single byte; whether it is in range is validation.
+  Status lane(uint32_t& out) {
+    FLINT_ASSIGN(uint8_t b, r_.u8());
+    out = b;
+    return {};
+  }
+
+  Reader& r_;
+  std::vector<Instr>& out_;
+  std::vector<uint32_t>& targets_;
+  ExpressionFacts& facts_;
+  std::vector<Frame> frames_;
+};
+
+}  // namespace
+
+Status decode_expression(Reader& r, std::vector<Instr>& out,
+                         std::vector<uint32_t>& br_table_targets, ExpressionFacts& facts) {
+  return ExpressionDecoder(r, out, br_table_targets, facts).run();
+}
+
+Result<ConstExpr> decode_const_expr(Reader& r) {
+  ConstExpr expr;
+  std::vector<uint32_t> unused_targets;
+  ExpressionFacts unused_facts;
+  FLINT_TRY(decode_expression(r, expr.instrs, unused_targets, unused_facts));
+  return expr;
+}
+
+}  // namespace flint::binary
