@@ -56,8 +56,10 @@ class ExpressionDecoder {
       return info;
     }
     FLINT_ASSIGN(uint32_t sub, r_.u32());
-    // Each prefix owns 0x100 values of the shared opcode space (opcode.h).
-    const OpcodeInfo* info = sub < 0x100 ? opcode_info(opcode_value(byte, sub)) : nullptr;
+    // 0xFC owns 0x100 values of the shared opcode space, 0xFD the 0x200
+    // after them (opcode.h); a larger sub-opcode must not alias another prefix.
+    const uint32_t space = byte == 0xFC ? 0x100 : 0x200;
+    const OpcodeInfo* info = sub < space ? opcode_info(opcode_value(byte, sub)) : nullptr;
     if (!info || info->prefix != byte)
       return error_at(ErrorCode::IllegalOpcode, at, fmt::format("0x{:02x} {}", byte, sub));
     return info;
