@@ -1,0 +1,479 @@
+// Instructions of the text format (spec 6.5), plain and folded, encoded as
+// they are read. Folded instructions `(op imm* operand*)` write their
+// operands first (spec 6.5.5); a folded `if` writes its condition before the
+// `if` opcode. Labels (spec 6.5.1) resolve on the spot: the label stack is
+// part of the text, not of the module.
+#include <bit>
+
+#include <fmt/format.h>
+
+#include "text/literals.h"
+#include "text/module_parser.h"
+
+namespace flint::text {
+
+namespace {
+
+// Deeper nesting than any real module uses; it bounds the parser's recursion
+// so hostile input cannot overflow the stack.
+constexpr uint32_t kMaxNesting = 1000;
+
+struct NestingGuard {
+  uint32_t& depth;
+  ~NestingGuard() { --depth; }
+};
+
+Status literal_error(LiteralStatus status, const Token& t) {
+  if (status == LiteralStatus::OutOfRange) {
+    return error_at_token(ErrorCode::ConstantOutOfRange, t, std::string(t.text));
+  }
+  return Cursor::unexpected_at(t);
+}
+
+bool is_block_op(Opcode op) { return op == Opcode::Block || op == Opcode::Loop || op == Opcode::If; }
+
+}  // namespace
+
+Status ModuleParser::enter_nesting() {
+  if (depth_ >= kMaxNesting) return cur_.error(ErrorCode::NestingTooDeep);
+  ++depth_;
+  return {};
+}
+
+void ModuleParser::write_opcode(const OpcodeInfo& op, ByteWriter& out) {
+  if (op.prefix == 0) {
+    out.u8(static_cast<uint8_t>(op.code));
+  } else {
+    out.u8(op.prefix);
+    out.u32(op.code);
+  }
+}
+
+Status ModuleParser::parse_instrs(FunctionScope& scope, ByteWriter& out) {
+  while (true) {
+    if (cur_.at(TokenKind::LParen)) {
+      FLINT_TRY(parse_folded_instr(scope, out));
+    } else if (cur_.at(TokenKind::Keyword) && !cur_.at_keyword("end") && !cur_.at_keyword("else")) {
+      FLINT_TRY(parse_plain_instr(scope, out));
+    } else if (cur_.at(TokenKind::Reserved)) {
+      return cur_.unexpected();
+    } else {
+      return {};
+    }
+  }
+}
+
+Status ModuleParser::parse_const_expr(ByteWriter& out) {
+  FunctionScope scope;
+  FLINT_TRY(parse_instrs(scope, out));
+  out.u8(0x0B);
+  return {};
+}
+
+Status ModuleParser::parse_block_label(FunctionScope& scope) {
+  scope.labels.push_back(cur_.take_id().value_or(std::string()));
+  return {};
+}
+
+// `end $l?` / `else $l?`: a repeated label must name the enclosing block.
+Status ModuleParser::parse_block_end(FunctionScope& scope, std::string_view keyword) {
+  FLINT_TRY(cur_.expect_keyword(keyword));
+  if (cur_.at(TokenKind::Id)) {
+    const Token& t = cur_.next();
+    if (scope.labels.empty() || t.value != scope.labels.back() || t.value.empty()) {
+      return error_at_token(ErrorCode::MismatchingLabel, t, "$" + t.value);
+    }
+  }
+  return {};
+}
+
+// blocktype (spec 6.5.2): empty, one result, or a type use.
+Status ModuleParser::parse_block_type(ByteWriter& out) {
+  FLINT_ASSIGN(TypeUse use, parse_type_use(false));
+  if (!use.index && use.inline_type.params.empty() && use.inline_type.results.size() <= 1) {
+    if (use.inline_type.results.empty()) out.u8(0x40);
+    else out.u8(static_cast<uint8_t>(use.inline_type.results[0]));
+    return {};
+  }
+  FLINT_ASSIGN(uint32_t index, resolve_type_use(use));
+  out.s64(index);
+  return {};
+}
+
+Status ModuleParser::parse_plain_instr(FunctionScope& scope, ByteWriter& out) {
+  const Token& t = cur_.next();
+  const OpcodeInfo* op = opcode_by_text(t.text);
+  if (op == nullptr || op->op == Opcode::End || op->op == Opcode::Else) {
+    return Cursor::unexpected_at(t);
+  }
+  if (!is_block_op(op->op)) return parse_immediates(*op, scope, out);
+
+  FLINT_TRY(enter_nesting());
+  NestingGuard guard{depth_};
+  write_opcode(*op, out);
+  FLINT_TRY(parse_block_label(scope));
+  FLINT_TRY(parse_block_type(out));
+  FLINT_TRY(parse_instrs(scope, out));
+  if (op->op == Opcode::If && cur_.at_keyword("else")) {
+    FLINT_TRY(parse_block_end(scope, "else"));
+    out.u8(0x05);
+    FLINT_TRY(parse_instrs(scope, out));
+  }
+  FLINT_TRY(parse_block_end(scope, "end"));
+  scope.labels.pop_back();
+  out.u8(0x0B);
+  return {};
+}
+
+Status ModuleParser::parse_folded_instr(FunctionScope& scope, ByteWriter& out) {
+  FLINT_TRY(enter_nesting());
+  NestingGuard guard{depth_};
+  FLINT_TRY(cur_.expect(TokenKind::LParen));
+  const Token& t = cur_.next();
+  const OpcodeInfo* op = t.kind == TokenKind::Keyword ? opcode_by_text(t.text) : nullptr;
+  if (op == nullptr || op->op == Opcode::End || op->op == Opcode::Else) {
+    return Cursor::unexpected_at(t);
+  }
+  if (op->op == Opcode::Block || op->op == Opcode::Loop) {
+    write_opcode(*op, out);
+    FLINT_TRY(parse_block_label(scope));
+    FLINT_TRY(parse_block_type(out));
+    FLINT_TRY(parse_instrs(scope, out));
+    FLINT_TRY(cur_.expect(TokenKind::RParen));
+    scope.labels.pop_back();
+    out.u8(0x0B);
+    return {};
+  }
+  if (op->op == Opcode::If) {
+    // The label is not in scope in the condition, which runs before `if`.
+    std::string label = cur_.take_id().value_or(std::string());
+    ByteWriter block_type;
+    FLINT_TRY(parse_block_type(block_type));
+    while (cur_.at(TokenKind::LParen) && !cur_.at_form("then")) {
+      FLINT_TRY(parse_folded_instr(scope, out));
+    }
+    write_opcode(*op, out);
+    out.raw(block_type.bytes());
+    scope.labels.push_back(std::move(label));
+    FLINT_TRY(cur_.expect_form("then"));
+    FLINT_TRY(parse_instrs(scope, out));
+    FLINT_TRY(cur_.expect(TokenKind::RParen));
+    if (cur_.at_form("else")) {
+      cur_.next();
+      cur_.next();
+      out.u8(0x05);
+      FLINT_TRY(parse_instrs(scope, out));
+      FLINT_TRY(cur_.expect(TokenKind::RParen));
+    }
+    FLINT_TRY(cur_.expect(TokenKind::RParen));
+    scope.labels.pop_back();
+    out.u8(0x0B);
+    return {};
+  }
+  ByteWriter self;
+  FLINT_TRY(parse_immediates(*op, scope, self));
+  while (cur_.at(TokenKind::LParen)) FLINT_TRY(parse_folded_instr(scope, out));
+  FLINT_TRY(cur_.expect(TokenKind::RParen));
+  out.raw(self.bytes());
+  return {};
+}
+
+Status ModuleParser::parse_label_index(FunctionScope& scope, ByteWriter& out) {
+  const Token& t = cur_.peek();
+  if (t.kind == TokenKind::Id) {
+    for (size_t i = scope.labels.size(); i-- > 0;) {
+      if (scope.labels[i] == t.value) {
+        cur_.next();
+        out.u32(scope.labels.size() - 1 - i);
+        return {};
+      }
+    }
+    return error_at_token(ErrorCode::UnknownTextLabel, t, "$" + t.value);
+  }
+  FLINT_ASSIGN(uint32_t depth, cur_.expect_u32());
+  out.u32(depth);
+  return {};
+}
+
+Status ModuleParser::parse_local_index(FunctionScope& scope, ByteWriter& out) {
+  const Token& t = cur_.peek();
+  if (t.kind == TokenKind::Id) {
+    auto it = scope.local_names.find(t.value);
+    if (it == scope.local_names.end()) {
+      return error_at_token(ErrorCode::UnknownIdentifier, t, "local $" + t.value);
+    }
+    cur_.next();
+    out.u32(it->second);
+    return {};
+  }
+  FLINT_ASSIGN(uint32_t index, cur_.expect_u32());
+  out.u32(index);
+  return {};
+}
+
+// memarg ::= offset=n? align=n? (spec 6.5.7); the binary holds log2(align).
+Status ModuleParser::parse_memarg(const OpcodeInfo& op, ByteWriter& out) {
+  uint32_t offset = 0;
+  uint32_t align_log2 = op.align_log2;
+  if (cur_.at(TokenKind::Keyword) && cur_.peek().text.starts_with("offset=")) {
+    const Token& t = cur_.next();
+    Literal<uint64_t> v = parse_unsigned(t.text.substr(7), 32);
+    if (v.status == LiteralStatus::OutOfRange) {
+      return error_at_token(ErrorCode::I32ConstantOutOfRange, t);
+    }
+    if (!v.ok()) return error_at_token(ErrorCode::UnknownOperator, t, std::string(t.text));
+    offset = static_cast<uint32_t>(v.value);
+  }
+  if (cur_.at(TokenKind::Keyword) && cur_.peek().text.starts_with("align=")) {
+    const Token& t = cur_.next();
+    Literal<uint64_t> v = parse_unsigned(t.text.substr(6), 32);
+    if (v.status == LiteralStatus::OutOfRange) {
+      return error_at_token(ErrorCode::I32ConstantOutOfRange, t);
+    }
+    if (!v.ok()) return error_at_token(ErrorCode::UnknownOperator, t, std::string(t.text));
+    if (!std::has_single_bit(v.value)) {
+      return error_at_token(ErrorCode::AlignmentMustBePowerOfTwo, t);
+    }
+    align_log2 = static_cast<uint32_t>(std::countr_zero(v.value));
+  }
+  out.u32(align_log2);
+  out.u32(offset);
+  return {};
+}
+
+// A lane index of extract/replace/load/store lane and shuffle: a u8 literal.
+Status ModuleParser::parse_lane_index(ByteWriter& out, uint32_t limit) {
+  const Token& t = cur_.peek();
+  if (t.kind != TokenKind::Number) return error_at_token(ErrorCode::MalformedLaneIndex, t);
+  Literal<uint64_t> v = parse_unsigned(t.text, 8);
+  if (!v.ok() || v.value > limit) return error_at_token(ErrorCode::MalformedLaneIndex, t);
+  cur_.next();
+  out.u8(static_cast<uint8_t>(v.value));
+  return {};
+}
+
+// v128.const shape lane+ (spec 6.5.8): lanes little-endian in 16 bytes.
+Status ModuleParser::parse_v128_const(ByteWriter& out) {
+  const Token& shape_token = cur_.next();
+  const LaneShape* shape =
+      shape_token.kind == TokenKind::Keyword ? find_lane_shape(shape_token.text) : nullptr;
+  if (shape == nullptr) return Cursor::unexpected_at(shape_token);
+  for (unsigned i = 0; i < shape->lanes; ++i) {
+    const Token& t = cur_.peek();
+    if (t.kind != TokenKind::Number && t.kind != TokenKind::Keyword) {
+      return error_at_token(ErrorCode::WrongNumberOfLaneLiterals, t);
+    }
+    Literal<uint64_t> v = parse_lane(*shape, t.text);
+    if (!v.ok()) return literal_error(v.status, t);
+    cur_.next();
+    out.fixed(v.value, shape->bytes);
+  }
+  if (cur_.at(TokenKind::Number)) return cur_.error(ErrorCode::WrongNumberOfLaneLiterals);
+  return {};
+}
+
+// Writes the opcode and its immediates (spec 6.5.2-6.5.8), driven by the
+// opcode table's immediate kind.
+Status ModuleParser::parse_immediates(const OpcodeInfo& op, FunctionScope& scope, ByteWriter& out) {
+  switch (op.imm) {
+    case ImmKind::None:
+    case ImmKind::SelectTypes:
+      if (op.op == Opcode::Select || op.op == Opcode::SelectTyped) {
+        // select (result t)*: the typed form when any result is given.
+        if (!cur_.at_form("result")) {
+          out.u8(0x1B);
+          return {};
+        }
+        std::vector<ValType> types;
+        while (cur_.at_form("result")) {
+          cur_.next();
+          cur_.next();
+          while (!cur_.at(TokenKind::RParen)) {
+            FLINT_ASSIGN(ValType t, parse_value_type());
+            types.push_back(t);
+          }
+          FLINT_TRY(cur_.expect(TokenKind::RParen));
+        }
+        out.u8(0x1C);
+        out.u32(types.size());
+        for (ValType t : types) out.u8(static_cast<uint8_t>(t));
+        return {};
+      }
+      write_opcode(op, out);
+      return {};
+    case ImmKind::BlockType:
+      return cur_.unexpected();  // handled by the block parsers
+    case ImmKind::Label:
+      write_opcode(op, out);
+      return parse_label_index(scope, out);
+    case ImmKind::BrTable: {
+      write_opcode(op, out);
+      ByteWriter labels;
+      uint32_t count = 0;
+      while (cur_.at_index()) {
+        FLINT_TRY(parse_label_index(scope, labels));
+        ++count;
+      }
+      if (count == 0) return cur_.unexpected();
+      out.u32(count - 1);  // the last label is the default
+      out.raw(labels.bytes());
+      return {};
+    }
+    case ImmKind::Func: {
+      write_opcode(op, out);
+      FLINT_ASSIGN(uint32_t f, parse_index(Space::Func));
+      out.u32(f);
+      return {};
+    }
+    case ImmKind::CallIndirect: {
+      write_opcode(op, out);
+      uint32_t table = 0;
+      if (cur_.at_index()) {
+        FLINT_ASSIGN(table, parse_index(Space::Table));
+      }
+      FLINT_ASSIGN(TypeUse use, parse_type_use(false));
+      FLINT_ASSIGN(uint32_t type, resolve_type_use(use));
+      out.u32(type);
+      out.u32(table);
+      return {};
+    }
+    case ImmKind::Local:
+      write_opcode(op, out);
+      return parse_local_index(scope, out);
+    case ImmKind::Global:
+    case ImmKind::Elem:
+    case ImmKind::Data: {
+      write_opcode(op, out);
+      Space s = op.imm == ImmKind::Global ? Space::Global
+                : op.imm == ImmKind::Elem ? Space::Elem
+                                          : Space::Data;
+      if (s == Space::Data) uses_data_count_ = true;
+      FLINT_ASSIGN(uint32_t index, parse_index(s));
+      out.u32(index);
+      return {};
+    }
+    case ImmKind::Table: {
+      write_opcode(op, out);
+      uint32_t table = 0;
+      if (cur_.at_index()) {
+        FLINT_ASSIGN(table, parse_index(Space::Table));
+      }
+      out.u32(table);
+      return {};
+    }
+    case ImmKind::TableInit: {
+      // table.init x? y: with one index it names the elem segment of table 0.
+      write_opcode(op, out);
+      if (!cur_.at_index()) return cur_.unexpected();
+      const Token& first = cur_.next();
+      uint32_t table = 0;
+      uint32_t elem;
+      if (cur_.at_index()) {
+        FLINT_ASSIGN(table, resolve_index(Space::Table, first));
+        FLINT_ASSIGN(elem, parse_index(Space::Elem));
+      } else {
+        FLINT_ASSIGN(elem, resolve_index(Space::Elem, first));
+      }
+      out.u32(elem);
+      out.u32(table);
+      return {};
+    }
+    case ImmKind::TableCopy: {
+      write_opcode(op, out);
+      uint32_t dst = 0, src = 0;
+      if (cur_.at_index()) {
+        FLINT_ASSIGN(dst, parse_index(Space::Table));
+        FLINT_ASSIGN(src, parse_index(Space::Table));
+      }
+      out.u32(dst);
+      out.u32(src);
+      return {};
+    }
+    case ImmKind::MemArg:
+      write_opcode(op, out);
+      return parse_memarg(op, out);
+    case ImmKind::Memory:
+      write_opcode(op, out);
+      out.u8(0x00);  // memory index 0: a reserved byte in 2.0
+      return {};
+    case ImmKind::MemoryInit: {
+      write_opcode(op, out);
+      uses_data_count_ = true;
+      FLINT_ASSIGN(uint32_t data, parse_index(Space::Data));
+      out.u32(data);
+      out.u8(0x00);
+      return {};
+    }
+    case ImmKind::MemoryCopy:
+      write_opcode(op, out);
+      out.u8(0x00);
+      out.u8(0x00);
+      return {};
+    case ImmKind::I32:
+    case ImmKind::I64: {
+      write_opcode(op, out);
+      const Token& t = cur_.peek();
+      unsigned bits = op.imm == ImmKind::I32 ? 32 : 64;
+      Literal<uint64_t> v = parse_integer(t.text, bits);
+      if (t.kind != TokenKind::Number || !v.ok()) return literal_error(v.status, t);
+      cur_.next();
+      if (bits == 32) out.s64(static_cast<int32_t>(static_cast<uint32_t>(v.value)));
+      else out.s64(static_cast<int64_t>(v.value));
+      return {};
+    }
+    case ImmKind::F32: {
+      write_opcode(op, out);
+      const Token& t = cur_.peek();
+      Literal<uint32_t> v = parse_f32(t.text);
+      if ((t.kind != TokenKind::Number && t.kind != TokenKind::Keyword) || !v.ok()) {
+        return literal_error(v.status, t);
+      }
+      cur_.next();
+      out.fixed(v.value, 4);
+      return {};
+    }
+    case ImmKind::F64: {
+      write_opcode(op, out);
+      const Token& t = cur_.peek();
+      Literal<uint64_t> v = parse_f64(t.text);
+      if ((t.kind != TokenKind::Number && t.kind != TokenKind::Keyword) || !v.ok()) {
+        return literal_error(v.status, t);
+      }
+      cur_.next();
+      out.fixed(v.value, 8);
+      return {};
+    }
+    case ImmKind::RefType: {
+      write_opcode(op, out);
+      if (cur_.at_keyword("func")) out.u8(static_cast<uint8_t>(ValType::FuncRef));
+      else if (cur_.at_keyword("extern")) out.u8(static_cast<uint8_t>(ValType::ExternRef));
+      else return cur_.unexpected();
+      cur_.next();
+      return {};
+    }
+    case ImmKind::V128:
+      write_opcode(op, out);
+      return parse_v128_const(out);
+    case ImmKind::Shuffle: {
+      write_opcode(op, out);
+      for (int i = 0; i < 16; ++i) {
+        if (!cur_.at(TokenKind::Number) && !cur_.at(TokenKind::Keyword)) {
+          return cur_.error(ErrorCode::InvalidLaneLength);
+        }
+        FLINT_TRY(parse_lane_index(out, 255));
+      }
+      if (cur_.at(TokenKind::Number)) return cur_.error(ErrorCode::InvalidLaneLength);
+      return {};
+    }
+    case ImmKind::Lane:
+      write_opcode(op, out);
+      return parse_lane_index(out, 255);
+    case ImmKind::MemArgLane:
+      write_opcode(op, out);
+      FLINT_TRY(parse_memarg(op, out));
+      return parse_lane_index(out, 255);
+  }
+  return cur_.unexpected();
+}
+
+}  // namespace flint::text

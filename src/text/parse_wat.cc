@@ -1,0 +1,35 @@
+// parse_wat: one module in the text format (spec 6.6), wrapped in
+// `(module $id? ...)` or as the bare list of its fields.
+#include "text/module_parser.h"
+#include "text/parse.h"
+
+namespace flint::text {
+
+Result<std::vector<uint8_t>> parse_wat(std::string_view source) {
+  FLINT_ASSIGN(std::vector<Token> tokens, tokenize(source));
+  Cursor cur(tokens, 0);
+  bool wrapped = cur.at_form("module");
+  if (wrapped) {
+    cur.next();
+    cur.next();
+    cur.take_id();
+  }
+  std::vector<uint8_t> binary;
+  if (wrapped && cur.at_keyword("binary")) {
+    // (module binary "..."*): the bytes as written.
+    cur.next();
+    while (cur.at(TokenKind::String)) {
+      const std::string& s = cur.next().value;
+      binary.insert(binary.end(), s.begin(), s.end());
+    }
+  } else {
+    size_t end = 0;
+    FLINT_ASSIGN(binary, encode_module_fields(tokens, cur.pos(), &end));
+    cur.seek(end);
+  }
+  if (wrapped) FLINT_TRY(cur.expect(TokenKind::RParen));
+  if (!cur.at(TokenKind::Eof)) return cur.unexpected();
+  return binary;
+}
+
+}  // namespace flint::text

@@ -1,0 +1,157 @@
+// The text parser over the official spec test suite (wasm-2.0): every script
+// parses; every `quote` module of assert_malformed is rejected by parse_wat and
+// every other `quote` module is accepted; and (when wabt is installed) every
+// text module the scripts expect to be valid is accepted by wasm-validate.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "module/opcode.h"
+#include "text/parse.h"
+
+namespace flint::text {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path suite_dir() { return fs::path(FLINT_SPEC_DIR) / "wasm-2.0"; }
+
+std::vector<std::string> suite_files() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(suite_dir(), ec)) {
+    if (entry.path().extension() == ".wast") names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  if (names.empty()) names.push_back("(suite missing)");
+  return names;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// SIMD instructions join the opcode table with the SIMD work; until then the
+// simd_* scripts cannot parse.
+bool simd_available() { return opcode_by_text("i32x4.add") != nullptr; }
+
+class SpecSuite : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(suite_dir())) GTEST_SKIP() << "spec suite not found at " << suite_dir();
+    if (GetParam().starts_with("simd_") && !simd_available()) {
+      GTEST_SKIP() << "SIMD opcodes are not in the opcode table yet";
+    }
+  }
+  Result<wast::Script> parse() { return parse_wast(read_file(suite_dir() / GetParam())); }
+};
+
+std::string where(const Error& e) { return e.describe(); }
+
+TEST_P(SpecSuite, ScriptParses) {
+  auto script = parse();
+  ASSERT_TRUE(script.ok()) << GetParam() << ":" << where(script.error());
+  EXPECT_FALSE(script->commands.empty());
+  EXPECT_EQ(script->commands.size(), script->lines.size());
+}
+
+TEST_P(SpecSuite, QuotedModulesParseOrFailAsExpected) {
+  auto script = parse();
+  ASSERT_TRUE(script.ok()) << where(script.error());
+  size_t checked = 0;
+  for (size_t i = 0; i < script->commands.size(); ++i) {
+    const wast::Command& c = script->commands[i];
+    uint32_t line = script->lines[i];
+    const wast::ScriptModule* m = nullptr;
+    bool must_fail = false;
+    if (auto* a = std::get_if<wast::AssertMalformed>(&c)) {
+      m = &a->module;
+      must_fail = true;
+    } else if (auto* b = std::get_if<wast::AssertInvalid>(&c)) {
+      m = &b->module;
+    } else if (auto* d = std::get_if<wast::ModuleCommand>(&c)) {
+      m = &d->module;
+    } else if (auto* u = std::get_if<wast::AssertUnlinkable>(&c)) {
+      m = &u->module;
+    } else if (auto* t = std::get_if<wast::AssertUninstantiable>(&c)) {
+      m = &t->module;
+    }
+    if (m == nullptr || m->form != wast::ScriptModule::Form::Quote) continue;
+    ++checked;
+    auto wasm = parse_wat(m->quote);
+    if (must_fail) {
+      EXPECT_FALSE(wasm.ok()) << GetParam() << ":" << line << ": malformed module accepted";
+      if (!wasm.ok()) {
+        EXPECT_EQ(wasm.error().phase(), Phase::Parse) << GetParam() << ":" << line;
+      }
+    } else {
+      EXPECT_TRUE(wasm.ok()) << GetParam() << ":" << line << ": " << where(wasm.error());
+    }
+  }
+  RecordProperty("quoted_modules", static_cast<int>(checked));
+}
+
+bool have_wabt() { return std::system("wasm-validate --version >/dev/null 2>&1") == 0; }
+
+// Modules the script expects to be valid (module commands, assert_unlinkable
+// and assert_trap on modules) must pass wabt's validator.
+TEST_P(SpecSuite, ValidModulesPassWasmValidate) {
+  static const bool wabt = have_wabt();
+  if (!wabt) GTEST_SKIP() << "wabt (wasm-validate) not installed";
+  auto script = parse();
+  ASSERT_TRUE(script.ok()) << where(script.error());
+  fs::path dir = fs::temp_directory_path() / ("flint-text-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (size_t i = 0; i < script->commands.size(); ++i) {
+    const wast::Command& c = script->commands[i];
+    const wast::ScriptModule* m = nullptr;
+    if (auto* d = std::get_if<wast::ModuleCommand>(&c)) m = &d->module;
+    else if (auto* u = std::get_if<wast::AssertUnlinkable>(&c)) m = &u->module;
+    else if (auto* t = std::get_if<wast::AssertUninstantiable>(&c)) m = &t->module;
+    if (m == nullptr || m->form == wast::ScriptModule::Form::Binary) continue;
+    std::vector<uint8_t> bytes = m->binary;
+    if (m->form == wast::ScriptModule::Form::Quote) {
+      auto wasm = parse_wat(m->quote);
+      if (!wasm.ok()) continue;  // reported by QuotedModulesParseOrFailAsExpected
+      bytes = *wasm;
+    }
+    fs::path file = dir / "m.wasm";
+    {
+      std::ofstream out(file, std::ios::binary);
+      out.write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    }
+    std::string cmd = "wasm-validate " + file.string() + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::string output;
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) output += buf;
+    int status = pclose(p);
+    // wabt 1.0.32 predates `global.get` in element expressions (valid in 2.0).
+    if (output.find("expected ref.null or ref.func") != std::string::npos) continue;
+    EXPECT_EQ(status, 0) << GetParam() << ":" << script->lines[i] << ": wasm-validate rejects\n"
+                         << output;
+  }
+  fs::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Wasm20, SpecSuite, ::testing::ValuesIn(suite_files()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           for (char& ch : name) {
+                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace flint::text
