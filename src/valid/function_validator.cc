@@ -158,7 +158,11 @@ Status FunctionValidator::apply_signature(Signature signature) {
 Result<BlockSignature> FunctionValidator::block_signature(const Instr& in) const {
   switch (static_cast<BlockKind>(in.a)) {
     case BlockKind::Empty: return BlockSignature();
-    case BlockKind::Value: return BlockSignature::single(static_cast<ValType>(in.b));
+    case BlockKind::Value: {
+      ValType t = static_cast<ValType>(in.b);
+      if (!is_value_type(t)) return make_error(ErrorCode::MalformedValueType, "block type");
+      return BlockSignature::single(t);
+    }
     case BlockKind::TypeIndex: {
       FLINT_ASSIGN(const FuncType* type, context_.type(in.b));
       return BlockSignature::of(*type);

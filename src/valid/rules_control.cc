@@ -29,9 +29,11 @@ Status FunctionValidator::on_if(const Instr& in) {
   return {};
 }
 
+// A misplaced else is malformed rather than ill-typed: the decoder reports it
+// the same way ("END opcode expected"); this guards IR built by other means.
 Status FunctionValidator::on_else(const Instr&) {
   if (stack_.innermost().opcode != Opcode::If)
-    return make_error(ErrorCode::IllegalOpcode, "else outside an if");
+    return make_error(ErrorCode::EndOpcodeExpected, "else outside an if");
   FLINT_ASSIGN(ControlFrame then_frame, stack_.pop_frame());
   stack_.push_frame(Opcode::Else, then_frame.signature);
   return {};

@@ -38,6 +38,7 @@ Status FunctionValidator::on_select(const Instr&) {
 Status FunctionValidator::on_select_typed(const Instr& in) {
   if (in.a != 1) return make_error(ErrorCode::InvalidResultArity, std::to_string(in.a));
   ValType t = static_cast<ValType>(in.b);
+  if (!is_value_type(t)) return make_error(ErrorCode::MalformedValueType, "select type");
   FLINT_TRY(stack_.pop(ValType::I32));
   FLINT_TRY(stack_.pop(t));
   FLINT_TRY(stack_.pop(t));

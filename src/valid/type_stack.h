@@ -18,6 +18,20 @@ namespace flint::valid {
 /// ValType numbers its members by their binary encoding, which never uses 0.
 inline constexpr ValType kUnknown = static_cast<ValType>(0);
 
+/// Whether `t` names one of the value types (IR built by hand may hold any byte).
+constexpr bool is_value_type(ValType t) {
+  switch (t) {
+    case ValType::I32:
+    case ValType::I64:
+    case ValType::F32:
+    case ValType::F64:
+    case ValType::V128:
+    case ValType::FuncRef:
+    case ValType::ExternRef: return true;
+  }
+  return false;
+}
+
 /// The type [params] -> [results] of a block, loop, if or function body
 /// (spec 3.2.2 "Block Types"): empty, one result, or a function type.
 class BlockSignature {

@@ -74,12 +74,26 @@ Status check_data_segment(const ModuleContext& context, const DataSegment& seg) 
   return validate_const_expr(context, seg.offset, ValType::I32);
 }
 
+// Spec 3.4.1: each defined function names an existing type.
+Status check_function_types(const ModuleContext& context) {
+  const Module& m = context.module();
+  for (size_t i = 0; i < m.functions.size(); ++i) {
+    Result<const FuncType*> type = context.type(m.functions[i].type_index);
+    if (!type.ok()) {
+      Error e = std::move(type).error();
+      e.function = m.imported_functions + uint32_t(i);
+      return e;
+    }
+  }
+  return {};
+}
+
 Status check_functions(const ModuleContext& context) {
   const Module& m = context.module();
   for (size_t i = 0; i < m.functions.size(); ++i) {
     const Function& f = m.functions[i];
     uint32_t index = m.imported_functions + uint32_t(i);
-    FLINT_ASSIGN(const FuncType* type, context.type(f.type_index));
+    FLINT_ASSIGN(const FuncType* type, context.type(f.type_index));  // checked before
     FLINT_TRY(valid::FunctionValidator(context, index, f, *type).validate());
   }
   return {};
@@ -113,7 +127,7 @@ Status check_exports(const ModuleContext& context) {
 Status validate(const Module& module) {
   ModuleContext context(module);
   FLINT_TRY(check_imports(context));
-  for (const Function& f : module.functions) FLINT_TRY(context.type(f.type_index));
+  FLINT_TRY(check_function_types(context));
   for (const Global& g : module.globals)
     FLINT_TRY(validate_const_expr(context, g.init, g.type.type));
   for (const TableType& t : module.tables) FLINT_TRY(check_table_type(t));

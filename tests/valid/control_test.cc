@@ -87,7 +87,10 @@ TEST(Control, IfWithoutElseMustPassParametersThrough) {
 TEST(Control, MisplacedElse) {
   ModuleBuilder b;
   b.func({}, {op(Else)});
-  EXPECT_TRUE(is_invalid(b, ErrorCode::IllegalOpcode));
+  EXPECT_TRUE(is_invalid(b, ErrorCode::EndOpcodeExpected));
+  ModuleBuilder twice;
+  twice.func({}, {i32_const(), block_empty(If), op(Else), op(Else), end()});
+  EXPECT_TRUE(is_invalid(twice, ErrorCode::EndOpcodeExpected));
 }
 
 TEST(Control, BodyStructure) {

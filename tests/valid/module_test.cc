@@ -18,6 +18,7 @@ TEST(Module, FunctionTypeIndices) {
   ModuleBuilder b;
   b.function(3, {});
   EXPECT_TRUE(is_invalid(b, ErrorCode::UnknownType));
+  EXPECT_EQ(error_of(b).function, 0u);
   ModuleBuilder import;
   import.import_function(0);
   EXPECT_TRUE(is_invalid(import, ErrorCode::UnknownType));
