@@ -40,7 +40,7 @@ class Kernel:
 KERNELS = (
     Kernel("fib", "recursive calls: call/return overhead", 27, 35, 40),
     Kernel("sieve", "tight loop over a byte array", 1 << 20, 4 << 20, 16 << 20),
-    Kernel("matmul", "nested loops of integer multiply-adds", 64, 200, 512),
+    Kernel("matmul", "nested loops of integer multiply-adds", 64, 256, 512),
     Kernel("heapsort", "random access across a large array (4 B per element)", 100_000, 1 << 20, 4 << 20),
     Kernel("hashtable", "hash inserts and lookups, 12 B per slot at load <= 1/2", 100_000, 1 << 19, 1 << 20),
 )
