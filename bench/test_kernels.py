@@ -1,0 +1,119 @@
+"""Checks that each kernel computes what its comment says: the native build's
+checksum at a small N must equal the one of a plain Python reference
+implementation. (run.py then checks the wasm build against the native one.)
+Needs clang-19; nothing is timed.
+
+    python3 -m unittest discover -s bench -p 'test_*.py'
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import suite  # noqa: E402
+
+MASK = 0xFFFFFFFF
+CHECKSUM_INIT = 2166136261
+
+
+def xorshift32(state: int):
+    while True:
+        state ^= (state << 13) & MASK
+        state ^= state >> 17
+        state ^= (state << 5) & MASK
+        yield state
+
+
+def checksum(values) -> int:
+    digest = CHECKSUM_INIT
+    for value in values:
+        digest = ((digest ^ value) * 16777619) & MASK
+    return digest
+
+
+def fib(n: int) -> int:
+    a, b = 0, 1
+    for _ in range(n):
+        a, b = b, a + b
+    return a & MASK
+
+
+def sieve(n: int) -> int:
+    primes = [p for p in range(2, n) if all(p % d for d in range(2, int(p ** 0.5) + 1))]
+    return (checksum(primes) ^ len(primes)) * 16777619 & MASK
+
+
+def matmul(n: int) -> int:
+    stream = xorshift32(0x2545F491)
+    a = [[next(stream) & 0xFFFF for _ in range(n)] for _ in range(n)]
+    b_transposed = [[0] * n for _ in range(n)]
+    for row in range(n):
+        for col in range(n):
+            b_transposed[col][row] = next(stream) & 0xFFFF
+    return checksum(sum(x * y for x, y in zip(a[i], b_transposed[j])) & MASK
+                    for i in range(n) for j in range(n))
+
+
+def heapsort(n: int) -> int:
+    stream = xorshift32(0x9E3779B9)
+    return checksum(sorted(next(stream) for _ in range(n)))
+
+
+def hashtable(n: int) -> int:
+    inserts = xorshift32(0x1B873593)
+    table = {}
+    for i in range(n):
+        table[next(inserts)] = i
+    replay, fresh = xorshift32(0x1B873593), xorshift32(0xCC9E2D51)
+    found = []
+    for i in range(n):
+        key = next(replay) if i & 1 else next(fresh)
+        if key in table:
+            found.append(table[key])
+    return (checksum(found) ^ len(found)) * 16777619 & MASK
+
+
+REFERENCES = {"fib": (fib, [0, 1, 2, 20]), "sieve": (sieve, [0, 2, 3, 1000]),
+              "matmul": (matmul, [0, 1, 17]), "heapsort": (heapsort, [0, 1, 2, 5000]),
+              "hashtable": (hashtable, [0, 1, 2, 3000])}
+
+
+@unittest.skipUnless(shutil.which("clang-19"), "clang-19 is not installed")
+class KernelReferenceTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.directory = tempfile.TemporaryDirectory()
+        cls.out = Path(cls.directory.name)
+        for kernel in suite.KERNELS:
+            subprocess.run(suite.native_command("clang-19", kernel, cls.out), check=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.directory.cleanup()
+
+    def test_every_kernel_has_a_reference(self):
+        self.assertEqual(sorted(REFERENCES), sorted(k.name for k in suite.KERNELS))
+
+    def test_native_checksums_match_the_references(self):
+        for name, (reference, sizes) in REFERENCES.items():
+            for n in sizes:
+                with self.subTest(kernel=name, n=n):
+                    output = subprocess.run([str(self.out / name), str(n)], capture_output=True,
+                                            text=True, check=True).stdout
+                    self.assertEqual(int(output), reference(n))
+
+    def test_n_above_the_kernel_limit_is_refused(self):
+        result = subprocess.run([str(self.out / "fib"), "48"], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("[0, 47]", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
