@@ -69,6 +69,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
                         help="build and result directory (default: bench/out)")
     parser.add_argument("--json", type=Path,
                         help="where to write the raw results (default: OUT/results-LABEL.json)")
+    parser.add_argument("--markdown", type=Path,
+                        help="also write the Markdown report to this file")
     parser.add_argument("--check-only", action="store_true",
                         help="build and compare checksums, time nothing")
     parser.add_argument("--verbose", action="store_true", help="show hyperfine's own output")
@@ -220,6 +222,70 @@ def machine_facts(cc: str, hyperfine: str) -> dict:
             "cc": first_line([cc, "--version"]), "hyperfine": first_line([hyperfine, "--version"])}
 
 
+def resolve_runtime(args) -> tuple[str, str]:
+    """The runtime's command template and its label in the table."""
+    if args.runtime:
+        return args.runtime, args.label or runtime_label(args.runtime)
+    if not Path(args.flint).is_file():
+        sys.exit(f"run.py: no flint binary at {args.flint}; build it "
+                 "(cmake --build build --target flint) or pass --flint/--runtime")
+    return FLINT_TEMPLATE.replace("{flint}", shlex.quote(args.flint)), args.label or "flint"
+
+
+def measure_kernel(args, kernel: suite.Kernel, n: int, template: str,
+                   label: str) -> tuple[dict, report.Row | None]:
+    """Builds one kernel, checks its checksums and (unless --check-only)
+    times it. Returns the kernel's entry of the JSON document and its row
+    of the table (None when nothing was timed)."""
+    print(f"{kernel.name} (N={n}): building", file=sys.stderr, flush=True)
+    build_commands = suite.build(kernel, args.cc, args.out)
+    wasm, call_args = args.out / f"{kernel.name}.wasm", [n]
+    if "{args}" not in template:  # the runtime cannot pass arguments: bake N in
+        baked = args.out / f"{kernel.name}.n{n}.wasm"
+        baked.write_bytes(bake_args.bake_arguments(wasm.read_bytes(), suite.EXPORT, call_args))
+        wasm, call_args = baked, []
+    commands = {
+        "native": [display_path(args.out / kernel.name), str(n)],
+        "runtime": fill_template(template, display_path(wasm), suite.EXPORT, call_args),
+    }
+    checksum = verify_checksums(kernel.name, commands["native"], commands["runtime"], label)
+    print(f"  checksum {checksum} matches", file=sys.stderr, flush=True)
+    entry = {"kernel": kernel.name, "n": n, "checksum": checksum,
+             "build": {k: shlex.join(v) for k, v in build_commands.items()},
+             "commands": {k: shlex.join(v) for k, v in commands.items()}}
+    if args.check_only:
+        return entry, None
+    samples = time_kernel(args, kernel.name, commands, label, args.out / "hyperfine")
+    summaries = {key: report.summarize(values) for key, values in samples.items()}
+    entry.update(samples=samples, stats={k: s.as_dict() for k, s in summaries.items()},
+                 ratio=report.ratio(summaries["runtime"], summaries["native"]))
+    return entry, report.Row(kernel.name, n, summaries["native"], summaries["runtime"])
+
+
+def render_markdown(args, invocation: str, label: str, results: list[dict],
+                    rows: list[report.Row], machine: dict) -> str:
+    geomean = report.geometric_mean([r["ratio"] for r in results])
+    lines = [f"`{invocation}`", "",
+             f"Machine: {machine['cpu']}, {machine['cpus']} CPU(s), {machine['platform']}; "
+             f"{machine['cc']}; {machine['hyperfine']}.", "",
+             report.markdown_table(rows, label), "",
+             f"Geometric mean of {label} / native: {report.format_ratio(geomean)}", "",
+             f"Each command ran {args.runs} time(s) under `hyperfine -N` in "
+             f"{min(args.rounds, args.runs)} alternating round(s), after {args.warmup} warm-up "
+             "run(s); times are whole-process wall clock. Commands:", ""]
+    for entry in results:
+        lines.append(f"- {entry['kernel']} native: `{entry['commands']['native']}`")
+        lines.append(f"- {entry['kernel']} {label}: `{entry['commands']['runtime']}`")
+    return "\n".join(lines)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False) as handle:
+        handle.write(text)
+    os.replace(handle.name, path)
+
+
 def main(argv: list[str]) -> int:
     args = parse_arguments(argv)
     try:
@@ -227,80 +293,31 @@ def main(argv: list[str]) -> int:
         kernels = [suite.kernel_by_name(name) for name in args.kernels.split(",") if name]
     except (KeyError, ValueError) as error:
         sys.exit(f"run.py: {error.args[0]}")
-
-    if args.runtime:
-        template, label = args.runtime, args.label or runtime_label(args.runtime)
-    else:
-        if not Path(args.flint).is_file():
-            sys.exit(f"run.py: no flint binary at {args.flint}; build it "
-                     "(cmake --build build --target flint) or pass --flint/--runtime")
-        template = FLINT_TEMPLATE.replace("{flint}", shlex.quote(args.flint))
-        label = args.label or "flint"
-    bakes = "{args}" not in template
+    template, label = resolve_runtime(args)
     if not args.check_only and shutil.which(args.hyperfine) is None:
         sys.exit(f"run.py: {args.hyperfine} not found (apt-get install hyperfine)")
+    (args.out / "hyperfine").mkdir(parents=True, exist_ok=True)
 
-    out_dir = args.out
-    raw_dir = out_dir / "hyperfine"
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    results, rows = [], []
-    for kernel in kernels:
-        n = overrides.get(kernel.name, kernel.n_for(args.size))
-        print(f"{kernel.name} (N={n}): building", file=sys.stderr, flush=True)
-        build_commands = suite.build(kernel, args.cc, out_dir)
-        wasm = out_dir / f"{kernel.name}.wasm"
-        call_args = [n]
-        if bakes:  # the runtime cannot pass arguments: bake N into a copy
-            baked = out_dir / f"{kernel.name}.n{n}.wasm"
-            baked.write_bytes(bake_args.bake_arguments(wasm.read_bytes(), suite.EXPORT, call_args))
-            wasm, call_args = baked, []
-        commands = {
-            "native": [display_path(out_dir / kernel.name), str(n)],
-            "runtime": fill_template(template, display_path(wasm), suite.EXPORT, call_args),
-        }
-        checksum = verify_checksums(kernel.name, commands["native"], commands["runtime"], label)
-        print(f"  checksum {checksum} matches", file=sys.stderr, flush=True)
-        entry = {"kernel": kernel.name, "n": n, "checksum": checksum,
-                 "build": {k: shlex.join(v) for k, v in build_commands.items()},
-                 "commands": {k: shlex.join(v) for k, v in commands.items()}}
-        if not args.check_only:
-            samples = time_kernel(args, kernel.name, commands, label, raw_dir)
-            summaries = {key: report.summarize(values) for key, values in samples.items()}
-            rows.append(report.Row(kernel.name, n, summaries["native"], summaries["runtime"]))
-            entry.update(samples=samples,
-                         stats={k: s.as_dict() for k, s in summaries.items()},
-                         ratio=report.ratio(summaries["runtime"], summaries["native"]))
-        results.append(entry)
-
+    measured = [measure_kernel(args, kernel, overrides.get(kernel.name, kernel.n_for(args.size)),
+                               template, label) for kernel in kernels]
+    results, rows = [entry for entry, _ in measured], [row for _, row in measured]
     if args.check_only:
         print(f"checksums match for {len(results)} kernel(s) in {label}")
         return 0
 
     invocation = shlex.join(["python3", display_path(Path(__file__))] + argv)
-    table = report.markdown_table(rows, label)
-    geomean = report.geometric_mean([r["ratio"] for r in results])
-    lines = [f"`{invocation}`", "",
-             table, "",
-             f"Geometric mean of {label} / native: {report.format_ratio(geomean)}", "",
-             f"Each command ran {args.runs} time(s) under `hyperfine -N` in {min(args.rounds, args.runs)} "
-             f"alternating round(s), after {args.warmup} warm-up run(s); times are whole-process "
-             "wall clock. Commands:", ""]
-    for entry in results:
-        lines.append(f"- {entry['kernel']} native: `{entry['commands']['native']}`")
-        lines.append(f"- {entry['kernel']} {label}: `{entry['commands']['runtime']}`")
-    markdown = "\n".join(lines)
+    machine = machine_facts(args.cc, args.hyperfine)
+    markdown = render_markdown(args, invocation, label, results, rows, machine)
     print(markdown)
-
-    json_path = args.json or out_dir / f"results-{re.sub(r'[^A-Za-z0-9_.-]', '_', label)}.json"
-    json_path.parent.mkdir(parents=True, exist_ok=True)
+    if args.markdown:
+        write_atomically(args.markdown, markdown + "\n")
+    json_path = args.json or args.out / f"results-{re.sub(r'[^A-Za-z0-9_.-]', '_', label)}.json"
     document = {"invocation": invocation, "label": label, "template": template,
-                "baked_arguments": bakes, "runs": args.runs, "rounds": args.rounds,
-                "warmup": args.warmup, "size": args.size,
-                "machine": machine_facts(args.cc, args.hyperfine),
-                "geometric_mean_ratio": geomean, "kernels": results, "markdown": markdown}
-    with tempfile.NamedTemporaryFile("w", dir=json_path.parent, delete=False) as handle:
-        json.dump(document, handle, indent=2)
-    os.replace(handle.name, json_path)
+                "baked_arguments": "{args}" not in template, "runs": args.runs,
+                "rounds": args.rounds, "warmup": args.warmup, "size": args.size,
+                "machine": machine, "kernels": results, "markdown": markdown,
+                "geometric_mean_ratio": report.geometric_mean([r["ratio"] for r in results])}
+    write_atomically(json_path, json.dumps(document, indent=2) + "\n")
     print(f"\nraw samples: {display_path(json_path)}", file=sys.stderr)
     return 0
 
