@@ -226,7 +226,7 @@ def resolve_runtime(args) -> tuple[str, str]:
     """The runtime's command template and its label in the table."""
     if args.runtime:
         return args.runtime, args.label or runtime_label(args.runtime)
-    if not Path(args.flint).is_file():
+    if not Path(args.flint).is_file() and shutil.which(args.flint) is None:
         sys.exit(f"run.py: no flint binary at {args.flint}; build it "
                  "(cmake --build build --target flint) or pass --flint/--runtime")
     return FLINT_TEMPLATE.replace("{flint}", shlex.quote(args.flint)), args.label or "flint"
