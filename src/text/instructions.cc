@@ -96,6 +96,13 @@ Status ModuleParser::parse_block_type(ByteWriter& out) {
     return {};
   }
   FLINT_ASSIGN(uint32_t index, resolve_type_use(use));
+  // A type index naming [] -> [t?] is written in the short form, like wabt.
+  const FuncType* t = type_at(index);
+  if (t != nullptr && t->params.empty() && t->results.size() <= 1) {
+    if (t->results.empty()) out.u8(0x40);
+    else out.u8(static_cast<uint8_t>(t->results[0]));
+    return {};
+  }
   out.s64(index);
   return {};
 }

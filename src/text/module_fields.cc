@@ -376,11 +376,39 @@ Status ModuleParser::parse_elem_list(ValType* type, bool* as_indices, uint32_t* 
   return {};
 }
 
+namespace {
+
+// The function indices of element expressions that are each exactly
+// `ref.func x` (bytes D2 x 0B), or nothing. Such segments are written in the
+// shorter index form, as wabt does, which keeps our output byte-comparable.
+std::optional<ByteWriter> as_function_indices(const ByteWriter& exprs) {
+  const std::vector<uint8_t>& b = exprs.bytes();
+  ByteWriter indices;
+  size_t i = 0;
+  while (i < b.size()) {
+    if (b[i] != 0xD2) return std::nullopt;
+    ++i;
+    while (i < b.size() && (b[i] & 0x80)) indices.u8(b[i++]);
+    if (i >= b.size()) return std::nullopt;
+    indices.u8(b[i++]);
+    if (i >= b.size() || b[i] != 0x0B) return std::nullopt;
+    ++i;
+  }
+  return indices;
+}
+
+}  // namespace
+
 // The eight binary encodings of element segments (spec 5.5.12), choosing the
 // shortest that expresses the segment.
 void ModuleParser::write_elem_segment(ElemMode mode, uint32_t table, const ByteWriter& offset,
                                       ValType type, bool as_indices, uint32_t count,
                                       const ByteWriter& items) {
+  if (!as_indices && type == ValType::FuncRef) {
+    if (std::optional<ByteWriter> indices = as_function_indices(items)) {
+      return write_elem_segment(mode, table, offset, type, true, count, *indices);
+    }
+  }
   uint32_t flags = as_indices ? 0 : 4;
   bool short_active = table == 0 && type == ValType::FuncRef;
   if (mode == ElemMode::Passive) flags |= 1;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "module/opcode.h"
 #include "text/parse.h"
+#include "wabt_oracle.h"
 
 namespace flint::text {
 namespace {
@@ -142,6 +144,51 @@ TEST_P(SpecSuite, ValidModulesPassWasmValidate) {
                          << output;
   }
   fs::remove_all(dir);
+}
+
+// Differential check against wabt: every text module the script expects to
+// be valid encodes to exactly the bytes wast2json produces (our optional name
+// section aside). Scripts wabt 1.0.32 cannot read are skipped.
+TEST_P(SpecSuite, ValidModulesMatchWast2jsonBytes) {
+  static const bool wabt = testing::have_tool("wast2json");
+  if (!wabt) GTEST_SKIP() << "wabt (wast2json) not installed";
+  auto script = parse();
+  ASSERT_TRUE(script.ok()) << where(script.error());
+  testing::TempDir dir;
+  std::string output;
+  fs::path json = dir.path() / "x.json";
+  if (testing::run("wast2json -o " + json.string() + " " + (suite_dir() / GetParam()).string(),
+                   &output) != 0) {
+    GTEST_SKIP() << "wast2json cannot read this script: " << output.substr(0, 200);
+  }
+  // Each command is one line: {"type": ..., "line": N, "filename": "x.K.wasm", ...}
+  std::map<uint32_t, std::string> files_by_line;
+  std::istringstream lines(testing::read_text(json));
+  for (std::string l; std::getline(lines, l);) {
+    size_t line_at = l.find("\"line\": ");
+    size_t file_at = l.find("\"filename\": \"");
+    if (line_at == std::string::npos || file_at == std::string::npos) continue;
+    if (l.find("\"module_type\": \"text\"") != std::string::npos) continue;
+    uint32_t line = static_cast<uint32_t>(std::stoul(l.substr(line_at + 8)));
+    size_t name_begin = file_at + 13;
+    files_by_line[line] = l.substr(name_begin, l.find('"', name_begin) - name_begin);
+  }
+  size_t candidates = 0, compared = 0;
+  for (const wast::Command& c : script->commands) {
+    const wast::ScriptModule* m = nullptr;
+    if (auto* d = std::get_if<wast::ModuleCommand>(&c)) m = &d->module;
+    else if (auto* u = std::get_if<wast::AssertUnlinkable>(&c)) m = &u->module;
+    else if (auto* t = std::get_if<wast::AssertUninstantiable>(&c)) m = &t->module;
+    if (m == nullptr || m->form != wast::ScriptModule::Form::Text) continue;
+    ++candidates;
+    auto it = files_by_line.find(m->line);
+    if (it == files_by_line.end()) continue;
+    std::vector<uint8_t> theirs = testing::read_bytes(dir.path() / it->second);
+    EXPECT_EQ(testing::without_name_section(m->binary), theirs)
+        << GetParam() << ":" << m->line << ": encoding differs from wast2json's " << it->second;
+    ++compared;
+  }
+  if (candidates > 0) EXPECT_GT(compared, 0u) << "no module matched wast2json's output";
 }
 
 INSTANTIATE_TEST_SUITE_P(Wasm20, SpecSuite, ::testing::ValuesIn(suite_files()),
