@@ -1,0 +1,37 @@
+#include "interp/interp_module.h"
+
+#include <algorithm>
+
+#include "interp/translator.h"
+#include "runtime/type_registry.h"
+
+namespace flint::interp {
+
+std::optional<uint32_t> CompiledFunction::wasm_offset(const Word* ip) const {
+  if (ip < code.data() || ip >= code.data() + code.size()) return std::nullopt;
+  uint32_t at = uint32_t(ip - code.data());
+  auto it = std::upper_bound(offsets.begin(), offsets.end(), at,
+                             [](uint32_t v, const auto& e) { return v < e.first; });
+  if (it == offsets.begin()) return std::nullopt;
+  return std::prev(it)->second;
+}
+
+Result<std::shared_ptr<InterpModule>> InterpModule::create(Module module,
+                                                           const TranslateOptions& options) {
+  std::shared_ptr<InterpModule> m(new InterpModule());
+  m->module_ = std::move(module);
+  const Module& mod = m->module_;
+  for (const FuncType& t : mod.types) m->type_ids_.push_back(canonical_type_id(t));
+  // All functions exist before any is translated: direct calls point at them.
+  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
+    auto f = std::make_unique<CompiledFunction>();
+    f->module = m.get();
+    f->index = mod.imported_functions + i;
+    m->functions_.push_back(std::move(f));
+  }
+  for (uint32_t i = 0; i < mod.functions.size(); ++i)
+    FLINT_TRY(translate_function(*m, i, options, *m->functions_[i]));
+  return m;
+}
+
+}  // namespace flint::interp

@@ -1,0 +1,508 @@
+// The translator's driver, abstract stack and control instructions
+// (spec 3.3.8 typing of control instructions, mirrored to assign slots).
+#include "interp/translator.h"
+
+#include <fmt/format.h>
+
+#include "interp/handlers.h"
+
+namespace flint::interp {
+
+Status translate_function(const InterpModule& module, uint32_t defined_index,
+                          const TranslateOptions& options, CompiledFunction& out) {
+  return FunctionTranslator(module, defined_index, options, out).run();
+}
+
+FunctionTranslator::FunctionTranslator(const InterpModule& module, uint32_t defined_index,
+                                       const TranslateOptions& options, CompiledFunction& out)
+    : module_(module),
+      mod_(module.module()),
+      func_(mod_.functions[defined_index]),
+      type_(mod_.types[func_.type_index]),
+      options_(options),
+      out_(out),
+      code_(out.code) {}
+
+Status FunctionTranslator::run() {
+  uint32_t slot = 0;
+  for (ValType t : type_.params) {
+    local_types_.push_back(t);
+    local_slots_.push_back(slot);
+    slot += slot_count(t);
+  }
+  out_.param_slots = slot;
+  for (ValType t : func_.locals) {
+    local_types_.push_back(t);
+    local_slots_.push_back(slot);
+    slot += slot_count(t);
+  }
+  out_.local_slots = slot;
+  for (ValType t : type_.results) out_.result_slots += slot_count(t);
+  max_slots_ = std::max(slot, out_.result_slots);
+
+  Control body{Opcode::End, 0, slot, {}, type_.results, 0, {}, std::nullopt, false};
+  controls_.push_back(std::move(body));
+  for (const Instr& in : func_.body) {
+    if (done_)
+      return make_error(ErrorCode::Usage, fmt::format("code after the end of function {}", out_.index));
+    offset_ = in.offset;
+    last_producer_ = producer_;
+    last_compare_ = compare_;
+    producer_.reset();
+    compare_.reset();
+    FLINT_TRY(translate(in));
+  }
+  if (!done_) return make_error(ErrorCode::Usage, fmt::format("function {} has no end", out_.index));
+  out_.frame_slots = max_slots_;
+  return {};
+}
+
+Status FunctionTranslator::translate(const Instr& in) {
+  Control& c = controls_.back();
+  if (c.unreachable) {
+    // Dead code is not translated; only its block structure is followed.
+    switch (in.op) {
+      case Opcode::Block:
+      case Opcode::Loop:
+      case Opcode::If: ++dead_depth_; return {};
+      case Opcode::Else:
+        if (dead_depth_ > 0) return {};
+        break;
+      case Opcode::End:
+        if (dead_depth_ > 0) {
+          --dead_depth_;
+          return {};
+        }
+        break;
+      default: return {};
+    }
+  }
+  switch (in.op) {
+    case Opcode::Unreachable: case Opcode::Nop: case Opcode::Block: case Opcode::Loop:
+    case Opcode::If: case Opcode::Else: case Opcode::End: case Opcode::Br: case Opcode::BrIf:
+    case Opcode::BrTable: case Opcode::Return: case Opcode::Drop: case Opcode::Select:
+    case Opcode::SelectTyped:
+      return control(in);
+    case Opcode::Call: case Opcode::CallIndirect:
+      return call(in);
+    case Opcode::LocalGet: case Opcode::LocalSet: case Opcode::LocalTee: case Opcode::GlobalGet:
+    case Opcode::GlobalSet: case Opcode::I32Const: case Opcode::I64Const: case Opcode::F32Const:
+    case Opcode::F64Const: case Opcode::RefNull: case Opcode::RefIsNull: case Opcode::RefFunc:
+      return variable(in);
+    case Opcode::TableGet: case Opcode::TableSet: case Opcode::TableInit: case Opcode::ElemDrop:
+    case Opcode::TableCopy: case Opcode::TableGrow: case Opcode::TableSize: case Opcode::TableFill:
+      return table(in);
+    default:
+      break;
+  }
+  const OpcodeInfo& info = flint::info(in.op);
+  if (info.imm == ImmKind::MemArg || info.imm == ImmKind::Memory || info.imm == ImmKind::MemoryInit ||
+      info.imm == ImmKind::MemoryCopy || in.op == Opcode::DataDrop)
+    return memory(in);
+  return numeric(in);
+}
+
+// ---- the abstract stack ----
+
+uint32_t FunctionTranslator::next_home() const {
+  if (stack_.empty()) return out_.local_slots;
+  const Entry& top = stack_.back();
+  return top.home + slot_count(top.type);
+}
+
+FunctionTranslator::Entry& FunctionTranslator::push(ValType t) {
+  Entry e;
+  e.type = t;
+  e.home = next_home();
+  max_slots_ = std::max(max_slots_, e.home + slot_count(t));
+  stack_.push_back(e);
+  return stack_.back();
+}
+
+void FunctionTranslator::push_local(ValType t, uint32_t slot) {
+  Entry& e = push(t);
+  e.where = Where::Local;
+  e.local = slot;
+}
+
+void FunctionTranslator::push_const(ValType t, uint64_t lo, uint64_t hi) {
+  Entry& e = push(t);
+  e.where = Where::Const;
+  e.lo = lo;
+  e.hi = hi;
+}
+
+FunctionTranslator::Entry FunctionTranslator::pop() {
+  Entry e = stack_.back();
+  stack_.pop_back();
+  return e;
+}
+
+void FunctionTranslator::store_to(uint32_t dst, const Entry& e) {
+  bool wide = slot_count(e.type) == 2;
+  switch (e.where) {
+    case Where::Home:
+    case Where::Local: {
+      uint32_t src = e.where == Where::Home ? e.home : e.local;
+      if (src == dst) return;
+      begin(wide ? &op::copy2 : &op::copy1);
+      pair(dst, src);
+      return;
+    }
+    case Where::Const:
+      if (wide) {
+        begin(&op::const128);
+        pair(dst, 0);
+        imm(e.lo);
+        imm(e.hi);
+      } else {
+        begin(&op::const64);
+        pair(dst, 0);
+        imm(e.lo);
+      }
+      return;
+  }
+}
+
+void FunctionTranslator::materialize(Entry& e) {
+  if (e.where == Where::Home) return;
+  store_to(e.home, e);
+  e.where = Where::Home;
+}
+
+void FunctionTranslator::materialize_from(size_t first) {
+  for (size_t i = first; i < stack_.size(); ++i) materialize(stack_[i]);
+}
+
+void FunctionTranslator::materialize_local(uint32_t slot) {
+  for (Entry& e : stack_)
+    if (e.where == Where::Local && e.local == slot) materialize(e);
+}
+
+uint32_t FunctionTranslator::operand(Entry& e) {
+  if (e.where == Where::Local) return e.local;
+  materialize(e);
+  return e.home;
+}
+
+// ---- code ----
+
+uint32_t FunctionTranslator::begin(Handler h) {
+  uint32_t at = uint32_t(code_.size());
+  Word w;
+  w.handler = h;
+  code_.push_back(w);
+  if (out_.offsets.empty() || out_.offsets.back().second != offset_) out_.offsets.push_back({at, offset_});
+  return at;
+}
+
+void FunctionTranslator::pair(uint32_t a, uint32_t b) {
+  Word w;
+  w.u32[0] = a;
+  w.u32[1] = b;
+  code_.push_back(w);
+}
+
+void FunctionTranslator::imm(uint64_t v) {
+  Word w;
+  w.u64 = v;
+  code_.push_back(w);
+}
+
+void FunctionTranslator::set_result(uint32_t instr) { producer_ = Producer{instr, uint32_t(code_.size())}; }
+
+void FunctionTranslator::bind(const Fixup& f, uint32_t to) {
+  code_[f.word].i32[f.half] = int32_t(to) - int32_t(f.instr);
+}
+
+void FunctionTranslator::bind_here(const Fixup& f) {
+  bind(f, uint32_t(code_.size()));
+  label_here();
+}
+
+void FunctionTranslator::label_here() {
+  // Code after a label is reached from elsewhere too: no peephole may span it.
+  producer_.reset();
+  compare_.reset();
+  last_producer_.reset();
+  last_compare_.reset();
+}
+
+// ---- branches ----
+
+bool FunctionTranslator::needs_transfer(const Control& t) {
+  const std::vector<ValType>& types = label_types(t);
+  uint32_t dst = t.base;
+  size_t first = stack_.size() - types.size();
+  for (size_t i = 0; i < types.size(); ++i) {
+    const Entry& e = stack_[first + i];
+    if (e.where != Where::Home || e.home != dst) return true;
+    dst += slot_count(types[i]);
+  }
+  return false;
+}
+
+void FunctionTranslator::transfer(const Control& t) {
+  // Sources sit at or above their destinations (the target is an enclosing
+  // construct), so copying in ascending order never overwrites a source.
+  const std::vector<ValType>& types = label_types(t);
+  uint32_t dst = t.base;
+  size_t first = stack_.size() - types.size();
+  for (size_t i = 0; i < types.size(); ++i) {
+    store_to(dst, stack_[first + i]);
+    dst += slot_count(types[i]);
+  }
+}
+
+void FunctionTranslator::target(Control& c, const Fixup& f) {
+  if (c.op == Opcode::Loop) bind(f, c.loop_start);
+  else c.end_fixups.push_back(f);
+}
+
+void FunctionTranslator::jump_to(Control& t) {
+  if (t.op == Opcode::End) {  // the function body's label: return
+    emit_return();
+    return;
+  }
+  uint32_t at = begin(&op::br);
+  pair(0, 0);
+  target(t, Fixup{at, at + 1, 0});
+}
+
+FunctionTranslator::Fixup FunctionTranslator::branch_on(Entry& cond, bool when_true) {
+  // Fuse with the comparison computed just before, dropping its code.
+  if (last_compare_ && last_producer_ && last_producer_->end == code_.size() &&
+      cond.where == Where::Home) {
+    Compare c = *last_compare_;
+    code_.resize(last_producer_->instr);
+    while (!out_.offsets.empty() && out_.offsets.back().first >= code_.size()) out_.offsets.pop_back();
+    last_compare_.reset();
+    last_producer_.reset();
+    if (c.op == Opcode::I32Eqz || c.op == Opcode::I64Eqz) {
+      uint32_t at = begin(eqz_branch(c.op == Opcode::I64Eqz, /*if_zero=*/when_true));
+      pair(c.a, 0);
+      return Fixup{at, at + 1, 1};
+    }
+    Opcode op = when_true ? c.op : negate_compare(c.op);
+    uint32_t at = begin(compare_branch(op, c.b_imm));
+    if (c.b_imm) {
+      pair(c.a, 0);
+      imm(c.imm);
+      return Fixup{at, at + 1, 1};
+    }
+    pair(c.a, c.b);
+    pair(0, 0);
+    return Fixup{at, at + 2, 0};
+  }
+  uint32_t slot = operand(cond);
+  uint32_t at = begin(eqz_branch(false, /*if_zero=*/!when_true));
+  pair(slot, 0);
+  return Fixup{at, at + 1, 1};
+}
+
+void FunctionTranslator::emit_return() {
+  const std::vector<ValType>& results = type_.results;
+  size_t first = stack_.size() - results.size();
+  if (results.empty()) {
+    begin(&op::ret0);
+    return;
+  }
+  if (results.size() == 1 && slot_count(results[0]) == 1) {
+    Entry& e = stack_[first];
+    if (e.where == Where::Const) {
+      store_to(0, e);
+      begin(&op::ret0);
+      return;
+    }
+    begin(&op::ret1);
+    pair(e.where == Where::Local ? e.local : e.home, 0);
+    return;
+  }
+  // Several results: gather them in their homes, then move them down as one
+  // run. The entries stay as they are: after a conditional return (br_if to
+  // the function's label) the fall-through path still sees them deferred.
+  for (size_t i = first; i < stack_.size(); ++i) store_to(stack_[i].home, stack_[i]);
+  begin(&op::retn);
+  pair(stack_[first].home, out_.result_slots);
+}
+
+void FunctionTranslator::set_unreachable() {
+  Control& c = controls_.back();
+  c.unreachable = true;
+  stack_.resize(c.height);
+}
+
+std::pair<std::vector<ValType>, std::vector<ValType>> FunctionTranslator::block_type(
+    const Instr& in) const {
+  switch (BlockKind(in.a)) {
+    case BlockKind::Empty: return {};
+    case BlockKind::Value: return {{}, {ValType(in.b)}};
+    case BlockKind::TypeIndex: {
+      const FuncType& t = mod_.types[in.b];
+      return {t.params, t.results};
+    }
+  }
+  return {};
+}
+
+Status FunctionTranslator::control(const Instr& in) {
+  switch (in.op) {
+    case Opcode::Nop: return {};
+    case Opcode::Unreachable:
+      begin(&op::unreachable);
+      set_unreachable();
+      return {};
+    case Opcode::Drop: pop(); return {};
+
+    case Opcode::Select:
+    case Opcode::SelectTyped: {
+      Entry cond = pop();
+      Entry b = pop();
+      Entry a = pop();
+      uint32_t cs = operand(cond), bs = operand(b), as = operand(a);
+      bool wide = slot_count(a.type) == 2;
+      Entry& r = push(a.type);
+      uint32_t at = begin(wide ? &op::select2 : &op::select1);
+      pair(r.home, cs);
+      pair(as, bs);
+      set_result(at);
+      return {};
+    }
+
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If: {
+      auto [params, results] = block_type(in);
+      std::optional<Fixup> else_fixup;
+      if (in.op == Opcode::If) {
+        Entry cond = pop();
+        // The fused branch is emitted after the other entries are in their
+        // homes; moving them writes no slot the comparison reads.
+        bool fusable = last_compare_ && last_producer_ && last_producer_->end == code_.size();
+        if (fusable) {
+          materialize_from(0);
+          // Re-check: materializing may have emitted code after the compare.
+          if (last_producer_->end != code_.size()) {
+            uint32_t slot = cond.home;  // the compare's result is in its home
+            uint32_t at = begin(eqz_branch(false, true));
+            pair(slot, 0);
+            else_fixup = Fixup{at, at + 1, 1};
+          } else {
+            else_fixup = branch_on(cond, /*when_true=*/false);
+          }
+        } else {
+          uint32_t slot = operand(cond);
+          materialize_from(0);
+          uint32_t at = begin(eqz_branch(false, true));
+          pair(slot, 0);
+          else_fixup = Fixup{at, at + 1, 1};
+        }
+      } else {
+        materialize_from(0);
+      }
+      Control c{in.op, stack_.size() - params.size(), 0, std::move(params), std::move(results), 0, {}, std::nullopt, false};
+      c.base = c.params.empty() ? next_home() : stack_[c.height].home;
+      c.else_fixup = else_fixup;
+      if (in.op == Opcode::Loop) {
+        c.loop_start = uint32_t(code_.size());
+        label_here();
+        if (options_.loop_fuel) begin(&op::fuel);
+      }
+      controls_.push_back(std::move(c));
+      return {};
+    }
+
+    case Opcode::Else: {
+      Control& c = controls_.back();
+      if (!c.unreachable) {
+        materialize_from(c.height);
+        uint32_t at = begin(&op::br);
+        pair(0, 0);
+        c.end_fixups.push_back(Fixup{at, at + 1, 0});
+      }
+      if (c.else_fixup) bind_here(*c.else_fixup);
+      c.else_fixup.reset();
+      label_here();
+      stack_.resize(c.height);
+      for (ValType t : c.params) push(t);
+      c.unreachable = false;
+      return {};
+    }
+
+    case Opcode::End: {
+      Control& c = controls_.back();
+      if (c.op == Opcode::End) {
+        if (!c.unreachable) emit_return();
+        done_ = true;
+        return {};
+      }
+      if (!c.unreachable) materialize_from(c.height);
+      // An `if` without `else` passes its parameters through as results.
+      if (c.else_fixup) bind_here(*c.else_fixup);
+      for (const Fixup& f : c.end_fixups) bind(f, uint32_t(code_.size()));
+      if (!c.end_fixups.empty()) label_here();
+      size_t height = c.height;
+      std::vector<ValType> results = std::move(c.results);
+      controls_.pop_back();
+      stack_.resize(height);
+      for (ValType t : results) push(t);
+      return {};
+    }
+
+    case Opcode::Br: {
+      Control& t = label(in.a);
+      transfer(t);
+      jump_to(t);
+      set_unreachable();
+      return {};
+    }
+
+    case Opcode::BrIf: {
+      Entry cond = pop();
+      Control& t = label(in.a);
+      if (t.op != Opcode::End && !needs_transfer(t)) {
+        target(t, branch_on(cond, /*when_true=*/true));
+        return {};
+      }
+      // Values to move first: skip over the moves when the branch is not taken.
+      Fixup skip = branch_on(cond, /*when_true=*/false);
+      transfer(t);
+      jump_to(t);
+      bind_here(skip);
+      return {};
+    }
+
+    case Opcode::BrTable: {
+      Entry index = pop();
+      uint32_t index_slot = operand(index);
+      uint32_t count = in.b;
+      uint32_t at = begin(&op::br_table);
+      pair(index_slot, count);
+      for (uint32_t i = 0; i < count; i += 2) pair(0, 0);
+      std::vector<uint32_t> stubs;  // targets needing value moves or a return
+      for (uint32_t i = 0; i < count; ++i) {
+        Control& t = label(func_.br_table_targets[in.a + i]);
+        if (t.op != Opcode::End && !needs_transfer(t)) target(t, Fixup{at, at + 1 + 1 + i / 2, uint8_t(i % 2)});
+        else stubs.push_back(i);
+      }
+      for (uint32_t i : stubs) {
+        Control& t = label(func_.br_table_targets[in.a + i]);
+        bind(Fixup{at, at + 2 + i / 2, uint8_t(i % 2)}, uint32_t(code_.size()));
+        transfer(t);
+        jump_to(t);
+      }
+      set_unreachable();
+      return {};
+    }
+
+    case Opcode::Return:
+      emit_return();
+      set_unreachable();
+      return {};
+
+    default: break;
+  }
+  return make_error(ErrorCode::Usage, fmt::format("not a control instruction: {}", flint::info(in.op).text));
+}
+
+}  // namespace flint::interp

@@ -1,0 +1,21 @@
+// compile(): the pipeline from bytes to shareable compiled code
+// (decode, spec chapter 5; validate, chapter 3; translate for the engine).
+#include "binary/decoder.h"
+#include "flint/runtime.h"
+#include "interp/interp_module.h"
+#include "valid/validator.h"
+
+namespace flint {
+
+Result<std::shared_ptr<const CompiledModule>> compile(std::span<const uint8_t> wasm,
+                                                      const Config& config) {
+  FLINT_ASSIGN(Module module, decode_module(wasm));
+  FLINT_TRY(validate(module));
+  interp::TranslateOptions options;
+  options.loop_fuel = config.fuel.has_value();
+  FLINT_ASSIGN(std::shared_ptr<interp::InterpModule> compiled,
+               interp::InterpModule::create(std::move(module), options));
+  return std::shared_ptr<const CompiledModule>(std::move(compiled));
+}
+
+}  // namespace flint

@@ -1,0 +1,59 @@
+#include "runtime/memory.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+
+namespace flint {
+
+namespace {
+// u32 address + u32 static offset + an 8-byte access stays below this.
+constexpr uint64_t kFullReservation = (uint64_t(8) << 30) + kPageSize;
+
+void* reserve(uint64_t bytes) {
+  void* p = mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? nullptr : p;
+}
+}  // namespace
+
+Result<std::unique_ptr<MemoryInst>> MemoryInst::create(MemoryType type,
+                                                       std::optional<uint64_t> page_cap) {
+  std::unique_ptr<MemoryInst> m(new MemoryInst());
+  m->max_pages = type.limits.max;
+  m->cap_pages_ = std::min<uint64_t>(type.limits.max.value_or(kMaxPages32), kMaxPages32);
+  if (page_cap) m->cap_pages_ = std::min(m->cap_pages_, *page_cap);
+  if (type.limits.min > m->cap_pages_)
+    return make_error(ErrorCode::OutOfMemory,
+                      "memory of " + std::to_string(type.limits.min) + " pages exceeds the limit");
+  // Prefer the full reservation (guard regions make every access land in
+  // this mapping); where address space is scarce (ulimit -v), reserve only
+  // what the memory can ever grow to: bounds are still checked explicitly.
+  m->reserved_ = kFullReservation;
+  void* p = reserve(m->reserved_);
+  if (!p) {
+    m->reserved_ = std::max<uint64_t>(m->cap_pages_ * kPageSize, kPageSize);
+    p = reserve(m->reserved_);
+    if (!p) return make_error(ErrorCode::OutOfMemory, "cannot reserve address space for a memory");
+  }
+  m->base = static_cast<uint8_t*>(p);
+  if (m->grow(type.limits.min) < 0)
+    return make_error(ErrorCode::OutOfMemory, "cannot commit the memory's initial pages");
+  return m;
+}
+
+MemoryInst::~MemoryInst() {
+  if (base) munmap(base, reserved_);
+}
+
+int64_t MemoryInst::grow(uint64_t delta_pages) {
+  uint64_t old_pages = pages();
+  if (delta_pages > cap_pages_ - old_pages) return -1;
+  if (delta_pages == 0) return int64_t(old_pages);
+  uint64_t new_size = (old_pages + delta_pages) * kPageSize;
+  if (new_size > reserved_) return -1;
+  if (mprotect(base + size, new_size - size, PROT_READ | PROT_WRITE) != 0) return -1;
+  size = new_size;
+  return int64_t(old_pages);
+}
+
+}  // namespace flint

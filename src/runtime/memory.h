@@ -1,0 +1,45 @@
+// Linear memory instances (spec 4.2.8 "Memory Instances", 4.5.3.9 "Growing
+// memories"). A 32-bit memory reserves its whole reachable address range up
+// front: 4 GiB of pages plus the largest static offset (another 4 GiB) plus a
+// guard page, all PROT_NONE. Growing makes pages accessible with mprotect, so
+// the base address never moves: engines may cache it, and any access beyond
+// the current size hits inaccessible pages rather than another object.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "base/result.h"
+#include "flint/types.h"
+
+namespace flint {
+
+struct MemoryInst {
+  /// Creates a memory of `type.limits.min` pages. `page_cap` (from
+  /// Config::max_memory_pages) bounds the memory further than its own maximum.
+  /// Fails with "out of memory" when the minimum exceeds the caps or the
+  /// address space cannot be reserved.
+  static Result<std::unique_ptr<MemoryInst>> create(MemoryType type, std::optional<uint64_t> page_cap);
+  ~MemoryInst();
+  MemoryInst(const MemoryInst&) = delete;
+  MemoryInst& operator=(const MemoryInst&) = delete;
+
+  /// memory.grow: the old size in pages, or -1 when the new size would exceed
+  /// the maximum, the cap, or the memory the system will give.
+  int64_t grow(uint64_t delta_pages);
+  uint64_t pages() const { return size / kPageSize; }
+  /// The type as an import sees it: the current size is the minimum (spec 4.5.2).
+  MemoryType type() const { return MemoryType{Limits{pages(), max_pages}}; }
+
+  uint8_t* base = nullptr;  ///< never moves for the memory's lifetime
+  uint64_t size = 0;        ///< current size in bytes; accessible bytes are [0, size)
+  std::optional<uint64_t> max_pages;  ///< the type's maximum
+
+ private:
+  MemoryInst() = default;
+  uint64_t cap_pages_ = kMaxPages32;  ///< min(max, config cap, 65536)
+  uint64_t reserved_ = 0;             ///< bytes of address space mapped at base
+};
+
+}  // namespace flint
