@@ -202,6 +202,15 @@ def time_kernel(args, kernel: str, commands: dict[str, list[str]], label: str,
     return samples
 
 
+def load_average() -> float | None:
+    """The 1-minute load average: above the CPU count, other processes were
+    competing with the benchmark and its numbers deserve less trust."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
 def machine_facts(cc: str, hyperfine: str) -> dict:
     def first_line(command: list[str]) -> str:
         try:
@@ -267,7 +276,8 @@ def render_markdown(args, invocation: str, label: str, results: list[dict],
     geomean = report.geometric_mean([r["ratio"] for r in results])
     lines = [f"`{invocation}`", "",
              f"Machine: {machine['cpu']}, {machine['cpus']} CPU(s), {machine['platform']}; "
-             f"{machine['cc']}; {machine['hyperfine']}.", "",
+             f"{machine['cc']}; {machine['hyperfine']}; 1-minute load average "
+             f"{machine['load_before']} before, {machine['load_after']} after.", "",
              report.markdown_table(rows, label), "",
              f"Geometric mean of {label} / native: {report.format_ratio(geomean)}", "",
              f"Each command ran {args.runs} time(s) under `hyperfine -N` in "
@@ -297,6 +307,7 @@ def main(argv: list[str]) -> int:
     if not args.check_only and shutil.which(args.hyperfine) is None:
         sys.exit(f"run.py: {args.hyperfine} not found (apt-get install hyperfine)")
     (args.out / "hyperfine").mkdir(parents=True, exist_ok=True)
+    load_before = load_average()
 
     measured = [measure_kernel(args, kernel, overrides.get(kernel.name, kernel.n_for(args.size)),
                                template, label) for kernel in kernels]
@@ -307,6 +318,7 @@ def main(argv: list[str]) -> int:
 
     invocation = shlex.join(["python3", display_path(Path(__file__))] + argv)
     machine = machine_facts(args.cc, args.hyperfine)
+    machine.update(load_before=load_before, load_after=load_average())
     markdown = render_markdown(args, invocation, label, results, rows, machine)
     print(markdown)
     if args.markdown:
