@@ -45,25 +45,35 @@ Result<std::vector<ValType>> read_locals(Reader& r) {
   return locals;
 }
 
+// One entry: size, locals, body. The body is decoded up to its final `end`
+// regardless of the declared size, which is checked afterwards, as the
+// reference interpreter does: a body missing its `end` reads on into what
+// follows and is then reported as a size mismatch (or "END opcode expected").
+Result<Function> read_function(Reader& r, ExpressionFacts& facts) {
+  Function f;
+  f.code_offset = static_cast<uint32_t>(r.offset());
+  FLINT_ASSIGN(uint32_t size, r.length());
+  const size_t start = r.offset();
+  FLINT_ASSIGN(f.locals, read_locals(r));
+  FLINT_TRY(decode_expression(r, f.body, f.br_table_targets, facts));
+  if (r.offset() != start + size)
+    return error_at(ErrorCode::SectionSizeMismatch, start,
+                    fmt::format("function body of {} bytes declared, {} read", size, r.offset() - start));
+  return f;
+}
+
 }  // namespace
 
 Status decode_code_section(Reader& r, DecodeState& s) {
   s.code_section_offset = r.offset();
-  return read_vector(r, [&](uint32_t) -> Status {
-    Function f;
-    f.code_offset = static_cast<uint32_t>(r.offset());
-    FLINT_ASSIGN(uint32_t size, r.length());
-    const size_t start = r.offset();
-    FLINT_ASSIGN(f.locals, read_locals(r));
-    // The body is decoded up to its final `end` regardless of the declared
-    // size, which is checked afterwards, as the reference interpreter does:
-    // a body missing its `end` then reads on into what follows.
-    FLINT_TRY(decode_expression(r, f.body, f.br_table_targets, s.code_facts));
-    if (r.offset() != start + size)
-      return error_at(ErrorCode::SectionSizeMismatch, start,
-                      fmt::format("function body of {} bytes declared, {} read", size,
-                                  r.offset() - start));
-    s.bodies.push_back(std::move(f));
+  return read_vector(r, [&](uint32_t i) -> Status {
+    Result<Function> f = read_function(r, s.code_facts);
+    if (!f.ok()) {
+      Error e = std::move(f).error();
+      e.function = s.module.imported_functions + i;  // the index in the function index space
+      return e;
+    }
+    s.bodies.push_back(std::move(f).value());
     return {};
   });
 }

@@ -304,6 +304,21 @@ TEST(Decoder, DeepNestingNeedsNoRecursion) {
   EXPECT_EQ(m->functions[0].body.size(), 200001u);
 }
 
+TEST(Decoder, ErrorsInABodyNameTheFunction) {
+  // One imported function, then two bodies; the second is malformed, so the
+  // error names function 2 of the function index space.
+  Result<Module> m = decode_module(module({
+      section(1, vec(1, {0x60, 0x00, 0x00})),
+      section(2, vec(1, cat({name("m"), name("f"), {0x00, 0x00}}))),
+      section(3, vec(2, {0x00, 0x00})),
+      section(10, vec(2, cat({body({0x00, 0x0B}), body({0x00, 0x06, 0x0B})}))),
+  }));
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code, ErrorCode::IllegalOpcode);
+  EXPECT_EQ(m.error().function, 2u);
+  EXPECT_NE(m.error().describe().find("in function 2"), std::string::npos) << m.error().describe();
+}
+
 TEST(Decoder, HostileCountsDoNotAllocate) {
   // Counts of 2^32-1 with nothing behind them fail at the end of the input.
   for (uint8_t id : {1, 2, 3, 4, 5, 6, 7, 9, 10, 11}) {
