@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,27 @@ def _three_digits(value: float) -> str:
     return f"{value:.2f}"
 
 
+class CpuRound(NamedTuple):
+    """One hyperfine call's CPU time for one command: mean user and system
+    seconds over its `runs` runs."""
+
+    runs: int
+    user: float
+    system: float
+
+
+def cpu_time_per_run(rounds: list[CpuRound]) -> float:
+    """Mean user + system seconds per run over all rounds, each weighted by
+    its run count. CPU time barely grows when other processes compete for
+    the cores, unlike wall time, so it is the steadier number on a busy
+    machine (it leaves out time spent waiting, of which the kernels have
+    none)."""
+    runs = sum(r.runs for r in rounds)
+    if runs == 0:
+        raise ValueError("no runs")
+    return sum(r.runs * (r.user + r.system) for r in rounds) / runs
+
+
 @dataclass(frozen=True)
 class Row:
     """One kernel's line of the results table."""
@@ -78,21 +100,27 @@ class Row:
     n: int
     native: Summary
     runtime: Summary
+    native_cpu: float | None = None  # cpu_time_per_run, when measured
+    runtime_cpu: float | None = None
 
 
 def markdown_table(rows: list[Row], runtime_label: str) -> str:
-    """The results table: medians, the ratio, and the spread (min-max) that
-    says whether the medians can be trusted."""
+    """The results table: wall-time medians and their ratio, the spread
+    (min-max) that says whether the medians can be trusted, and the ratio of
+    CPU time per run, which a busy machine disturbs less."""
     lines = [
         f"| kernel | N | native median | {runtime_label} median | {runtime_label} / native "
-        f"| native min-max | {runtime_label} min-max |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| native min-max | {runtime_label} min-max | CPU-time ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
+        cpu = "n/a"
+        if row.native_cpu and row.runtime_cpu is not None:
+            cpu = format_ratio(row.runtime_cpu / row.native_cpu)
         lines.append(
             f"| {row.kernel} | {row.n} | {format_duration(row.native.median)} "
             f"| {format_duration(row.runtime.median)} | {format_ratio(ratio(row.runtime, row.native))} "
-            f"| {_spread(row.native)} | {_spread(row.runtime)} |")
+            f"| {_spread(row.native)} | {_spread(row.runtime)} | {cpu} |")
     return "\n".join(lines)
 
 

@@ -176,10 +176,12 @@ def verify_checksums(kernel: str, native: list[str], runtime: list[str], label: 
 
 
 def time_kernel(args, kernel: str, commands: dict[str, list[str]], label: str,
-                raw_dir: Path) -> dict[str, list[float]]:
-    """Times both commands with hyperfine in alternating rounds and returns
-    every sample (seconds of wall time per process) by command."""
+                raw_dir: Path) -> tuple[dict[str, list[float]], dict[str, list[report.CpuRound]]]:
+    """Times both commands with hyperfine in alternating rounds. Returns, by
+    command, every wall-time sample (seconds per process) and each round's
+    CPU time (hyperfine reports user and system time per round, not per run)."""
     samples = {"native": [], "runtime": []}
+    cpu_rounds = {"native": [], "runtime": []}
     schedule = interleaved_rounds(args.runs, args.rounds)
     for index, (runs, runtime_first) in enumerate(schedule):
         order = ["runtime", "native"] if runtime_first else ["native", "runtime"]
@@ -199,7 +201,8 @@ def time_kernel(args, kernel: str, commands: dict[str, list[str]], label: str,
         measured = json.loads(export.read_text())["results"]
         for key, entry in zip(order, measured):
             samples[key].extend(entry["times"])
-    return samples
+            cpu_rounds[key].append(report.CpuRound(len(entry["times"]), entry["user"], entry["system"]))
+    return samples, cpu_rounds
 
 
 def load_average() -> float | None:
@@ -264,11 +267,15 @@ def measure_kernel(args, kernel: suite.Kernel, n: int, template: str,
              "commands": {k: shlex.join(v) for k, v in commands.items()}}
     if args.check_only:
         return entry, None
-    samples = time_kernel(args, kernel.name, commands, label, args.out / "hyperfine")
+    samples, cpu_rounds = time_kernel(args, kernel.name, commands, label, args.out / "hyperfine")
     summaries = {key: report.summarize(values) for key, values in samples.items()}
+    cpu = {key: report.cpu_time_per_run(rounds) for key, rounds in cpu_rounds.items()}
     entry.update(samples=samples, stats={k: s.as_dict() for k, s in summaries.items()},
-                 ratio=report.ratio(summaries["runtime"], summaries["native"]))
-    return entry, report.Row(kernel.name, n, summaries["native"], summaries["runtime"])
+                 ratio=report.ratio(summaries["runtime"], summaries["native"]),
+                 cpu_rounds={k: [r._asdict() for r in v] for k, v in cpu_rounds.items()},
+                 cpu_per_run=cpu, cpu_ratio=cpu["runtime"] / cpu["native"] if cpu["native"] > 0 else None)
+    return entry, report.Row(kernel.name, n, summaries["native"], summaries["runtime"],
+                             cpu["native"], cpu["runtime"])
 
 
 def render_markdown(args, invocation: str, label: str, results: list[dict],

@@ -70,15 +70,23 @@ class FormatTest(unittest.TestCase):
     def test_table_has_one_row_per_kernel_under_the_runtime_label(self):
         rows = [
             report.Row("fib", 35, report.summarize([0.030, 0.031, 0.032]),
-                       report.summarize([3.0, 3.1, 3.2])),
+                       report.summarize([3.0, 3.1, 3.2]), native_cpu=0.02, runtime_cpu=3.0),
             report.Row("sieve", 1024, report.summarize([0.002]), report.summarize([0.010])),
         ]
         lines = report.markdown_table(rows, "flint").splitlines()
         self.assertEqual(len(lines), 4)
         self.assertIn("| flint median | flint / native |", lines[0])
         self.assertEqual(lines[1].count("|"), lines[0].count("|"))
-        self.assertEqual(lines[2], "| fib | 35 | 31.0 ms | 3.10 s | 100× | 30.0 ms - 32.0 ms | 3.00 s - 3.20 s |")
+        self.assertEqual(lines[2], "| fib | 35 | 31.0 ms | 3.10 s | 100× "
+                                   "| 30.0 ms - 32.0 ms | 3.00 s - 3.20 s | 150× |")
         self.assertTrue(lines[3].startswith("| sieve | 1024 | 2.00 ms | 10.0 ms | 5.00× |"))
+        self.assertTrue(lines[3].endswith("| n/a |"))
+
+    def test_cpu_time_weights_rounds_by_their_runs(self):
+        rounds = [report.CpuRound(3, user=1.0, system=0.5), report.CpuRound(1, user=5.5, system=0.0)]
+        self.assertAlmostEqual(report.cpu_time_per_run(rounds), (3 * 1.5 + 5.5) / 4)
+        with self.assertRaises(ValueError):
+            report.cpu_time_per_run([])
 
 
 class ScheduleTest(unittest.TestCase):
