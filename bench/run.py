@@ -214,7 +214,7 @@ def load_average() -> float | None:
         return None
 
 
-def machine_facts(cc: str, hyperfine: str) -> dict:
+def machine_facts(cc: str, hyperfine: str, template: str) -> dict:
     def first_line(command: list[str]) -> str:
         try:
             out = subprocess.run(command, capture_output=True, text=True).stdout
@@ -230,8 +230,12 @@ def machine_facts(cc: str, hyperfine: str) -> dict:
                 break
     except OSError:
         pass
+    runtime = shlex.split(template)[0]
     return {"platform": platform.platform(), "cpu": cpu, "cpus": os.cpu_count(),
-            "cc": first_line([cc, "--version"]), "hyperfine": first_line([hyperfine, "--version"])}
+            "cc": first_line([cc, "--version"]), "hyperfine": first_line([hyperfine, "--version"]),
+            "runtime_version": first_line([runtime, "--version"]),
+            # The checkout the kernels were built from ("-dirty": uncommitted edits).
+            "source": first_line(["git", "-C", str(suite.BENCH_DIR), "describe", "--always", "--dirty"])}
 
 
 def resolve_runtime(args) -> tuple[str, str]:
@@ -283,7 +287,8 @@ def render_markdown(args, invocation: str, label: str, results: list[dict],
     geomean = report.geometric_mean([r["ratio"] for r in results])
     lines = [f"`{invocation}`", "",
              f"Machine: {machine['cpu']}, {machine['cpus']} CPU(s), {machine['platform']}; "
-             f"{machine['cc']}; {machine['hyperfine']}; 1-minute load average "
+             f"{machine['cc']}; {machine['hyperfine']}; {label} --version: {machine['runtime_version']}; "
+             f"source {machine['source']}; 1-minute load average "
              f"{machine['load_before']} before, {machine['load_after']} after.", "",
              report.markdown_table(rows, label), "",
              f"Geometric mean of {label} / native: {report.format_ratio(geomean)}", "",
@@ -324,7 +329,7 @@ def main(argv: list[str]) -> int:
         return 0
 
     invocation = shlex.join(["python3", display_path(Path(__file__))] + argv)
-    machine = machine_facts(args.cc, args.hyperfine)
+    machine = machine_facts(args.cc, args.hyperfine, template)
     machine.update(load_before=load_before, load_after=load_average())
     markdown = render_markdown(args, invocation, label, results, rows, machine)
     print(markdown)
