@@ -32,7 +32,6 @@ import suite  # noqa: E402
 
 DEFAULT_OUT = suite.BENCH_DIR / "out"
 FLINT_TEMPLATE = "{flint} run {wasm} --invoke {export} {args}"
-PLACEHOLDERS = ("{wasm}", "{export}", "{args}")
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -84,7 +83,7 @@ def parse_n_overrides(pairs: list[str]) -> dict[str, int]:
     overrides = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not value.isdigit():
+        if not sep or not (value.isascii() and value.isdigit()):
             raise ValueError(f"--n expects KERNEL=N, got {pair!r}")
         suite.kernel_by_name(name)  # raises for an unknown kernel
         overrides[name] = int(value)
@@ -163,12 +162,13 @@ def run_once(command: list[str], what: str) -> str:
 
 
 def verify_checksums(kernel: str, native: list[str], runtime: list[str], label: str) -> int:
-    native_sum = parse_checksum(run_once(native, f"{kernel} native"))
-    runtime_out = run_once(runtime, f"{kernel} {label}")
-    try:
-        runtime_sum = parse_checksum(runtime_out)
-    except ValueError as error:
-        sys.exit(f"{kernel} {label}: {error}\n  command: {shlex.join(runtime)}")
+    def checksum_of(command: list[str], name: str) -> int:
+        try:
+            return parse_checksum(run_once(command, f"{kernel} {name}"))
+        except ValueError as error:
+            sys.exit(f"{kernel} {name}: {error}\n  command: {shlex.join(command)}")
+
+    native_sum, runtime_sum = checksum_of(native, "native"), checksum_of(runtime, label)
     if runtime_sum != native_sum:
         sys.exit(f"CHECKSUM MISMATCH in {kernel}: native {native_sum}, {label} {runtime_sum}\n"
                  f"  native:  {shlex.join(native)}\n  {label}: {shlex.join(runtime)}")
@@ -194,7 +194,12 @@ def time_kernel(args, kernel: str, commands: dict[str, list[str]], label: str,
             command += ["-n", "native" if key == "native" else label, shlex.join(commands[key])]
         print(f"  {kernel}: round {index + 1}/{len(schedule)} ({runs} run(s) each, "
               f"{order[0]} first)", file=sys.stderr, flush=True)
-        result = subprocess.run(command, capture_output=not args.verbose, text=True)
+        # hyperfine's own output goes to stderr (with --verbose) or nowhere
+        # unless it fails: stdout is for the report.
+        if args.verbose:
+            result = subprocess.run(command, stdout=sys.stderr)
+        else:
+            result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             sys.exit(f"hyperfine failed on {kernel}:\n  {shlex.join(command)}\n"
                      f"{result.stdout or ''}{result.stderr or ''}")
@@ -241,6 +246,8 @@ def machine_facts(cc: str, hyperfine: str, template: str) -> dict:
 def resolve_runtime(args) -> tuple[str, str]:
     """The runtime's command template and its label in the table."""
     if args.runtime:
+        if "{wasm}" not in args.runtime:
+            sys.exit("run.py: the --runtime template must contain {wasm}")
         return args.runtime, args.label or runtime_label(args.runtime)
     if not Path(args.flint).is_file() and shutil.which(args.flint) is None:
         sys.exit(f"run.py: no flint binary at {args.flint}; build it "
