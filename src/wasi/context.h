@@ -1,0 +1,67 @@
+// The state of one WASI guest: what it was granted (arguments, environment,
+// preopened directories and sockets), its fd table, and how it exited.
+// Deny by default: a default-constructed WasiOptions grants nothing beyond
+// stdin, stdout and stderr.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+#include "flint/runtime.h"
+#include "wasi/fd_table.h"
+#include "wasi/guest_memory.h"
+
+namespace flint::wasi {
+
+/// A host directory made visible to the guest under `guest_path`.
+struct PreopenDir {
+  std::string host_path;
+  std::string guest_path;
+  bool read_only = false;
+};
+
+struct WasiOptions {
+  std::vector<std::string> args;  ///< argv, argv[0] included
+  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<PreopenDir> dirs;
+  /// Host addresses ("HOST:PORT") to listen on; each becomes a preopened
+  /// listening socket after the directories, for sock_accept.
+  std::vector<std::string> tcp_listen;
+};
+
+class WasiContext {
+ public:
+  /// Opens the preopens and listening sockets; a directory that cannot be
+  /// opened or an address that cannot be bound is an Io error naming it.
+  static Result<std::shared_ptr<WasiContext>> create(WasiOptions options, Store& store);
+
+  /// Points the host functions at the instance's exported "memory". Until
+  /// then (and for a module without one) memory is empty, so a call that
+  /// needs it traps on its first pointer.
+  void bind_memory(const Instance& instance);
+  /// The guest's memory as it is now.
+  GuestMemory memory() const;
+
+  const std::vector<std::string>& args() const { return args_; }
+  const std::vector<std::string>& env() const { return env_; }  ///< "NAME=VALUE"
+  FdTable& fds() { return fds_; }
+
+  /// proc_exit records the code here before unwinding the guest.
+  std::optional<uint32_t> exit_code;
+
+ private:
+  explicit WasiContext(Store& store) : store_(store) {}
+
+  Store& store_;
+  std::optional<Extern> memory_;
+  std::vector<std::string> args_;
+  std::vector<std::string> env_;
+  FdTable fds_;
+};
+
+}  // namespace flint::wasi

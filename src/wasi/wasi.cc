@@ -1,0 +1,55 @@
+#include "wasi/wasi.h"
+
+#include "module/module.h"
+#include "wasi/host_call.h"
+
+namespace flint::wasi {
+
+namespace {
+
+FuncType signature_of(const HostFunctionSpec& spec) {
+  FuncType type;
+  for (char c : spec.params) type.params.push_back(c == 'I' ? ValType::I64 : ValType::I32);
+  if (spec.returns_errno) type.results.push_back(ValType::I32);
+  return type;
+}
+
+void define_all(Linker& linker, Store& store, const std::shared_ptr<WasiContext>& ctx,
+                std::span<const HostFunctionSpec> specs) {
+  for (const HostFunctionSpec& spec : specs) {
+    HostHandler handler = spec.handler;
+    bool returns_errno = spec.returns_errno;
+    // The callback holds the context weakly: the store must not keep it alive.
+    std::weak_ptr<WasiContext> weak = ctx;
+    HostCallback callback = [weak, handler, returns_errno](std::span<const Value> args,
+                                                           std::span<Value> results) -> Status {
+      std::shared_ptr<WasiContext> c = weak.lock();
+      if (!c) return make_error(ErrorCode::HostTrap, "the WASI context is gone");
+      HostCall call{*c, c->memory(), args};
+      FLINT_ASSIGN(Errno errno_value, handler(call));
+      if (returns_errno) results[0] = Value::i32_(uint32_t(errno_value));
+      return {};
+    };
+    std::string name(spec.name);
+    linker.define(std::string(kModuleName), name,
+                  store.host_function(signature_of(spec), std::move(callback),
+                                      std::string(kModuleName) + "::" + name));
+  }
+}
+
+}  // namespace
+
+void define_wasi(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx) {
+  for (auto table : {args_environ_functions(), clock_random_functions(), fd_io_functions(),
+                     fd_meta_functions(), fd_dir_functions(), path_functions(), poll_functions(), proc_functions(),
+                     socket_functions()})
+    define_all(linker, store, ctx, table);
+}
+
+bool imports_wasi(const Module& module) {
+  for (const Import& import : module.imports)
+    if (import.module == kModuleName) return true;
+  return false;
+}
+
+}  // namespace flint::wasi

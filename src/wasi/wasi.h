@@ -1,0 +1,30 @@
+// WASI preview 1 (wasi_snapshot_preview1) for Flint: define it in a Linker,
+// instantiate, bind the instance's memory, run.
+//
+//   auto ctx = wasi::WasiContext::create(options, store);
+//   wasi::define_wasi(linker, store, *ctx);
+//   auto instance = linker.instantiate(store, compiled);
+//   (*ctx)->bind_memory(**instance);
+//   store.call(*(*instance)->find_export("_start"), {});
+//   // an Error with code ProcExit: the exit code is in ctx->exit_code
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "flint/runtime.h"
+#include "wasi/context.h"
+
+namespace flint::wasi {
+
+inline constexpr std::string_view kModuleName = "wasi_snapshot_preview1";
+
+/// Defines every wasi_snapshot_preview1 function in `linker`, as host
+/// functions of `store` that act on `ctx`.
+void define_wasi(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx);
+
+/// True when the module imports anything from wasi_snapshot_preview1 (or
+/// the older "wasi_unstable" name, which Flint does not provide).
+bool imports_wasi(const Module& module);
+
+}  // namespace flint::wasi
