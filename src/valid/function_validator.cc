@@ -3,8 +3,9 @@
 // either from the opcode table's fixed signature or by its `Special` rule.
 #include "valid/function_validator.h"
 
-#include <charconv>
-#include <string_view>
+#include <string>
+
+#include "valid/lanes.h"
 
 namespace flint::valid {
 
@@ -59,18 +60,6 @@ constexpr Rule special_rule(Opcode op) {
                 "the validator has no rule for " text);
 #include "module/opcodes.def"
 #undef FLINT_OP
-
-// How many lanes a lane immediate indexes: 16 bytes over the access size for
-// v128.loadN_lane/storeN_lane, else the shape in the name ("i16x8." -> 8).
-uint32_t lane_count(const OpcodeInfo& info) {
-  if (info.imm == ImmKind::MemArgLane) return 16u >> info.align_log2;
-  std::string_view shape = info.text.substr(0, info.text.find('.'));
-  size_t x = shape.find('x');
-  uint32_t lanes = 0;
-  if (x != std::string_view::npos)
-    std::from_chars(shape.data() + x + 1, shape.data() + shape.size(), lanes);
-  return lanes;
-}
 
 Error invalid_lane(uint64_t lane) {
   return make_error(ErrorCode::InvalidLaneIndex, std::to_string(lane));
@@ -141,7 +130,7 @@ Status FunctionValidator::check_immediates(const Instr& in, const OpcodeInfo& in
       // Spec 3.3.3: each of the 16 lane indices picks from 32 input lanes.
       for (int i = 0; i < 16; ++i) {
         uint8_t lane = uint8_t((i < 8 ? in.u64 : in.hi) >> (8 * (i % 8)));
-        if (lane >= 32) return invalid_lane(lane);
+        if (lane >= kShuffleInputLanes) return invalid_lane(lane);
       }
       return {};
     default: return {};
