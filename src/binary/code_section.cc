@@ -57,8 +57,9 @@ Result<Function> read_function(Reader& r, ExpressionFacts& facts) {
   FLINT_ASSIGN(f.locals, read_locals(r));
   FLINT_TRY(decode_expression(r, f.body, f.br_table_targets, facts));
   if (r.offset() != start + size)
-    return error_at(ErrorCode::SectionSizeMismatch, start,
-                    fmt::format("function body of {} bytes declared, {} read", size, r.offset() - start));
+    return error_at(
+        ErrorCode::SectionSizeMismatch, start,
+        fmt::format("function body of {} bytes declared, {} read", size, r.offset() - start));
   return f;
 }
 

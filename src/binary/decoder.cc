@@ -94,9 +94,9 @@ Status decode_section(Reader& r, DecodeState& s, int& last_rank) {
   FLINT_TRY(decode_section_contents(id, r, s));
   r.set_end_error(ErrorCode::UnexpectedEnd);
   if (r.offset() != start + size)
-    return error_at(ErrorCode::SectionSizeMismatch, start,
-                    fmt::format("section {} of {} bytes declared, {} read", id_byte, size,
-                                r.offset() - start));
+    return error_at(
+        ErrorCode::SectionSizeMismatch, start,
+        fmt::format("section {} of {} bytes declared, {} read", id_byte, size, r.offset() - start));
   return {};
 }
 
@@ -104,15 +104,14 @@ Status decode_section(Reader& r, DecodeState& s, int& last_rank) {
 // every section has been decoded.
 Status check_section_agreement(const DecodeState& s, size_t module_end) {
   if (s.function_types.size() != s.bodies.size())
-    return error_at(ErrorCode::FunctionCodeLengthMismatch,
-                    s.bodies.empty() ? module_end : s.code_section_offset,
-                    fmt::format("{} functions declared, {} bodies", s.function_types.size(),
-                                s.bodies.size()));
+    return error_at(
+        ErrorCode::FunctionCodeLengthMismatch,
+        s.bodies.empty() ? module_end : s.code_section_offset,
+        fmt::format("{} functions declared, {} bodies", s.function_types.size(), s.bodies.size()));
   if (s.module.data_count && *s.module.data_count != s.module.data.size())
-    return error_at(ErrorCode::DataCountLengthMismatch,
-                    s.has_data_section ? s.data_section_offset : module_end,
-                    fmt::format("data count {}, {} segments", *s.module.data_count,
-                                s.module.data.size()));
+    return error_at(
+        ErrorCode::DataCountLengthMismatch, s.has_data_section ? s.data_section_offset : module_end,
+        fmt::format("data count {}, {} segments", *s.module.data_count, s.module.data.size()));
   if (!s.module.data_count && s.code_facts.first_data_index_use)
     return error_at(ErrorCode::DataCountRequired, *s.code_facts.first_data_index_use);
   return {};

@@ -181,7 +181,8 @@ class ExpressionDecoder {
     const size_t at = r_.offset();
     FLINT_ASSIGN(uint32_t align, r_.u32());
     if (align > kMaxAlignExponent)
-      return error_at(ErrorCode::MalformedMemopFlags, at, fmt::format("alignment exponent {}", align));
+      return error_at(ErrorCode::MalformedMemopFlags, at,
+                      fmt::format("alignment exponent {}", align));
     FLINT_ASSIGN(uint32_t offset, r_.u32());
     in.a = align;
     in.b = 0;  // memory index: always 0 in 2.0

@@ -44,8 +44,7 @@ Status decode_import_section(Reader& r, DecodeState& s) {
         ++m.imported_globals;
         break;
       }
-      default:
-        return error_at(ErrorCode::MalformedImportKind, at, fmt::format("0x{:02x}", kind));
+      default: return error_at(ErrorCode::MalformedImportKind, at, fmt::format("0x{:02x}", kind));
     }
     imp.kind = static_cast<ExternKind>(kind);
     m.imports.push_back(std::move(imp));

@@ -29,11 +29,12 @@ class Reader {
   size_t size() const { return bytes_.size(); }
   size_t remaining() const { return bytes_.size() - pos_; }
   bool at_end() const { return pos_ == bytes_.size(); }
-  std::span<const uint8_t> bytes() const { return bytes_; }
 
   /// The error reported when a read runs past the end of the bytes. The
-  /// module header and section headers report "unexpected end"; the contents
-  /// of sections and function bodies "unexpected end of section or function".
+  /// module header, section headers and custom sections (opaque bytes read
+  /// within their size) report "unexpected end"; the contents of the other
+  /// sections and function bodies "unexpected end of section or function",
+  /// the reference interpreter's words for any read past the end.
   void set_end_error(ErrorCode code) { end_error_ = code; }
   ErrorCode end_error() const { return end_error_; }
 
@@ -75,7 +76,9 @@ class Reader {
   /// A reserved byte that must be 0x00 ("zero byte expected").
   Status zero_byte();
 
-  Error error(ErrorCode code, std::string detail = {}) const { return error_at(code, pos_, std::move(detail)); }
+  Error error(ErrorCode code, std::string detail = {}) const {
+    return error_at(code, pos_, std::move(detail));
+  }
   Error end_of_input() const { return error_at(end_error_, pos_); }
 
  private:

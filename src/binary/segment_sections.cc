@@ -47,7 +47,8 @@ Result<ElemSegment> read_element_segment(Reader& r) {
   const size_t at = r.offset();
   FLINT_ASSIGN(uint32_t flags, r.u32());
   if (flags > kMaxElemFlags)
-    return error_at(ErrorCode::MalformedSegmentFlags, at, fmt::format("element segment flags {}", flags));
+    return error_at(ErrorCode::MalformedSegmentFlags, at,
+                    fmt::format("element segment flags {}", flags));
   ElemSegment seg;
   if (flags & kElemNotActive) {
     seg.mode = (flags & kElemDeclarativeOrTable) ? SegmentMode::Declarative : SegmentMode::Passive;
@@ -96,7 +97,8 @@ Result<DataSegment> read_data_segment(Reader& r) {
       break;
     }
     default:
-      return error_at(ErrorCode::MalformedSegmentFlags, at, fmt::format("data segment flags {}", flags));
+      return error_at(ErrorCode::MalformedSegmentFlags, at,
+                      fmt::format("data segment flags {}", flags));
   }
   FLINT_ASSIGN(uint32_t n, r.u32());
   FLINT_ASSIGN(auto bytes, r.take(n));

@@ -29,30 +29,36 @@ const Bytes kI32Const0 = {0x41, 0x00};
 // The body of function 2 (type [] -> []).
 Bytes function_two_code() {
   return cat({
-      {0x02, 0x40},                            // block (empty)
-      {0x41, 0x00},                            //   i32.const 0
-      {0x0E, 0x01, 0x00, 0x00},                //   br_table [0] 0
-      {0x0B},                                  // end
-      {0x03, 0x01},                            // loop (type 1)
-      {0x0B},                                  // end
-      {0x02, 0x7F, 0x41, 0x07, 0x0B, 0x1A},    // block (result i32) i32.const 7 end drop
-      {0x41, 0x7F},                            // i32.const -1
-      {0x28, 0x02, 0x10},                      // i32.load align=2^2 offset=16
-      {0x1A},                                  // drop
-      {0x42}, sleb(INT64_MIN), {0x1A},         // i64.const min; drop
-      kI32Const0, kI32Const0, kI32Const0,
-      {0xFC, 0x08, 0x01, 0x00},                // memory.init 1
-      {0xFC, 0x09, 0x00},                      // data.drop 0
-      {0xD2, 0x01, 0x1A},                      // ref.func 1; drop
-      {0x41, 0x01, 0x41, 0x02, 0x41, 0x00},
-      {0x1C, 0x01, 0x7F, 0x1A},                // select (result i32); drop
+      {0x02, 0x40},                          // block (empty)
+      {0x41, 0x00},                          //   i32.const 0
+      {0x0E, 0x01, 0x00, 0x00},              //   br_table [0] 0
+      {0x0B},                                // end
+      {0x03, 0x01},                          // loop (type 1)
+      {0x0B},                                // end
+      {0x02, 0x7F, 0x41, 0x07, 0x0B, 0x1A},  // block (result i32) i32.const 7 end drop
+      {0x41, 0x7F},                          // i32.const -1
+      {0x28, 0x02, 0x10},                    // i32.load align=2^2 offset=16
+      {0x1A},                                // drop
+      {0x42},
+      sleb(INT64_MIN),
+      {0x1A},  // i64.const min; drop
       kI32Const0,
-      {0x11, 0x01, 0x00},                      // call_indirect (type 1) table 0
-      {0x10, 0x00},                            // call 0
-      {0x44}, f64_bytes(-0.25), {0x1A},        // f64.const -0.25; drop
-      {0xFC, 0x0E, 0x01, 0x00},                // table.copy 1 0  (invalid types; decoding only)
-      {0xFC, 0x00},                            // i32.trunc_sat_f32_s
-      {0x0B},                                  // end
+      kI32Const0,
+      kI32Const0,
+      {0xFC, 0x08, 0x01, 0x00},  // memory.init 1
+      {0xFC, 0x09, 0x00},        // data.drop 0
+      {0xD2, 0x01, 0x1A},        // ref.func 1; drop
+      {0x41, 0x01, 0x41, 0x02, 0x41, 0x00},
+      {0x1C, 0x01, 0x7F, 0x1A},  // select (result i32); drop
+      kI32Const0,
+      {0x11, 0x01, 0x00},  // call_indirect (type 1) table 0
+      {0x10, 0x00},        // call 0
+      {0x44},
+      f64_bytes(-0.25),
+      {0x1A},                    // f64.const -0.25; drop
+      {0xFC, 0x0E, 0x01, 0x00},  // table.copy 1 0  (invalid types; decoding only)
+      {0xFC, 0x00},              // i32.trunc_sat_f32_s
+      {0x0B},                    // end
   });
 }
 
@@ -68,27 +74,42 @@ Bytes name_section() {
 Bytes everything_module() {
   return module({
       section(0, cat({name("before"), {0xCA, 0xFE}})),
-      section(1, vec(2, {0x60, 0x02, 0x7F, 0x7E, 0x01, 0x7D,     // [i32 i64] -> [f32]
-                         0x60, 0x00, 0x00})),                    // [] -> []
-      section(2, vec(4, cat({name("env"), name("f"), {0x00, 0x01},
-                             name("env"), name("t"), {0x01, 0x70, 0x01, 0x01, 0x0A},
-                             name("env"), name("m"), {0x02, 0x00, 0x01},
-                             name("env"), name("g"), {0x03, 0x7F, 0x01}}))),
+      section(1, vec(2, {0x60, 0x02, 0x7F, 0x7E, 0x01, 0x7D,  // [i32 i64] -> [f32]
+                         0x60, 0x00, 0x00})),                 // [] -> []
+      section(2, vec(4, cat({name("env"),
+                             name("f"),
+                             {0x00, 0x01},
+                             name("env"),
+                             name("t"),
+                             {0x01, 0x70, 0x01, 0x01, 0x0A},
+                             name("env"),
+                             name("m"),
+                             {0x02, 0x00, 0x01},
+                             name("env"),
+                             name("g"),
+                             {0x03, 0x7F, 0x01}}))),
       section(0, cat({name("between"), {}})),
       section(3, vec(2, {0x00, 0x01})),
       section(4, vec(1, {0x6F, 0x00, 0x02})),
       section(6, vec(1, cat({{0x7C, 0x00, 0x44}, f64_bytes(1.5), {0x0B}}))),
       section(7, vec(2, cat({name("run"), {0x00, 0x02}, name("mem"), {0x02, 0x00}}))),
       section(8, {0x01}),
-      section(9, vec(4, cat({{0x00, 0x41, 0x00, 0x0B}, vec(2, {0x01, 0x02}),          // active, funcs
-                             {0x05, 0x6F}, vec(1, {0xD0, 0x6F, 0x0B}),                // passive, exprs
-                             {0x03, 0x00}, vec(1, {0x02}),                            // declarative, funcs
-                             {0x06, 0x01, 0x41, 0x01, 0x0B, 0x6F}, vec(1, {0xD0, 0x6F, 0x0B})}))),
+      section(9, vec(4, cat({{0x00, 0x41, 0x00, 0x0B},
+                             vec(2, {0x01, 0x02}),  // active, funcs
+                             {0x05, 0x6F},
+                             vec(1, {0xD0, 0x6F, 0x0B}),  // passive, exprs
+                             {0x03, 0x00},
+                             vec(1, {0x02}),  // declarative, funcs
+                             {0x06, 0x01, 0x41, 0x01, 0x0B, 0x6F},
+                             vec(1, {0xD0, 0x6F, 0x0B})}))),
       section(12, {0x02}),
       section(10, vec(2, cat({body(cat({vec(2, {0x02, 0x7F, 0x01, 0x7C}),
-                                        {0x20, 0x00, 0x1A, 0x43}, f32_bytes(2.5), {0x0B}})),
+                                        {0x20, 0x00, 0x1A, 0x43},
+                                        f32_bytes(2.5),
+                                        {0x0B}})),
                               body(cat({{0x00}, function_two_code()}))}))),
-      section(11, vec(2, cat({{0x00, 0x41, 0x08, 0x0B}, name("hi"), {0x01, 0x03, 0x01, 0x02, 0x03}}))),
+      section(11,
+              vec(2, cat({{0x00, 0x41, 0x08, 0x0B}, name("hi"), {0x01, 0x03, 0x01, 0x02, 0x03}}))),
       name_section(),
   });
 }
@@ -194,14 +215,24 @@ TEST(Decoder, EveryFieldOfAFullModule) {
   const Function& f2 = m.functions[1];
   std::vector<Opcode> ops;
   for (const Instr& in : f2.body) ops.push_back(in.op);
-  const std::vector<Opcode> expected_ops = {
-      Opcode::Block, Opcode::I32Const, Opcode::BrTable, Opcode::End, Opcode::Loop, Opcode::End,
-      Opcode::Block, Opcode::I32Const, Opcode::End, Opcode::Drop, Opcode::I32Const, Opcode::I32Load,
-      Opcode::Drop, Opcode::I64Const, Opcode::Drop, Opcode::I32Const, Opcode::I32Const,
-      Opcode::I32Const, Opcode::MemoryInit, Opcode::DataDrop, Opcode::RefFunc, Opcode::Drop,
-      Opcode::I32Const, Opcode::I32Const, Opcode::I32Const, Opcode::SelectTyped, Opcode::Drop,
-      Opcode::I32Const, Opcode::CallIndirect, Opcode::Call, Opcode::F64Const, Opcode::Drop,
-      Opcode::TableCopy, Opcode::I32TruncSatF32S, Opcode::End};
+  const std::vector<Opcode> expected_ops = {Opcode::Block,        Opcode::I32Const,
+                                            Opcode::BrTable,      Opcode::End,
+                                            Opcode::Loop,         Opcode::End,
+                                            Opcode::Block,        Opcode::I32Const,
+                                            Opcode::End,          Opcode::Drop,
+                                            Opcode::I32Const,     Opcode::I32Load,
+                                            Opcode::Drop,         Opcode::I64Const,
+                                            Opcode::Drop,         Opcode::I32Const,
+                                            Opcode::I32Const,     Opcode::I32Const,
+                                            Opcode::MemoryInit,   Opcode::DataDrop,
+                                            Opcode::RefFunc,      Opcode::Drop,
+                                            Opcode::I32Const,     Opcode::I32Const,
+                                            Opcode::I32Const,     Opcode::SelectTyped,
+                                            Opcode::Drop,         Opcode::I32Const,
+                                            Opcode::CallIndirect, Opcode::Call,
+                                            Opcode::F64Const,     Opcode::Drop,
+                                            Opcode::TableCopy,    Opcode::I32TruncSatF32S,
+                                            Opcode::End};
   ASSERT_EQ(ops, expected_ops);
   const auto& b = f2.body;
   EXPECT_EQ(b[0].a, uint32_t(BlockKind::Empty));
@@ -252,8 +283,8 @@ TEST(Decoder, EveryFieldOfAFullModule) {
 }
 
 TEST(Decoder, DataCountSectionGoesBetweenElementAndCode) {
-  Result<Module> m = decode_module(
-      module({section(9, vec(0, {})), section(12, {0x00}), section(10, vec(0, {})), section(11, vec(0, {}))}));
+  Result<Module> m = decode_module(module({section(9, vec(0, {})), section(12, {0x00}),
+                                           section(10, vec(0, {})), section(11, vec(0, {}))}));
   ASSERT_TRUE(m.ok()) << m.error().describe();
   EXPECT_EQ(m->data_count, 0u);
 }
@@ -286,7 +317,8 @@ TEST(Decoder, ElementSegmentFlagsZeroToSeven) {
 }
 
 TEST(Decoder, DataSegmentWithExplicitMemory) {
-  Result<Module> m = decode_module(module({section(11, vec(1, cat({{0x02, 0x00, 0x41, 0x04, 0x0B}, name("ab")})))}));
+  Result<Module> m = decode_module(
+      module({section(11, vec(1, cat({{0x02, 0x00, 0x41, 0x04, 0x0B}, name("ab")})))}));
   ASSERT_TRUE(m.ok()) << m.error().describe();
   EXPECT_EQ(m->data[0].mode, SegmentMode::Active);
   EXPECT_EQ(m->data[0].memory, 0u);
@@ -327,9 +359,9 @@ TEST(Decoder, HostileCountsDoNotAllocate) {
     EXPECT_EQ(m.error().code, ErrorCode::UnexpectedEndOfSection) << "section " << int(id);
   }
   // A local run of 2^32-1 is refused before anything is expanded.
-  Result<Module> m = decode_module(module({section(1, vec(1, {0x60, 0, 0})), section(3, vec(1, {0})),
-                                           section(10, vec(1, body({0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F,
-                                                                    0x7F, 0x0B})))}));
+  Result<Module> m = decode_module(
+      module({section(1, vec(1, {0x60, 0, 0})), section(3, vec(1, {0})),
+              section(10, vec(1, body({0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x7F, 0x0B})))}));
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().code, ErrorCode::TooManyLocals);
 }

@@ -119,7 +119,8 @@ class JsonParser {
 
   bool number(Json& v) {
     const size_t start = i_;
-    while (i_ < s_.size() && std::string_view("+-0123456789.eE").find(s_[i_]) != std::string_view::npos)
+    while (i_ < s_.size() &&
+           std::string_view("+-0123456789.eE").find(s_[i_]) != std::string_view::npos)
       ++i_;
     if (i_ == start) return false;
     v.kind = Json::Kind::Number;
@@ -151,10 +152,14 @@ class JsonParser {
     for (int k = 0; k < 4; ++k) {
       const char h = s_[i_++];
       out <<= 4;
-      if (h >= '0' && h <= '9') out |= uint32_t(h - '0');
-      else if (h >= 'a' && h <= 'f') out |= uint32_t(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') out |= uint32_t(h - 'A' + 10);
-      else return false;
+      if (h >= '0' && h <= '9')
+        out |= uint32_t(h - '0');
+      else if (h >= 'a' && h <= 'f')
+        out |= uint32_t(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F')
+        out |= uint32_t(h - 'A' + 10);
+      else
+        return false;
     }
     return true;
   }

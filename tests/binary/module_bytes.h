@@ -62,7 +62,9 @@ inline Bytes module(std::initializer_list<Bytes> sections) {
 }
 
 /// A function body for the code section: size, locals, instructions.
-inline Bytes body(const Bytes& locals_and_code) { return cat({uleb(locals_and_code.size()), locals_and_code}); }
+inline Bytes body(const Bytes& locals_and_code) {
+  return cat({uleb(locals_and_code.size()), locals_and_code});
+}
 
 /// The smallest module with one function of type [] -> [] whose body is
 /// `code` (which must end with 0x0B) and no locals; `extra` goes between the

@@ -10,7 +10,9 @@ namespace {
 
 using namespace flint::testing;
 
-Bytes subsection(uint8_t id, const Bytes& contents) { return cat({{id}, uleb(contents.size()), contents}); }
+Bytes subsection(uint8_t id, const Bytes& contents) {
+  return cat({{id}, uleb(contents.size()), contents});
+}
 
 Bytes name_custom(const Bytes& contents) { return section(0, cat({name("name"), contents})); }
 
@@ -22,8 +24,10 @@ TEST(NameSection, ModuleFunctionAndLocalNames) {
   Result<Module> m = decode_with_names(cat({
       subsection(0, name("mod")),
       subsection(1, vec(2, cat({{0x00}, name("zero"), {0x05}, name("five")}))),
-      subsection(2, vec(2, cat({{0x00}, vec(1, cat({{0x01}, name("a")})),
-                                {0x05}, vec(2, cat({{0x00}, name("p"), {0x03}, name("q")}))}))),
+      subsection(2, vec(2, cat({{0x00},
+                                vec(1, cat({{0x01}, name("a")})),
+                                {0x05},
+                                vec(2, cat({{0x00}, name("p"), {0x03}, name("q")}))}))),
   }));
   ASSERT_TRUE(m.ok()) << m.error().describe();
   EXPECT_EQ(m->names.module, "mod");
@@ -74,7 +78,8 @@ TEST(NameSection, ValidPartsBeforeAMalformedOneAreDroppedToo) {
 }
 
 TEST(NameSection, OtherCustomSectionsAreNotNames) {
-  Result<Module> m = decode_module(module({section(0, cat({name("names"), subsection(0, name("m"))}))}));
+  Result<Module> m =
+      decode_module(module({section(0, cat({name("names"), subsection(0, name("m"))}))}));
   ASSERT_TRUE(m.ok());
   EXPECT_FALSE(m->names.module);
   EXPECT_EQ(m->customs[0].name, "names");

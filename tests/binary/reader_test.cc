@@ -26,11 +26,26 @@ void expect_error(Result<T> r, ErrorCode code, uint64_t offset) {
   EXPECT_EQ(r.error().offset, offset) << r.error().describe();
 }
 
-Result<uint32_t> u32(const Bytes& b) { Reader r(b); return r.u32(); }
-Result<int32_t> s32(const Bytes& b) { Reader r(b); return r.s32(); }
-Result<int64_t> s33(const Bytes& b) { Reader r(b); return r.s33(); }
-Result<uint64_t> u64(const Bytes& b) { Reader r(b); return r.u64(); }
-Result<int64_t> s64(const Bytes& b) { Reader r(b); return r.s64(); }
+Result<uint32_t> u32(const Bytes& b) {
+  Reader r(b);
+  return r.u32();
+}
+Result<int32_t> s32(const Bytes& b) {
+  Reader r(b);
+  return r.s32();
+}
+Result<int64_t> s33(const Bytes& b) {
+  Reader r(b);
+  return r.s33();
+}
+Result<uint64_t> u64(const Bytes& b) {
+  Reader r(b);
+  return r.u64();
+}
+Result<int64_t> s64(const Bytes& b) {
+  Reader r(b);
+  return r.s64();
+}
 
 TEST(Leb128, UnsignedThirtyTwo) {
   expect_value(u32({0x00}), 0u);
@@ -48,8 +63,10 @@ TEST(Leb128, UnsignedThirtyTwoMalformed) {
   expect_error(u32({0x80, 0x80, 0x80, 0x80, 0x10}), ErrorCode::IntegerTooLarge, 4);
   expect_error(u32({0xFF, 0xFF, 0xFF, 0xFF, 0x7F}), ErrorCode::IntegerTooLarge, 4);
   // A sixth byte is too long, reported where it starts.
-  expect_error(u32({0x80, 0x80, 0x80, 0x80, 0x80, 0x00}), ErrorCode::IntegerRepresentationTooLong, 5);
-  expect_error(u32({0x80, 0x80, 0x80, 0x80, 0x8F, 0x00}), ErrorCode::IntegerRepresentationTooLong, 5);
+  expect_error(u32({0x80, 0x80, 0x80, 0x80, 0x80, 0x00}), ErrorCode::IntegerRepresentationTooLong,
+               5);
+  expect_error(u32({0x80, 0x80, 0x80, 0x80, 0x8F, 0x00}), ErrorCode::IntegerRepresentationTooLong,
+               5);
   expect_error(u32({0x80}), ErrorCode::UnexpectedEnd, 1);
   expect_error(u32({}), ErrorCode::UnexpectedEnd, 0);
 }
@@ -71,7 +88,8 @@ TEST(Leb128, SignedThirtyTwoMalformed) {
   expect_error(s32({0xFF, 0xFF, 0xFF, 0xFF, 0x0F}), ErrorCode::IntegerTooLarge, 4);
   expect_error(s32({0x80, 0x80, 0x80, 0x80, 0x70}), ErrorCode::IntegerTooLarge, 4);
   expect_error(s32({0x80, 0x80, 0x80, 0x80, 0x1F}), ErrorCode::IntegerTooLarge, 4);
-  expect_error(s32({0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F}), ErrorCode::IntegerRepresentationTooLong, 5);
+  expect_error(s32({0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F}), ErrorCode::IntegerRepresentationTooLong,
+               5);
   expect_error(s32({0xFF}), ErrorCode::UnexpectedEnd, 1);
 }
 
@@ -80,7 +98,8 @@ TEST(Leb128, SignedThirtyThreeCoversTheTypeIndexRange) {
   expect_value(s33({0x80, 0x80, 0x80, 0x80, 0x70}), -(int64_t{1} << 32));
   expect_value(s33({0x40}), int64_t{-64});
   expect_error(s33({0x80, 0x80, 0x80, 0x80, 0x10}), ErrorCode::IntegerTooLarge, 4);
-  expect_error(s33({0x80, 0x80, 0x80, 0x80, 0x80, 0x00}), ErrorCode::IntegerRepresentationTooLong, 5);
+  expect_error(s33({0x80, 0x80, 0x80, 0x80, 0x80, 0x00}), ErrorCode::IntegerRepresentationTooLong,
+               5);
 }
 
 TEST(Leb128, SixtyFour) {
@@ -184,8 +203,8 @@ TEST(Names, MalformedUtf8IsReportedAtTheName) {
     ASSERT_TRUE(r.u8().ok());
     expect_error(r.name(), ErrorCode::MalformedUtf8, 1);
   }
-  EXPECT_TRUE(is_valid_utf8(Bytes{0xED, 0x9F, 0xBF}));       // U+D7FF
-  EXPECT_TRUE(is_valid_utf8(Bytes{0xEE, 0x80, 0x80}));       // U+E000
+  EXPECT_TRUE(is_valid_utf8(Bytes{0xED, 0x9F, 0xBF}));        // U+D7FF
+  EXPECT_TRUE(is_valid_utf8(Bytes{0xEE, 0x80, 0x80}));        // U+E000
   EXPECT_TRUE(is_valid_utf8(Bytes{0xF4, 0x8F, 0xBF, 0xBF}));  // U+10FFFF
 }
 

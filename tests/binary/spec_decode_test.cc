@@ -72,7 +72,7 @@ std::vector<uint8_t> read_bytes(const fs::path& p) {
 
 // The listed exceptions (see spec_exceptions.txt).
 struct Exceptions {
-  std::set<std::string> prefix_only;            ///< "file.wast:line"
+  std::set<std::string> prefix_only;             ///< "file.wast:line"
   std::map<std::string, std::string> artifacts;  ///< "file.wast:line" -> error words
 };
 
@@ -115,8 +115,9 @@ FileOutcome run_file(const std::string& stem, const fs::path& tool) {
   fs::create_directories(work);
   const fs::path json_path = work / (stem + ".json");
   const fs::path log_path = work / "wast2json.log";
-  const std::string command = "'" + tool.string() + "' '" + (suite_dir() / (stem + ".wast")).string() +
-                              "' -o '" + json_path.string() + "' > '" + log_path.string() + "' 2>&1";
+  const std::string command = "'" + tool.string() + "' '" +
+                              (suite_dir() / (stem + ".wast")).string() + "' -o '" +
+                              json_path.string() + "' > '" + log_path.string() + "' 2>&1";
   if (std::system(command.c_str()) != 0) {
     std::string log = read_text(log_path);
     out.conversion_error = log.substr(0, log.find('\n'));
@@ -160,7 +161,8 @@ FileOutcome run_file(const std::string& stem, const fs::path& tool) {
       ++out.modules_skipped;
       continue;
     }
-    if (auto artifact = exceptions().artifacts.find(where); artifact != exceptions().artifacts.end()) {
+    if (auto artifact = exceptions().artifacts.find(where);
+        artifact != exceptions().artifacts.end()) {
       if (decoded.ok() || spec_text(decoded.error().code) != artifact->second)
         out.failures.push_back(where + ": expected the wabt artifact to fail with \"" +
                                artifact->second + "\"");
@@ -187,9 +189,11 @@ TEST_P(SpecDecode, ModulesDecodeAndMalformedOnesFailWithTheSpecWords) {
     GTEST_SKIP() << "wast2json cannot convert " << GetParam() << ".wast: " << out.conversion_error;
   for (const std::string& f : out.failures) ADD_FAILURE() << f;
   for (const std::string& p : out.prefix_only)
-    EXPECT_TRUE(exceptions().prefix_only.count(p)) << p << ": error text only starts with the expected words";
+    EXPECT_TRUE(exceptions().prefix_only.count(p))
+        << p << ": error text only starts with the expected words";
   if (out.modules_skipped)
-    std::cout << "[ note ] " << out.modules_skipped << " SIMD modules not decoded: no SIMD rows in opcodes.def\n";
+    std::cout << "[ note ] " << out.modules_skipped
+              << " SIMD modules not decoded: no SIMD rows in opcodes.def\n";
 }
 
 std::string param_name(const ::testing::TestParamInfo<std::string>& info) {
@@ -227,14 +231,16 @@ TEST(SpecDecodeSummary, AllFiles) {
     exact += out.malformed_exact;
     prefix += int(out.prefix_only.size());
     failures += int(out.failures.size());
-    for (const std::string& p : out.prefix_only) EXPECT_TRUE(exceptions().prefix_only.count(p)) << p;
+    for (const std::string& p : out.prefix_only)
+      EXPECT_TRUE(exceptions().prefix_only.count(p)) << p;
     for (const std::string& f : out.failures) ADD_FAILURE() << f;
   }
   std::cout << "[ spec ] " << files << " files converted; " << decoded << " modules decoded, "
             << skipped << " SIMD modules skipped; binary assert_malformed: " << malformed
             << " rejected, " << exact << " with the exact words, " << prefix
             << " with the expected words as a prefix; " << failures << " failures\n";
-  for (const std::string& u : unconverted) std::cout << "[ spec ] wast2json cannot convert " << u << "\n";
+  for (const std::string& u : unconverted)
+    std::cout << "[ spec ] wast2json cannot convert " << u << "\n";
   EXPECT_GT(decoded, 0);
   EXPECT_GT(malformed, 0);
 }
