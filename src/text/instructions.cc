@@ -248,15 +248,22 @@ Status ModuleParser::parse_memarg(const OpcodeInfo& op, ByteWriter& out) {
   return {};
 }
 
-// A lane index of extract/replace/load/store lane and shuffle: a u8 literal.
-Status ModuleParser::parse_lane_index(ByteWriter& out, uint32_t limit) {
+// A lane index (spec 6.5.8): a u8 literal. A number beyond 255 is a
+// "malformed lane index"; any other token is out of place, except in a
+// shuffle, whose 16 indices the reference parser reads as lane literals.
+Status ModuleParser::parse_lane_index(ByteWriter& out, bool in_shuffle) {
   const Token& t = cur_.peek();
-  if (t.kind != TokenKind::Number) return error_at_token(ErrorCode::MalformedLaneIndex, t);
-  Literal<uint64_t> v = parse_unsigned(t.text, 8);
-  if (!v.ok() || v.value > limit) return error_at_token(ErrorCode::MalformedLaneIndex, t);
-  cur_.next();
-  out.u8(static_cast<uint8_t>(v.value));
-  return {};
+  Literal<uint64_t> v = parse_unsigned(t.text, 64);
+  bool literal = t.kind == TokenKind::Number || t.kind == TokenKind::Keyword;
+  if (literal && v.ok() && v.value <= 255) {
+    cur_.next();
+    out.u8(static_cast<uint8_t>(v.value));
+    return {};
+  }
+  if (in_shuffle ? literal : v.status != LiteralStatus::Malformed) {
+    return error_at_token(ErrorCode::MalformedLaneIndex, t, std::string(t.text));
+  }
+  return cur_.unexpected();
 }
 
 // v128.const shape lane+ (spec 6.5.8): lanes little-endian in 16 bytes.
@@ -467,18 +474,18 @@ Status ModuleParser::parse_immediates(const OpcodeInfo& op, FunctionScope& scope
         if (!cur_.at(TokenKind::Number) && !cur_.at(TokenKind::Keyword)) {
           return cur_.error(ErrorCode::InvalidLaneLength);
         }
-        FLINT_TRY(parse_lane_index(out, 255));
+        FLINT_TRY(parse_lane_index(out, true));
       }
       if (cur_.at(TokenKind::Number)) return cur_.error(ErrorCode::InvalidLaneLength);
       return {};
     }
     case ImmKind::Lane:
       write_opcode(op, out);
-      return parse_lane_index(out, 255);
+      return parse_lane_index(out, false);
     case ImmKind::MemArgLane:
       write_opcode(op, out);
       FLINT_TRY(parse_memarg(op, out));
-      return parse_lane_index(out, 255);
+      return parse_lane_index(out, false);
   }
   return cur_.unexpected();
 }

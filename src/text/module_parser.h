@@ -132,7 +132,7 @@ class ModuleParser {
   Status parse_local_index(FunctionScope& scope, ByteWriter& out);
   Status parse_memarg(const OpcodeInfo& op, ByteWriter& out);
   Status parse_v128_const(ByteWriter& out);
-  Status parse_lane_index(ByteWriter& out, uint32_t limit);
+  Status parse_lane_index(ByteWriter& out, bool in_shuffle);
   Status enter_nesting();
   void write_opcode(const OpcodeInfo& op, ByteWriter& out);
   /// A constant expression (global init, offsets, elem items): instr* then end.

@@ -157,6 +157,8 @@ Result<FuncType> ModuleParser::parse_func_type_body(std::vector<std::string>* pa
     }
     FLINT_TRY(cur_.expect(TokenKind::RParen));
   }
+  // Parameters after results are out of order, whatever follows.
+  if (cur_.at_form("param")) return cur_.unexpected();
   return type;
 }
 
