@@ -1,13 +1,26 @@
-// `flint run [OPTIONS] MODULE [ARGS...]`: instantiates a module and runs it,
-// or with --invoke calls one export with typed arguments and prints its
-// results, one per line (the conventions of `wasmtime run`).
+// `flint run [OPTIONS] MODULE [ARGS...]`: instantiates a module and runs it
+// the way `wasmtime run` does. A command (exporting `_start`) runs with
+// WASI preview 1, its arguments after the module, and exits with its
+// proc_exit code; with --invoke, a reactor's `_initialize` runs first and
+// then one export is called with typed arguments and its results printed,
+// one per line. Nothing is granted unless a flag grants it.
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/invoke_args.h"
 #include "cli/module_file.h"
+#include "cli/run_flags.h"
 #include "flint/runtime.h"
 #include "module/module.h"
+#include "wasi/wasi.h"
 
 namespace flint::cli {
 
@@ -19,6 +32,13 @@ struct RunOptions {
   std::vector<std::string> args;
   std::optional<uint64_t> fuel;
   std::optional<uint64_t> max_memory_pages;
+  std::string max_memory;
+  std::string timeout;
+  std::vector<std::string> dirs;
+  std::vector<std::string> dirs_read_only;
+  std::vector<std::string> envs;
+  std::vector<std::string> tcp_listen;
+  std::optional<std::string> argv0;
 };
 
 int report_error(const std::string& path, const Error& error) {
@@ -39,35 +59,153 @@ int report_trap(const std::string& path, const Error& error, const Store& store)
   return kExitTrap;
 }
 
+std::string describe_import(const Module& m, const Import& imp) {
+  switch (imp.kind) {
+    case ExternKind::Func:
+      return imp.func_type < m.types.size() ? "func " + to_string(m.types[imp.func_type]) : "func";
+    case ExternKind::Memory: return fmt::format("memory of {} pages", imp.memory.limits.min);
+    case ExternKind::Table: return fmt::format("table of {}", to_string(imp.table.element));
+    case ExternKind::Global: return fmt::format("global {}", to_string(imp.global.type));
+  }
+  return "?";
+}
+
+// Every import must be a WASI function Flint provides, with WASI's
+// signature. Checked before instantiation so the one-line message can name
+// the module, the field and the type the module expects.
+std::optional<Error> check_imports(const Module& m) {
+  for (const Import& imp : m.imports) {
+    std::string what = fmt::format("\"{}\" \"{}\" ({})", imp.module, imp.name, describe_import(m, imp));
+    if (imp.module != wasi::kModuleName) {
+      std::string hint = imp.module == "wasi_unstable" ? "; Flint provides wasi_snapshot_preview1, not the older wasi_unstable" : "";
+      return make_error(ErrorCode::UnknownImport, what + hint);
+    }
+    std::optional<FuncType> provided = wasi::function_type(imp.name);
+    if (!provided) return make_error(ErrorCode::UnknownImport, what + "; WASI preview 1 has no such function");
+    if (imp.kind != ExternKind::Func || imp.func_type >= m.types.size() || m.types[imp.func_type] != *provided)
+      return make_error(ErrorCode::IncompatibleImportType,
+                        fmt::format("{}; WASI's is func {}", what, to_string(*provided)));
+  }
+  return std::nullopt;
+}
+
+// --timeout: stops a guest that runs too long, wherever it is -- in wasm or
+// blocked in a host call -- by ending the process with the trap exit code,
+// after saying why. Fuel (--fuel) is the deterministic alternative.
+class Watchdog {
+ public:
+  Watchdog(std::chrono::nanoseconds limit, std::string module, std::string spec)
+      : thread_([this, limit, module = std::move(module), spec = std::move(spec)] {
+          std::unique_lock lock(mutex_);
+          if (cv_.wait_for(lock, limit, [this] { return done_; })) return;
+          fmt::print(stderr, "flint: trap in {}: interrupt: the guest ran longer than --timeout {}\n", module, spec);
+          std::fflush(stderr);
+          _exit(kExitTrap);
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+Result<wasi::WasiOptions> wasi_options(const RunOptions& o) {
+  wasi::WasiOptions w;
+  w.args.push_back(o.argv0 ? *o.argv0 : guest_argv0(o.module));
+  for (const std::string& a : o.args) w.args.push_back(a);
+  for (const std::string& spec : o.envs) {
+    FLINT_ASSIGN(auto var, parse_env_flag(spec));
+    if (var) w.env.push_back(*var);
+  }
+  for (const std::string& d : o.dirs) w.dirs.push_back(parse_dir_flag(d, false));
+  for (const std::string& d : o.dirs_read_only) w.dirs.push_back(parse_dir_flag(d, true));
+  w.tcp_listen = o.tcp_listen;
+  return w;
+}
+
+// What a finished call means for the process: proc_exit's code, a trap, or
+// (for --invoke) the results to print.
+int finish_call(const RunOptions& o, const Result<std::vector<Value>>& results, const Store& store,
+                const wasi::WasiContext* ctx) {
+  if (ctx && ctx->exit_code) return int(*ctx->exit_code);
+  if (!results) return report_trap(o.module, results.error(), store);
+  if (!o.invoke.empty())
+    for (const Value& v : *results) fmt::print("{}\n", format_result(v));
+  return kExitOk;
+}
+
 int run_module(const RunOptions& o) {
+  // A guest writing to a closed pipe gets EPIPE, as under Wasmtime; the
+  // host is not killed by SIGPIPE.
+  signal(SIGPIPE, SIG_IGN);
   auto bytes = load_module_file(o.module);
   if (!bytes) return report_error(o.module, bytes.error());
   Config config;
   config.fuel = o.fuel;
   config.max_memory_pages = o.max_memory_pages;
+  if (!o.max_memory.empty()) {
+    auto pages = parse_memory_pages(o.max_memory);
+    if (!pages) return report_error(o.module, pages.error());
+    config.max_memory_pages = config.max_memory_pages ? std::min(*config.max_memory_pages, *pages) : *pages;
+  }
+  std::optional<std::chrono::nanoseconds> timeout;
+  if (!o.timeout.empty()) {
+    auto t = parse_duration(o.timeout);
+    if (!t) return report_error(o.module, t.error());
+    timeout = *t;
+  }
   auto compiled = compile(*bytes, config);
   if (!compiled) return report_error(o.module, compiled.error());
+  const Module& module = (*compiled)->module();
+  if (auto error = check_imports(module)) return report_error(o.module, *error);
 
   Store store(config);
   Linker linker;
+  std::shared_ptr<wasi::WasiContext> ctx;
+  if (wasi::imports_wasi(module)) {
+    auto options = wasi_options(o);
+    if (!options) return report_error(o.module, options.error());
+    auto created = wasi::WasiContext::create(std::move(*options), store);
+    if (!created) return report_error(o.module, created.error());
+    ctx = *created;
+    wasi::define_wasi(linker, store, ctx);
+  }
+
+  std::optional<Watchdog> watchdog;
+  if (timeout) watchdog.emplace(*timeout, o.module, o.timeout);
+
   auto instance = linker.instantiate(store, **compiled);
   if (!instance) {
+    if (ctx && ctx->exit_code) return int(*ctx->exit_code);  // proc_exit in the start function
     if (instance.error().phase() == Phase::Trap || instance.error().phase() == Phase::Exhaustion)
       return report_trap(o.module, instance.error(), store);
     return report_error(o.module, instance.error());
   }
+  if (ctx) ctx->bind_memory(**instance);
 
-  std::string entry = o.invoke.empty() ? "_start" : o.invoke;
-  std::optional<Extern> func = (*instance)->find_export(entry);
-  if (!func || func->kind != ExternKind::Func) {
-    if (o.invoke.empty()) return kExitOk;  // a module with no entry point ran its start function
-    return report_error(o.module, make_error(ErrorCode::Usage,
-                                             fmt::format("no exported function \"{}\"", entry)));
+  if (o.invoke.empty()) {
+    std::optional<Extern> start = (*instance)->find_export("_start");
+    if (!start || start->kind != ExternKind::Func) return kExitOk;  // it ran its start function
+    return finish_call(o, store.call(*start, {}), store, ctx.get());
   }
+
+  std::optional<Extern> func = (*instance)->find_export(o.invoke);
+  if (!func || func->kind != ExternKind::Func)
+    return report_error(o.module, make_error(ErrorCode::Usage,
+                                             fmt::format("no exported function \"{}\"", o.invoke)));
   FuncType type = store.func_type(*func);
   if (o.args.size() != type.params.size())
     return report_error(o.module, make_error(ErrorCode::Usage,
-                                             fmt::format("\"{}\" takes {} arguments {}, {} given", entry,
+                                             fmt::format("\"{}\" takes {} arguments {}, {} given", o.invoke,
                                                          type.params.size(), to_string(type),
                                                          o.args.size())));
   std::vector<Value> args;
@@ -76,10 +214,14 @@ int run_module(const RunOptions& o) {
     if (!v) return report_error(o.module, v.error());
     args.push_back(*v);
   }
-  auto results = store.call(*func, args);
-  if (!results) return report_trap(o.module, results.error(), store);
-  for (const Value& v : *results) fmt::print("{}\n", format_result(v));
-  return kExitOk;
+  // A reactor initialises itself before any other export is called (WASI
+  // application ABI).
+  std::optional<Extern> init = (*instance)->find_export("_initialize");
+  if (init && init->kind == ExternKind::Func && o.invoke != "_initialize") {
+    auto done = store.call(*init, {});
+    if (!done || (ctx && ctx->exit_code)) return finish_call(o, done, store, ctx.get());
+  }
+  return finish_call(o, store.call(*func, args), store, ctx.get());
 }
 
 }  // namespace
@@ -88,13 +230,31 @@ void add_run_command(CLI::App& app, CommandRunner& run) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat)");
   cmd->add_option("--invoke", options->invoke,
-                  "Call this exported function with ARGS and print its results");
-  cmd->add_option("--fuel", options->fuel,
-                  "Trap after about this many executed instructions");
+                  "Call this exported function with ARGS and print its results (after _initialize, if exported)");
+  cmd->add_option("--dir", options->dirs,
+                  "Grant the guest a host directory: HOST[::GUEST] (GUEST defaults to HOST)")
+      ->type_name("HOST[::GUEST]");
+  cmd->add_option("--dir-ro", options->dirs_read_only,
+                  "Grant a host directory read-only: the guest can read it but change nothing beneath it")
+      ->type_name("HOST[::GUEST]");
+  cmd->add_option("--env", options->envs,
+                  "Set a guest environment variable: NAME=VALUE, or NAME to pass the host's value")
+      ->type_name("NAME[=VALUE]");
+  cmd->add_option("--tcplisten", options->tcp_listen,
+                  "Listen on HOST:PORT and give the guest the socket (for sock_accept), after the --dir fds")
+      ->type_name("HOST:PORT");
+  cmd->add_option("--argv0", options->argv0, "The guest's argv[0] (default: the module's file name)");
+  cmd->add_option("--max-memory", options->max_memory,
+                  "Upper bound on each linear memory, e.g. 64M (bytes, K, M or G)")
+      ->type_name("SIZE");
   cmd->add_option("--max-memory-pages", options->max_memory_pages,
                   "Upper bound on each linear memory, in 64 KiB pages");
-  cmd->add_option("module", options->module, "The module to run")->required();
-  cmd->add_option("args", options->args, "Arguments for --invoke");
+  cmd->add_option("--timeout", options->timeout,
+                  "Stop the guest after this long, e.g. 10s or 500ms (exit code 134)")
+      ->type_name("DURATION");
+  cmd->add_option("--fuel", options->fuel, "Trap after about this many executed instructions");
+  cmd->add_option("module", options->module, "The module to run (.wasm or .wat)")->required();
+  cmd->add_option("args", options->args, "Arguments for the guest, or for the --invoke function");
   // Everything after the module belongs to the guest, as with wasmtime.
   cmd->prefix_command();
   cmd->callback([&run, options, cmd] {

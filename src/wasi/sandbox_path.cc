@@ -23,7 +23,8 @@ Errno openat2_beneath(int dir, const std::string& path, int flags, mode_t mode, 
   std::memset(&how, 0, sizeof how);
   how.flags = uint64_t(flags) | O_CLOEXEC | (follow_final ? 0 : O_NOFOLLOW);
   // openat2 rejects a mode without O_CREAT/O_TMPFILE.
-  how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+  // (O_TMPFILE contains the O_DIRECTORY bit, so test it whole.)
+  how.mode = ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) ? mode : 0;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
   for (int attempt = 0; attempt < kRaceRetries; ++attempt) {
     long fd = syscall(SYS_openat2, dir, path.c_str(), &how, sizeof how);

@@ -1,5 +1,7 @@
 #include "wasi/wasi.h"
 
+#include <array>
+
 #include "module/module.h"
 #include "wasi/host_call.h"
 
@@ -37,13 +39,27 @@ void define_all(Linker& linker, Store& store, const std::shared_ptr<WasiContext>
   }
 }
 
+
+// Every area's table, in the order of wasi_snapshot_preview1.witx's sections.
+const std::array<std::span<const HostFunctionSpec>, 9>& all_tables() {
+  static const std::array<std::span<const HostFunctionSpec>, 9> tables = {
+      args_environ_functions(), clock_random_functions(), fd_io_functions(),
+      fd_meta_functions(),      fd_dir_functions(),       path_functions(),
+      poll_functions(),         proc_functions(),         socket_functions()};
+  return tables;
+}
+
 }  // namespace
 
 void define_wasi(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx) {
-  for (auto table : {args_environ_functions(), clock_random_functions(), fd_io_functions(),
-                     fd_meta_functions(), fd_dir_functions(), path_functions(), poll_functions(), proc_functions(),
-                     socket_functions()})
-    define_all(linker, store, ctx, table);
+  for (auto table : all_tables()) define_all(linker, store, ctx, table);
+}
+
+std::optional<FuncType> function_type(std::string_view name) {
+  for (auto table : all_tables())
+    for (const HostFunctionSpec& spec : table)
+      if (spec.name == name) return signature_of(spec);
+  return std::nullopt;
 }
 
 bool imports_wasi(const Module& module) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "flint/runtime.h"
@@ -22,6 +23,10 @@ inline constexpr std::string_view kModuleName = "wasi_snapshot_preview1";
 /// Defines every wasi_snapshot_preview1 function in `linker`, as host
 /// functions of `store` that act on `ctx`.
 void define_wasi(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx);
+
+/// The signature of a wasi_snapshot_preview1 function, or nothing when
+/// WASI has no function of that name.
+std::optional<FuncType> function_type(std::string_view name);
 
 /// True when the module imports anything from wasi_snapshot_preview1 (or
 /// the older "wasi_unstable" name, which Flint does not provide).
