@@ -54,6 +54,7 @@ Status FunctionTranslator::run() {
   }
   if (!done_) return make_error(ErrorCode::Usage, fmt::format("function {} has no end", out_.index));
   out_.frame_slots = max_slots_;
+  thread_jumps();
   return {};
 }
 
@@ -267,6 +268,21 @@ void FunctionTranslator::jump_to(Control& t) {
   uint32_t at = begin(&op::br);
   pair(0, 0);
   target(t, Fixup{at, at + 1, 0});
+  jumps_.push_back(at);
+}
+
+void FunctionTranslator::thread_jumps() {
+  // `br` and the return instructions are both two words, so a jump to the
+  // function's return (the usual end of an `if` arm) becomes the return.
+  for (uint32_t at : jumps_) {
+    uint32_t to = uint32_t(int32_t(at) + code_[at + 1].i32[0]);
+    if (to >= code_.size()) continue;
+    Handler h = code_[to].handler;
+    if (h == &op::ret0 || h == &op::ret1 || h == &op::retn) {
+      code_[at] = code_[to];
+      if (h != &op::ret0) code_[at + 1] = code_[to + 1];
+    }
+  }
 }
 
 FunctionTranslator::Fixup FunctionTranslator::branch_on(Entry& cond, bool when_true) {
@@ -419,6 +435,7 @@ Status FunctionTranslator::control(const Instr& in) {
         uint32_t at = begin(&op::br);
         pair(0, 0);
         c.end_fixups.push_back(Fixup{at, at + 1, 0});
+        jumps_.push_back(at);
       }
       if (c.else_fixup) bind_here(*c.else_fixup);
       c.else_fixup.reset();

@@ -120,6 +120,8 @@ class FunctionTranslator {
   Fixup branch_on(Entry& cond, bool when_true);
   void emit_return();
   void set_unreachable();
+  /// Replaces each `br` to a return instruction with a copy of that return.
+  void thread_jumps();
   std::pair<std::vector<ValType>, std::vector<ValType>> block_type(const Instr& in) const;
 
   const InterpModule& module_;
@@ -140,6 +142,8 @@ class FunctionTranslator {
   uint32_t dead_depth_ = 0;
   std::optional<Producer> producer_, last_producer_;
   std::optional<Compare> compare_, last_compare_;
+  /// Every unconditional `br` emitted, for jump threading once targets are final.
+  std::vector<uint32_t> jumps_;
   bool done_ = false;
 };
 
