@@ -45,7 +45,7 @@ Status check_constant(const ModuleContext& context, const Instr& in) {
   const OpcodeInfo* info = opcode_info(static_cast<uint16_t>(in.op));
   if (info && info->imm == ImmKind::V128 && signature_types(info->sig).params.empty()) return {};
   return make_error(ErrorCode::ConstantExpressionRequired,
-                    info ? std::string(info->text) : std::string());
+                    fmt::format("{} is not constant", info ? info->text : "this opcode"));
 }
 
 // Second pass: the type each (constant, operand-free) instruction pushes.
@@ -60,9 +60,7 @@ Result<ValType> result_type(const ModuleContext& context, const Instr& in) {
       if (!is_reference(t)) return make_error(ErrorCode::MalformedReferenceType);
       return t;
     }
-    case Opcode::RefFunc:
-      FLINT_TRY(context.function_type(in.a));
-      return ValType::FuncRef;
+    case Opcode::RefFunc: FLINT_TRY(context.function_type(in.a)); return ValType::FuncRef;
     default: {
       SignatureTypes sig = signature_types(info(in.op).sig);
       if (sig.results.size() != 1) return make_error(ErrorCode::ConstantExpressionRequired);

@@ -55,7 +55,7 @@ constexpr Rule special_rule(Opcode op) {
   }
 }
 
-#define FLINT_OP(id, text, prefix, code, imm, sig, align)                       \
+#define FLINT_OP(id, text, prefix, code, imm, sig, align)                         \
   static_assert(Signature::sig != Signature::Special || special_rule(Opcode::id), \
                 "the validator has no rule for " text);
 #include "module/opcodes.def"
@@ -113,12 +113,8 @@ Status FunctionValidator::check_immediates(const Instr& in, const OpcodeInfo& in
       if (in.a > info.align_log2) return make_error(ErrorCode::AlignmentTooLarge);
       if (info.imm == ImmKind::MemArgLane && in.hi >= lane_count(info)) return invalid_lane(in.hi);
       return {};
-    case ImmKind::Memory:
-      FLINT_TRY(context_.memory(in.a));
-      return {};
-    case ImmKind::MemoryInit:
-      FLINT_TRY(context_.memory(in.b));
-      return context_.data(in.a);
+    case ImmKind::Memory: FLINT_TRY(context_.memory(in.a)); return {};
+    case ImmKind::MemoryInit: FLINT_TRY(context_.memory(in.b)); return context_.data(in.a);
     case ImmKind::MemoryCopy:
       FLINT_TRY(context_.memory(in.a));
       FLINT_TRY(context_.memory(in.b));

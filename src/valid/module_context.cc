@@ -6,9 +6,7 @@ namespace flint::valid {
 
 namespace {
 
-Error unknown(ErrorCode code, uint32_t index) {
-  return make_error(code, std::to_string(index));
-}
+Error unknown(ErrorCode code, uint32_t index) { return make_error(code, std::to_string(index)); }
 
 // Records every function a constant expression names with ref.func.
 void declare_references(const ConstExpr& expr, std::vector<bool>& declared) {

@@ -27,8 +27,8 @@ Status FunctionValidator::on_select(const Instr&) {
                       "select without a type needs numeric or vector operands");
   }
   if (t1 != t2 && t1 != kUnknown && t2 != kUnknown) {
-    return make_error(ErrorCode::TypeMismatch,
-                      fmt::format("select operands {} and {} differ", to_string(t2), to_string(t1)));
+    return make_error(ErrorCode::TypeMismatch, fmt::format("select operands {} and {} differ",
+                                                           to_string(t2), to_string(t1)));
   }
   stack_.push(t1 == kUnknown ? t2 : t1);
   return {};
@@ -36,7 +36,10 @@ Status FunctionValidator::on_select(const Instr&) {
 
 // select t*: WebAssembly 2.0 allows exactly one type.
 Status FunctionValidator::on_select_typed(const Instr& in) {
-  if (in.a != 1) return make_error(ErrorCode::InvalidResultArity, std::to_string(in.a));
+  if (in.a != 1) {
+    return make_error(ErrorCode::InvalidResultArity,
+                      fmt::format("select takes one type, found {}", in.a));
+  }
   ValType t = static_cast<ValType>(in.b);
   if (!is_value_type(t)) return make_error(ErrorCode::MalformedValueType, "select type");
   FLINT_TRY(stack_.pop(ValType::I32));
@@ -73,7 +76,8 @@ Status FunctionValidator::on_global_get(const Instr& in) {
 
 Status FunctionValidator::on_global_set(const Instr& in) {
   FLINT_ASSIGN(GlobalType g, context_.global(in.a));
-  if (!g.is_mutable) return make_error(ErrorCode::GlobalIsImmutable, std::to_string(in.a));
+  if (!g.is_mutable)
+    return make_error(ErrorCode::GlobalIsImmutable, fmt::format("global.set of global {}", in.a));
   FLINT_TRY(stack_.pop(g.type));
   return {};
 }

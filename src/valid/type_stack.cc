@@ -35,7 +35,8 @@ Result<ValType> TypeStack::pop() {
   const ControlFrame& frame = frames_.back();
   if (operands_.size() == frame.height) {
     if (frame.unreachable) return kUnknown;
-    return make_error(ErrorCode::TypeMismatch, "an operand is expected but nothing is on the stack");
+    return make_error(ErrorCode::TypeMismatch,
+                      "an operand is expected but nothing is on the stack");
   }
   ValType t = operands_.back();
   operands_.pop_back();

@@ -60,9 +60,9 @@ Status check_element_segment(const ModuleContext& context, const ElemSegment& se
   FLINT_ASSIGN(TableType table, context.table(seg.table));
   FLINT_TRY(validate_const_expr(context, seg.offset, ValType::I32));
   if (table.element != seg.type) {
-    return make_error(ErrorCode::TypeMismatch,
-                      fmt::format("{} segment for a {} table", to_string(seg.type),
-                                  to_string(table.element)));
+    return make_error(
+        ErrorCode::TypeMismatch,
+        fmt::format("{} segment for a {} table", to_string(seg.type), to_string(table.element)));
   }
   return {};
 }
@@ -117,7 +117,7 @@ Status check_exports(const ModuleContext& context) {
       case ExternKind::Memory: FLINT_TRY(context.memory(e.index)); break;
       case ExternKind::Global: FLINT_TRY(context.global(e.index)); break;
     }
-    if (!names.insert(e.name).second) return make_error(ErrorCode::DuplicateExportName, e.name);
+    if (!names.insert(e.name).second) return make_error(ErrorCode::DuplicateExportName, fmt::format("\"{}\"", e.name));
   }
   return {};
 }

@@ -158,8 +158,8 @@ TEST(Control, Return) {
 TEST(Control, BrTable) {
   ModuleBuilder b;
   b.func({I32},
-         {block(Block, I32), block(Block, I32), i32_const(), i32_const(), op(BrTable, 0, 3),
-          end(), end()},
+         {block(Block, I32), block(Block, I32), i32_const(), i32_const(), op(BrTable, 0, 3), end(),
+          end()},
          {});
   b.module().functions[0].br_table_targets = {0, 1, 0};
   EXPECT_TRUE(is_valid(b));
@@ -182,9 +182,8 @@ TEST(Control, BrTableInUnreachableCode) {
   EXPECT_TRUE(is_valid(b));
 
   ModuleBuilder known;
-  known.func({}, {block(Block, F32), block(Block, I64), op(Unreachable), i64_const(),
-                  i32_const(), op(BrTable, 0, 2), end(), op(Drop), f32_const(), end(),
-                  op(Drop)});
+  known.func({}, {block(Block, F32), block(Block, I64), op(Unreachable), i64_const(), i32_const(),
+                  op(BrTable, 0, 2), end(), op(Drop), f32_const(), end(), op(Drop)});
   known.module().functions[0].br_table_targets = {0, 1};
   EXPECT_TRUE(is_invalid(known, ErrorCode::TypeMismatch)) << "i64 does not suit the f32 label";
 }

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "valid/validator.h"
 #include "module_builder.h"
+#include "valid/validator.h"
 
 namespace flint::test {
 
@@ -20,8 +20,8 @@ inline ::testing::AssertionResult is_invalid(ModuleBuilder& b, ErrorCode code) {
   if (s.ok())
     return ::testing::AssertionFailure() << "accepted, expected \"" << spec_text(code) << "\"";
   if (s.error().code != code) {
-    return ::testing::AssertionFailure() << "expected \"" << spec_text(code) << "\", got "
-                                         << s.error().describe();
+    return ::testing::AssertionFailure()
+           << "expected \"" << spec_text(code) << "\", got " << s.error().describe();
   }
   return ::testing::AssertionSuccess();
 }

@@ -6,9 +6,8 @@ namespace flint::test {
 namespace {
 
 using enum Opcode;
-constexpr ValType I32 = ValType::I32, I64 = ValType::I64, F32 = ValType::F32,
-                  F64 = ValType::F64, V128 = ValType::V128, FuncRef = ValType::FuncRef,
-                  ExternRef = ValType::ExternRef;
+constexpr ValType I32 = ValType::I32, I64 = ValType::I64, F32 = ValType::F32, F64 = ValType::F64,
+                  V128 = ValType::V128, FuncRef = ValType::FuncRef, ExternRef = ValType::ExternRef;
 
 TEST(Instructions, FixedSignatureAccepted) {
   ModuleBuilder b;
@@ -62,8 +61,9 @@ TEST(Instructions, ResultsMustMatchExactly) {
 TEST(Instructions, Locals) {
   ModuleBuilder b;
   uint32_t t = b.type({I32, I64}, {I64});
-  b.function(t, {op(LocalGet, 1), op(LocalSet, 3), f32_const(), op(LocalSet, 2),
-                 op(LocalGet, 0), op(Drop), op(LocalGet, 1), op(LocalTee, 3)},
+  b.function(t,
+             {op(LocalGet, 1), op(LocalSet, 3), f32_const(), op(LocalSet, 2), op(LocalGet, 0),
+              op(Drop), op(LocalGet, 1), op(LocalTee, 3)},
              {F32, I64});
   EXPECT_TRUE(is_valid(b)) << "params then declared locals";
 
@@ -139,8 +139,8 @@ TEST(Instructions, TypedSelect) {
   arity0.func({}, {i32_const(), i32_const(), i32_const(), op(SelectTyped, 0, 0), op(Drop)});
   EXPECT_TRUE(is_invalid(arity0, ErrorCode::InvalidResultArity));
   ModuleBuilder arity2;
-  arity2.func({}, {i32_const(), i32_const(), i32_const(), op(SelectTyped, 2, uint32_t(I32)),
-                   op(Drop)});
+  arity2.func({},
+              {i32_const(), i32_const(), i32_const(), op(SelectTyped, 2, uint32_t(I32)), op(Drop)});
   EXPECT_TRUE(is_invalid(arity2, ErrorCode::InvalidResultArity));
 
   ModuleBuilder wrong;
@@ -270,8 +270,8 @@ TEST(Instructions, BulkMemory) {
   b.memory(1);
   b.passive_data(2);
   b.func({}, {i32_const(), i32_const(), i32_const(), op(MemoryInit, 1, 0), op(DataDrop, 1),
-              i32_const(), i32_const(), i32_const(), op(MemoryCopy),
-              i32_const(), i32_const(), i32_const(), op(MemoryFill)});
+              i32_const(), i32_const(), i32_const(), op(MemoryCopy), i32_const(), i32_const(),
+              i32_const(), op(MemoryFill)});
   EXPECT_TRUE(is_valid(b));
 
   ModuleBuilder no_segment;
@@ -310,14 +310,13 @@ TEST(Instructions, Tables) {
   b.table(FuncRef);
   b.table(ExternRef);
   b.elem_funcs({0});
-  b.func({}, {i32_const(), op(TableGet, 0), op(Drop),
-              i32_const(), ref_null(ExternRef), op(TableSet, 1),
-              ref_null(FuncRef), i32_const(), op(TableGrow, 0), op(Drop),
-              op(TableSize, 1), op(Drop),
-              i32_const(), ref_null(ExternRef), i32_const(), op(TableFill, 1),
-              i32_const(), i32_const(), i32_const(), op(TableCopy, 0, 0),
-              i32_const(), i32_const(), i32_const(), op(TableInit, 0, 0),
-              op(ElemDrop, 0)});
+  b.func(
+      {},
+      {i32_const(),      op(TableGet, 0),   op(Drop),    i32_const(),         ref_null(ExternRef),
+       op(TableSet, 1),  ref_null(FuncRef), i32_const(), op(TableGrow, 0),    op(Drop),
+       op(TableSize, 1), op(Drop),          i32_const(), ref_null(ExternRef), i32_const(),
+       op(TableFill, 1), i32_const(),       i32_const(), i32_const(),         op(TableCopy, 0, 0),
+       i32_const(),      i32_const(),       i32_const(), op(TableInit, 0, 0), op(ElemDrop, 0)});
   EXPECT_TRUE(is_valid(b)) << "two tables are allowed in 2.0";
 }
 

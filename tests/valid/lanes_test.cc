@@ -1,8 +1,8 @@
 // Lane counts for SIMD lane immediates, from opcode rows written here by hand
 // (so the rule is tested even before the opcode table has its SIMD rows).
-#include <gtest/gtest.h>
-
 #include "valid/lanes.h"
+
+#include <gtest/gtest.h>
 
 namespace flint::valid {
 namespace {

@@ -19,8 +19,16 @@ inline Instr op(Opcode o, uint32_t a = 0, uint32_t b = 0) {
   in.b = b;
   return in;
 }
-inline Instr i32_const(uint32_t v = 0) { Instr in = op(Opcode::I32Const); in.u64 = v; return in; }
-inline Instr i64_const(uint64_t v = 0) { Instr in = op(Opcode::I64Const); in.u64 = v; return in; }
+inline Instr i32_const(uint32_t v = 0) {
+  Instr in = op(Opcode::I32Const);
+  in.u64 = v;
+  return in;
+}
+inline Instr i64_const(uint64_t v = 0) {
+  Instr in = op(Opcode::I64Const);
+  in.u64 = v;
+  return in;
+}
 inline Instr f32_const() { return op(Opcode::F32Const); }
 inline Instr f64_const() { return op(Opcode::F64Const); }
 inline Instr block(Opcode o, ValType result) {
@@ -44,8 +52,8 @@ class ModuleBuilder {
 
   /// Adds a function; its body gets the final `end` appended and the
   /// instructions are numbered 0, 1, 2, ... as their offsets.
-  uint32_t function(uint32_t type_index, std::vector<Instr> body,
-                    std::vector<ValType> locals = {}, std::vector<uint32_t> br_targets = {}) {
+  uint32_t function(uint32_t type_index, std::vector<Instr> body, std::vector<ValType> locals = {},
+                    std::vector<uint32_t> br_targets = {}) {
     Function f;
     f.type_index = type_index;
     f.locals = std::move(locals);

@@ -196,7 +196,10 @@ TEST(Module, Exports) {
   duplicate.export_("a", ExternKind::Func, 0);
   EXPECT_TRUE(is_invalid(duplicate, ErrorCode::DuplicateExportName));
 
-  struct Case { ExternKind kind; ErrorCode code; };
+  struct Case {
+    ExternKind kind;
+    ErrorCode code;
+  };
   for (Case c : {Case{ExternKind::Func, ErrorCode::UnknownFunction},
                  Case{ExternKind::Table, ErrorCode::UnknownTable},
                  Case{ExternKind::Memory, ErrorCode::UnknownMemory},

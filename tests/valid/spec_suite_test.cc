@@ -79,8 +79,8 @@ TEST_P(SpecSuiteWast2Json, Validation) {
 
   for (const Command& c : read_commands(dir / (name + ".json"))) {
     bool must_fail = c.type == "assert_invalid";
-    bool must_pass = c.type == "module" || c.type == "assert_uninstantiable" ||
-                     c.type == "assert_unlinkable";
+    bool must_pass =
+        c.type == "module" || c.type == "assert_uninstantiable" || c.type == "assert_unlinkable";
     if (!must_fail && !must_pass) continue;
     std::string where = name + ".wast:" + std::to_string(c.line);
     if (is_listed_skip("wast2json", where)) {
@@ -91,8 +91,10 @@ TEST_P(SpecSuiteWast2Json, Validation) {
     // malformed modules; every module checked here is binary.
     if (c.module_type != "binary" || c.filename.empty()) continue;
     std::vector<uint8_t> bytes = read_bytes(dir / c.filename);
-    if (must_fail) expect_invalid(tally, where, bytes, c.text);
-    else expect_valid(tally, where, bytes);
+    if (must_fail)
+      expect_invalid(tally, where, bytes, c.text);
+    else
+      expect_valid(tally, where, bytes);
   }
   fs::remove_all(dir);
 }

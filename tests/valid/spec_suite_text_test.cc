@@ -34,8 +34,9 @@ TEST_P(SpecSuiteText, Validation) {
   std::stringstream source;
   source << in.rdbuf();
   Result<wast::Script> script = text::parse_wast(source.str());
-  if (!script.ok()) GTEST_SKIP() << "the text parser cannot read " << name << ".wast: "
-                                 << script.error().describe();
+  if (!script.ok())
+    GTEST_SKIP() << "the text parser cannot read " << name
+                 << ".wast: " << script.error().describe();
 
   for (size_t i = 0; i < script->commands.size(); ++i) {
     const wast::Command& command = script->commands[i];
@@ -56,12 +57,14 @@ TEST_P(SpecSuiteText, Validation) {
     }
     Result<std::vector<uint8_t>> bytes = binary_of(*module);
     if (!bytes.ok()) {
-      ADD_FAILURE() << where << ": the text parser rejected the module: "
-                    << bytes.error().describe();
+      ADD_FAILURE() << where
+                    << ": the text parser rejected the module: " << bytes.error().describe();
       continue;
     }
-    if (expected) expect_invalid(tally, where, *bytes, *expected);
-    else expect_valid(tally, where, *bytes);
+    if (expected)
+      expect_invalid(tally, where, *bytes, *expected);
+    else
+      expect_valid(tally, where, *bytes);
   }
 }
 
