@@ -212,3 +212,30 @@ TEST(Module, Exports) {
 
 }  // namespace
 }  // namespace flint::test
+
+namespace flint::test {
+namespace {
+
+TEST(Module, ConstantExpressionErrorsPointAtTheInstruction) {
+  ModuleBuilder b;
+  Instr first = i32_const(), add = op(Opcode::I32Add);
+  first.offset = 40;
+  add.offset = 42;
+  b.global(ValType::I32, false, {first, add, end()});
+  Error e = error_of(b);
+  EXPECT_EQ(e.code, ErrorCode::ConstantExpressionRequired);
+  EXPECT_EQ(e.offset, 42u);
+  EXPECT_FALSE(e.function.has_value());
+}
+
+TEST(Module, UnknownIndexErrorsCarryTheIndex) {
+  // The reference interpreter writes "unknown global 3": the detail is the index.
+  ModuleBuilder b;
+  b.func({ValType::I32}, {op(Opcode::GlobalGet, 3)});
+  Error e = error_of(b);
+  EXPECT_EQ(e.code, ErrorCode::UnknownGlobal);
+  EXPECT_EQ(e.detail, "3");
+}
+
+}  // namespace
+}  // namespace flint::test
