@@ -233,16 +233,20 @@ void add_run_command(CLI::App& app, CommandRunner& run) {
                   "Call this exported function with ARGS and print its results (after _initialize, if exported)");
   cmd->add_option("--dir", options->dirs,
                   "Grant the guest a host directory: HOST[::GUEST] (GUEST defaults to HOST)")
-      ->type_name("HOST[::GUEST]");
+      ->type_name("HOST[::GUEST]")
+      ->allow_extra_args(false);  // one value per flag: the module follows
   cmd->add_option("--dir-ro", options->dirs_read_only,
                   "Grant a host directory read-only: the guest can read it but change nothing beneath it")
-      ->type_name("HOST[::GUEST]");
+      ->type_name("HOST[::GUEST]")
+      ->allow_extra_args(false);  // one value per flag: the module follows
   cmd->add_option("--env", options->envs,
                   "Set a guest environment variable: NAME=VALUE, or NAME to pass the host's value")
-      ->type_name("NAME[=VALUE]");
+      ->type_name("NAME[=VALUE]")
+      ->allow_extra_args(false);  // one value per flag: the module follows
   cmd->add_option("--tcplisten", options->tcp_listen,
                   "Listen on HOST:PORT and give the guest the socket (for sock_accept), after the --dir fds")
-      ->type_name("HOST:PORT");
+      ->type_name("HOST:PORT")
+      ->allow_extra_args(false);  // one value per flag: the module follows
   cmd->add_option("--argv0", options->argv0, "The guest's argv[0] (default: the module's file name)");
   cmd->add_option("--max-memory", options->max_memory,
                   "Upper bound on each linear memory, e.g. 64M (bytes, K, M or G)")

@@ -26,7 +26,7 @@ namespace {
 
 Result<Errno> clock_res_get(HostCall& c) {
   auto clock = host_clock(c.u32(0));
-  if (!clock) return Errno::Inval;
+  if (!clock) return invalid_enum("clockid", c.u32(0));
   struct timespec ts;
   if (clock_getres(*clock, &ts) != 0) return last_host_errno();
   FLINT_TRY(c.mem.store<uint64_t>(c.u32(1), timespec_to_ns(ts)));
@@ -35,7 +35,7 @@ Result<Errno> clock_res_get(HostCall& c) {
 
 Result<Errno> clock_time_get(HostCall& c) {
   auto clock = host_clock(c.u32(0));  // u64(1), the precision, is a hint we need not take
-  if (!clock) return Errno::Inval;
+  if (!clock) return invalid_enum("clockid", c.u32(0));
   struct timespec ts;
   if (clock_gettime(*clock, &ts) != 0) return last_host_errno();
   FLINT_TRY(c.mem.store<uint64_t>(c.u32(2), timespec_to_ns(ts)));

@@ -85,7 +85,7 @@ Errno take_listing(FdEntry& e) {
 Result<Errno> fd_readdir(HostCall& c) {
   FdEntry* e = c.ctx.fds().get(c.u32(0));
   if (!e || !e->host.valid()) return Errno::Badf;
-  if (e->kind != FdEntry::Kind::Directory) return Errno::NotDir;
+  if (e->kind != FdEntry::Kind::Directory) return Errno::Badf;
   FLINT_ASSIGN(auto buffer, c.mem.slice(c.u32(1), c.u32(2)));
   uint64_t cookie = c.u64(3);
   if (cookie == 0 || !e->listing_valid)

@@ -97,7 +97,7 @@ Result<Errno> fd_seek(HostCall& c) {
     case uint32_t(Whence::Set): whence = SEEK_SET; break;
     case uint32_t(Whence::Cur): whence = SEEK_CUR; break;
     case uint32_t(Whence::End): whence = SEEK_END; break;
-    default: return Errno::Inval;
+    default: return invalid_enum("whence", c.u32(2));
   }
   off_t pos = lseek(host, off_t(int64_t(c.u64(1))), whence);
   if (pos < 0) return last_host_errno();

@@ -131,7 +131,7 @@ Result<Errno> fd_advise(HostCall& c) {
     case Advice::WillNeed: advice = POSIX_FADV_WILLNEED; break;
     case Advice::DontNeed: advice = POSIX_FADV_DONTNEED; break;
     case Advice::NoReuse: advice = POSIX_FADV_NOREUSE; break;
-    default: return Errno::Inval;
+    default: return invalid_enum("advice", c.u32(3));
   }
   if (e->kind != FdEntry::Kind::File) return Errno::Badf;
   if (c.u64(1) > uint64_t(INT64_MAX) || c.u64(2) > uint64_t(INT64_MAX)) return Errno::Inval;

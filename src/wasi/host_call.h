@@ -42,6 +42,10 @@ struct HostFunctionSpec {
   bool returns_errno = true;
 };
 
+/// A value outside a witx enum (a $whence, $clockid, $advice, ...) is not an
+/// errno but a trap, as Wasmtime's generated bindings make it.
+Error invalid_enum(std::string_view type_name, uint32_t value);
+
 /// The host clock for a WASI clock id; nothing for an unknown id (EINVAL).
 std::optional<clockid_t> host_clock(uint32_t id);
 

@@ -72,11 +72,9 @@ Result<Errno> poll_oneoff(HostCall& c) {
     uint64_t userdata = GuestMemory::get<uint64_t>(sub, layout::kSubUserdata);
     uint8_t tag = GuestMemory::get<uint8_t>(sub, layout::kSubTag);
     if (tag == uint8_t(EventType::Clock)) {
-      auto clock = host_clock(GuestMemory::get<uint32_t>(sub, layout::kSubClockId));
-      if (!clock) {
-        ready.push_back({userdata, Errno::Inval, EventType::Clock});
-        continue;
-      }
+      uint32_t id = GuestMemory::get<uint32_t>(sub, layout::kSubClockId);
+      auto clock = host_clock(id);
+      if (!clock) return invalid_enum("clockid", id);
       uint64_t timeout = GuestMemory::get<uint64_t>(sub, layout::kSubClockTimeout);
       bool absolute = GuestMemory::get<uint16_t>(sub, layout::kSubClockFlags) & kSubclockAbstime;
       uint64_t now = now_ns(*clock);
@@ -85,14 +83,12 @@ Result<Errno> poll_oneoff(HostCall& c) {
     } else if (tag == uint8_t(EventType::FdRead) || tag == uint8_t(EventType::FdWrite)) {
       EventType type = EventType(tag);
       FdEntry* e = c.ctx.fds().get(GuestMemory::get<uint32_t>(sub, layout::kSubFd));
-      if (!e || !e->host.valid() || e->kind == FdEntry::Kind::Directory) {
-        ready.push_back({userdata, Errno::Badf, type});
-        continue;
-      }
+      // A closed fd or a directory fails the whole call, as in Wasmtime.
+      if (!e || !e->host.valid() || e->kind == FdEntry::Kind::Directory) return Errno::Badf;
       fds.push_back({userdata, type, e->host.get(), pollfds.size()});
       pollfds.push_back({e->host.get(), short(type == EventType::FdRead ? POLLIN : POLLOUT), 0});
     } else {
-      return Errno::Inval;
+      return invalid_enum("eventtype", tag);
     }
   }
 

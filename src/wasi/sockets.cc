@@ -100,7 +100,7 @@ Result<Errno> sock_shutdown(HostCall& c) {
     case kShutRd: how = SHUT_RD; break;
     case kShutWr: how = SHUT_WR; break;
     case kShutRd | kShutWr: how = SHUT_RDWR; break;
-    default: return Errno::Inval;
+    default: return Errno::Inval;  // $sdflags are flags, not an enum: unknown bits are EINVAL
   }
   if (shutdown(host, how) != 0) return last_host_errno();
   return Errno::Success;

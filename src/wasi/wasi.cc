@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include <fmt/format.h>
+
 #include "module/module.h"
 #include "wasi/host_call.h"
 
@@ -60,6 +62,10 @@ std::optional<FuncType> function_type(std::string_view name) {
     for (const HostFunctionSpec& spec : table)
       if (spec.name == name) return signature_of(spec);
   return std::nullopt;
+}
+
+Error invalid_enum(std::string_view type_name, uint32_t value) {
+  return make_error(ErrorCode::HostTrap, fmt::format("invalid enum value {} for ${}", value, type_name));
 }
 
 bool imports_wasi(const Module& module) {

@@ -80,6 +80,12 @@ def main(argv):
         sys.stdout.flush()
         print(f"wasmtime trap: {e.message}", file=sys.stderr)
         return 134
+    except wasmtime.WasmtimeError as e:
+        # A host function refusing its arguments (a bad pointer, an invalid
+        # enum value) traps the guest too.
+        sys.stdout.flush()
+        print(f"wasmtime error: {str(e).splitlines()[-1].strip()}", file=sys.stderr)
+        return 134
     sys.stdout.flush()
     return 0
 

@@ -1,0 +1,3 @@
+module flint.dev/guests
+
+go 1.22
