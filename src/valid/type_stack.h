@@ -91,10 +91,7 @@ struct ControlFrame {
 /// caller adds the instruction's place.
 class TypeStack {
  public:
-  void push(ValType type) {
-    operands_.push_back(type);
-    if (operands_.size() > max_height_) max_height_ = operands_.size();
-  }
+  void push(ValType type) { operands_.push_back(type); }
   void push(std::span<const ValType> types);
 
   /// Pops one operand of any type (kUnknown on a polymorphic stack).
@@ -121,13 +118,10 @@ class TypeStack {
   const ControlFrame& innermost() const { return frames_.back(); }
 
   size_t operand_count() const { return operands_.size(); }
-  /// The largest operand stack height seen so far.
-  size_t max_height() const { return max_height_; }
 
  private:
   std::vector<ValType> operands_;
   std::vector<ControlFrame> frames_;
-  size_t max_height_ = 0;
 };
 
 }  // namespace flint::valid
