@@ -11,14 +11,58 @@ namespace {
 // the script format). Shapes are here so that `v128.const i32x4` reads well
 // even before the SIMD rows join the opcode table.
 constexpr std::string_view kGrammarKeywords[] = {
-    "module",   "type",      "func",      "param",     "result",   "local",     "import",
-    "export",   "table",     "memory",    "global",    "elem",     "data",      "start",
-    "offset",   "item",      "declare",   "mut",       "funcref",  "externref", "extern",
-    "i32",      "i64",       "f32",       "f64",       "v128",     "then",      "else",
-    "end",      "inf",       "nan",       "binary",    "quote",    "register",  "invoke",
-    "get",      "either",    "i8x16",     "i16x8",     "i32x4",    "i64x2",     "f32x4",
-    "f64x2",    "assert_return", "assert_trap", "assert_exhaustion", "assert_malformed",
-    "assert_invalid", "assert_unlinkable", "nan:canonical", "nan:arithmetic", "ref.extern",
+    "module",
+    "type",
+    "func",
+    "param",
+    "result",
+    "local",
+    "import",
+    "export",
+    "table",
+    "memory",
+    "global",
+    "elem",
+    "data",
+    "start",
+    "offset",
+    "item",
+    "declare",
+    "mut",
+    "funcref",
+    "externref",
+    "extern",
+    "i32",
+    "i64",
+    "f32",
+    "f64",
+    "v128",
+    "then",
+    "else",
+    "end",
+    "inf",
+    "nan",
+    "binary",
+    "quote",
+    "register",
+    "invoke",
+    "get",
+    "either",
+    "i8x16",
+    "i16x8",
+    "i32x4",
+    "i64x2",
+    "f32x4",
+    "f64x2",
+    "assert_return",
+    "assert_trap",
+    "assert_exhaustion",
+    "assert_malformed",
+    "assert_invalid",
+    "assert_unlinkable",
+    "nan:canonical",
+    "nan:arithmetic",
+    "ref.extern",
 };
 
 }  // namespace
@@ -35,8 +79,7 @@ bool is_known_keyword(std::string_view text) {
 
 Error Cursor::unexpected_at(const Token& t) {
   switch (t.kind) {
-    case TokenKind::Eof:
-      return error_at_token(ErrorCode::UnexpectedEndOfText, t);
+    case TokenKind::Eof: return error_at_token(ErrorCode::UnexpectedEndOfText, t);
     case TokenKind::Reserved:
       return error_at_token(ErrorCode::UnknownOperator, t, std::string(t.text));
     case TokenKind::Keyword:
@@ -51,8 +94,7 @@ Error Cursor::unexpected_at(const Token& t) {
         return error_at_token(ErrorCode::UnknownOperator, t, std::string(t.text));
       }
       break;
-    default:
-      break;
+    default: break;
   }
   return error_at_token(ErrorCode::UnexpectedToken, t, std::string(t.text));
 }

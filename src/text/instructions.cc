@@ -3,9 +3,9 @@
 // operands first (spec 6.5.5); a folded `if` writes its condition before the
 // `if` opcode. Labels (spec 6.5.1) resolve on the spot: the label stack is
 // part of the text, not of the module.
-#include <bit>
-
 #include <fmt/format.h>
+
+#include <bit>
 
 #include "text/literals.h"
 #include "text/module_parser.h"
@@ -30,7 +30,9 @@ Status literal_error(LiteralStatus status, const Token& t) {
   return Cursor::unexpected_at(t);
 }
 
-bool is_block_op(Opcode op) { return op == Opcode::Block || op == Opcode::Loop || op == Opcode::If; }
+bool is_block_op(Opcode op) {
+  return op == Opcode::Block || op == Opcode::Loop || op == Opcode::If;
+}
 
 }  // namespace
 
@@ -91,16 +93,20 @@ Status ModuleParser::parse_block_end(FunctionScope& scope, std::string_view keyw
 Status ModuleParser::parse_block_type(ByteWriter& out) {
   FLINT_ASSIGN(TypeUse use, parse_type_use(false));
   if (!use.index && use.inline_type.params.empty() && use.inline_type.results.size() <= 1) {
-    if (use.inline_type.results.empty()) out.u8(0x40);
-    else out.u8(static_cast<uint8_t>(use.inline_type.results[0]));
+    if (use.inline_type.results.empty())
+      out.u8(0x40);
+    else
+      out.u8(static_cast<uint8_t>(use.inline_type.results[0]));
     return {};
   }
   FLINT_ASSIGN(uint32_t index, resolve_type_use(use));
   // A type index naming [] -> [t?] is written in the short form, like wabt.
   const FuncType* t = type_at(index);
   if (t != nullptr && t->params.empty() && t->results.size() <= 1) {
-    if (t->results.empty()) out.u8(0x40);
-    else out.u8(static_cast<uint8_t>(t->results[0]));
+    if (t->results.empty())
+      out.u8(0x40);
+    else
+      out.u8(static_cast<uint8_t>(t->results[0]));
     return {};
   }
   out.s64(index);
@@ -315,11 +321,8 @@ Status ModuleParser::parse_immediates(const OpcodeInfo& op, FunctionScope& scope
       }
       write_opcode(op, out);
       return {};
-    case ImmKind::BlockType:
-      return cur_.unexpected();  // handled by the block parsers
-    case ImmKind::Label:
-      write_opcode(op, out);
-      return parse_label_index(scope, out);
+    case ImmKind::BlockType: return cur_.unexpected();  // handled by the block parsers
+    case ImmKind::Label: write_opcode(op, out); return parse_label_index(scope, out);
     case ImmKind::BrTable: {
       write_opcode(op, out);
       ByteWriter labels;
@@ -351,9 +354,7 @@ Status ModuleParser::parse_immediates(const OpcodeInfo& op, FunctionScope& scope
       out.u32(table);
       return {};
     }
-    case ImmKind::Local:
-      write_opcode(op, out);
-      return parse_local_index(scope, out);
+    case ImmKind::Local: write_opcode(op, out); return parse_local_index(scope, out);
     case ImmKind::Global:
     case ImmKind::Elem:
     case ImmKind::Data: {
@@ -403,9 +404,7 @@ Status ModuleParser::parse_immediates(const OpcodeInfo& op, FunctionScope& scope
       out.u32(src);
       return {};
     }
-    case ImmKind::MemArg:
-      write_opcode(op, out);
-      return parse_memarg(op, out);
+    case ImmKind::MemArg: write_opcode(op, out); return parse_memarg(op, out);
     case ImmKind::Memory:
       write_opcode(op, out);
       out.u8(0x00);  // memory index 0: a reserved byte in 2.0
@@ -431,8 +430,10 @@ Status ModuleParser::parse_immediates(const OpcodeInfo& op, FunctionScope& scope
       Literal<uint64_t> v = parse_integer(t.text, bits);
       if (t.kind != TokenKind::Number || !v.ok()) return literal_error(v.status, t);
       cur_.next();
-      if (bits == 32) out.s64(static_cast<int32_t>(static_cast<uint32_t>(v.value)));
-      else out.s64(static_cast<int64_t>(v.value));
+      if (bits == 32)
+        out.s64(static_cast<int32_t>(static_cast<uint32_t>(v.value)));
+      else
+        out.s64(static_cast<int64_t>(v.value));
       return {};
     }
     case ImmKind::F32: {
@@ -459,15 +460,16 @@ Status ModuleParser::parse_immediates(const OpcodeInfo& op, FunctionScope& scope
     }
     case ImmKind::RefType: {
       write_opcode(op, out);
-      if (cur_.at_keyword("func")) out.u8(static_cast<uint8_t>(ValType::FuncRef));
-      else if (cur_.at_keyword("extern")) out.u8(static_cast<uint8_t>(ValType::ExternRef));
-      else return cur_.unexpected();
+      if (cur_.at_keyword("func"))
+        out.u8(static_cast<uint8_t>(ValType::FuncRef));
+      else if (cur_.at_keyword("extern"))
+        out.u8(static_cast<uint8_t>(ValType::ExternRef));
+      else
+        return cur_.unexpected();
       cur_.next();
       return {};
     }
-    case ImmKind::V128:
-      write_opcode(op, out);
-      return parse_v128_const(out);
+    case ImmKind::V128: write_opcode(op, out); return parse_v128_const(out);
     case ImmKind::Shuffle: {
       write_opcode(op, out);
       for (int i = 0; i < 16; ++i) {
@@ -479,9 +481,7 @@ Status ModuleParser::parse_immediates(const OpcodeInfo& op, FunctionScope& scope
       if (cur_.at(TokenKind::Number)) return cur_.error(ErrorCode::InvalidLaneLength);
       return {};
     }
-    case ImmKind::Lane:
-      write_opcode(op, out);
-      return parse_lane_index(out, false);
+    case ImmKind::Lane: write_opcode(op, out); return parse_lane_index(out, false);
     case ImmKind::MemArgLane:
       write_opcode(op, out);
       FLINT_TRY(parse_memarg(op, out));

@@ -14,12 +14,30 @@ namespace {
 bool is_idchar(unsigned char c) {
   if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '/': case ':': case '<': case '=': case '>': case '?':
-    case '@': case '\\': case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '/':
+    case ':':
+    case '<':
+    case '=':
+    case '>':
+    case '?':
+    case '@':
+    case '\\':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~': return true;
+    default: return false;
   }
 }
 
@@ -60,10 +78,17 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   if (c < 0x80) return 1;
   size_t n;
   uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
-  else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
-  else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
-  else return 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    cp = c & 0x07;
+  } else
+    return 0;
   if (i + n > s.size()) return 0;
   for (size_t k = 1; k < n; ++k) {
     unsigned cc = byte(i + k);
@@ -209,23 +234,24 @@ class Lexer {
     std::string_view word = src_.substr(begin, pos_ - begin);
     t.kind = TokenKind::Reserved;
     if (other) return {};
-    if (strings == 1 && word.front() == '"' && word.back() == '"' &&
-        string_spans_word(word, 0)) {
+    if (strings == 1 && word.front() == '"' && word.back() == '"' && string_spans_word(word, 0)) {
       t.kind = TokenKind::String;
       t.value = std::move(decoded);
     } else if (word.front() == '$' && word.size() > 1) {
       if (strings == 0) {
         t.kind = TokenKind::Id;
         t.value = std::string(word.substr(1));
-      } else if (strings == 1 && word[1] == '"' && string_spans_word(word, 1) &&
-                 !decoded.empty() && is_valid_utf8(decoded)) {
+      } else if (strings == 1 && word[1] == '"' && string_spans_word(word, 1) && !decoded.empty() &&
+                 is_valid_utf8(decoded)) {
         t.kind = TokenKind::Id;  // $"..." (identifiers as strings)
         t.value = std::move(decoded);
       }
     } else if (strings == 0) {
       unsigned char c = word.front();
-      if (c >= 'a' && c <= 'z') t.kind = TokenKind::Keyword;
-      else if ((c >= '0' && c <= '9') || c == '+' || c == '-') t.kind = TokenKind::Number;
+      if (c >= 'a' && c <= 'z')
+        t.kind = TokenKind::Keyword;
+      else if ((c >= '0' && c <= '9') || c == '+' || c == '-')
+        t.kind = TokenKind::Number;
     }
     return {};
   }
@@ -273,12 +299,30 @@ class Lexer {
     if (pos_ + 1 >= src_.size()) return bad;
     unsigned char e = src_[pos_ + 1];
     switch (e) {
-      case 't': out += '\t'; advance(2); return {};
-      case 'n': out += '\n'; advance(2); return {};
-      case 'r': out += '\r'; advance(2); return {};
-      case '"': out += '"'; advance(2); return {};
-      case '\'': out += '\''; advance(2); return {};
-      case '\\': out += '\\'; advance(2); return {};
+      case 't':
+        out += '\t';
+        advance(2);
+        return {};
+      case 'n':
+        out += '\n';
+        advance(2);
+        return {};
+      case 'r':
+        out += '\r';
+        advance(2);
+        return {};
+      case '"':
+        out += '"';
+        advance(2);
+        return {};
+      case '\'':
+        out += '\'';
+        advance(2);
+        return {};
+      case '\\':
+        out += '\\';
+        advance(2);
+        return {};
       case 'u': return read_unicode_escape(out, bad);
       default: break;
     }

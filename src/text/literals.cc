@@ -140,8 +140,10 @@ Literal<Bits> parse_float(std::string_view text) {
   if (clean.empty()) return r;
   if (negative) clean.insert(clean.begin(), '-');
   Float f;
-  if constexpr (sizeof(Float) == 4) f = std::strtof(clean.c_str(), nullptr);
-  else f = std::strtod(clean.c_str(), nullptr);
+  if constexpr (sizeof(Float) == 4)
+    f = std::strtof(clean.c_str(), nullptr);
+  else
+    f = std::strtod(clean.c_str(), nullptr);
   if (std::isinf(f)) {
     r.status = LiteralStatus::OutOfRange;
     return r;

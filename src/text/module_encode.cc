@@ -23,8 +23,9 @@ void write_section(ByteWriter& out, uint8_t id, uint32_t count, const ByteWriter
 }  // namespace
 
 Result<std::vector<uint8_t>> encode_module_fields(const std::vector<Token>& tokens, size_t begin,
-                                                  size_t* end) {
-  ModuleParser parser(tokens, begin);
+                                                  size_t* end,
+                                                  const std::optional<std::string>& module_name) {
+  ModuleParser parser(tokens, begin, module_name);
   return parser.run(end);
 }
 
@@ -74,7 +75,8 @@ std::vector<uint8_t> ModuleParser::assemble() const {
   return out.take();
 }
 
-// Subsection 1 (function names) and 2 (local names), only for named entries.
+// Subsections 0 (module name), 1 (function names) and 2 (local names), in
+// that order, only for named entries.
 void ModuleParser::write_name_section(ByteWriter& out) const {
   const IndexSpace& funcs = spaces_[static_cast<size_t>(Space::Func)];
   ByteWriter func_names;
@@ -85,9 +87,15 @@ void ModuleParser::write_name_section(ByteWriter& out) const {
     func_names.name(funcs.by_index[i]);
     ++named;
   }
-  if (named == 0 && local_names_.empty()) return;
+  if (!module_name_ && named == 0 && local_names_.empty()) return;
   ByteWriter content;
   content.name("name");
+  if (module_name_) {
+    ByteWriter sub;
+    sub.name(*module_name_);
+    content.u8(0);
+    content.sized(sub);
+  }
   if (named > 0) {
     ByteWriter sub;
     sub.u32(named);

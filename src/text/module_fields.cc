@@ -159,8 +159,10 @@ Status ModuleParser::parse_function_body(uint32_t func_index, const TypeUse& use
   ByteWriter body;
   std::vector<std::pair<uint32_t, ValType>> groups;
   for (ValType t : locals) {
-    if (!groups.empty() && groups.back().second == t) ++groups.back().first;
-    else groups.emplace_back(1, t);
+    if (!groups.empty() && groups.back().second == t)
+      ++groups.back().first;
+    else
+      groups.emplace_back(1, t);
   }
   body.u32(groups.size());
   for (auto [count, t] : groups) {
@@ -171,7 +173,8 @@ Status ModuleParser::parse_function_body(uint32_t func_index, const TypeUse& use
   FLINT_TRY(cur_.expect(TokenKind::RParen));
   body.u8(0x0B);
   code_.sized(body);
-  if (!scope.named_locals.empty()) local_names_.emplace_back(func_index, std::move(scope.named_locals));
+  if (!scope.named_locals.empty())
+    local_names_.emplace_back(func_index, std::move(scope.named_locals));
   return {};
 }
 
@@ -300,11 +303,20 @@ Status ModuleParser::encode_export_field() {
   const Token& kind = cur_.next();
   ExternKind k;
   Space s;
-  if (kind.text == "func") { k = ExternKind::Func; s = Space::Func; }
-  else if (kind.text == "table") { k = ExternKind::Table; s = Space::Table; }
-  else if (kind.text == "memory") { k = ExternKind::Memory; s = Space::Memory; }
-  else if (kind.text == "global") { k = ExternKind::Global; s = Space::Global; }
-  else return Cursor::unexpected_at(kind);
+  if (kind.text == "func") {
+    k = ExternKind::Func;
+    s = Space::Func;
+  } else if (kind.text == "table") {
+    k = ExternKind::Table;
+    s = Space::Table;
+  } else if (kind.text == "memory") {
+    k = ExternKind::Memory;
+    s = Space::Memory;
+  } else if (kind.text == "global") {
+    k = ExternKind::Global;
+    s = Space::Global;
+  } else
+    return Cursor::unexpected_at(kind);
   FLINT_ASSIGN(uint32_t index, parse_index(s));
   FLINT_TRY(cur_.expect(TokenKind::RParen));
   exports_.name(name);
@@ -411,15 +423,20 @@ void ModuleParser::write_elem_segment(ElemMode mode, uint32_t table, const ByteW
   }
   uint32_t flags = as_indices ? 0 : 4;
   bool short_active = table == 0 && type == ValType::FuncRef;
-  if (mode == ElemMode::Passive) flags |= 1;
-  else if (mode == ElemMode::Declarative) flags |= 3;
-  else if (!short_active) flags |= 2;
+  if (mode == ElemMode::Passive)
+    flags |= 1;
+  else if (mode == ElemMode::Declarative)
+    flags |= 3;
+  else if (!short_active)
+    flags |= 2;
   elems_.u32(flags);
   if (mode == ElemMode::Active && !short_active) elems_.u32(table);
   if (mode == ElemMode::Active) elems_.raw(offset.bytes());
   if (mode != ElemMode::Active || !short_active) {
-    if (as_indices) elems_.u8(0x00);  // elemkind funcref
-    else elems_.u8(static_cast<uint8_t>(type));
+    if (as_indices)
+      elems_.u8(0x00);  // elemkind funcref
+    else
+      elems_.u8(static_cast<uint8_t>(type));
   }
   elems_.u32(count);
   elems_.raw(items.bytes());

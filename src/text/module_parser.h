@@ -31,9 +31,11 @@ namespace flint::text {
 
 /// Parses module fields from `begin` up to the first token that cannot start a
 /// field (the `)` closing `(module ...` or the end of input) and returns the
-/// binary module. `*end` receives the position of that token.
-Result<std::vector<uint8_t>> encode_module_fields(const std::vector<Token>& tokens, size_t begin,
-                                                  size_t* end);
+/// binary module. `*end` receives the position of that token. `module_name`
+/// (the `$id` of `(module $id ...)`) goes to the name section.
+Result<std::vector<uint8_t>> encode_module_fields(
+    const std::vector<Token>& tokens, size_t begin, size_t* end,
+    const std::optional<std::string>& module_name = {});
 
 /// One index space (spec 6.6.1 "Indices"): its size and its named entries.
 struct IndexSpace {
@@ -64,7 +66,8 @@ struct TypeUse {
 
 class ModuleParser {
  public:
-  ModuleParser(const std::vector<Token>& tokens, size_t begin) : cur_(tokens, begin), begin_(begin) {}
+  ModuleParser(const std::vector<Token>& tokens, size_t begin, std::optional<std::string> name)
+      : cur_(tokens, begin), begin_(begin), module_name_(std::move(name)) {}
   Result<std::vector<uint8_t>> run(size_t* end);
 
  private:
@@ -144,6 +147,7 @@ class ModuleParser {
 
   Cursor cur_;
   size_t begin_;
+  std::optional<std::string> module_name_;
   IndexSpace spaces_[7];
   uint32_t next_index_[7] = {};  ///< phase 2: the index the next definition gets
   size_t fields_end_ = 0;

@@ -63,11 +63,16 @@ Status ModuleParser::scan_import_field() {
   FLINT_TRY(cur_.expect(TokenKind::LParen));
   const Token& kind = cur_.next();
   Space s;
-  if (kind.text == "func") s = Space::Func;
-  else if (kind.text == "table") s = Space::Table;
-  else if (kind.text == "memory") s = Space::Memory;
-  else if (kind.text == "global") s = Space::Global;
-  else return Cursor::unexpected_at(kind);
+  if (kind.text == "func")
+    s = Space::Func;
+  else if (kind.text == "table")
+    s = Space::Table;
+  else if (kind.text == "memory")
+    s = Space::Memory;
+  else if (kind.text == "global")
+    s = Space::Global;
+  else
+    return Cursor::unexpected_at(kind);
   FLINT_TRY(note_import(at));
   const Token& id_at = cur_.peek();
   return define(s, cur_.take_id(), id_at);
@@ -113,7 +118,7 @@ Status ModuleParser::define(Space s, const std::optional<std::string>& id, const
   if (id) {
     if (sp.names.contains(*id)) {
       static constexpr ErrorCode kDuplicate[] = {
-          ErrorCode::DuplicateType,   ErrorCode::DuplicateFunc, ErrorCode::DuplicateTable,
+          ErrorCode::DuplicateType,   ErrorCode::DuplicateFunc,   ErrorCode::DuplicateTable,
           ErrorCode::DuplicateMemory, ErrorCode::DuplicateGlobal, ErrorCode::DuplicateElem,
           ErrorCode::DuplicateData};
       return error_at_token(kDuplicate[static_cast<size_t>(s)], at, "$" + *id);

@@ -82,13 +82,20 @@ Result<ValType> ModuleParser::parse_value_type() {
   if (t.kind == TokenKind::Keyword) {
     std::string_view k = t.text;
     std::optional<ValType> v;
-    if (k == "i32") v = ValType::I32;
-    else if (k == "i64") v = ValType::I64;
-    else if (k == "f32") v = ValType::F32;
-    else if (k == "f64") v = ValType::F64;
-    else if (k == "v128") v = ValType::V128;
-    else if (k == "funcref") v = ValType::FuncRef;
-    else if (k == "externref") v = ValType::ExternRef;
+    if (k == "i32")
+      v = ValType::I32;
+    else if (k == "i64")
+      v = ValType::I64;
+    else if (k == "f32")
+      v = ValType::F32;
+    else if (k == "f64")
+      v = ValType::F64;
+    else if (k == "v128")
+      v = ValType::V128;
+    else if (k == "funcref")
+      v = ValType::FuncRef;
+    else if (k == "externref")
+      v = ValType::ExternRef;
     if (v) {
       cur_.next();
       return *v;

@@ -9,10 +9,11 @@ Result<std::vector<uint8_t>> parse_wat(std::string_view source) {
   FLINT_ASSIGN(std::vector<Token> tokens, tokenize(source));
   Cursor cur(tokens, 0);
   bool wrapped = cur.at_form("module");
+  std::optional<std::string> name;
   if (wrapped) {
     cur.next();
     cur.next();
-    cur.take_id();
+    name = cur.take_id();
   }
   std::vector<uint8_t> binary;
   if (wrapped && cur.at_keyword("binary")) {
@@ -24,7 +25,7 @@ Result<std::vector<uint8_t>> parse_wat(std::string_view source) {
     }
   } else {
     size_t end = 0;
-    FLINT_ASSIGN(binary, encode_module_fields(tokens, cur.pos(), &end));
+    FLINT_ASSIGN(binary, encode_module_fields(tokens, cur.pos(), &end, name));
     cur.seek(end);
   }
   if (wrapped) FLINT_TRY(cur.expect(TokenKind::RParen));

@@ -1,8 +1,8 @@
 // WAST scripts: the spec interpreter's script format (its README, "Scripts"):
 // modules, register, actions and assertions, read into wast::Script.
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 #include "text/literals.h"
 #include "text/module_parser.h"
@@ -45,8 +45,8 @@ class ScriptParser {
 
  private:
   bool starts_with_module_field() const {
-    static constexpr std::string_view kFields[] = {"type",   "import", "func", "table", "memory",
-                                                   "global", "export", "start", "elem", "data"};
+    static constexpr std::string_view kFields[] = {"type",   "import", "func",  "table", "memory",
+                                                   "global", "export", "start", "elem",  "data"};
     if (!cur_.at(TokenKind::LParen)) return false;
     for (std::string_view f : kFields) {
       if (cur_.at_keyword(f, 1)) return true;
@@ -89,14 +89,19 @@ class ScriptParser {
     } else if (k == "assert_trap" || k == "assert_exhaustion") {
       FLINT_ASSIGN(Action a, parse_action());
       FLINT_ASSIGN(std::string msg, cur_.expect_string());
-      if (k == "assert_trap") command = wast::AssertTrap{std::move(a), std::move(msg)};
-      else command = wast::AssertExhaustion{std::move(a), std::move(msg)};
+      if (k == "assert_trap")
+        command = wast::AssertTrap{std::move(a), std::move(msg)};
+      else
+        command = wast::AssertExhaustion{std::move(a), std::move(msg)};
     } else if (k == "assert_malformed" || k == "assert_invalid" || k == "assert_unlinkable") {
       FLINT_ASSIGN(ScriptModule m, parse_module());
       FLINT_ASSIGN(std::string msg, cur_.expect_string());
-      if (k == "assert_malformed") command = wast::AssertMalformed{std::move(m), std::move(msg)};
-      else if (k == "assert_invalid") command = wast::AssertInvalid{std::move(m), std::move(msg)};
-      else command = wast::AssertUnlinkable{std::move(m), std::move(msg)};
+      if (k == "assert_malformed")
+        command = wast::AssertMalformed{std::move(m), std::move(msg)};
+      else if (k == "assert_invalid")
+        command = wast::AssertInvalid{std::move(m), std::move(msg)};
+      else
+        command = wast::AssertUnlinkable{std::move(m), std::move(msg)};
     } else {
       return Cursor::unexpected_at(head);
     }
@@ -115,12 +120,14 @@ class ScriptParser {
       m.form = binary ? ScriptModule::Form::Binary : ScriptModule::Form::Quote;
       std::string bytes;
       while (cur_.at(TokenKind::String)) bytes += cur_.next().value;
-      if (binary) m.binary.assign(bytes.begin(), bytes.end());
-      else m.quote = std::move(bytes);
+      if (binary)
+        m.binary.assign(bytes.begin(), bytes.end());
+      else
+        m.quote = std::move(bytes);
     } else {
       m.form = ScriptModule::Form::Text;
       size_t end = 0;
-      FLINT_ASSIGN(m.binary, encode_module_fields(tokens_, cur_.pos(), &end));
+      FLINT_ASSIGN(m.binary, encode_module_fields(tokens_, cur_.pos(), &end, m.id));
       cur_.seek(end);
     }
     FLINT_TRY(cur_.expect(TokenKind::RParen));
@@ -192,7 +199,8 @@ class ScriptParser {
       Literal<uint64_t> v = parse_integer(t.text, k == "i32.const" ? 32 : 64);
       if (t.kind != TokenKind::Number || !v.ok()) return literal_error(v.status, t);
       cur_.next();
-      e.value = k == "i32.const" ? Value::i32_(static_cast<uint32_t>(v.value)) : Value::i64_(v.value);
+      e.value =
+          k == "i32.const" ? Value::i32_(static_cast<uint32_t>(v.value)) : Value::i64_(v.value);
     } else if (k == "f32.const" || k == "f64.const") {
       bool is32 = k == "f32.const";
       e.value.type = is32 ? ValType::F32 : ValType::F64;
@@ -206,14 +214,18 @@ class ScriptParser {
         Literal<uint64_t> v = parse_lane(shape, t.text);
         if (!v.ok()) return literal_error(v.status, t);
         cur_.next();
-        e.value = is32 ? Value::f32_bits_(static_cast<uint32_t>(v.value)) : Value::f64_bits_(v.value);
+        e.value =
+            is32 ? Value::f32_bits_(static_cast<uint32_t>(v.value)) : Value::f64_bits_(v.value);
       }
     } else if (k == "v128.const") {
       FLINT_TRY(parse_v128(patterns, e));
     } else if (k == "ref.null") {
-      if (cur_.at_keyword("func")) e.value = Value::null_(ValType::FuncRef);
-      else if (cur_.at_keyword("extern")) e.value = Value::null_(ValType::ExternRef);
-      else return cur_.unexpected();
+      if (cur_.at_keyword("func"))
+        e.value = Value::null_(ValType::FuncRef);
+      else if (cur_.at_keyword("extern"))
+        e.value = Value::null_(ValType::ExternRef);
+      else
+        return cur_.unexpected();
       cur_.next();
     } else if (k == "ref.extern" || k == "ref.func") {
       ValType type = k == "ref.extern" ? ValType::ExternRef : ValType::FuncRef;

@@ -79,7 +79,7 @@ TEST(Lexer, BadStrings) {
 
 TEST(Lexer, RawCharactersMustBeUtf8) {
   EXPECT_EQ(lex_error("\"\xff\"").code, ErrorCode::MalformedTextUtf8);
-  EXPECT_EQ(lex_error("\"\xc0\x80\"").code, ErrorCode::MalformedTextUtf8);     // overlong
+  EXPECT_EQ(lex_error("\"\xc0\x80\"").code, ErrorCode::MalformedTextUtf8);      // overlong
   EXPECT_EQ(lex_error("\"\xed\xa0\x80\"").code, ErrorCode::MalformedTextUtf8);  // surrogate
   EXPECT_EQ(lex_error(";; \xfe\n").code, ErrorCode::MalformedTextUtf8);
   EXPECT_EQ(lex("\"\xc3\xa9\"")[0].value, "\xc3\xa9");

@@ -83,8 +83,9 @@ TEST(Literals, FloatForms) {
 }
 
 TEST(Literals, MalformedFloats) {
-  for (std::string_view s : {".0", ".0e0", "0e", "0e+", "0.0e-", "0x", "0x.", "0x0.g", "0x0p",
-                             "0x0p+", "0x0pA", "0x.8p1", "1.0_", "1._0", "infinity", "nan:canonical"}) {
+  for (std::string_view s :
+       {".0", ".0e0", "0e", "0e+", "0.0e-", "0x", "0x.", "0x0.g", "0x0p", "0x0p+", "0x0pA",
+        "0x.8p1", "1.0_", "1._0", "infinity", "nan:canonical"}) {
     EXPECT_EQ(parse_f64(s).status, Malformed) << s;
   }
 }

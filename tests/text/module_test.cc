@@ -2,8 +2,10 @@
 // resolution, encoding details and errors with their line and column.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
+#include "binary/decoder.h"
 #include "text/parse.h"
 #include "wabt_oracle.h"
 
@@ -43,22 +45,24 @@ TEST(Module, BareFieldsEqualWrappedModule) {
 TEST(Module, FoldedAndPlainInstructionsEncodeAlike) {
   EXPECT_EQ(wat("(func (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))"),
             wat("(func (param i32) (result i32) local.get 0 i32.const 1 i32.add)"));
-  EXPECT_EQ(wat("(func (result i32) (if (result i32) (i32.const 1) (then (i32.const 2)) "
-                "(else (i32.const 3))))"),
-            wat("(func (result i32) i32.const 1 if (result i32) i32.const 2 else i32.const 3 end)"));
+  EXPECT_EQ(
+      wat("(func (result i32) (if (result i32) (i32.const 1) (then (i32.const 2)) "
+          "(else (i32.const 3))))"),
+      wat("(func (result i32) i32.const 1 if (result i32) i32.const 2 else i32.const 3 end)"));
 }
 
 TEST(Module, ImplicitTypesFollowExplicitOnes) {
   // [] -> [i32] is not declared: it is appended after the explicit type.
-  EXPECT_EQ(wat("(type $a (func (param i32))) (func (result i32) (i32.const 0)) (func (param i32))"),
-            bytes({0x01, 0x09, 0x02, 0x60, 0x01, 0x7F, 0x00, 0x60, 0x00, 0x01, 0x7F,  // types
-                   0x03, 0x03, 0x02, 0x01, 0x00,                                      // funcs
-                   0x0A, 0x09, 0x02, 0x04, 0x00, 0x41, 0x00, 0x0B, 0x02, 0x00, 0x0B}));
+  EXPECT_EQ(
+      wat("(type $a (func (param i32))) (func (result i32) (i32.const 0)) (func (param i32))"),
+      bytes({0x01, 0x09, 0x02, 0x60, 0x01, 0x7F, 0x00, 0x60, 0x00, 0x01, 0x7F,  // types
+             0x03, 0x03, 0x02, 0x01, 0x00,                                      // funcs
+             0x0A, 0x09, 0x02, 0x04, 0x00, 0x41, 0x00, 0x0B, 0x02, 0x00, 0x0B}));
 }
 
 TEST(Module, TypeUseMustMatchInlineSignature) {
   EXPECT_EQ(wat("(type $t (func (param i32))) (func (type $t) (param $x i32) (local.get $x) drop)")
-                .size() > 8,
+                    .size() > 8,
             true);
   Error e = wat_error("(type $t (func (param i32)))\n(func (type $t) (param i64))");
   EXPECT_EQ(e.code, ErrorCode::InlineFunctionType);
@@ -68,9 +72,8 @@ TEST(Module, TypeUseMustMatchInlineSignature) {
 
 TEST(Module, NumericIndicesOutOfRangeStillEncode) {
   // Rejecting these is the validator's job (assert_invalid relies on it).
-  EXPECT_EQ(wat("(func call 5)"),
-            bytes({0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x0A, 0x06, 0x01,
-                   0x04, 0x00, 0x10, 0x05, 0x0B}));
+  EXPECT_EQ(wat("(func call 5)"), bytes({0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00,
+                                         0x0A, 0x06, 0x01, 0x04, 0x00, 0x10, 0x05, 0x0B}));
   EXPECT_FALSE(wat("(func (local.get 9) drop (global.get 3) drop (br 7))").empty());
 }
 
@@ -87,8 +90,9 @@ TEST(Module, UnknownNamesAreMalformed) {
 
 TEST(Module, NamesResolveForwardAndPerSpace) {
   // $f is a function and a global at once; the call precedes the definition.
-  auto m = wat("(func (call $f)) (func $f) (global $f i32 (i32.const 0)) "
-               "(func (global.get $f) drop)");
+  auto m =
+      wat("(func (call $f)) (func $f) (global $f i32 (i32.const 0)) "
+          "(func (global.get $f) drop)");
   EXPECT_FALSE(m.empty());
 }
 
@@ -107,8 +111,7 @@ TEST(Module, EndLabelsMustMatch) {
   EXPECT_FALSE(wat("(func (i32.const 1) if $c else $c end $c)").empty());
   EXPECT_EQ(wat_error("(func block $a end $b)").code, ErrorCode::MismatchingLabel);
   EXPECT_EQ(wat_error("(func block end $a)").code, ErrorCode::MismatchingLabel);
-  EXPECT_EQ(wat_error("(func (i32.const 1) if $a else $b end)").code,
-            ErrorCode::MismatchingLabel);
+  EXPECT_EQ(wat_error("(func (i32.const 1) if $a else $b end)").code, ErrorCode::MismatchingLabel);
 }
 
 TEST(Module, DuplicateIdentifiers) {
@@ -141,8 +144,7 @@ TEST(Module, InlineImportAndExportAbbreviations) {
                 "(export \"b\" (func $f))"));
   EXPECT_EQ(wat("(global (export \"g\") (mut i32) (i32.const 1))"),
             wat("(global (mut i32) (i32.const 1)) (export \"g\" (global 0))"));
-  EXPECT_EQ(wat("(memory (import \"m\" \"mem\") 1 2)"),
-            wat("(import \"m\" \"mem\" (memory 1 2))"));
+  EXPECT_EQ(wat("(memory (import \"m\" \"mem\") 1 2)"), wat("(import \"m\" \"mem\" (memory 1 2))"));
   EXPECT_EQ(wat("(table (export \"t\") (import \"m\" \"t\") 1 funcref)"),
             wat("(import \"m\" \"t\" (table 1 funcref)) (export \"t\" (table 0))"));
 }
@@ -150,8 +152,7 @@ TEST(Module, InlineImportAndExportAbbreviations) {
 TEST(Module, InlineElemAndDataSegments) {
   EXPECT_EQ(wat("(func $f) (table funcref (elem $f $f))"),
             wat("(func $f) (table 2 2 funcref) (elem (i32.const 0) $f $f)"));
-  EXPECT_EQ(wat("(memory (data \"ab\" \"c\"))"),
-            wat("(memory 1 1) (data (i32.const 0) \"abc\")"));
+  EXPECT_EQ(wat("(memory (data \"ab\" \"c\"))"), wat("(memory 1 1) (data (i32.const 0) \"abc\")"));
   EXPECT_EQ(wat("(memory (data))"), wat("(memory 0 0) (data (i32.const 0) \"\")"));
 }
 
@@ -226,6 +227,18 @@ TEST(Module, NameSectionCarriesFunctionAndLocalNames) {
   EXPECT_NE(s.find("\x04main"), std::string::npos);
   EXPECT_NE(s.find("\x01x"), std::string::npos);
   EXPECT_NE(s.find("\x01y"), std::string::npos);
+}
+
+TEST(Module, NameSectionDecodes) {
+  auto r = parse_wat(
+      "(module $mod (import \"m\" \"f\" (func $imp)) (func) (func $main (param $x i32) (local i64) "
+      "(local $y f32)))");
+  ASSERT_TRUE(r.ok());
+  auto m = decode_module(*r);
+  ASSERT_TRUE(m.ok()) << m.error().describe();
+  EXPECT_EQ(m->names.module, "mod");
+  EXPECT_EQ(m->names.functions, (std::map<uint32_t, std::string>{{0, "imp"}, {2, "main"}}));
+  EXPECT_EQ(m->names.locals.at(2), (std::map<uint32_t, std::string>{{0, "x"}, {2, "y"}}));
 }
 
 TEST(Module, HostileNestingIsAnErrorNotACrash) {

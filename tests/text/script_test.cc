@@ -128,10 +128,10 @@ TEST(Script, V128Values) {
   const Expected& lanes = command<AssertReturn>(s, 1).expected.at(0);
   EXPECT_EQ(lanes.kind, Expected::Kind::LanePatterns);
   EXPECT_EQ(lanes.lane_type, ValType::F32);
-  EXPECT_EQ(lanes.lanes, (std::vector<Expected::Kind>{
-                             Expected::Kind::Exact, Expected::Kind::CanonicalNan,
-                             Expected::Kind::Exact, Expected::Kind::ArithmeticNan}));
-  EXPECT_EQ(lanes.value.v128.bytes[3], 0x3F);  // 1.0f = 0x3f800000, little-endian
+  EXPECT_EQ(lanes.lanes,
+            (std::vector<Expected::Kind>{Expected::Kind::Exact, Expected::Kind::CanonicalNan,
+                                         Expected::Kind::Exact, Expected::Kind::ArithmeticNan}));
+  EXPECT_EQ(lanes.value.v128.bytes[3], 0x3F);   // 1.0f = 0x3f800000, little-endian
   EXPECT_EQ(lanes.value.v128.bytes[11], 0x80);  // -0.0f
   const Expected& exact = command<AssertReturn>(s, 2).expected.at(0);
   EXPECT_EQ(exact.kind, Expected::Kind::Exact);

@@ -7,12 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <map>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "binary/decoder.h"
 #include "module/opcode.h"
 #include "text/parse.h"
 #include "wabt_oracle.h"
@@ -108,6 +109,36 @@ TEST_P(SpecSuite, QuotedModulesParseOrFailAsExpected) {
   RecordProperty("quoted_modules", static_cast<int>(checked));
 }
 
+// Integration with the binary decoder: every text module of a module command
+// or of assert_invalid / assert_unlinkable / assert_trap decodes (invalid
+// modules are well-formed: only validation may reject them).
+TEST_P(SpecSuite, TextModulesDecode) {
+  auto script = parse();
+  ASSERT_TRUE(script.ok()) << where(script.error());
+  for (size_t i = 0; i < script->commands.size(); ++i) {
+    const wast::Command& c = script->commands[i];
+    const wast::ScriptModule* m = nullptr;
+    if (auto* d = std::get_if<wast::ModuleCommand>(&c))
+      m = &d->module;
+    else if (auto* v = std::get_if<wast::AssertInvalid>(&c))
+      m = &v->module;
+    else if (auto* u = std::get_if<wast::AssertUnlinkable>(&c))
+      m = &u->module;
+    else if (auto* t = std::get_if<wast::AssertUninstantiable>(&c))
+      m = &t->module;
+    if (m == nullptr || m->form == wast::ScriptModule::Form::Binary) continue;
+    std::vector<uint8_t> bytes = m->binary;
+    if (m->form == wast::ScriptModule::Form::Quote) {
+      auto wasm = parse_wat(m->quote);
+      if (!wasm.ok()) continue;  // reported by QuotedModulesParseOrFailAsExpected
+      bytes = *wasm;
+    }
+    auto module = decode_module(bytes);
+    EXPECT_TRUE(module.ok()) << GetParam() << ":" << script->lines[i] << ": "
+                             << (module.ok() ? "" : module.error().describe());
+  }
+}
+
 bool have_wabt() { return std::system("wasm-validate --version >/dev/null 2>&1") == 0; }
 
 // Modules the script expects to be valid (module commands, assert_unlinkable
@@ -122,9 +153,12 @@ TEST_P(SpecSuite, ValidModulesPassWasmValidate) {
   for (size_t i = 0; i < script->commands.size(); ++i) {
     const wast::Command& c = script->commands[i];
     const wast::ScriptModule* m = nullptr;
-    if (auto* d = std::get_if<wast::ModuleCommand>(&c)) m = &d->module;
-    else if (auto* u = std::get_if<wast::AssertUnlinkable>(&c)) m = &u->module;
-    else if (auto* t = std::get_if<wast::AssertUninstantiable>(&c)) m = &t->module;
+    if (auto* d = std::get_if<wast::ModuleCommand>(&c))
+      m = &d->module;
+    else if (auto* u = std::get_if<wast::AssertUnlinkable>(&c))
+      m = &u->module;
+    else if (auto* t = std::get_if<wast::AssertUninstantiable>(&c))
+      m = &t->module;
     if (m == nullptr || m->form == wast::ScriptModule::Form::Binary) continue;
     std::vector<uint8_t> bytes = m->binary;
     if (m->form == wast::ScriptModule::Form::Quote) {
@@ -182,9 +216,12 @@ TEST_P(SpecSuite, ValidModulesMatchWast2jsonBytes) {
   size_t candidates = 0, compared = 0;
   for (const wast::Command& c : script->commands) {
     const wast::ScriptModule* m = nullptr;
-    if (auto* d = std::get_if<wast::ModuleCommand>(&c)) m = &d->module;
-    else if (auto* u = std::get_if<wast::AssertUnlinkable>(&c)) m = &u->module;
-    else if (auto* t = std::get_if<wast::AssertUninstantiable>(&c)) m = &t->module;
+    if (auto* d = std::get_if<wast::ModuleCommand>(&c))
+      m = &d->module;
+    else if (auto* u = std::get_if<wast::AssertUnlinkable>(&c))
+      m = &u->module;
+    else if (auto* t = std::get_if<wast::AssertUninstantiable>(&c))
+      m = &t->module;
     if (m == nullptr || m->form != wast::ScriptModule::Form::Text) continue;
     ++candidates;
     auto it = files_by_line.find(m->line);

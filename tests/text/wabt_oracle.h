@@ -2,6 +2,8 @@
 // optional: tests skip when the tools are not installed.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -10,8 +12,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 namespace flint::text::testing {
 
@@ -75,7 +75,8 @@ inline std::vector<uint8_t> without_name_section(const std::vector<uint8_t>& m) 
     }
     size_t end = i + size;
     if (end > m.size()) return m;  // not well-formed: leave it to the caller's comparison
-    bool is_name = id == 0 && size >= 5 && m[i] == 4 && std::string(m.begin() + i + 1, m.begin() + i + 5) == "name";
+    bool is_name = id == 0 && size >= 5 && m[i] == 4 &&
+                   std::string(m.begin() + i + 1, m.begin() + i + 5) == "name";
     if (!is_name) out.insert(out.end(), m.begin() + start, m.begin() + end);
     i = end;
   }
