@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace flint::valid {
 
 namespace {
@@ -26,7 +28,7 @@ bool matches(ValType actual, ValType expected) {
 }  // namespace
 
 void TypeStack::push(std::span<const ValType> types) {
-  for (ValType t : types) push(t);
+  operands_.insert(operands_.end(), types.begin(), types.end());
 }
 
 Result<ValType> TypeStack::pop() {
@@ -52,6 +54,14 @@ Result<ValType> TypeStack::pop(ValType expected) {
 }
 
 Status TypeStack::pop(std::span<const ValType> expected) {
+  // Fast path for the common case of exactly matching operands, so that
+  // blocks and calls with many values cost a compare of bytes.
+  size_t available = operands_.size() - frames_.back().height;
+  if (available >= expected.size() &&
+      std::equal(expected.begin(), expected.end(), operands_.end() - expected.size())) {
+    operands_.resize(operands_.size() - expected.size());
+    return {};
+  }
   for (size_t i = expected.size(); i-- > 0;) FLINT_TRY(pop(expected[i]));
   return {};
 }
@@ -59,6 +69,9 @@ Status TypeStack::pop(std::span<const ValType> expected) {
 Status TypeStack::check_top(std::span<const ValType> expected) const {
   const ControlFrame& frame = frames_.back();
   size_t available = operands_.size() - frame.height;
+  if (available >= expected.size() &&
+      std::equal(expected.begin(), expected.end(), operands_.end() - expected.size()))
+    return {};
   for (size_t i = 0; i < expected.size(); ++i) {
     ValType want = expected[expected.size() - 1 - i];
     if (i >= available) {

@@ -39,6 +39,25 @@ Status check_memory_type(const MemoryType& m) {
   return check_limits(m.limits, kMaxPages32, ErrorCode::MemorySizeTooLarge);
 }
 
+// Spec appendix A.2 lets an implementation bound a function type's arity.
+// Flint takes the JS API's limits, which every browser enforces: without a
+// bound, a block of a type with n params and results costs O(n) to check, so
+// a few bytes of body could claim quadratic time.
+constexpr size_t kMaxParams = 1000;
+constexpr size_t kMaxResults = 1000;
+
+Status check_types(const Module& module) {
+  for (size_t i = 0; i < module.types.size(); ++i) {
+    const FuncType& t = module.types[i];
+    if (t.params.size() > kMaxParams || t.results.size() > kMaxResults) {
+      return make_error(ErrorCode::ImplementationLimit,
+                        fmt::format("type {} has {} params and {} results, at most {} and {}", i,
+                                    t.params.size(), t.results.size(), kMaxParams, kMaxResults));
+    }
+  }
+  return {};
+}
+
 Status check_imports(const ModuleContext& context) {
   for (const Import& imp : context.module().imports) {
     switch (imp.kind) {
@@ -126,6 +145,7 @@ Status check_exports(const ModuleContext& context) {
 
 Status validate(const Module& module) {
   ModuleContext context(module);
+  FLINT_TRY(check_types(module));
   FLINT_TRY(check_imports(context));
   FLINT_TRY(check_function_types(context));
   for (const Global& g : module.globals)

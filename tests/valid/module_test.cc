@@ -24,6 +24,18 @@ TEST(Module, FunctionTypeIndices) {
   EXPECT_TRUE(is_invalid(import, ErrorCode::UnknownType));
 }
 
+TEST(Module, FunctionTypeArityIsBounded) {
+  ModuleBuilder ok;
+  ok.type(std::vector<ValType>(1000, I32), std::vector<ValType>(1000, I64));
+  EXPECT_TRUE(is_valid(ok));
+  ModuleBuilder params;
+  params.type(std::vector<ValType>(1001, I32), {});
+  EXPECT_TRUE(is_invalid(params, ErrorCode::ImplementationLimit));
+  ModuleBuilder results;
+  results.type({}, std::vector<ValType>(1001, I32));
+  EXPECT_TRUE(is_invalid(results, ErrorCode::ImplementationLimit));
+}
+
 TEST(Module, MemoryLimits) {
   ModuleBuilder ok;
   ok.memory(0, 65536);
