@@ -42,7 +42,9 @@ struct Config {
   EngineKind engine = EngineKind::Interpreter;
   /// Bounded execution for fuzzing and --timeout style limits: when set, each
   /// call may execute about this many instructions before trapping with
-  /// "all fuel consumed".
+  /// "all fuel consumed". One unit is charged per call and per loop
+  /// iteration; loop iterations are metered only in modules compiled with
+  /// fuel set (compile() reads this too), calls always.
   std::optional<uint64_t> fuel;
   /// Native stack bytes a call may use before "call stack exhausted".
   uint64_t max_stack_bytes = 4u << 20;

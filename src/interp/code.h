@@ -34,7 +34,20 @@ namespace flint::interp {
 struct ExecContext;
 union Word;
 
+// preserve_none keeps ip/fp/ctx/mem in registers across the whole chain of
+// handlers. LLVM 19 cannot combine it with AddressSanitizer's stack
+// instrumentation, so sanitizer builds use the default convention (musttail
+// still guarantees constant native stack use).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FLINT_NO_PRESERVE_NONE 1
+#endif
+#endif
+#if defined(FLINT_NO_PRESERVE_NONE) || !(defined(__x86_64__) || defined(__aarch64__))
+#define FLINT_PRESERVE_NONE
+#else
 #define FLINT_PRESERVE_NONE __attribute__((preserve_none))
+#endif
 
 /// Runs from `ip` until the function returns (0) or traps (1, the trap being
 /// recorded in ctx). `mem` is the base of the running instance's memory 0.

@@ -78,6 +78,7 @@ Status FunctionTranslator::translate(const Instr& in) {
       default: return {};
     }
   }
+  FLINT_TRY(check_operands(in));
   switch (in.op) {
     case Opcode::Unreachable: case Opcode::Nop: case Opcode::Block: case Opcode::Loop:
     case Opcode::If: case Opcode::Else: case Opcode::End: case Opcode::Br: case Opcode::BrIf:

@@ -74,6 +74,7 @@ class FunctionTranslator {
 
   // ---- per instruction ----
   Status translate(const Instr& in);
+  Status check_operands(const Instr& in) const;
   Status control(const Instr& in);
   Status numeric(const Instr& in);
   Status variable(const Instr& in);
