@@ -150,7 +150,9 @@ class Lexer {
 
   void advance(size_t n) {
     for (size_t k = 0; k < n && pos_ < src_.size(); ++k) {
-      if (src_[pos_] == '\n') {
+      // spec 6.3.1: newline ::= U+0A | U+0D | U+0D U+0A
+      bool cr_alone = src_[pos_] == '\r' && (pos_ + 1 >= src_.size() || src_[pos_ + 1] != '\n');
+      if (src_[pos_] == '\n' || cr_alone) {
         ++line_;
         column_ = 1;
       } else if ((static_cast<unsigned char>(src_[pos_]) & 0xC0) != 0x80) {
@@ -176,7 +178,9 @@ class Lexer {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         advance(1);
       } else if (at(";;")) {
-        while (pos_ < src_.size() && src_[pos_] != '\n') FLINT_TRY(skip_comment_char());
+        while (pos_ < src_.size() && src_[pos_] != '\n' && src_[pos_] != '\r') {
+          FLINT_TRY(skip_comment_char());
+        }
       } else if (at("(;")) {
         FLINT_TRY(skip_block_comment());
       } else {

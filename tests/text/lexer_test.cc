@@ -53,6 +53,13 @@ TEST(Lexer, BlockCommentsNest) {
 
 TEST(Lexer, LineCommentRunsToEndOfLine) {
   EXPECT_EQ(kinds(";; (module\nnop ;; x"), (std::vector<K>{K::Keyword, K::Eof}));
+  // A carriage return alone ends a line too (comments.wast).
+  EXPECT_EQ(kinds(";; x\rnop"), (std::vector<K>{K::Keyword, K::Eof}));
+  EXPECT_EQ(kinds(";; x\r\nnop"), (std::vector<K>{K::Keyword, K::Eof}));
+  auto t = lex("a\rb\r\nc\nd");
+  EXPECT_EQ(t[1].line, 2u);
+  EXPECT_EQ(t[2].line, 3u);
+  EXPECT_EQ(t[3].line, 4u);
 }
 
 TEST(Lexer, StringEscapes) {
