@@ -1,6 +1,7 @@
 // Clocks and randomness. Values differ from run to run, so the guest
 // prints only what must hold: the clocks advance, sleeping sleeps, random
-// bytes are not constant.
+// bytes are not constant. (The CPU-time clocks are left out: Wasmtime does
+// not provide them, Flint does; tests/wasi/run_command_test.cc covers them.)
 #include <poll.h>
 #include <sched.h>
 #include <stdint.h>
@@ -25,10 +26,6 @@ int main(void) {
   uint64_t t1 = ns(CLOCK_MONOTONIC);
   printf("nanosleep 20ms took at least 20ms: %d\n", t1 - t0 >= 20000000u);
   printf("and less than 2s: %d\n", t1 - t0 < 2000000000u);
-  uint64_t cpu0 = ns(CLOCK_PROCESS_CPUTIME_ID);
-  volatile uint64_t sink = 0;
-  for (int i = 0; i < 2000000; ++i) sink += i;
-  printf("process cpu time advances: %d\n", ns(CLOCK_PROCESS_CPUTIME_ID) > cpu0);
   struct timespec res;
   printf("monotonic resolution at most 1ms: %d\n",
          clock_getres(CLOCK_MONOTONIC, &res) == 0 && res.tv_sec == 0 && res.tv_nsec <= 1000000);

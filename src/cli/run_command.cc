@@ -81,7 +81,7 @@ std::optional<Error> check_imports(const Module& m) {
       return make_error(ErrorCode::UnknownImport, what + hint);
     }
     std::optional<FuncType> provided = wasi::function_type(imp.name);
-    if (!provided) return make_error(ErrorCode::UnknownImport, what + "; WASI preview 1 has no such function");
+    if (!provided) return make_error(ErrorCode::UnknownImport, what + "; WASI preview 1 provides no such import");
     if (imp.kind != ExternKind::Func || imp.func_type >= m.types.size() || m.types[imp.func_type] != *provided)
       return make_error(ErrorCode::IncompatibleImportType,
                         fmt::format("{}; WASI's is func {}", what, to_string(*provided)));

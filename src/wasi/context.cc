@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -54,6 +55,10 @@ Result<std::unique_ptr<FdEntry>> listener_entry(const std::string& address) {
     return make_error(ErrorCode::Usage, fmt::format("--tcplisten {}: expected HOST:PORT", address));
   std::string host = address.substr(0, colon), port = address.substr(colon + 1);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  char* end = nullptr;
+  unsigned long port_number = std::strtoul(port.c_str(), &end, 10);
+  if (port.empty() || *end != '\0' || port_number > 65535)
+    return make_error(ErrorCode::Usage, fmt::format("--tcplisten {}: the port must be a number from 0 to 65535", address));
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
