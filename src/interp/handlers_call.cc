@@ -21,25 +21,31 @@ inline void zero_locals(uint64_t* frame, const CompiledFunction* f) {
 
 uint32_t call_host(ExecContext* ctx, const Word* ip, FuncInst* callee, uint64_t* frame) {
   const FuncType& type = callee->type;
-  std::vector<Value> args;
-  args.reserve(type.params.size());
-  uint32_t slot = 0, param_slots = 0, result_slots = 0;
-  for (ValType t : type.params) {
-    args.push_back(load_value(t, frame + slot));
-    slot += slot_count(t);
+  size_t np = type.params.size(), nr = type.results.size();
+  // Arguments and results in one buffer, on the native stack when small.
+  constexpr size_t kInline = 16;
+  Value inline_values[kInline];
+  std::vector<Value> heap_values;
+  Value* values = inline_values;
+  if (np + nr > kInline) {
+    heap_values.resize(np + nr);
+    values = heap_values.data();
   }
-  param_slots = slot;
-  std::vector<Value> results;
-  results.reserve(type.results.size());
-  for (ValType t : type.results) {
-    results.push_back(Value::zero(t));
-    result_slots += slot_count(t);
+  uint32_t slot = 0;
+  for (size_t i = 0; i < np; ++i) {
+    values[i] = load_value(type.params[i], frame + slot);
+    slot += slot_count(type.params[i]);
+  }
+  uint32_t param_slots = slot, result_slots = 0;
+  for (size_t i = 0; i < nr; ++i) {
+    values[np + i] = Value::zero(type.results[i]);
+    result_slots += slot_count(type.results[i]);
   }
   // A host function may call back into wasm: its frames start above ours.
   uint64_t* saved_reentry = ctx->reentry_base;
   ctx->reentry_base = frame + std::max(param_slots, result_slots);
   InstanceImpl* instance = ctx->instance;
-  Status status = callee->host(args, results);
+  Status status = callee->host(std::span<const Value>(values, np), std::span<Value>(values + np, nr));
   ctx->reentry_base = saved_reentry;
   ctx->enter(instance);  // the host may have grown a memory
   if (!status) {
@@ -51,9 +57,9 @@ uint32_t call_host(ExecContext* ctx, const Word* ip, FuncInst* callee, uint64_t*
     return 1;
   }
   slot = 0;
-  for (size_t i = 0; i < results.size(); ++i) {
-    Value v = results[i];
-    v.type = type.results[i];  // store by the declared type
+  for (size_t i = 0; i < nr; ++i) {
+    Value v = values[np + i];
+    v.type = type.results[i];  // stored by the declared type
     store_value(v, frame + slot);
     slot += slot_count(v.type);
   }
