@@ -8,7 +8,7 @@
 //   br_if_<cmp>_ss     [a, b] [rel, -]         fused compare + branch
 //   br_if_<cmp>_si     [a, rel] [imm]
 //   br_table           [index, count] then count int32 rels, two per word
-//   ret0               -            ret1 [src, -]         retn [src, slots]
+//   ret0               [-, -]       ret1 [src, -]         retn [src, slots]
 //   copy1, copy2       [dst, src]   const64 [dst, -] [imm]   const128 [dst, -] [lo] [hi]
 //   select1, select2   [dst, cond] [a, b]
 //   call_direct        [CompiledFunction*] [frame, -]

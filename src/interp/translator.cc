@@ -281,7 +281,7 @@ void FunctionTranslator::thread_jumps() {
     Handler h = code_[to].handler;
     if (h == &op::ret0 || h == &op::ret1 || h == &op::retn) {
       code_[at] = code_[to];
-      if (h != &op::ret0) code_[at + 1] = code_[to + 1];
+      code_[at + 1] = code_[to + 1];
     }
   }
 }
@@ -322,6 +322,7 @@ void FunctionTranslator::emit_return() {
   size_t first = stack_.size() - results.size();
   if (results.empty()) {
     begin(&op::ret0);
+    pair(0, 0);  // two words like `br`, which jump threading may replace with it
     return;
   }
   if (results.size() == 1 && slot_count(results[0]) == 1) {
@@ -329,6 +330,7 @@ void FunctionTranslator::emit_return() {
     if (e.where == Where::Const) {
       store_to(0, e);
       begin(&op::ret0);
+      pair(0, 0);
       return;
     }
     begin(&op::ret1);

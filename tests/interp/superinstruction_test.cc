@@ -1,0 +1,77 @@
+// The translator's choices on hot patterns: these pin the superinstructions
+// the interpreter's speed depends on (see translator.h).
+#include <gtest/gtest.h>
+
+#include "../runtime/wat.h"
+#include "interp/disassemble.h"
+#include "interp/interp_module.h"
+
+namespace flint {
+namespace {
+
+std::string listing(std::string_view wat, uint32_t defined_index = 0) {
+  auto compiled = testing::compile_wat(wat);
+  if (!compiled) return {};
+  const auto& m = static_cast<const interp::InterpModule&>(*compiled);
+  return interp::disassemble(m.function(defined_index));
+}
+
+size_t count_lines(const std::string& s) { return std::count(s.begin(), s.end(), '\n'); }
+
+TEST(Superinstructions, Fib) {
+  std::string code = listing(R"((module
+    (func $fib (param i32) (result i32)
+      (if (result i32) (i32.lt_s (local.get 0) (i32.const 2))
+        (then (local.get 0))
+        (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                       (call $fib (i32.sub (local.get 0) (i32.const 2)))))))))");
+  // compare+branch fused with the constant as immediate; arithmetic reads the
+  // parameter slot directly; calls place frames on the argument slots; the
+  // `then` arm's jump to the return became the return.
+  EXPECT_EQ(code,
+            "   0: br_if i32.ge_s.imm s0, 2 -> 7\n"
+            "   3: copy1 1, 0\n"
+            "   5: ret1 1, 0\n"
+            "   7: i32.sub.imm 1, 0, 1\n"
+            "  10: call_direct func 0, frame s1\n"
+            "  13: i32.sub.imm 2, 0, 2\n"
+            "  16: call_direct func 0, frame s2\n"
+            "  19: i32.add 1, 1, 2, 0\n"
+            "  22: ret1 1, 0\n")
+      << code;
+}
+
+TEST(Superinstructions, ResultsGoStraightIntoLocals) {
+  std::string code = listing(R"((module
+    (func (param i32) (result i32) (local i32)
+      (local.set 1 (i32.add (local.get 0) (i32.const 1)))
+      (local.tee 0 (i32.mul (local.get 1) (local.get 1))))))");
+  EXPECT_EQ(code,
+            "   0: i32.add.imm 1, 0, 1\n"
+            "   3: i32.mul 0, 1, 1, 0\n"
+            "   6: ret1 0, 0\n")
+      << code;
+}
+
+TEST(Superinstructions, LoopBackEdgeIsOneInstruction) {
+  std::string code = listing(R"((module
+    (func (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (local.get 0)))
+        (br_if $l (i32.gt_u (local.tee 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 0))))
+      (local.get 1))))");
+  // add, sub (into the local), fused compare-branch back, return.
+  EXPECT_EQ(count_lines(code), 4u) << code;
+  EXPECT_NE(code.find("br_if i32.gt_u.imm s0, 0 -> 0"), std::string::npos) << code;
+}
+
+TEST(Superinstructions, ConstantOnTheLeftOfACompareIsSwapped) {
+  std::string code = listing(R"((module
+    (func (param i32) (result i32)
+      (if (result i32) (i32.lt_u (i32.const 10) (local.get 0)) (then (i32.const 1)) (else (i32.const 0))))))");
+  // 10 < x  ==  x > 10; the `if` branches to `else` on the negation, x <= 10.
+  EXPECT_NE(code.find("br_if i32.le_u.imm s0, 10"), std::string::npos) << code;
+}
+
+}  // namespace
+}  // namespace flint
