@@ -191,6 +191,7 @@ uint32_t FunctionTranslator::operand(Entry& e) {
 
 uint32_t FunctionTranslator::begin(Handler h) {
   uint32_t at = uint32_t(code_.size());
+  last_instr_ = at;
   Word w;
   w.handler = h;
   code_.push_back(w);
@@ -266,22 +267,31 @@ void FunctionTranslator::jump_to(Control& t) {
     emit_return();
     return;
   }
+  uint32_t previous = last_instr_;
   uint32_t at = begin(&op::br);
   pair(0, 0);
   target(t, Fixup{at, at + 1, 0});
-  jumps_.push_back(at);
+  jumps_.push_back(Jump{at, previous});
 }
 
 void FunctionTranslator::thread_jumps() {
   // `br` and the return instructions are both two words, so a jump to the
   // function's return (the usual end of an `if` arm) becomes the return.
-  for (uint32_t at : jumps_) {
-    uint32_t to = uint32_t(int32_t(at) + code_[at + 1].i32[0]);
+  // When the arm moved its result into the slot the return reads, the move
+  // itself becomes a return of the result's source.
+  for (const Jump& j : jumps_) {
+    uint32_t to = uint32_t(int32_t(j.at) + code_[j.at + 1].i32[0]);
     if (to >= code_.size()) continue;
     Handler h = code_[to].handler;
-    if (h == &op::ret0 || h == &op::ret1 || h == &op::retn) {
-      code_[at] = code_[to];
-      code_[at + 1] = code_[to + 1];
+    if (h != &op::ret0 && h != &op::ret1 && h != &op::retn) continue;
+    code_[j.at] = code_[to];
+    code_[j.at + 1] = code_[to + 1];
+    if (h == &op::ret1 && j.previous + 2 == j.at && code_[j.previous].handler == &op::copy1 &&
+        code_[j.previous + 1].u32[0] == code_[to + 1].u32[0]) {
+      uint32_t source = code_[j.previous + 1].u32[1];
+      code_[j.previous].handler = &op::ret1;
+      code_[j.previous + 1].u32[0] = source;
+      code_[j.previous + 1].u32[1] = 0;
     }
   }
 }
@@ -435,10 +445,11 @@ Status FunctionTranslator::control(const Instr& in) {
       Control& c = controls_.back();
       if (!c.unreachable) {
         materialize_from(c.height);
+        uint32_t previous = last_instr_;
         uint32_t at = begin(&op::br);
         pair(0, 0);
         c.end_fixups.push_back(Fixup{at, at + 1, 0});
-        jumps_.push_back(at);
+        jumps_.push_back(Jump{at, previous});
       }
       if (c.else_fixup) bind_here(*c.else_fixup);
       c.else_fixup.reset();

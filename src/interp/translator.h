@@ -143,8 +143,14 @@ class FunctionTranslator {
   uint32_t dead_depth_ = 0;
   std::optional<Producer> producer_, last_producer_;
   std::optional<Compare> compare_, last_compare_;
-  /// Every unconditional `br` emitted, for jump threading once targets are final.
-  std::vector<uint32_t> jumps_;
+  /// Every unconditional `br` emitted, with the instruction emitted just
+  /// before it, for jump threading once targets are final.
+  struct Jump {
+    uint32_t at;
+    uint32_t previous;
+  };
+  std::vector<Jump> jumps_;
+  uint32_t last_instr_ = 0;  ///< first word of the last instruction emitted
   bool done_ = false;
 };
 

@@ -27,10 +27,11 @@ TEST(Superinstructions, Fib) {
                        (call $fib (i32.sub (local.get 0) (i32.const 2)))))))))");
   // compare+branch fused with the constant as immediate; arithmetic reads the
   // parameter slot directly; calls place frames on the argument slots; the
-  // `then` arm's jump to the return became the return.
+  // `then` arm's move to the result slot and jump to the return became a
+  // return of the parameter (the jump itself, now a return, is dead).
   EXPECT_EQ(code,
             "   0: br_if i32.ge_s.imm s0, 2 -> 7\n"
-            "   3: copy1 1, 0\n"
+            "   3: ret1 0, 0\n"
             "   5: ret1 1, 0\n"
             "   7: i32.sub.imm 1, 0, 1\n"
             "  10: call_direct func 0, frame s1\n"
