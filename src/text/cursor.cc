@@ -77,6 +77,20 @@ bool is_known_keyword(std::string_view text) {
   return false;
 }
 
+bool is_lane_literal(const Token& t) {
+  if (t.kind == TokenKind::Number) return true;
+  return t.kind == TokenKind::Keyword &&
+         (t.text == "inf" || t.text == "nan" || t.text.starts_with("nan:"));
+}
+
+Status check_lane_count(const Cursor& cur, unsigned lanes) {
+  unsigned n = 0;
+  while (n <= lanes && is_lane_literal(cur.peek(n))) ++n;
+  if (n == lanes) return {};
+  if (n < lanes && cur.peek(n).kind == TokenKind::Reserved) return Cursor::unexpected_at(cur.peek(n));
+  return error_at_token(ErrorCode::WrongNumberOfLaneLiterals, cur.peek(n < lanes ? n : lanes));
+}
+
 Error Cursor::unexpected_at(const Token& t) {
   switch (t.kind) {
     case TokenKind::Eof: return error_at_token(ErrorCode::UnexpectedEndOfText, t);

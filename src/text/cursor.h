@@ -89,6 +89,15 @@ class Cursor {
   size_t pos_;
 };
 
+/// True for a token that can be a lane of `v128.const`: a number, `inf`,
+/// `nan` or `nan:...` (the script's `nan:canonical` / `nan:arithmetic` too).
+bool is_lane_literal(const Token& t);
+
+/// Checks that exactly `lanes` lane literals follow the cursor (spec 6.5.8:
+/// "wrong number of lane literals"); a reserved word among them is an unknown
+/// operator.
+Status check_lane_count(const Cursor& cur, unsigned lanes);
+
 /// True for words the text grammar knows: instruction names, module field and
 /// type keywords, memarg and float forms.
 bool is_known_keyword(std::string_view text);

@@ -278,17 +278,14 @@ Status ModuleParser::parse_v128_const(ByteWriter& out) {
   const LaneShape* shape =
       shape_token.kind == TokenKind::Keyword ? find_lane_shape(shape_token.text) : nullptr;
   if (shape == nullptr) return Cursor::unexpected_at(shape_token);
+  FLINT_TRY(check_lane_count(cur_, shape->lanes));
   for (unsigned i = 0; i < shape->lanes; ++i) {
     const Token& t = cur_.peek();
-    if (t.kind != TokenKind::Number && t.kind != TokenKind::Keyword) {
-      return error_at_token(ErrorCode::WrongNumberOfLaneLiterals, t);
-    }
     Literal<uint64_t> v = parse_lane(*shape, t.text);
     if (!v.ok()) return literal_error(v.status, t);
     cur_.next();
     out.fixed(v.value, shape->bytes);
   }
-  if (cur_.at(TokenKind::Number)) return cur_.error(ErrorCode::WrongNumberOfLaneLiterals);
   return {};
 }
 

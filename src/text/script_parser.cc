@@ -251,6 +251,7 @@ class ScriptParser {
     const LaneShape* shape =
         shape_token.kind == TokenKind::Keyword ? find_lane_shape(shape_token.text) : nullptr;
     if (shape == nullptr) return Cursor::unexpected_at(shape_token);
+    FLINT_TRY(check_lane_count(cur_, shape->lanes));
     V128 v;
     std::vector<Expected::Kind> lanes;
     bool any_pattern = false;
@@ -263,9 +264,6 @@ class ScriptParser {
         any_pattern = true;
         cur_.next();
         continue;
-      }
-      if (t.kind != TokenKind::Number && t.kind != TokenKind::Keyword) {
-        return error_at_token(ErrorCode::WrongNumberOfLaneLiterals, t);
       }
       Literal<uint64_t> lane = parse_lane(*shape, t.text);
       if (!lane.ok()) return literal_error(lane.status, t);
