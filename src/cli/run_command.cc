@@ -170,15 +170,14 @@ int run_module(const RunOptions& o) {
 
   Store store(config);
   Linker linker;
-  std::shared_ptr<wasi::WasiContext> ctx;
-  if (wasi::imports_wasi(module)) {
-    auto options = wasi_options(o);
-    if (!options) return report_error(o.module, options.error());
-    auto created = wasi::WasiContext::create(std::move(*options), store);
-    if (!created) return report_error(o.module, created.error());
-    ctx = *created;
-    wasi::define_wasi(linker, store, ctx);
-  }
+  // The grants are checked (directories opened, sockets bound) whether or
+  // not the module imports WASI, so a bad flag is always an error.
+  auto options = wasi_options(o);
+  if (!options) return report_error(o.module, options.error());
+  auto created = wasi::WasiContext::create(std::move(*options), store);
+  if (!created) return report_error(o.module, created.error());
+  std::shared_ptr<wasi::WasiContext> ctx = *created;
+  if (wasi::imports_wasi(module)) wasi::define_wasi(linker, store, ctx);
 
   std::optional<Watchdog> watchdog;
   if (timeout) watchdog.emplace(*timeout, o.module, o.timeout);
@@ -257,12 +256,26 @@ void add_run_command(CLI::App& app, CommandRunner& run) {
                   "Stop the guest after this long, e.g. 10s or 500ms (exit code 134)")
       ->type_name("DURATION");
   cmd->add_option("--fuel", options->fuel, "Trap after about this many executed instructions");
-  cmd->add_option("module", options->module, "The module to run (.wasm or .wat)")->required();
+  // An unknown flag before the module is an error, not a guest argument:
+  // validating positionals as they are parsed lets us note how many
+  // unparsed words there were when the module was reached.
+  auto extras_before_module = std::make_shared<std::optional<size_t>>();
+  cmd->validate_positionals();
+  cmd->add_option("module", options->module, "The module to run (.wasm or .wat)")
+      ->required()
+      ->check([cmd, extras_before_module](const std::string&) {
+        if (!*extras_before_module) *extras_before_module = cmd->remaining_size();
+        return std::string();
+      });
   cmd->add_option("args", options->args, "Arguments for the guest, or for the --invoke function");
   // Everything after the module belongs to the guest, as with wasmtime.
   cmd->prefix_command();
-  cmd->callback([&run, options, cmd] {
-    for (const std::string& extra : cmd->remaining()) options->args.push_back(extra);
+  cmd->callback([&run, options, cmd, extras_before_module] {
+    std::vector<std::string> extra = cmd->remaining();
+    size_t before = extras_before_module->value_or(0);
+    if (before > 0 && before <= extra.size())
+      throw CLI::ExtrasError("run", std::vector<std::string>(extra.begin(), extra.begin() + before));
+    for (const std::string& word : extra) options->args.push_back(word);
     run = [options] { return run_module(*options); };
   });
 }
