@@ -87,7 +87,8 @@ Status check_lane_count(const Cursor& cur, unsigned lanes) {
   unsigned n = 0;
   while (n <= lanes && is_lane_literal(cur.peek(n))) ++n;
   if (n == lanes) return {};
-  if (n < lanes && cur.peek(n).kind == TokenKind::Reserved) return Cursor::unexpected_at(cur.peek(n));
+  if (n < lanes && cur.peek(n).kind == TokenKind::Reserved)
+    return Cursor::unexpected_at(cur.peek(n));
   return error_at_token(ErrorCode::WrongNumberOfLaneLiterals, cur.peek(n < lanes ? n : lanes));
 }
 

@@ -14,8 +14,8 @@ namespace flint::text {
 
 namespace {
 
-// Deeper nesting than any real module uses; it bounds the parser's recursion
-// so hostile input cannot overflow the stack.
+// Deeper nesting of folded instructions than real modules use; it bounds the
+// parser's recursion so hostile input cannot overflow the stack.
 constexpr uint32_t kMaxNesting = 1000;
 
 struct NestingGuard {
@@ -51,14 +51,44 @@ void ModuleParser::write_opcode(const OpcodeInfo& op, ByteWriter& out) {
   }
 }
 
+// Plain structured instructions (`block ... end`) are kept on an explicit
+// stack rather than parsed recursively: machine-generated code nests blocks
+// thousands deep (one per case of a large switch), and that must not cost
+// native stack. Folded forms recurse and are bounded by kMaxNesting.
 Status ModuleParser::parse_instrs(FunctionScope& scope, ByteWriter& out) {
+  struct OpenBlock {
+    bool is_if;
+    bool seen_else;
+  };
+  std::vector<OpenBlock> open;
   while (true) {
     if (cur_.at(TokenKind::LParen)) {
       FLINT_TRY(parse_folded_instr(scope, out));
-    } else if (cur_.at(TokenKind::Keyword) && !cur_.at_keyword("end") && !cur_.at_keyword("else")) {
-      FLINT_TRY(parse_plain_instr(scope, out));
-    } else if (cur_.at(TokenKind::Reserved)) {
-      return cur_.unexpected();
+    } else if (cur_.at_keyword("end")) {
+      if (open.empty()) return {};
+      FLINT_TRY(parse_block_end(scope, "end"));
+      scope.labels.pop_back();
+      open.pop_back();
+      out.u8(0x0B);
+    } else if (cur_.at_keyword("else")) {
+      if (open.empty()) return {};
+      if (!open.back().is_if || open.back().seen_else) return cur_.unexpected();
+      FLINT_TRY(parse_block_end(scope, "else"));
+      open.back().seen_else = true;
+      out.u8(0x05);
+    } else if (cur_.at(TokenKind::Keyword)) {
+      const OpcodeInfo* op = opcode_by_text(cur_.peek().text);
+      if (op != nullptr && is_block_op(op->op)) {
+        cur_.next();
+        write_opcode(*op, out);
+        FLINT_TRY(parse_block_label(scope));
+        FLINT_TRY(parse_block_type(out));
+        open.push_back({op->op == Opcode::If, false});
+      } else {
+        FLINT_TRY(parse_plain_instr(scope, out));
+      }
+    } else if (cur_.at(TokenKind::Reserved) || !open.empty()) {
+      return cur_.unexpected();  // a reserved word, or a block without `end`
     } else {
       return {};
     }
@@ -113,29 +143,14 @@ Status ModuleParser::parse_block_type(ByteWriter& out) {
   return {};
 }
 
+// A plain instruction other than block, loop and if (see parse_instrs).
 Status ModuleParser::parse_plain_instr(FunctionScope& scope, ByteWriter& out) {
   const Token& t = cur_.next();
   const OpcodeInfo* op = opcode_by_text(t.text);
-  if (op == nullptr || op->op == Opcode::End || op->op == Opcode::Else) {
+  if (op == nullptr || op->op == Opcode::End || op->op == Opcode::Else || is_block_op(op->op)) {
     return Cursor::unexpected_at(t);
   }
-  if (!is_block_op(op->op)) return parse_immediates(*op, scope, out);
-
-  FLINT_TRY(enter_nesting());
-  NestingGuard guard{depth_};
-  write_opcode(*op, out);
-  FLINT_TRY(parse_block_label(scope));
-  FLINT_TRY(parse_block_type(out));
-  FLINT_TRY(parse_instrs(scope, out));
-  if (op->op == Opcode::If && cur_.at_keyword("else")) {
-    FLINT_TRY(parse_block_end(scope, "else"));
-    out.u8(0x05);
-    FLINT_TRY(parse_instrs(scope, out));
-  }
-  FLINT_TRY(parse_block_end(scope, "end"));
-  scope.labels.pop_back();
-  out.u8(0x0B);
-  return {};
+  return parse_immediates(*op, scope, out);
 }
 
 Status ModuleParser::parse_folded_instr(FunctionScope& scope, ByteWriter& out) {
