@@ -118,13 +118,16 @@ std::string disassemble(const CompiledFunction& f) {
     switch (form.shape) {
       case Shape::None: break;
       case Shape::Rel: ops = fmt::format("-> {}", target(code[at + 1].i32[0])); break;
-      case Shape::CondRel: ops = fmt::format("s{} -> {}", u(1, 0), target(code[at + 1].i32[1])); break;
+      case Shape::CondRel:
+        ops = fmt::format("s{} -> {}", u(1, 0), target(code[at + 1].i32[1]));
+        break;
       case Shape::CmpSS:
         ops = fmt::format("s{}, s{} -> {}", u(1, 0), u(1, 1), target(code[at + 2].i32[0]));
         words = 3;
         break;
       case Shape::CmpSI:
-        ops = fmt::format("s{}, {} -> {}", u(1, 0), int64_t(code[at + 2].u64), target(code[at + 1].i32[1]));
+        ops = fmt::format("s{}, {} -> {}", u(1, 0), int64_t(code[at + 2].u64),
+                          target(code[at + 1].i32[1]));
         words = 3;
         break;
       case Shape::BrTable: {

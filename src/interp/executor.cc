@@ -1,8 +1,7 @@
 #include "interp/executor.h"
 
-#include <sys/mman.h>
-
 #include <fmt/format.h>
+#include <sys/mman.h>
 
 #include "interp/interp_module.h"
 #include "runtime/stack_limit.h"
@@ -34,12 +33,14 @@ Status Executor::ensure_stack() {
 Result<std::vector<Value>> Executor::call(FuncInst* func, std::span<const Value> args) {
   const FuncType& type = func->type;
   if (args.size() != type.params.size())
-    return make_error(ErrorCode::Usage, fmt::format("function {} takes {} arguments, {} given",
-                                                    to_string(type), type.params.size(), args.size()));
+    return make_error(ErrorCode::Usage,
+                      fmt::format("function {} takes {} arguments, {} given", to_string(type),
+                                  type.params.size(), args.size()));
   for (size_t i = 0; i < args.size(); ++i)
     if (args[i].type != type.params[i])
-      return make_error(ErrorCode::Usage, fmt::format("argument {} is {}, the function takes {}", i,
-                                                      to_string(args[i].type), to_string(type.params[i])));
+      return make_error(ErrorCode::Usage,
+                        fmt::format("argument {} is {}, the function takes {}", i,
+                                    to_string(args[i].type), to_string(type.params[i])));
   if (func->is_host()) {
     std::vector<Value> results;
     for (ValType t : type.results) results.push_back(Value::zero(t));
@@ -70,7 +71,8 @@ Result<std::vector<Value>> Executor::call(FuncInst* func, std::span<const Value>
   return result;
 }
 
-Result<std::vector<Value>> Executor::run(FuncInst* func, std::span<const Value> args, uint64_t* frame) {
+Result<std::vector<Value>> Executor::run(FuncInst* func, std::span<const Value> args,
+                                         uint64_t* frame) {
   const CompiledFunction* f = func->code;
   if (frame + f->frame_slots > ctx_.stack_limit) return make_error(ErrorCode::CallStackExhausted);
   if (--ctx_.fuel < 0) return make_error(ErrorCode::OutOfFuel);
@@ -86,7 +88,8 @@ Result<std::vector<Value>> Executor::run(FuncInst* func, std::span<const Value> 
   ctx_.trap_ip = nullptr;
   ctx_.frames.clear();
   if (f->code[0].handler(f->code.data(), frame, &ctx_, mem) != 0) {
-    if (ctx_.trap_ip && ctx_.frames.size() < kMaxTrapFrames) ctx_.frames.push_back(TrapFrame{f, ctx_.trap_ip});
+    if (ctx_.trap_ip && ctx_.frames.size() < kMaxTrapFrames)
+      ctx_.frames.push_back(TrapFrame{f, ctx_.trap_ip});
     backtrace_.clear();
     for (const TrapFrame& t : ctx_.frames) {
       const Module& m = t.function->module->module();

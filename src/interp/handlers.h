@@ -36,10 +36,10 @@ namespace flint::interp {
   FLINT_PRESERVE_NONE uint32_t name(const Word* ip, uint64_t* fp, ExecContext* ctx, uint8_t* mem)
 /// Jumps to the instruction `words` Words further on.
 #define FLINT_NEXT(words) [[clang::musttail]] return ip[words].handler(ip + (words), fp, ctx, mem)
-#define FLINT_JUMP(rel)     \
-  do {                      \
-    ip += (rel);            \
-    FLINT_NEXT(0);          \
+#define FLINT_JUMP(rel) \
+  do {                  \
+    ip += (rel);        \
+    FLINT_NEXT(0);      \
   } while (0)
 
 /// Records a trap at `ip` and starts unwinding (returns the trap status).

@@ -10,7 +10,8 @@ namespace {
 
 // Both stacks are bounded: the value stack by its end, the native stack
 // (which grows by one handler frame per wasm call) by Config::max_stack_bytes.
-inline bool stack_exhausted(const ExecContext* ctx, const uint64_t* frame, const CompiledFunction* f) {
+inline bool stack_exhausted(const ExecContext* ctx, const uint64_t* frame,
+                            const CompiledFunction* f) {
   return frame + f->frame_slots > ctx->stack_limit ||
          reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < ctx->native_limit;
 }
@@ -45,7 +46,8 @@ uint32_t call_host(ExecContext* ctx, const Word* ip, FuncInst* callee, uint64_t*
   uint64_t* saved_reentry = ctx->reentry_base;
   ctx->reentry_base = frame + std::max(param_slots, result_slots);
   InstanceImpl* instance = ctx->instance;
-  Status status = callee->host(std::span<const Value>(values, np), std::span<Value>(values + np, nr));
+  Status status =
+      callee->host(std::span<const Value>(values, np), std::span<Value>(values + np, nr));
   ctx->reentry_base = saved_reentry;
   ctx->enter(instance);  // the host may have grown a memory
   if (!status) {

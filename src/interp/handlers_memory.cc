@@ -154,7 +154,8 @@ FLINT_HANDLER(table_fill) {
   const uint64_t* args = fp + ip[1].u32[0];
   TableInst* t = ctx->tables[ip[1].u32[1]];
   uint64_t i = uint32_t(args[0]), n = uint32_t(args[2]);
-  if (!in_bounds(i, n, t->elements.size())) return raise(ctx, ip, ErrorCode::OutOfBoundsTableAccess);
+  if (!in_bounds(i, n, t->elements.size()))
+    return raise(ctx, ip, ErrorCode::OutOfBoundsTableAccess);
   void* value = reinterpret_cast<void*>(uintptr_t(args[1]));
   std::fill_n(t->elements.begin() + i, n, value);
   FLINT_NEXT(2);

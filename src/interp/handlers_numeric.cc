@@ -71,19 +71,20 @@ struct Identity {
 }  // namespace
 
 const NumericHandlers* numeric_handlers(Opcode op) {
-#define UN(id, ...)                                                       \
-  case Opcode::id: {                                                      \
+#define UN(id, ...)                                                            \
+  case Opcode::id: {                                                           \
     static constexpr NumericHandlers h{&unary<__VA_ARGS__>, nullptr, nullptr}; \
-    return &h;                                                            \
+    return &h;                                                                 \
   }
-#define BIN(id, ...)                                                                   \
-  case Opcode::id: {                                                                   \
-    static constexpr NumericHandlers h{nullptr, &binary<__VA_ARGS__, false>,           \
-                                       &binary<__VA_ARGS__, true>};                    \
-    return &h;                                                                         \
+#define BIN(id, ...)                                                         \
+  case Opcode::id: {                                                         \
+    static constexpr NumericHandlers h{nullptr, &binary<__VA_ARGS__, false>, \
+                                       &binary<__VA_ARGS__, true>};          \
+    return &h;                                                               \
   }
   using U32 = uint32_t;
   using U64 = uint64_t;
+  // clang-format off
   switch (op) {
     UN(I32Eqz, Eqz<U32>) BIN(I32Eq, Eq<U32>) BIN(I32Ne, Ne<U32>) BIN(I32LtS, LtS<U32>)
     BIN(I32LtU, LtU<U32>) BIN(I32GtS, GtS<U32>) BIN(I32GtU, GtU<U32>) BIN(I32LeS, LeS<U32>)
@@ -143,15 +144,18 @@ const NumericHandlers* numeric_handlers(Opcode op) {
     UN(I64TruncSatF64S, TruncSat<double, int64_t>) UN(I64TruncSatF64U, TruncSat<double, uint64_t>)
     default: return nullptr;
   }
+  // clang-format on
 #undef UN
 #undef BIN
 }
 
 bool is_fusable_compare(Opcode op) {
-  return (op >= Opcode::I32Eq && op <= Opcode::I32GeU) || (op >= Opcode::I64Eq && op <= Opcode::I64GeU);
+  return (op >= Opcode::I32Eq && op <= Opcode::I32GeU) ||
+         (op >= Opcode::I64Eq && op <= Opcode::I64GeU);
 }
 
 Opcode negate_compare(Opcode op) {
+  // clang-format off
   switch (op) {
 #define PAIR(a, b)             \
   case Opcode::I32##a: return Opcode::I32##b; \
@@ -162,9 +166,11 @@ Opcode negate_compare(Opcode op) {
 #undef PAIR
     default: return op;
   }
+  // clang-format on
 }
 
 Opcode swap_compare(Opcode op) {
+  // clang-format off
   switch (op) {
 #define PAIR(a, b)             \
   case Opcode::I32##a: return Opcode::I32##b; \
@@ -175,13 +181,17 @@ Opcode swap_compare(Opcode op) {
 #undef PAIR
     default: return op;  // eq, ne are symmetric
   }
+  // clang-format on
 }
 
 Handler compare_branch(Opcode op, bool imm) {
-#define CMP(id, ...) \
-  case Opcode::id: return imm ? &compare_branch_handler<__VA_ARGS__, true> : &compare_branch_handler<__VA_ARGS__, false>;
+#define CMP(id, ...)                                        \
+  case Opcode::id:                                          \
+    return imm ? &compare_branch_handler<__VA_ARGS__, true> \
+               : &compare_branch_handler<__VA_ARGS__, false>;
   using U32 = uint32_t;
   using U64 = uint64_t;
+  // clang-format off
   switch (op) {
     CMP(I32Eq, Eq<U32>) CMP(I32Ne, Ne<U32>) CMP(I32LtS, LtS<U32>) CMP(I32LtU, LtU<U32>)
     CMP(I32GtS, GtS<U32>) CMP(I32GtU, GtU<U32>) CMP(I32LeS, LeS<U32>) CMP(I32LeU, LeU<U32>)
@@ -191,11 +201,13 @@ Handler compare_branch(Opcode op, bool imm) {
     CMP(I64GeS, GeS<U64>) CMP(I64GeU, GeU<U64>)
     default: return nullptr;
   }
+  // clang-format on
 #undef CMP
 }
 
 Handler eqz_branch(bool wide, bool if_zero) {
-  if (wide) return if_zero ? &eqz_branch_handler<uint64_t, true> : &eqz_branch_handler<uint64_t, false>;
+  if (wide)
+    return if_zero ? &eqz_branch_handler<uint64_t, true> : &eqz_branch_handler<uint64_t, false>;
   return if_zero ? &eqz_branch_handler<uint32_t, true> : &eqz_branch_handler<uint32_t, false>;
 }
 

@@ -19,14 +19,18 @@ struct TranslateOptions {
   bool loop_fuel = false;
 };
 
-class InterpModule final : public CompiledModule, public std::enable_shared_from_this<InterpModule> {
+class InterpModule final : public CompiledModule,
+                           public std::enable_shared_from_this<InterpModule> {
  public:
   /// Translates every function of a validated module.
-  static Result<std::shared_ptr<InterpModule>> create(Module module, const TranslateOptions& options);
+  static Result<std::shared_ptr<InterpModule>> create(Module module,
+                                                      const TranslateOptions& options);
 
   const Module& module() const override { return module_; }
   /// A defined function by its index among defined functions.
-  const CompiledFunction& function(uint32_t defined_index) const { return *functions_[defined_index]; }
+  const CompiledFunction& function(uint32_t defined_index) const {
+    return *functions_[defined_index];
+  }
   /// The canonical id (type_registry.h) of the module's type `type_index`.
   uint32_t type_id(uint32_t type_index) const { return type_ids_[type_index]; }
 

@@ -17,17 +17,20 @@
 namespace flint::interp::num {
 
 template <class To, class From>
-inline To bits(From f) { return std::bit_cast<To>(f); }
+inline To bits(From f) {
+  return std::bit_cast<To>(f);
+}
 
 // ---- integer arithmetic (4.3.2) ----
-#define FLINT_INT_BIN(name, expr)                              \
-  template <class T>                                           \
-  struct name {                                                \
-    using In = T;                                              \
-    using Out = T;                                             \
-    static constexpr bool kTraps = false;                      \
-    static T apply(T a, T b) { return expr; }                  \
+#define FLINT_INT_BIN(name, expr)             \
+  template <class T>                          \
+  struct name {                               \
+    using In = T;                             \
+    using Out = T;                            \
+    static constexpr bool kTraps = false;     \
+    static T apply(T a, T b) { return expr; } \
   };
+// clang-format off
 FLINT_INT_BIN(Add, T(a + b))
 FLINT_INT_BIN(Sub, T(a - b))
 FLINT_INT_BIN(Mul, T(a * b))
@@ -39,6 +42,7 @@ FLINT_INT_BIN(ShrU, T(a >> (b & (sizeof(T) * 8 - 1))))
 FLINT_INT_BIN(ShrS, T(std::make_signed_t<T>(a) >> (b & (sizeof(T) * 8 - 1))))
 FLINT_INT_BIN(Rotl, std::rotl(a, int(b & (sizeof(T) * 8 - 1))))
 FLINT_INT_BIN(Rotr, std::rotr(a, int(b & (sizeof(T) * 8 - 1))))
+// clang-format on
 #undef FLINT_INT_BIN
 
 template <class T>
@@ -49,7 +53,8 @@ struct DivS {
   static constexpr bool kTraps = true;
   static bool apply(T a, T b, T* r, ErrorCode* e) {
     if (b == 0) return *e = ErrorCode::IntegerDivideByZero, false;
-    if (S(a) == std::numeric_limits<S>::min() && S(b) == -1) return *e = ErrorCode::IntegerOverflow, false;
+    if (S(a) == std::numeric_limits<S>::min() && S(b) == -1)
+      return *e = ErrorCode::IntegerOverflow, false;
     *r = T(S(a) / S(b));
     return true;
   }
@@ -89,13 +94,14 @@ struct RemU {
   }
 };
 
-#define FLINT_UN(name, In_, Out_, expr)       \
-  struct name {                               \
-    using In = In_;                           \
-    using Out = Out_;                         \
-    static constexpr bool kTraps = false;     \
-    static Out apply(In a) { return expr; }   \
+#define FLINT_UN(name, In_, Out_, expr)     \
+  struct name {                             \
+    using In = In_;                         \
+    using Out = Out_;                       \
+    static constexpr bool kTraps = false;   \
+    static Out apply(In a) { return expr; } \
   };
+// clang-format off
 template <class T> FLINT_UN(Clz, T, T, T(std::countl_zero(a)))
 template <class T> FLINT_UN(Ctz, T, T, T(std::countr_zero(a)))
 template <class T> FLINT_UN(Popcnt, T, T, T(std::popcount(a)))
@@ -108,19 +114,20 @@ FLINT_UN(I64Extend32S, uint64_t, uint64_t, uint64_t(int64_t(int32_t(a))))
 FLINT_UN(I32WrapI64, uint64_t, uint32_t, uint32_t(a))
 FLINT_UN(I64ExtendI32S, uint32_t, uint64_t, uint64_t(int64_t(int32_t(a))))
 FLINT_UN(I64ExtendI32U, uint32_t, uint64_t, uint64_t(a))
+// clang-format on
 
 // ---- comparisons (result i32) ----
-#define FLINT_CMP(name, expr)                         \
-  template <class T>                                  \
-  struct name {                                       \
-    using In = T;                                     \
-    using Out = uint32_t;                             \
-    static constexpr bool kTraps = false;             \
-    static uint32_t apply(T a, T b) { return expr; }  \
-    static bool test(T a, T b) { return expr; }       \
+#define FLINT_CMP(name, expr)                        \
+  template <class T>                                 \
+  struct name {                                      \
+    using In = T;                                    \
+    using Out = uint32_t;                            \
+    static constexpr bool kTraps = false;            \
+    static uint32_t apply(T a, T b) { return expr; } \
+    static bool test(T a, T b) { return expr; }      \
   };
-template <class T>
-using S = std::make_signed_t<T>;
+                                template <class T>
+                                using S = std::make_signed_t<T>;
 FLINT_CMP(Eq, a == b)
 FLINT_CMP(Ne, a != b)
 FLINT_CMP(LtS, S<T>(a) < S<T>(b))
@@ -140,20 +147,20 @@ using BitsOf = std::conditional_t<sizeof(F) == 4, uint32_t, uint64_t>;
 template <class F>
 constexpr BitsOf<F> kSignBit = BitsOf<F>(1) << (sizeof(F) * 8 - 1);
 
-#define FLINT_FBIN(name, expr)                                          \
-  template <class F>                                                    \
-  struct name {                                                         \
-    using In = BitsOf<F>;                                               \
-    using Out = BitsOf<F>;                                              \
-    static constexpr bool kTraps = false;                               \
-    static Out apply(In ab, In bb) {                                    \
-      F a = bits<F>(ab), b = bits<F>(bb);                               \
-      return bits<Out>(F(expr));                                        \
-    }                                                                   \
+#define FLINT_FBIN(name, expr)            \
+  template <class F>                      \
+  struct name {                           \
+    using In = BitsOf<F>;                 \
+    using Out = BitsOf<F>;                \
+    static constexpr bool kTraps = false; \
+    static Out apply(In ab, In bb) {      \
+      F a = bits<F>(ab), b = bits<F>(bb); \
+      return bits<Out>(F(expr));          \
+    }                                     \
   };
 FLINT_FBIN(FAdd, a + b)
 FLINT_FBIN(FSub, a - b)
-FLINT_FBIN(FMul, a * b)
+FLINT_FBIN(FMul, a* b)
 FLINT_FBIN(FDiv, a / b)
 #undef FLINT_FBIN
 
@@ -190,16 +197,16 @@ struct FCopysign {
   static Out apply(In a, In b) { return (a & ~kSignBit<F>) | (b & kSignBit<F>); }
 };
 
-#define FLINT_FUN(name, expr)                                           \
-  template <class F>                                                    \
-  struct name {                                                         \
-    using In = BitsOf<F>;                                               \
-    using Out = BitsOf<F>;                                              \
-    static constexpr bool kTraps = false;                               \
-    static Out apply(In ab) {                                           \
-      F a = bits<F>(ab);                                                \
-      return bits<Out>(F(expr));                                        \
-    }                                                                   \
+#define FLINT_FUN(name, expr)             \
+  template <class F>                      \
+  struct name {                           \
+    using In = BitsOf<F>;                 \
+    using Out = BitsOf<F>;                \
+    static constexpr bool kTraps = false; \
+    static Out apply(In ab) {             \
+      F a = bits<F>(ab);                  \
+      return bits<Out>(F(expr));          \
+    }                                     \
   };
 FLINT_FUN(FCeil, std::ceil(a))
 FLINT_FUN(FFloor, std::floor(a))

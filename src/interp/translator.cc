@@ -44,7 +44,8 @@ Status FunctionTranslator::run() {
   controls_.push_back(std::move(body));
   for (const Instr& in : func_.body) {
     if (done_)
-      return make_error(ErrorCode::Usage, fmt::format("code after the end of function {}", out_.index));
+      return make_error(ErrorCode::Usage,
+                        fmt::format("code after the end of function {}", out_.index));
     offset_ = in.offset;
     last_producer_ = producer_;
     last_compare_ = compare_;
@@ -52,7 +53,8 @@ Status FunctionTranslator::run() {
     compare_.reset();
     FLINT_TRY(translate(in));
   }
-  if (!done_) return make_error(ErrorCode::Usage, fmt::format("function {} has no end", out_.index));
+  if (!done_)
+    return make_error(ErrorCode::Usage, fmt::format("function {} has no end", out_.index));
   out_.frame_slots = max_slots_;
   thread_jumps();
   return {};
@@ -80,26 +82,48 @@ Status FunctionTranslator::translate(const Instr& in) {
   }
   FLINT_TRY(check_operands(in));
   switch (in.op) {
-    case Opcode::Unreachable: case Opcode::Nop: case Opcode::Block: case Opcode::Loop:
-    case Opcode::If: case Opcode::Else: case Opcode::End: case Opcode::Br: case Opcode::BrIf:
-    case Opcode::BrTable: case Opcode::Return: case Opcode::Drop: case Opcode::Select:
-    case Opcode::SelectTyped:
-      return control(in);
-    case Opcode::Call: case Opcode::CallIndirect:
-      return call(in);
-    case Opcode::LocalGet: case Opcode::LocalSet: case Opcode::LocalTee: case Opcode::GlobalGet:
-    case Opcode::GlobalSet: case Opcode::I32Const: case Opcode::I64Const: case Opcode::F32Const:
-    case Opcode::F64Const: case Opcode::RefNull: case Opcode::RefIsNull: case Opcode::RefFunc:
-      return variable(in);
-    case Opcode::TableGet: case Opcode::TableSet: case Opcode::TableInit: case Opcode::ElemDrop:
-    case Opcode::TableCopy: case Opcode::TableGrow: case Opcode::TableSize: case Opcode::TableFill:
-      return table(in);
-    default:
-      break;
+    case Opcode::Unreachable:
+    case Opcode::Nop:
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If:
+    case Opcode::Else:
+    case Opcode::End:
+    case Opcode::Br:
+    case Opcode::BrIf:
+    case Opcode::BrTable:
+    case Opcode::Return:
+    case Opcode::Drop:
+    case Opcode::Select:
+    case Opcode::SelectTyped: return control(in);
+    case Opcode::Call:
+    case Opcode::CallIndirect: return call(in);
+    case Opcode::LocalGet:
+    case Opcode::LocalSet:
+    case Opcode::LocalTee:
+    case Opcode::GlobalGet:
+    case Opcode::GlobalSet:
+    case Opcode::I32Const:
+    case Opcode::I64Const:
+    case Opcode::F32Const:
+    case Opcode::F64Const:
+    case Opcode::RefNull:
+    case Opcode::RefIsNull:
+    case Opcode::RefFunc: return variable(in);
+    case Opcode::TableGet:
+    case Opcode::TableSet:
+    case Opcode::TableInit:
+    case Opcode::ElemDrop:
+    case Opcode::TableCopy:
+    case Opcode::TableGrow:
+    case Opcode::TableSize:
+    case Opcode::TableFill: return table(in);
+    default: break;
   }
   const OpcodeInfo& info = flint::info(in.op);
-  if (info.imm == ImmKind::MemArg || info.imm == ImmKind::Memory || info.imm == ImmKind::MemoryInit ||
-      info.imm == ImmKind::MemoryCopy || in.op == Opcode::DataDrop)
+  if (info.imm == ImmKind::MemArg || info.imm == ImmKind::Memory ||
+      info.imm == ImmKind::MemoryInit || info.imm == ImmKind::MemoryCopy ||
+      in.op == Opcode::DataDrop)
     return memory(in);
   return numeric(in);
 }
@@ -195,7 +219,8 @@ uint32_t FunctionTranslator::begin(Handler h) {
   Word w;
   w.handler = h;
   code_.push_back(w);
-  if (out_.offsets.empty() || out_.offsets.back().second != offset_) out_.offsets.push_back({at, offset_});
+  if (out_.offsets.empty() || out_.offsets.back().second != offset_)
+    out_.offsets.push_back({at, offset_});
   return at;
 }
 
@@ -212,7 +237,9 @@ void FunctionTranslator::imm(uint64_t v) {
   code_.push_back(w);
 }
 
-void FunctionTranslator::set_result(uint32_t instr) { producer_ = Producer{instr, uint32_t(code_.size())}; }
+void FunctionTranslator::set_result(uint32_t instr) {
+  producer_ = Producer{instr, uint32_t(code_.size())};
+}
 
 void FunctionTranslator::bind(const Fixup& f, uint32_t to) {
   code_[f.word].i32[f.half] = int32_t(to) - int32_t(f.instr);
@@ -258,8 +285,10 @@ void FunctionTranslator::transfer(const Control& t) {
 }
 
 void FunctionTranslator::target(Control& c, const Fixup& f) {
-  if (c.op == Opcode::Loop) bind(f, c.loop_start);
-  else c.end_fixups.push_back(f);
+  if (c.op == Opcode::Loop)
+    bind(f, c.loop_start);
+  else
+    c.end_fixups.push_back(f);
 }
 
 void FunctionTranslator::jump_to(Control& t) {
@@ -302,7 +331,8 @@ FunctionTranslator::Fixup FunctionTranslator::branch_on(Entry& cond, bool when_t
       cond.where == Where::Home) {
     Compare c = *last_compare_;
     code_.resize(last_producer_->instr);
-    while (!out_.offsets.empty() && out_.offsets.back().first >= code_.size()) out_.offsets.pop_back();
+    while (!out_.offsets.empty() && out_.offsets.back().first >= code_.size())
+      out_.offsets.pop_back();
     last_compare_.reset();
     last_producer_.reset();
     if (c.op == Opcode::I32Eqz || c.op == Opcode::I64Eqz) {
@@ -429,7 +459,15 @@ Status FunctionTranslator::control(const Instr& in) {
       } else {
         materialize_from(0);
       }
-      Control c{in.op, stack_.size() - params.size(), 0, std::move(params), std::move(results), 0, {}, std::nullopt, false};
+      Control c{in.op,
+                stack_.size() - params.size(),
+                0,
+                std::move(params),
+                std::move(results),
+                0,
+                {},
+                std::nullopt,
+                false};
       c.base = c.params.empty() ? next_home() : stack_[c.height].home;
       c.else_fixup = else_fixup;
       if (in.op == Opcode::Loop) {
@@ -513,8 +551,10 @@ Status FunctionTranslator::control(const Instr& in) {
       std::vector<uint32_t> stubs;  // targets needing value moves or a return
       for (uint32_t i = 0; i < count; ++i) {
         Control& t = label(func_.br_table_targets[in.a + i]);
-        if (t.op != Opcode::End && !needs_transfer(t)) target(t, Fixup{at, at + 1 + 1 + i / 2, uint8_t(i % 2)});
-        else stubs.push_back(i);
+        if (t.op != Opcode::End && !needs_transfer(t))
+          target(t, Fixup{at, at + 1 + 1 + i / 2, uint8_t(i % 2)});
+        else
+          stubs.push_back(i);
       }
       for (uint32_t i : stubs) {
         Control& t = label(func_.br_table_targets[in.a + i]);
@@ -533,7 +573,8 @@ Status FunctionTranslator::control(const Instr& in) {
 
     default: break;
   }
-  return make_error(ErrorCode::Usage, fmt::format("not a control instruction: {}", flint::info(in.op).text));
+  return make_error(ErrorCode::Usage,
+                    fmt::format("not a control instruction: {}", flint::info(in.op).text));
 }
 
 }  // namespace flint::interp

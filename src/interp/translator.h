@@ -38,8 +38,8 @@ class FunctionTranslator {
   struct Entry {
     ValType type;
     Where where = Where::Home;
-    uint32_t home = 0;   ///< slot the entry occupies when materialized
-    uint32_t local = 0;  ///< Where::Local: the local's slot
+    uint32_t home = 0;        ///< slot the entry occupies when materialized
+    uint32_t local = 0;       ///< Where::Local: the local's slot
     uint64_t lo = 0, hi = 0;  ///< Where::Const: the value's bits
   };
   /// A branch offset to fill in once its label's position is known.
@@ -49,9 +49,9 @@ class FunctionTranslator {
     uint8_t half;
   };
   struct Control {
-    Opcode op;              ///< Block, Loop, If, or End for the function body
-    size_t height;          ///< stack entries below the construct's parameters
-    uint32_t base;          ///< home slot of its first parameter / result
+    Opcode op;      ///< Block, Loop, If, or End for the function body
+    size_t height;  ///< stack entries below the construct's parameters
+    uint32_t base;  ///< home slot of its first parameter / result
     std::vector<ValType> params, results;
     uint32_t loop_start = 0;
     std::vector<Fixup> end_fixups;

@@ -11,11 +11,20 @@ namespace flint::interp {
 namespace {
 bool commutative(Opcode op) {
   switch (op) {
-    case Opcode::I32Add: case Opcode::I32Mul: case Opcode::I32And: case Opcode::I32Or:
-    case Opcode::I32Xor: case Opcode::I32Eq: case Opcode::I32Ne:
-    case Opcode::I64Add: case Opcode::I64Mul: case Opcode::I64And: case Opcode::I64Or:
-    case Opcode::I64Xor: case Opcode::I64Eq: case Opcode::I64Ne:
-      return true;
+    case Opcode::I32Add:
+    case Opcode::I32Mul:
+    case Opcode::I32And:
+    case Opcode::I32Or:
+    case Opcode::I32Xor:
+    case Opcode::I32Eq:
+    case Opcode::I32Ne:
+    case Opcode::I64Add:
+    case Opcode::I64Mul:
+    case Opcode::I64And:
+    case Opcode::I64Or:
+    case Opcode::I64Xor:
+    case Opcode::I64Eq:
+    case Opcode::I64Ne: return true;
     default: return false;
   }
 }
@@ -23,7 +32,8 @@ bool commutative(Opcode op) {
 
 Status FunctionTranslator::numeric(const Instr& in) {
   const NumericHandlers* h = numeric_handlers(in.op);
-  if (!h) return make_error(ErrorCode::Usage, fmt::format("no handler for {}", flint::info(in.op).text));
+  if (!h)
+    return make_error(ErrorCode::Usage, fmt::format("no handler for {}", flint::info(in.op).text));
   ValType result = signature_types(flint::info(in.op).sig).results[0];
   if (h->unary) {
     Entry a = pop();
@@ -41,8 +51,10 @@ Status FunctionTranslator::numeric(const Instr& in) {
   // A constant goes into the immediate operand where the operator allows it.
   // (The result's home does not depend on the order: it is the lower entry's.)
   if (a.where == Where::Const && b.where != Where::Const) {
-    if (commutative(op)) std::swap(a, b);
-    else if (is_fusable_compare(op)) std::swap(a, b), op = swap_compare(op);
+    if (commutative(op))
+      std::swap(a, b);
+    else if (is_fusable_compare(op))
+      std::swap(a, b), op = swap_compare(op);
   }
   const NumericHandlers* hs = numeric_handlers(op);
   bool use_imm = b.where == Where::Const;
@@ -51,8 +63,10 @@ Status FunctionTranslator::numeric(const Instr& in) {
   Entry& r = push(result);
   uint32_t at = begin(use_imm ? hs->si : hs->ss);
   pair(r.home, as);
-  if (use_imm) imm(b.lo);
-  else pair(bs, 0);
+  if (use_imm)
+    imm(b.lo);
+  else
+    pair(bs, 0);
   set_result(at);
   if (is_fusable_compare(op)) compare_ = Compare{op, as, bs, use_imm, b.lo};
   return {};
@@ -60,9 +74,7 @@ Status FunctionTranslator::numeric(const Instr& in) {
 
 Status FunctionTranslator::variable(const Instr& in) {
   switch (in.op) {
-    case Opcode::LocalGet:
-      push_local(local_types_[in.a], local_slots_[in.a]);
-      return {};
+    case Opcode::LocalGet: push_local(local_types_[in.a], local_slots_[in.a]); return {};
     case Opcode::LocalSet:
     case Opcode::LocalTee: {
       uint32_t slot = local_slots_[in.a];
@@ -179,8 +191,9 @@ Status FunctionTranslator::memory(const Instr& in) {
       materialize_from(first);
       uint32_t base = stack_[first].home;
       stack_.resize(first);
-      begin(in.op == Opcode::MemoryFill ? &op::memory_fill
-            : in.op == Opcode::MemoryCopy ? &op::memory_copy : &op::memory_init);
+      begin(in.op == Opcode::MemoryFill   ? &op::memory_fill
+            : in.op == Opcode::MemoryCopy ? &op::memory_copy
+                                          : &op::memory_init);
       pair(base, in.op == Opcode::MemoryInit ? in.a : 0);
       return {};
     }

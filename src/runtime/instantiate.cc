@@ -1,9 +1,9 @@
 // Module instantiation (spec 4.5.4 "Instantiation"): import checks, then
 // allocation of functions, tables, memories and globals, exports, element and
 // data segments applied in order, and the start function.
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 #include "interp/interp_module.h"
 #include "runtime/store_state.h"
@@ -22,7 +22,8 @@ bool limits_match(const Limits& actual, const Limits& declared) {
 }
 
 std::string limits_text(const Limits& l) {
-  return l.max ? fmt::format("{{min {}, max {}}}", l.min, *l.max) : fmt::format("{{min {}}}", l.min);
+  return l.max ? fmt::format("{{min {}, max {}}}", l.min, *l.max)
+               : fmt::format("{{min {}}}", l.min);
 }
 
 Error incompatible(const Import& imp, std::string why) {
@@ -32,34 +33,39 @@ Error incompatible(const Import& imp, std::string why) {
 
 Status check_import(const interp::InterpModule& module, const Import& imp, const Extern& ext) {
   if (ext.kind != imp.kind)
-    return incompatible(imp, fmt::format("expected a {}, got a {}", to_string(imp.kind), to_string(ext.kind)));
+    return incompatible(
+        imp, fmt::format("expected a {}, got a {}", to_string(imp.kind), to_string(ext.kind)));
   switch (imp.kind) {
     case ExternKind::Func:
       if (ext.func->type_id != module.type_id(imp.func_type))
-        return incompatible(imp, fmt::format("expected {}, got {}", to_string(module.module().types[imp.func_type]),
-                                             to_string(ext.func->type)));
+        return incompatible(
+            imp, fmt::format("expected {}, got {}", to_string(module.module().types[imp.func_type]),
+                             to_string(ext.func->type)));
       return {};
     case ExternKind::Table: {
       TableType actual = ext.table->type();
       if (actual.element != imp.table.element || !limits_match(actual.limits, imp.table.limits))
-        return incompatible(imp, fmt::format("expected {} {}, got {} {}", to_string(imp.table.element),
-                                             limits_text(imp.table.limits), to_string(actual.element),
-                                             limits_text(actual.limits)));
+        return incompatible(imp,
+                            fmt::format("expected {} {}, got {} {}", to_string(imp.table.element),
+                                        limits_text(imp.table.limits), to_string(actual.element),
+                                        limits_text(actual.limits)));
       return {};
     }
     case ExternKind::Memory: {
       MemoryType actual = ext.memory->type();
       if (!limits_match(actual.limits, imp.memory.limits))
-        return incompatible(imp, fmt::format("expected memory {}, got {}", limits_text(imp.memory.limits),
-                                             limits_text(actual.limits)));
+        return incompatible(
+            imp, fmt::format("expected memory {}, got {}", limits_text(imp.memory.limits),
+                             limits_text(actual.limits)));
       return {};
     }
     case ExternKind::Global: {
       const GlobalType& actual = ext.global->type;
       if (actual != imp.global)
-        return incompatible(imp, fmt::format("expected {}{}, got {}{}", imp.global.is_mutable ? "mut " : "",
-                                             to_string(imp.global.type), actual.is_mutable ? "mut " : "",
-                                             to_string(actual.type)));
+        return incompatible(
+            imp, fmt::format("expected {}{}, got {}{}", imp.global.is_mutable ? "mut " : "",
+                             to_string(imp.global.type), actual.is_mutable ? "mut " : "",
+                             to_string(actual.type)));
       return {};
     }
   }
@@ -76,15 +82,21 @@ Result<Value> evaluate(const ConstExpr& expr, const InstanceImpl& inst) {
       case Opcode::F32Const: stack.push_back(Value::f32_bits_(uint32_t(in.u64))); break;
       case Opcode::F64Const: stack.push_back(Value::f64_bits_(in.u64)); break;
       case Opcode::RefNull: stack.push_back(Value::null_(ValType(in.a))); break;
-      case Opcode::RefFunc: stack.push_back(Value::ref_(ValType::FuncRef, inst.funcs.at(in.a))); break;
+      case Opcode::RefFunc:
+        stack.push_back(Value::ref_(ValType::FuncRef, inst.funcs.at(in.a)));
+        break;
       case Opcode::GlobalGet: {
         const GlobalInst* g = inst.globals.at(in.a);
         stack.push_back(load_value(g->type.type, g->value));
         break;
       }
       // Extended constant expressions: integer add, sub, mul.
-      case Opcode::I32Add: case Opcode::I32Sub: case Opcode::I32Mul:
-      case Opcode::I64Add: case Opcode::I64Sub: case Opcode::I64Mul: {
+      case Opcode::I32Add:
+      case Opcode::I32Sub:
+      case Opcode::I32Mul:
+      case Opcode::I64Add:
+      case Opcode::I64Sub:
+      case Opcode::I64Mul: {
         if (stack.size() < 2) return make_error(ErrorCode::ConstantExpressionRequired);
         Value b = stack.back();
         stack.pop_back();
@@ -100,7 +112,8 @@ Result<Value> evaluate(const ConstExpr& expr, const InstanceImpl& inst) {
         break;
       }
       case Opcode::End: break;
-      default: return make_error(ErrorCode::ConstantExpressionRequired, std::string(info(in.op).text));
+      default:
+        return make_error(ErrorCode::ConstantExpressionRequired, std::string(info(in.op).text));
     }
   }
   if (stack.size() != 1) return make_error(ErrorCode::ConstantExpressionRequired);
@@ -109,13 +122,14 @@ Result<Value> evaluate(const ConstExpr& expr, const InstanceImpl& inst) {
 
 }  // namespace
 
-Result<Instance*> Store::instantiate(const CompiledModule& compiled, std::span<const Extern> imports) {
+Result<Instance*> Store::instantiate(const CompiledModule& compiled,
+                                     std::span<const Extern> imports) {
   // The interpreter is the only engine: every CompiledModule is an InterpModule.
   const auto& module = static_cast<const interp::InterpModule&>(compiled);
   const Module& m = module.module();
   if (imports.size() != m.imports.size())
-    return make_error(ErrorCode::UnknownImport,
-                      fmt::format("{} imports given, the module has {}", imports.size(), m.imports.size()));
+    return make_error(ErrorCode::UnknownImport, fmt::format("{} imports given, the module has {}",
+                                                            imports.size(), m.imports.size()));
   auto inst = std::make_unique<InstanceImpl>();
   inst->compiled = module.shared_from_this();
 
@@ -152,7 +166,8 @@ Result<Instance*> Store::instantiate(const CompiledModule& compiled, std::span<c
     state_->tables.push_back(std::move(table));
   }
   for (const MemoryType& t : m.memories) {
-    FLINT_ASSIGN(std::unique_ptr<MemoryInst> memory, MemoryInst::create(t, config_.max_memory_pages));
+    FLINT_ASSIGN(std::unique_ptr<MemoryInst> memory,
+                 MemoryInst::create(t, config_.max_memory_pages));
     inst->memories.push_back(memory.get());
     state_->memories.push_back(std::move(memory));
   }
@@ -201,8 +216,9 @@ Result<Instance*> Store::instantiate(const CompiledModule& compiled, std::span<c
       std::vector<void*>& refs = instance->elems[i];
       uint64_t start = offset.i32;
       if (start + refs.size() > table->elements.size())
-        return make_error(ErrorCode::OutOfBoundsTableAccess,
-                          fmt::format("element segment {} at {} does not fit in the table", i, start));
+        return make_error(
+            ErrorCode::OutOfBoundsTableAccess,
+            fmt::format("element segment {} at {} does not fit in the table", i, start));
       std::copy(refs.begin(), refs.end(), table->elements.begin() + start);
     }
     if (seg.mode != SegmentMode::Passive) instance->elems[i].clear();  // elem.drop

@@ -21,8 +21,8 @@ Result<Instance*> Linker::instantiate(Store& store, const CompiledModule& module
   for (const Import& imp : module.module().imports) {
     auto it = items_.find(std::pair<std::string, std::string>(imp.module, imp.name));
     if (it == items_.end())
-      return make_error(ErrorCode::UnknownImport,
-                        fmt::format("\"{}\" \"{}\" ({})", imp.module, imp.name, to_string(imp.kind)));
+      return make_error(ErrorCode::UnknownImport, fmt::format("\"{}\" \"{}\" ({})", imp.module,
+                                                              imp.name, to_string(imp.kind)));
     externs.push_back(it->second);
   }
   return store.instantiate(module, externs);

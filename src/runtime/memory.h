@@ -20,7 +20,8 @@ struct MemoryInst {
   /// Config::max_memory_pages) bounds the memory further than its own maximum.
   /// Fails with "out of memory" when the minimum exceeds the caps or the
   /// address space cannot be reserved.
-  static Result<std::unique_ptr<MemoryInst>> create(MemoryType type, std::optional<uint64_t> page_cap);
+  static Result<std::unique_ptr<MemoryInst>> create(MemoryType type,
+                                                    std::optional<uint64_t> page_cap);
   ~MemoryInst();
   MemoryInst(const MemoryInst&) = delete;
   MemoryInst& operator=(const MemoryInst&) = delete;
@@ -32,8 +33,8 @@ struct MemoryInst {
   /// The type as an import sees it: the current size is the minimum (spec 4.5.2).
   MemoryType type() const { return MemoryType{Limits{pages(), max_pages}}; }
 
-  uint8_t* base = nullptr;  ///< never moves for the memory's lifetime
-  uint64_t size = 0;        ///< current size in bytes; accessible bytes are [0, size)
+  uint8_t* base = nullptr;            ///< never moves for the memory's lifetime
+  uint64_t size = 0;                  ///< current size in bytes; accessible bytes are [0, size)
   std::optional<uint64_t> max_pages;  ///< the type's maximum
 
  private:

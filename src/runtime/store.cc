@@ -62,7 +62,9 @@ Result<std::vector<Value>> Store::call(Extern func, std::span<const Value> args)
   return state_->executor.call(func.func, args);
 }
 
-const std::vector<BacktraceFrame>& Store::last_backtrace() const { return state_->executor.backtrace(); }
+const std::vector<BacktraceFrame>& Store::last_backtrace() const {
+  return state_->executor.backtrace();
+}
 
 FuncType Store::func_type(Extern func) const { return func.func->type; }
 GlobalType Store::global_type(Extern global) const { return global.global->type; }

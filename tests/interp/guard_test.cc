@@ -27,14 +27,14 @@ Instr ins(Opcode op, uint32_t a = 0, uint32_t b = 0) {
 
 TEST(TranslatorGuard, RejectsInsteadOfCrashing) {
   const std::vector<std::vector<Instr>> bodies = {
-      {ins(Opcode::I32Add), ins(Opcode::End)},                 // pops an empty stack
-      {ins(Opcode::LocalGet, 3), ins(Opcode::Drop), ins(Opcode::End)},  // no such local
-      {ins(Opcode::Br, 5), ins(Opcode::End)},                  // no such label
-      {ins(Opcode::Call, 9), ins(Opcode::End)},                // no such function
+      {ins(Opcode::I32Add), ins(Opcode::End)},                           // pops an empty stack
+      {ins(Opcode::LocalGet, 3), ins(Opcode::Drop), ins(Opcode::End)},   // no such local
+      {ins(Opcode::Br, 5), ins(Opcode::End)},                            // no such label
+      {ins(Opcode::Call, 9), ins(Opcode::End)},                          // no such function
       {ins(Opcode::GlobalGet, 0), ins(Opcode::Drop), ins(Opcode::End)},  // no globals
-      {ins(Opcode::Else), ins(Opcode::End)},                   // else outside if
-      {ins(Opcode::MemorySize), ins(Opcode::Drop), ins(Opcode::End)},   // no memory
-      {ins(Opcode::Nop)},                                      // no end
+      {ins(Opcode::Else), ins(Opcode::End)},                             // else outside if
+      {ins(Opcode::MemorySize), ins(Opcode::Drop), ins(Opcode::End)},    // no memory
+      {ins(Opcode::Nop)},                                                // no end
   };
   for (size_t i = 0; i < bodies.size(); ++i) {
     auto r = interp::InterpModule::create(module_with_body(bodies[i]), {});

@@ -22,7 +22,8 @@ class Translate : public ::testing::TestWithParam<Case> {};
 TEST_P(Translate, ComputesTheRightResults) {
   const Case& c = GetParam();
   Store store;
-  std::string wat = std::string("(module (memory 1) (global $g (mut i32) (i32.const 0)) ") + c.body + ")";
+  std::string wat =
+      std::string("(module (memory 1) (global $g (mut i32) (i32.const 0)) ") + c.body + ")";
   Instance* inst = instantiate_wat(store, wat);
   ASSERT_NE(inst, nullptr);
   auto r = store.call(export_of(inst, "f"), c.args);
@@ -42,26 +43,31 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"DeferredGetBeforeSet",
              R"((func (export "f") (param i32) (result i32)
                   (local.get 0) (local.set 0 (i32.const 5)) (local.get 0) (i32.sub)))",
-             {Value::i32_(20)}, {15}},
+             {Value::i32_(20)},
+             {15}},
         // The same with the set retargeting an add's result into the local.
         Case{"DeferredGetBeforeRetargetedSet",
              R"((func (export "f") (param i32) (result i32)
                   (local.get 0) (local.set 0 (i32.add (local.get 0) (i32.const 1))) (local.get 0) (i32.mul)))",
-             {Value::i32_(6)}, {42}},
+             {Value::i32_(6)},
+             {42}},
         Case{"TeeKeepsValue",
              R"((func (export "f") (param i32) (result i32) (local i32)
                   (i32.add (local.tee 1 (i32.mul (local.get 0) (i32.const 3))) (local.get 1))))",
-             {Value::i32_(7)}, {42}},
+             {Value::i32_(7)},
+             {42}},
         Case{"SwapThroughLocals",
              R"((func (export "f") (param i32 i32) (result i32 i32)
                   (local.get 1) (local.get 0)))",
-             {Value::i32_(1), Value::i32_(2)}, {2, 1}},
+             {Value::i32_(1), Value::i32_(2)},
+             {2, 1}},
         Case{"ConstantOnTheLeft",
              R"((func (export "f") (param i32) (result i32 i32 i32)
                   (i32.sub (i32.const 10) (local.get 0))
                   (i32.lt_s (i32.const 10) (local.get 0))
                   (i32.shl (i32.const 1) (local.get 0))))",
-             {Value::i32_(3)}, {7, 0, 8}},
+             {Value::i32_(3)},
+             {7, 0, 8}},
         Case{"MultiValueBlockAndBranch",
              R"((func (export "f") (param i32) (result i32)
                   (block (result i32 i32)
@@ -69,7 +75,8 @@ INSTANTIATE_TEST_SUITE_P(
                     (br_if 0 (i32.gt_s (local.get 0) (i32.const 5)))
                     (drop) (drop) (i32.const 100) (i32.const 200))
                   (i32.add)))",
-             {Value::i32_(9)}, {10}},
+             {Value::i32_(9)},
+             {10}},
         Case{"MultiValueBlockFallThrough",
              R"((func (export "f") (param i32) (result i32)
                   (block (result i32 i32)
@@ -77,7 +84,8 @@ INSTANTIATE_TEST_SUITE_P(
                     (br_if 0 (i32.gt_s (local.get 0) (i32.const 5)))
                     (drop) (drop) (i32.const 100) (i32.const 200))
                   (i32.add)))",
-             {Value::i32_(2)}, {300}},
+             {Value::i32_(2)},
+             {300}},
         Case{"LoopWithParams",
              R"((func (export "f") (param i32) (result i32)
                   (i32.const 0) (local.get 0)
@@ -89,31 +97,36 @@ INSTANTIATE_TEST_SUITE_P(
                     (local.get 0)
                     (br_if 0 (local.get 0))
                     (drop))))",
-             {Value::i32_(10)}, {55}},
+             {Value::i32_(10)},
+             {55}},
         Case{"BrTableWithValues",
              R"((func (export "f") (param i32) (result i32)
                   (block (result i32) (block (result i32) (block (result i32)
                     (i32.const 7) (br_table 0 1 2 (local.get 0)))
                     (i32.add (i32.const 10))) (i32.add (i32.const 100)))))",
-             {Value::i32_(1)}, {107}},
+             {Value::i32_(1)},
+             {107}},
         Case{"BrTableDefault",
              R"((func (export "f") (param i32) (result i32)
                   (block (result i32) (block (result i32) (block (result i32)
                     (i32.const 7) (br_table 0 1 2 (local.get 0)))
                     (i32.add (i32.const 10))) (i32.add (i32.const 100)))))",
-             {Value::i32_(99)}, {7}},
+             {Value::i32_(99)},
+             {7}},
         Case{"ConditionalReturnKeepsDeferredValues",
              R"((func (export "f") (param i32) (result i32 i32)
                   (local.get 0) (i32.const 4)
                   (br_if 0 (local.get 0))
                   (drop) (drop) (i32.const 8) (i32.const 9)))",
-             {Value::i32_(3)}, {3, 4}},
+             {Value::i32_(3)},
+             {3, 4}},
         Case{"ConditionalReturnNotTaken",
              R"((func (export "f") (param i32) (result i32 i32)
                   (local.get 0) (i32.const 4)
                   (br_if 0 (local.get 0))
                   (drop) (drop) (i32.const 8) (i32.const 9)))",
-             {Value::i32_(0)}, {8, 9}},
+             {Value::i32_(0)},
+             {8, 9}},
         Case{"IfWithParamsAndDeferredBelow",
              R"((func (export "f") (param i32) (result i32)
                   (local.get 0)
@@ -122,12 +135,14 @@ INSTANTIATE_TEST_SUITE_P(
                     (then (local.set 0 (i32.const 50)) (i32.add (local.get 0)))
                     (else (i32.sub (i32.const 1))))
                   (i32.add)))",
-             {Value::i32_(2)}, {2 + 53}},
+             {Value::i32_(2)},
+             {2 + 53}},
         Case{"SelectWithConstants",
              R"((func (export "f") (param i32) (result i32 i64)
                   (select (i32.const 11) (i32.const 22) (local.get 0))
                   (select (result i64) (i64.const -1) (i64.extend_i32_u (local.get 0)) (i32.eqz (local.get 0)))))",
-             {Value::i32_(0)}, {22, uint64_t(-1)}},
+             {Value::i32_(0)},
+             {22, uint64_t(-1)}},
         Case{"FusedCompareBranchBothWays",
              R"((func (export "f") (param i32 i32) (result i32)
                   (local i32)
@@ -137,7 +152,8 @@ INSTANTIATE_TEST_SUITE_P(
                     (local.set 2 (i32.add (local.get 2) (i32.const 1)))
                     (br 0)))
                   (local.get 0)))",
-             {Value::i32_(0), Value::i32_(5)}, {10}},
+             {Value::i32_(0), Value::i32_(5)},
+             {10}},
         Case{"GlobalAndMemoryResultsIntoLocals",
              R"((func (export "f") (param i32) (result i32) (local i32 i32)
                   (i32.store (i32.const 8) (local.get 0))
@@ -145,14 +161,17 @@ INSTANTIATE_TEST_SUITE_P(
                   (local.set 1 (i32.load (i32.const 8)))
                   (local.set 2 (global.get $g))
                   (i32.add (local.get 1) (local.get 2))))",
-             {Value::i32_(39)}, {42}},
-        Case{"CallResultsLandInPlace",
-             R"((func $pair (param i32) (result i32 i32) (local.get 0) (i32.mul (local.get 0) (i32.const 2)))
+             {Value::i32_(39)},
+             {42}},
+        Case{
+            "CallResultsLandInPlace",
+            R"((func $pair (param i32) (result i32 i32) (local.get 0) (i32.mul (local.get 0) (i32.const 2)))
                 (func (export "f") (param i32) (result i32)
                   (i32.const 1000)
                   (call $pair (local.get 0))
                   (i32.add) (i32.add)))",
-             {Value::i32_(5)}, {1015}}),
+            {Value::i32_(5)},
+            {1015}}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(Translate, FibComputesCorrectly) {

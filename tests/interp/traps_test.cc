@@ -12,7 +12,8 @@ namespace {
 using testing::export_of;
 using testing::instantiate_wat;
 
-Result<std::vector<Value>> call(Store& store, Instance* inst, const char* name, std::vector<Value> args = {}) {
+Result<std::vector<Value>> call(Store& store, Instance* inst, const char* name,
+                                std::vector<Value> args = {}) {
   return store.call(export_of(inst, name), args);
 }
 
@@ -143,15 +144,19 @@ TEST(Exhaustion, SmallThreadStacksAreRespected) {
     std::optional<Phase>* phase;
   } job{config, &phase};
   pthread_t thread;
-  ASSERT_EQ(pthread_create(&thread, &attr, [](void* p) -> void* {
-    auto* job = static_cast<Job*>(p);
-    Store store(job->config);
-    Instance* inst = instantiate_wat(store, kRecursion, job->config);
-    if (!inst) return nullptr;
-    auto r = store.call(export_of(inst, "runaway"), {});
-    if (!r.ok()) *job->phase = r.error().phase();
-    return nullptr;
-  }, &job), 0);
+  ASSERT_EQ(pthread_create(
+                &thread, &attr,
+                [](void* p) -> void* {
+                  auto* job = static_cast<Job*>(p);
+                  Store store(job->config);
+                  Instance* inst = instantiate_wat(store, kRecursion, job->config);
+                  if (!inst) return nullptr;
+                  auto r = store.call(export_of(inst, "runaway"), {});
+                  if (!r.ok()) *job->phase = r.error().phase();
+                  return nullptr;
+                },
+                &job),
+            0);
   pthread_join(thread, nullptr);
   pthread_attr_destroy(&attr);
   ASSERT_TRUE(phase.has_value());
@@ -169,7 +174,8 @@ TEST(Fuel, InfiniteLoopRunsOutOfFuel) {
       (loop $l
         (local.set 1 (i32.add (local.get 1) (i32.const 1)))
         (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
-      (local.get 1))))", config);
+      (local.get 1))))",
+                                   config);
   ASSERT_NE(inst, nullptr);
   auto r = call(store, inst, "spin");
   ASSERT_FALSE(r.ok());

@@ -14,7 +14,8 @@ using testing::instantiate_wat;
 TEST(Instantiate, GlobalsFromImportedGlobalsAndRefFunc) {
   Store store;
   Linker linker;
-  linker.define("env", "base", store.create_global(GlobalType{ValType::I32, false}, Value::i32_(40)));
+  linker.define("env", "base",
+                store.create_global(GlobalType{ValType::I32, false}, Value::i32_(40)));
   auto m = compile_wat(R"((module
       (import "env" "base" (global $base i32))
       (global $copy (export "copy") i32 (global.get $base))

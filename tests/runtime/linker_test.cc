@@ -23,12 +23,13 @@ TEST(Linker, HostFunctionIsCalled) {
   Store store;
   Linker linker;
   int calls = 0;
-  linker.define("env", "add", store.host_function(FuncType{{ValType::I32, ValType::I32}, {ValType::I32}},
-                                                  [&](std::span<const Value> a, std::span<Value> r) -> Status {
-                                                    ++calls;
-                                                    r[0] = Value::i32_(a[0].i32 + a[1].i32);
-                                                    return {};
-                                                  }));
+  linker.define("env", "add",
+                store.host_function(FuncType{{ValType::I32, ValType::I32}, {ValType::I32}},
+                                    [&](std::span<const Value> a, std::span<Value> r) -> Status {
+                                      ++calls;
+                                      r[0] = Value::i32_(a[0].i32 + a[1].i32);
+                                      return {};
+                                    }));
   auto m = compile_wat(R"((module (import "env" "add" (func $add (param i32 i32) (result i32)))
       (func (export "f") (result i32) (call $add (i32.const 40) (i32.const 2)))))");
   auto inst = linker.instantiate(store, *m);
@@ -49,10 +50,15 @@ class IncompatibleImport : public ::testing::TestWithParam<IncompatibleCase> {};
 TEST_P(IncompatibleImport, IsRejected) {
   Store store;
   Linker linker;
-  linker.define("env", "f", store.host_function(FuncType{{ValType::I32}, {}}, [](auto, auto) { return Status{}; }));
-  linker.define("env", "table", store.create_table(TableType{ValType::FuncRef, Limits{10, 20}}, Value::null_(ValType::FuncRef)));
+  linker.define("env", "f", store.host_function(FuncType{{ValType::I32}, {}}, [](auto, auto) {
+    return Status{};
+  }));
+  linker.define("env", "table",
+                store.create_table(TableType{ValType::FuncRef, Limits{10, 20}},
+                                   Value::null_(ValType::FuncRef)));
   linker.define("env", "memory", *store.create_memory(MemoryType{Limits{1, 2}}));
-  linker.define("env", "const", store.create_global(GlobalType{ValType::I32, false}, Value::i32_(1)));
+  linker.define("env", "const",
+                store.create_global(GlobalType{ValType::I32, false}, Value::i32_(1)));
   linker.define("env", "var", store.create_global(GlobalType{ValType::I32, true}, Value::i32_(1)));
   auto m = compile_wat(GetParam().wat);
   auto r = linker.instantiate(store, *m);
@@ -64,14 +70,18 @@ INSTANTIATE_TEST_SUITE_P(
     Types, IncompatibleImport,
     ::testing::Values(
         IncompatibleCase{"FuncParams", R"((module (import "env" "f" (func (param i64)))))"},
-        IncompatibleCase{"FuncResults", R"((module (import "env" "f" (func (param i32) (result i32)))))"},
+        IncompatibleCase{"FuncResults",
+                         R"((module (import "env" "f" (func (param i32) (result i32)))))"},
         IncompatibleCase{"FuncAsMemory", R"((module (import "env" "f" (memory 1))))"},
-        IncompatibleCase{"TableMinTooLarge", R"((module (import "env" "table" (table 11 funcref))))"},
-        IncompatibleCase{"TableMaxMissing", R"((module (import "env" "table" (table 10 15 funcref))))"},
+        IncompatibleCase{"TableMinTooLarge",
+                         R"((module (import "env" "table" (table 11 funcref))))"},
+        IncompatibleCase{"TableMaxMissing",
+                         R"((module (import "env" "table" (table 10 15 funcref))))"},
         IncompatibleCase{"TableElement", R"((module (import "env" "table" (table 10 externref))))"},
         IncompatibleCase{"MemoryMinTooLarge", R"((module (import "env" "memory" (memory 2))))"},
         IncompatibleCase{"MemoryMaxTooSmall", R"((module (import "env" "memory" (memory 1 1))))"},
-        IncompatibleCase{"GlobalMutability", R"((module (import "env" "const" (global (mut i32)))))"},
+        IncompatibleCase{"GlobalMutability",
+                         R"((module (import "env" "const" (global (mut i32)))))"},
         IncompatibleCase{"GlobalImmutability", R"((module (import "env" "var" (global i32))))"},
         IncompatibleCase{"GlobalType", R"((module (import "env" "const" (global i64))))"}),
     [](const auto& info) { return std::string(info.param.name); });
@@ -79,7 +89,9 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(Linker, LimitsSubtypingAccepts) {
   Store store;
   Linker linker;
-  linker.define("env", "table", store.create_table(TableType{ValType::FuncRef, Limits{10, 20}}, Value::null_(ValType::FuncRef)));
+  linker.define("env", "table",
+                store.create_table(TableType{ValType::FuncRef, Limits{10, 20}},
+                                   Value::null_(ValType::FuncRef)));
   linker.define("env", "memory", *store.create_memory(MemoryType{Limits{1, 2}}));
   auto m = compile_wat(R"((module (import "env" "table" (table 5 30 funcref))
                                    (import "env" "memory" (memory 0 3))))");

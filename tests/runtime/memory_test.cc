@@ -1,7 +1,8 @@
 // Linear memories (spec 4.5.3.9 growing memories): reservations, limits, caps.
+#include "runtime/memory.h"
+
 #include <gtest/gtest.h>
 
-#include "runtime/memory.h"
 #include "wat.h"
 
 namespace flint {
@@ -41,14 +42,18 @@ TEST(Memory, GrowFromWasmReturnsMinusOneOnFailure) {
   Instance* inst = instantiate_wat(store, R"((module (memory 1)
       (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
       (func (export "size") (result i32) (memory.size))
-      (func (export "poke") (param i32) (i32.store8 (local.get 0) (i32.const 1)))))", config);
+      (func (export "poke") (param i32) (i32.store8 (local.get 0) (i32.const 1)))))",
+                                   config);
   ASSERT_NE(inst, nullptr);
-  auto grow = [&](uint32_t n) { return (*store.call(export_of(inst, "grow"), std::vector{Value::i32_(n)}))[0].i32; };
+  auto grow = [&](uint32_t n) {
+    return (*store.call(export_of(inst, "grow"), std::vector{Value::i32_(n)}))[0].i32;
+  };
   EXPECT_EQ(grow(1), 1u);
   EXPECT_EQ(grow(5), uint32_t(-1));
   EXPECT_EQ(grow(0x10000), uint32_t(-1));
   EXPECT_EQ((*store.call(export_of(inst, "size"), {}))[0].i32, 2u);
-  EXPECT_TRUE(store.call(export_of(inst, "poke"), std::vector{Value::i32_(2 * kPageSize - 1)}).ok());
+  EXPECT_TRUE(
+      store.call(export_of(inst, "poke"), std::vector{Value::i32_(2 * kPageSize - 1)}).ok());
   auto oob = store.call(export_of(inst, "poke"), std::vector{Value::i32_(2 * kPageSize)});
   ASSERT_FALSE(oob.ok());
   EXPECT_EQ(oob.error().message(), "out of bounds memory access");

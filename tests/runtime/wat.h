@@ -12,7 +12,8 @@
 
 namespace flint::testing {
 
-inline std::shared_ptr<const CompiledModule> compile_wat(std::string_view wat, const Config& config = {}) {
+inline std::shared_ptr<const CompiledModule> compile_wat(std::string_view wat,
+                                                         const Config& config = {}) {
   auto bytes = text::parse_wat(wat);
   if (!bytes) {
     ADD_FAILURE() << "WAT does not parse: " << bytes.error().describe();
