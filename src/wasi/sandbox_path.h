@@ -6,8 +6,11 @@
 // itself refuses any step out of the directory -- `..` past the top,
 // absolute paths, and symlinks (followed or in the middle) that point
 // outside -- and does so atomically, with no window for a rename race.
-// Refusals come back as EPERM, the errno Wasmtime gives for an escape
-// (pinned by guests/c/sandbox_escape.c in the differential test).
+// Where openat2 is missing (Linux before 5.6, or a container's seccomp
+// filter answering ENOSYS) a component-by-component walk with O_NOFOLLOW
+// gives the same answers. Refusals come back as EPERM, the errno Wasmtime
+// gives for an escape (pinned by guests/c/sandbox_escape.c in the
+// differential test).
 #pragma once
 
 #include <sys/types.h>
@@ -40,5 +43,10 @@ struct ParentAndName {
   bool trailing_slash = false;  ///< "name/": the target must be a directory
 };
 Errno resolve_parent(int dir, std::string_view path, ParentAndName& out);
+
+/// Which resolver open_beneath uses. Auto picks openat2 and falls back to
+/// the walk on ENOSYS; tests force each to check both give the same answers.
+enum class Resolver { Auto, Openat2, ComponentWalk };
+void force_resolver(Resolver resolver);
 
 }  // namespace flint::wasi

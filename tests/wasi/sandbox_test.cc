@@ -15,9 +15,10 @@ namespace {
 
 using wasi::Errno;
 
-class SandboxPathTest : public ::testing::Test {
+class SandboxPathTest : public ::testing::TestWithParam<wasi::Resolver> {
  protected:
   void SetUp() override {
+    wasi::force_resolver(GetParam());
     root_ = scratch_.path();
     fs::create_directories(root_ / "box" / "sub" / "deeper");
     std::ofstream(root_ / "secret.txt") << "secret";
@@ -36,7 +37,10 @@ class SandboxPathTest : public ::testing::Test {
     box_ = open((root_ / "box").c_str(), O_RDONLY | O_DIRECTORY);
     ASSERT_GE(box_, 0);
   }
-  void TearDown() override { close(box_); }
+  void TearDown() override {
+    close(box_);
+    wasi::force_resolver(wasi::Resolver::Auto);
+  }
 
   Errno open_read(std::string_view path, bool follow = true) {
     wasi::UniqueFd fd;
@@ -48,13 +52,13 @@ class SandboxPathTest : public ::testing::Test {
   int box_ = -1;
 };
 
-TEST_F(SandboxPathTest, PathsInsideOpen) {
+TEST_P(SandboxPathTest, PathsInsideOpen) {
   for (const char* p : {"inside.txt", "sub/x.txt", "./inside.txt", "sub/../inside.txt", "sub//x.txt",
                         "sub/deeper/../x.txt", "good_link", ".", "sub/.."})
     EXPECT_EQ(open_read(p), Errno::Success) << p;
 }
 
-TEST_F(SandboxPathTest, EscapesAreRefusedWithEperm) {
+TEST_P(SandboxPathTest, EscapesAreRefusedWithEperm) {
   // EPERM is what Wasmtime answers for each of these (see the differential test).
   for (const char* p : {"..", "../secret.txt", "/etc/passwd", "/", "sub/../../secret.txt",
                         "sub/deeper/../../../secret.txt", "up", "up/secret.txt", "abs_secret", "root",
@@ -63,7 +67,7 @@ TEST_F(SandboxPathTest, EscapesAreRefusedWithEperm) {
     EXPECT_EQ(open_read(p), Errno::Perm) << p;
 }
 
-TEST_F(SandboxPathTest, CreatingThroughAnEscapeIsRefused) {
+TEST_P(SandboxPathTest, CreatingThroughAnEscapeIsRefused) {
   wasi::UniqueFd fd;
   EXPECT_EQ(wasi::open_beneath(box_, "../created.txt", O_WRONLY | O_CREAT, 0644, true, fd), Errno::Perm);
   EXPECT_EQ(wasi::open_beneath(box_, "up/created.txt", O_WRONLY | O_CREAT, 0644, true, fd), Errno::Perm);
@@ -74,7 +78,7 @@ TEST_F(SandboxPathTest, CreatingThroughAnEscapeIsRefused) {
   EXPECT_FALSE(fs::exists(root_ / "made_by_link.txt"));
 }
 
-TEST_F(SandboxPathTest, SymlinksAsLastComponent) {
+TEST_P(SandboxPathTest, SymlinksAsLastComponent) {
   EXPECT_EQ(open_read("self"), Errno::Loop);
   EXPECT_EQ(open_read("good_link", /*follow=*/false), Errno::Loop);  // O_NOFOLLOW
   wasi::UniqueFd fd;
@@ -85,7 +89,7 @@ TEST_F(SandboxPathTest, SymlinksAsLastComponent) {
   EXPECT_TRUE(S_ISLNK(st.st_mode));
 }
 
-TEST_F(SandboxPathTest, MalformedPaths) {
+TEST_P(SandboxPathTest, MalformedPaths) {
   EXPECT_EQ(open_read(""), Errno::NoEnt);
   EXPECT_EQ(open_read(std::string_view("inside.txt\0../secret.txt", 25)), Errno::Inval);
   EXPECT_EQ(open_read("\xff\xfe"), Errno::Ilseq);
@@ -93,7 +97,7 @@ TEST_F(SandboxPathTest, MalformedPaths) {
   EXPECT_EQ(open_read(std::string(5000, 'a')), Errno::NameTooLong);
 }
 
-TEST_F(SandboxPathTest, ResolveParentKeepsTheNameUnfollowed) {
+TEST_P(SandboxPathTest, ResolveParentKeepsTheNameUnfollowed) {
   wasi::ParentAndName p;
   ASSERT_EQ(wasi::resolve_parent(box_, "sub/x.txt", p), Errno::Success);
   EXPECT_EQ(p.name, "x.txt");
@@ -111,6 +115,14 @@ TEST_F(SandboxPathTest, ResolveParentKeepsTheNameUnfollowed) {
   EXPECT_EQ(wasi::resolve_parent(box_, "abs_secret/x", p), Errno::Perm);
   EXPECT_EQ(wasi::resolve_parent(box_, "", p), Errno::NoEnt);
 }
+
+// Both resolvers must give the same answer to every question.
+INSTANTIATE_TEST_SUITE_P(Resolvers, SandboxPathTest,
+                         ::testing::Values(wasi::Resolver::Openat2, wasi::Resolver::ComponentWalk),
+                         [](const auto& info) {
+                           return info.param == wasi::Resolver::Openat2 ? std::string("Openat2")
+                                                                        : std::string("ComponentWalk");
+                         });
 
 // End to end: the probe guest's every escape attempt is refused, and
 // nothing outside the preopen changed.
