@@ -96,6 +96,15 @@ TEST(Module, NamesResolveForwardAndPerSpace) {
   EXPECT_FALSE(m.empty());
 }
 
+TEST(Module, StringIdentifiers) {
+  // $"..." names the same identifier as the plain form when the text agrees.
+  EXPECT_EQ(wat("(func $\"a b\" (param $\"x\" i32)) (func (param $x i32) (call $\"a b\" (local.get "
+                "$x))))"),
+            wat("(func $f (param $x i32)) (func (param $y i32) (call $f (local.get 0)))"));
+  EXPECT_EQ(wat("(func $\"f\") (func call $f)"), wat("(func) (func call 0)"));
+  EXPECT_EQ(wat_error("(func $\"f\") (func $f)").code, ErrorCode::DuplicateFunc);
+}
+
 TEST(Module, LabelsByNameAndDepth) {
   EXPECT_EQ(wat("(func (block $a (block $b (br $a) (br $b))))"),
             wat("(func (block (block (br 1) (br 0))))"));
