@@ -99,7 +99,7 @@ TEST(Module, NamesResolveForwardAndPerSpace) {
 TEST(Module, StringIdentifiers) {
   // $"..." names the same identifier as the plain form when the text agrees.
   EXPECT_EQ(wat("(func $\"a b\" (param $\"x\" i32)) (func (param $x i32) (call $\"a b\" (local.get "
-                "$x))))"),
+                "$x)))"),
             wat("(func $f (param $x i32)) (func (param $y i32) (call $f (local.get 0)))"));
   EXPECT_EQ(wat("(func $\"f\") (func call $f)"), wat("(func) (func call 0)"));
   EXPECT_EQ(wat_error("(func $\"f\") (func $f)").code, ErrorCode::DuplicateFunc);
