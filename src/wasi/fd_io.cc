@@ -60,6 +60,9 @@ std::vector<struct iovec> host_iovecs(const std::vector<IoSlice>& slices) {
 Result<Errno> transfer(HostCall& c, Direction dir, std::optional<uint64_t> offset, uint32_t result_ptr) {
   int host = -1;
   if (Errno e = data_fd(c, c.u32(0), dir, host); e != Errno::Success) return e;
+  // Stdio is a stream to the guest even when the host redirected it to a
+  // file: positional I/O there would let the guest rewrite the file.
+  if (offset && c.ctx.fds().get(c.u32(0))->kind != FdEntry::Kind::File) return Errno::Spipe;
   FLINT_ASSIGN(auto slices, load_iovecs(c.mem, c.u32(1), c.u32(2)));
   if (offset && *offset > uint64_t(INT64_MAX)) return Errno::Inval;
   std::vector<struct iovec> iov = host_iovecs(slices);

@@ -47,13 +47,14 @@ Result<Errno> fd_fdstat_get(HostCall& c) {
 }
 
 // Append and nonblock can change on an open file; the sync flags are fixed
-// at open time on Linux, so asking to change them is ENOTSUP.
+// at open time on Linux, so asking to change them is EINVAL (Wasmtime's
+// answer too).
 Result<Errno> fd_fdstat_set_flags(HostCall& c) {
   FdEntry* e = c.ctx.fds().get(c.u32(0));
   if (!e || !e->host.valid()) return Errno::Badf;
   uint32_t wanted = c.u32(1);
   if (wanted & ~uint32_t(fdflags::kAll)) return Errno::Inval;
-  if (wanted & (fdflags::kDsync | fdflags::kRsync | fdflags::kSync)) return Errno::NotSup;
+  if (wanted & (fdflags::kDsync | fdflags::kRsync | fdflags::kSync)) return Errno::Inval;
   if (e->kind == FdEntry::Kind::Directory) return Errno::Badf;
   if (e->kind == FdEntry::Kind::Stdio) {  // emulated: see fd_io.cc
     e->fdflags = uint16_t(wanted);
