@@ -9,6 +9,8 @@ packages=(
   libfmt-dev libcli11-dev                          # formatting, command line
   libgtest-dev libbenchmark-dev                    # unit tests, micro-benchmarks
   wabt                                             # an oracle for tests only
+  wasi-libc libclang-rt-19-dev-wasm32              # C guest programs (guests/)
+  rustc libstd-rust-dev-wasm32                     # Rust guest programs
   python3 hyperfine                                # benchmarks
 )
 
@@ -22,3 +24,8 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
+
+# Wasmtime's Python package: the reference the WASI differential test
+# compares `flint run` against (tests/wasi; skipped when absent).
+python3 -c 'import wasmtime' 2> /dev/null || python3 -m pip install --quiet --user wasmtime || \
+  echo "install-deps: could not pip install wasmtime; the WASI differential test will skip"
