@@ -3,7 +3,6 @@
 // operands first (spec 6.5.5); a folded `if` writes its condition before the
 // `if` opcode. Labels (spec 6.5.1) resolve on the spot: the label stack is
 // part of the text, not of the module.
-#include <fmt/format.h>
 
 #include <bit>
 

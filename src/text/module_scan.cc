@@ -2,7 +2,6 @@
 // encoded, since uses may precede definitions (spec 6.6.1, identifier
 // contexts). Explicit types are parsed here in full: type uses anywhere in
 // the module need them.
-#include <fmt/format.h>
 
 #include "text/module_parser.h"
 

@@ -1,6 +1,5 @@
 // WAST scripts: the spec interpreter's script format (its README, "Scripts"):
 // modules, register, actions and assertions, read into wast::Script.
-#include <fmt/format.h>
 
 #include <cstring>
 
