@@ -1,8 +1,5 @@
 // WAST scripts: the spec interpreter's script format (its README, "Scripts"):
 // modules, register, actions and assertions, read into wast::Script.
-
-#include <cstring>
-
 #include "text/literals.h"
 #include "text/module_parser.h"
 #include "text/parse.h"
