@@ -2,6 +2,7 @@
 // subscription fires or a descriptor is ready, then report every
 // subscription that is, one $event each.
 #include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <vector>
 
 #include "wasi/file_kind.h"
@@ -93,20 +95,22 @@ Result<Errno> poll_oneoff(HostCall& c) {
   }
 
   // Wait for the earliest clock, or not at all when something is ready.
+  // ppoll takes nanoseconds: Go's timers ask for microseconds, and rounding
+  // each wait up to poll(2)'s milliseconds would slow them down a thousandfold.
   while (true) {
-    int timeout_ms = -1;
-    if (!ready.empty()) {
-      timeout_ms = 0;
-    } else {
-      for (const ClockWait& w : clocks) {
-        uint64_t now = now_ns(w.clock);
-        uint64_t left = w.deadline_ns > now ? w.deadline_ns - now : 0;
-        // Round up: waking early would only loop again.
-        uint64_t ms = std::min<uint64_t>((left + 999999) / 1000000, INT32_MAX);
-        timeout_ms = timeout_ms < 0 ? int(ms) : std::min(timeout_ms, int(ms));
-      }
+    std::optional<uint64_t> wait_ns;
+    if (!ready.empty()) wait_ns = 0;
+    for (const ClockWait& w : clocks) {
+      uint64_t now = now_ns(w.clock);
+      uint64_t left = w.deadline_ns > now ? w.deadline_ns - now : 0;
+      wait_ns = wait_ns ? std::min(*wait_ns, left) : left;
     }
-    int n = poll(pollfds.data(), pollfds.size(), timeout_ms);
+    struct timespec timeout;
+    if (wait_ns) {
+      uint64_t capped = std::min<uint64_t>(*wait_ns, uint64_t(INT32_MAX) * 1000000000ull);
+      timeout = {time_t(capped / 1000000000ull), long(capped % 1000000000ull)};
+    }
+    int n = ppoll(pollfds.data(), pollfds.size(), wait_ns ? &timeout : nullptr, nullptr);
     if (n < 0 && errno != EINTR) return last_host_errno();
     bool any = !ready.empty();
     for (const FdWait& w : fds) {
