@@ -64,6 +64,13 @@ std::optional<FuncType> function_type(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<std::string_view> function_names() {
+  std::vector<std::string_view> names;
+  for (auto table : all_tables())
+    for (const HostFunctionSpec& spec : table) names.push_back(spec.name);
+  return names;
+}
+
 Error invalid_enum(std::string_view type_name, uint32_t value) {
   return make_error(ErrorCode::HostTrap, fmt::format("invalid enum value {} for ${}", value, type_name));
 }

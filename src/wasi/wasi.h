@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "flint/runtime.h"
 #include "wasi/context.h"
@@ -27,6 +28,9 @@ void define_wasi(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx)
 /// The signature of a wasi_snapshot_preview1 function, or nothing when
 /// WASI has no function of that name.
 std::optional<FuncType> function_type(std::string_view name);
+
+/// The names of all wasi_snapshot_preview1 functions Flint provides.
+std::vector<std::string_view> function_names();
 
 /// True when the module imports anything from wasi_snapshot_preview1 (or
 /// the older "wasi_unstable" name, which Flint does not provide).
