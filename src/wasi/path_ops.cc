@@ -92,7 +92,7 @@ Result<Errno> path_open(HostCall& c) {
     entry->rights_base = entry->rights_inheriting = fd_rights::kDirectory;
   } else {
     entry->kind = FdEntry::Kind::File;
-    entry->rights_base = entry->rights_inheriting = fd_rights::file(guest_reads || !guest_writes, guest_writes);
+    entry->rights_base = entry->rights_inheriting = fd_rights::file(guest_reads, guest_writes);
   }
   std::optional<uint32_t> fd = c.ctx.fds().insert(std::move(entry));
   if (!fd) return Errno::Mfile;
