@@ -163,6 +163,7 @@ Result<Errno> path_link(HostCall& c) {
   WASI_TRY_ERRNO(resolve_parent(old_dir->host.get(), old_path, from));
   WASI_TRY_ERRNO(resolve_parent(new_dir->host.get(), new_path, to));
   WASI_TRY_ERRNO(check_trailing_slash(from));
+  if (to.trailing_slash) return Errno::NoEnt;  // a new link is never a directory (linkat(2))
   if (linkat(from.parent.get(), from.name.c_str(), to.parent.get(), to.name.c_str(), 0) != 0)
     return last_host_errno();
   return Errno::Success;
@@ -205,6 +206,12 @@ Result<Errno> path_rename(HostCall& c) {
   WASI_TRY_ERRNO(resolve_parent(old_dir->host.get(), old_path, from));
   WASI_TRY_ERRNO(resolve_parent(new_dir->host.get(), new_path, to));
   WASI_TRY_ERRNO(check_trailing_slash(from));
+  // "rename(file, name/)": the slash says the target is a directory, so
+  // only a directory may move there (POSIX rename, ENOTDIR).
+  if (to.trailing_slash && !from.trailing_slash) {
+    ParentAndName source_as_dir{UniqueFd(dup(from.parent.get())), from.name, true};
+    WASI_TRY_ERRNO(check_trailing_slash(source_as_dir));
+  }
   if (renameat(from.parent.get(), from.name.c_str(), to.parent.get(), to.name.c_str()) != 0)
     return last_host_errno();
   return Errno::Success;

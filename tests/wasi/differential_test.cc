@@ -49,6 +49,7 @@ std::vector<GuestCase> cases() {
   return {
       {"CFiles", "c/files.wasm", {"--dir", ".::/work"}, {}, "", ""},
       {"CReaddirCookies", "c/readdir_many.wasm", {"--dir", ".::/work"}, {}, "", ""},
+      {"CPathEdges", "c/path_edges.wasm", {"--dir", "."}, {}, "", ""},
       {"CArgsEnv", "c/args_env.wasm", {"--env", "A=1", "--env", "GREETING", "--env", "EMPTY=", "--env", "UNSET_VAR"},
        {"x", "y z", "", "--flag"}, "", "GREETING=hello "},
       {"CClocksRandom", "c/clocks_random.wasm", {}, {}, "", ""},
