@@ -34,7 +34,11 @@ std::string_view phase_name(Phase phase) {
 
 std::string Error::message() const {
   if (detail.empty()) return std::string(spec_text(code));
-  return fmt::format("{}: {}", spec_text(code), detail);
+  // A single word (an index, an operator) follows the spec's words directly,
+  // as the reference interpreter writes "unknown global 1"; longer context
+  // is set off with a colon.
+  bool one_word = detail.find(' ') == std::string::npos;
+  return fmt::format("{}{}{}", spec_text(code), one_word ? " " : ": ", detail);
 }
 
 std::string Error::describe() const {

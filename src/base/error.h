@@ -37,7 +37,8 @@ struct Error {
   std::optional<uint32_t> line, column;
 
   Phase phase() const { return phase_of(code); }
-  /// "<spec text>[: detail]" without location.
+  /// The spec's words and the detail, without location: "unknown global 1",
+  /// "type mismatch: expected i32, found f64".
   std::string message() const;
   /// The one-line form the CLI prints: "at offset 0x1f: unexpected end".
   std::string describe() const;
