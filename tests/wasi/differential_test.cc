@@ -45,6 +45,9 @@ struct GuestCase {
   bool compare_stderr = true;        // false for traps: the messages are each runtime's own
 };
 
+// Names the case in test listings instead of a hex dump of the struct.
+void PrintTo(const GuestCase& c, std::ostream* os) { *os << c.guest; }
+
 std::vector<GuestCase> cases() {
   return {
       {"CFiles", "c/files.wasm", {"--dir", ".::/work"}, {}, "", ""},
