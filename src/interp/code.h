@@ -65,6 +65,12 @@ static_assert(sizeof(Word) == 8);
 
 class InterpModule;
 
+/// Which SIMD handler table a module runs: the portable one, or one compiled
+/// for a wider x86-64 instruction set (handlers_simd*.cc).
+enum class SimdLevel : uint8_t { Portable, Avx2 };
+/// The widest table the host CPU can run (checked once, at run time).
+SimdLevel host_simd_level();
+
 /// One translated function.
 struct CompiledFunction {
   const InterpModule* module = nullptr;

@@ -106,6 +106,10 @@ Handler compare_branch(Opcode op, bool imm);
 Handler eqz_branch(bool wide, bool if_zero);
 
 Handler load_handler(Opcode op);
+
+/// The handler of a SIMD instruction other than v128.const (layout in
+/// handlers_simd.inc); nullptr for other opcodes.
+Handler simd_handler(Opcode op, SimdLevel level);
 Handler store_handler(Opcode op);
 
 }  // namespace flint::interp

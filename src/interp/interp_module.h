@@ -17,6 +17,9 @@ struct TranslateOptions {
   /// Charge fuel at loop heads too (calls always charge): set when the
   /// module is compiled with Config::fuel.
   bool loop_fuel = false;
+  /// The SIMD handler table: the widest the host runs unless a test asks
+  /// for another one.
+  SimdLevel simd_level = host_simd_level();
 };
 
 class InterpModule final : public CompiledModule,

@@ -121,6 +121,7 @@ Status FunctionTranslator::translate(const Instr& in) {
     default: break;
   }
   const OpcodeInfo& info = flint::info(in.op);
+  if (info.prefix == 0xFD) return simd(in);
   if (info.imm == ImmKind::MemArg || info.imm == ImmKind::Memory ||
       info.imm == ImmKind::MemoryInit || info.imm == ImmKind::MemoryCopy ||
       in.op == Opcode::DataDrop)

@@ -81,6 +81,7 @@ class FunctionTranslator {
   Status memory(const Instr& in);
   Status table(const Instr& in);
   Status call(const Instr& in);
+  Status simd(const Instr& in);
 
   // ---- the abstract stack ----
   uint32_t next_home() const;

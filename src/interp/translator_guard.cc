@@ -26,7 +26,8 @@ Status FunctionTranslator::check_operands(const Instr& in) const {
   size_t need = 0;
   const OpcodeInfo& info = flint::info(in.op);
   if (info.sig != Signature::Special) need = signature_types(info.sig).params.size();
-  bool needs_memory = info.imm == ImmKind::MemArg || info.imm == ImmKind::Memory ||
+  bool needs_memory = info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane ||
+                      info.imm == ImmKind::Memory ||
                       info.imm == ImmKind::MemoryInit || info.imm == ImmKind::MemoryCopy;
   if (needs_memory && mod_.memory_count() == 0) return fail("no memory");
   switch (in.op) {

@@ -81,6 +81,13 @@ Result<Value> evaluate(const ConstExpr& expr, const InstanceImpl& inst) {
       case Opcode::I64Const: stack.push_back(Value::i64_(in.u64)); break;
       case Opcode::F32Const: stack.push_back(Value::f32_bits_(uint32_t(in.u64))); break;
       case Opcode::F64Const: stack.push_back(Value::f64_bits_(in.u64)); break;
+      case Opcode::V128Const: {  // Instr holds the 16 bytes as two little-endian halves
+        V128 v;
+        std::memcpy(v.bytes, &in.u64, 8);
+        std::memcpy(v.bytes + 8, &in.hi, 8);
+        stack.push_back(Value::v128_(v));
+        break;
+      }
       case Opcode::RefNull: stack.push_back(Value::null_(ValType(in.a))); break;
       case Opcode::RefFunc:
         stack.push_back(Value::ref_(ValType::FuncRef, inst.funcs.at(in.a)));

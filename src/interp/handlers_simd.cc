@@ -1,0 +1,54 @@
+// The portable SIMD handler table, and the choice between it and the tables
+// built for wider instruction sets, made once from what the host CPU supports
+// (not from the flags the interpreter was built with).
+#include <bit>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <string_view>
+#include <type_traits>
+
+#include "interp/handlers.h"
+#include "interp/numeric.h"
+
+namespace flint::interp {
+
+namespace {
+#include "interp/simd_lanes.inc"
+// (the handler templates use ExecContext, raise and Word from handlers.h)
+#include "interp/handlers_simd.inc"
+}  // namespace
+
+#if defined(__x86_64__)
+Handler simd_handler_avx2(Opcode op);  // handlers_simd_avx2.cc
+#endif
+
+namespace {
+SimdLevel detect_simd_level() {
+  // FLINT_SIMD=portable forces the portable table, so the test suite can run
+  // it on hosts that would pick a wider one.
+  if (const char* forced = std::getenv("FLINT_SIMD"); forced && std::string_view(forced) == "portable")
+    return SimdLevel::Portable;
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2")) return SimdLevel::Avx2;
+#endif
+  return SimdLevel::Portable;
+}
+}  // namespace
+
+SimdLevel host_simd_level() {
+  static const SimdLevel level = detect_simd_level();
+  return level;
+}
+
+Handler simd_handler(Opcode op, SimdLevel level) {
+#if defined(__x86_64__)
+  if (level == SimdLevel::Avx2) return simd_handler_avx2(op);
+#endif
+  (void)level;
+  return lookup(op);
+}
+
+}  // namespace flint::interp

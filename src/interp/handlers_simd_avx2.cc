@@ -1,0 +1,31 @@
+// The SIMD handler table compiled for x86-64 with AVX2 (SSE4.1, SSSE3 and
+// POPCNT with it): the same lane operators as the portable table, which the
+// compiler now lowers to pminsd, pmulld, roundps, ptest, pshufb and friends.
+// Only selected when the host CPU has AVX2 (host_simd_level), so the build
+// needs no -mavx2. FMA is deliberately not enabled: fusing a multiply and an
+// add would change results that wasm defines as two roundings.
+#if defined(__x86_64__)
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "interp/handlers.h"
+#include "interp/numeric.h"
+
+namespace flint::interp {
+
+#pragma clang attribute push(__attribute__((target("avx2,popcnt"))), apply_to = function)
+namespace {
+#include "interp/simd_lanes.inc"
+#include "interp/handlers_simd.inc"
+}  // namespace
+#pragma clang attribute pop
+
+Handler simd_handler_avx2(Opcode op) { return lookup(op); }
+
+}  // namespace flint::interp
+
+#endif
