@@ -23,6 +23,8 @@ enum class Shape : uint8_t {
   PairImm,     // [h] [x, y] [imm]
   PairImm2,    // [h] [x, y] [lo] [hi]
   CallDirect,  // [h] [CompiledFunction*] [frame, -]
+  Simd,        // [h] [r, p0] [p1, p2] [offset, lane]
+  Shuffle,     // [h] [r, p0] [p1, p2] [offset, lane] [lo] [hi]
 };
 
 struct Form {
@@ -92,6 +94,9 @@ const FormTable& forms() {
       // Loads and stores of one width share handlers: the first name stays.
       add(load_handler(o.op), text, Shape::PairWord);
       add(store_handler(o.op), text, Shape::PairWord);
+      for (SimdLevel level : {SimdLevel::Portable, SimdLevel::Avx2})
+        add(simd_handler(o.op, level), text,
+            o.op == Opcode::I8x16Shuffle ? Shape::Shuffle : Shape::Simd);
     }
     return t;
   }();
@@ -151,6 +156,16 @@ std::string disassemble(const CompiledFunction& f) {
       case Shape::PairImm2:
         ops = fmt::format("{}, {:#x}, {:#x}", u(1, 0), code[at + 2].u64, code[at + 3].u64);
         words = 4;
+        break;
+      case Shape::Simd:
+      case Shape::Shuffle:
+        ops = fmt::format("{}, {}, {}, {}, +{}, lane {}", u(1, 0), u(1, 1), u(2, 0), u(2, 1),
+                          u(3, 0), u(3, 1));
+        words = 4;
+        if (form.shape == Shape::Shuffle) {
+          ops += fmt::format(", {:#x}, {:#x}", code[at + 4].u64, code[at + 5].u64);
+          words = 6;
+        }
         break;
       case Shape::CallDirect: {
         const auto* callee = static_cast<const CompiledFunction*>(code[at + 1].ptr);

@@ -11,6 +11,7 @@
 
 #include "../runtime/wat.h"
 #include "binary/decoder.h"
+#include "interp/disassemble.h"
 #include "interp/interp_module.h"
 #include "text/parse.h"
 #include "valid/validator.h"
@@ -251,6 +252,27 @@ TEST(Simd, V128GlobalsFromConstantExpressions) {
   ASSERT_TRUE(first && second);
   EXPECT_EQ((*first)[0].v128.bytes[15], 16);
   EXPECT_EQ((*second)[0].v128.bytes[15], uint8_t(-16));
+}
+
+TEST(Simd, TranslationWritesResultsIntoLocalsAndDisassembles) {
+  // The result of a SIMD operator goes straight into the local that stores
+  // it (v128 slots are pairs: parameters in s0-s1 and s2-s3), and every SIMD
+  // handler of both tables has a name in listings.
+  auto compiled = testing::compile_wat(R"((module (memory 1)
+    (func (param v128 v128) (result v128)
+      (local.set 0 (i32x4.add (local.get 0) (local.get 1)))
+      (v128.store offset=16 (i32.const 0) (local.get 0))
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 31 (local.get 0) (local.get 1)))))");
+  ASSERT_NE(compiled, nullptr);
+  const auto& m = static_cast<const interp::InterpModule&>(*compiled);
+  std::string code = interp::disassemble(m.function(0));
+  EXPECT_EQ(code,
+            "   0: i32x4.add 0, 0, 2, 0, +0, lane 0\n"
+            "   4: const64 4, 0, 0\n"
+            "   7: v128.store 0, 4, 0, 0, +16, lane 0\n"
+            "  11: i8x16.shuffle 4, 0, 2, 0, +0, lane 0, 0x706050403020100, 0x1f0e0d0c0b0a0908\n"
+            "  17: retn 4, 2\n")
+      << code;
 }
 
 }  // namespace
