@@ -9,6 +9,10 @@
 #include <string_view>
 #include <type_traits>
 
+#if defined(__x86_64__)
+#include <immintrin.h>  // before the textual includes: it must not land in their namespace
+#endif
+
 #include "interp/handlers.h"
 #include "interp/numeric.h"
 

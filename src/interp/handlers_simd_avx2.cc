@@ -12,6 +12,10 @@
 #include <limits>
 #include <type_traits>
 
+#if defined(__x86_64__)
+#include <immintrin.h>  // before the textual includes: it must not land in their namespace
+#endif
+
 #include "interp/handlers.h"
 #include "interp/numeric.h"
 
@@ -19,8 +23,11 @@ namespace flint::interp {
 
 #pragma clang attribute push(__attribute__((target("avx2,popcnt"))), apply_to = function)
 namespace {
+// The target attribute does not define __SSSE3__; tell the lane operators.
+#define FLINT_SIMD_SSSE3 1
 #include "interp/simd_lanes.inc"
 #include "interp/handlers_simd.inc"
+#undef FLINT_SIMD_SSSE3
 }  // namespace
 #pragma clang attribute pop
 
