@@ -28,6 +28,7 @@ class Kernel:
     small: int  # a smoke test: well under a second even in a slow interpreter
     default: int  # a few seconds per run in wabt's wasm-interp
     large: int  # the kernel's intended full size, for fast engines
+    simd: bool = False  # written with wasm_simd128.h intrinsics (simd128.h): wasm build gets -msimd128
 
     def n_for(self, size: str) -> int:
         return {"small": self.small, "default": self.default, "large": self.large}[size]
@@ -43,6 +44,10 @@ KERNELS = (
     Kernel("matmul", "nested loops of integer multiply-adds", 64, 256, 512),
     Kernel("heapsort", "random access across a large array (4 B per element)", 100_000, 1 << 20, 4 << 20),
     Kernel("hashtable", "hash inserts and lookups, 12 B per slot at load <= 1/2", 100_000, 1 << 19, 1 << 20),
+    Kernel("dot_i16", "SIMD: int16 dot products (i32x4.dot_i16x8_s / pmaddwd)", 100, 20_000, 200_000,
+           simd=True),
+    Kernel("blur", "SIMD: 512x512 8-bit image blur passes (i8x16.avgr_u / pavgb)", 2, 50, 300,
+           simd=True),
 )
 
 
@@ -61,7 +66,8 @@ def native_command(cc: str, kernel: Kernel, out_dir: Path) -> list[str]:
 def wasm_command(cc: str, kernel: Kernel, out_dir: Path) -> list[str]:
     # Freestanding: no libc, no WASI, no start function; the linker keeps
     # only what `run` reaches and exports it (with the memory, by default).
-    return [cc, "--target=wasm32", "-O2", "-nostdlib", "-Wl,--no-entry",
+    simd = ["-msimd128"] if kernel.simd else []
+    return [cc, "--target=wasm32", "-O2", *simd, "-nostdlib", "-Wl,--no-entry",
             f"-Wl,--export={EXPORT}", "-o", str(out_dir / f"{kernel.name}.wasm"),
             str(kernel.source)]
 

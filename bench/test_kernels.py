@@ -80,9 +80,47 @@ def hashtable(n: int) -> int:
     return (checksum(found) ^ len(found)) * 16777619 & MASK
 
 
+def dot_i16(n: int) -> int:
+    def signed16(v):
+        v &= 0xFFFF
+        return v - 0x10000 if v & 0x8000 else v
+    stream = xorshift32(0x85EBCA6B)
+    a, b = [], []
+    for _ in range(4096):
+        a.append(signed16(next(stream)))
+        b.append(signed16(next(stream)))
+    digest = CHECKSUM_INIT
+    for round_ in range(n):
+        d = sum(x * y for x, y in zip(a, b)) & MASK
+        digest = ((digest ^ d) * 16777619) & MASK
+        a[round_ % 4096] = signed16(d)
+    return digest
+
+
+def blur(n: int) -> int:
+    w = h = 512
+    stream = xorshift32(0x27D4EB2F)
+    image = [[next(stream) & 0xFF for _ in range(w)] for _ in range(h)]
+
+    def avgr(x, y):
+        return (x + y + 1) >> 1
+
+    for _ in range(n):
+        across = []
+        for row in image:
+            padded = [0] + row + [0]
+            across.append([avgr(avgr(padded[x], padded[x + 2]), padded[x + 1]) for x in range(w)])
+        for y in range(1, h - 1):
+            above, here, below = across[y - 1], across[y], across[y + 1]
+            image[y] = [avgr(avgr(above[x], below[x]), here[x]) for x in range(w)]
+    return checksum(row[x] | row[x + 1] << 8 | row[x + 2] << 16 | row[x + 3] << 24
+                    for row in image for x in range(0, w, 4))
+
+
 REFERENCES = {"fib": (fib, [0, 1, 2, 20]), "sieve": (sieve, [0, 2, 3, 1000]),
               "matmul": (matmul, [0, 1, 17]), "heapsort": (heapsort, [0, 1, 2, 5000]),
-              "hashtable": (hashtable, [0, 1, 2, 3000])}
+              "hashtable": (hashtable, [0, 1, 2, 3000]), "dot_i16": (dot_i16, [0, 1, 5]),
+              "blur": (blur, [0, 1, 2])}
 
 
 @unittest.skipUnless(shutil.which("clang-19"), "clang-19 is not installed")
