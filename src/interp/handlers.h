@@ -24,6 +24,8 @@
 //   table_size         [dst, table] table_grow/fill [base, table]
 //   table_copy         [base, -] [dst table, src table]
 //   table_init         [base, elem] [table, -]      elem_drop [elem, -]
+//   SIMD (all)         [result, p0] [p1, p2] [offset, lane]  (+ [lo] [hi] lanes
+//                      for i8x16.shuffle): handlers_simd.inc
 #pragma once
 
 #include "interp/code.h"
