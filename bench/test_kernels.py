@@ -117,10 +117,21 @@ def blur(n: int) -> int:
                     for row in image for x in range(0, w, 4))
 
 
+def base64_kernel(n: int) -> int:
+    import base64
+    stream = xorshift32(0x165667B1)
+    data = bytearray(next(stream) & 0xFF for _ in range(12288))
+    out = bytes(16384)
+    for round_ in range(n):
+        out = base64.b64encode(bytes(data))
+        data[round_ % 12288] = out[round_ % 16384]
+    return checksum(int.from_bytes(out[i:i + 4], "little") for i in range(0, 16384, 4))
+
+
 REFERENCES = {"fib": (fib, [0, 1, 2, 20]), "sieve": (sieve, [0, 2, 3, 1000]),
               "matmul": (matmul, [0, 1, 17]), "heapsort": (heapsort, [0, 1, 2, 5000]),
               "hashtable": (hashtable, [0, 1, 2, 3000]), "dot_i16": (dot_i16, [0, 1, 5]),
-              "blur": (blur, [0, 1, 2])}
+              "blur": (blur, [0, 1, 2]), "base64": (base64_kernel, [0, 1, 3])}
 
 
 @unittest.skipUnless(shutil.which("clang-19"), "clang-19 is not installed")
