@@ -12,6 +12,7 @@
 #include "../runtime/wat.h"
 #include "binary/decoder.h"
 #include "interp/disassemble.h"
+#include "interp/handlers.h"
 #include "interp/interp_module.h"
 #include "text/parse.h"
 #include "valid/validator.h"
@@ -160,6 +161,19 @@ std::vector<uint8_t> bits(const Value& v) {
   std::vector<uint8_t> b(4);
   std::memcpy(b.data(), &v.i32, 4);
   return b;
+}
+
+TEST(Simd, EveryVectorOpcodeHasAHandlerInEveryTable) {
+  size_t vector_ops = 0;
+  for (const OpcodeInfo& o : all_opcodes()) {
+    if (o.prefix != 0xFD) continue;
+    ++vector_ops;
+    if (o.op == Opcode::V128Const) continue;  // a translator constant, like i64.const
+    for (SimdLevel level : {SimdLevel::Portable, SimdLevel::Avx2})
+      EXPECT_NE(interp::simd_handler(o.op, level), nullptr) << o.text << " " << name(level);
+  }
+  EXPECT_EQ(vector_ops, 236u);  // WebAssembly 2.0's fixed-width SIMD
+  EXPECT_EQ(interp::simd_handler(Opcode::I32Add, SimdLevel::Portable), nullptr);
 }
 
 TEST(Simd, EdgeSemanticsInEveryHandlerTable) {
