@@ -31,7 +31,7 @@ import report  # noqa: E402
 import suite  # noqa: E402
 
 DEFAULT_OUT = suite.BENCH_DIR / "out"
-FLINT_TEMPLATE = "{flint} run {wasm} --invoke {export} {args}"
+FLINT_TEMPLATE = "{flint} run --invoke {export} {wasm} {args}"
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:

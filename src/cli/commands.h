@@ -12,7 +12,13 @@ namespace flint::cli {
 using CommandRunner = std::function<int()>;
 
 void add_wast_command(CLI::App& app, CommandRunner& run);
-void add_run_command(CLI::App& app, CommandRunner& run);
+CLI::App* add_run_command(CLI::App& app, CommandRunner& run);
+
+/// How many of argv's words are flint's own. `flint run` hands every word
+/// after the module to the guest untouched (flags included), as `wasmtime
+/// run` does, so those words must never reach the option parser; they are
+/// passed on as the positional arguments after a "--".
+int words_for_flint(const CLI::App& run_command, int argc, char** argv);
 
 /// Exit codes shared by the subcommands.
 constexpr int kExitOk = 0;

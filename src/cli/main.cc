@@ -1,5 +1,8 @@
 // `flint`: the command-line front end. One subcommand per file in src/cli.
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -11,11 +14,19 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "flint 0.1.0");
 
   flint::cli::CommandRunner run;
-  flint::cli::add_run_command(app, run);
+  CLI::App* run_command = flint::cli::add_run_command(app, run);
   flint::cli::add_wast_command(app, run);
 
+  // The guest's words follow a "--", so CLI11 takes them as positionals verbatim.
+  int own = flint::cli::words_for_flint(*run_command, argc, argv);
+  std::vector<std::string> words(argv, argv + own);
+  if (own < argc && std::find(words.begin(), words.end(), "--") == words.end()) {
+    words.push_back("--");
+    words.insert(words.end(), argv + own, argv + argc);
+  }
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(words.rbegin(), words.rend() - 1);  // CLI11 takes them back to front
+    app.parse(reversed);
   } catch (const CLI::ParseError& e) {
     // CLI11 prints help/version as "errors" with exit code 0.
     int code = app.exit(e);

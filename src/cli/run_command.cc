@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -225,7 +226,7 @@ int run_module(const RunOptions& o) {
 
 }  // namespace
 
-void add_run_command(CLI::App& app, CommandRunner& run) {
+CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat)");
   cmd->add_option("--invoke", options->invoke,
@@ -256,28 +257,26 @@ void add_run_command(CLI::App& app, CommandRunner& run) {
                   "Stop the guest after this long, e.g. 10s or 500ms (exit code 134)")
       ->type_name("DURATION");
   cmd->add_option("--fuel", options->fuel, "Trap after about this many executed instructions");
-  // An unknown flag before the module is an error, not a guest argument:
-  // validating positionals as they are parsed lets us note how many
-  // unparsed words there were when the module was reached.
-  auto extras_before_module = std::make_shared<std::optional<size_t>>();
-  cmd->validate_positionals();
-  cmd->add_option("module", options->module, "The module to run (.wasm or .wat)")
-      ->required()
-      ->check([cmd, extras_before_module](const std::string&) {
-        if (!*extras_before_module) *extras_before_module = cmd->remaining_size();
-        return std::string();
-      });
-  cmd->add_option("args", options->args, "Arguments for the guest, or for the --invoke function");
-  // Everything after the module belongs to the guest, as with wasmtime.
-  cmd->prefix_command();
-  cmd->callback([&run, options, cmd, extras_before_module] {
-    std::vector<std::string> extra = cmd->remaining();
-    size_t before = extras_before_module->value_or(0);
-    if (before > 0 && before <= extra.size())
-      throw CLI::ExtrasError("run", std::vector<std::string>(extra.begin(), extra.begin() + before));
-    for (const std::string& word : extra) options->args.push_back(word);
-    run = [options] { return run_module(*options); };
-  });
+  cmd->add_option("module", options->module, "The module to run (.wasm or .wat)")->required();
+  cmd->add_option("args", options->args,
+                  "Arguments for the guest, or for the --invoke function: every word after the "
+                  "module, flags included, belongs to the guest");
+  cmd->callback([&run, options] { run = [options] { return run_module(*options); }; });
+  return cmd;
+}
+
+int words_for_flint(const CLI::App& run_command, int argc, char** argv) {
+  if (argc < 3 || std::string_view(argv[1]) != "run") return argc;
+  for (int i = 2; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word == "--") return std::min(argc, i + 2);
+    if (word.size() < 2 || word[0] != '-') return i + 1;  // the module
+    std::string_view name = word.substr(0, word.find('='));
+    const CLI::Option* option = run_command.get_option_no_throw(std::string(name));
+    // An option that takes a value written as a separate word consumes it.
+    if (option && option->get_type_size() > 0 && name.size() == word.size()) ++i;
+  }
+  return argc;
 }
 
 }  // namespace flint::cli
