@@ -18,11 +18,17 @@
 
 namespace flint::interp {
 
+// A named namespace around the anonymous one: the AVX2 table includes the
+// same text, and its symbols must not share names with these even where the
+// compiler emits them as mergeable (template parameter objects of the
+// lambdas are, in unoptimised builds), or the linker may keep one table's
+// copy for both.
+namespace portable {
 namespace {
 #include "interp/simd_lanes.inc"
-// (the handler templates use ExecContext, raise and Word from handlers.h)
 #include "interp/handlers_simd.inc"
 }  // namespace
+}  // namespace portable
 
 #if defined(__x86_64__)
 Handler simd_handler_avx2(Opcode op);  // handlers_simd_avx2.cc
@@ -52,7 +58,7 @@ Handler simd_handler(Opcode op, SimdLevel level) {
   if (level == SimdLevel::Avx2) return simd_handler_avx2(op);
 #endif
   (void)level;
-  return lookup(op);
+  return portable::lookup(op);
 }
 
 }  // namespace flint::interp

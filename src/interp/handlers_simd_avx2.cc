@@ -22,6 +22,7 @@
 namespace flint::interp {
 
 #pragma clang attribute push(__attribute__((target("avx2,popcnt"))), apply_to = function)
+namespace avx2 {  // named apart from the portable table's copy (handlers_simd.cc)
 namespace {
 // The target attribute does not define __SSSE3__; tell the lane operators.
 #define FLINT_SIMD_SSSE3 1
@@ -29,9 +30,10 @@ namespace {
 #include "interp/handlers_simd.inc"
 #undef FLINT_SIMD_SSSE3
 }  // namespace
+}  // namespace avx2
 #pragma clang attribute pop
 
-Handler simd_handler_avx2(Opcode op) { return lookup(op); }
+Handler simd_handler_avx2(Opcode op) { return avx2::lookup(op); }
 
 }  // namespace flint::interp
 
