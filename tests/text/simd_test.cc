@@ -1,9 +1,7 @@
 // SIMD immediates in the text format (spec 6.5.8): v128.const shapes, lane
-// indices, shuffles, lane loads. These run once the SIMD rows are in the
-// opcode table (opcodes.def); until then they are skipped.
+// indices, shuffles, lane loads.
 #include <gtest/gtest.h>
 
-#include "module/opcode.h"
 #include "text/parse.h"
 #include "wabt_oracle.h"
 
@@ -12,11 +10,6 @@ namespace {
 
 class Simd : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (opcode_by_text("v128.const") == nullptr) {
-      GTEST_SKIP() << "SIMD opcodes are not in the opcode table yet";
-    }
-  }
   // The body bytes of the only function of `source`, without locals and end.
   static std::vector<uint8_t> body(std::string_view source) {
     auto r = parse_wat(source);

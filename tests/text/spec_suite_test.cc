@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "binary/decoder.h"
-#include "module/opcode.h"
 #include "text/parse.h"
 #include "wabt_oracle.h"
 
@@ -43,17 +42,10 @@ std::string read_file(const fs::path& p) {
   return ss.str();
 }
 
-// SIMD instructions join the opcode table with the SIMD work; until then the
-// simd_* scripts cannot parse.
-bool simd_available() { return opcode_by_text("i32x4.add") != nullptr; }
-
 class SpecSuite : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (!fs::exists(suite_dir())) GTEST_SKIP() << "spec suite not found at " << suite_dir();
-    if (GetParam().starts_with("simd_") && !simd_available()) {
-      GTEST_SKIP() << "SIMD opcodes are not in the opcode table yet";
-    }
   }
   Result<wast::Script> parse() { return parse_wast(read_file(suite_dir() / GetParam())); }
 };
