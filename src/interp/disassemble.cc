@@ -24,7 +24,7 @@ enum class Shape : uint8_t {
   PairImm2,    // [h] [x, y] [lo] [hi]
   CallDirect,  // [h] [CompiledFunction*] [frame, -]
   Simd,        // [h] [r, p0] [p1, p2] [offset, lane]
-  Shuffle,     // [h] [r, p0] [p1, p2] [offset, lane] [lo] [hi]
+  Shuffle,     // [h] [r, p0] [p1, p2] [offset, lane] [lo] [hi] (also constant operands)
 };
 
 struct Form {
@@ -94,9 +94,11 @@ const FormTable& forms() {
       // Loads and stores of one width share handlers: the first name stays.
       add(load_handler(o.op), text, Shape::PairWord);
       add(store_handler(o.op), text, Shape::PairWord);
-      for (SimdLevel level : {SimdLevel::Portable, SimdLevel::Avx2})
+      for (SimdLevel level : {SimdLevel::Portable, SimdLevel::Avx2}) {
         add(simd_handler(o.op, level), text,
             o.op == Opcode::I8x16Shuffle ? Shape::Shuffle : Shape::Simd);
+        add(simd_handler(o.op, level, /*const_b=*/true), text + ".const", Shape::Shuffle);
+      }
     }
     return t;
   }();

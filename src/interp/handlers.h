@@ -24,8 +24,8 @@
 //   table_size         [dst, table] table_grow/fill [base, table]
 //   table_copy         [base, -] [dst table, src table]
 //   table_init         [base, elem] [table, -]      elem_drop [elem, -]
-//   SIMD (all)         [result, p0] [p1, p2] [offset, lane]  (+ [lo] [hi] lanes
-//                      for i8x16.shuffle): handlers_simd.inc
+//   SIMD (all)         [result, p0] [p1, p2] [offset, lane]  (+ [lo] [hi]: the
+//                      lanes of i8x16.shuffle, or a constant second operand)
 #pragma once
 
 #include "interp/code.h"
@@ -110,8 +110,10 @@ Handler eqz_branch(bool wide, bool if_zero);
 Handler load_handler(Opcode op);
 
 /// The handler of a SIMD instruction other than v128.const (layout in
-/// handlers_simd.inc); nullptr for other opcodes.
-Handler simd_handler(Opcode op, SimdLevel level);
+/// handlers_simd.inc); nullptr for other opcodes. With `const_b`, the variant
+/// of a binary v128 operator whose second operand is a constant in the code,
+/// or nullptr where there is none.
+Handler simd_handler(Opcode op, SimdLevel level, bool const_b = false);
 Handler store_handler(Opcode op);
 
 }  // namespace flint::interp

@@ -31,7 +31,7 @@ namespace {
 }  // namespace portable
 
 #if defined(__x86_64__)
-Handler simd_handler_avx2(Opcode op);  // handlers_simd_avx2.cc
+Handler simd_handler_avx2(Opcode op, bool const_b);  // handlers_simd_avx2.cc
 #endif
 
 namespace {
@@ -53,12 +53,12 @@ SimdLevel host_simd_level() {
   return level;
 }
 
-Handler simd_handler(Opcode op, SimdLevel level) {
+Handler simd_handler(Opcode op, SimdLevel level, bool const_b) {
 #if defined(__x86_64__)
-  if (level == SimdLevel::Avx2) return simd_handler_avx2(op);
+  if (level == SimdLevel::Avx2) return simd_handler_avx2(op, const_b);
 #endif
   (void)level;
-  return portable::lookup(op);
+  return portable::lookup(op, const_b);
 }
 
 }  // namespace flint::interp

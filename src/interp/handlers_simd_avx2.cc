@@ -33,7 +33,7 @@ namespace {
 }  // namespace avx2
 #pragma clang attribute pop
 
-Handler simd_handler_avx2(Opcode op) { return avx2::lookup(op); }
+Handler simd_handler_avx2(Opcode op, bool const_b) { return avx2::lookup(op, const_b); }
 
 }  // namespace flint::interp
 

@@ -30,6 +30,24 @@ Status FunctionTranslator::simd(const Instr& in) {
     lane = in.a;
   }
 
+  // A constant second operand of a binary operator rides in the code.
+  if (info.sig == Signature::V128_V128__V128 && info.imm == ImmKind::None &&
+      stack_.back().where == Where::Const) {
+    if (Handler hc = simd_handler(in.op, options_.simd_level, /*const_b=*/true)) {
+      Entry b = pop();
+      Entry a = pop();
+      uint32_t as = operand(a);
+      uint32_t at = begin(hc);
+      pair(push(ValType::V128).home, as);
+      pair(0, 0);
+      pair(0, 0);
+      imm(b.lo);
+      imm(b.hi);
+      set_result(at);
+      return {};
+    }
+  }
+
   uint32_t slots[3] = {0, 0, 0};
   size_t count = sig.params.size();
   size_t first = stack_.size() - count;

@@ -163,6 +163,23 @@ std::vector<uint8_t> bits(const Value& v) {
   return b;
 }
 
+TEST(Simd, ConstantSecondOperandsRideInTheCode) {
+  // `v128.and x (v128.const ...)`: one instruction carrying the mask, no
+  // const128 first; a constant first operand of a non-commutative operator
+  // stays deferred until its user, then is materialized as usual.
+  auto compiled = testing::compile_wat(R"((module
+    (func (param v128) (result v128)
+      (i8x16.sub (v128.const i64x2 0 0)
+                 (v128.and (local.get 0) (v128.const i64x2 0xff 0x100))))))");
+  ASSERT_NE(compiled, nullptr);
+  const auto& m = static_cast<const interp::InterpModule&>(*compiled);
+  EXPECT_EQ(interp::disassemble(m.function(0)),
+            "   0: v128.and.const 4, 0, 0, 0, +0, lane 0, 0xff, 0x100\n"
+            "   6: const128 2, 0x0, 0x0\n"
+            "  10: i8x16.sub 2, 2, 4, 0, +0, lane 0\n"
+            "  14: retn 2, 2\n");
+}
+
 TEST(Simd, EveryVectorOpcodeHasAHandlerInEveryTable) {
   size_t vector_ops = 0;
   for (const OpcodeInfo& o : all_opcodes()) {
@@ -174,6 +191,10 @@ TEST(Simd, EveryVectorOpcodeHasAHandlerInEveryTable) {
   }
   EXPECT_EQ(vector_ops, 236u);  // WebAssembly 2.0's fixed-width SIMD
   EXPECT_EQ(interp::simd_handler(Opcode::I32Add, SimdLevel::Portable), nullptr);
+  // Constant-operand variants exist exactly for the plain binary v128 operators.
+  EXPECT_NE(interp::simd_handler(Opcode::I8x16Swizzle, SimdLevel::Portable, true), nullptr);
+  EXPECT_EQ(interp::simd_handler(Opcode::I8x16Shl, SimdLevel::Portable, true), nullptr);
+  EXPECT_EQ(interp::simd_handler(Opcode::I8x16Shuffle, SimdLevel::Portable, true), nullptr);
 }
 
 TEST(Simd, EdgeSemanticsInEveryHandlerTable) {
