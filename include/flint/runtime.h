@@ -34,9 +34,9 @@ struct TableInst;
 struct MemoryInst;
 struct GlobalInst;
 
-/// Which engine executes code. Only the interpreter exists today; the
-/// ahead-of-time compiler plugs in behind the same API.
-enum class EngineKind : uint8_t { Interpreter };
+/// Which engine executes code: the interpreter, or machine code compiled
+/// ahead of time with LLVM (src/aot; compile() then runs the compiler).
+enum class EngineKind : uint8_t { Interpreter, Aot };
 
 struct Config {
   EngineKind engine = EngineKind::Interpreter;

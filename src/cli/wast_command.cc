@@ -13,12 +13,14 @@ struct WastOptions {
   bool strict_messages = false;
   bool show_mismatches = false;
   bool print = false;
+  std::string engine = "interp";
 };
 
 int run_wast(const WastOptions& o) {
   wast::RunnerOptions options;
   options.strict_messages = o.strict_messages;
   options.print_output = o.print ? stdout : nullptr;
+  if (o.engine == "aot") options.config.engine = EngineKind::Aot;
   uint64_t passed = 0, failed = 0, mismatched = 0;
   for (const std::string& file : o.files) {
     wast::FileReport r = wast::run_wast_file(file, options);
@@ -48,6 +50,9 @@ void add_wast_command(CLI::App& app, CommandRunner& run) {
   cmd->add_flag("--show-mismatches", options->show_mismatches,
                 "List errors whose words differ from the script's expectation");
   cmd->add_flag("--print", options->print, "Let spectest's print functions write to stdout");
+  cmd->add_option("--engine", options->engine,
+                  "interp, or aot: compile each module to machine code (needs flint-compile)")
+      ->check(CLI::IsMember({"interp", "aot"}));
   cmd->callback([&run, options] { run = [options] { return run_wast(*options); }; });
 }
 

@@ -1,5 +1,6 @@
 // compile(): the pipeline from bytes to shareable compiled code
 // (decode, spec chapter 5; validate, chapter 3; translate for the engine).
+#include "aot/aot_module.h"
 #include "binary/decoder.h"
 #include "flint/runtime.h"
 #include "interp/interp_module.h"
@@ -11,6 +12,11 @@ Result<std::shared_ptr<const CompiledModule>> compile(std::span<const uint8_t> w
                                                       const Config& config) {
   FLINT_ASSIGN(Module module, decode_module(wasm));
   FLINT_TRY(validate(module));
+  if (config.engine == EngineKind::Aot) {
+    FLINT_ASSIGN(std::vector<uint8_t> artifact, aot::compile_artifact(wasm));
+    FLINT_ASSIGN(std::shared_ptr<aot::AotModule> compiled, aot::AotModule::load(artifact, config));
+    return std::shared_ptr<const CompiledModule>(std::move(compiled));
+  }
   interp::TranslateOptions options;
   options.loop_fuel = config.fuel.has_value();
   FLINT_ASSIGN(std::shared_ptr<interp::InterpModule> compiled,

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "interp/interp_module.h"
+#include "runtime/engine.h"
 #include "runtime/store_state.h"
 
 namespace flint {
@@ -131,8 +132,7 @@ Result<Value> evaluate(const ConstExpr& expr, const InstanceImpl& inst) {
 
 Result<Instance*> Store::instantiate(const CompiledModule& compiled,
                                      std::span<const Extern> imports) {
-  // The interpreter is the only engine: every CompiledModule is an InterpModule.
-  const auto& module = static_cast<const interp::InterpModule&>(compiled);
+  const interp::InterpModule& module = interp_module_of(compiled);
   const Module& m = module.module();
   if (imports.size() != m.imports.size())
     return make_error(ErrorCode::UnknownImport, fmt::format("{} imports given, the module has {}",
@@ -209,6 +209,8 @@ Result<Instance*> Store::instantiate(const CompiledModule& compiled,
   }
   for (const DataSegment& seg : m.data) inst->datas.push_back(seg.bytes);
 
+  FLINT_TRY(attach_engine(compiled, *inst, state_->executor));
+
   // From here on the instance exists in the store even if a segment or the
   // start function traps: writes already made to shared tables and memories
   // stay, and functions placed in them must remain callable.
@@ -242,7 +244,7 @@ Result<Instance*> Store::instantiate(const CompiledModule& compiled,
     if (!seg.bytes.empty()) std::memcpy(memory->base + start, seg.bytes.data(), seg.bytes.size());
     instance->datas[i] = {};  // data.drop
   }
-  if (m.start) FLINT_TRY(state_->executor.call(instance->funcs.at(*m.start), {}));
+  if (m.start) FLINT_TRY(invoke(state_->executor, config_, instance->funcs.at(*m.start), {}));
   return instance;
 }
 

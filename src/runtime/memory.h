@@ -36,6 +36,9 @@ struct MemoryInst {
   uint8_t* base = nullptr;            ///< never moves for the memory's lifetime
   uint64_t size = 0;                  ///< current size in bytes; accessible bytes are [0, size)
   std::optional<uint64_t> max_pages;  ///< the type's maximum
+  /// Whether the whole 8 GiB range (any u32 address plus u32 offset) is
+  /// reserved, so compiled code may skip bounds checks (src/aot).
+  bool guarded() const { return reserved_ >= (uint64_t(8) << 30); }
 
  private:
   MemoryInst() = default;

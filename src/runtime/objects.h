@@ -24,6 +24,18 @@ class InterpModule;
 
 class InstanceImpl;
 
+/// Machine code of a function whose module was compiled ahead of time
+/// (src/aot/abi.h): the typed code compiled callers jump to, the slot entry
+/// the host calls, and the instance context both take. `code` is null for
+/// host and interpreted functions; `func` points back at the owner so
+/// compiled code can hand any callee to the runtime.
+struct NativeFunc {
+  const void* code = nullptr;
+  void (*entry)(void* ctx, uint64_t* slots) = nullptr;
+  void* ctx = nullptr;
+  FuncInst* func = nullptr;
+};
+
 /// A function instance (spec 4.2.6): a wasm function closed over its
 /// instance, or a host function.
 struct FuncInst {
@@ -35,6 +47,8 @@ struct FuncInst {
   // Host functions:
   HostCallback host;
   std::string name;
+  /// Set when the instance runs compiled machine code (src/aot).
+  NativeFunc native;
 
   bool is_host() const { return code == nullptr; }
 };
@@ -88,6 +102,8 @@ class InstanceImpl final : public Instance {
   /// Data instances: the bytes of each data segment, emptied by data.drop.
   std::vector<std::span<const uint8_t>> datas;
   std::unordered_map<std::string, Extern> exports;
+  /// The compiled-code engine's per-instance state (src/aot), or null.
+  std::shared_ptr<void> native_state;
 };
 
 }  // namespace flint

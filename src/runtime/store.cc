@@ -2,6 +2,7 @@
 // "Modules" / the embedding interface of the spec's appendix A).
 #include <cstring>
 
+#include "runtime/engine.h"
 #include "runtime/store_state.h"
 #include "runtime/type_registry.h"
 
@@ -59,7 +60,7 @@ Extern Store::create_global(GlobalType type, Value value) {
 Result<std::vector<Value>> Store::call(Extern func, std::span<const Value> args) {
   if (func.kind != ExternKind::Func || !func.func)
     return make_error(ErrorCode::Usage, "call of something that is not a function");
-  return state_->executor.call(func.func, args);
+  return invoke(state_->executor, config_, func.func, args);
 }
 
 const std::vector<BacktraceFrame>& Store::last_backtrace() const {

@@ -1,0 +1,102 @@
+// The contract between machine code compiled ahead of time (src/aot/llvm) and
+// the runtime that loads and runs it (src/aot). Both sides include this file,
+// so field offsets are computed by the C++ compiler, never written by hand.
+//
+// Calling convention of compiled functions. Every defined function i becomes
+//   R fn_i(VmCtx* ctx, P0 p0, P1 p1, ...)       (typed; R a struct when there
+//                                               are several results)
+// which compiled callers use directly, and
+//   void entry_i(VmCtx* ctx, uint64_t* slots)   (arguments in, results out,
+//                                               one slot per value as in
+//                                               GlobalInst / store_value)
+// which the host uses. The shared object exports one symbol, kTableSymbol: an
+// array of 2 * N pointers {fn_0, entry_0, fn_1, entry_1, ...}.
+//
+// Everything the code cannot do inline (growing memories, bulk memory, table
+// instructions, calls into host or interpreted functions, traps) goes through
+// the Helpers table reached from the context, so the shared object imports no
+// symbol and loading it resolves nothing.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace flint {
+struct FuncInst;
+struct GlobalInst;
+struct NativeFunc;
+class InstanceImpl;
+}  // namespace flint
+
+namespace flint::aot {
+
+inline constexpr const char* kTableSymbol = "flint_aot_functions";
+
+/// Why compiled code traps (the argument of Helpers::trap). Mapped to the
+/// error table's codes by the runtime (native_call.cc).
+enum class TrapCode : uint32_t {
+  Unreachable,
+  IntegerDivideByZero,
+  IntegerOverflow,
+  InvalidConversionToInteger,
+  OutOfBoundsMemoryAccess,
+  OutOfBoundsTableAccess,
+  UndefinedElement,
+  UninitializedElement,
+  IndirectCallTypeMismatch,
+  CallStackExhausted,
+};
+
+struct VmCtx;
+
+/// Runtime services for compiled code. Each traps (never returns) on the
+/// conditions the spec gives for its instruction.
+struct Helpers {
+  void (*trap)(VmCtx* ctx, uint32_t code);  ///< never returns
+  uint32_t (*memory_size)(VmCtx* ctx);
+  uint32_t (*memory_grow)(VmCtx* ctx, uint32_t delta);
+  void (*memory_fill)(VmCtx* ctx, uint32_t dst, uint32_t value, uint32_t n);
+  void (*memory_copy)(VmCtx* ctx, uint32_t dst, uint32_t src, uint32_t n);
+  void (*memory_init)(VmCtx* ctx, uint32_t segment, uint32_t dst, uint32_t src, uint32_t n);
+  void (*data_drop)(VmCtx* ctx, uint32_t segment);
+  void* (*table_get)(VmCtx* ctx, uint32_t table, uint32_t index);
+  void (*table_set)(VmCtx* ctx, uint32_t table, uint32_t index, void* ref);
+  uint32_t (*table_size)(VmCtx* ctx, uint32_t table);
+  uint32_t (*table_grow)(VmCtx* ctx, uint32_t table, void* init, uint32_t delta);
+  void (*table_fill)(VmCtx* ctx, uint32_t table, uint32_t dst, void* ref, uint32_t n);
+  void (*table_copy)(VmCtx* ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst,
+                     uint32_t src, uint32_t n);
+  void (*table_init)(VmCtx* ctx, uint32_t table, uint32_t segment, uint32_t dst, uint32_t src,
+                     uint32_t n);
+  void (*elem_drop)(VmCtx* ctx, uint32_t segment);
+  /// call_indirect's checks (spec 4.4.8): the callee, or a trap.
+  const NativeFunc* (*indirect_callee)(VmCtx* ctx, uint32_t table, uint32_t index,
+                                       uint32_t type_id);
+  /// Calls a function without machine code (host or interpreted), arguments
+  /// and results in slots.
+  void (*call_slow)(VmCtx* ctx, FuncInst* callee, uint64_t* slots);
+};
+
+/// One instance's context: what compiled code of that instance reads.
+struct VmCtx {
+  uint8_t* mem_base = nullptr;          ///< memory 0 (reservation with guard), or nullptr
+  GlobalInst* const* globals = nullptr; ///< the instance's global index space
+  FuncInst* const* funcs = nullptr;     ///< the function index space (ref.func)
+  const NativeFunc* const* natives = nullptr;  ///< &funcs[i]->native, for imported calls
+  const uint32_t* type_ids = nullptr;   ///< canonical id of each of the module's types
+  /// The lowest native stack address a prologue accepts; copied into a
+  /// callee's context on cross-instance calls.
+  uintptr_t stack_limit = 0;
+  const Helpers* helpers = nullptr;
+  InstanceImpl* instance = nullptr;
+};
+
+inline constexpr size_t kCtxMemBase = offsetof(VmCtx, mem_base);
+inline constexpr size_t kCtxGlobals = offsetof(VmCtx, globals);
+inline constexpr size_t kCtxFuncs = offsetof(VmCtx, funcs);
+inline constexpr size_t kCtxNatives = offsetof(VmCtx, natives);
+inline constexpr size_t kCtxTypeIds = offsetof(VmCtx, type_ids);
+inline constexpr size_t kCtxStackLimit = offsetof(VmCtx, stack_limit);
+inline constexpr size_t kCtxHelpers = offsetof(VmCtx, helpers);
+
+}  // namespace flint::aot

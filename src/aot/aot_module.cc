@@ -1,0 +1,158 @@
+#include "aot/aot_module.h"
+
+#include <dlfcn.h>
+#include <fmt/format.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+#include "aot/aot_instance.h"
+#include "aot/artifact.h"
+#include "binary/decoder.h"
+#include "valid/validator.h"
+
+extern char** environ;
+
+namespace flint::aot {
+
+Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> bytes, const Config& config) {
+  FLINT_ASSIGN(Artifact artifact, decode_artifact(bytes));
+  FLINT_ASSIGN(Module module, decode_module(artifact.wasm));
+  FLINT_TRY(validate(module));
+  std::shared_ptr<AotModule> m(new AotModule());
+  interp::TranslateOptions options;
+  options.loop_fuel = config.fuel.has_value();
+  FLINT_ASSIGN(m->interp_, interp::InterpModule::create(std::move(module), options));
+
+  // dlopen wants a path: an anonymous memory file keeps the code off disk.
+  int fd = memfd_create("flint-aot", MFD_CLOEXEC);
+  if (fd < 0) return make_error(ErrorCode::Io, "memfd_create failed");
+  const std::vector<uint8_t>& so = artifact.shared_object;
+  size_t written = 0;
+  while (written < so.size()) {
+    ssize_t n = write(fd, so.data() + written, so.size() - written);
+    if (n <= 0) {
+      close(fd);
+      return make_error(ErrorCode::Io, "cannot stage the artifact's code");
+    }
+    written += size_t(n);
+  }
+  // The descriptor stays open while the code is mapped: glibc recognises an
+  // already loaded object by its path, and a reused descriptor number would
+  // hand back another module's code.
+  m->fd_ = fd;
+  std::string path = fmt::format("/proc/self/fd/{}", fd);
+  m->handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!m->handle_) return make_error(ErrorCode::BadArtifact, fmt::format("cannot load its code: {}", dlerror()));
+  m->table_ = static_cast<const void* const*>(dlsym(m->handle_, kTableSymbol));
+  if (!m->table_ && !m->module().functions.empty())
+    return make_error(ErrorCode::BadArtifact, "its code has no function table");
+  return m;
+}
+
+AotModule::~AotModule() {
+  if (handle_) dlclose(handle_);
+  if (fd_ >= 0) close(fd_);
+}
+
+Status AotModule::attach(InstanceImpl& instance, interp::Executor& executor) const {
+  const Module& m = module();
+  auto state = std::make_shared<AotInstance>();
+  state->module = shared_from_this();
+  state->executor = &executor;
+  for (uint32_t t = 0; t < m.types.size(); ++t) state->type_ids.push_back(interp_->type_id(t));
+  if (!instance.memories.empty()) {
+    MemoryInst* mem = instance.memories[0];
+    // Compiled code relies on the guard region instead of bounds checks.
+    if (!mem->guarded())
+      return make_error(ErrorCode::OutOfMemory,
+                        "compiled code needs the full 8 GiB reservation of its memory (ulimit -v?)");
+    state->ctx.mem_base = mem->base;
+  }
+  state->ctx.globals = instance.globals.data();
+  state->ctx.funcs = instance.funcs.data();
+  state->ctx.type_ids = state->type_ids.data();
+  state->ctx.helpers = &kHelpers;
+  state->ctx.instance = &instance;
+  for (uint32_t i = 0; i < m.function_count(); ++i) {
+    FuncInst* f = instance.funcs[i];
+    if (i >= m.imported_functions) {
+      uint32_t d = i - m.imported_functions;
+      f->native.code = table_[2 * d];
+      f->native.entry = reinterpret_cast<void (*)(void*, uint64_t*)>(const_cast<void*>(table_[2 * d + 1]));
+      f->native.ctx = &state->ctx;
+    }
+    f->native.func = f;
+    state->natives.push_back(&f->native);
+  }
+  state->ctx.natives = state->natives.data();
+  instance.native_state = std::move(state);
+  return {};
+}
+
+// ---- compiling through the helper process --------------------------------
+
+namespace {
+std::atomic<InProcessCompiler> in_process{nullptr};
+
+std::string compiler_path() {
+  if (const char* p = std::getenv("FLINT_COMPILE")) return p;
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    std::string dir(self, size_t(n));
+    dir = dir.substr(0, dir.rfind('/'));
+    std::string beside = dir + "/flint-compile";
+    if (access(beside.c_str(), X_OK) == 0) return beside;
+  }
+#ifdef FLINT_COMPILE_PATH
+  return FLINT_COMPILE_PATH;
+#else
+  return "flint-compile";
+#endif
+}
+}  // namespace
+
+void set_in_process_compiler(InProcessCompiler compiler) { in_process = compiler; }
+
+Result<std::vector<uint8_t>> compile_artifact(std::span<const uint8_t> wasm) {
+  if (InProcessCompiler c = in_process.load()) return c(wasm);
+  const char* dir = std::getenv("TMPDIR");
+  std::string base = std::string(dir && *dir ? dir : "/tmp") + "/flint-compile-XXXXXX";
+  int fd = mkstemp(base.data());
+  if (fd < 0) return make_error(ErrorCode::Io, "cannot create a temporary file");
+  close(fd);
+  std::string in = base, out = base + ".fwasm";
+  {
+    std::ofstream f(in, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(wasm.data()), std::streamsize(wasm.size()));
+  }
+  std::string tool = compiler_path();
+  std::vector<std::string> argv_s = {tool, in, "-o", out};
+  std::vector<char*> argv;
+  for (std::string& s : argv_s) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  int status = 0;
+  bool spawned = posix_spawnp(&pid, tool.c_str(), nullptr, nullptr, argv.data(), environ) == 0;
+  if (spawned)
+    while (waitpid(pid, &status, 0) < 0) {
+    }
+  std::ifstream f(out, std::ios::binary);
+  std::vector<uint8_t> artifact((std::istreambuf_iterator<char>(f)), {});
+  unlink(in.c_str());
+  unlink(out.c_str());
+  if (!spawned)
+    return make_error(ErrorCode::Usage, "the AOT compiler " + tool + " is not installed (use --engine interp)");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return make_error(ErrorCode::Usage, "the AOT compiler failed on this module");
+  return artifact;
+}
+
+}  // namespace flint::aot

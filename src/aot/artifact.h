@@ -1,0 +1,53 @@
+// The precompiled artifact (.fwasm): a header, the original wasm module and
+// the shared object holding its machine code.
+//
+//   "FLINTAOT"  magic, 8 bytes
+//   u32         format version (kArtifactVersion)
+//   str         Flint version that compiled it
+//   str         target triple
+//   str         CPU features the code uses, comma-separated (cpu_features.h)
+//   32 bytes    SHA-256 of the wasm bytes (the module hash)
+//   32 bytes    SHA-256 of the shared object
+//   u64, bytes  the wasm module
+//   u64, bytes  the shared object
+//
+// (str = u32 length + bytes; integers little-endian.) Keeping the wasm lets
+// the loader decode imports, exports and segments without LLVM; the hashes
+// make a corrupted file fail before anything is mapped executable.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "aot/sha256.h"
+#include "base/result.h"
+
+namespace flint::aot {
+
+inline constexpr uint32_t kArtifactVersion = 1;
+/// Bumped with every change to generated code or abi.h.
+inline constexpr const char* kFlintVersion = "0.1.0-aot1";
+
+struct Artifact {
+  std::string flint_version;
+  std::string triple;
+  std::vector<std::string> cpu_features;
+  Digest module_hash{};
+  std::vector<uint8_t> wasm;
+  std::vector<uint8_t> shared_object;
+};
+
+std::vector<uint8_t> encode_artifact(const Artifact& a);
+/// Parses and checks an artifact: rejects (with the reason) a file that is
+/// not an artifact, was written by another format or Flint version, is for
+/// another target or a CPU lacking its features, or whose contents do not
+/// match their hashes.
+Result<Artifact> decode_artifact(std::span<const uint8_t> bytes);
+/// The triple this build of Flint runs on.
+std::string host_triple();
+/// True when the bytes start with the artifact magic.
+bool is_artifact(std::span<const uint8_t> bytes);
+
+}  // namespace flint::aot

@@ -1,0 +1,140 @@
+// The Helpers table of abi.h: what compiled code calls into the runtime for.
+// Each check follows the spec's rule for its instruction (4.4.5 tables,
+// 4.4.7 memory, 4.4.8 call_indirect) and traps through raise_trap.
+#include <cstring>
+
+#include "aot/aot_instance.h"
+#include "interp/executor.h"
+
+namespace flint::aot {
+
+namespace {
+
+AotInstance& state(VmCtx* ctx) { return *static_cast<AotInstance*>(ctx->instance->native_state.get()); }
+InstanceImpl& inst(VmCtx* ctx) { return *ctx->instance; }
+MemoryInst& memory(VmCtx* ctx) { return *inst(ctx).memories[0]; }
+TableInst& table(VmCtx* ctx, uint32_t t) { return *inst(ctx).tables[t]; }
+
+[[noreturn]] void trap(ErrorCode code) { raise_trap(make_error(code)); }
+void check(bool in_bounds, ErrorCode code) {
+  if (!in_bounds) trap(code);
+}
+
+const ErrorCode kTrapCodes[] = {
+    ErrorCode::Unreachable,          ErrorCode::IntegerDivideByZero,
+    ErrorCode::IntegerOverflow,      ErrorCode::InvalidConversionToInteger,
+    ErrorCode::OutOfBoundsMemoryAccess, ErrorCode::OutOfBoundsTableAccess,
+    ErrorCode::UndefinedElement,     ErrorCode::UninitializedElement,
+    ErrorCode::IndirectCallTypeMismatch, ErrorCode::CallStackExhausted,
+};
+
+[[noreturn]] void h_trap(VmCtx*, uint32_t code) {
+  trap(code < std::size(kTrapCodes) ? kTrapCodes[code] : ErrorCode::HostTrap);
+}
+uint32_t h_memory_size(VmCtx* ctx) { return uint32_t(memory(ctx).pages()); }
+uint32_t h_memory_grow(VmCtx* ctx, uint32_t delta) { return uint32_t(memory(ctx).grow(delta)); }
+void h_memory_fill(VmCtx* ctx, uint32_t d, uint32_t v, uint32_t n) {
+  MemoryInst& m = memory(ctx);
+  check(uint64_t(d) + n <= m.size, ErrorCode::OutOfBoundsMemoryAccess);
+  std::memset(m.base + d, int(v & 0xff), n);
+}
+void h_memory_copy(VmCtx* ctx, uint32_t d, uint32_t s, uint32_t n) {
+  MemoryInst& m = memory(ctx);
+  check(uint64_t(d) + n <= m.size && uint64_t(s) + n <= m.size, ErrorCode::OutOfBoundsMemoryAccess);
+  std::memmove(m.base + d, m.base + s, n);
+}
+void h_memory_init(VmCtx* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n) {
+  MemoryInst& m = memory(ctx);
+  std::span<const uint8_t> data = inst(ctx).datas[seg];
+  check(uint64_t(s) + n <= data.size() && uint64_t(d) + n <= m.size, ErrorCode::OutOfBoundsMemoryAccess);
+  if (n) std::memcpy(m.base + d, data.data() + s, n);
+}
+void h_data_drop(VmCtx* ctx, uint32_t seg) { inst(ctx).datas[seg] = {}; }
+void* h_table_get(VmCtx* ctx, uint32_t t, uint32_t i) {
+  TableInst& tab = table(ctx, t);
+  check(i < tab.elements.size(), ErrorCode::OutOfBoundsTableAccess);
+  return tab.elements[i];
+}
+void h_table_set(VmCtx* ctx, uint32_t t, uint32_t i, void* ref) {
+  TableInst& tab = table(ctx, t);
+  check(i < tab.elements.size(), ErrorCode::OutOfBoundsTableAccess);
+  tab.elements[i] = ref;
+}
+uint32_t h_table_size(VmCtx* ctx, uint32_t t) { return uint32_t(table(ctx, t).elements.size()); }
+uint32_t h_table_grow(VmCtx* ctx, uint32_t t, void* init, uint32_t delta) {
+  return uint32_t(table(ctx, t).grow(delta, init));
+}
+void h_table_fill(VmCtx* ctx, uint32_t t, uint32_t d, void* ref, uint32_t n) {
+  TableInst& tab = table(ctx, t);
+  check(uint64_t(d) + n <= tab.elements.size(), ErrorCode::OutOfBoundsTableAccess);
+  std::fill_n(tab.elements.begin() + d, n, ref);
+}
+void h_table_copy(VmCtx* ctx, uint32_t dt, uint32_t st, uint32_t d, uint32_t s, uint32_t n) {
+  TableInst& dst = table(ctx, dt);
+  TableInst& src = table(ctx, st);
+  check(uint64_t(d) + n <= dst.elements.size() && uint64_t(s) + n <= src.elements.size(),
+        ErrorCode::OutOfBoundsTableAccess);
+  if (n) std::memmove(dst.elements.data() + d, src.elements.data() + s, n * sizeof(void*));
+}
+void h_table_init(VmCtx* ctx, uint32_t t, uint32_t seg, uint32_t d, uint32_t s, uint32_t n) {
+  TableInst& tab = table(ctx, t);
+  const std::vector<void*>& elems = inst(ctx).elems[seg];
+  check(uint64_t(s) + n <= elems.size() && uint64_t(d) + n <= tab.elements.size(),
+        ErrorCode::OutOfBoundsTableAccess);
+  std::copy_n(elems.begin() + s, n, tab.elements.begin() + d);
+}
+void h_elem_drop(VmCtx* ctx, uint32_t seg) { inst(ctx).elems[seg].clear(); }
+
+const NativeFunc* h_indirect_callee(VmCtx* ctx, uint32_t t, uint32_t i, uint32_t type_id) {
+  TableInst& tab = table(ctx, t);
+  check(i < tab.elements.size(), ErrorCode::UndefinedElement);
+  auto* f = static_cast<FuncInst*>(tab.elements[i]);
+  check(f != nullptr, ErrorCode::UninitializedElement);
+  check(f->type_id == type_id, ErrorCode::IndirectCallTypeMismatch);
+  f->native.func = f;
+  return &f->native;
+}
+
+// The callee has no machine code: a host function, or a function of an
+// interpreted instance. Everything with a destructor is gone before a trap
+// is raised, since siglongjmp skips destructors.
+std::optional<Error> call_without_code(VmCtx* ctx, FuncInst* f, uint64_t* slots) {
+  const FuncType& type = f->type;
+  std::vector<Value> args;
+  for (size_t i = 0; i < type.params.size(); ++i) args.push_back(load_value(type.params[i], slots + i));
+  enter_host();
+  Result<std::vector<Value>> results = [&]() -> Result<std::vector<Value>> {
+    if (!f->is_host()) return state(ctx).executor->call(f, args);
+    std::vector<Value> out;
+    for (ValType t : type.results) out.push_back(Value::zero(t));
+    FLINT_TRY(f->host(args, out));
+    return out;
+  }();
+  leave_host();
+  if (!results) return results.error();
+  for (size_t i = 0; i < type.results.size(); ++i) {
+    Value v = (*results)[i];
+    v.type = type.results[i];
+    store_value(v, slots + i);
+  }
+  return std::nullopt;
+}
+
+void h_call_slow(VmCtx* ctx, FuncInst* f, uint64_t* slots) {
+  std::optional<Error> error = call_without_code(ctx, f, slots);
+  if (error) {
+    Error e = std::move(*error);
+    error.reset();
+    raise_trap(std::move(e));
+  }
+}
+
+}  // namespace
+
+const Helpers kHelpers = {
+    h_trap,        h_memory_size, h_memory_grow, h_memory_fill, h_memory_copy,  h_memory_init,
+    h_data_drop,   h_table_get,   h_table_set,   h_table_size,  h_table_grow,   h_table_fill,
+    h_table_copy,  h_table_init,  h_elem_drop,   h_indirect_callee, h_call_slow,
+};
+
+}  // namespace flint::aot

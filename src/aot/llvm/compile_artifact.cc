@@ -1,0 +1,23 @@
+#include "aot/artifact.h"
+#include "aot/cpu_features.h"
+#include "aot/llvm/codegen.h"
+#include "binary/decoder.h"
+#include "valid/validator.h"
+
+namespace flint::aot {
+
+Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm) {
+  FLINT_ASSIGN(Module module, decode_module(wasm));
+  FLINT_TRY(validate(module));
+  FLINT_ASSIGN(std::vector<uint8_t> object, compile_object(module, TargetOptions{}));
+  Artifact a;
+  a.flint_version = kFlintVersion;
+  a.triple = host_triple();
+  a.cpu_features = host_cpu_features();
+  a.module_hash = sha256(wasm);
+  a.wasm.assign(wasm.begin(), wasm.end());
+  FLINT_ASSIGN(a.shared_object, link_shared_object(object));
+  return encode_artifact(a);
+}
+
+}  // namespace flint::aot

@@ -1,0 +1,124 @@
+// Translation of one validated wasm function body into LLVM IR (spec 4.4
+// "Instructions", executed here by the machine instead of an interpreter).
+//
+// The operand stack exists only at compile time: it holds LLVM values. Each
+// structured instruction becomes basic blocks; values carried by branches
+// become PHI nodes of the block a label targets (the end of a block or if,
+// the header of a loop). Locals are allocas that mem2reg turns into SSA.
+// Code after an unconditional branch is unreachable and is skipped until the
+// `else` or `end` that closes its frame.
+#pragma once
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Module.h>
+
+#include <array>
+#include <vector>
+
+#include "aot/abi.h"
+#include "base/result.h"
+#include "module/module.h"
+
+namespace flint::aot {
+
+/// The LLVM declarations every function of one wasm module shares.
+struct ModuleDecls {
+  llvm::LLVMContext& context;
+  llvm::Module& llvm_module;
+  const Module& wasm;
+  std::vector<llvm::FunctionType*> types;  ///< per wasm type index
+  std::vector<llvm::Function*> functions;  ///< per defined function
+};
+
+/// The LLVM type of a wasm value (references are pointers); null for v128,
+/// which this compiler does not translate yet.
+llvm::Type* llvm_type(llvm::LLVMContext& c, ValType t);
+/// R fn(ptr ctx, params...) for a wasm function type; null if unsupported.
+llvm::FunctionType* llvm_function_type(llvm::LLVMContext& c, const FuncType& type);
+
+class FunctionCodegen {
+ public:
+  FunctionCodegen(ModuleDecls& decls, uint32_t defined_index);
+  /// Emits the body; fails only for instructions this compiler lacks (SIMD).
+  Status emit();
+
+ private:
+  enum class FrameKind { Block, Loop, If, Function };
+  struct Frame {
+    FrameKind kind;
+    llvm::BasicBlock* label;  ///< where a branch to this frame goes
+    llvm::BasicBlock* end;    ///< the continuation after `end`
+    llvm::BasicBlock* else_block = nullptr;  ///< If: until `else` is seen
+    std::vector<llvm::PHINode*> label_phis;  ///< values a branch carries
+    std::vector<llvm::PHINode*> end_phis;    ///< the frame's results
+    std::vector<llvm::Value*> params;        ///< If: restored for the else arm
+    size_t height;  ///< operand stack height below the frame's parameters
+    bool unreachable = false;
+  };
+
+  // ---- structure ----
+  Status emit_instr(const Instr& in);
+  void begin_frame(FrameKind kind, const Instr& in);
+  void end_frame();
+  void else_arm();
+  void branch_to(uint32_t depth);
+  void add_incoming(Frame& target, llvm::BasicBlock* from);
+  void mark_unreachable();
+  std::pair<std::vector<ValType>, std::vector<ValType>> block_type(const Instr& in) const;
+  std::vector<llvm::PHINode*> make_phis(llvm::BasicBlock* bb, const std::vector<ValType>& types);
+  llvm::BasicBlock* new_block(const char* name);
+
+  // ---- operand stack ----
+  void push(llvm::Value* v) { stack_.push_back(v); }
+  llvm::Value* pop() {
+    llvm::Value* v = stack_.back();
+    stack_.pop_back();
+    return v;
+  }
+  std::vector<llvm::Value*> pop_n(size_t n);
+
+  // ---- runtime access ----
+  llvm::Value* ctx_field(size_t offset, llvm::Type* type, const char* name);
+  llvm::Value* helper(size_t offset, llvm::FunctionType* type, std::vector<llvm::Value*> args);
+  void trap_if(llvm::Value* condition, TrapCode code);
+  llvm::Value* global_slot(uint32_t index);
+  llvm::Value* effective_address(llvm::Value* addr, uint64_t offset);
+
+  // ---- instruction groups ----
+  void emit_load(const Instr& in);
+  void emit_store(const Instr& in);
+  void emit_call(uint32_t func_index);
+  void emit_call_indirect(const Instr& in);
+  void emit_native_call(llvm::Value* native, const FuncType& type);
+  void emit_call_results(llvm::Value* ret, const FuncType& type);
+  void emit_drop_use(llvm::Value* v);
+  bool emit_numeric(const Instr& in);
+  bool emit_conversion(const Instr& in);
+  void emit_table_or_bulk(const Instr& in);
+  llvm::Value* trapping_truncate(llvm::Value* x, llvm::Type* to, bool is_signed);
+  llvm::Value* float_min_max(llvm::Value* a, llvm::Value* b, bool is_min);
+  llvm::Value* int_division(Opcode op, llvm::Value* a, llvm::Value* b);
+  llvm::Value* intrinsic(llvm::Intrinsic::ID id, std::vector<llvm::Type*> types,
+                         std::vector<llvm::Value*> args);
+
+  ModuleDecls& decls_;
+  llvm::LLVMContext& c_;
+  const Module& wasm_;
+  const Function& function_;
+  const FuncType& type_;
+  llvm::Function* fn_;
+  llvm::IRBuilder<> b_;
+  llvm::Value* ctx_ = nullptr;
+  llvm::Value* mem_base_ = nullptr;
+  llvm::BasicBlock* entry_ = nullptr;
+  std::vector<llvm::AllocaInst*> locals_;
+  std::vector<ValType> local_types_;
+  std::vector<bool> local_read_;  ///< a local never read makes its stores dead
+  std::vector<llvm::Value*> global_slots_;  ///< lazily loaded, hoisted to the entry block
+  std::array<llvm::BasicBlock*, 16> trap_blocks_{};
+  std::vector<Frame> frames_;
+  std::vector<llvm::Value*> stack_;
+  uint32_t dead_depth_ = 0;  ///< nesting of structured instructions inside unreachable code
+};
+
+}  // namespace flint::aot

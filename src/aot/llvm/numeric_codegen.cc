@@ -1,0 +1,282 @@
+// Numeric instructions (spec 4.4.1 "Numeric Instructions", 4.3 "Numerics")
+// in LLVM IR, with the spec's exact semantics where LLVM's differ: division
+// and trapping conversions check their operands, min/max follow wasm's NaN
+// and signed-zero rules, shifts and rotations take their count modulo the
+// width, and abs/neg/copysign are LLVM's bitwise operations so NaN payloads
+// survive.
+#include <llvm/IR/Intrinsics.h>
+
+#include <cmath>
+
+#include "aot/llvm/function_codegen.h"
+
+namespace flint::aot {
+
+namespace {
+llvm::Constant* float_const(llvm::LLVMContext& c, bool is_f64, double v) {
+  return llvm::ConstantFP::get(is_f64 ? llvm::Type::getDoubleTy(c) : llvm::Type::getFloatTy(c), v);
+}
+}  // namespace
+
+// Spec 4.3.2 idiv/irem: a zero divisor traps, and so does the one quotient
+// that does not fit (INT_MIN / -1). rem_s of INT_MIN by -1 is 0, which LLVM's
+// srem leaves undefined, so that divisor is replaced by 1.
+llvm::Value* FunctionCodegen::int_division(Opcode op, llvm::Value* a, llvm::Value* d) {
+  llvm::Type* t = a->getType();
+  trap_if(b_.CreateICmpEQ(d, llvm::ConstantInt::get(t, 0)), TrapCode::IntegerDivideByZero);
+  llvm::Value* minus_one = llvm::ConstantInt::getSigned(t, -1);
+  switch (op) {
+    case Opcode::I32DivU:
+    case Opcode::I64DivU: return b_.CreateUDiv(a, d);
+    case Opcode::I32RemU:
+    case Opcode::I64RemU: return b_.CreateURem(a, d);
+    case Opcode::I32DivS:
+    case Opcode::I64DivS: {
+      llvm::Value* min = llvm::ConstantInt::get(
+          t, llvm::APInt::getSignedMinValue(t->getIntegerBitWidth()));
+      trap_if(b_.CreateAnd(b_.CreateICmpEQ(a, min), b_.CreateICmpEQ(d, minus_one)),
+              TrapCode::IntegerOverflow);
+      return b_.CreateSDiv(a, d);
+    }
+    default: {
+      llvm::Value* safe = b_.CreateSelect(b_.CreateICmpEQ(d, minus_one), llvm::ConstantInt::get(t, 1), d);
+      return b_.CreateSRem(a, safe);
+    }
+  }
+}
+
+// Spec 4.3.3 fmin/fmax: a NaN operand gives a NaN; -0 is less than +0.
+// Equal operands are combined bitwise (or for min keeps a negative zero,
+// and for max a positive one); a+b of a NaN is a quiet NaN.
+llvm::Value* FunctionCodegen::float_min_max(llvm::Value* a, llvm::Value* b, bool is_min) {
+  llvm::Type* t = a->getType();
+  llvm::Type* it = b_.getIntNTy(t->getPrimitiveSizeInBits());
+  llvm::Value* nan = b_.CreateFCmpUNO(a, b);
+  llvm::Value* eq = b_.CreateFCmpOEQ(a, b);
+  llvm::Value* ai = b_.CreateBitCast(a, it);
+  llvm::Value* bi = b_.CreateBitCast(b, it);
+  llvm::Value* same = b_.CreateBitCast(is_min ? b_.CreateOr(ai, bi) : b_.CreateAnd(ai, bi), t);
+  llvm::Value* pick = is_min ? b_.CreateSelect(b_.CreateFCmpOLT(a, b), a, b)
+                             : b_.CreateSelect(b_.CreateFCmpOGT(a, b), a, b);
+  return b_.CreateSelect(nan, b_.CreateFAdd(a, b), b_.CreateSelect(eq, same, pick));
+}
+
+// Spec 4.3.3 trunc_s/trunc_u: NaN is "invalid conversion to integer"; a
+// value whose truncation does not fit is "integer overflow". The bounds are
+// exact in the source format: the lower one is -2^(n-1) (inclusive) unless
+// the format holds -2^(n-1)-1 exactly (f64 for n = 32: exclusive bound), and
+// -1 (exclusive) for unsigned; the upper one is 2^(n-1) or 2^n, exclusive.
+llvm::Value* FunctionCodegen::trapping_truncate(llvm::Value* x, llvm::Type* to, bool is_signed) {
+  bool is_f64 = x->getType()->isDoubleTy();
+  unsigned n = to->getIntegerBitWidth();
+  trap_if(b_.CreateFCmpUNO(x, x), TrapCode::InvalidConversionToInteger);
+  llvm::Value* in_range;
+  if (is_signed) {
+    double half = std::ldexp(1.0, int(n) - 1);
+    llvm::Value* low = is_f64 && n == 32 ? b_.CreateFCmpOGT(x, float_const(c_, true, -half - 1))
+                                         : b_.CreateFCmpOGE(x, float_const(c_, is_f64, -half));
+    in_range = b_.CreateAnd(low, b_.CreateFCmpOLT(x, float_const(c_, is_f64, half)));
+  } else {
+    in_range = b_.CreateAnd(b_.CreateFCmpOGT(x, float_const(c_, is_f64, -1.0)),
+                            b_.CreateFCmpOLT(x, float_const(c_, is_f64, std::ldexp(1.0, int(n)))));
+  }
+  trap_if(b_.CreateNot(in_range), TrapCode::IntegerOverflow);
+  return is_signed ? b_.CreateFPToSI(x, to) : b_.CreateFPToUI(x, to);
+}
+
+bool FunctionCodegen::emit_numeric(const Instr& in) {
+  llvm::Type* i32 = b_.getInt32Ty();
+  llvm::Type* i64 = b_.getInt64Ty();
+  auto bool32 = [&](llvm::Value* v) { return b_.CreateZExt(v, i32); };
+  auto binary = [&](auto op) {
+    llvm::Value* y = pop();
+    llvm::Value* x = pop();
+    push(op(x, y));
+  };
+  auto unary = [&](auto op) { push(op(pop())); };
+  auto icmp = [&](llvm::CmpInst::Predicate p) {
+    binary([&](llvm::Value* x, llvm::Value* y) { return bool32(b_.CreateICmp(p, x, y)); });
+  };
+  auto fcmp = [&](llvm::CmpInst::Predicate p) {
+    binary([&](llvm::Value* x, llvm::Value* y) { return bool32(b_.CreateFCmp(p, x, y)); });
+  };
+  auto unary_intrinsic = [&](llvm::Intrinsic::ID id) {
+    unary([&](llvm::Value* x) { return intrinsic(id, {x->getType()}, {x}); });
+  };
+  auto count = [&](llvm::Intrinsic::ID id) {  // clz/ctz: defined for zero (the width)
+    unary([&](llvm::Value* x) { return intrinsic(id, {x->getType()}, {x, b_.getFalse()}); });
+  };
+  auto shift = [&](llvm::Instruction::BinaryOps op) {
+    binary([&](llvm::Value* x, llvm::Value* y) {
+      llvm::Value* mask = llvm::ConstantInt::get(x->getType(), x->getType()->getIntegerBitWidth() - 1);
+      return b_.CreateBinOp(op, x, b_.CreateAnd(y, mask));
+    });
+  };
+  auto rotate = [&](llvm::Intrinsic::ID id) {  // funnel shifts take the count modulo the width
+    binary([&](llvm::Value* x, llvm::Value* y) { return intrinsic(id, {x->getType()}, {x, x, y}); });
+  };
+  auto division = [&] {
+    binary([&](llvm::Value* x, llvm::Value* y) { return int_division(in.op, x, y); });
+  };
+  using P = llvm::CmpInst::Predicate;
+  namespace I = llvm::Intrinsic;
+  switch (in.op) {
+    case Opcode::I32Const: push(b_.getInt32(uint32_t(in.u64))); return true;
+    case Opcode::I64Const: push(b_.getInt64(in.u64)); return true;
+    case Opcode::F32Const:
+      push(llvm::ConstantFP::get(c_, llvm::APFloat(llvm::APFloat::IEEEsingle(), llvm::APInt(32, in.u64))));
+      return true;
+    case Opcode::F64Const:
+      push(llvm::ConstantFP::get(c_, llvm::APFloat(llvm::APFloat::IEEEdouble(), llvm::APInt(64, in.u64))));
+      return true;
+
+    case Opcode::I32Eqz:
+    case Opcode::I64Eqz:
+      unary([&](llvm::Value* x) { return bool32(b_.CreateIsNull(x)); });
+      return true;
+    case Opcode::I32Eq: case Opcode::I64Eq: icmp(P::ICMP_EQ); return true;
+    case Opcode::I32Ne: case Opcode::I64Ne: icmp(P::ICMP_NE); return true;
+    case Opcode::I32LtS: case Opcode::I64LtS: icmp(P::ICMP_SLT); return true;
+    case Opcode::I32LtU: case Opcode::I64LtU: icmp(P::ICMP_ULT); return true;
+    case Opcode::I32GtS: case Opcode::I64GtS: icmp(P::ICMP_SGT); return true;
+    case Opcode::I32GtU: case Opcode::I64GtU: icmp(P::ICMP_UGT); return true;
+    case Opcode::I32LeS: case Opcode::I64LeS: icmp(P::ICMP_SLE); return true;
+    case Opcode::I32LeU: case Opcode::I64LeU: icmp(P::ICMP_ULE); return true;
+    case Opcode::I32GeS: case Opcode::I64GeS: icmp(P::ICMP_SGE); return true;
+    case Opcode::I32GeU: case Opcode::I64GeU: icmp(P::ICMP_UGE); return true;
+    // Ordered comparisons are false with a NaN; ne is unordered (true).
+    case Opcode::F32Eq: case Opcode::F64Eq: fcmp(P::FCMP_OEQ); return true;
+    case Opcode::F32Ne: case Opcode::F64Ne: fcmp(P::FCMP_UNE); return true;
+    case Opcode::F32Lt: case Opcode::F64Lt: fcmp(P::FCMP_OLT); return true;
+    case Opcode::F32Gt: case Opcode::F64Gt: fcmp(P::FCMP_OGT); return true;
+    case Opcode::F32Le: case Opcode::F64Le: fcmp(P::FCMP_OLE); return true;
+    case Opcode::F32Ge: case Opcode::F64Ge: fcmp(P::FCMP_OGE); return true;
+
+    case Opcode::I32Clz: case Opcode::I64Clz: count(I::ctlz); return true;
+    case Opcode::I32Ctz: case Opcode::I64Ctz: count(I::cttz); return true;
+    case Opcode::I32Popcnt: case Opcode::I64Popcnt: unary_intrinsic(I::ctpop); return true;
+    case Opcode::I32Add: case Opcode::I64Add:
+      binary([&](auto x, auto y) { return b_.CreateAdd(x, y); });
+      return true;
+    case Opcode::I32Sub: case Opcode::I64Sub:
+      binary([&](auto x, auto y) { return b_.CreateSub(x, y); });
+      return true;
+    case Opcode::I32Mul: case Opcode::I64Mul:
+      binary([&](auto x, auto y) { return b_.CreateMul(x, y); });
+      return true;
+    case Opcode::I32DivS: case Opcode::I32DivU: case Opcode::I32RemS: case Opcode::I32RemU:
+    case Opcode::I64DivS: case Opcode::I64DivU: case Opcode::I64RemS: case Opcode::I64RemU:
+      division();
+      return true;
+    case Opcode::I32And: case Opcode::I64And:
+      binary([&](auto x, auto y) { return b_.CreateAnd(x, y); });
+      return true;
+    case Opcode::I32Or: case Opcode::I64Or:
+      binary([&](auto x, auto y) { return b_.CreateOr(x, y); });
+      return true;
+    case Opcode::I32Xor: case Opcode::I64Xor:
+      binary([&](auto x, auto y) { return b_.CreateXor(x, y); });
+      return true;
+    case Opcode::I32Shl: case Opcode::I64Shl: shift(llvm::Instruction::Shl); return true;
+    case Opcode::I32ShrS: case Opcode::I64ShrS: shift(llvm::Instruction::AShr); return true;
+    case Opcode::I32ShrU: case Opcode::I64ShrU: shift(llvm::Instruction::LShr); return true;
+    case Opcode::I32Rotl: case Opcode::I64Rotl: rotate(I::fshl); return true;
+    case Opcode::I32Rotr: case Opcode::I64Rotr: rotate(I::fshr); return true;
+
+    case Opcode::F32Abs: case Opcode::F64Abs: unary_intrinsic(I::fabs); return true;
+    case Opcode::F32Neg: case Opcode::F64Neg:
+      unary([&](llvm::Value* x) { return b_.CreateFNeg(x); });
+      return true;
+    case Opcode::F32Ceil: case Opcode::F64Ceil: unary_intrinsic(I::ceil); return true;
+    case Opcode::F32Floor: case Opcode::F64Floor: unary_intrinsic(I::floor); return true;
+    case Opcode::F32Trunc: case Opcode::F64Trunc: unary_intrinsic(I::trunc); return true;
+    case Opcode::F32Nearest: case Opcode::F64Nearest: unary_intrinsic(I::roundeven); return true;
+    case Opcode::F32Sqrt: case Opcode::F64Sqrt: unary_intrinsic(I::sqrt); return true;
+    case Opcode::F32Add: case Opcode::F64Add:
+      binary([&](auto x, auto y) { return b_.CreateFAdd(x, y); });
+      return true;
+    case Opcode::F32Sub: case Opcode::F64Sub:
+      binary([&](auto x, auto y) { return b_.CreateFSub(x, y); });
+      return true;
+    case Opcode::F32Mul: case Opcode::F64Mul:
+      binary([&](auto x, auto y) { return b_.CreateFMul(x, y); });
+      return true;
+    case Opcode::F32Div: case Opcode::F64Div:
+      binary([&](auto x, auto y) { return b_.CreateFDiv(x, y); });
+      return true;
+    case Opcode::F32Min: case Opcode::F64Min:
+      binary([&](auto x, auto y) { return float_min_max(x, y, true); });
+      return true;
+    case Opcode::F32Max: case Opcode::F64Max:
+      binary([&](auto x, auto y) { return float_min_max(x, y, false); });
+      return true;
+    case Opcode::F32Copysign: case Opcode::F64Copysign:
+      binary([&](llvm::Value* x, llvm::Value* y) { return intrinsic(I::copysign, {x->getType()}, {x, y}); });
+      return true;
+    case Opcode::I32Extend8S:
+      unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, b_.getInt8Ty()), i32); });
+      return true;
+    case Opcode::I32Extend16S:
+      unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, b_.getInt16Ty()), i32); });
+      return true;
+    case Opcode::I64Extend8S:
+      unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, b_.getInt8Ty()), i64); });
+      return true;
+    case Opcode::I64Extend16S:
+      unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, b_.getInt16Ty()), i64); });
+      return true;
+    case Opcode::I64Extend32S:
+      unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, i32), i64); });
+      return true;
+    default: return false;
+  }
+}
+
+bool FunctionCodegen::emit_conversion(const Instr& in) {
+  llvm::Type* i32 = b_.getInt32Ty();
+  llvm::Type* i64 = b_.getInt64Ty();
+  llvm::Type* f32 = b_.getFloatTy();
+  llvm::Type* f64 = b_.getDoubleTy();
+  auto unary = [&](auto op) { push(op(pop())); };
+  auto trunc = [&](llvm::Type* to, bool is_signed) {
+    unary([&](llvm::Value* x) { return trapping_truncate(x, to, is_signed); });
+  };
+  // Saturating truncation (spec 4.3.3 trunc_sat): LLVM's intrinsics have
+  // exactly these semantics, NaN giving 0.
+  auto trunc_sat = [&](llvm::Type* to, bool is_signed) {
+    unary([&](llvm::Value* x) {
+      return intrinsic(is_signed ? llvm::Intrinsic::fptosi_sat : llvm::Intrinsic::fptoui_sat,
+                       {to, x->getType()}, {x});
+    });
+  };
+  auto cast = [&](llvm::Instruction::CastOps op, llvm::Type* to) {
+    unary([&](llvm::Value* x) { return b_.CreateCast(op, x, to); });
+  };
+  using C = llvm::Instruction::CastOps;
+  switch (in.op) {
+    case Opcode::I32WrapI64: cast(C::Trunc, i32); return true;
+    case Opcode::I64ExtendI32S: cast(C::SExt, i64); return true;
+    case Opcode::I64ExtendI32U: cast(C::ZExt, i64); return true;
+    case Opcode::I32TruncF32S: case Opcode::I32TruncF64S: trunc(i32, true); return true;
+    case Opcode::I32TruncF32U: case Opcode::I32TruncF64U: trunc(i32, false); return true;
+    case Opcode::I64TruncF32S: case Opcode::I64TruncF64S: trunc(i64, true); return true;
+    case Opcode::I64TruncF32U: case Opcode::I64TruncF64U: trunc(i64, false); return true;
+    case Opcode::I32TruncSatF32S: case Opcode::I32TruncSatF64S: trunc_sat(i32, true); return true;
+    case Opcode::I32TruncSatF32U: case Opcode::I32TruncSatF64U: trunc_sat(i32, false); return true;
+    case Opcode::I64TruncSatF32S: case Opcode::I64TruncSatF64S: trunc_sat(i64, true); return true;
+    case Opcode::I64TruncSatF32U: case Opcode::I64TruncSatF64U: trunc_sat(i64, false); return true;
+    case Opcode::F32ConvertI32S: case Opcode::F32ConvertI64S: cast(C::SIToFP, f32); return true;
+    case Opcode::F32ConvertI32U: case Opcode::F32ConvertI64U: cast(C::UIToFP, f32); return true;
+    case Opcode::F64ConvertI32S: case Opcode::F64ConvertI64S: cast(C::SIToFP, f64); return true;
+    case Opcode::F64ConvertI32U: case Opcode::F64ConvertI64U: cast(C::UIToFP, f64); return true;
+    case Opcode::F32DemoteF64: cast(C::FPTrunc, f32); return true;
+    case Opcode::F64PromoteF32: cast(C::FPExt, f64); return true;
+    case Opcode::I32ReinterpretF32: cast(C::BitCast, i32); return true;
+    case Opcode::I64ReinterpretF64: cast(C::BitCast, i64); return true;
+    case Opcode::F32ReinterpretI32: cast(C::BitCast, f32); return true;
+    case Opcode::F64ReinterpretI64: cast(C::BitCast, f64); return true;
+    default: return false;
+  }
+}
+
+}  // namespace flint::aot

@@ -1,0 +1,52 @@
+// `flint-compile MODULE.wasm -o OUT.fwasm`: the ahead-of-time compiler as its
+// own executable, the only one linking LLVM. `flint compile` and `flint
+// wast/run --engine aot` run it, so `flint` never maps LLVM itself. The
+// output is written to a temporary file and renamed, so readers never see a
+// partial artifact.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "aot/llvm/codegen.h"
+
+int main(int argc, char** argv) {
+  std::string in, out;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "-o") == 0 && i + 1 < argc) out = argv[++i];
+    else in = argv[i];
+  }
+  if (in.empty() || out.empty()) {
+    fmt::print(stderr, "usage: flint-compile MODULE.wasm -o OUT.fwasm\n");
+    return 2;
+  }
+  std::ifstream f(in, std::ios::binary);
+  if (!f) {
+    fmt::print(stderr, "flint-compile: cannot read {}\n", in);
+    return 1;
+  }
+  std::vector<uint8_t> wasm((std::istreambuf_iterator<char>(f)), {});
+  auto artifact = flint::aot::compile_to_artifact(wasm);
+  if (!artifact) {
+    fmt::print(stderr, "flint-compile: {}: {}\n", in, artifact.error().describe());
+    return 1;
+  }
+  std::string tmp = fmt::format("{}.tmp{}", out, getpid());
+  {
+    std::ofstream o(tmp, std::ios::binary);
+    o.write(reinterpret_cast<const char*>(artifact->data()), std::streamsize(artifact->size()));
+    if (!o) {
+      fmt::print(stderr, "flint-compile: cannot write {}\n", tmp);
+      return 1;
+    }
+  }
+  if (std::rename(tmp.c_str(), out.c_str()) != 0) {
+    fmt::print(stderr, "flint-compile: cannot rename {} to {}\n", tmp, out);
+    return 1;
+  }
+  return 0;
+}
