@@ -13,6 +13,7 @@ using CommandRunner = std::function<int()>;
 
 void add_wast_command(CLI::App& app, CommandRunner& run);
 CLI::App* add_run_command(CLI::App& app, CommandRunner& run);
+void add_compile_command(CLI::App& app, CommandRunner& run);
 
 /// How many of argv's words are flint's own. `flint run` hands every word
 /// after the module to the guest untouched (flags included), as `wasmtime

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   flint::cli::CommandRunner run;
   CLI::App* run_command = flint::cli::add_run_command(app, run);
   flint::cli::add_wast_command(app, run);
+  flint::cli::add_compile_command(app, run);
 
   // The guest's words follow a "--", so CLI11 takes them as positionals verbatim.
   int own = flint::cli::words_for_flint(*run_command, argc, argv);

@@ -1,5 +1,7 @@
 #include "cli/module_file.h"
 
+#include "aot/artifact.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -23,6 +25,8 @@ Result<std::vector<uint8_t>> load_module_file(const std::string& path) {
   static constexpr char kMagic[] = {'\0', 'a', 's', 'm'};
   if (contents.size() >= 4 && std::memcmp(contents.data(), kMagic, 4) == 0)
     return std::vector<uint8_t>(contents.begin(), contents.end());
+  std::span<const uint8_t> raw(reinterpret_cast<const uint8_t*>(contents.data()), contents.size());
+  if (aot::is_artifact(raw)) return std::vector<uint8_t>(raw.begin(), raw.end());  // flint compile's output
   return text::parse_wat(contents);
 }
 
