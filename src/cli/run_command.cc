@@ -32,6 +32,7 @@ struct RunOptions {
   std::string invoke;
   std::vector<std::string> args;
   std::optional<uint64_t> fuel;
+  std::string engine = "interp";  ///< or "aot" (src/aot)
   std::optional<uint64_t> max_memory_pages;
   std::string max_memory;
   std::string timeout;
@@ -152,6 +153,7 @@ int run_module(const RunOptions& o) {
   if (!bytes) return report_error(o.module, bytes.error());
   Config config;
   config.fuel = o.fuel;
+  if (o.engine == "aot") config.engine = EngineKind::Aot;
   config.max_memory_pages = o.max_memory_pages;
   if (!o.max_memory.empty()) {
     auto pages = parse_memory_pages(o.max_memory);
@@ -257,6 +259,9 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
                   "Stop the guest after this long, e.g. 10s or 500ms (exit code 134)")
       ->type_name("DURATION");
   cmd->add_option("--fuel", options->fuel, "Trap after about this many executed instructions");
+  cmd->add_option("--engine", options->engine,
+                  "interp, or aot: compile to machine code first (.fwasm artifacts always run compiled)")
+      ->check(CLI::IsMember({"interp", "aot"}));
   cmd->add_option("module", options->module, "The module to run (.wasm or .wat)")->required();
   cmd->add_option("args", options->args,
                   "Arguments for the guest, or for the --invoke function: every word after the "
