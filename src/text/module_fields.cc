@@ -211,7 +211,7 @@ Status ModuleParser::encode_table_field() {
       }
     } else {
       while (cur_.at(TokenKind::LParen)) {
-        FLINT_TRY(parse_elem_expr(items));
+        FLINT_TRY(parse_keyword_expr("item", items));
         ++count;
       }
     }

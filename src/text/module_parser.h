@@ -103,8 +103,8 @@ class ModuleParser {
   Status parse_global_type(ByteWriter& out);
   Status parse_elem_list(ValType* type, bool* as_indices, uint32_t* count, ByteWriter& items,
                          bool allow_bare_indices);
-  Status parse_elem_expr(ByteWriter& out);
-  Status parse_offset(ByteWriter& out);
+  /// `(keyword instr*)` or one folded instruction: "offset" or "item".
+  Status parse_keyword_expr(std::string_view keyword, ByteWriter& out);
   uint32_t take_index(Space s) { return next_index_[static_cast<size_t>(s)]++; }
   enum class ElemMode : uint8_t { Active, Passive, Declarative };
   void write_elem_segment(ElemMode mode, uint32_t table, const ByteWriter& offset, ValType type,

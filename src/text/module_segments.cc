@@ -7,23 +7,11 @@
 
 namespace flint::text {
 
-// offset ::= (offset instr*) | foldedinstr (spec 6.6.12 abbreviation)
-Status ModuleParser::parse_offset(ByteWriter& out) {
-  if (cur_.at_form("offset")) {
-    cur_.next();
-    cur_.next();
-    FLINT_TRY(parse_const_expr(out));
-    return cur_.expect(TokenKind::RParen);
-  }
-  FunctionScope scope;
-  FLINT_TRY(parse_folded_instr(scope, out));
-  out.u8(0x0B);
-  return {};
-}
-
-// elemexpr ::= (item instr*) | foldedinstr
-Status ModuleParser::parse_elem_expr(ByteWriter& out) {
-  if (cur_.at_form("item")) {
+// A constant expression written as `(KEYWORD instr*)` or, abbreviated, as a
+// single folded instruction: segment offsets use `offset` (spec 6.6.12),
+// element expressions `item` (spec 6.6.11).
+Status ModuleParser::parse_keyword_expr(std::string_view keyword, ByteWriter& out) {
+  if (cur_.at_form(keyword)) {
     cur_.next();
     cur_.next();
     FLINT_TRY(parse_const_expr(out));
@@ -54,7 +42,7 @@ Status ModuleParser::parse_elem_list(ValType* type, bool* as_indices, uint32_t* 
   FLINT_ASSIGN(*type, parse_ref_type());
   *as_indices = false;
   while (cur_.at(TokenKind::LParen)) {
-    FLINT_TRY(parse_elem_expr(items));
+    FLINT_TRY(parse_keyword_expr("item", items));
     ++*count;
   }
   return {};
@@ -137,7 +125,7 @@ Status ModuleParser::encode_elem_field() {
       has_table = true;
     }
     if (cur_.at(TokenKind::LParen)) {
-      FLINT_TRY(parse_offset(offset));
+      FLINT_TRY(parse_keyword_expr("offset", offset));
       mode = ElemMode::Active;
     } else if (has_table) {
       return cur_.unexpected();
@@ -169,7 +157,7 @@ Status ModuleParser::encode_data_field() {
     has_memory = true;
   }
   if (cur_.at(TokenKind::LParen)) {
-    FLINT_TRY(parse_offset(offset));
+    FLINT_TRY(parse_keyword_expr("offset", offset));
     active = true;
   } else if (has_memory) {
     return cur_.unexpected();
