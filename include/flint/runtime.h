@@ -109,6 +109,9 @@ class Store {
   /// exhaustion come back as Errors; their backtrace is in last_backtrace().
   Result<std::vector<Value>> call(Extern func, std::span<const Value> args);
   const std::vector<BacktraceFrame>& last_backtrace() const;
+  /// Fuel left after the last call (0 once "all fuel consumed"); nullopt
+  /// when Config::fuel is not set. Both engines charge the same units.
+  std::optional<uint64_t> remaining_fuel() const;
 
   FuncType func_type(Extern func) const;
   GlobalType global_type(Extern global) const;

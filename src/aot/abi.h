@@ -45,6 +45,7 @@ enum class TrapCode : uint32_t {
   UninitializedElement,
   IndirectCallTypeMismatch,
   CallStackExhausted,
+  OutOfFuel,
 };
 
 struct VmCtx;
@@ -89,6 +90,9 @@ struct VmCtx {
   uintptr_t stack_limit = 0;
   const Helpers* helpers = nullptr;
   InstanceImpl* instance = nullptr;
+  /// The store's fuel counter (interp::Executor::fuel_counter), charged by
+  /// code compiled with fuel metering (fuel_codegen.cc); unused otherwise.
+  int64_t* fuel = nullptr;
 };
 
 inline constexpr size_t kCtxMemBase = offsetof(VmCtx, mem_base);
@@ -98,5 +102,6 @@ inline constexpr size_t kCtxNatives = offsetof(VmCtx, natives);
 inline constexpr size_t kCtxTypeIds = offsetof(VmCtx, type_ids);
 inline constexpr size_t kCtxStackLimit = offsetof(VmCtx, stack_limit);
 inline constexpr size_t kCtxHelpers = offsetof(VmCtx, helpers);
+inline constexpr size_t kCtxFuel = offsetof(VmCtx, fuel);
 
 }  // namespace flint::aot

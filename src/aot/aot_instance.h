@@ -28,6 +28,9 @@ extern const Helpers kHelpers;
 
 /// Leaves generated code for the innermost activation with `error`.
 [[noreturn]] void raise_trap(Error error);
+/// The same, for an error returned by an interpreted callee whose wasm frames
+/// (innermost first) precede the compiled ones in the backtrace.
+[[noreturn]] void raise_callee_trap(Error error, std::vector<BacktraceFrame> callee_frames);
 /// Brackets host code called from generated code: a fault there is not a
 /// wasm memory access.
 void enter_host();

@@ -14,7 +14,9 @@
 
 #include "aot/aot_instance.h"
 #include "aot/artifact.h"
+#include "aot/backtrace.h"
 #include "binary/decoder.h"
+#include "interp/executor.h"
 #include "valid/validator.h"
 
 extern char** environ;
@@ -23,11 +25,17 @@ namespace flint::aot {
 
 Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> bytes, const Config& config) {
   FLINT_ASSIGN(Artifact artifact, decode_artifact(bytes));
+  // Code without metering would run unbounded: refuse it rather than ignore the budget.
+  if (config.fuel && !artifact.fuel)
+    return make_error(ErrorCode::BadArtifact,
+                      "compiled without fuel metering, and fuel was requested: recompile with "
+                      "`flint compile --fuel`");
   FLINT_ASSIGN(Module module, decode_module(artifact.wasm));
   FLINT_TRY(validate(module));
   std::shared_ptr<AotModule> m(new AotModule());
   interp::TranslateOptions options;
   options.loop_fuel = config.fuel.has_value();
+  options.lazy = true;  // machine code runs; interpreted callers translate on first use
   FLINT_ASSIGN(m->interp_, interp::InterpModule::create(std::move(module), options));
 
   // dlopen wants a path: an anonymous memory file keeps the code off disk.
@@ -53,10 +61,20 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
   m->table_ = static_cast<const void* const*>(dlsym(m->handle_, kTableSymbol));
   if (!m->table_ && !m->module().functions.empty())
     return make_error(ErrorCode::BadArtifact, "its code has no function table");
+  // Where each function's code starts, so trap backtraces can name frames.
+  CodeMap map;
+  map.module = &m->module();
+  for (uint32_t d = 0; d < m->module().functions.size(); ++d) {
+    map.starts.emplace_back(reinterpret_cast<uintptr_t>(m->table_[2 * d]),
+                            m->module().imported_functions + d);
+    map.starts.emplace_back(reinterpret_cast<uintptr_t>(m->table_[2 * d + 1]), CodeMap::kEntryWrapper);
+  }
+  register_code(m.get(), m->handle_, std::move(map));
   return m;
 }
 
 AotModule::~AotModule() {
+  unregister_code(this);
   if (handle_) dlclose(handle_);
   if (fd_ >= 0) close(fd_);
 }
@@ -80,6 +98,7 @@ Status AotModule::attach(InstanceImpl& instance, interp::Executor& executor) con
   state->ctx.type_ids = state->type_ids.data();
   state->ctx.helpers = &kHelpers;
   state->ctx.instance = &instance;
+  state->ctx.fuel = executor.fuel_counter();
   for (uint32_t i = 0; i < m.function_count(); ++i) {
     FuncInst* f = instance.funcs[i];
     if (i >= m.imported_functions) {
@@ -121,8 +140,9 @@ std::string compiler_path() {
 
 void set_in_process_compiler(InProcessCompiler compiler) { in_process = compiler; }
 
-Result<std::vector<uint8_t>> compile_artifact(std::span<const uint8_t> wasm) {
-  if (InProcessCompiler c = in_process.load()) return c(wasm);
+Result<std::vector<uint8_t>> compile_artifact(std::span<const uint8_t> wasm,
+                                              const ArtifactOptions& options) {
+  if (InProcessCompiler c = in_process.load()) return c(wasm, options);
   const char* dir = std::getenv("TMPDIR");
   std::string base = std::string(dir && *dir ? dir : "/tmp") + "/flint-compile-XXXXXX";
   int fd = mkstemp(base.data());
@@ -135,6 +155,7 @@ Result<std::vector<uint8_t>> compile_artifact(std::span<const uint8_t> wasm) {
   }
   std::string tool = compiler_path();
   std::vector<std::string> argv_s = {tool, in, "-o", out};
+  if (options.fuel) argv_s.push_back("--fuel");
   std::vector<char*> argv;
   for (std::string& s : argv_s) argv.push_back(s.data());
   argv.push_back(nullptr);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "aot/abi.h"
+#include "aot/artifact.h"
 #include "flint/runtime.h"
 #include "interp/interp_module.h"
 
@@ -48,8 +49,10 @@ Result<std::vector<Value>> call_native(FuncInst* func, std::span<const Value> ar
 /// registered (set_in_process_compiler), otherwise by running the
 /// `flint-compile` helper next to the running executable (or $FLINT_COMPILE),
 /// so that `flint` itself never maps LLVM.
-Result<std::vector<uint8_t>> compile_artifact(std::span<const uint8_t> wasm);
-using InProcessCompiler = Result<std::vector<uint8_t>> (*)(std::span<const uint8_t> wasm);
+Result<std::vector<uint8_t>> compile_artifact(std::span<const uint8_t> wasm,
+                                              const ArtifactOptions& options = {});
+using InProcessCompiler = Result<std::vector<uint8_t>> (*)(std::span<const uint8_t> wasm,
+                                                           const ArtifactOptions& options);
 void set_in_process_compiler(InProcessCompiler compiler);
 
 }  // namespace flint::aot

@@ -75,6 +75,7 @@ std::vector<uint8_t> encode_artifact(const Artifact& a) {
   put_str(out, a.flint_version);
   put_str(out, a.triple);
   put_str(out, join(a.cpu_features));
+  put_u64(out, a.fuel ? kArtifactFuel : 0, 4);
   out.insert(out.end(), a.module_hash.begin(), a.module_hash.end());
   Digest so_hash = sha256(a.shared_object);
   out.insert(out.end(), so_hash.begin(), so_hash.end());
@@ -96,6 +97,7 @@ Result<Artifact> decode_artifact(std::span<const uint8_t> bytes) {
   a.flint_version = r.str();
   a.triple = r.str();
   std::string features = r.str();
+  uint32_t options = uint32_t(r.u(4));
   auto module_hash = r.take(32);
   auto so_hash = r.take(32);
   auto wasm = r.take(r.u(8));
@@ -115,6 +117,8 @@ Result<Artifact> decode_artifact(std::span<const uint8_t> bytes) {
     a.cpu_features.push_back(f);
     start = comma + 1;
   }
+  if (options & ~kArtifactFuel) return reject(fmt::format("unknown compile options {:#x}", options));
+  a.fuel = (options & kArtifactFuel) != 0;
   std::copy(module_hash.begin(), module_hash.end(), a.module_hash.begin());
   if (sha256(wasm) != a.module_hash) return reject("corrupted artifact (module hash mismatch)");
   Digest so_digest;

@@ -6,6 +6,7 @@
 //   str         Flint version that compiled it
 //   str         target triple
 //   str         CPU features the code uses, comma-separated (cpu_features.h)
+//   u32         compile options (kArtifactFuel: the code meters fuel)
 //   32 bytes    SHA-256 of the wasm bytes (the module hash)
 //   32 bytes    SHA-256 of the shared object
 //   u64, bytes  the wasm module
@@ -26,14 +27,26 @@
 
 namespace flint::aot {
 
-inline constexpr uint32_t kArtifactVersion = 1;
+inline constexpr uint32_t kArtifactVersion = 2;
+/// Compile option bit: the code charges Config::fuel (fuel_codegen.cc).
+inline constexpr uint32_t kArtifactFuel = 1;
 /// Bumped with every change to generated code or abi.h.
-inline constexpr const char* kFlintVersion = "0.1.0-aot1";
+inline constexpr const char* kFlintVersion = "0.1.0-aot2";
+
+/// What a module is compiled with, beyond its target (recorded in the artifact).
+struct ArtifactOptions {
+  /// Charge Config::fuel at function entries and loop iterations (the
+  /// interpreter's units). Code without it runs no metering and is refused
+  /// when fuel is requested.
+  bool fuel = false;
+};
 
 struct Artifact {
   std::string flint_version;
   std::string triple;
   std::vector<std::string> cpu_features;
+  /// Compiled with fuel metering: a run with Config::fuel needs this.
+  bool fuel = false;
   Digest module_hash{};
   std::vector<uint8_t> wasm;
   std::vector<uint8_t> shared_object;

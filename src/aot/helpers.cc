@@ -26,6 +26,7 @@ const ErrorCode kTrapCodes[] = {
     ErrorCode::OutOfBoundsMemoryAccess, ErrorCode::OutOfBoundsTableAccess,
     ErrorCode::UndefinedElement,     ErrorCode::UninitializedElement,
     ErrorCode::IndirectCallTypeMismatch, ErrorCode::CallStackExhausted,
+    ErrorCode::OutOfFuel,
 };
 
 [[noreturn]] void h_trap(VmCtx*, uint32_t code) {
@@ -125,7 +126,9 @@ void h_call_slow(VmCtx* ctx, FuncInst* f, uint64_t* slots) {
   if (error) {
     Error e = std::move(*error);
     error.reset();
-    raise_trap(std::move(e));
+    // A host function's own frame is not a wasm frame (as in the interpreter).
+    if (f->is_host()) raise_trap(std::move(e));
+    raise_callee_trap(std::move(e), state(ctx).executor->backtrace());
   }
 }
 

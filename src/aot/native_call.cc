@@ -13,6 +13,8 @@
 
 #include "aot/aot_module.h"
 #include "aot/aot_instance.h"
+#include "aot/backtrace.h"
+#include "interp/executor.h"
 #include "runtime/stack_limit.h"
 
 namespace flint::aot {
@@ -23,6 +25,9 @@ struct Activation {
   sigjmp_buf jump;
   std::optional<Error> error;
   Activation* outer = nullptr;
+  uintptr_t stack_top = 0;  ///< run_protected's frame: compiled frames lie below
+  TrapTrace trace;          ///< the trap's compiled frames (backtrace.h)
+  std::vector<BacktraceFrame> inner;  ///< frames of an interpreted callee that trapped
 };
 
 thread_local Activation* tls_activation = nullptr;
@@ -34,6 +39,7 @@ struct sigaction previous_segv, previous_bus;
 
 void on_fault(int sig, siginfo_t* info, void* context) {
   if (tls_in_wasm && tls_activation) {
+    capture_signal_trace(context, tls_activation->stack_top, tls_activation->trace);
     tls_activation->error = make_error(ErrorCode::OutOfBoundsMemoryAccess);
     siglongjmp(tls_activation->jump, 1);
   }
@@ -59,6 +65,9 @@ void install_fault_handler() {
 [[gnu::noinline]] bool run_protected(Activation* act, void (*entry)(void*, uint64_t*), void* ctx,
                                      uint64_t* slots) {
   if (sigsetjmp(act->jump, 1) != 0) return false;
+  // Taking the frame address gives this function a frame pointer: the entry
+  // wrapper's frame record links to exactly this address (backtrace.h).
+  act->stack_top = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   entry(ctx, slots);
   return true;
 }
@@ -67,8 +76,14 @@ void install_fault_handler() {
 
 [[noreturn]] void raise_trap(Error error) {
   Activation* act = tls_activation;
+  capture_trace(act->stack_top, act->trace);
   act->error = std::move(error);
   siglongjmp(act->jump, 1);
+}
+
+[[noreturn]] void raise_callee_trap(Error error, std::vector<BacktraceFrame> callee_frames) {
+  tls_activation->inner = std::move(callee_frames);
+  raise_trap(std::move(error));
 }
 
 void enter_host() { tls_in_wasm = false; }
@@ -95,7 +110,13 @@ Result<std::vector<Value>> call_native(FuncInst* func, std::span<const Value> ar
   if (!act.outer) tls_stack_limit = native_stack_limit(config.max_stack_bytes);
   if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < tls_stack_limit)
     return make_error(ErrorCode::CallStackExhausted);
-  static_cast<VmCtx*>(func->native.ctx)->stack_limit = tls_stack_limit;
+  auto* ctx = static_cast<VmCtx*>(func->native.ctx);
+  ctx->stack_limit = tls_stack_limit;
+  // One fuel budget per call from the host, shared with interpreted code.
+  interp::Executor& executor = *static_cast<AotInstance*>(ctx->instance->native_state.get())->executor;
+  if (executor.idle()) executor.start_fuel_budget();
+  executor.set_backtrace({});
+  executor.enter_native();
   tls_activation = &act;
   tls_in_wasm = true;
   bool ok = run_protected(&act, func->native.entry, func->native.ctx, slots.data());
@@ -103,7 +124,19 @@ Result<std::vector<Value>> call_native(FuncInst* func, std::span<const Value> ar
   tls_activation = act.outer;
   tls_stack_limit = outer_limit;
   if (!act.outer) tls_stack_limit = 0;
-  if (!ok) return act.error ? *act.error : make_error(ErrorCode::HostTrap);
+  executor.leave_native();
+  if (!ok) {
+    Error error = act.error ? *act.error : make_error(ErrorCode::HostTrap);
+    // Innermost first, as the interpreter reports: an interpreted callee's
+    // frames, then the compiled ones, at most as many as the interpreter keeps.
+    bool from_callee = !act.inner.empty();  // the interpreter named the function
+    std::vector<BacktraceFrame> frames = std::move(act.inner);
+    for (BacktraceFrame& f : symbolize(act.trace)) frames.push_back(std::move(f));
+    if (frames.size() > TrapTrace::kMaxFrames) frames.resize(TrapTrace::kMaxFrames);
+    if (!frames.empty() && !from_callee) error.function = frames.front().function;
+    executor.set_backtrace(std::move(frames));
+    return error;
+  }
   std::vector<Value> results;
   for (size_t i = 0; i < type.results.size(); ++i) results.push_back(load_value(type.results[i], &slots[i]));
   return results;

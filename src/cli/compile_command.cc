@@ -19,6 +19,7 @@ namespace {
 struct CompileOptions {
   std::string module;
   std::string output;
+  bool fuel = false;
 };
 
 int run_compile(const CompileOptions& o) {
@@ -33,7 +34,9 @@ int run_compile(const CompileOptions& o) {
     fmt::print(stderr, "flint compile: {}: {}\n", o.module, checked.error().describe());
     return kExitError;
   }
-  auto artifact = aot::compile_artifact(*bytes);
+  aot::ArtifactOptions artifact_options;
+  artifact_options.fuel = o.fuel;
+  auto artifact = aot::compile_artifact(*bytes, artifact_options);
   if (!artifact) {
     fmt::print(stderr, "flint compile: {}: {}\n", o.module, artifact.error().describe());
     return kExitError;
@@ -63,6 +66,8 @@ void add_compile_command(CLI::App& app, CommandRunner& run) {
   CLI::App* cmd = app.add_subcommand("compile", "Compile a module ahead of time to native code (.fwasm)");
   cmd->add_option("module", options->module, "Module (.wasm or .wat)")->required()->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", options->output, "Artifact to write (default: MODULE.fwasm)");
+  cmd->add_flag("--fuel", options->fuel,
+                 "Meter fuel in the compiled code, so `flint run --fuel N` can run it");
   cmd->callback([&run, options] { run = [options] { return run_compile(*options); }; });
 }
 

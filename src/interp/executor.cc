@@ -30,6 +30,15 @@ Status Executor::ensure_stack() {
   return {};
 }
 
+void Executor::start_fuel_budget() {
+  ctx_.fuel = config_.fuel ? int64_t(std::min<uint64_t>(*config_.fuel, INT64_MAX)) : INT64_MAX;
+}
+
+std::optional<uint64_t> Executor::remaining_fuel() const {
+  if (!config_.fuel) return std::nullopt;
+  return ctx_.fuel < 0 ? 0 : uint64_t(ctx_.fuel);
+}
+
 Result<std::vector<Value>> Executor::call(FuncInst* func, std::span<const Value> args) {
   const FuncType& type = func->type;
   if (args.size() != type.params.size())
@@ -54,7 +63,7 @@ Result<std::vector<Value>> Executor::call(FuncInst* func, std::span<const Value>
   uint64_t* outer_reentry = ctx_.reentry_base;
   if (depth_ == 0) {
     ctx_.native_limit = native_stack_limit(config_.max_stack_bytes);
-    ctx_.fuel = config_.fuel ? int64_t(std::min<uint64_t>(*config_.fuel, INT64_MAX)) : INT64_MAX;
+    if (native_depth_ == 0) start_fuel_budget();
     backtrace_.clear();
     frame = stack_;
   } else {
@@ -74,6 +83,7 @@ Result<std::vector<Value>> Executor::call(FuncInst* func, std::span<const Value>
 Result<std::vector<Value>> Executor::run(FuncInst* func, std::span<const Value> args,
                                          uint64_t* frame) {
   const CompiledFunction* f = func->code;
+  FLINT_TRY(f->module->ensure_translated());  // lazy modules (aot) translate on first use
   if (frame + f->frame_slots > ctx_.stack_limit) return make_error(ErrorCode::CallStackExhausted);
   if (--ctx_.fuel < 0) return make_error(ErrorCode::OutOfFuel);
   uint32_t slot = 0;

@@ -19,9 +19,9 @@ Result<std::shared_ptr<const CompiledModule>> compile(std::span<const uint8_t> w
   FLINT_ASSIGN(Module module, decode_module(wasm));
   FLINT_TRY(validate(module));
   if (config.engine == EngineKind::Aot) {
-    if (config.fuel)
-      return make_error(ErrorCode::Usage, "fuel is metered by the interpreter only (use --engine interp)");
-    FLINT_ASSIGN(std::vector<uint8_t> artifact, aot::compile_artifact(wasm));
+    aot::ArtifactOptions options;
+    options.fuel = config.fuel.has_value();
+    FLINT_ASSIGN(std::vector<uint8_t> artifact, aot::compile_artifact(wasm, options));
     FLINT_ASSIGN(std::shared_ptr<aot::AotModule> compiled, aot::AotModule::load(artifact, config));
     return std::shared_ptr<const CompiledModule>(std::move(compiled));
   }

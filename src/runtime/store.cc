@@ -67,6 +67,8 @@ const std::vector<BacktraceFrame>& Store::last_backtrace() const {
   return state_->executor.backtrace();
 }
 
+std::optional<uint64_t> Store::remaining_fuel() const { return state_->executor.remaining_fuel(); }
+
 FuncType Store::func_type(Extern func) const { return func.func->type; }
 GlobalType Store::global_type(Extern global) const { return global.global->type; }
 TableType Store::table_type(Extern table) const { return table.table->type(); }

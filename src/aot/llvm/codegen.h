@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "aot/artifact.h"
 #include "base/result.h"
 #include "module/module.h"
 
@@ -21,6 +22,8 @@ struct TargetOptions {
   std::string cpu;
   std::string features;
   unsigned opt_level = 2;
+  /// Emit fuel metering (ArtifactOptions::fuel, fuel_codegen.cc).
+  bool fuel = false;
 };
 
 /// Compiles every defined function of a validated module, the entry
@@ -35,5 +38,6 @@ Result<std::vector<uint8_t>> link_shared_object(const std::vector<uint8_t>& obje
 namespace flint::aot {
 /// The whole compilation: decode, validate, compile, link, and wrap into an
 /// artifact (artifact.h) for the host.
-Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm);
+Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
+                                                 const ArtifactOptions& options = {});
 }  // namespace flint::aot

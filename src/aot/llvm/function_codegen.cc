@@ -181,6 +181,7 @@ Status FunctionCodegen::emit() {
     llvm::Value* limit = ctx_field(kCtxStackLimit, b_.getInt64Ty(), "limit");
     trap_if(b_.CreateICmpULT(sp, limit), TrapCode::CallStackExhausted);
   }
+  if (decls_.fuel) charge_fuel();
 
   llvm::BasicBlock* ret = new_block("return");
   Frame f{FrameKind::Function, ret, ret};
@@ -240,6 +241,7 @@ void FunctionCodegen::begin_frame(FrameKind kind, const Instr& in) {
     b_.SetInsertPoint(f.label);
     stack_.resize(f.height);
     for (llvm::PHINode* phi : f.label_phis) push(phi);
+    if (decls_.fuel) charge_fuel();
   } else {
     f.label = f.end;
     f.label_phis = f.end_phis;

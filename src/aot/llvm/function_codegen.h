@@ -28,6 +28,7 @@ struct ModuleDecls {
   const Module& wasm;
   std::vector<llvm::FunctionType*> types;  ///< per wasm type index
   std::vector<llvm::Function*> functions;  ///< per defined function
+  bool fuel = false;  ///< emit fuel metering (fuel_codegen.cc)
 };
 
 /// The LLVM type of a wasm value (references are pointers); null for v128,
@@ -83,6 +84,8 @@ class FunctionCodegen {
   void trap_if(llvm::Value* condition, TrapCode code);
   llvm::Value* global_slot(uint32_t index);
   llvm::Value* effective_address(llvm::Value* addr, uint64_t offset);
+  /// One unit of fuel, at function entry and loop heads (fuel_codegen.cc).
+  void charge_fuel();
 
   // ---- instruction groups ----
   void emit_load(const Instr& in);
@@ -115,6 +118,7 @@ class FunctionCodegen {
   std::vector<ValType> local_types_;
   std::vector<bool> local_read_;  ///< a local never read makes its stores dead
   std::vector<llvm::Value*> global_slots_;  ///< lazily loaded, hoisted to the entry block
+  llvm::Value* fuel_counter_ = nullptr;     ///< VmCtx::fuel, loaded in the entry block
   std::array<llvm::BasicBlock*, 16> trap_blocks_{};
   std::vector<Frame> frames_;
   std::vector<llvm::Value*> stack_;

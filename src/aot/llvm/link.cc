@@ -55,7 +55,7 @@ Result<std::vector<uint8_t>> link_shared_object(const std::vector<uint8_t>& obje
   }
   std::string lld = linker_path();
   std::vector<std::string> argv_s = {lld, "-shared", "--no-undefined", "-z", "noexecstack",
-                                     "-O1", "--hash-style=gnu", "-o", out.path, in.path};
+                                     "-O1", "--hash-style=gnu", "--eh-frame-hdr", "-o", out.path, in.path};
   std::vector<char*> argv;
   for (std::string& s : argv_s) argv.push_back(s.data());
   argv.push_back(nullptr);

@@ -19,6 +19,7 @@
 #include "aot/artifact.h"
 #include "aot/cpu_features.h"
 #include "aot/llvm/codegen.h"
+#include "aot/llvm/frame_info.h"
 #include "aot/llvm/function_codegen.h"
 
 namespace flint::aot {
@@ -57,7 +58,9 @@ llvm::Function* emit_entry(ModuleDecls& d, uint32_t index) {
       args.push_back(b.CreateBitCast(b.CreateTrunc(bits, b.getIntNTy(t->getPrimitiveSizeInBits())), t));
     else args.push_back(b.CreateTrunc(bits, t));
   }
-  llvm::Value* ret = b.CreateCall(d.functions[index], args);
+  llvm::CallInst* ret = b.CreateCall(d.functions[index], args);
+  // Kept a call so that a backtrace never mistakes the wrapper for the function.
+  ret->setIsNoInline();
   for (size_t i = 0; i < type.results.size(); ++i) {
     llvm::Value* v = type.results.size() == 1 ? ret : b.CreateExtractValue(ret, i);
     if (v->getType()->isPointerTy()) v = b.CreatePtrToInt(v, i64);
@@ -114,6 +117,7 @@ Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOpti
   m.setTargetTriple(triple);
   m.setDataLayout(tm->createDataLayout());
   ModuleDecls decls{context, m, wasm, {}, {}};
+  decls.fuel = target.fuel;
   for (const FuncType& type : wasm.types) decls.types.push_back(llvm_function_type(context, type));
   for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
     llvm::FunctionType* ft = decls.types[wasm.functions[i].type_index];
@@ -146,6 +150,7 @@ Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOpti
   if (llvm::verifyModule(m, &verify_out))
     return make_error(ErrorCode::Usage, "internal error: invalid LLVM IR: " + verify_errors.substr(0, 2000));
 
+  keep_frame_info(m);
   optimize(m, *tm, target.opt_level);
 
   llvm::SmallVector<char, 0> buffer;

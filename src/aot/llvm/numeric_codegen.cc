@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "aot/llvm/function_codegen.h"
+#include "aot/llvm/nan_preserving.h"
 
 namespace flint::aot {
 
@@ -124,10 +125,12 @@ bool FunctionCodegen::emit_numeric(const Instr& in) {
     case Opcode::I32Const: push(b_.getInt32(uint32_t(in.u64))); return true;
     case Opcode::I64Const: push(b_.getInt64(in.u64)); return true;
     case Opcode::F32Const:
-      push(llvm::ConstantFP::get(c_, llvm::APFloat(llvm::APFloat::IEEEsingle(), llvm::APInt(32, in.u64))));
+      push(nan_preserving_constant(
+          b_, llvm::ConstantFP::get(c_, llvm::APFloat(llvm::APFloat::IEEEsingle(), llvm::APInt(32, in.u64)))));
       return true;
     case Opcode::F64Const:
-      push(llvm::ConstantFP::get(c_, llvm::APFloat(llvm::APFloat::IEEEdouble(), llvm::APInt(64, in.u64))));
+      push(nan_preserving_constant(
+          b_, llvm::ConstantFP::get(c_, llvm::APFloat(llvm::APFloat::IEEEdouble(), llvm::APInt(64, in.u64)))));
       return true;
 
     case Opcode::I32Eqz:
@@ -270,7 +273,9 @@ bool FunctionCodegen::emit_conversion(const Instr& in) {
     case Opcode::F64ConvertI32S: case Opcode::F64ConvertI64S: cast(C::SIToFP, f64); return true;
     case Opcode::F64ConvertI32U: case Opcode::F64ConvertI64U: cast(C::UIToFP, f64); return true;
     case Opcode::F32DemoteF64: cast(C::FPTrunc, f32); return true;
-    case Opcode::F64PromoteF32: cast(C::FPExt, f64); return true;
+    case Opcode::F64PromoteF32:
+      unary([&](llvm::Value* x) { return nan_preserving_promote(b_, x); });
+      return true;
     case Opcode::I32ReinterpretF32: cast(C::BitCast, i32); return true;
     case Opcode::I64ReinterpretF64: cast(C::BitCast, i64); return true;
     case Opcode::F32ReinterpretI32: cast(C::BitCast, f32); return true;

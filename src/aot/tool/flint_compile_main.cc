@@ -16,12 +16,14 @@
 
 int main(int argc, char** argv) {
   std::string in, out;
+  flint::aot::ArtifactOptions options;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "-o") == 0 && i + 1 < argc) out = argv[++i];
+    else if (std::strcmp(argv[i], "--fuel") == 0) options.fuel = true;
     else in = argv[i];
   }
   if (in.empty() || out.empty()) {
-    fmt::print(stderr, "usage: flint-compile MODULE.wasm -o OUT.fwasm\n");
+    fmt::print(stderr, "usage: flint-compile MODULE.wasm -o OUT.fwasm [--fuel]\n");
     return 2;
   }
   std::ifstream f(in, std::ios::binary);
@@ -30,7 +32,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::vector<uint8_t> wasm((std::istreambuf_iterator<char>(f)), {});
-  auto artifact = flint::aot::compile_to_artifact(wasm);
+  auto artifact = flint::aot::compile_to_artifact(wasm, options);
   if (!artifact) {
     fmt::print(stderr, "flint-compile: {}: {}\n", in, artifact.error().describe());
     return 1;

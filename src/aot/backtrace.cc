@@ -1,0 +1,155 @@
+#include "aot/backtrace.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <ucontext.h>
+#include <unwind.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "module/module.h"
+
+namespace flint::aot {
+
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::vector<std::pair<const void*, CodeMap>> maps;
+};
+
+Registry& registry() {
+  static Registry* r = new Registry();  // outlives every static destructor
+  return *r;
+}
+
+// The caller holds the registry's mutex.
+const CodeMap* find_map(const Registry& r, uintptr_t pc) {
+  for (const auto& [owner, map] : r.maps)
+    if (pc >= map.begin && pc < map.end) return &map;
+  return nullptr;
+}
+
+bool in_compiled_code(uintptr_t pc) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  return find_map(r, pc) != nullptr;
+}
+
+struct SegmentQuery {
+  uintptr_t load_address;
+  uintptr_t begin = 0, end = 0;
+};
+
+int find_segment(dl_phdr_info* info, size_t, void* arg) {
+  auto* q = static_cast<SegmentQuery*>(arg);
+  if (info->dlpi_addr != q->load_address) return 0;
+  for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X)) continue;
+    q->begin = info->dlpi_addr + ph.p_vaddr;
+    q->end = q->begin + ph.p_memsz;
+    return 1;
+  }
+  return 0;
+}
+
+struct UnwindState {
+  TrapTrace* out;
+  uintptr_t stack_top;
+};
+
+_Unwind_Reason_Code on_frame(_Unwind_Context* context, void* arg) {
+  auto* s = static_cast<UnwindState*>(arg);
+  if (_Unwind_GetCFA(context) >= s->stack_top) return _URC_END_OF_STACK;
+  int before_insn = 0;
+  uintptr_t ip = _Unwind_GetIPInfo(context, &before_insn);
+  // Runtime frames (the helper raising the trap) come first: skip them.
+  if (ip && in_compiled_code(ip - 1)) {
+    if (s->out->count == TrapTrace::kMaxFrames) return _URC_END_OF_STACK;
+    s->out->pcs[s->out->count++] = ip;
+  }
+  return _URC_NO_REASON;
+}
+
+}  // namespace
+
+void capture_signal_trace(const void* ucontext, uintptr_t stack_top, TrapTrace& out) {
+  const auto* uc = static_cast<const ucontext_t*>(ucontext);
+#if defined(__x86_64__)
+  uintptr_t pc = uintptr_t(uc->uc_mcontext.gregs[REG_RIP]);
+  uintptr_t fp = uintptr_t(uc->uc_mcontext.gregs[REG_RBP]);
+  uintptr_t sp = uintptr_t(uc->uc_mcontext.gregs[REG_RSP]);
+#elif defined(__aarch64__)
+  uintptr_t pc = uintptr_t(uc->uc_mcontext.pc);
+  uintptr_t fp = uintptr_t(uc->uc_mcontext.regs[29]);
+  uintptr_t sp = uintptr_t(uc->uc_mcontext.sp);
+#else
+  out.count = 0;
+  return;
+#endif
+  out.count = 0;
+  out.first_is_fault = true;
+  out.pcs[out.count++] = pc;
+  // Each compiled frame starts with the record {caller's fp, return address}.
+  // Only records strictly inside this activation's stack, at increasing
+  // addresses, are read: a frame without a frame pointer ends the walk.
+  while (out.count < TrapTrace::kMaxFrames && fp >= sp && fp % sizeof(uintptr_t) == 0 &&
+         fp + 2 * sizeof(uintptr_t) <= stack_top) {
+    const auto* record = reinterpret_cast<const uintptr_t*>(fp);
+    out.pcs[out.count++] = record[1];
+    if (record[0] <= fp) break;
+    fp = record[0];
+  }
+}
+
+void capture_trace(uintptr_t stack_top, TrapTrace& out) {
+  out.count = 0;
+  out.first_is_fault = false;
+  UnwindState state{&out, stack_top};
+  _Unwind_Backtrace(on_frame, &state);
+}
+
+std::vector<BacktraceFrame> symbolize(const TrapTrace& trace) {
+  std::vector<BacktraceFrame> frames;
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  for (uint32_t i = 0; i < trace.count; ++i) {
+    // A return address may be the first byte after the call's function (a
+    // call that does not return ends it): look up the call instruction.
+    uintptr_t pc = i == 0 && trace.first_is_fault ? trace.pcs[i] : trace.pcs[i] - 1;
+    const CodeMap* map = find_map(r, pc);
+    if (!map) continue;
+    auto it = std::upper_bound(map->starts.begin(), map->starts.end(), pc,
+                               [](uintptr_t a, const auto& s) { return a < s.first; });
+    if (it == map->starts.begin()) continue;
+    uint32_t index = std::prev(it)->second;
+    if (index == CodeMap::kEntryWrapper) continue;
+    frames.push_back(BacktraceFrame{index, map->module->function_name(index), std::nullopt});
+  }
+  return frames;
+}
+
+bool register_code(const void* owner, void* dl_handle, CodeMap map) {
+  link_map* lm = nullptr;
+  if (dlinfo(dl_handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm) return false;
+  SegmentQuery q{uintptr_t(lm->l_addr)};
+  dl_iterate_phdr(find_segment, &q);
+  if (q.begin == q.end) return false;
+  map.begin = q.begin;
+  map.end = q.end;
+  std::sort(map.starts.begin(), map.starts.end());
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  r.maps.emplace_back(owner, std::move(map));
+  return true;
+}
+
+void unregister_code(const void* owner) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  std::erase_if(r.maps, [&](const auto& e) { return e.first == owner; });
+}
+
+}  // namespace flint::aot
