@@ -4,7 +4,6 @@
 #include "aot/llvm/function_codegen.h"
 
 #include <fmt/format.h>
-#include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
 
@@ -415,29 +414,6 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
   if (emit_numeric(in) || emit_conversion(in)) return {};
   emit_table_or_bulk(in);
   return {};
-}
-
-// A load whose value is dropped must still fault when out of bounds, but the
-// optimizer deletes unused loads: an empty asm statement that "uses" the value
-// keeps it. Only values computed from a load need this.
-void FunctionCodegen::emit_drop_use(llvm::Value* v) {
-  std::vector<llvm::Value*> work{v};
-  bool from_load = false;
-  for (int budget = 16; !work.empty() && budget > 0 && !from_load; --budget) {
-    llvm::Value* x = work.back();
-    work.pop_back();
-    if (llvm::isa<llvm::LoadInst>(x)) {
-      from_load = !llvm::isa<llvm::AllocaInst>(llvm::cast<llvm::LoadInst>(x)->getPointerOperand());
-    } else if (auto* i = llvm::dyn_cast<llvm::Instruction>(x)) {
-      if (!llvm::isa<llvm::PHINode>(i))
-        for (llvm::Value* op : i->operands()) work.push_back(op);
-    }
-  }
-  if (!from_load) return;
-  if (v->getType()->isFloatingPointTy())
-    v = b_.CreateBitCast(v, b_.getIntNTy(v->getType()->getPrimitiveSizeInBits()));
-  auto* type = llvm::FunctionType::get(b_.getVoidTy(), {v->getType()}, false);
-  b_.CreateCall(llvm::InlineAsm::get(type, "", "r", true), {v});
 }
 
 void FunctionCodegen::emit_load(const Instr& in) {

@@ -94,6 +94,7 @@ class FunctionCodegen {
   void emit_call_indirect(const Instr& in);
   void emit_native_call(llvm::Value* native, const FuncType& type);
   void emit_call_results(llvm::Value* ret, const FuncType& type);
+  /// A value wasm drops: the loads it comes from still fault (memory_order.cc).
   void emit_drop_use(llvm::Value* v);
   bool emit_numeric(const Instr& in);
   bool emit_conversion(const Instr& in);

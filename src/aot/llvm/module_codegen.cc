@@ -20,6 +20,7 @@
 #include "aot/cpu_features.h"
 #include "aot/llvm/codegen.h"
 #include "aot/llvm/frame_info.h"
+#include "aot/llvm/memory_order.h"
 #include "aot/llvm/function_codegen.h"
 
 namespace flint::aot {
@@ -96,6 +97,7 @@ void optimize(llvm::Module& m, llvm::TargetMachine& tm, unsigned level) {
 
 Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOptions& target) {
   initialize_llvm();
+  keep_memory_access_order();
   std::string triple = target.triple.empty() ? host_triple() : target.triple;
   std::string cpu = target.cpu;
   std::string features = target.features;

@@ -1,0 +1,58 @@
+// Test support: one module run by the interpreter and by compiled code side
+// by side (in-process compiler), so a test can compare the two engines.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aot/aot_module.h"
+#include "aot/llvm/codegen.h"
+#include "flint/runtime.h"
+#include "text/parse.h"
+
+namespace flint::aot_test {
+
+/// One engine's store and instance of a module given as WAT.
+struct Engine {
+  Config config;
+  std::shared_ptr<const CompiledModule> compiled;
+  std::unique_ptr<Store> store;
+  Instance* instance = nullptr;
+
+  Engine(const std::string& wat, Config c) : config(std::move(c)) {
+    aot::set_in_process_compiler(aot::compile_to_artifact);
+    auto bytes = text::parse_wat(wat);
+    EXPECT_TRUE(bytes) << bytes.error().describe();
+    if (!bytes) return;
+    auto m = compile(*bytes, config);
+    EXPECT_TRUE(m) << m.error().describe();
+    if (!m) return;
+    compiled = *m;
+    store = std::make_unique<Store>(config);
+    auto inst = store->instantiate(*compiled, {});
+    EXPECT_TRUE(inst) << inst.error().describe();
+    if (inst) instance = *inst;
+  }
+  bool ok() const { return instance != nullptr; }
+  Result<std::vector<Value>> call(const std::string& name, std::vector<Value> args = {}) {
+    return store->call(*instance->find_export(name), args);
+  }
+  /// Function indices of the last trap's backtrace, innermost first.
+  std::vector<uint32_t> frames() const {
+    std::vector<uint32_t> out;
+    for (const BacktraceFrame& f : store->last_backtrace()) out.push_back(f.function);
+    return out;
+  }
+};
+
+inline Config interp_config() { return Config{}; }
+inline Config aot_config() {
+  Config c;
+  c.engine = EngineKind::Aot;
+  return c;
+}
+
+}  // namespace flint::aot_test
