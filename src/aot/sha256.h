@@ -9,5 +9,7 @@ namespace flint::aot {
 
 using Digest = std::array<uint8_t, 32>;
 Digest sha256(std::span<const uint8_t> data);
+/// The same without CPU extensions: the reference the fast path is tested against.
+Digest sha256_portable(std::span<const uint8_t> data);
 
 }  // namespace flint::aot

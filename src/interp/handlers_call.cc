@@ -3,6 +3,7 @@
 // so entering it means checking the limits and zeroing its declared locals.
 #include "interp/call.h"
 #include "interp/handlers.h"
+#include "interp/interp_module.h"
 
 namespace flint::interp {
 
@@ -81,6 +82,15 @@ uint32_t call_function(ExecContext* ctx, const Word* ip, FuncInst* callee, uint6
                        uint8_t* mem) {
   if (callee->is_host()) return call_host(ctx, ip, callee, frame);
   const CompiledFunction* f = callee->code;
+  // Another module's code may not be translated yet (modules compiled ahead
+  // of time translate lazily); code of the running module always is.
+  if (callee->instance != ctx->instance && !f->module->translated()) [[unlikely]] {
+    if (Status s = f->module->ensure_translated(); !s) {
+      ctx->trap = std::move(s).error();
+      ctx->trap_ip = ip;
+      return 1;
+    }
+  }
   if (stack_exhausted(ctx, frame, f)) return raise(ctx, ip, ErrorCode::CallStackExhausted);
   if (--ctx->fuel < 0) return raise(ctx, ip, ErrorCode::OutOfFuel);
   zero_locals(frame, f);

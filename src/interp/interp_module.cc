@@ -29,9 +29,26 @@ Result<std::shared_ptr<InterpModule>> InterpModule::create(Module module,
     f->index = mod.imported_functions + i;
     m->functions_.push_back(std::move(f));
   }
-  for (uint32_t i = 0; i < mod.functions.size(); ++i)
-    FLINT_TRY(translate_function(*m, i, options, *m->functions_[i]));
+  m->options_ = options;
+  if (!options.lazy) FLINT_TRY(m->ensure_translated());
   return m;
+}
+
+Status InterpModule::ensure_translated() const {
+  if (translated()) return {};
+  std::lock_guard lock(translate_mutex_);
+  if (translated()) return {};
+  if (translate_error_) return *translate_error_;
+  for (uint32_t i = 0; i < module_.functions.size(); ++i) {
+    // The functions are this module's own: only their code is filled in here.
+    Status s = translate_function(*this, i, options_, *functions_[i]);
+    if (!s) {
+      translate_error_ = s.error();
+      return s;
+    }
+  }
+  translated_.store(true, std::memory_order_release);
+  return {};
 }
 
 }  // namespace flint::interp

@@ -15,19 +15,23 @@ constexpr OpcodeInfo kOpcodes[] = {
 #undef FLINT_OP
 };
 
-struct OpcodeIndex {
+// Lookup by value is built at compile time: the decoder needs it on every
+// start of `flint run`, the text index (a hash map) only the text parser.
+constexpr auto kByValue = [] {
   std::array<const OpcodeInfo*, kOpcodeSpace> by_value{};
+  for (const OpcodeInfo& o : kOpcodes) by_value[static_cast<uint16_t>(o.op)] = &o;
+  return by_value;
+}();
+
+struct TextIndex {
   std::unordered_map<std::string_view, const OpcodeInfo*> by_text;
-  OpcodeIndex() {
-    for (const OpcodeInfo& o : kOpcodes) {
-      by_value[static_cast<uint16_t>(o.op)] = &o;
-      by_text.emplace(o.text, &o);  // first wins: plain `select` before `select t`
-    }
+  TextIndex() {
+    for (const OpcodeInfo& o : kOpcodes) by_text.emplace(o.text, &o);  // first wins: plain `select` before `select t`
   }
 };
 
-const OpcodeIndex& index() {
-  static const OpcodeIndex idx;
+const TextIndex& text_index() {
+  static const TextIndex idx;
   return idx;
 }
 
@@ -49,12 +53,13 @@ constexpr SigTypes kSignatures[] = {
 }  // namespace
 
 const OpcodeInfo* opcode_info(uint16_t value) {
-  return value < kOpcodeSpace ? index().by_value[value] : nullptr;
+  return value < kOpcodeSpace ? kByValue[value] : nullptr;
 }
 
 const OpcodeInfo* opcode_by_text(std::string_view text) {
-  auto it = index().by_text.find(text);
-  return it == index().by_text.end() ? nullptr : it->second;
+  const auto& by_text = text_index().by_text;
+  auto it = by_text.find(text);
+  return it == by_text.end() ? nullptr : it->second;
 }
 
 SignatureTypes signature_types(Signature s) {

@@ -1,6 +1,9 @@
 #include "runtime/stack_limit.h"
 
 #include <pthread.h>
+#include <sys/auxv.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -14,6 +17,19 @@ constexpr uintptr_t kMargin = 256 * 1024;
 uintptr_t native_stack_limit(uint64_t max_bytes) {
   uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   uintptr_t limit = here > max_bytes ? here - max_bytes : 0;
+  // The main thread's stack is the kernel's: it may grow down to
+  // RLIMIT_STACK below its top, where the kernel put the program's file name
+  // (AT_EXECFN) last. pthread_getattr_np finds the same by reading
+  // /proc/self/maps, a cost every `flint run` paid at its first call (issue 4).
+  if (getpid() == gettid()) {
+    struct rlimit rl;
+    const auto* execfn = reinterpret_cast<const char*>(getauxval(AT_EXECFN));
+    if (execfn && getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+      uintptr_t top = (reinterpret_cast<uintptr_t>(execfn) + __builtin_strlen(execfn) + 4096) & ~uintptr_t(4095);
+      uintptr_t floor = top > rl.rlim_cur ? top - rl.rlim_cur + kMargin : 0;
+      return std::max(limit, std::min(floor, here));
+    }
+  }
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) == 0) {
     void* low = nullptr;
