@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Flint's interpreter benchmark: each kernel in bench/kernels/ runs natively
-and as wasm in a runtime (Flint by default), timed side by side by hyperfine.
+"""Flint's benchmark: each kernel in bench/kernels/ runs natively and as wasm
+in one or more runtimes (Flint's interpreter by default), timed side by side
+by hyperfine.
 
     python3 bench/run.py                      # ./build/flint, default sizes
+    python3 bench/run.py --engine aot         # compiled code (flint compile first)
+    python3 bench/run.py --engine interp,aot  # native, interpreter, compiled in one run
     python3 bench/run.py --runtime 'wasm-interp {wasm} --run-all-exports'
 
 See bench/README.md for what is measured and how to read the table. Nothing
@@ -27,11 +30,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bake_args  # noqa: E402
+import compare_report  # noqa: E402
+import engines  # noqa: E402
 import report  # noqa: E402
 import suite  # noqa: E402
 
 DEFAULT_OUT = suite.BENCH_DIR / "out"
-FLINT_TEMPLATE = "{flint} run --invoke {export} {wasm} {args}"
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -43,11 +47,17 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
                "and calls run(N) (see bake_args.py).")
     parser.add_argument("--flint", default="./build/flint",
                         help="flint binary for the default runtime (default: %(default)s)")
-    parser.add_argument("--runtime", metavar="TEMPLATE",
+    parser.add_argument("--engine", metavar="ENGINES",
+                        help="Flint engines to time, comma-separated: interp, aot "
+                             "(compiled once per module with `flint compile`, outside "
+                             "the timed region); several are timed side by side "
+                             "(default: interp, unless --runtime is given)")
+    parser.add_argument("--runtime", metavar="TEMPLATE", action="append", default=[],
                         help="command template of another runtime, e.g. "
-                             "'wasm-interp {wasm} --run-all-exports'")
-    parser.add_argument("--label", help="the runtime's name in the table "
-                                        "(default: flint, or the template's program name)")
+                             "'wasm-interp {wasm} --run-all-exports' (repeatable)")
+    parser.add_argument("--label", action="append", default=[],
+                        help="the name in the table of the --runtime at the same "
+                             "position (default: the template's program name)")
     parser.add_argument("--kernels", default=",".join(k.name for k in suite.KERNELS),
                         help="comma-separated kernels to run (default: all)")
     parser.add_argument("--size", choices=suite.SIZES, default="default",
@@ -112,16 +122,6 @@ def fill_template(template: str, wasm: str, export: str, args: list[int]) -> lis
     return words
 
 
-def interleaved_rounds(runs: int, rounds: int) -> list[tuple[int, bool]]:
-    """Splits `runs` timed runs per command into rounds of (runs in round,
-    runtime first?). Consecutive rounds swap the order (native, runtime),
-    then (runtime, native), so slow drift of the machine (clock, thermal,
-    a neighbour's load) lands on both commands alike."""
-    rounds = min(rounds, runs)
-    base, extra = divmod(runs, rounds)
-    return [(base + (1 if i < extra else 0), i % 2 == 1) for i in range(rounds)]
-
-
 CHECKSUM_PATTERN = re.compile(r"-?\d+")
 
 
@@ -161,37 +161,44 @@ def run_once(command: list[str], what: str) -> str:
     return result.stdout
 
 
-def verify_checksums(kernel: str, native: list[str], runtime: list[str], label: str) -> int:
+def verify_checksums(kernel: str, commands: dict[str, list[str]]) -> int:
+    """Runs every command once; all must print the native checksum.
+    `commands` is keyed by side ("native" first, then runtime labels)."""
     def checksum_of(command: list[str], name: str) -> int:
         try:
             return parse_checksum(run_once(command, f"{kernel} {name}"))
         except ValueError as error:
             sys.exit(f"{kernel} {name}: {error}\n  command: {shlex.join(command)}")
 
-    native_sum, runtime_sum = checksum_of(native, "native"), checksum_of(runtime, label)
-    if runtime_sum != native_sum:
-        sys.exit(f"CHECKSUM MISMATCH in {kernel}: native {native_sum}, {label} {runtime_sum}\n"
-                 f"  native:  {shlex.join(native)}\n  {label}: {shlex.join(runtime)}")
+    native_sum = checksum_of(commands["native"], "native")
+    for label, command in commands.items():
+        if label == "native":
+            continue
+        runtime_sum = checksum_of(command, label)
+        if runtime_sum != native_sum:
+            sys.exit(f"CHECKSUM MISMATCH in {kernel}: native {native_sum}, {label} {runtime_sum}\n"
+                     f"  native:  {shlex.join(commands['native'])}\n  {label}: {shlex.join(command)}")
     return native_sum
 
 
-def time_kernel(args, kernel: str, commands: dict[str, list[str]], label: str,
+def time_kernel(args, kernel: str, commands: dict[str, list[str]],
                 raw_dir: Path) -> tuple[dict[str, list[float]], dict[str, list[report.CpuRound]]]:
-    """Times both commands with hyperfine in alternating rounds. Returns, by
-    command, every wall-time sample (seconds per process) and each round's
-    CPU time (hyperfine reports user and system time per round, not per run)."""
-    samples = {"native": [], "runtime": []}
-    cpu_rounds = {"native": [], "runtime": []}
-    schedule = interleaved_rounds(args.runs, args.rounds)
-    for index, (runs, runtime_first) in enumerate(schedule):
-        order = ["runtime", "native"] if runtime_first else ["native", "runtime"]
+    """Times every command with hyperfine in rounds whose order rotates
+    (engines.round_orders). `commands` is keyed by side: "native" and the
+    runtime labels. Returns, by side, every wall-time sample (seconds per
+    process) and each round's CPU time (hyperfine reports user and system
+    time per round, not per run)."""
+    samples = {key: [] for key in commands}
+    cpu_rounds = {key: [] for key in commands}
+    schedule = engines.round_orders(list(commands), args.runs, args.rounds)
+    for index, (runs, order) in enumerate(schedule):
         export = raw_dir / f"{kernel}-round{index + 1}.json"
         command = [args.hyperfine, "-N", "--style", "basic" if args.verbose else "none",
                    "--runs", str(runs), "--export-json", str(export)]
         if index == 0 and args.warmup:
             command += ["--warmup", str(args.warmup)]
         for key in order:
-            command += ["-n", "native" if key == "native" else label, shlex.join(commands[key])]
+            command += ["-n", key, shlex.join(commands[key])]
         print(f"  {kernel}: round {index + 1}/{len(schedule)} ({runs} run(s) each, "
               f"{order[0]} first)", file=sys.stderr, flush=True)
         # hyperfine's own output goes to stderr (with --verbose) or nowhere
@@ -219,7 +226,7 @@ def load_average() -> float | None:
         return None
 
 
-def machine_facts(cc: str, hyperfine: str, template: str) -> dict:
+def machine_facts(cc: str, hyperfine: str, templates: list[str]) -> dict:
     def first_line(command: list[str]) -> str:
         try:
             out = subprocess.run(command, capture_output=True, text=True).stdout
@@ -235,76 +242,126 @@ def machine_facts(cc: str, hyperfine: str, template: str) -> dict:
                 break
     except OSError:
         pass
-    runtime = shlex.split(template)[0]
+    programs = dict.fromkeys(shlex.split(t)[0] for t in templates)  # distinct, in order
     return {"platform": platform.platform(), "cpu": cpu, "cpus": os.cpu_count(),
             "cc": first_line([cc, "--version"]), "hyperfine": first_line([hyperfine, "--version"]),
-            "runtime_version": first_line([runtime, "--version"]),
+            "runtime_version": "; ".join(f"{os.path.basename(p)} --version: {first_line([p, '--version'])}"
+                                         for p in programs),
             # The checkout the kernels were built from ("-dirty": uncommitted edits).
             "source": first_line(["git", "-C", str(suite.BENCH_DIR), "describe", "--always", "--dirty"])}
 
 
-def resolve_runtime(args) -> tuple[str, str]:
-    """The runtime's command template and its label in the table."""
-    if args.runtime:
-        if "{wasm}" not in args.runtime:
-            sys.exit("run.py: the --runtime template must contain {wasm}")
-        return args.runtime, args.label or runtime_label(args.runtime)
-    if not Path(args.flint).is_file() and shutil.which(args.flint) is None:
-        sys.exit(f"run.py: no flint binary at {args.flint}; build it "
-                 "(cmake --build build --target flint) or pass --flint/--runtime")
-    return FLINT_TEMPLATE.replace("{flint}", shlex.quote(args.flint)), args.label or "flint"
+def resolve_runtimes(args) -> list[engines.Runtime]:
+    """The runtimes to compare with native, in column order: Flint's engines
+    (--engine; the interpreter when neither --engine nor --runtime is
+    given), then each --runtime template."""
+    if len(args.label) > len(args.runtime):
+        sys.exit("run.py: more --label than --runtime")
+    runtimes = []
+    engine_text = args.engine if args.engine is not None else ("" if args.runtime else "interp")
+    if engine_text:
+        try:
+            names = engines.parse_engines(engine_text)
+        except ValueError as error:
+            sys.exit(f"run.py: {error}")
+        if not Path(args.flint).is_file() and shutil.which(args.flint) is None:
+            sys.exit(f"run.py: no flint binary at {args.flint}; build it "
+                     "(cmake --build build --target flint) or pass --flint/--runtime")
+        runtimes += [engines.flint_runtime(args.flint, name) for name in names]
+    for index, template in enumerate(args.runtime):
+        if "{wasm}" not in template:
+            sys.exit("run.py: a --runtime template must contain {wasm}")
+        label = args.label[index] if index < len(args.label) else runtime_label(template)
+        runtimes.append(engines.Runtime(label, template))
+    labels = [r.label for r in runtimes]
+    if len(set(labels)) != len(labels) or "native" in labels:
+        sys.exit(f"run.py: runtime labels must be distinct and not 'native': {labels} (use --label)")
+    return runtimes
 
 
-def measure_kernel(args, kernel: suite.Kernel, n: int, template: str,
-                   label: str) -> tuple[dict, report.Row | None]:
+def runtime_command(args, kernel: suite.Kernel, n: int, runtime: engines.Runtime,
+                    compiles: list) -> list[str]:
+    """The command that runs `kernel` at size n in `runtime`: precompiles the
+    module first for a compiled engine (recording what that cost in
+    `compiles`), bakes N into a copy for a template without {args}."""
+    wasm, call_args = args.out / f"{kernel.name}.wasm", [n]
+    if runtime.compile_template:
+        artifact = engines.artifact_path(wasm)
+        print(f"  {runtime.label}: compiling {display_path(wasm)}", file=sys.stderr, flush=True)
+        try:
+            result = engines.precompile(runtime, wasm, display_path(wasm), display_path(artifact))
+        except RuntimeError as error:
+            sys.exit(f"{kernel.name} {runtime.label}: compile failed: {error}")
+        compiles.append((kernel.name, runtime.label, result.as_dict()))
+        wasm = artifact
+    if "{args}" not in runtime.template:  # the runtime cannot pass arguments: bake N in
+        baked = args.out / f"{kernel.name}.n{n}.wasm"
+        baked.write_bytes(bake_args.bake_arguments(wasm.read_bytes(), suite.EXPORT, call_args))
+        wasm, call_args = baked, []
+    return fill_template(runtime.template, display_path(wasm), suite.EXPORT, call_args)
+
+
+def measure_kernel(args, kernel: suite.Kernel, n: int, runtimes: list[engines.Runtime],
+                   compiles: list) -> tuple[dict, compare_report.CompareRow | None]:
     """Builds one kernel, checks its checksums and (unless --check-only)
     times it. Returns the kernel's entry of the JSON document and its row
     of the table (None when nothing was timed)."""
     print(f"{kernel.name} (N={n}): building", file=sys.stderr, flush=True)
     build_commands = suite.build(kernel, args.cc, args.out)
-    wasm, call_args = args.out / f"{kernel.name}.wasm", [n]
-    if "{args}" not in template:  # the runtime cannot pass arguments: bake N in
-        baked = args.out / f"{kernel.name}.n{n}.wasm"
-        baked.write_bytes(bake_args.bake_arguments(wasm.read_bytes(), suite.EXPORT, call_args))
-        wasm, call_args = baked, []
-    commands = {
-        "native": [display_path(args.out / kernel.name), str(n)],
-        "runtime": fill_template(template, display_path(wasm), suite.EXPORT, call_args),
-    }
-    checksum = verify_checksums(kernel.name, commands["native"], commands["runtime"], label)
+    commands = {"native": [display_path(args.out / kernel.name), str(n)]}
+    for runtime in runtimes:
+        commands[runtime.label] = runtime_command(args, kernel, n, runtime, compiles)
+    checksum = verify_checksums(kernel.name, commands)
     print(f"  checksum {checksum} matches", file=sys.stderr, flush=True)
     entry = {"kernel": kernel.name, "n": n, "checksum": checksum,
              "build": {k: shlex.join(v) for k, v in build_commands.items()},
              "commands": {k: shlex.join(v) for k, v in commands.items()}}
     if args.check_only:
         return entry, None
-    samples, cpu_rounds = time_kernel(args, kernel.name, commands, label, args.out / "hyperfine")
+    samples, cpu_rounds = time_kernel(args, kernel.name, commands, args.out / "hyperfine")
     summaries = {key: report.summarize(values) for key, values in samples.items()}
     cpu = {key: report.cpu_time_per_run(rounds) for key, rounds in cpu_rounds.items()}
+    labels = [r.label for r in runtimes]
     entry.update(samples=samples, stats={k: s.as_dict() for k, s in summaries.items()},
-                 ratio=report.ratio(summaries["runtime"], summaries["native"]),
+                 ratios={k: report.ratio(summaries[k], summaries["native"]) for k in labels},
                  cpu_rounds={k: [r._asdict() for r in v] for k, v in cpu_rounds.items()},
-                 cpu_per_run=cpu, cpu_ratio=cpu["runtime"] / cpu["native"] if cpu["native"] > 0 else None)
-    return entry, report.Row(kernel.name, n, summaries["native"], summaries["runtime"],
-                             cpu["native"], cpu["runtime"])
+                 cpu_per_run=cpu,
+                 cpu_ratios={k: cpu[k] / cpu["native"] if cpu["native"] > 0 else None for k in labels})
+    sides = {key: compare_report.Side(summaries[key], cpu[key]) for key in commands}
+    return entry, compare_report.CompareRow(kernel.name, n, sides["native"],
+                                            {k: sides[k] for k in labels})
 
 
-def render_markdown(args, invocation: str, label: str, results: list[dict],
-                    rows: list[report.Row], machine: dict) -> str:
-    geomean = report.geometric_mean([r["ratio"] for r in results])
+def render_markdown(args, invocation: str, labels: list[str], results: list[dict],
+                    rows: list[compare_report.CompareRow], compiles: list, machine: dict) -> str:
+    means = compare_report.geometric_means(rows, labels)
     lines = [f"`{invocation}`", "",
              f"Machine: {machine['cpu']}, {machine['cpus']} CPU(s), {machine['platform']}; "
-             f"{machine['cc']}; {machine['hyperfine']}; {label} --version: {machine['runtime_version']}; "
+             f"{machine['cc']}; {machine['hyperfine']}; {machine['runtime_version']}; "
              f"source {machine['source']}; 1-minute load average "
-             f"{machine['load_before']} before, {machine['load_after']} after.", "",
-             report.markdown_table(rows, label), "",
-             f"Geometric mean of {label} / native: {report.format_ratio(geomean)}", "",
-             f"Each command ran {args.runs} time(s) under `hyperfine -N` in "
-             f"{min(args.rounds, args.runs)} alternating round(s), after {args.warmup} warm-up "
-             "run(s); times are whole-process wall clock. Commands:", ""]
+             f"{machine['load_before']} before, {machine['load_after']} after.", ""]
+    if len(labels) == 1:  # the two-sided table, with each side's spread
+        label = labels[0]
+        lines.append(report.markdown_table(
+            [report.Row(r.kernel, r.n, r.native.summary, r.runtimes[label].summary,
+                        r.native.cpu, r.runtimes[label].cpu) for r in rows], label))
+    else:
+        lines.append(compare_report.markdown_table(rows, labels))
+    lines.append("")
+    for label in labels:
+        cpu = means[label]["cpu"]
+        lines.append(f"Geometric mean of {label} / native: {report.format_ratio(means[label]['wall'])}"
+                     + (f" (CPU time: {report.format_ratio(cpu)})" if cpu is not None else ""))
+        lines.append("")
+    if compiles:
+        lines += ["Precompiling (once per module, not timed above):", "",
+                  compare_report.compile_table(compiles), ""]
+    lines += [f"Each command ran {args.runs} time(s) under `hyperfine -N` in "
+              f"{min(args.rounds, args.runs)} round(s) of rotating order, after {args.warmup} warm-up "
+              "run(s); times are whole-process wall clock. Commands:", ""]
     for entry in results:
-        lines.append(f"- {entry['kernel']} native: `{entry['commands']['native']}`")
-        lines.append(f"- {entry['kernel']} {label}: `{entry['commands']['runtime']}`")
+        for side, command in entry["commands"].items():
+            lines.append(f"- {entry['kernel']} {side}: `{command}`")
     return "\n".join(lines)
 
 
@@ -322,32 +379,41 @@ def main(argv: list[str]) -> int:
         kernels = [suite.kernel_by_name(name) for name in args.kernels.split(",") if name]
     except (KeyError, ValueError) as error:
         sys.exit(f"run.py: {error.args[0]}")
-    template, label = resolve_runtime(args)
+    runtimes = resolve_runtimes(args)
+    labels = [r.label for r in runtimes]
     if not args.check_only and shutil.which(args.hyperfine) is None:
         sys.exit(f"run.py: {args.hyperfine} not found (apt-get install hyperfine)")
     (args.out / "hyperfine").mkdir(parents=True, exist_ok=True)
     load_before = load_average()
 
+    compiles: list = []
     measured = [measure_kernel(args, kernel, overrides.get(kernel.name, kernel.n_for(args.size)),
-                               template, label) for kernel in kernels]
+                               runtimes, compiles) for kernel in kernels]
     results, rows = [entry for entry, _ in measured], [row for _, row in measured]
     if args.check_only:
-        print(f"checksums match for {len(results)} kernel(s) in {label}")
+        print(f"checksums match for {len(results)} kernel(s) in {', '.join(labels)}")
+        if compiles:
+            print(compare_report.compile_table(compiles))
         return 0
 
     invocation = shlex.join(["python3", display_path(Path(__file__))] + argv)
-    machine = machine_facts(args.cc, args.hyperfine, template)
+    machine = machine_facts(args.cc, args.hyperfine, [r.template for r in runtimes])
     machine.update(load_before=load_before, load_after=load_average())
-    markdown = render_markdown(args, invocation, label, results, rows, machine)
+    markdown = render_markdown(args, invocation, labels, results, rows, compiles, machine)
     print(markdown)
     if args.markdown:
         write_atomically(args.markdown, markdown + "\n")
-    json_path = args.json or args.out / f"results-{re.sub(r'[^A-Za-z0-9_.-]', '_', label)}.json"
-    document = {"invocation": invocation, "label": label, "template": template,
-                "baked_arguments": "{args}" not in template, "runs": args.runs,
-                "rounds": args.rounds, "warmup": args.warmup, "size": args.size,
-                "machine": machine, "kernels": results, "markdown": markdown,
-                "geometric_mean_ratio": report.geometric_mean([r["ratio"] for r in results])}
+    name = "-".join(labels)
+    json_path = args.json or args.out / f"results-{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.json"
+    means = compare_report.geometric_means(rows, labels)
+    document = {"invocation": invocation, "labels": labels,
+                "runtimes": [{"label": r.label, "template": r.template,
+                              "compile_template": r.compile_template,
+                              "baked_arguments": "{args}" not in r.template} for r in runtimes],
+                "runs": args.runs, "rounds": args.rounds, "warmup": args.warmup, "size": args.size,
+                "machine": machine, "kernels": results, "compiles": [
+                    {"kernel": k, "runtime": label, **c} for k, label, c in compiles],
+                "markdown": markdown, "geometric_means": means}
     write_atomically(json_path, json.dumps(document, indent=2) + "\n")
     print(f"\nraw samples: {display_path(json_path)}", file=sys.stderr)
     return 0

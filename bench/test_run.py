@@ -16,6 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bake_args  # noqa: E402
+import compare_report  # noqa: E402
+import engines  # noqa: E402
 import report  # noqa: E402
 import run  # noqa: E402
 
@@ -91,13 +93,20 @@ class FormatTest(unittest.TestCase):
 
 class ScheduleTest(unittest.TestCase):
     def test_runs_are_spread_over_alternating_rounds(self):
-        schedule = run.interleaved_rounds(10, 4)
+        schedule = engines.round_orders(["native", "flint"], 10, 4)
         self.assertEqual([runs for runs, _ in schedule], [3, 3, 2, 2])
-        self.assertEqual([first for _, first in schedule], [False, True, False, True])
+        self.assertEqual([order for _, order in schedule],
+                         [["native", "flint"], ["flint", "native"]] * 2)
 
     def test_never_more_rounds_than_runs(self):
-        self.assertEqual(run.interleaved_rounds(2, 5), [(1, False), (1, True)])
-        self.assertEqual(run.interleaved_rounds(7, 1), [(7, False)])
+        self.assertEqual(engines.round_orders(["a", "b"], 2, 5), [(1, ["a", "b"]), (1, ["b", "a"])])
+        self.assertEqual(engines.round_orders(["a", "b"], 7, 1), [(7, ["a", "b"])])
+
+    def test_three_commands_each_go_first_in_turn(self):
+        schedule = engines.round_orders(["native", "flint", "flint-aot"], 6, 3)
+        self.assertEqual([order[0] for _, order in schedule], ["native", "flint", "flint-aot"])
+        for _, order in schedule:
+            self.assertEqual(sorted(order), ["flint", "flint-aot", "native"])
 
 
 class CommandTest(unittest.TestCase):
@@ -131,6 +140,81 @@ class CommandTest(unittest.TestCase):
         for bad in ("fib", "fib=x", "fib=-1", "nosuch=3"):
             with self.subTest(bad=bad), self.assertRaises((ValueError, KeyError)):
                 run.parse_n_overrides([bad])
+
+
+class EngineTest(unittest.TestCase):
+    def test_engine_lists(self):
+        self.assertEqual(engines.parse_engines("interp,aot"), ["interp", "aot"])
+        self.assertEqual(engines.parse_engines("aot"), ["aot"])
+        for bad in ("", "jit", "aot,aot", "interp,,x"):
+            with self.subTest(bad=bad), self.assertRaises(ValueError):
+                engines.parse_engines(bad)
+
+    def test_compiled_engine_runs_the_artifact(self):
+        interp = engines.flint_runtime("/opt/my flint", "interp")
+        aot = engines.flint_runtime("/opt/my flint", "aot")
+        self.assertEqual((interp.label, aot.label), ("flint", "flint-aot"))
+        self.assertIsNone(interp.compile_template)
+        self.assertEqual(aot.compile_template, "'/opt/my flint' compile {wasm} -o {artifact}")
+        self.assertEqual(run.fill_template(aot.template, "out/fib.fwasm", "run", [40]),
+                         ["/opt/my flint", "run", "--invoke", "run", "out/fib.fwasm", "40"])
+        self.assertEqual(engines.artifact_path(Path("out/fib.wasm")), Path("out/fib.fwasm"))
+
+    def test_precompile_measures_the_compiler_and_its_artifact(self):
+        with tempfile.TemporaryDirectory() as directory:
+            wasm = Path(directory) / "k.wasm"
+            wasm.write_bytes(b"\0asm" + bytes(12))
+            # A stand-in compiler: copies the module twice into the artifact.
+            fake = engines.Runtime("fake", "rt {wasm}", "sh -c 'cat {wasm} {wasm} > {artifact}'")
+            result = engines.precompile(fake, wasm, str(wasm), str(engines.artifact_path(wasm)))
+            self.assertEqual((result.wasm_bytes, result.artifact_bytes), (16, 32))
+            self.assertGreater(result.seconds, 0)
+            self.assertGreater(result.peak_rss_bytes, 0)
+            failing = engines.Runtime("fake", "rt {wasm}", "sh -c 'echo broken >&2; exit 3'")
+            with self.assertRaisesRegex(RuntimeError, "exited with 3\n.*broken"):
+                engines.precompile(failing, wasm, str(wasm), str(engines.artifact_path(wasm)))
+            # The failed compile removed the earlier artifact: it is stale.
+            self.assertFalse(engines.artifact_path(wasm).exists())
+
+
+class CompareReportTest(unittest.TestCase):
+    ROWS = [
+        compare_report.CompareRow(
+            "fib", 40, compare_report.Side(report.summarize([1.0, 1.2]), cpu=1.0),
+            {"flint": compare_report.Side(report.summarize([8.0]), cpu=8.0),
+             "flint-aot": compare_report.Side(report.summarize([1.0, 1.4]), cpu=1.1)}),
+        compare_report.CompareRow(
+            "sieve", 9, compare_report.Side(report.summarize([0.5]), cpu=0.5),
+            {"flint": compare_report.Side(report.summarize([2.2]), cpu=None),
+             "flint-aot": compare_report.Side(report.summarize([0.55]), cpu=0.5)}),
+    ]
+
+    def test_one_column_group_per_runtime(self):
+        lines = compare_report.markdown_table(self.ROWS, ["flint", "flint-aot"]).splitlines()
+        self.assertEqual(len(lines), 4)
+        self.assertEqual(lines[0].count("|"), lines[1].count("|"))
+        self.assertEqual(lines[2], "| fib | 40 | 1.10 s (1.00 s - 1.20 s) | 8.00 s (8.00 s - 8.00 s) "
+                                   "| 7.27× | 8.00× | 1.20 s (1.00 s - 1.40 s) | 1.09× | 1.10× |")
+        self.assertIn("| 4.40× | n/a |", lines[3])
+
+    def test_geometric_means_per_runtime(self):
+        means = compare_report.geometric_means(self.ROWS, ["flint", "flint-aot"])
+        self.assertAlmostEqual(means["flint-aot"]["wall"], (1.2 / 1.1 * 1.1) ** 0.5)
+        self.assertAlmostEqual(means["flint-aot"]["cpu"], (1.1 * 1.0) ** 0.5)
+        self.assertIsNone(means["flint"]["cpu"])  # sieve had no CPU time
+
+    def test_sizes_in_binary_units(self):
+        cases = {None: "n/a", 0: "0 B", 1023: "1023 B", 1536: "1.50 KiB",
+                 5 * 1024 * 1024: "5.00 MiB", 123456789: "118 MiB"}
+        for count, text in cases.items():
+            with self.subTest(count=count):
+                self.assertEqual(compare_report.format_bytes(count), text)
+
+    def test_compile_table(self):
+        lines = compare_report.compile_table([("fib", "flint-aot", {
+            "wasm_bytes": 300, "artifact_bytes": 20480, "seconds": 0.0456,
+            "peak_rss_bytes": 60 * 1024 * 1024})]).splitlines()
+        self.assertEqual(lines[2], "| fib | flint-aot | 300 B | 20.0 KiB | 45.6 ms | 60.0 MiB |")
 
 
 # (module (func (export "run") (param i32) (result i32) local.get 0 i32.const 1 i32.add))
