@@ -1,0 +1,143 @@
+"""Starting an HTTP server in a contender, waiting until it answers, reading
+its resident memory, and stopping it. Plain processes (native and wasm
+runtimes) are started here, pinned to one core with taskset; containers are
+started by containers.py's start_server."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from .contenders import LISTEN_HOST
+from .container_contenders import ContainerContender
+from .measure import tree_memory
+from .programs import Program
+
+
+class ServerError(Exception):
+    pass
+
+
+def free_port(host: str = LISTEN_HOST) -> int:
+    """A port nothing listens on right now (the kernel's choice)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def answers_http(host: str, port: int, timeout_s: float = 2.0) -> str | None:
+    """None when GET / gets a 2xx answer, else what went wrong."""
+    connection = http.client.HTTPConnection(host, port, timeout=timeout_s)
+    try:
+        connection.request("GET", "/")
+        response = connection.getresponse()
+        response.read()
+        return None if 200 <= response.status < 300 else f"GET / answered {response.status}"
+    except (OSError, http.client.HTTPException) as error:
+        return f"GET / failed: {error}"
+    finally:
+        connection.close()
+
+
+def wait_until_serving(port: int, alive, timeout_s: float, log=lambda: "") -> None:
+    """Polls until the server answers GET /; raises ServerError if the
+    process exits or `timeout_s` passes first (a runtime compiling a module
+    before it listens gets that long)."""
+    deadline = time.monotonic() + timeout_s
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if not alive():
+            raise ServerError(f"server exited before serving: {log()[-300:].strip() or 'no output'}")
+        last = answers_http(LISTEN_HOST, port) or ""
+        if not last:
+            return
+        time.sleep(0.05)
+    raise ServerError(f"no HTTP answer on port {port} within {timeout_s:g} s ({last})")
+
+
+@dataclass
+class ServerMemory:
+    bytes: int  # the table's figure
+    details: dict
+
+
+class ProcessServer:
+    def __init__(self, process: subprocess.Popen, port: int, argv: list[str]):
+        self.process, self.port, self.argv = process, port, argv
+        self.url = f"http://{LISTEN_HOST}:{port}/"
+
+    def memory(self) -> ServerMemory:
+        """Proportional set size of the server's process tree: shared pages
+        (libc, the runtime's own code) are split among their users, so the
+        sum is what this server costs; RSS is kept alongside."""
+        reading = tree_memory(self.process.pid)
+        return ServerMemory(reading.pss_bytes, {"pss_bytes": reading.pss_bytes,
+                                                "rss_bytes": reading.rss_bytes,
+                                                "processes": reading.processes})
+
+
+class ContainerServer:
+    def __init__(self, running, port: int):
+        self.running, self.port = running, port
+        self.url = f"http://{LISTEN_HOST}:{port}/"
+
+    def memory(self) -> ServerMemory:
+        reading = self.running.memory()
+        total = reading.container_bytes + reading.runtime_bytes
+        return ServerMemory(total, {"container_bytes": reading.container_bytes,
+                                    "runtime_bytes": reading.runtime_bytes})
+
+
+def pinned(argv: list[str], cpu: int | None) -> list[str]:
+    if cpu is None or shutil.which("taskset") is None:
+        return argv
+    return ["taskset", "-c", str(cpu), *argv]
+
+
+@contextmanager
+def serve(contender, program: Program, cpu: int | None, ready_timeout_s: float = 60.0):
+    """Runs `program` as an HTTP server in `contender` on a free loopback
+    port; yields a ProcessServer or ContainerServer once it answers GET /.
+    Raises Unsupported (from the contender), ServerError or BuildError."""
+    port = free_port()
+    if isinstance(contender, ContainerContender):
+        with contender.serve(program, port) as running:
+            wait_until_serving(port, lambda: True, ready_timeout_s)
+            yield ContainerServer(running, port)
+        return
+    argv = pinned(contender.server_command(program, port), cpu)
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+
+        def read_log() -> str:
+            log.seek(0)
+            return log.read()
+
+        try:
+            wait_until_serving(port, lambda: process.poll() is None, ready_timeout_s, read_log)
+            yield ProcessServer(process, port, argv)
+        finally:
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)  # its own session: the whole tree
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
