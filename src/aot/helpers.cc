@@ -102,7 +102,9 @@ const NativeFunc* h_indirect_callee(VmCtx* ctx, uint32_t t, uint32_t i, uint32_t
 std::optional<Error> call_without_code(VmCtx* ctx, FuncInst* f, uint64_t* slots) {
   const FuncType& type = f->type;
   std::vector<Value> args;
-  for (size_t i = 0; i < type.params.size(); ++i) args.push_back(load_value(type.params[i], slots + i));
+  // One slot per value, two for a v128 (store_value's encoding).
+  for (size_t i = 0, at = 0; i < type.params.size(); at += slot_count(type.params[i]), ++i)
+    args.push_back(load_value(type.params[i], slots + at));
   enter_host();
   Result<std::vector<Value>> results = [&]() -> Result<std::vector<Value>> {
     if (!f->is_host()) return state(ctx).executor->call(f, args);
@@ -113,10 +115,10 @@ std::optional<Error> call_without_code(VmCtx* ctx, FuncInst* f, uint64_t* slots)
   }();
   leave_host();
   if (!results) return results.error();
-  for (size_t i = 0; i < type.results.size(); ++i) {
+  for (size_t i = 0, at = 0; i < type.results.size(); at += slot_count(type.results[i]), ++i) {
     Value v = (*results)[i];
     v.type = type.results[i];
-    store_value(v, slots + i);
+    store_value(v, slots + at);
   }
   return std::nullopt;
 }

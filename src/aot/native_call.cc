@@ -95,12 +95,16 @@ Result<std::vector<Value>> call_native(FuncInst* func, std::span<const Value> ar
   if (args.size() != type.params.size())
     return make_error(ErrorCode::Usage, fmt::format("function {} takes {} arguments, {} given",
                                                     to_string(type), type.params.size(), args.size()));
-  std::vector<uint64_t> slots(std::max(type.params.size(), type.results.size()) + 1, 0);
-  for (size_t i = 0; i < args.size(); ++i) {
+  // One slot per value, two for a v128 (store_value's encoding).
+  size_t param_slots = 0, result_slots = 0;
+  for (ValType t : type.params) param_slots += slot_count(t);
+  for (ValType t : type.results) result_slots += slot_count(t);
+  std::vector<uint64_t> slots(std::max(param_slots, result_slots) + 1, 0);
+  for (size_t i = 0, at = 0; i < args.size(); at += slot_count(type.params[i]), ++i) {
     if (args[i].type != type.params[i])
       return make_error(ErrorCode::Usage, fmt::format("argument {} is {}, the function takes {}", i,
                                                       to_string(args[i].type), to_string(type.params[i])));
-    store_value(args[i], &slots[i]);
+    store_value(args[i], &slots[at]);
   }
   install_fault_handler();
   Activation act;
@@ -138,7 +142,8 @@ Result<std::vector<Value>> call_native(FuncInst* func, std::span<const Value> ar
     return error;
   }
   std::vector<Value> results;
-  for (size_t i = 0; i < type.results.size(); ++i) results.push_back(load_value(type.results[i], &slots[i]));
+  for (size_t i = 0, at = 0; i < type.results.size(); at += slot_count(type.results[i]), ++i)
+    results.push_back(load_value(type.results[i], &slots[at]));
   return results;
 }
 

@@ -8,6 +8,7 @@
 #include <llvm/IR/MDBuilder.h>
 
 
+#include "aot/llvm/slot_values.h"
 #include "runtime/objects.h"
 
 namespace flint::aot {
@@ -20,7 +21,7 @@ llvm::Type* llvm_type(llvm::LLVMContext& c, ValType t) {
     case ValType::F64: return llvm::Type::getDoubleTy(c);
     case ValType::FuncRef:
     case ValType::ExternRef: return llvm::PointerType::get(c, 0);
-    case ValType::V128: return nullptr;
+    case ValType::V128: return llvm::FixedVectorType::get(llvm::Type::getInt64Ty(c), 2);
   }
   return nullptr;
 }
@@ -163,7 +164,6 @@ Status FunctionCodegen::emit() {
   }
   for (size_t i = 0; i < local_types_.size(); ++i) {
     llvm::Type* t = llvm_type(c_, local_types_[i]);
-    if (!t) return make_error(ErrorCode::Usage, "v128 locals are not compiled yet");
     locals_.push_back(b_.CreateAlloca(t));
     llvm::Value* init = i < type_.params.size() ? static_cast<llvm::Value*>(fn_->getArg(i + 1))
                                                 : llvm::Constant::getNullValue(t);
@@ -387,7 +387,6 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
     }
     case Opcode::GlobalGet: {
       llvm::Type* t = llvm_type(c_, wasm_.global_type(in.a).type);
-      if (!t) return make_error(ErrorCode::Usage, "v128 globals are not compiled yet");
       push(b_.CreateLoad(t, global_slot(in.a)));
       return {};
     }
@@ -402,8 +401,7 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
     default: break;
   }
   const OpcodeInfo& info_ = info(in.op);
-  if (info_.prefix == 0xFD)
-    return make_error(ErrorCode::Usage, fmt::format("{} is not compiled yet", info_.text));
+  if (info_.prefix == 0xFD) return emit_simd(in);
   if (info_.imm == ImmKind::MemArg) {
     if (info_.sig == Signature::Special || signature_types(info_.sig).results.empty())
       emit_store(in);
@@ -515,34 +513,23 @@ void FunctionCodegen::emit_native_call(llvm::Value* native, const FuncType& type
   b_.CreateBr(join);
 
   b_.SetInsertPoint(slow);
-  size_t slots_n = std::max<size_t>({type.params.size(), type.results.size(), 1});
+  uint32_t slots_n = std::max({slot_total(type.params), slot_total(type.results), 1u});
   llvm::Value* slots;
   {
     llvm::IRBuilder<> eb(entry_);
-    slots = eb.CreateAlloca(b_.getInt64Ty(), b_.getInt32(uint32_t(slots_n)));
+    slots = eb.CreateAlloca(b_.getInt64Ty(), b_.getInt32(slots_n));
+    llvm::cast<llvm::AllocaInst>(slots)->setAlignment(llvm::Align(16));
   }
-  auto slot = [&](size_t i) { return b_.CreateConstInBoundsGEP1_64(b_.getInt64Ty(), slots, i); };
-  for (size_t i = 0; i < args.size(); ++i) {
-    llvm::Value* v = args[i];
-    if (v->getType()->isPointerTy()) v = b_.CreatePtrToInt(v, b_.getInt64Ty());
-    else if (v->getType()->isFloatingPointTy())
-      v = b_.CreateBitCast(v, b_.getIntNTy(v->getType()->getPrimitiveSizeInBits()));
-    b_.CreateStore(b_.CreateZExt(v, b_.getInt64Ty()), slot(i));
-  }
+  std::vector<uint32_t> arg_slots = slot_offsets(type.params);
+  for (size_t i = 0; i < args.size(); ++i) store_slot_value(b_, args[i], slots, arg_slots[i]);
   llvm::Value* func =
       b_.CreateLoad(ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), native, offsetof(NativeFunc, func)));
   helper(offsetof(Helpers, call_slow), llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr, ptr}, false),
          {func, slots});
   std::vector<llvm::Value*> slow_results;
-  for (size_t i = 0; i < type.results.size(); ++i) {
-    llvm::Type* t = llvm_type(c_, type.results[i]);
-    llvm::Value* bits = b_.CreateLoad(b_.getInt64Ty(), slot(i));
-    if (t->isPointerTy()) slow_results.push_back(b_.CreateIntToPtr(bits, t));
-    else if (t->isFloatingPointTy())
-      slow_results.push_back(
-          b_.CreateBitCast(b_.CreateTrunc(bits, b_.getIntNTy(t->getPrimitiveSizeInBits())), t));
-    else slow_results.push_back(b_.CreateTrunc(bits, t));
-  }
+  std::vector<uint32_t> result_slots = slot_offsets(type.results);
+  for (size_t i = 0; i < type.results.size(); ++i)
+    slow_results.push_back(load_slot_value(b_, llvm_type(c_, type.results[i]), slots, result_slots[i]));
   llvm::BasicBlock* slow_end = b_.GetInsertBlock();
   b_.CreateBr(join);
 

@@ -29,10 +29,11 @@ struct ModuleDecls {
   std::vector<llvm::FunctionType*> types;  ///< per wasm type index
   std::vector<llvm::Function*> functions;  ///< per defined function
   bool fuel = false;  ///< emit fuel metering (fuel_codegen.cc)
+  /// The target's "+feature,..." string (simd_lowering.h picks instructions by it).
+  std::string target_features;
 };
 
-/// The LLVM type of a wasm value (references are pointers); null for v128,
-/// which this compiler does not translate yet.
+/// The LLVM type of a wasm value (references are pointers, v128 is <2 x i64>).
 llvm::Type* llvm_type(llvm::LLVMContext& c, ValType t);
 /// R fn(ptr ctx, params...) for a wasm function type; null if unsupported.
 llvm::FunctionType* llvm_function_type(llvm::LLVMContext& c, const FuncType& type);
@@ -97,6 +98,9 @@ class FunctionCodegen {
   /// A value wasm drops: the loads it comes from still fault (memory_order.cc).
   void emit_drop_use(llvm::Value* v);
   bool emit_numeric(const Instr& in);
+  /// Vector instructions (simd_codegen.cc, simd_memory_codegen.cc).
+  Status emit_simd(const Instr& in);
+  void emit_simd_memory(const Instr& in);
   bool emit_conversion(const Instr& in);
   void emit_table_or_bulk(const Instr& in);
   llvm::Value* trapping_truncate(llvm::Value* x, llvm::Type* to, bool is_signed);

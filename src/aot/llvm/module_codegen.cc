@@ -21,6 +21,7 @@
 #include "aot/llvm/codegen.h"
 #include "aot/llvm/frame_info.h"
 #include "aot/llvm/memory_order.h"
+#include "aot/llvm/slot_values.h"
 #include "aot/llvm/function_codegen.h"
 
 namespace flint::aot {
@@ -43,7 +44,6 @@ llvm::Function* emit_entry(ModuleDecls& d, uint32_t index) {
   llvm::LLVMContext& c = d.context;
   const FuncType& type = d.wasm.types[d.wasm.functions[index].type_index];
   llvm::Type* ptr = llvm::PointerType::get(c, 0);
-  llvm::Type* i64 = llvm::Type::getInt64Ty(c);
   auto* ftype = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {ptr, ptr}, false);
   auto* f = llvm::Function::Create(ftype, llvm::GlobalValue::InternalLinkage,
                                    fmt::format("entry{}", index), d.llvm_module);
@@ -51,23 +51,16 @@ llvm::Function* emit_entry(ModuleDecls& d, uint32_t index) {
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(c, "entry", f));
   llvm::Value* slots = f->getArg(1);
   std::vector<llvm::Value*> args{f->getArg(0)};
-  for (size_t i = 0; i < type.params.size(); ++i) {
-    llvm::Type* t = llvm_type(c, type.params[i]);
-    llvm::Value* bits = b.CreateLoad(i64, b.CreateConstInBoundsGEP1_64(i64, slots, i));
-    if (t->isPointerTy()) args.push_back(b.CreateIntToPtr(bits, t));
-    else if (t->isFloatingPointTy())
-      args.push_back(b.CreateBitCast(b.CreateTrunc(bits, b.getIntNTy(t->getPrimitiveSizeInBits())), t));
-    else args.push_back(b.CreateTrunc(bits, t));
-  }
+  std::vector<uint32_t> param_slots = slot_offsets(type.params);
+  for (size_t i = 0; i < type.params.size(); ++i)
+    args.push_back(load_slot_value(b, llvm_type(c, type.params[i]), slots, param_slots[i]));
   llvm::CallInst* ret = b.CreateCall(d.functions[index], args);
   // Kept a call so that a backtrace never mistakes the wrapper for the function.
   ret->setIsNoInline();
+  std::vector<uint32_t> result_slots = slot_offsets(type.results);
   for (size_t i = 0; i < type.results.size(); ++i) {
     llvm::Value* v = type.results.size() == 1 ? ret : b.CreateExtractValue(ret, i);
-    if (v->getType()->isPointerTy()) v = b.CreatePtrToInt(v, i64);
-    else if (v->getType()->isFloatingPointTy())
-      v = b.CreateBitCast(v, b.getIntNTy(v->getType()->getPrimitiveSizeInBits()));
-    b.CreateStore(b.CreateZExt(v, i64), b.CreateConstInBoundsGEP1_64(i64, slots, i));
+    store_slot_value(b, v, slots, result_slots[i]);
   }
   b.CreateRetVoid();
   return f;
@@ -120,10 +113,10 @@ Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOpti
   m.setDataLayout(tm->createDataLayout());
   ModuleDecls decls{context, m, wasm, {}, {}};
   decls.fuel = target.fuel;
+  decls.target_features = features;
   for (const FuncType& type : wasm.types) decls.types.push_back(llvm_function_type(context, type));
   for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
     llvm::FunctionType* ft = decls.types[wasm.functions[i].type_index];
-    if (!ft) return make_error(ErrorCode::Usage, "v128 parameters and results are not compiled yet");
     auto* f = llvm::Function::Create(ft, llvm::GlobalValue::InternalLinkage,
                                      fmt::format("wasm{}", wasm.imported_functions + i), m);
     f->addFnAttr(llvm::Attribute::NoUnwind);
