@@ -21,9 +21,10 @@ from .contenders import Contender, Native, find_flint, search_path, wasm_runtime
 from .environment import collect, load_average
 from .http_workload import build_server, http_table, idle_server_cells
 from .model import Table
-from .programs import FIB, build_hello
+from .model import Cell
+from .programs import FIB, BuildError, build_hello, build_peak_rss
 from .progress import Progress
-from .render import json_document, markdown_report
+from .render import format_bytes, json_document, markdown_report
 from .session import Options, Session
 from .startup import (HELLO_RSS_COLUMN, SERVER_COLUMN, hello_commands, hello_memory_cells, memory_table,
                       run_hello, startup_table)
@@ -33,6 +34,7 @@ WORKLOADS = ("startup", "memory", "compute", "http")
 QUICK_KERNELS = ("fib", "sieve", "sha256")
 DEFAULT_OUT = BENCH_DIR / "out" / "flintbench"
 REPORT_NAME = "runtime-comparison"
+MEMORY_RUNS = 10  # hello-world runs for its peak RSS, which hardly varies
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -67,6 +69,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--cc", default="clang-19", help="C compiler (default %(default)s)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="build directory (default bench/out/flintbench)")
     parser.add_argument("--report", type=Path, help="report directory (default: OUT/report)")
+    parser.add_argument("--chart-format", choices=("svg", "png"), default="svg",
+                        help="file format of the charts (default %(default)s)")
     parser.add_argument("--name", default=REPORT_NAME, help="report file stem (default %(default)s)")
     args = parser.parse_args(argv)
     workloads = [w for w in args.workloads.split(",") if w]
@@ -131,34 +135,40 @@ def invocation(argv: list[str]) -> str:
 def run_workloads(session: Session, args: argparse.Namespace) -> list[Table]:
     tables: list[Table] = []
     wanted = args.workloads
-    hello_results = None
     if "startup" in wanted or "memory" in wanted:
         session.progress.note("building hello world")
         hello = build_hello(session.options.cc, session.out_dir)
         session.programs["hello"] = hello
-        runs = session.options.runs if "startup" in wanted else min(session.options.runs, 10)
-        hello_results = run_hello(session, hello, runs)
         commands = hello_commands(session, hello)
-        if "startup" in wanted:
-            tables.append(startup_table(session, hello_results, commands))
+    if "startup" in wanted:
+        tables.append(startup_table(session, run_hello(session, hello, session.options.runs), commands))
     if "memory" in wanted:
         table = memory_table()
-        for name, cell in hello_memory_cells(session, hello_results, hello_commands(session, hello)).items():
+        try:
+            launcher = build_peak_rss(session.options.cc, session.out_dir)
+        except BuildError as error:
+            hello_cells = {c.name: Cell.failed(str(error)) for c in session.contenders}
+        else:
+            runs = min(session.options.runs, MEMORY_RUNS)
+            hello_cells = hello_memory_cells(session, run_hello(session, hello, runs, "memory", launcher),
+                                             commands)
+        for name, cell in hello_cells.items():
             table.set(name, HELLO_RSS_COLUMN, cell)
         for name, cell in idle_server_cells(session, build_server(session)).items():
             table.set(name, SERVER_COLUMN, cell)
         table.notes += [
-            "Peak RSS: median over the hello-world runs of wait4's ru_maxrss (the largest resident set "
-            "of the process and the children it waited for).",
+            f"Peak RSS: median over {min(session.options.runs, MEMORY_RUNS)} hello-world runs of "
+            "wait4's ru_maxrss (the largest resident set of the process and of the children it waited "
+            "for), each started from a small static launcher (bench/flintbench/programs/peak_rss.c) "
+            "so no process inherits the harness's own high-water mark.",
             "Idle server: the server's process tree after it has answered one request and idled for a "
-            "second, summed proportional set size (shared pages split among their users; RSS is in the "
-            "JSON); for containers the container's cgroup plus its shim/runtime processes."]
+            "second, summed resident set size (RSS, shared libraries counted in full; the proportional set "
+            "size is in the JSON); for containers the container's cgroup plus its shim/runtime processes."]
         daemons = {}
         for contender in session.contenders:
             if session.available(contender) and hasattr(contender, "daemons"):
                 daemons.update(contender.daemons())
         if daemons:
-            from .render import format_bytes
             table.notes.append("Shared daemons, not counted above: " + ", ".join(
                 f"{name} {format_bytes(size)}" for name, size in sorted(daemons.items())) + ".")
         tables.append(table)
@@ -176,11 +186,11 @@ def run_workloads(session: Session, args: argparse.Namespace) -> list[Table]:
 
 
 def write_report(tables: list[Table], environment: dict, command: str, report_dir: Path,
-                 name: str) -> dict[str, Path]:
+                 name: str, chart_format: str = "svg") -> dict[str, Path]:
     report_dir.mkdir(parents=True, exist_ok=True)
     charts: dict[str, str] = {}
     for table in tables:
-        chart = report_dir / f"{name}-{table.workload}.svg"
+        chart = report_dir / f"{name}-{table.workload}.{chart_format}"
         reason = draw(table, chart)
         charts[table.workload] = chart.name if reason is None else reason
     markdown = report_dir / f"{name}.md"
@@ -214,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     environment["options"] = vars(options)
     environment["builds"] = {name: program.commands for name, program in session.programs.items()}
     report_dir = (args.report or args.out / "report").resolve()
-    files = write_report(tables, environment, invocation(argv), report_dir, args.name)
+    files = write_report(tables, environment, invocation(argv), report_dir, args.name,
+                         args.chart_format)
     progress.note(f"report: {files['markdown']} (raw samples: {files['json']})")
     return 0

@@ -82,7 +82,7 @@ def timed_cell(result: Timed, command: str, checksum: int | None) -> Cell:
 def compute_table(session: Session) -> Table:
     kernels = [suite.kernel_by_name(name) for name in session.options.kernels]
     sizes = {k.name: kernel_n(k, session.options.size) for k in kernels}
-    table = Table("compute", "Compute: fib(40) and the kernels of bench/kernels",
+    table = Table("compute", "Compute: recursive fib and the kernels of bench/kernels",
                   [Column(column_name(k.name, sizes[k.name]), SECONDS) for k in kernels])
     programs = []
     for kernel in kernels:

@@ -105,7 +105,8 @@ class WasmRuntime(Contender):
     def __init__(self, name: str, executable: str | None, missing_reason: str, version_argv: list[str],
                  run_argv: Callable[[str, str, list[str]], list[str]],
                  listen_argv: Callable[[str, str, str], list[str]] | None = None,
-                 listen_unsupported: str = "no preopened listening sockets"):
+                 listen_unsupported: str = "no preopened listening sockets",
+                 unsupported_markers: tuple[str, ...] = ()):
         self.name = name
         self.executable = executable  # resolved path, None when not found
         self.missing_reason = missing_reason
@@ -113,6 +114,9 @@ class WasmRuntime(Contender):
         self.run_argv = run_argv  # (executable, module, args) -> argv
         self.listen_argv = listen_argv  # (executable, module, host:port) -> argv, None: unsupported
         self.listen_unsupported = listen_unsupported
+        # Words in the runtime's error output that mean "this version cannot
+        # do it" rather than "it broke", for features that come and go.
+        self.unsupported_markers = unsupported_markers
         self._version: str | None = None
 
     def probe(self) -> tuple[bool, str]:
@@ -198,11 +202,14 @@ def wasm_runtimes(flint: str | None, flint_missing: str, path: str) -> list[Cont
                     lambda exe, module, addr: [exe, "run", "--engine", "interp", "--tcplisten", addr,
                                                module]),
         FlintAot(flint, flint_missing),
-        # The legacy WASI preview 1 implementation is the one that can
-        # preopen a listening socket (-S help: "legacy wasip1 implementation only").
+        # `-S tcplisten` belongs to the legacy WASI preview 1 implementation
+        # (`-S help`: "legacy wasip1 implementation only"), which recent
+        # releases no longer run core modules with: 48 answers "components do
+        # not support --tcplisten", and "-Spreview2=n is no longer supported".
         WasmRuntime("wasmtime", *find("wasmtime"), ["--version"],
                     lambda exe, module, args: [exe, "run", module, *args],
-                    lambda exe, module, addr: [exe, "run", "-S", f"preview2=n,tcplisten={addr}", module]),
+                    lambda exe, module, addr: [exe, "run", "-S", f"tcplisten={addr}", module],
+                    unsupported_markers=("do not support --tcplisten", "no longer supported")),
         WasmRuntime("wazero", *find("wazero"), ["version"],
                     lambda exe, module, args: [exe, "run", module, *args],
                     lambda exe, module, addr: [exe, "run", f"-listen={addr}", module]),

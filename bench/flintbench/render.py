@@ -45,15 +45,38 @@ def format_figure(value: float, unit: str) -> str:
     return f"{value:g}"
 
 
-def status_text(cell: Cell) -> str:
-    reason = cell.reason.replace("|", "\\|").replace("\n", " ")
-    return f"{cell.status}: {reason}" if reason else cell.status
+SHORT_REASON = 60  # longer reasons become numbered notes under the table
 
 
-def cell_text(table: Table, contender: str, column) -> str:
+class Footnotes:
+    """Long reasons, numbered once each, so a wide table stays readable and
+    a reason shared by several cells is printed once."""
+
+    def __init__(self):
+        self.reasons: list[str] = []
+
+    def mark(self, reason: str) -> str:
+        if reason not in self.reasons:
+            self.reasons.append(reason)
+        return f"[{self.reasons.index(reason) + 1}]"
+
+    def lines(self) -> list[str]:
+        return [f"[{i}] {reason}  " for i, reason in enumerate(self.reasons, 1)]
+
+
+def status_text(cell: Cell, notes: Footnotes | None = None) -> str:
+    reason = " ".join(cell.reason.replace("|", "\\|").split())
+    if not reason:
+        return cell.status
+    if notes is not None and len(reason) > SHORT_REASON:
+        return f"{cell.status} {notes.mark(reason)}"
+    return f"{cell.status}: {reason}"
+
+
+def cell_text(table: Table, contender: str, column, notes: Footnotes | None = None) -> str:
     cell = table.cell(contender, column.name)
     if cell.status != OK:
-        return status_text(cell)
+        return status_text(cell, notes)
     text = format_figure(cell.figure, column.unit)
     ratio = table.ratio(contender, column.name)
     if ratio is not None and contender != table.baseline:
@@ -69,6 +92,8 @@ def geometric_mean_ratio(table: Table, contender: str) -> tuple[float | None, in
 
 
 def markdown_table(table: Table) -> str:
+    """The table, then the numbered reasons its cells refer to."""
+    notes = Footnotes()
     baseline = f" (× {table.baseline})" if table.baseline else ""
     single = len(table.columns) == 1
     if single:
@@ -89,7 +114,7 @@ def markdown_table(table: Table) -> str:
             column = table.columns[0]
             cell = table.cell(contender, column.name)
             if cell.status != OK:
-                row = [contender, status_text(cell)] + [""] * (len(header) - 2)
+                row = [contender, status_text(cell, notes)] + [""] * (len(header) - 2)
             else:
                 row = [contender, format_figure(cell.figure, column.unit)]
                 if table.show_spread:
@@ -98,7 +123,7 @@ def markdown_table(table: Table) -> str:
                 ratio = table.ratio(contender, column.name)
                 row.append(report.format_ratio(ratio) if ratio is not None else "")
         else:
-            row = [contender] + [cell_text(table, contender, c) for c in table.columns]
+            row = [contender] + [cell_text(table, contender, c, notes) for c in table.columns]
             if geomean:
                 value, count = geometric_mean_ratio(table, contender)
                 if value is None:
@@ -107,6 +132,8 @@ def markdown_table(table: Table) -> str:
                     partial = f" ({count} of {len(table.columns)})" if count < len(table.columns) else ""
                     row.append(report.format_ratio(value) + partial)
         lines.append("| " + " | ".join(row) + " |")
+    if notes.reasons:
+        lines += [""] + notes.lines()
     return "\n".join(lines)
 
 
@@ -123,7 +150,7 @@ def markdown_report(tables: list[Table], environment: dict, invocation: str,
         lines.append(f"| {name} | {status.replace('|', '/')} |")
     for table in tables:
         lines += ["", f"## {table.title}", "", markdown_table(table), ""]
-        lines += [note for note in table.notes]
+        lines += [note + "\n" for note in table.notes]
         chart = charts.get(table.workload)
         if chart and chart.endswith((".svg", ".png")):
             lines += ["", f"![{table.title}]({chart})"]

@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .contenders import LISTEN_HOST
+from .contenders import LISTEN_HOST, Unsupported
 from .container_contenders import ContainerContender
 from .measure import tree_memory
 from .programs import Program
@@ -75,11 +75,12 @@ class ProcessServer:
         self.url = f"http://{LISTEN_HOST}:{port}/"
 
     def memory(self) -> ServerMemory:
-        """Proportional set size of the server's process tree: shared pages
-        (libc, the runtime's own code) are split among their users, so the
-        sum is what this server costs; RSS is kept alongside."""
+        """Resident set of the server's process tree, as `ps` and the usual
+        published comparisons count it (shared libraries in full); the
+        proportional set size, which splits shared pages among their
+        users, is kept alongside."""
         reading = tree_memory(self.process.pid)
-        return ServerMemory(reading.pss_bytes, {"pss_bytes": reading.pss_bytes,
+        return ServerMemory(reading.rss_bytes, {"pss_bytes": reading.pss_bytes,
                                                 "rss_bytes": reading.rss_bytes,
                                                 "processes": reading.processes})
 
@@ -123,10 +124,23 @@ def serve(contender, program: Program, cpu: int | None, ready_timeout_s: float =
             return log.read()
 
         try:
-            wait_until_serving(port, lambda: process.poll() is None, ready_timeout_s, read_log)
+            try:
+                wait_until_serving(port, lambda: process.poll() is None, ready_timeout_s, read_log)
+            except ServerError:
+                raise_if_unsupported(contender, read_log())
+                raise
             yield ProcessServer(process, port, argv)
         finally:
             stop(process)
+
+
+def raise_if_unsupported(contender, log: str) -> None:
+    """A runtime that says it cannot serve a preopened socket is reported
+    as not supporting it, with its own words, not as failing."""
+    for marker in getattr(contender, "unsupported_markers", ()):
+        for line in log.splitlines():
+            if marker in line:
+                raise Unsupported(f"not supported by {contender.name}: {line.strip()}")
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -54,7 +54,7 @@ class Session:
         """Compiles artifacts / builds images for every available contender,
         outside any timed region."""
         for contender in self.contenders:
-            if self.available(contender):
+            if self.available(contender) and type(contender).prepare is not Contender.prepare:
                 self.progress.note(f"preparing {contender.name} for {', '.join(p.name for p in programs)}")
                 try:
                     contender.prepare(programs)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shlex
 import statistics
+from pathlib import Path
 
 from .contenders import CONTAINER
 from .model import BYTES, SECONDS, Cell, Column, Table
@@ -25,8 +26,11 @@ def check_hello(output: str) -> str | None:
     return f"printed {output.strip()[:200]!r} instead of {HELLO_OUTPUT.strip()!r}"
 
 
-def run_hello(session: Session, hello: Program, runs: int) -> dict[str, Timed | Cell]:
-    """Every contender's hello runs, or the cell saying why there are none."""
+def run_hello(session: Session, hello: Program, runs: int, workload: str = "startup",
+              launcher: Path | None = None) -> dict[str, Timed | Cell]:
+    """Every contender's hello runs, or the cell saying why there are none.
+    With `launcher` (the peak_rss program) each command runs under it and
+    its peak RSS is the launcher's reading."""
     session.prepare([hello])
     results: dict[str, Timed | Cell] = {}
     jobs = {}
@@ -35,8 +39,14 @@ def run_hello(session: Session, hello: Program, runs: int) -> dict[str, Timed | 
         if cell is not None:
             results[contender.name] = cell
         else:
-            jobs[contender.name] = Job(contender.name, argv, check_hello)
-    timed = time_jobs("startup", jobs, runs, session.progress, session.options.timeout_s)
+            if launcher is None:
+                jobs[contender.name] = Job(contender.name, argv, check_hello)
+            else:
+                rss_file = session.out_dir / "rss" / f"{len(jobs)}.kib"
+                rss_file.parent.mkdir(parents=True, exist_ok=True)
+                jobs[contender.name] = Job(contender.name, [str(launcher), str(rss_file), *argv],
+                                           check_hello, rss_file)
+    timed = time_jobs(workload, jobs, runs, session.progress, session.options.timeout_s)
     results.update(timed)
     return {c.name: results[c.name] for c in session.contenders}
 

@@ -7,6 +7,7 @@ contender alike."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shlex
 import tempfile
@@ -28,6 +29,19 @@ class Job:
     argv: list[str]
     # Returns None when the output is right, else what is wrong with it.
     check: Callable[[str], str | None]
+    # Where a launcher (programs/peak_rss.c) writes the command's peak RSS
+    # in KiB; it then replaces the launcher's own reading.
+    rss_file: Path | None = None
+
+
+def with_launcher_rss(job: Job, run: ProcessRun) -> ProcessRun:
+    if job.rss_file is None:
+        return run
+    try:
+        kib = int(job.rss_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError) as error:
+        raise OSError(f"no peak RSS from the launcher: {error}") from error
+    return dataclasses.replace(run, peak_rss_bytes=kib * 1024)
 
 
 @dataclass
@@ -89,6 +103,8 @@ def time_jobs(workload: str, jobs: dict[Hashable, Job], runs: int, progress: Pro
             job = jobs[key]
             try:
                 run = run_process(job.argv, os.devnull, timeout_s)
+                if run.exit_status == 0:
+                    run = with_launcher_rss(job, run)
             except OSError as error:
                 run, failure = None, f"cannot start: {error}"
             else:
