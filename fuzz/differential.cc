@@ -1,0 +1,127 @@
+// The differential check (see differential.h).
+#include "fuzz/differential.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <memory>
+
+#include "binary/decoder.h"
+#include "flint/runtime.h"
+#include "valid/validator.h"
+
+namespace flint::fuzz {
+
+namespace {
+
+std::string show_result(const Result<std::vector<Value>>& r) {
+  if (!r) return "trap \"" + std::string(spec_text(r.error().code)) + "\"";
+  std::string s = "[";
+  for (size_t i = 0; i < r->size(); ++i) s += (i ? " " : "") + show_value((*r)[i]);
+  return s + "]";
+}
+
+std::string show_args(const PlannedCall& call) {
+  std::string s = call.export_name + "(";
+  for (size_t i = 0; i < call.args.size(); ++i) s += (i ? ", " : "") + show_value(call.args[i]);
+  return s + ")";
+}
+
+/// One engine's compiled module, store and instance.
+struct Side {
+  std::shared_ptr<const CompiledModule> compiled;
+  std::unique_ptr<Store> store;
+  Instance* instance = nullptr;
+
+  Result<std::vector<Value>> call(const std::string& name, std::span<const Value> args) {
+    std::optional<Extern> f = instance->find_export(name);
+    if (!f) return make_error(ErrorCode::Usage, "no export " + name);
+    return store->call(*f, args);
+  }
+};
+
+Result<Side> make_side(const std::vector<uint8_t>& wasm, EngineKind engine) {
+  Config config;
+  config.engine = engine;
+  Side side;
+  FLINT_ASSIGN(side.compiled, compile(wasm, config));
+  side.store = std::make_unique<Store>(config);
+  FLINT_ASSIGN(side.instance, side.store->instantiate(*side.compiled, {}));
+  return side;
+}
+
+bool exhausted(const Result<std::vector<Value>>& r) {
+  return !r && r.error().code == ErrorCode::CallStackExhausted;
+}
+
+/// "" when the calls agree, else what differs.
+std::string compare_results(const Result<std::vector<Value>>& e, const Result<std::vector<Value>>& a) {
+  if (!e || !a) {
+    if (!e && !a && e.error().code == a.error().code) return "";
+    return "interpreter: " + show_result(e) + "\ncompiled:    " + show_result(a);
+  }
+  bool same = e->size() == a->size();
+  for (size_t i = 0; same && i < e->size(); ++i)
+    same = (*e)[i].type == (*a)[i].type && values_agree((*e)[i], (*a)[i], NanRule::Exact);
+  if (same) return "";
+  return "interpreter: " + show_result(e) + "\ncompiled:    " + show_result(a);
+}
+
+/// "" when the exported memory and globals agree, else what differs.
+std::string compare_state(Side& interp, Side& aot, uint32_t globals) {
+  for (uint32_t g = 0; g < globals; ++g) {
+    std::string name = "g" + std::to_string(g);
+    Value e = interp.store->global_value(*interp.instance->find_export(name));
+    Value a = aot.store->global_value(*aot.instance->find_export(name));
+    if (!values_agree(e, a, NanRule::Exact))
+      return fmt::format("global {}: interpreter {}, compiled {}", name, show_value(e), show_value(a));
+  }
+  std::span<uint8_t> e = interp.store->memory_data(*interp.instance->find_export(kMemoryExport));
+  std::span<uint8_t> a = aot.store->memory_data(*aot.instance->find_export(kMemoryExport));
+  if (e.size() != a.size())
+    return fmt::format("memory size: interpreter {} bytes, compiled {} bytes", e.size(), a.size());
+  if (std::memcmp(e.data(), a.data(), e.size()) != 0) {
+    size_t i = 0;
+    while (e[i] == a[i]) ++i;
+    return fmt::format("memory[{}]: interpreter 0x{:02x}, compiled 0x{:02x}", i, e[i], a[i]);
+  }
+  return "";
+}
+
+}  // namespace
+
+DiffOutcome run_differential(const GeneratedModule& module, DiffStats& stats) {
+  ++stats.modules;
+  auto decoded = decode_module(module.wasm);
+  Status valid = decoded ? validate(*decoded) : Status(decoded.error());
+  if (!valid) return {DiffVerdict::InvalidModule, "generated module is invalid: " + valid.error().describe()};
+
+  auto interp = make_side(module.wasm, EngineKind::Interpreter);
+  auto aot = make_side(module.wasm, EngineKind::Aot);
+  if (!interp || !aot) {
+    // Instantiation cannot trap (no start function, segments in bounds), so
+    // any failure here is an engine's or the compiler's.
+    return {DiffVerdict::Mismatch,
+            fmt::format("setting up the module failed: interpreter: {}; compiled: {}",
+                        interp ? "ok" : interp.error().describe(), aot ? "ok" : aot.error().describe())};
+  }
+
+  for (const PlannedCall& call : module.calls) {
+    (void)interp->call(kFuelResetExport, {});
+    (void)aot->call(kFuelResetExport, {});
+    auto e = interp->call(call.export_name, call.args);
+    auto a = aot->call(call.export_name, call.args);
+    ++stats.calls;
+    if (exhausted(e) != exhausted(a)) {
+      ++stats.inconclusive;
+      return {};
+    }
+    if (!e && !a) ++stats.traps;
+    std::string diff = compare_results(e, a);
+    if (diff.empty()) diff = compare_state(*interp, *aot, module.exported_globals);
+    if (!diff.empty()) return {DiffVerdict::Mismatch, "after " + show_args(call) + ":\n" + diff};
+  }
+  return {};
+}
+
+}  // namespace flint::fuzz

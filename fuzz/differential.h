@@ -1,0 +1,41 @@
+// The differential check: one module, the same calls, run by the
+// interpreter and by compiled (AOT) code; everything observable compared.
+//
+// Compared after every planned call (module_generator.h): the results
+// (value types and bits; see NanRule), trap vs no trap and the trap's kind
+// (its error code, i.e. the spec's message), the exported memory's size and
+// bytes, and every exported global. "call stack exhausted" on both sides
+// counts as equal; on one side only the engines' stack depths simply differ
+// (the spec leaves the limit to the implementation), so the module's later
+// calls are not compared (counted as inconclusive).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "fuzz/module_generator.h"
+#include "fuzz/value_compare.h"
+
+namespace flint::fuzz {
+
+struct DiffStats {
+  uint64_t modules = 0;
+  uint64_t calls = 0;
+  uint64_t traps = 0;          ///< calls that trapped (in both engines)
+  uint64_t inconclusive = 0;   ///< modules cut short by one-sided stack exhaustion
+};
+
+enum class DiffVerdict : uint8_t { Agree, InvalidModule, Mismatch };
+
+struct DiffOutcome {
+  DiffVerdict verdict = DiffVerdict::Agree;
+  std::string report;  ///< what differed, for a person (empty when Agree)
+};
+
+/// Validates the module with Flint's validator (an invalid one is a
+/// generator bug), compiles it for both engines (the AOT compiler in
+/// process: call aot::set_in_process_compiler first), instantiates it in
+/// two stores and makes the planned calls in both.
+DiffOutcome run_differential(const GeneratedModule& module, DiffStats& stats);
+
+}  // namespace flint::fuzz
