@@ -282,8 +282,12 @@ class RunningServer:
         self.description = description
         self._stopped = False
 
+    def pid(self) -> int:
+        """The container's first process, as the host sees it."""
+        return self._container_pid()
+
     def memory(self) -> MemoryReading:
-        pid = self._container_pid()
+        pid = self.pid()
         return MemoryReading(self.procfs.cgroup_memory_bytes(pid), self.procfs.runtime_process_bytes(pid))
 
     def stop(self) -> None:
@@ -312,7 +316,10 @@ class ContainerRuntime:
     def argv(self, binary: str, args: list[str]) -> list[str]:
         raise NotImplementedError
 
-    def start_server(self, binary: str, args: list[str], port: int) -> RunningServer:
+    def start_server(self, binary: str, args: list[str], port: int, cpu: int | None = None) -> RunningServer:
+        """Starts `binary args` as a server in a fresh container (on CPU `cpu`
+        only, when given, as the other contenders' servers are pinned with
+        taskset) and returns once PORT accepts connections."""
         raise NotImplementedError
 
     def daemons(self) -> dict[str, int]:
@@ -538,10 +545,11 @@ class DockerRuntime(ContainerRuntime):
     def argv(self, binary: str, args: list[str]) -> list[str]:
         return [self.engine.docker, "run", "--rm", "--network", "host", self.image(binary), f"/{binary}", *args]
 
-    def start_server(self, binary: str, args: list[str], port: int) -> RunningServer:
+    def start_server(self, binary: str, args: list[str], port: int, cpu: int | None = None) -> RunningServer:
         name = server_name(binary)
         run = self.engine.runner.run
-        argv = [self.engine.docker, "run", "--detach", "--rm", "--network", "host", "--name", name,
+        pin = ["--cpuset-cpus", str(cpu)] if cpu is not None else []
+        argv = [self.engine.docker, "run", "--detach", "--rm", "--network", "host", *pin, "--name", name,
                 self.image(binary), f"/{binary}", *args]
         container = checked(run(argv, timeout_s=120), f"starting {binary} in docker").strip()
 
@@ -575,7 +583,7 @@ class DockerRuntime(ContainerRuntime):
 
 # ---- runc and crun ---------------------------------------------------------------
 
-def oci_config(args: list[str], rootfs: Path, cgroups_path: str, hostname: str) -> dict:
+def oci_config(args: list[str], rootfs: Path, cgroups_path: str, hostname: str, cpu: int | None = None) -> dict:
     """An OCI runtime config (runtime-spec config.md) in the shape `runc spec`
     writes, without a terminal and without a network namespace: the process
     uses the host's network, as `docker run --network host` does."""
@@ -609,7 +617,8 @@ def oci_config(args: list[str], rootfs: Path, cgroups_path: str, hostname: str) 
         ],
         "linux": {
             "cgroupsPath": cgroups_path,
-            "resources": {"devices": [{"allow": False, "access": "rwm"}]},
+            "resources": {"devices": [{"allow": False, "access": "rwm"}],
+                          **({"cpu": {"cpus": str(cpu)}} if cpu is not None else {})},
             "namespaces": [{"type": t} for t in ("pid", "ipc", "uts", "mount")],
             "maskedPaths": ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
                             "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware",
@@ -630,6 +639,7 @@ class OciRuntime(ContainerRuntime):
         self.unshare = shutil.which("unshare", path=search_path)
         self.cache_dir, self.runner, self.procfs = cache_dir / tool, runner, procfs
         self.rootfs: dict[str, Path] = {}
+        self.swept = False
 
     def hidden_mounts(self) -> list[Path]:
         """Mounts to hide from this runtime: crun refuses a hybrid v1/v2
@@ -661,6 +671,9 @@ class OciRuntime(ContainerRuntime):
         check_binaries(binaries)
         if not self.path:
             raise ContainerError(f"{self.name} not found on PATH")
+        if not self.swept:
+            self.swept = True
+            self.delete_stopped()
         if not binaries:
             return
         rootfs = self.cache_dir / f"rootfs-{content_digest(binaries, 'oci')}"
@@ -682,11 +695,25 @@ class OciRuntime(ContainerRuntime):
         for name in binaries:
             self.rootfs[name] = rootfs
 
-    def bundle(self, binary: str, args: list[str], container_id: str) -> Path:
+    def delete_stopped(self) -> None:
+        """Deletes stopped containers of ours that a killed run left behind:
+        argv() reuses one container id per command, which `run` would
+        otherwise refuse as taken. Running ones are left alone."""
+        result = self.runner.run(self.wrap([self.path, "list", "--format", "json"]), timeout_s=30)
+        try:
+            entries = json.loads(result.stdout or "null") or [] if result.returncode == 0 else []
+        except ValueError:
+            return
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and str(entry.get("id", "")).startswith("flintbench-") \
+                    and entry.get("status") == "stopped":
+                self.runner.run(self.wrap([self.path, "delete", str(entry["id"])]), timeout_s=30)
+
+    def bundle(self, binary: str, args: list[str], container_id: str, cpu: int | None = None) -> Path:
         if binary not in self.rootfs:
             raise ContainerError(f"{self.name}: {binary} was not prepared")
         config = oci_config([f"/{binary}", *args], self.rootfs[binary], f"/flintbench/{container_id}",
-                            self.name)
+                            self.name, cpu)
         text = json.dumps(config, indent=1, sort_keys=True)
         bundle = self.cache_dir / "bundles" / f"{container_id}"
         bundle.mkdir(parents=True, exist_ok=True)
@@ -705,9 +732,9 @@ class OciRuntime(ContainerRuntime):
         bundle = self.bundle(binary, args, container_id)
         return self.wrap([self.path, "run", "--bundle", str(bundle), container_id])
 
-    def start_server(self, binary: str, args: list[str], port: int) -> RunningServer:
+    def start_server(self, binary: str, args: list[str], port: int, cpu: int | None = None) -> RunningServer:
         container_id = server_name(binary)
-        bundle = self.bundle(binary, args, container_id)
+        bundle = self.bundle(binary, args, container_id, cpu)
         argv = self.wrap([self.path, "run", "--bundle", str(bundle), container_id])
         log = bundle / "server.log"
         process = self.runner.popen(argv, log)

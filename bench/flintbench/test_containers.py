@@ -14,11 +14,12 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
+import socket
 import stat
 import subprocess
 import tempfile
 import unittest
+from contextlib import contextmanager
 from pathlib import Path
 
 from flintbench import containers, http_load
@@ -57,6 +58,15 @@ class FakeMachine:
         rss = f"VmRSS:\t{rss_kb} kB\n" if rss_kb is not None else ""
         write(d / "status", f"Name:\t{comm}\nState:\tS (sleeping)\nPPid:\t{ppid}\n{rss}Threads:\t1\n")
         write(d / "cgroup", cgroup)
+
+
+@contextmanager
+def listening():
+    """A loopback port that accepts connections (the fake server)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
 
 
 class CgroupMemoryTest(unittest.TestCase):
@@ -211,6 +221,40 @@ class OciBundleTest(unittest.TestCase):
         self.assertEqual(argv[8:11], ["/usr/sbin/crun", "run", "--bundle"])
         self.assertEqual(self.runtime("runc").wrap(["x"]), ["x"])  # runc copes with hybrid itself
 
+    def test_stopped_leftovers_of_ours_are_deleted_once(self):
+        listing = json.dumps([{"id": "flintbench-hello-1", "status": "stopped"},
+                              {"id": "flintbench-srv-2", "status": "running"},
+                              {"id": "someone-else", "status": "stopped"}])
+        self.runner.answer = lambda argv: (0, listing if "list" in argv else "")
+        rt = self.runtime("runc")
+        rt.prepare(self.binaries)
+        rt.prepare(self.binaries)
+        deletes = [a for a in self.runner.commands() if "delete" in a]
+        self.assertEqual(deletes, [["/usr/sbin/runc", "delete", "flintbench-hello-1"]])
+        self.assertEqual(len([a for a in self.runner.commands() if "list" in a]), 1)
+
+    def test_server_is_pinned_measured_and_cleaned_up(self):
+        self.machine.process(100, "http_server", 90, 800, "4:memory:/flintbench/s\n0::/\n")
+        self.machine.process(90, "runc", 80, 10000)
+        self.machine.process(80, "python3", 1, 60000)
+        write(self.root / "sys/fs/cgroup/memory/flintbench/s/memory.usage_in_bytes", "548864\n")
+        self.runner.answer = lambda argv: (0, json.dumps({"id": argv[-1], "pid": 100}) if "state" in argv else "")
+        started = []
+        self.runner.popen = lambda argv, log: started.append(argv) or FakeProcess()
+        rt = self.runtime("runc")
+        rt.prepare(self.binaries)
+        with listening() as port:
+            with rt.start_server("http_server", [str(port)], port, cpu=1) as server:
+                bundle = Path(started[0][3])
+                config = json.loads((bundle / "config.json").read_text())
+                self.assertEqual(config["linux"]["resources"]["cpu"], {"cpus": "1"})
+                self.assertEqual(config["process"]["args"], ["/http_server", str(port)])
+                self.assertEqual(server.memory(), containers.MemoryReading(548864, 10000 * 1024))
+        container_id = started[0][4]
+        self.assertIn(["/usr/sbin/runc", "kill", container_id, "KILL"], self.runner.commands())
+        self.assertIn(["/usr/sbin/runc", "delete", "--force", container_id], self.runner.commands())
+        self.assertFalse(bundle.exists())
+
     def test_unprepared_binary_is_an_error(self):
         with self.assertRaisesRegex(ContainerError, "not prepared"):
             self.runtime("runc").argv("hello", [])
@@ -284,6 +328,31 @@ class DockerImageTest(unittest.TestCase):
         self.assertEqual(commands[-1][1], "build")
         self.assertEqual(self.dockerfiles[0].splitlines()[0], f"FROM {containers.DEBIAN_BASE_IMAGE}")
         self.assertTrue(rt.base_tarball().exists())
+
+    def test_server_runs_detached_on_the_host_network_and_is_removed(self):
+        self.machine.process(100, "http_server", 90, 800, "4:memory:/docker/c0ffee\n0::/\n")
+        self.machine.process(90, "containerd-shim", 1, 13000)
+        write(self.root / "sys/fs/cgroup/memory/docker/c0ffee/memory.usage_in_bytes", "352256\n")
+        original = self.answer
+
+        def answer(argv):
+            if argv[1] == "run":
+                return 0, "c0ffee\n"
+            if argv[1] == "inspect":
+                return 0, "100\n" if "{{.State.Pid}}" in argv else "true\n"
+            return original(argv)
+
+        self.runner.answer = answer
+        rt = containers.DockerRuntime(self.engine, "scratch", "")
+        rt.prepare(self.binaries)
+        with listening() as port:
+            with rt.start_server("http_server", [str(port)], port, cpu=2) as server:
+                self.assertEqual(server.memory(), containers.MemoryReading(352256, 13000 * 1024))
+        run = next(a for a in self.runner.commands() if a[1] == "run")
+        self.assertEqual(run[:6], ["/usr/bin/docker", "run", "--detach", "--rm", "--network", "host"])
+        self.assertEqual(run[6:8], ["--cpuset-cpus", "2"])
+        self.assertEqual(run[-2:], ["/http_server", str(port)])
+        self.assertEqual(self.runner.commands()[-1], ["/usr/bin/docker", "rm", "--force", "c0ffee"])
 
     def test_a_failed_build_is_a_container_error_with_the_command(self):
         self.runner.answer = lambda argv: (1, "") if argv[1] in ("build", "image") else (0, "")
@@ -428,7 +497,9 @@ class RealContainersTest(unittest.TestCase):
                 result = subprocess.run(rt.argv("hello", ["box"]), capture_output=True, text=True, timeout=120)
                 self.assertEqual((result.returncode, result.stdout), (3, "hello box\n"), result.stderr)
                 port = free_port()
-                with rt.start_server("http_server", [str(port)], port) as server:
+                with rt.start_server("http_server", [str(port)], port, cpu=0) as server:
+                    pinned = ProcFs().status_field(server.pid(), "Cpus_allowed_list")
+                    self.assertEqual(pinned, "0")
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                     conn.request("GET", "/")
                     self.assertEqual(conn.getresponse().read(), b"hello from flint bench\n")
@@ -442,7 +513,6 @@ class RealContainersTest(unittest.TestCase):
 
 
 def free_port() -> int:
-    import socket
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
