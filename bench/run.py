@@ -72,6 +72,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=1,
                         help="untimed runs of each command before the first round "
                              "(default: %(default)s)")
+    parser.add_argument("--wasm-simd", action="store_true",
+                        help="build every kernel's wasm with -msimd128, so clang "
+                             "auto-vectorises the scalar kernels for wasm as it does "
+                             "natively with SSE2 (the runtime must support SIMD)")
     parser.add_argument("--cc", default="clang-19", help="C compiler (default: %(default)s)")
     parser.add_argument("--hyperfine", default="hyperfine", help="hyperfine binary")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
@@ -307,7 +311,7 @@ def measure_kernel(args, kernel: suite.Kernel, n: int, runtimes: list[engines.Ru
     times it. Returns the kernel's entry of the JSON document and its row
     of the table (None when nothing was timed)."""
     print(f"{kernel.name} (N={n}): building", file=sys.stderr, flush=True)
-    build_commands = suite.build(kernel, args.cc, args.out)
+    build_commands = suite.build(kernel, args.cc, args.out, args.wasm_simd)
     commands = {"native": [display_path(args.out / kernel.name), str(n)]}
     for runtime in runtimes:
         commands[runtime.label] = runtime_command(args, kernel, n, runtime, compiles)

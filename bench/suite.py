@@ -74,23 +74,26 @@ def native_command(cc: str, kernel: Kernel, out_dir: Path) -> list[str]:
             str(KERNEL_DIR / "native_main.c")]
 
 
-def wasm_command(cc: str, kernel: Kernel, out_dir: Path) -> list[str]:
+def wasm_command(cc: str, kernel: Kernel, out_dir: Path, simd128: bool = False) -> list[str]:
+    """The wasm build. `simd128` gives every kernel -msimd128, not only the
+    SIMD ones: clang then auto-vectorises the scalar kernels for wasm as it
+    does natively for x86-64's baseline SSE2 (run.py --wasm-simd)."""
     # wasm32-wasi, freestanding: no libc, no imports, no start function; the
     # linker keeps only what `run` reaches and exports it (with the memory,
     # by default). The code is the same as for plain wasm32.
-    simd = ["-msimd128"] if kernel.simd else []
+    simd = ["-msimd128"] if kernel.simd or simd128 else []
     return [cc, "--target=wasm32-wasi", "-O2", *simd, "-nostdlib", "-Wl,--no-entry",
             f"-Wl,--export={EXPORT}", "-o", str(out_dir / f"{kernel.name}.wasm"),
             str(kernel.source)]
 
 
-def build(kernel: Kernel, cc: str, out_dir: Path) -> dict[str, list[str]]:
+def build(kernel: Kernel, cc: str, out_dir: Path, simd128: bool = False) -> dict[str, list[str]]:
     """Compiles both builds of `kernel` into `out_dir` (always: it takes well
     under a second, and a stale binary would make the numbers lie). Returns
     the commands used, for the report. Exits loudly if a compile fails."""
     out_dir.mkdir(parents=True, exist_ok=True)
     commands = {"native": native_command(cc, kernel, out_dir),
-                "wasm": wasm_command(cc, kernel, out_dir)}
+                "wasm": wasm_command(cc, kernel, out_dir, simd128)}
     for command in commands.values():
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:

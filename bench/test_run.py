@@ -20,6 +20,7 @@ import compare_report  # noqa: E402
 import engines  # noqa: E402
 import report  # noqa: E402
 import run  # noqa: E402
+import suite  # noqa: E402
 
 
 class SummarizeTest(unittest.TestCase):
@@ -175,6 +176,20 @@ class EngineTest(unittest.TestCase):
                 engines.precompile(failing, wasm, str(wasm), str(engines.artifact_path(wasm)))
             # The failed compile removed the earlier artifact: it is stale.
             self.assertFalse(engines.artifact_path(wasm).exists())
+
+
+class SuiteTest(unittest.TestCase):
+    def test_wasm_simd_vectorises_every_kernel(self):
+        sieve, dot = suite.kernel_by_name("sieve"), suite.kernel_by_name("dot_i16")
+        out = Path("out")
+        self.assertNotIn("-msimd128", suite.wasm_command("clang-19", sieve, out))
+        self.assertIn("-msimd128", suite.wasm_command("clang-19", sieve, out, simd128=True))
+        self.assertIn("-msimd128", suite.wasm_command("clang-19", dot, out))  # written with intrinsics
+        self.assertIn("--target=wasm32-wasi", suite.wasm_command("clang-19", sieve, out))
+
+    def test_native_sqrt_is_an_instruction_as_in_wasm(self):
+        self.assertIn("-fno-math-errno",
+                      suite.native_command("clang-19", suite.kernel_by_name("nbody"), Path("out")))
 
 
 class CompareReportTest(unittest.TestCase):
