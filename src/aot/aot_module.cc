@@ -1,6 +1,5 @@
 #include "aot/aot_module.h"
 
-#include <dlfcn.h>
 #include <fmt/format.h>
 #include <spawn.h>
 #include <sys/mman.h>
@@ -14,6 +13,7 @@
 
 #include "aot/aot_instance.h"
 #include "aot/artifact.h"
+#include "aot/module_shape.h"
 #include "aot/backtrace.h"
 #include "binary/decoder.h"
 #include "interp/executor.h"
@@ -24,13 +24,14 @@ extern char** environ;
 namespace flint::aot {
 
 Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> bytes, const Config& config) {
-  FLINT_ASSIGN(Artifact artifact, decode_artifact(bytes));
+  FLINT_ASSIGN(ArtifactView artifact, decode_artifact_view(bytes));
   // Code without metering would run unbounded: refuse it rather than ignore the budget.
-  if (config.fuel && !artifact.fuel)
+  if (config.fuel && !artifact.header.fuel)
     return make_error(ErrorCode::BadArtifact,
                       "compiled without fuel metering, and fuel was requested: recompile with "
                       "`flint compile --fuel`");
-  FLINT_ASSIGN(Module module, decode_module(artifact.wasm));
+  FLINT_ASSIGN(std::vector<uint8_t> shape, without_function_bodies(artifact.wasm));
+  FLINT_ASSIGN(Module module, decode_module(shape));
   // Not validated again: the module hash proves these are the bytes
   // flint-compile validated before generating code, and an artifact is
   // trusted as a whole anyway (its machine code runs as is). Skipping it is
@@ -39,29 +40,14 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
   interp::TranslateOptions options;
   options.loop_fuel = config.fuel.has_value();
   options.lazy = true;  // machine code runs; interpreted callers translate on first use
+  options.load_bodies = [full = std::vector<uint8_t>(artifact.wasm.begin(), artifact.wasm.end())](Module& m) {
+    return fill_function_bodies(m, full);
+  };
   FLINT_ASSIGN(m->interp_, interp::InterpModule::create(std::move(module), options));
 
-  // dlopen wants a path: an anonymous memory file keeps the code off disk.
-  int fd = memfd_create("flint-aot", MFD_CLOEXEC);
-  if (fd < 0) return make_error(ErrorCode::Io, "memfd_create failed");
-  const std::vector<uint8_t>& so = artifact.shared_object;
-  size_t written = 0;
-  while (written < so.size()) {
-    ssize_t n = write(fd, so.data() + written, so.size() - written);
-    if (n <= 0) {
-      close(fd);
-      return make_error(ErrorCode::Io, "cannot stage the artifact's code");
-    }
-    written += size_t(n);
-  }
-  // The descriptor stays open while the code is mapped: glibc recognises an
-  // already loaded object by its path, and a reused descriptor number would
-  // hand back another module's code.
-  m->fd_ = fd;
-  std::string path = fmt::format("/proc/self/fd/{}", fd);
-  m->handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!m->handle_) return make_error(ErrorCode::BadArtifact, fmt::format("cannot load its code: {}", dlerror()));
-  m->table_ = static_cast<const void* const*>(dlsym(m->handle_, kTableSymbol));
+  // Mapped by Flint itself, not dlopen (code_image.h says why).
+  FLINT_ASSIGN(m->code_, CodeImage::load(artifact.shared_object));
+  m->table_ = static_cast<const void* const*>(m->code_.symbol(kTableSymbol));
   if (!m->table_ && !m->module().functions.empty())
     return make_error(ErrorCode::BadArtifact, "its code has no function table");
   // Where each function's code starts, so trap backtraces can name frames.
@@ -72,14 +58,14 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
                             m->module().imported_functions + d);
     map.starts.emplace_back(reinterpret_cast<uintptr_t>(m->table_[2 * d + 1]), CodeMap::kEntryWrapper);
   }
-  register_code(m.get(), m->handle_, std::move(map));
+  map.begin = m->code_.code_begin();
+  map.end = m->code_.code_end();
+  register_code(m.get(), std::move(map));
   return m;
 }
 
 AotModule::~AotModule() {
   unregister_code(this);
-  if (handle_) dlclose(handle_);
-  if (fd_ >= 0) close(fd_);
 }
 
 Status AotModule::attach(InstanceImpl& instance, interp::Executor& executor) const {
@@ -122,6 +108,7 @@ Status AotModule::attach(InstanceImpl& instance, interp::Executor& executor) con
 
 namespace {
 std::atomic<InProcessCompiler> in_process{nullptr};
+}  // namespace
 
 std::string compiler_path() {
   if (const char* p = std::getenv("FLINT_COMPILE")) return p;
@@ -139,7 +126,8 @@ std::string compiler_path() {
   return "flint-compile";
 #endif
 }
-}  // namespace
+
+bool has_in_process_compiler() { return in_process.load() != nullptr; }
 
 void set_in_process_compiler(InProcessCompiler compiler) { in_process = compiler; }
 

@@ -11,6 +11,7 @@
 
 #include "aot/abi.h"
 #include "aot/artifact.h"
+#include "aot/code_image.h"
 #include "flint/runtime.h"
 #include "interp/interp_module.h"
 
@@ -35,8 +36,7 @@ class AotModule final : public CompiledModule, public std::enable_shared_from_th
  private:
   AotModule() = default;
   std::shared_ptr<interp::InterpModule> interp_;
-  void* handle_ = nullptr;            ///< dlopen handle
-  int fd_ = -1;                       ///< the memfd holding the shared object
+  CodeImage code_;                    ///< the mapped machine code
   const void* const* table_ = nullptr;  ///< {fn_i, entry_i} pairs (abi.h)
 };
 
@@ -54,5 +54,8 @@ Result<std::vector<uint8_t>> compile_artifact(std::span<const uint8_t> wasm,
 using InProcessCompiler = Result<std::vector<uint8_t>> (*)(std::span<const uint8_t> wasm,
                                                            const ArtifactOptions& options);
 void set_in_process_compiler(InProcessCompiler compiler);
+bool has_in_process_compiler();
+/// The `flint-compile` executable compile_artifact() runs.
+std::string compiler_path();
 
 }  // namespace flint::aot

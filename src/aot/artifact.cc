@@ -87,6 +87,14 @@ std::vector<uint8_t> encode_artifact(const Artifact& a) {
 }
 
 Result<Artifact> decode_artifact(std::span<const uint8_t> bytes) {
+  FLINT_ASSIGN(ArtifactView view, decode_artifact_view(bytes));
+  Artifact a = std::move(view.header);
+  a.wasm.assign(view.wasm.begin(), view.wasm.end());
+  a.shared_object.assign(view.shared_object.begin(), view.shared_object.end());
+  return a;
+}
+
+Result<ArtifactView> decode_artifact_view(std::span<const uint8_t> bytes) {
   if (!is_artifact(bytes)) return reject("not a Flint artifact (bad magic)");
   Reader r{bytes, sizeof(kMagic)};
   uint32_t version = uint32_t(r.u(4));
@@ -124,9 +132,7 @@ Result<Artifact> decode_artifact(std::span<const uint8_t> bytes) {
   Digest so_digest;
   std::copy(so_hash.begin(), so_hash.end(), so_digest.begin());
   if (sha256(so) != so_digest) return reject("corrupted artifact (code hash mismatch)");
-  a.wasm.assign(wasm.begin(), wasm.end());
-  a.shared_object.assign(so.begin(), so.end());
-  return a;
+  return ArtifactView{std::move(a), wasm, so};
 }
 
 }  // namespace flint::aot

@@ -58,6 +58,15 @@ std::vector<uint8_t> encode_artifact(const Artifact& a);
 /// another target or a CPU lacking its features, or whose contents do not
 /// match their hashes.
 Result<Artifact> decode_artifact(std::span<const uint8_t> bytes);
+/// The same checks, without copying the module and its code out of `bytes`
+/// (the loader's start-up): `header` holds everything but `wasm` and
+/// `shared_object`, which are views of `bytes`.
+struct ArtifactView {
+  Artifact header;
+  std::span<const uint8_t> wasm;
+  std::span<const uint8_t> shared_object;
+};
+Result<ArtifactView> decode_artifact_view(std::span<const uint8_t> bytes);
 /// The triple this build of Flint runs on.
 std::string host_triple();
 /// True when the bytes start with the artifact magic.

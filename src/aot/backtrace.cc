@@ -139,11 +139,15 @@ bool register_code(const void* owner, void* dl_handle, CodeMap map) {
   if (q.begin == q.end) return false;
   map.begin = q.begin;
   map.end = q.end;
+  register_code(owner, std::move(map));
+  return true;
+}
+
+void register_code(const void* owner, CodeMap map) {
   std::sort(map.starts.begin(), map.starts.end());
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
   r.maps.emplace_back(owner, std::move(map));
-  return true;
 }
 
 void unregister_code(const void* owner) {

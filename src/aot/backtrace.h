@@ -63,6 +63,9 @@ struct CodeMap {
 /// Finds the executable segment of a dlopen'ed object and registers `map`
 /// (module, starts) under `owner` until unregister_code(owner).
 bool register_code(const void* owner, void* dl_handle, CodeMap map);
+/// The same for code mapped without dlopen (code_image.h): `map.begin` and
+/// `map.end` are set by the caller.
+void register_code(const void* owner, CodeMap map);
 void unregister_code(const void* owner);
 
 }  // namespace flint::aot

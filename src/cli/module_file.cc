@@ -3,12 +3,14 @@
 #include "aot/artifact.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "text/parse.h"
 
@@ -48,12 +50,51 @@ Result<Bytes> read_whole(const std::string& path) {
 
 Result<std::string> read_file(const std::string& path) { return read_whole<std::string>(path); }
 
-Result<std::vector<uint8_t>> load_module_file(const std::string& path) {
-  FLINT_ASSIGN(std::vector<uint8_t> bytes, read_whole<std::vector<uint8_t>>(path));
+ModuleBytes& ModuleBytes::operator=(ModuleBytes&& other) noexcept {
+  if (this != &other) {
+    if (map_) munmap(const_cast<uint8_t*>(map_), map_size_);
+    owned_ = std::move(other.owned_);
+    map_ = std::exchange(other.map_, nullptr);
+    map_size_ = std::exchange(other.map_size_, 0);
+  }
+  return *this;
+}
+
+ModuleBytes::~ModuleBytes() {
+  if (map_) munmap(const_cast<uint8_t*>(map_), map_size_);
+}
+
+namespace {
+bool is_binary(std::span<const uint8_t> bytes) {
   static constexpr uint8_t kMagic[] = {'\0', 'a', 's', 'm'};
-  if (bytes.size() >= 4 && std::memcmp(bytes.data(), kMagic, 4) == 0) return bytes;
-  if (aot::is_artifact(bytes)) return bytes;  // flint compile's output
-  return text::parse_wat(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  return (bytes.size() >= 4 && std::memcmp(bytes.data(), kMagic, 4) == 0) ||
+         aot::is_artifact(bytes);  // flint compile's output
+}
+}  // namespace
+
+Result<ModuleBytes> load_module_file(const std::string& path) {
+  // A regular file is mapped; the mapping stays valid if the file is
+  // replaced by rename (the cache's way), though not if it is truncated.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error(ErrorCode::Io, "cannot open " + path + ": " + std::strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    void* p = mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p != MAP_FAILED) {
+      ModuleBytes mapped;
+      mapped.map_ = static_cast<const uint8_t*>(p);
+      mapped.map_size_ = size_t(st.st_size);
+      if (is_binary(mapped.span())) return mapped;
+    }
+  } else {
+    close(fd);
+  }
+  FLINT_ASSIGN(std::vector<uint8_t> bytes, read_whole<std::vector<uint8_t>>(path));
+  if (is_binary(bytes)) return ModuleBytes(std::move(bytes));
+  FLINT_ASSIGN(std::vector<uint8_t> binary,
+               text::parse_wat(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())));
+  return ModuleBytes(std::move(binary));
 }
 
 }  // namespace flint::cli

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/artifact_cache_flag.h"
 #include "cli/commands.h"
 #include "cli/invoke_args.h"
 #include "cli/module_file.h"
@@ -33,6 +34,7 @@ struct RunOptions {
   std::vector<std::string> args;
   std::optional<uint64_t> fuel;
   std::string engine = "interp";  ///< or "aot" (src/aot)
+  bool no_cache = false;          ///< --engine aot without the compilation cache
   std::optional<uint64_t> max_memory_pages;
   std::string max_memory;
   std::string timeout;
@@ -153,7 +155,10 @@ int run_module(const RunOptions& o) {
   if (!bytes) return report_error(o.module, bytes.error());
   Config config;
   config.fuel = o.fuel;
-  if (o.engine == "aot") config.engine = EngineKind::Aot;
+  if (o.engine == "aot") {
+    config.engine = EngineKind::Aot;
+    use_artifact_cache(o.no_cache);
+  }
   config.max_memory_pages = o.max_memory_pages;
   if (!o.max_memory.empty()) {
     auto pages = parse_memory_pages(o.max_memory);
@@ -262,6 +267,7 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
   cmd->add_option("--engine", options->engine,
                   "interp, or aot: compile to machine code first (.fwasm artifacts always run compiled)")
       ->check(CLI::IsMember({"interp", "aot"}));
+  cmd->add_flag("--no-cache", options->no_cache, kNoCacheHelp);
   cmd->add_option("module", options->module, "The module to run (.wasm or .wat)")->required();
   cmd->add_option("args", options->args,
                   "Arguments for the guest, or for the --invoke function: every word after the "

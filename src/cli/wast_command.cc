@@ -1,6 +1,7 @@
 // `flint wast FILE...`: runs spec scripts and reports per-file pass/fail.
 #include <fmt/format.h>
 
+#include "cli/artifact_cache_flag.h"
 #include "cli/commands.h"
 #include "wast/runner.h"
 
@@ -14,13 +15,17 @@ struct WastOptions {
   bool show_mismatches = false;
   bool print = false;
   std::string engine = "interp";
+  bool no_cache = false;
 };
 
 int run_wast(const WastOptions& o) {
   wast::RunnerOptions options;
   options.strict_messages = o.strict_messages;
   options.print_output = o.print ? stdout : nullptr;
-  if (o.engine == "aot") options.config.engine = EngineKind::Aot;
+  if (o.engine == "aot") {
+    options.config.engine = EngineKind::Aot;
+    use_artifact_cache(o.no_cache);
+  }
   uint64_t passed = 0, failed = 0, mismatched = 0;
   for (const std::string& file : o.files) {
     wast::FileReport r = wast::run_wast_file(file, options);
@@ -53,6 +58,7 @@ void add_wast_command(CLI::App& app, CommandRunner& run) {
   cmd->add_option("--engine", options->engine,
                   "interp, or aot: compile each module to machine code (needs flint-compile)")
       ->check(CLI::IsMember({"interp", "aot"}));
+  cmd->add_flag("--no-cache", options->no_cache, kNoCacheHelp);
   cmd->callback([&run, options] { run = [options] { return run_wast(*options); }; });
 }
 

@@ -39,6 +39,12 @@ Status InterpModule::ensure_translated() const {
   std::lock_guard lock(translate_mutex_);
   if (translated()) return {};
   if (translate_error_) return *translate_error_;
+  if (options_.load_bodies) {
+    if (Status s = options_.load_bodies(module_); !s) {
+      translate_error_ = s.error();
+      return s;
+    }
+  }
   for (uint32_t i = 0; i < module_.functions.size(); ++i) {
     // The functions are this module's own: only their code is filled in here.
     Status s = translate_function(*this, i, options_, *functions_[i]);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -28,6 +29,9 @@ struct TranslateOptions {
   /// code only when an interpreted caller reaches it, so its start-up skips
   /// the translation (issue 4: start-up of `flint run MODULE.fwasm`).
   bool lazy = false;
+  /// For a module decoded without its function bodies (aot/module_shape.h):
+  /// fills them in, once, before the first translation.
+  std::function<Status(Module&)> load_bodies;
 };
 
 class InterpModule final : public CompiledModule,
@@ -54,7 +58,9 @@ class InterpModule final : public CompiledModule,
 
  private:
   InterpModule() = default;
-  Module module_;
+  /// Mutable for one reason: ensure_translated() fills in the function
+  /// bodies of a module created without them (TranslateOptions::load_bodies).
+  mutable Module module_;
   std::vector<uint32_t> type_ids_;
   std::vector<std::unique_ptr<CompiledFunction>> functions_;
   TranslateOptions options_;

@@ -1,6 +1,7 @@
 // compile(): the pipeline from bytes to shareable compiled code
 // (decode, spec chapter 5; validate, chapter 3; translate for the engine).
 #include "aot/aot_module.h"
+#include "aot/artifact_cache.h"
 #include "aot/artifact.h"
 #include "binary/decoder.h"
 #include "flint/runtime.h"
@@ -21,7 +22,7 @@ Result<std::shared_ptr<const CompiledModule>> compile(std::span<const uint8_t> w
   if (config.engine == EngineKind::Aot) {
     aot::ArtifactOptions options;
     options.fuel = config.fuel.has_value();
-    FLINT_ASSIGN(std::vector<uint8_t> artifact, aot::compile_artifact(wasm, options));
+    FLINT_ASSIGN(std::vector<uint8_t> artifact, aot::obtain_artifact(wasm, options));  // through the cache, if one is installed
     FLINT_ASSIGN(std::shared_ptr<aot::AotModule> compiled, aot::AotModule::load(artifact, config));
     return std::shared_ptr<const CompiledModule>(std::move(compiled));
   }

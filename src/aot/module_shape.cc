@@ -1,0 +1,84 @@
+#include "aot/module_shape.h"
+
+#include "binary/decoder.h"
+
+namespace flint::aot {
+
+namespace {
+
+constexpr uint8_t kCodeSectionId = 10;
+constexpr size_t kPreamble = 8;  // magic and version (spec 5.5.16)
+
+Error malformed() { return make_error(ErrorCode::BadArtifact, "its module's sections are malformed"); }
+
+// An unsigned LEB128 u32 at `pos` (spec 5.2.2); advances `pos`.
+bool read_u32(std::span<const uint8_t> b, size_t& pos, uint32_t& out) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 35; shift += 7) {
+    if (pos >= b.size()) return false;
+    uint8_t byte = b[pos++];
+    v |= uint64_t(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) {
+      if (v > UINT32_MAX) return false;
+      out = uint32_t(v);
+      return true;
+    }
+  }
+  return false;
+}
+
+void write_u32(std::vector<uint8_t>& out, uint32_t v) {
+  do {
+    uint8_t byte = v & 0x7f;
+    v >>= 7;
+    out.push_back(byte | (v ? 0x80 : 0));
+  } while (v);
+}
+
+}  // namespace
+
+Result<std::vector<uint8_t>> without_function_bodies(std::span<const uint8_t> wasm) {
+  if (wasm.size() < kPreamble) return malformed();
+  std::vector<uint8_t> out;
+  out.reserve(wasm.size());
+  out.insert(out.end(), wasm.begin(), wasm.begin() + kPreamble);
+  size_t pos = kPreamble;
+  while (pos < wasm.size()) {
+    size_t start = pos;
+    uint8_t id = wasm[pos++];
+    uint32_t size = 0;
+    if (!read_u32(wasm, pos, size) || size > wasm.size() - pos) return malformed();
+    size_t end = pos + size;
+    if (id != kCodeSectionId) {
+      out.insert(out.end(), wasm.begin() + start, wasm.begin() + end);
+    } else {
+      uint32_t count = 0;
+      if (!read_u32(wasm, pos, count) || count > size) return malformed();  // each body takes a byte or more
+      std::vector<uint8_t> contents;
+      write_u32(contents, count);
+      // Body size 2: no local declarations, then `end`.
+      for (uint32_t i = 0; i < count; ++i) contents.insert(contents.end(), {0x02, 0x00, 0x0b});
+      out.push_back(kCodeSectionId);
+      write_u32(out, uint32_t(contents.size()));
+      out.insert(out.end(), contents.begin(), contents.end());
+    }
+    pos = end;
+  }
+  return out;
+}
+
+Status fill_function_bodies(Module& shape, std::span<const uint8_t> full) {
+  FLINT_ASSIGN(Module module, decode_module(full));
+  if (module.functions.size() != shape.functions.size()) return malformed();
+  for (size_t i = 0; i < module.functions.size(); ++i) {
+    Function& to = shape.functions[i];
+    Function& from = module.functions[i];
+    to.locals = std::move(from.locals);
+    to.body = std::move(from.body);
+    to.br_table_targets = std::move(from.br_table_targets);
+    to.code_offset = from.code_offset;
+  }
+  return {};
+}
+
+}  // namespace flint::aot
