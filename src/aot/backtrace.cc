@@ -75,33 +75,38 @@ _Unwind_Reason_Code on_frame(_Unwind_Context* context, void* arg) {
 
 }  // namespace
 
-void capture_signal_trace(const void* ucontext, uintptr_t stack_top, TrapTrace& out) {
-  const auto* uc = static_cast<const ucontext_t*>(ucontext);
+bool divert_fault(void* ucontext, void (*target)()) {
 #if defined(__x86_64__)
-  uintptr_t pc = uintptr_t(uc->uc_mcontext.gregs[REG_RIP]);
-  uintptr_t fp = uintptr_t(uc->uc_mcontext.gregs[REG_RBP]);
-  uintptr_t sp = uintptr_t(uc->uc_mcontext.gregs[REG_RSP]);
-#elif defined(__aarch64__)
-  uintptr_t pc = uintptr_t(uc->uc_mcontext.pc);
-  uintptr_t fp = uintptr_t(uc->uc_mcontext.regs[29]);
-  uintptr_t sp = uintptr_t(uc->uc_mcontext.sp);
+  auto* uc = static_cast<ucontext_t*>(ucontext);
+  greg_t* regs = uc->uc_mcontext.gregs;
+  // A call pushes its return address: the byte after the faulting
+  // instruction's first byte is inside that instruction, so the unwinder
+  // (which looks up return address - 1) finds the faulting function's unwind
+  // entry for the faulting instruction itself. The red zone below the stack
+  // pointer may hold a leaf function's data; it is dead, the function traps.
+  uintptr_t sp = uintptr_t(regs[REG_RSP]) - sizeof(uintptr_t);
+  *reinterpret_cast<uintptr_t*>(sp) = uintptr_t(regs[REG_RIP]) + 1;
+  regs[REG_RSP] = greg_t(sp);
+  regs[REG_RIP] = greg_t(reinterpret_cast<uintptr_t>(target));
+  return true;
 #else
-  out.count = 0;
-  return;
+  (void)ucontext;
+  (void)target;
+  return false;
 #endif
+}
+
+void capture_fault_pc(const void* ucontext, TrapTrace& out) {
+  const auto* uc = static_cast<const ucontext_t*>(ucontext);
   out.count = 0;
   out.first_is_fault = true;
-  out.pcs[out.count++] = pc;
-  // Each compiled frame starts with the record {caller's fp, return address}.
-  // Only records strictly inside this activation's stack, at increasing
-  // addresses, are read: a frame without a frame pointer ends the walk.
-  while (out.count < TrapTrace::kMaxFrames && fp >= sp && fp % sizeof(uintptr_t) == 0 &&
-         fp + 2 * sizeof(uintptr_t) <= stack_top) {
-    const auto* record = reinterpret_cast<const uintptr_t*>(fp);
-    out.pcs[out.count++] = record[1];
-    if (record[0] <= fp) break;
-    fp = record[0];
-  }
+#if defined(__x86_64__)
+  out.pcs[out.count++] = uintptr_t(uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  out.pcs[out.count++] = uintptr_t(uc->uc_mcontext.pc);
+#else
+  (void)uc;
+#endif
 }
 
 void capture_trace(uintptr_t stack_top, TrapTrace& out) {

@@ -1,14 +1,20 @@
 // Wasm backtraces for compiled frames (DESIGN: "Trap (kind, wasm backtrace
 // with function names)"), the counterpart of the interpreter's TrapFrames.
 //
-// Compiled code keeps frame pointers and unwind tables (frame_info.cc on the
-// compiler side). At a trap, the runtime captures raw code addresses into a
-// fixed buffer in the activation:
-//   - in the SIGSEGV/SIGBUS handler, by walking the frame-pointer chain from
-//     the signal's context: no allocation, no lock, async-signal-safe;
-//   - for explicit traps (Helpers::trap and every helper that traps), by the
-//     C++ unwinder from the runtime code that raises it, an ordinary context.
-// Both walks stop at the activation's entry (its stack top), so frames of
+// Compiled code has asynchronous unwind tables, valid at every instruction
+// (frame_info.cc on the compiler side), and no frame pointers (they cost up
+// to 20% on call-heavy code). A trap's raw code addresses are captured into
+// a fixed buffer in the activation by the C++ unwinder, always from an
+// ordinary context:
+//   - an explicit trap (Helpers::trap and every helper that traps) unwinds
+//     from the runtime code that raises it;
+//   - a fault (SIGSEGV/SIGBUS) is diverted: the handler only rewrites the
+//     signal's context so that, once it returns, the thread continues in a
+//     runtime function as if the faulting instruction had called it (one
+//     word written below the stack pointer, no allocation, no lock:
+//     async-signal-safe). That function raises the trap and unwinds through
+//     the faulting frame like any other.
+// The walk stops at the activation's entry (its stack top), so frames of
 // outer activations are left to those activations. After siglongjmp the
 // addresses are named: each loaded module registers where its code lies and
 // where each function starts (the function table of abi.h), so an address
@@ -40,10 +46,13 @@ struct TrapTrace {
   bool first_is_fault = false;
 };
 
-/// Walks frame pointers from a signal's ucontext_t up to `stack_top`
-/// (exclusive). Async-signal-safe: reads only the stack between the faulting
-/// stack pointer and `stack_top`, writes only `out`.
-void capture_signal_trace(const void* ucontext, uintptr_t stack_top, TrapTrace& out);
+/// Makes the thread, once the signal handler returns, continue in `target`
+/// as if the faulting instruction had called it (`target` must realign the
+/// stack: gnu::force_align_arg_pointer). Async-signal-safe. False where this
+/// is not supported (not x86-64): use capture_fault_pc.
+bool divert_fault(void* ucontext, void (*target)());
+/// The faulting instruction alone, from a signal's ucontext_t.
+void capture_fault_pc(const void* ucontext, TrapTrace& out);
 /// Unwinds from the caller (runtime code raising a trap, not a signal
 /// handler) up to `stack_top`, keeping only addresses in compiled code.
 void capture_trace(uintptr_t stack_top, TrapTrace& out);

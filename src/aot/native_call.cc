@@ -37,9 +37,18 @@ thread_local uintptr_t tls_stack_limit = 0;
 
 struct sigaction previous_segv, previous_bus;
 
+// Entered from on_fault as if the faulting instruction had called it (the
+// stack pointer is then wherever the fault left it, hence the realignment):
+// an ordinary context, where the trap may be built and unwound.
+[[noreturn, gnu::force_align_arg_pointer, gnu::noinline]] void raise_fault_trap() {
+  raise_trap(make_error(ErrorCode::OutOfBoundsMemoryAccess));
+}
+
 void on_fault(int sig, siginfo_t* info, void* context) {
   if (tls_in_wasm && tls_activation) {
-    capture_signal_trace(context, tls_activation->stack_top, tls_activation->trace);
+    tls_in_wasm = false;  // what follows is runtime code
+    if (divert_fault(context, raise_fault_trap)) return;
+    capture_fault_pc(context, tls_activation->trace);
     tls_activation->error = make_error(ErrorCode::OutOfBoundsMemoryAccess);
     siglongjmp(tls_activation->jump, 1);
   }
