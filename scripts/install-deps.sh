@@ -12,6 +12,7 @@ packages=(
   wasi-libc libclang-rt-19-dev-wasm32              # C guest programs (guests/)
   rustc libstd-rust-dev-wasm32                     # Rust guest programs
   python3 hyperfine                                # benchmarks
+  python3-matplotlib                               # flint bench's charts (and its tests)
 )
 
 missing=()
