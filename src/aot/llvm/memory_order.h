@@ -12,7 +12,8 @@
 //     so a load stays above the branch it precedes.
 // What remains unguaranteed: a load whose value the optimiser proves
 // irrelevant by arithmetic (multiplied by zero, selected away by a constant
-// condition, overwritten before any read) may be removed.
+// condition, overwritten before any read) may be removed, and a loop that
+// only loads may be reduced to its last load (src/aot/README.md).
 #pragma once
 
 namespace flint::aot {
