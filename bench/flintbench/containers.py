@@ -5,7 +5,9 @@ binary run in a fresh container by
   - docker (debian):   a Debian bookworm image built locally with debootstrap
                        from the configured apt mirror, plus the binaries;
   - runc, crun:        OCI bundles generated here (config.json in the shape
-                       of `runc spec`, a rootfs holding the binaries).
+                       of `runc spec`, a rootfs holding the binaries); on a
+                       hybrid cgroup v1/v2 machine crun runs in a mount
+                       namespace without the v2 mount (HiddenMountNamespace).
 
 Every container uses the host's network (no bridge, no iptables), so a
 server in it listens on the host's loopback like every other contender.
@@ -52,6 +54,8 @@ DOCKERD_FLAGS = ("--iptables=false", "--bridge=none", "--storage-driver", "overl
 # first process (/proc/PID/comm is cut at 15 characters).
 RUNTIME_PROCESS_NAMES = ("containerd-shim", "runc", "crun", "conmon")
 DAEMON_NAMES = ("dockerd", "containerd")
+# Where a mount namespace for crun is kept (see HiddenMountNamespace).
+NAMESPACE_DIR = Path("/run/flintbench")
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -628,40 +632,95 @@ def oci_config(args: list[str], rootfs: Path, cgroups_path: str, hostname: str, 
     }
 
 
+class HiddenMountNamespace:
+    """A persistent mount namespace in which some mounts are gone, kept as a
+    bind mount of its nsfs file under `directory` (a tmpfs under /run, so a
+    reboot forgets it) and removed at exit if made here. The directory is
+    bound onto itself and made private first, as `ip netns` does, because a
+    namespace file cannot be bound onto a shared mount."""
+
+    def __init__(self, directory: Path, hidden: list[Path], runner: Runner, procfs: ProcFs, unshare: str):
+        self.directory, self.hidden, self.runner, self.procfs = Path(directory), hidden, runner, procfs
+        self.unshare = unshare
+        self.file = self.directory / "crun-mnt"
+        self.ready = False
+        self.bound = False  # the directory's bind mount is ours to remove
+
+    def setup_commands(self) -> list[list[str]]:
+        d = str(self.directory)
+        umounts = " && ".join(f"umount {shlex.quote(str(m))}" for m in self.hidden)
+        bind = [] if self.directory in self.procfs.mountpoints() else \
+            [["mount", "--bind", d, d], ["mount", "--make-private", d]]
+        return bind + [[self.unshare, f"--mount={self.file}", "--propagation", "private", "sh", "-c", umounts]]
+
+    def ensure(self) -> Path:
+        if self.ready or self.file in self.procfs.mountpoints():
+            self.ready = True
+            return self.file
+        self.directory.mkdir(parents=True, exist_ok=True)
+        commands = self.setup_commands()
+        self.bound = len(commands) > 1
+        self.file.touch()
+        atexit.register(self.remove)
+        for argv in commands:
+            checked(self.runner.run(argv, timeout_s=30), "making a mount namespace without the cgroup v2 mount")
+        self.ready = True
+        return self.file
+
+    def remove(self) -> None:
+        self.runner.run(["umount", str(self.file)], timeout_s=30)
+        if self.bound:
+            self.runner.run(["umount", str(self.directory)], timeout_s=30)
+        try:
+            self.file.unlink()
+            self.directory.rmdir()
+        except OSError:
+            pass  # still mounted or not ours alone: left as it is
+        self.ready = False
+
+
 class OciRuntime(ContainerRuntime):
     """`runc run --bundle B ID` (or crun) on a bundle generated here; the
     bundle's config.json holds the command, so each (binary, args) pair gets
     its own bundle, all sharing one read-only rootfs."""
 
-    def __init__(self, tool: str, search_path: str, cache_dir: Path, runner: Runner, procfs: ProcFs):
+    def __init__(self, tool: str, search_path: str, cache_dir: Path, runner: Runner, procfs: ProcFs,
+                 namespace_dir: Path = NAMESPACE_DIR):
         self.name = tool
         self.path = shutil.which(tool, path=search_path)
         self.unshare = shutil.which("unshare", path=search_path)
+        self.nsenter = shutil.which("nsenter", path=search_path)
+        self.namespace_dir = namespace_dir
+        self.namespace: HiddenMountNamespace | None = None
         self.cache_dir, self.runner, self.procfs = cache_dir / tool, runner, procfs
         self.rootfs: dict[str, Path] = {}
         self.swept = False
 
     def hidden_mounts(self) -> list[Path]:
         """Mounts to hide from this runtime: crun refuses a hybrid v1/v2
-        cgroup setup, so it runs in a private mount namespace where the v2
-        mount is gone and only v1 is left."""
+        cgroup setup ("cgroups in hybrid mode not supported"), so it runs in
+        a mount namespace where the v2 mount is gone and only v1 is left."""
         return self.procfs.hybrid_cgroup2_mounts() if self.name == "crun" else []
 
     def wrap(self, argv: list[str]) -> list[str]:
-        hidden = self.hidden_mounts()
-        if not hidden:
+        """argv, entering the namespace of hidden_mounts() first when there
+        is one. A namespace made once and entered with nsenter costs one exec
+        (about 1 ms) per command, where unshare + umount per command cost
+        several; that cost is in crun's startup figure either way."""
+        if not self.hidden_mounts():
             return argv
-        umounts = " && ".join(f"umount {shlex.quote(str(m))}" for m in hidden)
-        return [self.unshare or "unshare", "--mount", "--propagation", "private", "sh", "-c",
-                f'{umounts} && exec "$@"', "sh", *argv]
+        if self.namespace is None:
+            self.namespace = HiddenMountNamespace(self.namespace_dir, self.hidden_mounts(), self.runner,
+                                                  self.procfs, self.unshare or "unshare")
+        return [self.nsenter or "nsenter", f"--mount={self.namespace.ensure()}", *argv]
 
     def probe(self) -> tuple[bool, str]:
         if not self.path:
             return False, f"{self.name} not found on PATH (Debian: apt-get install {self.name})"
         if os.geteuid() != 0:
             return False, f"{self.name} needs root here (rootless containers are not set up)"
-        if self.hidden_mounts() and not self.unshare:
-            return False, "crun needs unshare (util-linux) to hide the cgroup v2 mount of this hybrid machine"
+        if self.hidden_mounts() and not (self.unshare and self.nsenter):
+            return False, "crun needs unshare and nsenter (util-linux) to hide the cgroup v2 mount of this hybrid machine"
         result = self.runner.run([self.path, "--version"], timeout_s=30)
         if result.returncode != 0:
             return False, f"{self.name} --version failed: {(result.stderr or result.stdout).strip()}"

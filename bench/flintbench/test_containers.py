@@ -166,8 +166,9 @@ class OciBundleTest(unittest.TestCase):
         self.tmp.cleanup()
 
     def runtime(self, tool: str) -> containers.OciRuntime:
-        rt = containers.OciRuntime(tool, "/usr/bin:/bin", self.root / "cache", self.runner, self.machine.procfs)
-        rt.path = f"/usr/sbin/{tool}"
+        rt = containers.OciRuntime(tool, "/usr/bin:/bin", self.root / "cache", self.runner, self.machine.procfs,
+                                   namespace_dir=self.root / "run" / "flintbench")
+        rt.path, rt.unshare, rt.nsenter = f"/usr/sbin/{tool}", "/usr/bin/unshare", "/usr/bin/nsenter"
         return rt
 
     def test_config_uses_the_host_network_and_no_terminal(self):
@@ -211,14 +212,25 @@ class OciBundleTest(unittest.TestCase):
         self.assertEqual(rt.argv("hello", ["40"]), argv)  # stable: the same command every run
         self.assertNotEqual(rt.argv("hello", ["41"])[4], argv[4])
 
-    def test_crun_hides_the_cgroup2_mount_on_a_hybrid_machine(self):
+    def test_crun_enters_a_namespace_without_the_cgroup2_mount(self):
         rt = self.runtime("crun")
-        rt.unshare = "/usr/bin/unshare"
         rt.prepare(self.binaries)
         argv = rt.argv("hello", [])
-        self.assertEqual(argv[:4], ["/usr/bin/unshare", "--mount", "--propagation", "private"])
-        self.assertIn(f"umount {self.root}/sys/fs/cgroup/unified", argv[6])
-        self.assertEqual(argv[8:11], ["/usr/sbin/crun", "run", "--bundle"])
+        ns_dir = self.root / "run" / "flintbench"
+        ns_file = ns_dir / "crun-mnt"
+        self.assertEqual(argv[:5], ["/usr/bin/nsenter", f"--mount={ns_file}", "/usr/sbin/crun", "run", "--bundle"])
+        setup = [a for a in self.runner.commands() if "list" not in a]
+        self.assertEqual(setup, [
+            ["mount", "--bind", str(ns_dir), str(ns_dir)],
+            ["mount", "--make-private", str(ns_dir)],
+            ["/usr/bin/unshare", f"--mount={ns_file}", "--propagation", "private", "sh", "-c",
+             f"umount {self.root}/sys/fs/cgroup/unified"],
+        ])
+        self.assertEqual(rt.argv("hello", []), argv)  # made once
+        self.assertEqual(len(self.runner.commands()), len(setup) + 1)
+        rt.namespace.remove()  # what atexit runs
+        self.assertEqual(self.runner.commands()[-2:], [["umount", str(ns_file)], ["umount", str(ns_dir)]])
+        self.assertFalse(ns_dir.exists())
         self.assertEqual(self.runtime("runc").wrap(["x"]), ["x"])  # runc copes with hybrid itself
 
     def test_stopped_leftovers_of_ours_are_deleted_once(self):
