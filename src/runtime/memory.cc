@@ -1,5 +1,7 @@
 #include "runtime/memory.h"
 
+#include "runtime/reservation_pool.h"
+
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -7,13 +9,10 @@
 namespace flint {
 
 namespace {
-// u32 address + u32 static offset + an 8-byte access stays below this.
-constexpr uint64_t kFullReservation = (uint64_t(8) << 30) + kPageSize;
+constexpr uint64_t kFullReservation = kFullReservationBytes;
 
-void* reserve(uint64_t bytes) {
-  void* p = mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  return p == MAP_FAILED ? nullptr : p;
-}
+// Full reservations come from, and go back to, the pool (reservation_pool.h).
+void* reserve(uint64_t bytes, uint64_t* accessible) { return acquire_reservation(bytes, accessible); }
 }  // namespace
 
 Result<std::unique_ptr<MemoryInst>> MemoryInst::create(MemoryType type,
@@ -29,20 +28,32 @@ Result<std::unique_ptr<MemoryInst>> MemoryInst::create(MemoryType type,
   // this mapping); where address space is scarce (ulimit -v), reserve only
   // what the memory can ever grow to: bounds are still checked explicitly.
   m->reserved_ = kFullReservation;
-  void* p = reserve(m->reserved_);
+  uint64_t accessible = 0;
+  void* p = reserve(m->reserved_, &accessible);
   if (!p) {
     m->reserved_ = std::max<uint64_t>(m->cap_pages_ * kPageSize, kPageSize);
-    p = reserve(m->reserved_);
+    p = reserve(m->reserved_, &accessible);
     if (!p) return make_error(ErrorCode::OutOfMemory, "cannot reserve address space for a memory");
   }
   m->base = static_cast<uint8_t*>(p);
-  if (m->grow(type.limits.min) < 0)
+  // A pooled reservation may come with zeroed pages still accessible: as
+  // many as the memory starts with are kept, the rest made inaccessible.
+  uint64_t initial = type.limits.min * kPageSize;
+  if (accessible > initial) {
+    if (mprotect(m->base + initial, accessible - initial, PROT_NONE) != 0) {
+      m->size = accessible;
+      return make_error(ErrorCode::OutOfMemory, "cannot protect a memory's reservation");
+    }
+    accessible = initial;
+  }
+  m->size = accessible;
+  if (m->grow(type.limits.min - accessible / kPageSize) < 0)
     return make_error(ErrorCode::OutOfMemory, "cannot commit the memory's initial pages");
   return m;
 }
 
 MemoryInst::~MemoryInst() {
-  if (base) munmap(base, reserved_);
+  if (base) release_reservation(base, reserved_, size);
 }
 
 int64_t MemoryInst::grow(uint64_t delta_pages) {
