@@ -60,11 +60,12 @@ class ContainerContender(Contender):
         return list(self.runtime.argv(program.name, args))
 
     @contextmanager
-    def serve(self, program: Program, port: int):
+    def serve(self, program: Program, port: int, cpu: int | None = None):
         """Yields the container's RunningServer (its .memory() is a
-        MemoryReading of the container's cgroup and its shim/runtime)."""
+        MemoryReading of the container's cgroup and its shim/runtime),
+        its server pinned to `cpu` when given."""
         self._check(program)
-        with self.runtime.start_server(program.name, [str(port)], port) as server:
+        with self.runtime.start_server(program.name, [str(port)], port, cpu) as server:
             yield server
 
     def daemons(self) -> dict[str, int]:

@@ -38,7 +38,7 @@ def build_server(session: Session) -> Program:
             program.errors[kind] = f"cannot build the HTTP server: {error}"
     else:
         for kind in ("native", "static", "wasm"):
-            path = paths.get(kind)
+            path = paths.get(kind) or (paths.get("native_static") if kind == "static" else None)
             if path is None:
                 program.errors[kind] = f"build_http_server() gave no {kind} build"
             else:
@@ -100,7 +100,7 @@ def http_table(session: Session, program: Program) -> Table:
         f"wrk with {options.http_connections} keep-alive connections for {options.http_duration_s:g} s, "
         f"{options.http_rounds} round(s) per contender in rotating order (a fresh server each round); "
         f"medians over rounds. Server pinned to CPU {options.server_cpu}, wrk to CPU {options.load_cpu} "
-        "(taskset); containers get the core their runtime gives them.")
+        "(taskset; containers through their runtime's CPU set).")
     if shutil.which("wrk") is None:
         for contender in session.contenders:
             for column in (REQUESTS, P50, P99):
@@ -128,12 +128,15 @@ def http_table(session: Session, program: Program) -> Table:
     schedule = engines.round_orders([c.name for c in live], options.http_rounds, options.http_rounds) \
         if live else []
     by_name = {c.name: c for c in live}
+    done = 0
     for index, (_, order) in enumerate(schedule):
         for name in order:
+            done += 1
             if name in errors:
                 continue
+            left = len(schedule) * len(live) - done + 1  # this run included
             session.progress.step("http", name, index + 1, len(schedule),
-                                  (len(schedule) - index) * len(live) * (options.http_duration_s + 1))
+                                  left * (options.http_duration_s + 1))
             try:
                 with serve(by_name[name], program, options.server_cpu) as server:
                     results[name].append(run_wrk(server.url, options.http_duration_s,

@@ -110,7 +110,7 @@ def serve(contender, program: Program, cpu: int | None, ready_timeout_s: float =
     Raises Unsupported (from the contender), ServerError or BuildError."""
     port = free_port()
     if isinstance(contender, ContainerContender):
-        with contender.serve(program, port) as running:
+        with contender.serve(program, port, cpu) as running:
             wait_until_serving(port, lambda: True, ready_timeout_s)
             yield ContainerServer(running, port)
         return

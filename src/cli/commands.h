@@ -14,6 +14,9 @@ using CommandRunner = std::function<int()>;
 void add_wast_command(CLI::App& app, CommandRunner& run);
 CLI::App* add_run_command(CLI::App& app, CommandRunner& run);
 void add_compile_command(CLI::App& app, CommandRunner& run);
+/// `flint bench`: execs the benchmark program (bench/flintbench) with every
+/// word after `bench`; argv0 locates flint itself when /proc is missing.
+void add_bench_command(CLI::App& app, CommandRunner& run, const char* argv0);
 
 /// How many of argv's words are flint's own. `flint run` hands every word
 /// after the module to the guest untouched (flags included), as `wasmtime
