@@ -35,7 +35,7 @@ def panels(table: Table) -> list[tuple[str, str, dict[str, float | None], dict[s
             cell = table.cell(name, first.name)
             values[name] = cell.figure if cell.status == OK else None
             status[name] = cell.status
-        result.append((first.name, "seconds, whole process", values, status))
+        result.append((first.name, "seconds, whole process (lower is better)", values, status))
         geomeans, status = {}, {}
         for name in table.rows:
             value, _ = geometric_mean_ratio(table, name)

@@ -25,8 +25,13 @@ def image_row_name(image: str) -> str:
 
 def user_table(session: Session, module: Path | None, module_args: list[str], image: str | None,
                image_args: list[str]) -> Table:
-    title = " and ".join(x for x in (module and module.name, image) if x)
-    column = Column(f"your workload: {title}", SECONDS)
+    parts = []
+    if module is not None:
+        parts.append(" ".join([module.name, *module_args]))
+    if image is not None:
+        parts.append(" ".join([image, *image_args]))
+    title = " and ".join(parts)
+    column = Column(title, SECONDS)
     table = Table("user", f"Your workload: {title}", [column], baseline=None, show_spread=True)
     jobs, commands = {}, {}
     if module is not None:
