@@ -139,7 +139,7 @@ class FakeRunner(containers.Runner):
         self.calls: list[tuple[list[str], dict | None]] = []
         self.answer = answer or (lambda argv: (0, ""))
 
-    def run(self, argv, timeout_s=120, env=None, input_file=None):
+    def run(self, argv, timeout_s=120, env=None):
         self.calls.append((list(argv), env))
         status, out = self.answer(list(argv))
         return subprocess.CompletedProcess(argv, status, out, "" if status == 0 else "fake failure")
