@@ -111,7 +111,7 @@ Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOpti
   llvm::Module m("wasm", context);
   m.setTargetTriple(triple);
   m.setDataLayout(tm->createDataLayout());
-  ModuleDecls decls{context, m, wasm, {}, {}};
+  ModuleDecls decls{context, m, wasm, {}, {}, false, {}};
   decls.fuel = target.fuel;
   decls.target_features = features;
   for (const FuncType& type : wasm.types) decls.types.push_back(llvm_function_type(context, type));

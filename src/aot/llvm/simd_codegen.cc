@@ -38,6 +38,9 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
   auto bin_intrinsic = [&](llvm::FixedVectorType* shape, llvm::Intrinsic::ID id) {
     binary(shape, [&](llvm::Value* x, llvm::Value* y) { return b_.CreateBinaryIntrinsic(id, x, y); });
   };
+  auto rounding = [&](llvm::FixedVectorType* shape, llvm::Intrinsic::ID id) {
+    unary(shape, [&](llvm::Value* x) { return s.round(id, x); });
+  };
   auto un_intrinsic = [&](llvm::FixedVectorType* shape, llvm::Intrinsic::ID id) {
     unary(shape, [&](llvm::Value* x) { return b_.CreateUnaryIntrinsic(id, x); });
   };
@@ -339,14 +342,14 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
     case Opcode::F64x2Neg: unary(f64, [&](llvm::Value* x) { return b_.CreateFNeg(x); }); return {};
     case Opcode::F32x4Sqrt: un_intrinsic(f32, I::sqrt); return {};
     case Opcode::F64x2Sqrt: un_intrinsic(f64, I::sqrt); return {};
-    case Opcode::F32x4Ceil: un_intrinsic(f32, I::ceil); return {};
-    case Opcode::F64x2Ceil: un_intrinsic(f64, I::ceil); return {};
-    case Opcode::F32x4Floor: un_intrinsic(f32, I::floor); return {};
-    case Opcode::F64x2Floor: un_intrinsic(f64, I::floor); return {};
-    case Opcode::F32x4Trunc: un_intrinsic(f32, I::trunc); return {};
-    case Opcode::F64x2Trunc: un_intrinsic(f64, I::trunc); return {};
-    case Opcode::F32x4Nearest: un_intrinsic(f32, I::roundeven); return {};
-    case Opcode::F64x2Nearest: un_intrinsic(f64, I::roundeven); return {};
+    case Opcode::F32x4Ceil: rounding(f32, I::ceil); return {};
+    case Opcode::F64x2Ceil: rounding(f64, I::ceil); return {};
+    case Opcode::F32x4Floor: rounding(f32, I::floor); return {};
+    case Opcode::F64x2Floor: rounding(f64, I::floor); return {};
+    case Opcode::F32x4Trunc: rounding(f32, I::trunc); return {};
+    case Opcode::F64x2Trunc: rounding(f64, I::trunc); return {};
+    case Opcode::F32x4Nearest: rounding(f32, I::roundeven); return {};
+    case Opcode::F64x2Nearest: rounding(f64, I::roundeven); return {};
     case Opcode::F32x4Add: farith(f32, llvm::Instruction::FAdd); return {};
     case Opcode::F64x2Add: farith(f64, llvm::Instruction::FAdd); return {};
     case Opcode::F32x4Sub: farith(f32, llvm::Instruction::FSub); return {};

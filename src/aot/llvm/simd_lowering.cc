@@ -3,9 +3,11 @@
 // operators of 4.3.2/4.3.3 they apply lane-wise.
 #include "aot/llvm/simd_lowering.h"
 
+#include <llvm/Analysis/ConstantFolding.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/IntrinsicsAArch64.h>
 #include <llvm/IR/IntrinsicsX86.h>
+#include <llvm/IR/Module.h>
 #include <llvm/TargetParser/Triple.h>
 
 namespace flint::aot {
@@ -200,6 +202,39 @@ llvm::Value* SimdLowering::float_pmin_pmax(llvm::Value* a, llvm::Value* b, bool 
                 : b_.CreateSelect(b_.CreateFCmpOLT(a, b), b, a);
 }
 
+// Without roundps LLVM would call ceilf & co. per lane, and compiled code
+// links no library. A float of magnitude 2^p (p the mantissa width) or more
+// is already an integer; below it, adding and subtracting 2^p rounds to
+// nearest-even in the default rounding mode, and truncation goes through an
+// integer conversion; floor and ceil correct the truncation by one. The sign
+// is copied back so that results in (-1, 0] are -0 as the spec's rounding
+// gives. A NaN is quieted (x + x).
+llvm::Value* SimdLowering::round(llvm::Intrinsic::ID id, llvm::Value* x) {
+  if (!target_.x86_64 || target_.sse41) return b_.CreateUnaryIntrinsic(id, x);
+  auto* shape = llvm::cast<llvm::FixedVectorType>(x->getType());
+  bool f64 = shape->getElementType()->isDoubleTy();
+  llvm::Value* big = llvm::ConstantFP::get(shape, f64 ? 0x1p52 : 0x1p23);
+  llvm::Value* one = llvm::ConstantFP::get(shape, 1.0);
+  llvm::Value* magnitude = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x);
+  llvm::Value* rounded;
+  if (id == llvm::Intrinsic::roundeven) {
+    rounded = b_.CreateFSub(b_.CreateFAdd(magnitude, big), big);
+  } else {
+    auto* ints = llvm::FixedVectorType::get(b_.getIntNTy(f64 ? 64 : 32), shape->getNumElements());
+    // |x| < 2^p fits the integer type; other lanes are not selected below.
+    llvm::Value* safe = b_.CreateSelect(b_.CreateFCmpOLT(magnitude, big), x, llvm::Constant::getNullValue(shape));
+    llvm::Value* t = b_.CreateSIToFP(b_.CreateFPToSI(safe, ints), shape);
+    if (id == llvm::Intrinsic::floor)
+      t = b_.CreateFSub(t, b_.CreateSelect(b_.CreateFCmpOGT(t, safe), one, llvm::Constant::getNullValue(shape)));
+    if (id == llvm::Intrinsic::ceil)
+      t = b_.CreateFAdd(t, b_.CreateSelect(b_.CreateFCmpOLT(t, safe), one, llvm::Constant::getNullValue(shape)));
+    rounded = t;
+  }
+  rounded = b_.CreateBinaryIntrinsic(llvm::Intrinsic::copysign, rounded, x);
+  llvm::Value* result = b_.CreateSelect(b_.CreateFCmpOLT(magnitude, big), rounded, x);
+  return b_.CreateSelect(b_.CreateFCmpUNO(x, x), b_.CreateFAdd(x, x), result);
+}
+
 // LLVM's saturating conversions have the spec's trunc_sat semantics exactly
 // (out of range to the nearest bound, NaN to 0).
 llvm::Value* SimdLowering::trunc_sat(llvm::Value* x, llvm::FixedVectorType* to, bool is_signed) {
@@ -207,18 +242,23 @@ llvm::Value* SimdLowering::trunc_sat(llvm::Value* x, llvm::FixedVectorType* to, 
               {to, x->getType()}, {x});
 }
 
+// A v128.const reaches a float operation as a bitcast of an integer vector;
+// folding it with the data layout gives its float lanes. A lane that cannot
+// be read is treated as foldable.
 llvm::Value* SimdLowering::nan_preserving(llvm::Value* operand) {
   auto* c = llvm::dyn_cast<llvm::Constant>(operand);
   if (!c) return operand;
+  if (const llvm::Module* m = b_.GetInsertBlock()->getModule())
+    if (llvm::Constant* folded = llvm::ConstantFoldConstant(c, m->getDataLayout())) c = folded;
   auto* shape = llvm::cast<llvm::FixedVectorType>(c->getType());
   for (unsigned i = 0; i < shape->getNumElements(); ++i) {
     auto* lane = llvm::dyn_cast_or_null<llvm::ConstantFP>(c->getAggregateElement(i));
-    if (!lane) continue;
+    if (!lane) return call(llvm::Intrinsic::arithmetic_fence, {shape}, {c});
     const llvm::APFloat& v = lane->getValueAPF();
     if (v.isZero() || (v.isFinite() && llvm::abs(v).isExactlyValue(1.0)))
-      return call(llvm::Intrinsic::arithmetic_fence, {shape}, {operand});
+      return call(llvm::Intrinsic::arithmetic_fence, {shape}, {c});
   }
-  return operand;
+  return c;
 }
 
 llvm::Value* SimdLowering::bitmask(llvm::Value* a, llvm::FixedVectorType* shape) {

@@ -21,7 +21,7 @@ namespace flint::aot {
 struct SimdTarget {
   bool x86_64 = false;
   bool ssse3 = false;   ///< pshufb, pmulhrsw, pmaddubsw
-  bool sse41 = false;   ///< packusdw
+  bool sse41 = false;   ///< packusdw, roundps
   bool aarch64 = false; ///< NEON is part of the base architecture
   static SimdTarget from(const std::string& triple, const std::string& features);
 };
@@ -63,6 +63,10 @@ class SimdLowering {
   llvm::Value* float_min_max(llvm::Value* a, llvm::Value* b, bool is_min);
   /// pmin: b < a ? b : a; pmax: a < b ? b : a (spec 4.3.3 fpmin/fpmax).
   llvm::Value* float_pmin_pmax(llvm::Value* a, llvm::Value* b, bool is_min);
+  /// ceil, floor, trunc or nearest per lane (llvm.ceil, llvm.floor,
+  /// llvm.trunc, llvm.roundeven), without a libm call where the target has no
+  /// rounding instruction (x86-64 before SSE4.1).
+  llvm::Value* round(llvm::Intrinsic::ID id, llvm::Value* x);
   /// trunc_sat lanes: saturating, NaN to 0; `to` has as many lanes as `x`.
   llvm::Value* trunc_sat(llvm::Value* x, llvm::FixedVectorType* to, bool is_signed);
   /// A float operand that LLVM would fold an operation on a NaN away with
