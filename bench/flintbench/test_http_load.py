@@ -274,6 +274,10 @@ class NativeServerTest(unittest.TestCase):
         self.assertTrue(out.startswith(b"HTTP/1.1 200 OK\r\n"), out)
         self.assertTrue(out.endswith(b"hello from flint bench\n"))
 
+    def test_empty_lines_before_a_request_are_ignored(self):
+        out = self.raw(b"\r\n\r\nGET / HTTP/1.1\r\n\r\n\r\nGET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+        self.assertEqual(out.count(b"HTTP/1.1 200 OK\r\n"), 2, out)
+
     def test_request_body_is_skipped(self):
         out = self.raw(b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcdeGET / HTTP/1.1\r\n\r\n")
         self.assertTrue(out.startswith(b"HTTP/1.1 405 Method Not Allowed\r\n"), out)

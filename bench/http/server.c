@@ -273,6 +273,13 @@ static int on_readable(int fd, Connection* c) {
       c->body_left -= skip;
       if (c->body_left > 0) break;
     }
+    // RFC 9112 section 2.2: ignore empty lines before a request-line.
+    size_t blank = 0;
+    while (blank + 2 <= c->in_used && c->in[blank] == '\r' && c->in[blank + 1] == '\n') blank += 2;
+    if (blank > 0) {
+      memmove(c->in, c->in + blank, c->in_used - blank);
+      c->in_used -= blank;
+    }
     const char* head_end = find_head_end(c->in, c->in_used);
     if (!head_end) {
       if (c->in_used == sizeof c->in) respond(fd, c, 431, "Request Header Fields Too Large", 1, 0);
