@@ -146,6 +146,13 @@ class ContainerRuntime:
         taskset) and returns once PORT accepts connections."""
         raise NotImplementedError
 
+    def peak_memory(self, binary: str, args: list[str]) -> int:
+        """Runs `binary args` once in a fresh container, as argv() does but
+        under a parent cgroup made for the run, and returns that cgroup's peak
+        memory in bytes (see container_procfs.PeakCgroup). The runtime's own
+        processes are not in it."""
+        raise NotImplementedError
+
     def daemons(self) -> dict[str, int]:
         return {}
 
@@ -153,6 +160,6 @@ class ContainerRuntime:
 _server_ids = itertools.count()
 
 
-def server_name(binary: str) -> str:
-    """A container name unique to this process and server."""
-    return f"flintbench-{binary}-{os.getpid()}-{next(_server_ids)}".replace("_", "-").lower()
+def server_name(binary: str, kind: str = "") -> str:
+    """A container (or cgroup) name unique to this process and use."""
+    return f"flintbench-{kind}{binary}-{os.getpid()}-{next(_server_ids)}".replace("_", "-").lower()

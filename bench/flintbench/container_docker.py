@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .container_base import (ContainerError, ContainerRuntime, Runner, RunningServer, check_binaries, checked,
                              content_digest, server_name)
-from .container_procfs import DAEMON_NAMES, ProcFs
+from .container_procfs import DAEMON_NAMES, PeakCgroup, ProcFs
 from .http_load import wait_for_port
 
 DEBIAN_SUITE = "bookworm"
@@ -39,6 +39,7 @@ class DockerEngine:
         self.cache_dir, self.runner, self.procfs = cache_dir, runner, procfs
         self.started: subprocess.Popen | None = None
         self._status: tuple[bool, str] | None = None
+        self._cgroup_driver: str | None = None
 
     def server_version(self) -> tuple[bool, str]:
         result = self.runner.run([self.docker, "version", "--format", "{{.Server.Version}}"], timeout_s=30)
@@ -106,6 +107,12 @@ class DockerEngine:
 
     def daemons(self) -> dict[str, int]:
         return self.procfs.daemon_bytes(DAEMON_NAMES)
+
+    def cgroup_driver(self) -> str:
+        if self._cgroup_driver is None:
+            result = self.runner.run([self.docker, "info", "--format", "{{.CgroupDriver}}"], timeout_s=30)
+            self._cgroup_driver = checked(result, "docker info").strip()
+        return self._cgroup_driver
 
 
 def debian_mirror(sources_dir: Path = Path("/etc/apt")) -> str:
@@ -228,6 +235,15 @@ class DockerRuntime(ContainerRuntime):
                 remove_rootfs(target, self.engine.runner, self.engine.procfs)
         checked(self.engine.runner.run([self.engine.docker, "import", str(tarball), DEBIAN_BASE_IMAGE],
                                        timeout_s=600), "importing the Debian base image")
+
+    def peak_memory(self, binary: str, args: list[str]) -> int:
+        driver = self.engine.cgroup_driver()
+        if driver != "cgroupfs":
+            raise ContainerError(f"peak memory needs Docker's cgroupfs cgroup driver, not {driver}")
+        with PeakCgroup(self.engine.procfs, server_name(binary, "peak-")) as parent:
+            argv = [self.engine.docker, "run", "--rm", "--network", "host", "--cgroup-parent", parent.path,
+                    self.image(binary), f"/{binary}", *args]
+            return parent.peak_of(self.engine.runner.run(argv, timeout_s=300))
 
     def image(self, binary: str) -> str:
         if binary not in self.images:

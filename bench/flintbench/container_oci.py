@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .container_base import (ContainerError, ContainerRuntime, Runner, RunningServer, check_binaries, checked,
                              content_digest, server_name)
-from .container_procfs import ProcFs
+from .container_procfs import PeakCgroup, ProcFs
 from .http_load import wait_for_port
 
 # Where a mount namespace for crun is kept (see HiddenMountNamespace).
@@ -205,10 +205,11 @@ class OciRuntime(ContainerRuntime):
                     and entry.get("status") == "stopped":
                 self.runner.run(self.wrap([self.path, "delete", str(entry["id"])]), timeout_s=30)
 
-    def bundle(self, binary: str, args: list[str], container_id: str, cpu: int | None = None) -> Path:
+    def bundle(self, binary: str, args: list[str], container_id: str, cpu: int | None = None,
+               cgroup_parent: str = "/flintbench") -> Path:
         if binary not in self.rootfs:
             raise ContainerError(f"{self.name}: {binary} was not prepared")
-        config = oci_config([f"/{binary}", *args], self.rootfs[binary], f"/flintbench/{container_id}",
+        config = oci_config([f"/{binary}", *args], self.rootfs[binary], f"{cgroup_parent}/{container_id}",
                             self.name, cpu)
         text = json.dumps(config, indent=1, sort_keys=True)
         bundle = self.cache_dir / "bundles" / f"{container_id}"
@@ -227,6 +228,16 @@ class OciRuntime(ContainerRuntime):
         container_id = f"flintbench-{binary}-{key}".lower()
         bundle = self.bundle(binary, args, container_id)
         return self.wrap([self.path, "run", "--bundle", str(bundle), container_id])
+
+    def peak_memory(self, binary: str, args: list[str]) -> int:
+        container_id = server_name(binary, "peak-")
+        with PeakCgroup(self.procfs, container_id) as parent:
+            bundle = self.bundle(binary, args, container_id, cgroup_parent=parent.path)
+            try:
+                argv = self.wrap([self.path, "run", "--bundle", str(bundle), container_id])
+                return parent.peak_of(self.runner.run(argv, timeout_s=300))
+            finally:
+                shutil.rmtree(bundle, ignore_errors=True)
 
     def start_server(self, binary: str, args: list[str], port: int, cpu: int | None = None) -> RunningServer:
         container_id = server_name(binary)

@@ -6,6 +6,7 @@ so tests run on a fake tree."""
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,3 +152,61 @@ class ProcFs:
         if not any(m.version == 1 for m in mounts):
             return []
         return [m.mountpoint for m in mounts if m.version == 2]
+
+
+class PeakCgroup:
+    """A parent cgroup made for one container run, to read the run's peak
+    memory: the runtime deletes the container's own cgroup when it exits, but
+    this parent outlives it, and its peak is hierarchical, so it holds the
+    container's (cgroup v1 memory.max_usage_in_bytes, v2 memory.peak; both
+    include the page cache the container's run charged)."""
+
+    def __init__(self, procfs: ProcFs, name: str):
+        self.procfs, self.path = procfs, f"/{name}"  # the path in the hierarchy
+        mounts = procfs.cgroup_mounts()
+        v1 = [m for m in mounts if m.version == 1 and "memory" in m.controllers and m.root == "/"]
+        v2 = [m for m in mounts if m.version == 2 and m.root == "/"]
+        if v1:
+            self.memory_dir, self.peak_file = v1[0].mountpoint / name, "memory.max_usage_in_bytes"
+        elif v2 and not any(m.version == 1 and "memory" in m.controllers for m in mounts):
+            self.memory_dir, self.peak_file = v2[0].mountpoint / name, "memory.peak"
+        else:
+            raise ContainerError("no cgroup memory hierarchy mounted from its root: cannot read a peak")
+        # Every hierarchy the runtime may put the container in, to clean up.
+        self.all_dirs = [m.mountpoint / name for m in mounts if m.root == "/"]
+
+    def __enter__(self) -> "PeakCgroup":
+        self.memory_dir.mkdir(exist_ok=True)
+        return self
+
+    def peak_bytes(self) -> int:
+        file = self.memory_dir / self.peak_file
+        try:
+            return int(file.read_text().split()[0])
+        except (OSError, ValueError, IndexError) as error:
+            raise ContainerError(f"cannot read the peak memory in {file}: {error} (memory.peak needs "
+                                 "Linux 5.19 on cgroup v2)") from error
+
+    def peak_of(self, run: subprocess.CompletedProcess) -> int:
+        """The peak of the run that `run` reports. The program's exit status
+        is its own business; a run that charged nothing never started."""
+        try:
+            peak = self.peak_bytes()
+        except ContainerError:
+            peak = 0
+        if peak <= 0:
+            raise ContainerError(f"the container never ran (exit {run.returncode}: "
+                                 f"{(run.stderr or run.stdout or '').strip()[-300:]}) [{' '.join(map(str, run.args))}]")
+        return peak
+
+    def __exit__(self, *exc) -> None:
+        for d in self.all_dirs:  # children first: the runtime removed the container's
+            for child in sorted((c for c in d.glob("*") if c.is_dir()), reverse=True) if d.is_dir() else []:
+                try:
+                    child.rmdir()
+                except OSError:
+                    pass
+            try:
+                d.rmdir()
+            except OSError:
+                pass  # absent, or still in use: left as it is

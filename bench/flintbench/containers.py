@@ -38,7 +38,7 @@ from .container_base import (ContainerError, ContainerRuntime, MemoryReading, Ru
 from .container_docker import (DEBIAN_BASE_IMAGE, DEBIAN_SUITE, DEFAULT_DEBIAN_MIRROR, DOCKERD_FLAGS,  # noqa: F401
                                DockerEngine, DockerRuntime, debian_mirror, remove_rootfs)
 from .container_oci import NAMESPACE_DIR, HiddenMountNamespace, OciRuntime, oci_config  # noqa: F401
-from .container_procfs import DAEMON_NAMES, RUNTIME_PROCESS_NAMES, CgroupMount, ProcFs  # noqa: F401
+from .container_procfs import DAEMON_NAMES, RUNTIME_PROCESS_NAMES, CgroupMount, PeakCgroup, ProcFs  # noqa: F401
 
 
 def discover(cache_dir: Path | None = None, search_path: str | None = None, runner: Runner | None = None,

@@ -267,6 +267,37 @@ class OciBundleTest(unittest.TestCase):
         self.assertIn(["/usr/sbin/runc", "delete", "--force", container_id], self.runner.commands())
         self.assertFalse(bundle.exists())
 
+    def test_peak_memory_runs_a_bundle_under_its_own_parent_cgroup(self):
+        memory_root = self.root / "sys/fs/cgroup/memory"
+        memory_root.mkdir(parents=True)
+        configs = []
+
+        def answer(argv):
+            if "run" in argv:
+                config = json.loads((Path(argv[argv.index("--bundle") + 1]) / "config.json").read_text())
+                configs.append(config)
+                parent = config["linux"]["cgroupsPath"].rsplit("/", 1)[0]
+                write(memory_root / parent.lstrip("/") / "memory.max_usage_in_bytes", "2011136\n")
+            return 0, ""
+
+        self.runner.answer = answer
+        rt = self.runtime("runc")
+        rt.prepare(self.binaries)
+        self.assertEqual(rt.peak_memory("hello", []), 2011136)
+        self.assertEqual(configs[0]["process"]["args"], ["/hello"])
+        self.assertRegex(configs[0]["linux"]["cgroupsPath"], r"^/flintbench-peak-hello-\d+-\d+/flintbench-peak-")
+        self.runner.answer = lambda argv: (1, "")  # the runtime failed: nothing was charged
+        with self.assertRaisesRegex(ContainerError, "never ran"):
+            rt.peak_memory("hello", [])
+
+    def test_peak_cgroup_needs_a_memory_hierarchy(self):
+        machine = FakeMachine(self.root, "33 31 0:28 / {root}/cpu rw - cgroup cgroup rw,cpu\n")
+        with self.assertRaisesRegex(ContainerError, "no cgroup memory hierarchy"):
+            containers.PeakCgroup(machine.procfs, "x")
+        unified = FakeMachine(self.root, "40 30 0:40 / {root}/cg rw - cgroup2 cgroup2 rw\n")
+        peak = containers.PeakCgroup(unified.procfs, "x")
+        self.assertEqual((peak.memory_dir, peak.peak_file), (self.root / "cg" / "x", "memory.peak"))
+
     def test_unprepared_binary_is_an_error(self):
         with self.assertRaisesRegex(ContainerError, "not prepared"):
             self.runtime("runc").argv("hello", [])
@@ -365,6 +396,33 @@ class DockerImageTest(unittest.TestCase):
         self.assertEqual(run[6:8], ["--cpuset-cpus", "2"])
         self.assertEqual(run[-2:], ["/http_server", str(port)])
         self.assertEqual(self.runner.commands()[-1], ["/usr/bin/docker", "rm", "--force", "c0ffee"])
+
+    def test_peak_memory_is_read_from_a_parent_cgroup_made_for_the_run(self):
+        memory_root = self.root / "sys/fs/cgroup/memory"
+        memory_root.mkdir(parents=True)
+        original = self.answer
+
+        def answer(argv):
+            if argv[1] == "info":
+                return 0, "cgroupfs\n"
+            if argv[1] == "run":  # the container ran in PARENT/ID and is gone: its parent keeps the peak
+                parent = argv[argv.index("--cgroup-parent") + 1]
+                write(memory_root / parent.lstrip("/") / "memory.max_usage_in_bytes", "4046848\n")
+                return 0, "hello\n"
+            return original(argv)
+
+        self.runner.answer = answer
+        rt = containers.DockerRuntime(self.engine, "scratch", "")
+        rt.prepare(self.binaries)
+        self.assertEqual(rt.peak_memory("hello", ["x"]), 4046848)
+        run = next(a for a in self.runner.commands() if a[1] == "run")
+        parent = run[run.index("--cgroup-parent") + 1]
+        self.assertRegex(parent, r"^/flintbench-peak-hello-\d+-\d+$")
+        self.assertEqual(run[-2:], ["/hello", "x"])
+        self.runner.answer = lambda argv: (0, "systemd\n") if argv[1] == "info" else original(argv)
+        self.engine._cgroup_driver = None
+        with self.assertRaisesRegex(ContainerError, "cgroupfs"):
+            rt.peak_memory("hello", [])
 
     def test_a_failed_build_is_a_container_error_with_the_command(self):
         self.runner.answer = lambda argv: (1, "") if argv[1] in ("build", "image") else (0, "")
@@ -520,7 +578,10 @@ class RealContainersTest(unittest.TestCase):
                     self.assertGreater(memory.container_bytes, 16 * 1024)
                     self.assertLess(memory.container_bytes, 512 * 1024 * 1024)
                     self.assertGreaterEqual(memory.runtime_bytes, 0)
-                print(f"\n{rt.name}: {version}: {memory}, daemons {rt.daemons()}")
+                peak = rt.peak_memory("hello", [])
+                self.assertGreater(peak, 16 * 1024)
+                self.assertLess(peak, 256 * 1024 * 1024)
+                print(f"\n{rt.name}: {version}: {memory}, hello peak {peak}, daemons {rt.daemons()}")
         self.assertGreater(tried, 0, "no container runtime is available")
 
 
