@@ -157,7 +157,8 @@ class OciRuntime(ContainerRuntime):
         if os.geteuid() != 0:
             return False, f"{self.name} needs root here (rootless containers are not set up)"
         if self.hidden_mounts() and not (self.unshare and self.nsenter):
-            return False, "crun needs unshare and nsenter (util-linux) to hide the cgroup v2 mount of this hybrid machine"
+            return False, ("crun needs unshare and nsenter (util-linux) to hide the cgroup v2 mount "
+                           "of this hybrid machine")
         result = self.runner.run([self.path, "--version"], timeout_s=30)
         if result.returncode != 0:
             return False, f"{self.name} --version failed: {(result.stderr or result.stdout).strip()}"
@@ -196,8 +197,10 @@ class OciRuntime(ContainerRuntime):
         argv() reuses one container id per command, which `run` would
         otherwise refuse as taken. Running ones are left alone."""
         result = self.runner.run(self.wrap([self.path, "list", "--format", "json"]), timeout_s=30)
+        if result.returncode != 0:
+            return
         try:
-            entries = json.loads(result.stdout or "null") or [] if result.returncode == 0 else []
+            entries = json.loads(result.stdout or "null")  # runc prints null for none
         except ValueError:
             return
         for entry in entries if isinstance(entries, list) else []:

@@ -430,6 +430,33 @@ class DockerImageTest(unittest.TestCase):
         with self.assertRaisesRegex(ContainerError, r"building image flintbench-scratch:.*docker build"):
             rt.prepare(self.binaries)
 
+    def test_a_debootstrap_target_is_unmounted_before_it_is_deleted(self):
+        target = self.root / "cache" / "rootfs"
+        (target / "proc").mkdir(parents=True)
+        mounted = {target / "proc", target / "sys"}
+        machine = FakeMachine(self.root, "".join(f"9{i} 30 0:9 / {m} rw - proc proc rw\n"
+                                                 for i, m in enumerate(sorted(mounted))))
+
+        def answer(argv):
+            if argv[0] == "umount":
+                mounted.discard(Path(argv[-1]))
+                write(machine.procfs.proc / "self" / "mountinfo",
+                      "".join(f"9{i} 30 0:9 / {m} rw - proc proc rw\n" for i, m in enumerate(sorted(mounted))))
+            return 0, ""
+
+        runner = FakeRunner(answer)
+        containers.remove_rootfs(target, runner, machine.procfs)
+        self.assertEqual(sorted(runner.commands()[:2]), [["umount", "--lazy", str(target / "proc")],
+                                                         ["umount", "--lazy", str(target / "sys")]])
+        self.assertEqual(runner.commands()[2], ["rm", "-rf", "--one-file-system", str(target)])
+
+        stuck = FakeRunner()  # umount does nothing: nothing may be deleted
+        mounted = {target / "proc"}
+        write(machine.procfs.proc / "self" / "mountinfo", f"90 30 0:9 / {target / 'proc'} rw - proc proc rw\n")
+        with self.assertRaisesRegex(ContainerError, "cannot unmount"):
+            containers.remove_rootfs(target, stuck, machine.procfs)
+        self.assertNotIn("rm", [a[0] for a in stuck.commands()])
+
     def test_debian_mirror_from_deb822_and_one_line_sources(self):
         apt = self.root / "apt"
         self.assertEqual(containers.debian_mirror(apt), containers.DEFAULT_DEBIAN_MIRROR)
