@@ -160,7 +160,9 @@ def run_workloads(session: Session, args: argparse.Namespace) -> list[Table]:
             f"Peak RSS: median over {min(session.options.runs, MEMORY_RUNS)} hello-world runs of "
             "wait4's ru_maxrss (the largest resident set of the process and of the children it waited "
             "for), each started from a small static launcher (bench/flintbench/programs/peak_rss.c) "
-            "so no process inherits the harness's own high-water mark.",
+            "so no process inherits the harness's own high-water mark. Containers: the peak of the "
+            "container's cgroup over 5 runs of their own (memory.peak; max_usage_in_bytes on cgroup v1), "
+            "which counts the page cache it touches and leaves the runtime's processes out.",
             "Idle server: the server's process tree after it has answered one request and idled for a "
             "second, summed resident set size (RSS, shared libraries counted in full; the proportional set "
             "size is in the JSON); for containers the container's cgroup plus its shim/runtime processes."]

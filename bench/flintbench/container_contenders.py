@@ -68,6 +68,19 @@ class ContainerContender(Contender):
         with self.runtime.start_server(program.name, [str(port)], port, cpu) as server:
             yield server
 
+    def peak_memory(self, program: Program, args: list[str]) -> int:
+        """Peak memory in bytes of one run in a fresh container: its cgroup's
+        high-water mark (containers.py), the runtime's processes apart."""
+        self._check(program)
+        if not hasattr(self.runtime, "peak_memory"):
+            raise ContenderError("the containers module cannot read a container's peak memory")
+        try:
+            return int(self.runtime.peak_memory(program.name, args))
+        except NotImplementedError as error:
+            raise ContenderError(f"{self.name} cannot read a container's peak memory") from error
+        except Exception as error:  # ContainerError and the like: this contender failed
+            raise ContenderError(str(error)) from error
+
     def daemons(self) -> dict[str, int]:
         try:
             return dict(self.runtime.daemons())

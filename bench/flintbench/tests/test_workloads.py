@@ -16,7 +16,8 @@ from flintbench.compute import measure_kernel
 from flintbench.model import FAILED, NOT_AVAILABLE, OK, SECONDS, Column, Table
 from flintbench.programs import Program
 from flintbench.session import Options, Session
-from flintbench.startup import run_hello, startup_table
+from flintbench.contenders import ContenderError
+from flintbench.startup import hello_memory_cells, run_hello, startup_table
 
 # A fake runtime: `SCRIPT PROGRAM [N]` prints hello world, or a checksum for N.
 RIGHT = 'if [ "$1" = hello ]; then echo "Hello, world!"; else echo 1234; fi'
@@ -50,6 +51,31 @@ class WorkloadTest(unittest.TestCase):
         self.assertEqual(table.cell("missing", "hello world").reason, "missing not found on PATH")
         self.assertIn("exit status 134: trap: unreachable", table.cell("crash", "hello world").reason)
         self.assertEqual(self.contenders[1].prepared, ["hello"])  # prepared before timing
+
+    def test_container_hello_memory_is_its_cgroup_peak(self):
+        right = self.contenders[0].script
+        readings = iter([3e6, 1e6, 2e6])
+
+        class Container(FakeContender):
+            def peak_memory(self, program, args):
+                return next(readings)
+
+        class Broken(FakeContender):
+            def peak_memory(self, program, args):
+                raise ContenderError("no memory.peak in this cgroup")
+
+        self.session.contenders = [self.contenders[0], Container("box", right, kind="container"),
+                                   Broken("crate", right, kind="container")]
+        self.session.availability.update({"box": (True, "1"), "crate": (True, "1")})
+        hello = Program("hello")
+        self.session.programs["hello"] = hello
+        cells = hello_memory_cells(self.session, run_hello(self.session, hello, 2, "memory"), {},
+                                   container_runs=3)
+        self.assertEqual(cells["box"].figure, 2e6)  # the median of its own runs
+        self.assertEqual(cells["box"].samples, [3e6, 1e6, 2e6])
+        self.assertEqual(cells["crate"].status, FAILED)
+        self.assertEqual(cells["crate"].reason, "no memory.peak in this cgroup")
+        self.assertEqual(cells["native"].status, OK)  # from wait4, not a cgroup
 
     def test_compute_checks_checksums_against_native(self):
         table = Table("compute", "Compute", [Column("fib(5)", SECONDS)])
