@@ -17,7 +17,7 @@ import engines  # bench/engines.py: the rotated round schedule
 from .contenders import ContenderError, Unsupported
 from .model import PER_SECOND, SECONDS, Cell, Column, Table
 from .programs import BuildError, Program
-from .servers import ServerError, serve
+from .servers import serve
 from .session import Session
 
 REQUESTS, P50, P99 = "requests/s", "p50 latency", "p99 latency"

@@ -5,7 +5,6 @@ says why there is none."""
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,7 +75,3 @@ class Session:
             return None, Cell.failed(str(error))
         except Exception as error:  # BuildError, or a container module's own error
             return None, Cell.failed(str(error))
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values)
