@@ -40,9 +40,8 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
   interp::TranslateOptions options;
   options.loop_fuel = config.fuel.has_value();
   options.lazy = true;  // machine code runs; interpreted callers translate on first use
-  options.load_bodies = [full = std::vector<uint8_t>(artifact.wasm.begin(), artifact.wasm.end())](Module& m) {
-    return fill_function_bodies(m, full);
-  };
+  FLINT_ASSIGN(std::vector<uint8_t> lean, without_custom_sections(artifact.wasm));
+  options.load_bodies = [lean = std::move(lean)](Module& m) { return fill_function_bodies(m, lean); };
   FLINT_ASSIGN(m->interp_, interp::InterpModule::create(std::move(module), options));
 
   // Mapped by Flint itself, not dlopen (code_image.h says why).

@@ -1,11 +1,14 @@
 #include "aot/module_shape.h"
 
+#include <string_view>
+
 #include "binary/decoder.h"
 
 namespace flint::aot {
 
 namespace {
 
+constexpr uint8_t kCustomSectionId = 0;
 constexpr uint8_t kCodeSectionId = 10;
 constexpr size_t kPreamble = 8;  // magic and version (spec 5.5.16)
 
@@ -35,12 +38,11 @@ void write_u32(std::vector<uint8_t>& out, uint32_t v) {
   } while (v);
 }
 
-}  // namespace
-
-Result<std::vector<uint8_t>> without_function_bodies(std::span<const uint8_t> wasm) {
+// One pass over the sections: keeps "name" of the custom ones, and the code
+// section as it is or with every body stubbed.
+Result<std::vector<uint8_t>> rewrite(std::span<const uint8_t> wasm, bool stub_bodies) {
   if (wasm.size() < kPreamble) return malformed();
   std::vector<uint8_t> out;
-  out.reserve(wasm.size());
   out.insert(out.end(), wasm.begin(), wasm.begin() + kPreamble);
   size_t pos = kPreamble;
   while (pos < wasm.size()) {
@@ -49,7 +51,15 @@ Result<std::vector<uint8_t>> without_function_bodies(std::span<const uint8_t> wa
     uint32_t size = 0;
     if (!read_u32(wasm, pos, size) || size > wasm.size() - pos) return malformed();
     size_t end = pos + size;
-    if (id != kCodeSectionId) {
+    if (id == kCustomSectionId) {
+      // Only the name section matters to the runtime (backtraces); DWARF
+      // and other custom sections can be most of a module's bytes.
+      uint32_t name_size = 0;
+      size_t at = pos;
+      if (!read_u32(wasm, at, name_size) || name_size > end - at) return malformed();
+      std::string_view name(reinterpret_cast<const char*>(wasm.data() + at), name_size);
+      if (name == "name") out.insert(out.end(), wasm.begin() + start, wasm.begin() + end);
+    } else if (id != kCodeSectionId || !stub_bodies) {
       out.insert(out.end(), wasm.begin() + start, wasm.begin() + end);
     } else {
       uint32_t count = 0;
@@ -66,6 +76,12 @@ Result<std::vector<uint8_t>> without_function_bodies(std::span<const uint8_t> wa
   }
   return out;
 }
+
+}  // namespace
+
+Result<std::vector<uint8_t>> without_function_bodies(std::span<const uint8_t> wasm) { return rewrite(wasm, true); }
+
+Result<std::vector<uint8_t>> without_custom_sections(std::span<const uint8_t> wasm) { return rewrite(wasm, false); }
 
 Status fill_function_bodies(Module& shape, std::span<const uint8_t> full) {
   FLINT_ASSIGN(Module module, decode_module(full));

@@ -19,9 +19,14 @@
 namespace flint::aot {
 
 /// The module's bytes with every function body replaced by an empty one
-/// (no locals, `end`), so decoding it costs nothing per instruction.
+/// (no locals, `end`), so decoding it costs nothing per instruction, and
+/// without custom sections other than "name" (debug information).
 /// Errors are BadArtifact: the bytes come from a checked artifact.
 Result<std::vector<uint8_t>> without_function_bodies(std::span<const uint8_t> wasm);
+/// The module's bytes without custom sections other than "name": what
+/// fill_function_bodies needs, kept by a loaded module instead of the whole
+/// file (which may be mostly debug information).
+Result<std::vector<uint8_t>> without_custom_sections(std::span<const uint8_t> wasm);
 
 /// Decodes `full` (the same module with its bodies) and moves each
 /// function's locals and body into `shape`.

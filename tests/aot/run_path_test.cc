@@ -41,7 +41,7 @@ constexpr const char* kClient = R"(
   (type $i2i (func (param i32) (result i32)))
   (func (export "direct") (param i32) (result i32) (call $sum (local.get 0)))
   (func (export "indirect") (param i32 i32) (result i32)
-    (call_indirect (type $i2i) (local.get 1) (local.get 0))))
+    (call_indirect (type $i2i) (local.get 0) (local.get 1))))  ;; argument, then table index
 )";
 
 std::vector<uint8_t> wasm_of(const char* wat) {
