@@ -185,7 +185,7 @@ int run_module(const RunOptions& o) {
   auto created = wasi::WasiContext::create(std::move(*options), store);
   if (!created) return report_error(o.module, created.error());
   std::shared_ptr<wasi::WasiContext> ctx = *created;
-  if (wasi::imports_wasi(module)) wasi::define_wasi(linker, store, ctx);
+  if (wasi::imports_wasi(module)) wasi::define_wasi_imports(linker, store, ctx, module);
 
   std::optional<Watchdog> watchdog;
   if (timeout) watchdog.emplace(*timeout, o.module, o.timeout);

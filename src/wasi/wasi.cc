@@ -1,5 +1,6 @@
 #include "wasi/wasi.h"
 
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -19,8 +20,11 @@ FuncType signature_of(const HostFunctionSpec& spec) {
 }
 
 void define_all(Linker& linker, Store& store, const std::shared_ptr<WasiContext>& ctx,
-                std::span<const HostFunctionSpec> specs) {
+                std::span<const HostFunctionSpec> specs, const Module* only_imports_of = nullptr) {
   for (const HostFunctionSpec& spec : specs) {
+    if (only_imports_of && !std::any_of(only_imports_of->imports.begin(), only_imports_of->imports.end(),
+                                        [&](const Import& i) { return i.module == kModuleName && i.name == spec.name; }))
+      continue;
     HostHandler handler = spec.handler;
     bool returns_errno = spec.returns_errno;
     // The callback holds the context weakly: the store must not keep it alive.
@@ -55,6 +59,10 @@ const std::array<std::span<const HostFunctionSpec>, 9>& all_tables() {
 
 void define_wasi(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx) {
   for (auto table : all_tables()) define_all(linker, store, ctx, table);
+}
+
+void define_wasi_imports(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx, const Module& module) {
+  for (auto table : all_tables()) define_all(linker, store, ctx, table, &module);
 }
 
 std::optional<FuncType> function_type(std::string_view name) {
