@@ -11,11 +11,22 @@ llvm::Value* fence(llvm::IRBuilder<>& b, llvm::Value* v) {
 }
 }  // namespace
 
-llvm::Value* nan_preserving_constant(llvm::IRBuilder<>& b, llvm::Constant* c) {
-  auto* fp = llvm::dyn_cast<llvm::ConstantFP>(c);
-  if (!fp) return c;
+namespace {
+bool enables_fold(const llvm::Constant* c) {
+  auto* fp = llvm::dyn_cast_or_null<llvm::ConstantFP>(c);
+  if (!fp) return false;
   const llvm::APFloat& v = fp->getValueAPF();
-  bool folds = v.isZero() || (v.isFinite() && llvm::abs(v).isExactlyValue(1.0));
+  return v.isZero() || (v.isFinite() && llvm::abs(v).isExactlyValue(1.0));
+}
+}  // namespace
+
+llvm::Value* nan_preserving_constant(llvm::IRBuilder<>& b, llvm::Constant* c) {
+  bool folds = enables_fold(c);
+  // A vector of floats: one such lane is enough for a lane-wise fold.
+  auto* vt = llvm::dyn_cast<llvm::FixedVectorType>(c->getType());
+  if (vt && vt->getElementType()->isFloatingPointTy())
+    for (unsigned i = 0; i < vt->getNumElements() && !folds; ++i)
+      folds = enables_fold(c->getAggregateElement(i));
   return folds ? fence(b, c) : c;
 }
 

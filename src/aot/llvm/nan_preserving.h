@@ -26,7 +26,7 @@
 namespace flint::aot {
 
 /// `c`, or a fenced copy when it is a value LLVM would fold an operation on
-/// a NaN away with (+-0.0, +-1.0).
+/// a NaN away with (+-0.0, +-1.0; for a vector of floats, any such lane).
 llvm::Value* nan_preserving_constant(llvm::IRBuilder<>& b, llvm::Constant* c);
 /// f64.promote_f32 whose result no later demotion folds away.
 llvm::Value* nan_preserving_promote(llvm::IRBuilder<>& b, llvm::Value* x);
