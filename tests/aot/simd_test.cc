@@ -118,10 +118,12 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 std::vector<Call> calls() {
   auto i32 = Value::i32_;
   Value ramp = i8s({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
-  Value signs = i8s({0x80, 0x7f, 0xff, 1, 0x81, 0, 0x40, 0xc0, 0x80, 0x7f, 0xff, 1, 0x81, 0, 0x40, 0xc0});
+  Value signs =
+      i8s({0x80, 0x7f, 0xff, 1, 0x81, 0, 0x40, 0xc0, 0x80, 0x7f, 0xff, 1, 0x81, 0, 0x40, 0xc0});
   Value nan_signals = f32bits({0x7fa00001, 0xffc00000, 0x00000000, 0x80000000});
   return {
-      {"swizzle", {signs, i8s({0, 15, 16, 17, 0x80, 0xff, 31, 32, 7, 0x70, 0x8f, 1, 2, 3, 4, 0x10})}},
+      {"swizzle",
+       {signs, i8s({0, 15, 16, 17, 0x80, 0xff, 31, 32, 7, 0x70, 0x8f, 1, 2, 3, 4, 0x10})}},
       {"swizzle", {ramp, i8s({15, 14, 13, 12, 11, 10, 9, 8, 240, 241, 0x7f, 128, 3, 2, 1, 0})}},
       {"i8x16.shl", {signs, i32(8)}},
       {"i8x16.shl", {signs, i32(9)}},
@@ -141,14 +143,18 @@ std::vector<Call> calls() {
       {"trunc_sat_f64_s", {f64s({std::nan(""), -1e300})}},
       {"trunc_sat_f64_s", {f64s({2147483647.9, -2147483648.9})}},
       {"trunc_sat_f64_u", {f64s({4294967295.5, -0.5})}},
-      {"narrow8_s", {i16s({-32768, -129, -128, 127, 128, 32767, 0, -1}), i16s({300, -300, 1, 2, 3, 4, 5, 6})}},
-      {"narrow8_u", {i16s({-32768, -1, 0, 255, 256, 32767, 128, 1}), i16s({300, -300, 1, 2, 3, 4, 5, 6})}},
+      {"narrow8_s",
+       {i16s({-32768, -129, -128, 127, 128, 32767, 0, -1}), i16s({300, -300, 1, 2, 3, 4, 5, 6})}},
+      {"narrow8_u",
+       {i16s({-32768, -1, 0, 255, 256, 32767, 128, 1}), i16s({300, -300, 1, 2, 3, 4, 5, 6})}},
       {"narrow16_s", {i32s({-2147483647 - 1, -32769, 32768, 5}), i32s({-5, 40000, -40000, 32767})}},
       {"narrow16_u", {i32s({-2147483647 - 1, -1, 65535, 65536}), i32s({32768, 40000, -40000, 7})}},
-      {"q15mulr", {i16s({-32768, -32768, 32767, 16384, -16384, 1, 0, 12345}),
-                   i16s({-32768, 32767, 32767, 16384, 16384, 16384, -32768, -23456})}},
-      {"dot", {i16s({-32768, -32768, 32767, 32767, -1, 2, 1000, -1000}),
-               i16s({-32768, -32768, 32767, 32767, 3, -4, 1000, 1000})}},
+      {"q15mulr",
+       {i16s({-32768, -32768, 32767, 16384, -16384, 1, 0, 12345}),
+        i16s({-32768, 32767, 32767, 16384, 16384, 16384, -32768, -23456})}},
+      {"dot",
+       {i16s({-32768, -32768, 32767, 32767, -1, 2, 1000, -1000}),
+        i16s({-32768, -32768, 32767, 32767, 3, -4, 1000, 1000})}},
       {"extadd8_s", {signs}},
       {"extadd8_u", {signs}},
       {"extadd16_s", {signs}},
@@ -209,7 +215,9 @@ bool lanes_agree(const V128& expected, const V128& actual, Lanes lanes) {
     int mantissa = lanes == Lanes::F32 ? 23 : 52;
     uint64_t exponent = (lanes == Lanes::F32 ? 0xffull : 0x7ffull) << mantissa;
     uint64_t quiet = uint64_t(1) << (mantissa - 1);
-    auto is_nan = [&](uint64_t x) { return (x & exponent) == exponent && (x & (exponent - 1) & ~exponent) != 0; };
+    auto is_nan = [&](uint64_t x) {
+      return (x & exponent) == exponent && (x & (exponent - 1) & ~exponent) != 0;
+    };
     if (is_nan(e) ? !(is_nan(a) && (a & quiet)) : e != a) return false;
   }
   return true;
@@ -237,7 +245,8 @@ void expect_agreement(Engine& reference, Engine& compiled) {
   for (const Call& c : calls()) {
     auto expected = reference.call(c.name, c.args);
     auto actual = compiled.call(c.name, c.args);
-    ASSERT_EQ(bool(expected), bool(actual)) << c.name << ": " << show(expected) << " vs " << show(actual);
+    ASSERT_EQ(bool(expected), bool(actual))
+        << c.name << ": " << show(expected) << " vs " << show(actual);
     if (!expected) {
       EXPECT_EQ(expected.error().code, actual.error().code) << c.name;
       continue;
@@ -247,7 +256,8 @@ void expect_agreement(Engine& reference, Engine& compiled) {
       const Value& e = (*expected)[i];
       const Value& a = (*actual)[i];
       bool same = e.type == ValType::V128 ? lanes_agree(e.v128, a.v128, c.lanes) : e.i64 == a.i64;
-      EXPECT_TRUE(same) << c.name << ": interpreter " << show(expected) << ", compiled " << show(actual);
+      EXPECT_TRUE(same) << c.name << ": interpreter " << show(expected) << ", compiled "
+                        << show(actual);
     }
   }
 }
@@ -323,16 +333,17 @@ TEST(AotSimd, VectorsCrossHostCallsTablesAndGlobals) {
     FuncType type{{ValType::I32, ValType::V128, ValType::I64, ValType::V128},
                   {ValType::V128, ValType::I32, ValType::V128}};
     // mix(a, x, b, y) = (x ^ y, a + 1, y with lane 0 of i64x2 replaced by b)
-    Extern mix = store.host_function(type, [](std::span<const Value> in, std::span<Value> out) -> Status {
-      V128 x = in[1].v128, y = in[3].v128;
-      for (int i = 0; i < 16; ++i) x.bytes[i] ^= y.bytes[i];
-      uint64_t b = in[2].i64;
-      std::memcpy(y.bytes, &b, 8);
-      out[0] = Value::v128_(x);
-      out[1] = Value::i32_(in[0].i32 + 1);
-      out[2] = Value::v128_(y);
-      return {};
-    });
+    Extern mix =
+        store.host_function(type, [](std::span<const Value> in, std::span<Value> out) -> Status {
+          V128 x = in[1].v128, y = in[3].v128;
+          for (int i = 0; i < 16; ++i) x.bytes[i] ^= y.bytes[i];
+          uint64_t b = in[2].i64;
+          std::memcpy(y.bytes, &b, 8);
+          out[0] = Value::v128_(x);
+          out[1] = Value::i32_(in[0].i32 + 1);
+          out[2] = Value::v128_(y);
+          return {};
+        });
     std::vector<Extern> imports{mix};
     auto inst = store.instantiate(**m, imports);
     ASSERT_TRUE(inst) << inst.error().describe();

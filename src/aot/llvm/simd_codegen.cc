@@ -17,7 +17,8 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
     emit_simd_memory(in);
     return {};
   }
-  SimdLowering s(b_, SimdTarget::from(decls_.llvm_module.getTargetTriple(), decls_.target_features));
+  SimdLowering s(b_,
+                 SimdTarget::from(decls_.llvm_module.getTargetTriple(), decls_.target_features));
   llvm::FixedVectorType* const i8 = s.i8x16();
   llvm::FixedVectorType* const i16 = s.i16x8();
   llvm::FixedVectorType* const i32 = s.i32x4();
@@ -36,7 +37,8 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
     result(op(x, y));
   };
   auto bin_intrinsic = [&](llvm::FixedVectorType* shape, llvm::Intrinsic::ID id) {
-    binary(shape, [&](llvm::Value* x, llvm::Value* y) { return b_.CreateBinaryIntrinsic(id, x, y); });
+    binary(shape,
+           [&](llvm::Value* x, llvm::Value* y) { return b_.CreateBinaryIntrinsic(id, x, y); });
   };
   auto rounding = [&](llvm::FixedVectorType* shape, llvm::Intrinsic::ID id) {
     unary(shape, [&](llvm::Value* x) { return s.round(id, x); });
@@ -46,11 +48,15 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
   };
   // Comparisons give all ones or all zeros per lane.
   auto icmp = [&](llvm::FixedVectorType* shape, P p) {
-    binary(shape, [&](llvm::Value* x, llvm::Value* y) { return b_.CreateSExt(b_.CreateICmp(p, x, y), shape); });
+    binary(shape, [&](llvm::Value* x, llvm::Value* y) {
+      return b_.CreateSExt(b_.CreateICmp(p, x, y), shape);
+    });
   };
   auto fcmp = [&](llvm::FixedVectorType* shape, P p) {
     llvm::Type* ints = llvm::VectorType::getInteger(shape);
-    binary(shape, [&](llvm::Value* x, llvm::Value* y) { return b_.CreateSExt(b_.CreateFCmp(p, x, y), ints); });
+    binary(shape, [&](llvm::Value* x, llvm::Value* y) {
+      return b_.CreateSExt(b_.CreateFCmp(p, x, y), ints);
+    });
   };
   // Float arithmetic keeps NaN quieting that constant operands would let
   // LLVM fold away (nan_preserving.h).
@@ -70,7 +76,8 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
   };
   auto splat = [&](llvm::FixedVectorType* shape) {
     llvm::Value* x = pop();
-    if (shape->getElementType()->isIntegerTy()) x = b_.CreateZExtOrTrunc(x, shape->getElementType());
+    if (shape->getElementType()->isIntegerTy())
+      x = b_.CreateZExtOrTrunc(x, shape->getElementType());
     result(b_.CreateVectorSplat(shape->getNumElements(), x));
   };
   // extract_lane of i8/i16 lanes extends to i32 (signed or not).
@@ -83,7 +90,8 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
   auto replace = [&](llvm::FixedVectorType* shape) {
     llvm::Value* x = pop();
     llvm::Value* v = s.as(pop(), shape);
-    if (shape->getElementType()->isIntegerTy()) x = b_.CreateZExtOrTrunc(x, shape->getElementType());
+    if (shape->getElementType()->isIntegerTy())
+      x = b_.CreateZExtOrTrunc(x, shape->getElementType());
     result(b_.CreateInsertElement(v, x, uint64_t(in.a)));
   };
   auto narrow = [&](llvm::FixedVectorType* from, bool is_signed) {
@@ -99,7 +107,8 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
     llvm::Value* x = pop();
     result(s.extmul(x, y, from, high, is_signed));
   };
-  auto to_i32 = [&](llvm::Value* v) { push(v); };
+  // Spec 4.3.2 iabs: the most negative value is its own absolute value.
+  auto iabs = [&](llvm::Value* x) { return b_.CreateBinaryIntrinsic(I::abs, x, b_.getFalse()); };
   auto add = [&](llvm::Value* x, llvm::Value* y) { return b_.CreateAdd(x, y); };
   auto sub = [&](llvm::Value* x, llvm::Value* y) { return b_.CreateSub(x, y); };
   auto mul = [&](llvm::Value* x, llvm::Value* y) { return b_.CreateMul(x, y); };
@@ -123,7 +132,8 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
   switch (in.op) {
     // ---- constants, shuffles, lanes ----
     case Opcode::V128Const: {
-      llvm::Constant* c = llvm::ConstantDataVector::get(c_, llvm::ArrayRef<uint64_t>{in.u64, in.hi});
+      llvm::Constant* c =
+          llvm::ConstantDataVector::get(c_, llvm::ArrayRef<uint64_t>{in.u64, in.hi});
       push(c);
       return {};
     }
@@ -216,12 +226,18 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
 
     // ---- bitwise ----
     case Opcode::V128Not: unary(i64, [&](llvm::Value* x) { return b_.CreateNot(x); }); return {};
-    case Opcode::V128And: binary(i64, [&](llvm::Value* x, llvm::Value* y) { return b_.CreateAnd(x, y); }); return {};
+    case Opcode::V128And:
+      binary(i64, [&](llvm::Value* x, llvm::Value* y) { return b_.CreateAnd(x, y); });
+      return {};
     case Opcode::V128Andnot:
       binary(i64, [&](llvm::Value* x, llvm::Value* y) { return b_.CreateAnd(x, b_.CreateNot(y)); });
       return {};
-    case Opcode::V128Or: binary(i64, [&](llvm::Value* x, llvm::Value* y) { return b_.CreateOr(x, y); }); return {};
-    case Opcode::V128Xor: binary(i64, [&](llvm::Value* x, llvm::Value* y) { return b_.CreateXor(x, y); }); return {};
+    case Opcode::V128Or:
+      binary(i64, [&](llvm::Value* x, llvm::Value* y) { return b_.CreateOr(x, y); });
+      return {};
+    case Opcode::V128Xor:
+      binary(i64, [&](llvm::Value* x, llvm::Value* y) { return b_.CreateXor(x, y); });
+      return {};
     case Opcode::V128Bitselect: {  // spec: (v1 & c) | (v2 & ~c)
       llvm::Value* c = pop();
       llvm::Value* y = pop();
@@ -229,21 +245,21 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
       push(b_.CreateOr(b_.CreateAnd(x, c), b_.CreateAnd(y, b_.CreateNot(c))));
       return {};
     }
-    case Opcode::V128AnyTrue: to_i32(s.any_true(pop())); return {};
-    case Opcode::I8x16AllTrue: to_i32(s.all_true(pop(), i8)); return {};
-    case Opcode::I16x8AllTrue: to_i32(s.all_true(pop(), i16)); return {};
-    case Opcode::I32x4AllTrue: to_i32(s.all_true(pop(), i32)); return {};
-    case Opcode::I64x2AllTrue: to_i32(s.all_true(pop(), i64)); return {};
-    case Opcode::I8x16Bitmask: to_i32(s.bitmask(pop(), i8)); return {};
-    case Opcode::I16x8Bitmask: to_i32(s.bitmask(pop(), i16)); return {};
-    case Opcode::I32x4Bitmask: to_i32(s.bitmask(pop(), i32)); return {};
-    case Opcode::I64x2Bitmask: to_i32(s.bitmask(pop(), i64)); return {};
+    case Opcode::V128AnyTrue: push(s.any_true(pop())); return {};
+    case Opcode::I8x16AllTrue: push(s.all_true(pop(), i8)); return {};
+    case Opcode::I16x8AllTrue: push(s.all_true(pop(), i16)); return {};
+    case Opcode::I32x4AllTrue: push(s.all_true(pop(), i32)); return {};
+    case Opcode::I64x2AllTrue: push(s.all_true(pop(), i64)); return {};
+    case Opcode::I8x16Bitmask: push(s.bitmask(pop(), i8)); return {};
+    case Opcode::I16x8Bitmask: push(s.bitmask(pop(), i16)); return {};
+    case Opcode::I32x4Bitmask: push(s.bitmask(pop(), i32)); return {};
+    case Opcode::I64x2Bitmask: push(s.bitmask(pop(), i64)); return {};
 
     // ---- integer arithmetic ----
-    case Opcode::I8x16Abs: unary(i8, [&](llvm::Value* x) { return b_.CreateBinaryIntrinsic(I::abs, x, b_.getFalse()); }); return {};
-    case Opcode::I16x8Abs: unary(i16, [&](llvm::Value* x) { return b_.CreateBinaryIntrinsic(I::abs, x, b_.getFalse()); }); return {};
-    case Opcode::I32x4Abs: unary(i32, [&](llvm::Value* x) { return b_.CreateBinaryIntrinsic(I::abs, x, b_.getFalse()); }); return {};
-    case Opcode::I64x2Abs: unary(i64, [&](llvm::Value* x) { return b_.CreateBinaryIntrinsic(I::abs, x, b_.getFalse()); }); return {};
+    case Opcode::I8x16Abs: unary(i8, iabs); return {};
+    case Opcode::I16x8Abs: unary(i16, iabs); return {};
+    case Opcode::I32x4Abs: unary(i32, iabs); return {};
+    case Opcode::I64x2Abs: unary(i64, iabs); return {};
     case Opcode::I8x16Neg: unary(i8, [&](llvm::Value* x) { return b_.CreateNeg(x); }); return {};
     case Opcode::I16x8Neg: unary(i16, [&](llvm::Value* x) { return b_.CreateNeg(x); }); return {};
     case Opcode::I32x4Neg: unary(i32, [&](llvm::Value* x) { return b_.CreateNeg(x); }); return {};
@@ -374,12 +390,17 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
     case Opcode::I32x4TruncSatF64x2UZero: {
       // Two lanes converted; the high two are zero.
       auto* two = llvm::FixedVectorType::get(b_.getInt32Ty(), 2);
-      llvm::Value* low = s.trunc_sat(s.as(pop(), f64), two, in.op == Opcode::I32x4TruncSatF64x2SZero);
+      llvm::Value* low =
+          s.trunc_sat(s.as(pop(), f64), two, in.op == Opcode::I32x4TruncSatF64x2SZero);
       result(b_.CreateShuffleVector(low, llvm::Constant::getNullValue(two), {0, 1, 2, 3}));
       return {};
     }
-    case Opcode::F32x4ConvertI32x4S: unary(i32, [&](llvm::Value* x) { return b_.CreateSIToFP(x, f32); }); return {};
-    case Opcode::F32x4ConvertI32x4U: unary(i32, [&](llvm::Value* x) { return b_.CreateUIToFP(x, f32); }); return {};
+    case Opcode::F32x4ConvertI32x4S:
+      unary(i32, [&](llvm::Value* x) { return b_.CreateSIToFP(x, f32); });
+      return {};
+    case Opcode::F32x4ConvertI32x4U:
+      unary(i32, [&](llvm::Value* x) { return b_.CreateUIToFP(x, f32); });
+      return {};
     case Opcode::F64x2ConvertLowI32x4S:
       unary(i32, [&](llvm::Value* x) { return b_.CreateSIToFP(s.half(x, false), f64); });
       return {};
@@ -398,7 +419,8 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
 
     default: break;
   }
-  return make_error(ErrorCode::Usage, fmt::format("{} is not a vector instruction", info(in.op).text));
+  return make_error(ErrorCode::Usage,
+                    fmt::format("{} is not a vector instruction", info(in.op).text));
 }
 
 }  // namespace flint::aot

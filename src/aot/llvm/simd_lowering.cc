@@ -74,7 +74,8 @@ llvm::Value* SimdLowering::swizzle(llvm::Value* a, llvm::Value* indices) {
   a = as(a, i8x16_);
   indices = as(indices, i8x16_);
   if (target_.ssse3) {
-    llvm::Value* mask = call(llvm::Intrinsic::uadd_sat, {i8x16_}, {indices, splat_int(i8x16_, 0x70)});
+    llvm::Value* mask =
+        call(llvm::Intrinsic::uadd_sat, {i8x16_}, {indices, splat_int(i8x16_, 0x70)});
     return call(llvm::Intrinsic::x86_ssse3_pshuf_b_128, {}, {a, mask});
   }
   if (target_.aarch64) return call(llvm::Intrinsic::aarch64_neon_tbl1, {i8x16_}, {a, indices});
@@ -110,7 +111,8 @@ llvm::Value* SimdLowering::narrow(llvm::Value* a, llvm::Value* b, llvm::FixedVec
   auto* wide = llvm::cast<llvm::FixedVectorType>(both->getType());
   int64_t lo = is_signed ? -(int64_t(1) << (bits - 1)) : 0;
   int64_t hi = is_signed ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
-  llvm::Value* clamped = call(llvm::Intrinsic::smin, {wide}, {both, llvm::ConstantInt::getSigned(wide, hi)});
+  llvm::Value* clamped =
+      call(llvm::Intrinsic::smin, {wide}, {both, llvm::ConstantInt::getSigned(wide, hi)});
   clamped = call(llvm::Intrinsic::smax, {wide}, {clamped, llvm::ConstantInt::getSigned(wide, lo)});
   return b_.CreateTrunc(clamped, llvm::FixedVectorType::get(b_.getIntNTy(bits), 2 * n));
 }
@@ -175,7 +177,9 @@ llvm::Value* SimdLowering::extadd_pairwise(llvm::Value* a, llvm::FixedVectorType
     return call(llvm::Intrinsic::x86_sse2_pmadd_wd, {}, {a, splat_int(i16x8_, 1)});
   unsigned n = from->getNumElements() / 2;
   auto* to = llvm::FixedVectorType::get(b_.getIntNTy(from->getScalarSizeInBits() * 2), n);
-  auto ext = [&](llvm::Value* v) { return is_signed ? b_.CreateSExt(v, to) : b_.CreateZExt(v, to); };
+  auto ext = [&](llvm::Value* v) {
+    return is_signed ? b_.CreateSExt(v, to) : b_.CreateZExt(v, to);
+  };
   return b_.CreateAdd(ext(every_other(a, false)), ext(every_other(a, true)));
 }
 
@@ -222,12 +226,15 @@ llvm::Value* SimdLowering::round(llvm::Intrinsic::ID id, llvm::Value* x) {
   } else {
     auto* ints = llvm::FixedVectorType::get(b_.getIntNTy(f64 ? 64 : 32), shape->getNumElements());
     // |x| < 2^p fits the integer type; other lanes are not selected below.
-    llvm::Value* safe = b_.CreateSelect(b_.CreateFCmpOLT(magnitude, big), x, llvm::Constant::getNullValue(shape));
+    llvm::Value* safe =
+        b_.CreateSelect(b_.CreateFCmpOLT(magnitude, big), x, llvm::Constant::getNullValue(shape));
     llvm::Value* t = b_.CreateSIToFP(b_.CreateFPToSI(safe, ints), shape);
     if (id == llvm::Intrinsic::floor)
-      t = b_.CreateFSub(t, b_.CreateSelect(b_.CreateFCmpOGT(t, safe), one, llvm::Constant::getNullValue(shape)));
+      t = b_.CreateFSub(
+          t, b_.CreateSelect(b_.CreateFCmpOGT(t, safe), one, llvm::Constant::getNullValue(shape)));
     if (id == llvm::Intrinsic::ceil)
-      t = b_.CreateFAdd(t, b_.CreateSelect(b_.CreateFCmpOLT(t, safe), one, llvm::Constant::getNullValue(shape)));
+      t = b_.CreateFAdd(
+          t, b_.CreateSelect(b_.CreateFCmpOLT(t, safe), one, llvm::Constant::getNullValue(shape)));
     rounded = t;
   }
   rounded = b_.CreateBinaryIntrinsic(llvm::Intrinsic::copysign, rounded, x);

@@ -20,9 +20,9 @@ namespace flint::aot {
 /// What the object is compiled for, as far as SIMD lowering cares.
 struct SimdTarget {
   bool x86_64 = false;
-  bool ssse3 = false;   ///< pshufb, pmulhrsw, pmaddubsw
-  bool sse41 = false;   ///< packusdw, roundps
-  bool aarch64 = false; ///< NEON is part of the base architecture
+  bool ssse3 = false;    ///< pshufb, pmulhrsw, pmaddubsw
+  bool sse41 = false;    ///< packusdw, roundps
+  bool aarch64 = false;  ///< NEON is part of the base architecture
   static SimdTarget from(const std::string& triple, const std::string& features);
 };
 

@@ -15,7 +15,9 @@ void FunctionCodegen::emit_simd_memory(const Instr& in) {
   auto* v2i64 = llvm::FixedVectorType::get(i64, 2);
   auto vec = [](llvm::Type* lane, unsigned n) { return llvm::FixedVectorType::get(lane, n); };
   auto canonical = [&](llvm::Value* v) { push(b_.CreateBitCast(v, v2i64)); };
-  auto load = [&](llvm::Value* p, llvm::Type* t) { return b_.CreateAlignedLoad(t, p, llvm::Align(1)); };
+  auto load = [&](llvm::Value* p, llvm::Type* t) {
+    return b_.CreateAlignedLoad(t, p, llvm::Align(1));
+  };
 
   // Lane forms: the vector operand is above the address.
   llvm::Value* lanes = nullptr;
@@ -33,7 +35,8 @@ void FunctionCodegen::emit_simd_memory(const Instr& in) {
   };
   auto load_zero = [&](llvm::Type* lane) {
     llvm::Type* shape = vec(lane, 128 / lane->getIntegerBitWidth());
-    canonical(b_.CreateInsertElement(llvm::Constant::getNullValue(shape), load(p, lane), uint64_t(0)));
+    canonical(
+        b_.CreateInsertElement(llvm::Constant::getNullValue(shape), load(p, lane), uint64_t(0)));
   };
   auto load_lane = [&](llvm::Type* lane) {
     llvm::Type* shape = vec(lane, 128 / lane->getIntegerBitWidth());
@@ -41,7 +44,8 @@ void FunctionCodegen::emit_simd_memory(const Instr& in) {
   };
   auto store_lane = [&](llvm::Type* lane) {
     llvm::Type* shape = vec(lane, 128 / lane->getIntegerBitWidth());
-    b_.CreateAlignedStore(b_.CreateExtractElement(b_.CreateBitCast(lanes, shape), in.hi), p, llvm::Align(1));
+    b_.CreateAlignedStore(b_.CreateExtractElement(b_.CreateBitCast(lanes, shape), in.hi), p,
+                          llvm::Align(1));
   };
 
   switch (in.op) {

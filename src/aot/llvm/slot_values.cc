@@ -26,12 +26,15 @@ void store_slot_value(llvm::IRBuilder<>& b, llvm::Value* v, llvm::Value* slots, 
     b.CreateAlignedStore(v, p, llvm::Align(8));
     return;
   }
-  if (t->isPointerTy()) v = b.CreatePtrToInt(v, i64);
-  else if (t->isFloatingPointTy()) v = b.CreateBitCast(v, b.getIntNTy(t->getPrimitiveSizeInBits()));
+  if (t->isPointerTy())
+    v = b.CreatePtrToInt(v, i64);
+  else if (t->isFloatingPointTy())
+    v = b.CreateBitCast(v, b.getIntNTy(t->getPrimitiveSizeInBits()));
   b.CreateStore(b.CreateZExt(v, i64), p);
 }
 
-llvm::Value* load_slot_value(llvm::IRBuilder<>& b, llvm::Type* t, llvm::Value* slots, uint32_t index) {
+llvm::Value* load_slot_value(llvm::IRBuilder<>& b, llvm::Type* t, llvm::Value* slots,
+                             uint32_t index) {
   llvm::Type* i64 = b.getInt64Ty();
   llvm::Value* p = b.CreateConstInBoundsGEP1_64(i64, slots, index);
   if (t->isVectorTy()) return b.CreateAlignedLoad(t, p, llvm::Align(8));

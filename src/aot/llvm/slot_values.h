@@ -21,6 +21,7 @@ uint32_t slot_total(const std::vector<ValType>& types);
 /// Stores `v` at slot `index` of `slots` (an i64 array).
 void store_slot_value(llvm::IRBuilder<>& b, llvm::Value* v, llvm::Value* slots, uint32_t index);
 /// Loads a value of LLVM type `t` from slot `index` of `slots`.
-llvm::Value* load_slot_value(llvm::IRBuilder<>& b, llvm::Type* t, llvm::Value* slots, uint32_t index);
+llvm::Value* load_slot_value(llvm::IRBuilder<>& b, llvm::Type* t, llvm::Value* slots,
+                             uint32_t index);
 
 }  // namespace flint::aot
