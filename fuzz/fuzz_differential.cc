@@ -5,6 +5,8 @@
 //
 // Environment:
 //   FLINT_FUZZ_SIMD=0|1   generate v128 and every 0xFD opcode (default: kSimdByDefault)
+//   FLINT_FUZZ_STRICT=1   report the known optimiser-made difference too
+//                         (differential.h, run_differential)
 //   FLINT_FUZZ_DUMP=PATH  write each generated module to PATH (to inspect a
 //                         crasher: run the target on it once with this set)
 #include <cstdio>
@@ -26,6 +28,15 @@ constexpr bool kSimdByDefault = true;
 flint::fuzz::GeneratorOptions g_options;
 flint::fuzz::DiffStats g_stats;
 
+void print_stats() {
+  std::fprintf(stderr,
+               "flint-diff: modules %llu, calls %llu, trapped calls %llu, inconclusive %llu, "
+               "known deleted out-of-bounds loads %llu\n",
+               (unsigned long long)g_stats.modules, (unsigned long long)g_stats.calls,
+               (unsigned long long)g_stats.traps, (unsigned long long)g_stats.inconclusive,
+               (unsigned long long)g_stats.known_deleted_loads);
+}
+
 bool env_flag(const char* name, bool fallback) {
   const char* v = std::getenv(name);
   if (!v || !*v) return fallback;
@@ -37,6 +48,7 @@ bool env_flag(const char* name, bool fallback) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   flint::aot::set_in_process_compiler(flint::aot::compile_to_artifact);
   g_options.simd = env_flag("FLINT_FUZZ_SIMD", kSimdByDefault);
+  std::atexit(print_stats);
   return 0;
 }
 
@@ -50,6 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   DiffOutcome outcome = run_differential(module, g_stats);
+  if (g_stats.modules % 1000 == 0) print_stats();
   if (outcome.verdict != DiffVerdict::Agree) {
     std::fprintf(stderr, "\n==== flint differential fuzzer: %s ====\n%s\n",
                  outcome.verdict == DiffVerdict::InvalidModule ? "GENERATOR BUG" : "ENGINES DISAGREE",

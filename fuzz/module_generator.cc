@@ -859,6 +859,17 @@ class Generator {
         expr(st.params[i], depth + 1);
       }
     }
+    // The canonical-NaN check of the fence reads the operands: keep them.
+    NanFence fence = nan_fence_for(op);
+    std::array<uint32_t, 3> inputs{};
+    bool keep_inputs = fence_checks_canonical(op);
+    if (keep_inputs) {
+      for (size_t i = st.params.size(); i > 0; --i) {
+        inputs[i - 1] = scratch(st.params[i - 1], i);
+        emit_local(code_, Opcode::LocalSet, inputs[i - 1]);
+      }
+      for (size_t i = 0; i < st.params.size(); ++i) emit_local(code_, Opcode::LocalGet, inputs[i]);
+    }
     emit_op(code_, op.op);
     switch (op.imm) {
       case ImmKind::MemArg:
@@ -887,12 +898,20 @@ class Generator {
       default:
         break;
     }
-    NanFence fence = nan_fence_for(op);
     if (fence != NanFence::None) {
-      uint32_t& scratch = fence_scratch_[size_t(fence)];
-      if (scratch == UINT32_MAX) scratch = new_local(fence_scratch_type(fence), true);
-      emit_nan_fence(code_, fence, scratch);
+      FenceInputs kept;
+      if (keep_inputs) kept = {st.params, std::span<const uint32_t>(inputs.data(), st.params.size())};
+      emit_nan_fence(code_, fence, scratch(fence_scratch_type(fence), 0), kept);
     }
+  }
+
+  /// A reserved local of type t for fences: slot 0 holds the result,
+  /// slots 1-3 the operands. Used only between two instructions, so nested
+  /// operations can share them.
+  uint32_t scratch(ValType t, size_t slot) {
+    uint32_t& local = fence_scratch_[slot_of(t) * 4 + slot];
+    if (local == UINT32_MAX) local = new_local(t, true);
+    return local;
   }
 
   ByteSource in_;
@@ -917,7 +936,7 @@ class Generator {
   uint32_t params_ = 0;
   std::vector<Label> labels_;  // innermost last; [0] is the function's own label
   std::vector<ValType> results_;
-  std::array<uint32_t, 5> fence_scratch_{};
+  std::array<uint32_t, 20> fence_scratch_{};  // by slot_of(type) * 4 + slot
   int budget_ = 0;
 };
 

@@ -205,8 +205,11 @@ Status FunctionCodegen::emit() {
   return {};
 }
 
-void FunctionCodegen::mark_unreachable() {
+void FunctionCodegen::mark_unreachable(size_t used) {
   Frame& f = frames_.back();
+  // Values a branch or trap leaves behind are discarded as `drop` discards
+  // them: loads among them must still run and fault (memory_order.cc).
+  for (size_t i = f.height; i + used < stack_.size(); ++i) emit_drop_use(stack_[i]);
   f.unreachable = true;
   stack_.resize(f.height);
   // Code after the branch has no predecessor; give it a block nobody jumps
@@ -335,7 +338,7 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
     case Opcode::End: end_frame(); return {};
     case Opcode::Br:
       branch_to(in.a);
-      mark_unreachable();
+      mark_unreachable(frames_[frames_.size() - 1 - in.a].label_phis.size());
       return {};
     case Opcode::BrIf: {
       llvm::Value* c = b_.CreateICmpNE(pop(), b_.getInt32(0));
@@ -359,12 +362,12 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
         add_incoming(target, b_.GetInsertBlock());
         if (i + 1 < count) sw->addCase(b_.getInt32(i), target.label);
       }
-      mark_unreachable();
+      mark_unreachable(fallback.label_phis.size());
       return {};
     }
     case Opcode::Return:
       branch_to(uint32_t(frames_.size() - 1));
-      mark_unreachable();
+      mark_unreachable(frames_.front().label_phis.size());
       return {};
     case Opcode::Call: emit_call(in.a); return {};
     case Opcode::CallIndirect: emit_call_indirect(in); return {};
