@@ -172,14 +172,9 @@ Status FunctionCodegen::emit() {
   if (wasm_.memory_count() > 0) mem_base_ = ctx_field(kCtxMemBase, b_.getPtrTy(), "mem");
 
   b_.SetInsertPoint(body);
-  // Only a function that calls can make the stack grow without bound; its
-  // prologue compares the stack pointer with the limit the runtime set.
-  if (calls) {
-    llvm::Value* sp = b_.CreatePtrToInt(
-        intrinsic(llvm::Intrinsic::stacksave, {b_.getPtrTy()}, {}), b_.getInt64Ty());
-    llvm::Value* limit = ctx_field(kCtxStackLimit, b_.getInt64Ty(), "limit");
-    trap_if(b_.CreateICmpULT(sp, limit), TrapCode::CallStackExhausted);
-  }
+  // Only a function that calls can make the stack grow without bound; it
+  // compares the stack pointer with the limit the runtime set before its
+  // first call (place_stack_check, below).
   if (decls_.fuel) charge_fuel();
 
   llvm::BasicBlock* ret = new_block("return");
@@ -202,6 +197,7 @@ Status FunctionCodegen::emit() {
     b_.SetInsertPoint(&bb);
     b_.CreateUnreachable();
   }
+  if (calls) place_stack_check(body);
   return {};
 }
 

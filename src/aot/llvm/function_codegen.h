@@ -89,6 +89,8 @@ class FunctionCodegen {
   llvm::Value* effective_address(llvm::Value* addr, uint64_t offset);
   /// One unit of fuel, at function entry and loop heads (fuel_codegen.cc).
   void charge_fuel();
+  /// The stack-limit check, before the function's first call (stack_check.cc).
+  void place_stack_check(llvm::BasicBlock* body);
 
   // ---- instruction groups ----
   void emit_load(const Instr& in);
