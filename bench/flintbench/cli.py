@@ -65,7 +65,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--module-args", default="", help="its arguments, one shell-quoted string")
     parser.add_argument("--image", help="your own container image, run with `docker run --rm IMAGE`")
     parser.add_argument("--image-args", default="", help="the image's arguments, one shell-quoted string")
-    parser.add_argument("--flint", help="the flint binary (default: build/flint, else PATH)")
+    parser.add_argument("--flint", default=os.environ.get("FLINT_BENCH_FLINT"),
+                        help="the flint binary (default: the one running `flint bench`, else build/flint, "
+                             "else PATH)")
     parser.add_argument("--cc", default="clang-19", help="C compiler (default %(default)s)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="build directory (default bench/out/flintbench)")
     parser.add_argument("--report", type=Path, help="report directory (default: OUT/report)")
@@ -220,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started = time.monotonic()
     environment = collect(options.cc, session.availability)
+    for contender in session.contenders:  # which binary each version line belongs to
+        executable = getattr(contender, "executable", None)
+        if executable:
+            environment["contenders"][contender.name]["executable"] = executable
     tables = run_workloads(session, args)
     environment["load_average"]["after"] = load_average()
     environment["duration_s"] = time.monotonic() - started

@@ -80,8 +80,21 @@ def cell_text(table: Table, contender: str, column, notes: Footnotes | None = No
     text = format_figure(cell.figure, column.unit)
     ratio = table.ratio(contender, column.name)
     if ratio is not None and contender != table.baseline:
-        text += f" ({report.format_ratio(ratio)})"
+        text += f" ({format_ratio(ratio)})"
     return text
+
+
+def uniform_failure(table: Table, contender: str) -> bool:
+    """True when no column was measured for the contender and every cell
+    gives the same status and reason."""
+    cells = [table.cell(contender, c.name) for c in table.columns]
+    return all(c.status != OK for c in cells) and len({(c.status, c.reason) for c in cells}) == 1
+
+
+def format_ratio(value: float) -> str:
+    """bench/report.py's format, with significant digits kept below 0.1
+    (a runtime serving 0.2% of native's requests is not '0.00×')."""
+    return f"{value:.2g}×" if value < 0.1 else report.format_ratio(value)
 
 
 def geometric_mean_ratio(table: Table, contender: str) -> tuple[float | None, int]:
@@ -121,7 +134,11 @@ def markdown_table(table: Table) -> str:
                     row += [format_figure(cell.details.get("min", cell.figure), column.unit),
                             format_figure(cell.details.get("max", cell.figure), column.unit)]
                 ratio = table.ratio(contender, column.name)
-                row.append(report.format_ratio(ratio) if ratio is not None else "")
+                row.append(format_ratio(ratio) if ratio is not None else "")
+        elif uniform_failure(table, contender):
+            # Missing everywhere for one reason: said once, not in every column.
+            row = [contender, status_text(table.cell(contender, table.columns[0].name), notes)]
+            row += [""] * (len(header) - 2)
         else:
             row = [contender] + [cell_text(table, contender, c, notes) for c in table.columns]
             if geomean:
@@ -130,7 +147,7 @@ def markdown_table(table: Table) -> str:
                     row.append("")
                 else:
                     partial = f" ({count} of {len(table.columns)})" if count < len(table.columns) else ""
-                    row.append(report.format_ratio(value) + partial)
+                    row.append(format_ratio(value) + partial)
         lines.append("| " + " | ".join(row) + " |")
     if notes.reasons:
         lines += [""] + notes.lines()
@@ -147,6 +164,8 @@ def markdown_report(tables: list[Table], environment: dict, invocation: str,
              "| contender | version or reason |", "|---|---|"]
     for name, entry in environment.get("contenders", {}).items():
         status = entry["version"] if entry["available"] else f"not available: {entry['reason']}"
+        if entry.get("executable") and entry["available"]:
+            status += f" (`{entry['executable']}`)"
         lines.append(f"| {name} | {status.replace('|', '/')} |")
     for table in tables:
         lines += ["", f"## {table.title}", "", markdown_table(table), ""]

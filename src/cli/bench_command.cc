@@ -5,8 +5,9 @@
 // binary on purpose: what it measures includes Flint's own start-up and
 // memory, which must not grow with the benchmark's code. This command only
 // finds that program and replaces itself with `python3 -m flintbench
-// --flint SELF ARGS...`; every word after `bench` is the program's
-// (`flint bench --help` prints its options).
+// ARGS...` (FLINT_BENCH_FLINT naming this executable as the flint to
+// measure); every word after `bench` is the program's (`flint bench --help`
+// prints its options).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -70,11 +71,13 @@ int run_bench(const std::vector<std::string>& words, const char* argv0) {
   if (const char* old = std::getenv("PYTHONPATH"); old && *old) path += std::string(":") + old;
   setenv("PYTHONPATH", path.c_str(), 1);
   setenv("FLINT_BENCH_COMMAND", "flint bench", 1);  // how the report names its command
+  // This flint is the one measured, unless the user's --flint says otherwise;
+  // passed beside the words, so the report's command is the user's.
+  setenv("FLINT_BENCH_FLINT", self.c_str(), 1);
 
   const char* python = std::getenv("FLINT_PYTHON");
   if (!python || !*python) python = "python3";
-  // --flint first, so one given by the user (argparse keeps the last) wins.
-  std::vector<std::string> args = {python, "-m", "flintbench", "--flint", self};
+  std::vector<std::string> args = {python, "-m", "flintbench"};
   args.insert(args.end(), words.begin(), words.end());
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());

@@ -8,8 +8,8 @@ import unittest
 import fakes  # noqa: F401  (puts bench/ on the path)
 
 from flintbench.model import BYTES, FAILED, NOT_AVAILABLE, OK, PER_SECOND, SECONDS, Cell, Column, Table
-from flintbench.render import (format_bytes, format_rate, geometric_mean_ratio, json_document,
-                               markdown_report, markdown_table)
+from flintbench.render import (format_bytes, format_rate, format_ratio, geometric_mean_ratio,
+                               json_document, markdown_report, markdown_table)
 
 
 def ok(value: float, samples=None, **details) -> Cell:
@@ -80,6 +80,11 @@ class FormatTest(unittest.TestCase):
         self.assertEqual(format_rate(123456), "123k")
         self.assertEqual(format_rate(543.2), "543")
 
+    def test_small_ratios_keep_their_digits(self):
+        self.assertEqual(format_ratio(52.3 / 22400), "0.0023×")
+        self.assertEqual(format_ratio(0.47), "0.47×")
+        self.assertEqual(format_ratio(12.34), "12.3×")
+
 
 class MarkdownTest(unittest.TestCase):
     def test_every_row_appears_with_its_status(self):
@@ -91,8 +96,8 @@ class MarkdownTest(unittest.TestCase):
         self.assertIn("| fast | 1.00 s (2.00×) | 800 ms (8.00×) | 4.00× |", lines)
         self.assertIn("| half | 2.00 s (4.00×) | failed: checksum 7 differs from native 9 | 4.00× (1 of 2) |",
                       lines)
-        self.assertIn("| gone | not available: gone not found on PATH | not available: gone not found on "
-                      "PATH |  |", lines)
+        # Missing everywhere for one reason: said once.
+        self.assertIn("| gone | not available: gone not found on PATH |  |  |", lines)
 
     def test_long_reasons_become_numbered_notes_shared_by_cells(self):
         table = compute_table()
@@ -100,11 +105,12 @@ class MarkdownTest(unittest.TestCase):
                   "compiler failed on this module")
         table.set("half", "sieve(1)", Cell.failed(reason))
         table.set("gone", "fib(40)", Cell.failed(reason))
+        table.set("gone", "sieve(1)", Cell.failed(reason))
         text = markdown_table(table)
         self.assertIn("| failed [1] |", text.replace("(1 of 2)", ""))
         self.assertEqual(text.count(reason), 1)  # printed once, for both cells
         self.assertIn(f"[1] {reason}", text)
-        self.assertIn("| gone | failed [1] |", text)
+        self.assertIn("| gone | failed [1] |  |  |", text)
 
     def test_single_column_tables_show_the_spread(self):
         table = Table("startup", "Start-up", [Column("hello world", SECONDS)], show_spread=True)
@@ -130,11 +136,14 @@ class MarkdownTest(unittest.TestCase):
         environment = {"cpu": "Test CPU", "cpus": 2, "memory_bytes": 1 << 30, "os": "TestOS",
                        "kernel": "6.0", "contenders": {
                            "native": {"available": True, "version": "clang 19", "reason": None},
+                           "flint": {"available": True, "version": "flint 0.1.0", "reason": None,
+                                     "executable": "/b/flint"},
                            "gone": {"available": False, "version": None, "reason": "gone not found"}}}
         text = markdown_report([compute_table()], environment, "flint bench --quick",
                                {"compute": "report-compute.svg"})
         self.assertIn("flint bench --quick", text)
         self.assertIn("| gone | not available: gone not found |", text)
+        self.assertIn("| flint | flint 0.1.0 (`/b/flint`) |", text)
         self.assertIn("Test CPU, 2 CPU(s), 1.00 GiB", text)
         self.assertIn("![Compute](report-compute.svg)", text)
         no_chart = markdown_report([compute_table()], environment, "x", {"compute": "matplotlib is missing"})
