@@ -201,11 +201,12 @@ Status FunctionCodegen::emit() {
   return {};
 }
 
-void FunctionCodegen::mark_unreachable(size_t used) {
+void FunctionCodegen::mark_unreachable(size_t used, size_t from) {
   Frame& f = frames_.back();
-  // Values a branch or trap leaves behind are discarded as `drop` discards
-  // them: loads among them must still run and fault (memory_order.cc).
-  for (size_t i = f.height; i + used < stack_.size(); ++i) emit_drop_use(stack_[i]);
+  // Values a branch or trap leaves behind, down to its target's height, are
+  // discarded as `drop` discards them: loads among them must still run and
+  // fault (memory_order.cc), even when no path reads them.
+  for (size_t i = from; i + used < stack_.size(); ++i) emit_drop_use(stack_[i]);
   f.unreachable = true;
   stack_.resize(f.height);
   // Code after the branch has no predecessor; give it a block nobody jumps
@@ -334,7 +335,8 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
     case Opcode::End: end_frame(); return {};
     case Opcode::Br:
       branch_to(in.a);
-      mark_unreachable(frames_[frames_.size() - 1 - in.a].label_phis.size());
+      mark_unreachable(frames_[frames_.size() - 1 - in.a].label_phis.size(),
+                       frames_[frames_.size() - 1 - in.a].height);
       return {};
     case Opcode::BrIf: {
       llvm::Value* c = b_.CreateICmpNE(pop(), b_.getInt32(0));
@@ -358,7 +360,10 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
         add_incoming(target, b_.GetInsertBlock());
         if (i + 1 < count) sw->addCase(b_.getInt32(i), target.label);
       }
-      mark_unreachable(fallback.label_phis.size());
+      size_t lowest = fallback.height;
+      for (uint32_t i = 0; i < count; ++i)
+        if (label_of(depths[i]).height < lowest) lowest = label_of(depths[i]).height;
+      mark_unreachable(fallback.label_phis.size(), lowest);
       return {};
     }
     case Opcode::Return:

@@ -66,8 +66,9 @@ class FunctionCodegen {
   void branch_to(uint32_t depth);
   void add_incoming(Frame& target, llvm::BasicBlock* from);
   /// After a branch or trap: the rest of the block is dead. `used` values
-  /// on top went to the branch's label; the others below are discarded.
-  void mark_unreachable(size_t used = 0);
+  /// on top went to the branch's label; the others down to stack height
+  /// `from` (the target's) are discarded.
+  void mark_unreachable(size_t used = 0, size_t from = 0);
   std::pair<std::vector<ValType>, std::vector<ValType>> block_type(const Instr& in) const;
   std::vector<llvm::PHINode*> make_phis(llvm::BasicBlock* bb, const std::vector<ValType>& types);
   llvm::BasicBlock* new_block(const char* name);

@@ -1,0 +1,72 @@
+// Interpreter bugs found by the differential fuzzer (fuzz/README.md), one
+// test per bug with the minimised module. A test named DISABLED_ pins a bug
+// that is not fixed yet: run it with --gtest_also_run_disabled_tests.
+#include <gtest/gtest.h>
+
+#include "flint/runtime.h"
+#include "text/parse.h"
+
+namespace flint {
+namespace {
+
+// Fuzzer finding 3: a branch to the function's label (br or br_table, not
+// return) carrying two values, with one more value below them and the
+// first computed by `select`, returns the second value twice. Spec 4.4.8
+// (br l): the top n values, in order, are the results. Compiled code returns
+// [1.75, 0.75]; the interpreter returned [0.75, 0.75] (and [7, 7] for the
+// i32 form). `return` is right, so the fault is in how the translator moves
+// branch values to the function's result slots (FunctionTranslator::transfer
+// and jump_to, translator.cc) when the first is a select's pending result.
+constexpr const char* kBranchWithSelect = R"((module
+  (func (export "br_table") (result f64 f64)
+    (i32.const 1)
+    (select (f64.const 0.5) (f64.const 1.75) (i32.const 0))
+    (f64.const 0.75)
+    (i32.const 2)
+    (br_table 0 0))
+  (func (export "br") (result f64 f64)
+    (i32.const 1)
+    (select (f64.const 0.5) (f64.const 1.75) (i32.const 0))
+    (f64.const 0.75)
+    (br 0))
+  (func (export "return") (result f64 f64)
+    (i32.const 1)
+    (select (f64.const 0.5) (f64.const 1.75) (i32.const 0))
+    (f64.const 0.75)
+    (return))
+  (func (export "i32") (result i32 i32)
+    (i32.const 1)
+    (select (i32.const 5) (i32.const 6) (i32.const 0))
+    (i32.const 7)
+    (i32.const 2)
+    (br_table 0 0)))
+)";
+
+std::vector<uint64_t> run(const char* name) {
+  auto bytes = text::parse_wat(kBranchWithSelect);
+  EXPECT_TRUE(bytes);
+  auto compiled = compile(*bytes);
+  EXPECT_TRUE(compiled);
+  Store store;
+  auto instance = store.instantiate(**compiled, {});
+  EXPECT_TRUE(instance);
+  auto r = store.call(*(*instance)->find_export(name), {});
+  std::vector<uint64_t> out;
+  if (r)
+    for (const Value& v : *r) out.push_back(v.type == ValType::I32 ? v.i32 : v.f64_bits);
+  return out;
+}
+
+constexpr uint64_t k175 = 0x3ffc000000000000, k075 = 0x3fe8000000000000;
+
+TEST(InterpFuzzRegressions, ReturnOfASelectAndAValue) {
+  EXPECT_EQ(run("return"), (std::vector<uint64_t>{k175, k075}));
+}
+TEST(InterpFuzzRegressions, DISABLED_BranchToTheFunctionLabelWithASelectBelow) {
+  EXPECT_EQ(run("br"), (std::vector<uint64_t>{k175, k075}));
+  EXPECT_EQ(run("br_table"), (std::vector<uint64_t>{k175, k075}));
+  EXPECT_EQ(run("i32"), (std::vector<uint64_t>{6, 7}));
+}
+
+}  // namespace
+}  // namespace flint
