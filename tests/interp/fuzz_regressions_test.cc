@@ -9,8 +9,8 @@
 namespace flint {
 namespace {
 
-// Fuzzer finding 3: a branch to the function's label (br or br_table, not
-// return) carrying two values, with one more value below them and the
+// Fuzzer finding 3: a branch to the function's label (br, br_if or
+// br_table, not return) carrying two values, with one more value below them and the
 // first computed by `select`, returns the second value twice. Spec 4.4.8
 // (br l): the top n values, in order, are the results. Compiled code returns
 // [1.75, 0.75]; the interpreter returned [0.75, 0.75] (and [7, 7] for the
@@ -29,6 +29,12 @@ constexpr const char* kBranchWithSelect = R"((module
     (select (f64.const 0.5) (f64.const 1.75) (i32.const 0))
     (f64.const 0.75)
     (br 0))
+  (func (export "br_if") (result f64 f64)
+    (i32.const 1)
+    (select (f64.const 0.5) (f64.const 1.75) (i32.const 0))
+    (f64.const 0.75)
+    (br_if 0 (i32.const 1))
+    (drop) (drop) (drop) (f64.const 0) (f64.const 0))
   (func (export "return") (result f64 f64)
     (i32.const 1)
     (select (f64.const 0.5) (f64.const 1.75) (i32.const 0))
@@ -65,6 +71,7 @@ TEST(InterpFuzzRegressions, ReturnOfASelectAndAValue) {
 TEST(InterpFuzzRegressions, DISABLED_BranchToTheFunctionLabelWithASelectBelow) {
   EXPECT_EQ(run("br"), (std::vector<uint64_t>{k175, k075}));
   EXPECT_EQ(run("br_table"), (std::vector<uint64_t>{k175, k075}));
+  EXPECT_EQ(run("br_if"), (std::vector<uint64_t>{k175, k075}));
   EXPECT_EQ(run("i32"), (std::vector<uint64_t>{6, 7}));
 }
 
