@@ -51,8 +51,8 @@ Result<uint64_t> parse_memory_pages(std::string_view spec) {
   else if (unit == "M" || unit == "MiB") factor = 1024.0 * 1024;
   else if (unit == "G" || unit == "GiB") factor = 1024.0 * 1024 * 1024;
   else return make_error(ErrorCode::Usage, fmt::format("--max-memory {}: unknown unit '{}' (use K, M or G)", spec, unit));
-  double pages = std::floor(value * factor / kPageSize);
-  return uint64_t(std::min(pages, double(kMaxPages32)));
+  // value >= 0 and finite (number_and_unit), so the conversion rounds down.
+  return uint64_t(std::min(value * factor / kPageSize, double(kMaxPages32)));
 }
 
 Result<std::chrono::nanoseconds> parse_duration(std::string_view spec) {

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "base/error.h"
+#include "interp/float_rounding.h"
 
 namespace flint::interp::num {
 
@@ -208,11 +209,13 @@ struct FCopysign {
       return bits<Out>(F(expr));          \
     }                                     \
   };
-FLINT_FUN(FCeil, std::ceil(a))
-FLINT_FUN(FFloor, std::floor(a))
-FLINT_FUN(FTrunc, std::trunc(a))
-FLINT_FUN(FNearest, __builtin_roundeven(a))
-FLINT_FUN(FSqrt, std::sqrt(a))
+FLINT_FUN(FCeil, round_to_integral(a, RoundTo::Ceil))
+FLINT_FUN(FFloor, round_to_integral(a, RoundTo::Floor))
+FLINT_FUN(FTrunc, round_to_integral(a, RoundTo::Trunc))
+FLINT_FUN(FNearest, round_to_integral(a, RoundTo::NearestEven))
+// The elementwise builtin is the bare IEEE square root: std::sqrt would keep
+// a libm call for errno on negative inputs.
+FLINT_FUN(FSqrt, __builtin_elementwise_sqrt(a))
 #undef FLINT_FUN
 template <class F>
 struct FAbs {
