@@ -38,6 +38,10 @@ llvm::Type* llvm_type(llvm::LLVMContext& c, ValType t);
 /// R fn(ptr ctx, params...) for a wasm function type; null if unsupported.
 llvm::FunctionType* llvm_function_type(llvm::LLVMContext& c, const FuncType& type);
 
+/// fmin/fmax with the spec's NaN and signed-zero rules, for a scalar or a
+/// float vector (numeric_codegen.cc; simd_lowering.cc uses it lane-wise).
+llvm::Value* emit_float_min_max(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value* y, bool is_min);
+
 class FunctionCodegen {
  public:
   FunctionCodegen(ModuleDecls& decls, uint32_t defined_index);

@@ -47,19 +47,26 @@ llvm::Value* FunctionCodegen::int_division(Opcode op, llvm::Value* a, llvm::Valu
 }
 
 // Spec 4.3.3 fmin/fmax: a NaN operand gives a NaN; -0 is less than +0.
-// Equal operands are combined bitwise (or for min keeps a negative zero,
-// and for max a positive one); a+b of a NaN is a quiet NaN.
+// fmin/fmax (spec 4.3.3), for scalars and lane-wise for vectors alike:
+// equal operands are combined bitwise (or for min keeps a negative zero, and
+// for max a positive one); a+b of a NaN is a quiet NaN.
+llvm::Value* emit_float_min_max(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value* y, bool is_min) {
+  llvm::Type* t = x->getType();
+  llvm::Type* ints = t->isVectorTy()
+                         ? static_cast<llvm::Type*>(llvm::VectorType::getInteger(llvm::cast<llvm::VectorType>(t)))
+                         : b.getIntNTy(t->getPrimitiveSizeInBits());
+  llvm::Value* nan = b.CreateFCmpUNO(x, y);
+  llvm::Value* eq = b.CreateFCmpOEQ(x, y);
+  llvm::Value* xi = b.CreateBitCast(x, ints);
+  llvm::Value* yi = b.CreateBitCast(y, ints);
+  llvm::Value* same = b.CreateBitCast(is_min ? b.CreateOr(xi, yi) : b.CreateAnd(xi, yi), t);
+  llvm::Value* pick = is_min ? b.CreateSelect(b.CreateFCmpOLT(x, y), x, y)
+                             : b.CreateSelect(b.CreateFCmpOGT(x, y), x, y);
+  return b.CreateSelect(nan, b.CreateFAdd(x, y), b.CreateSelect(eq, same, pick));
+}
+
 llvm::Value* FunctionCodegen::float_min_max(llvm::Value* a, llvm::Value* b, bool is_min) {
-  llvm::Type* t = a->getType();
-  llvm::Type* it = b_.getIntNTy(t->getPrimitiveSizeInBits());
-  llvm::Value* nan = b_.CreateFCmpUNO(a, b);
-  llvm::Value* eq = b_.CreateFCmpOEQ(a, b);
-  llvm::Value* ai = b_.CreateBitCast(a, it);
-  llvm::Value* bi = b_.CreateBitCast(b, it);
-  llvm::Value* same = b_.CreateBitCast(is_min ? b_.CreateOr(ai, bi) : b_.CreateAnd(ai, bi), t);
-  llvm::Value* pick = is_min ? b_.CreateSelect(b_.CreateFCmpOLT(a, b), a, b)
-                             : b_.CreateSelect(b_.CreateFCmpOGT(a, b), a, b);
-  return b_.CreateSelect(nan, b_.CreateFAdd(a, b), b_.CreateSelect(eq, same, pick));
+  return emit_float_min_max(b_, a, b, is_min);
 }
 
 // Spec 4.3.3 trunc_s/trunc_u: NaN is "invalid conversion to integer"; a

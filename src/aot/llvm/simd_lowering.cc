@@ -10,6 +10,8 @@
 #include <llvm/IR/Module.h>
 #include <llvm/TargetParser/Triple.h>
 
+#include "aot/llvm/function_codegen.h"
+
 namespace flint::aot {
 
 SimdTarget SimdTarget::from(const std::string& triple, const std::string& features) {
@@ -183,20 +185,9 @@ llvm::Value* SimdLowering::extadd_pairwise(llvm::Value* a, llvm::FixedVectorType
   return b_.CreateAdd(ext(every_other(a, false)), ext(every_other(a, true)));
 }
 
-// As the scalar fmin/fmax (numeric_codegen.cc), lane-wise: a NaN operand
-// gives a NaN (quieted by the addition); equal operands are combined bitwise
-// so that min(-0, +0) is -0 and max(-0, +0) is +0.
+// The scalar fmin/fmax rules, lane-wise (one implementation, numeric_codegen.cc).
 llvm::Value* SimdLowering::float_min_max(llvm::Value* a, llvm::Value* b, bool is_min) {
-  auto* shape = llvm::cast<llvm::FixedVectorType>(a->getType());
-  llvm::Type* ints = llvm::VectorType::getInteger(shape);
-  llvm::Value* nan = b_.CreateFCmpUNO(a, b);
-  llvm::Value* eq = b_.CreateFCmpOEQ(a, b);
-  llvm::Value* ai = b_.CreateBitCast(a, ints);
-  llvm::Value* bi = b_.CreateBitCast(b, ints);
-  llvm::Value* same = b_.CreateBitCast(is_min ? b_.CreateOr(ai, bi) : b_.CreateAnd(ai, bi), shape);
-  llvm::Value* pick = is_min ? b_.CreateSelect(b_.CreateFCmpOLT(a, b), a, b)
-                             : b_.CreateSelect(b_.CreateFCmpOGT(a, b), a, b);
-  return b_.CreateSelect(nan, b_.CreateFAdd(a, b), b_.CreateSelect(eq, same, pick));
+  return emit_float_min_max(b_, a, b, is_min);
 }
 
 // Exactly the spec's selects, which x86 implements as minps/maxps with the
