@@ -274,6 +274,10 @@ bool FunctionTranslator::needs_transfer(const Control& t) {
 }
 
 void FunctionTranslator::transfer(const Control& t) {
+  // A branch to the function's label is a return, and emit_return gathers
+  // the values from where the stack entries say they are: moving them first
+  // would overwrite a source it still reads (a value below the results).
+  if (t.op == Opcode::End) return;
   // Sources sit at or above their destinations (the target is an enclosing
   // construct), so copying in ascending order never overwrites a source.
   const std::vector<ValType>& types = label_types(t);
