@@ -10,6 +10,7 @@
 
 #include "aot/aot_module.h"
 #include "aot/llvm/codegen.h"
+#include "binary/decoder.h"
 #include "flint/runtime.h"
 #include "text/parse.h"
 
@@ -53,6 +54,19 @@ inline Config aot_config() {
   Config c;
   c.engine = EngineKind::Aot;
   return c;
+}
+
+/// Compiles `wat` to an object file for another target (no loading) and
+/// returns its ELF e_machine, or 0 after reporting the failure.
+inline unsigned elf_machine_of_object(const char* wat, const aot::TargetOptions& target) {
+  auto bytes = text::parse_wat(wat);
+  if (!bytes) return ADD_FAILURE() << bytes.error().describe(), 0;
+  auto module = decode_module(*bytes);
+  if (!module) return ADD_FAILURE() << module.error().describe(), 0;
+  auto object = aot::compile_object(*module, target);
+  if (!object) return ADD_FAILURE() << object.error().describe(), 0;
+  if (object->size() <= 20) return ADD_FAILURE() << "object of " << object->size() << " bytes", 0;
+  return (*object)[18] | (unsigned((*object)[19]) << 8);
 }
 
 }  // namespace flint::aot_test

@@ -406,34 +406,20 @@ TEST(AotSimd, BaselineX86CodeAgreesWithTheInterpreter) {
 #endif
 
 TEST(AotSimd, Aarch64ObjectCompiles) {
-  auto bytes = text::parse_wat(kModule);
-  ASSERT_TRUE(bytes);
-  auto module = decode_module(*bytes);
-  ASSERT_TRUE(module);
   aot::TargetOptions target;
   target.triple = "aarch64-unknown-linux-gnu";
   target.cpu = "generic";
-  auto object = aot::compile_object(*module, target);
-  ASSERT_TRUE(object) << object.error().describe();
-  ASSERT_GT(object->size(), 20u);
-  EXPECT_EQ((*object)[18], 183);  // ELF e_machine EM_AARCH64
+  EXPECT_EQ(aot_test::elf_machine_of_object(kModule, target), 183u);  // ELF e_machine EM_AARCH64
 }
 
 // A target with neither x86 nor AArch64 instructions takes every portable
 // lowering (the portable dot product and narrowing among them).
 TEST(AotSimd, PortableLoweringsCompileForOtherTargets) {
-  auto bytes = text::parse_wat(kModule);
-  ASSERT_TRUE(bytes);
-  auto module = decode_module(*bytes);
-  ASSERT_TRUE(module);
   aot::TargetOptions target;
   target.triple = "riscv64-unknown-linux-gnu";
   target.cpu = "generic-rv64";
   target.features = "+m,+a,+f,+d";
-  auto object = aot::compile_object(*module, target);
-  ASSERT_TRUE(object) << object.error().describe();
-  ASSERT_GT(object->size(), 20u);
-  EXPECT_EQ((*object)[18], 243);  // ELF e_machine EM_RISCV
+  EXPECT_EQ(aot_test::elf_machine_of_object(kModule, target), 243u);  // ELF e_machine EM_RISCV
 }
 
 }  // namespace
