@@ -14,26 +14,14 @@
 #include <gtest/gtest.h>
 
 #include "aot/artifact.h"
+#include "flint_process.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-RunResult finish(FILE* pipe) {
-  RunResult r;
-  if (!pipe) return r;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
-  int status = pclose(pipe);
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  return r;
-}
+using flint::cli_test::finish;
+using flint::cli_test::RunResult;
 
 class ArtifactCacheTest : public ::testing::Test {
  protected:

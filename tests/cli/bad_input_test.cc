@@ -11,26 +11,17 @@
 
 #include <gtest/gtest.h>
 
+#include "flint_process.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code = -1;  // -1: killed by a signal
-  std::string output;  // stdout and stderr together
-};
+using flint::cli_test::RunResult;
 
 RunResult run_flint(const std::string& args) {
   std::string command = std::string(FLINT_BINARY) + " " + args + " 2>&1";
-  RunResult r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
-  int status = pclose(pipe);
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  return r;
+  return flint::cli_test::finish(popen(command.c_str(), "r"));
 }
 
 class BadInputTest : public ::testing::Test {
