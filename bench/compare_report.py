@@ -76,7 +76,7 @@ def format_bytes(count: int | None) -> str:
         value, unit = value / 1024, next_unit
     if unit == "B":
         return f"{count} B"
-    return f"{report._three_digits(value)} {unit}"
+    return f"{report.three_digits(value)} {unit}"
 
 
 def compile_table(compiles: list[tuple[str, str, dict]]) -> str:

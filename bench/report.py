@@ -51,18 +51,19 @@ def format_duration(seconds: float) -> str:
     if seconds < 0:
         raise ValueError("negative duration")
     for unit, scale in (("ns", 1e-9), ("µs", 1e-6), ("ms", 1e-3)):
-        text = _three_digits(seconds / scale)
+        text = three_digits(seconds / scale)
         if float(text) < 1000:  # checked after rounding: 999.96 ms is 1.00 s
             return f"{text} {unit}"
-    return f"{_three_digits(seconds)} s"
+    return f"{three_digits(seconds)} s"
 
 
 def format_ratio(value: float) -> str:
     """'154×', '12.3×', '1.05×'."""
-    return f"{_three_digits(value)}×"
+    return f"{three_digits(value)}×"
 
 
-def _three_digits(value: float) -> str:
+def three_digits(value: float) -> str:
+    """Three significant digits: '154', '12.3', '1.05'."""
     # Decide on the rounded value, so 99.96 prints as '100', not '100.0'.
     if round(value, 1) >= 100:
         return f"{value:.0f}"

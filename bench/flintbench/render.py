@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import statistics
 
-import report  # bench/report.py: format_duration, format_ratio
+import report  # bench/report.py: format_duration, format_ratio, three_digits
 
 from .model import BYTES, OK, PER_SECOND, SECONDS, Cell, Table
 
@@ -16,23 +16,15 @@ def format_bytes(value: float) -> str:
     """3 significant digits in binary units: 1536 -> '1.50 KiB'."""
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if value >= scale:
-            return f"{_digits(value / scale)} {unit}"
+            return f"{report.three_digits(value / scale)} {unit}"
     return f"{value:.0f} B"
 
 
 def format_rate(value: float) -> str:
     """Requests per second: 123456 -> '123k', 5432 -> '5.43k'."""
     if value >= 1000:
-        return f"{_digits(value / 1000)}k"
-    return _digits(value)
-
-
-def _digits(value: float) -> str:
-    if round(value, 1) >= 100:
-        return f"{value:.0f}"
-    if round(value, 2) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
+        return f"{report.three_digits(value / 1000)}k"
+    return report.three_digits(value)
 
 
 def format_figure(value: float, unit: str) -> str:
