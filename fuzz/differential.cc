@@ -118,8 +118,6 @@ struct Replay {
   bool setup_failed = false;
   std::string report;       ///< empty when everything agreed
   size_t failing_call = 0;  ///< index in module.calls of the first difference
-  bool interp_oob = false;  ///< the interpreter trapped out of bounds there
-  bool aot_oob = false;     ///< so did compiled code
 };
 
 Replay replay(const GeneratedModule& module, DiffStats* stats, size_t max_calls) {
@@ -154,8 +152,6 @@ Replay replay(const GeneratedModule& module, DiffStats* stats, size_t max_calls)
     if (!diff.empty()) {
       out.report = "after " + show_args(call) + ":\n" + diff;
       out.failing_call = i;
-      out.interp_oob = !e && e.error().code == ErrorCode::OutOfBoundsMemoryAccess;
-      out.aot_oob = !a && a.error().code == ErrorCode::OutOfBoundsMemoryAccess;
       return out;
     }
   }
@@ -179,17 +175,6 @@ DiffOutcome run_differential(const GeneratedModule& module, DiffStats& stats) {
   Replay unoptimised = replay(module, nullptr, optimised.failing_call + 1);
   aot::set_in_process_compiler(aot::compile_to_artifact);
   bool optimiser_made = unoptimised.report.empty();
-  // The one known optimiser-made class (src/aot/llvm/memory_order.h, "What
-  // remains unguaranteed"): LLVM treats loads as free of side effects, so an
-  // out-of-bounds load whose value does not matter is deleted (compiled code
-  // runs past the trap), or one is moved across other effects (the trap
-  // comes with different memory or globals). Recognised as: the interpreter
-  // traps out of bounds, unoptimised code agrees with it, optimised code does
-  // not. Counted, and reported only when FLINT_FUZZ_STRICT is set.
-  if (optimiser_made && optimised.interp_oob && !std::getenv("FLINT_FUZZ_STRICT")) {
-    ++stats.known_deleted_loads;
-    return {};
-  }
   return {DiffVerdict::Mismatch,
           optimised.report + (optimiser_made ? "\n(compiled without optimisation, the code agrees with the interpreter)"
                                              : "\n(compiled without optimisation, the code differs too:\n" +

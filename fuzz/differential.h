@@ -23,10 +23,6 @@ struct DiffStats {
   uint64_t calls = 0;
   uint64_t traps = 0;          ///< calls that trapped (in both engines)
   uint64_t inconclusive = 0;   ///< modules cut short by one-sided stack exhaustion
-  /// Modules where optimised code skipped an out-of-bounds load's trap that
-  /// unoptimised code and the interpreter raise (a known limitation, see
-  /// run_differential).
-  uint64_t known_deleted_loads = 0;
 };
 
 enum class DiffVerdict : uint8_t { Agree, InvalidModule, Mismatch };
@@ -41,11 +37,7 @@ struct DiffOutcome {
 /// process: call aot::set_in_process_compiler first), instantiates it in
 /// two stores and makes the planned calls in both. On a difference the
 /// calls are replayed with code compiled at -O0, and the report says
-/// whether the optimiser made the difference. One optimiser-made class is
-/// known and counted instead of reported unless FLINT_FUZZ_STRICT is set:
-/// the interpreter traps "out of bounds memory access" where optimised code
-/// does not, because LLVM deleted a load whose value did not matter
-/// (src/aot/llvm/memory_order.h lists it as not yet guaranteed).
+/// whether the optimiser made the difference.
 DiffOutcome run_differential(const GeneratedModule& module, DiffStats& stats);
 
 }  // namespace flint::fuzz

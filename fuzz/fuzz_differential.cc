@@ -5,8 +5,6 @@
 //
 // Environment:
 //   FLINT_FUZZ_SIMD=0|1   generate v128 and every 0xFD opcode (default: kSimdByDefault)
-//   FLINT_FUZZ_STRICT=1   report the known optimiser-made difference too
-//                         (differential.h, run_differential)
 //   FLINT_FUZZ_DUMP=PATH  write each generated module to PATH (to inspect a
 //                         crasher: run the target on it once with this set)
 #include <cstdio>
@@ -30,11 +28,9 @@ flint::fuzz::DiffStats g_stats;
 
 void print_stats() {
   std::fprintf(stderr,
-               "flint-diff: modules %llu, calls %llu, trapped calls %llu, inconclusive %llu, "
-               "known deleted out-of-bounds loads %llu\n",
+               "flint-diff: modules %llu, calls %llu, trapped calls %llu, inconclusive %llu\n",
                (unsigned long long)g_stats.modules, (unsigned long long)g_stats.calls,
-               (unsigned long long)g_stats.traps, (unsigned long long)g_stats.inconclusive,
-               (unsigned long long)g_stats.known_deleted_loads);
+               (unsigned long long)g_stats.traps, (unsigned long long)g_stats.inconclusive);
 }
 
 bool env_flag(const char* name, bool fallback) {

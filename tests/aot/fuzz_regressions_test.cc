@@ -1,7 +1,6 @@
 // Differences between compiled code and the interpreter found by the
 // differential fuzzer (fuzz/README.md), one test per bug, each with the
-// minimised module. A test named DISABLED_ pins a bug that is not fixed yet:
-// run it with --gtest_also_run_disabled_tests.
+// minimised module.
 #include <gtest/gtest.h>
 
 #include "engines.h"
@@ -11,15 +10,13 @@ namespace {
 
 using aot_test::Engine;
 
-// Fuzzer finding 1: an out-of-bounds load whose value only decides an `if`
-// with empty arms. Spec 4.4.7: the load traps ("out of bounds memory
-// access") because 0 + 2969567232 exceeds the 64 KiB memory; the
-// interpreter traps, but LLVM deletes the load (its value no longer matters
-// once the empty branch is folded), so compiled code returns normally. The
-// load is not a dropped value, so memory_order.cc's volatile marking does
-// not see it; src/aot/llvm/memory_order.h lists this class ("a load whose
-// value the optimiser proves irrelevant may be removed") as unguaranteed.
-// Unoptimised (-O0) compiled code traps correctly.
+// Fuzzer finding 1: an out-of-bounds load whose value does not matter. Spec
+// 4.4.7: the load traps ("out of bounds memory access") because its address
+// exceeds the 64 KiB memory; the interpreter traps, but LLVM deleted the
+// load once its value no longer mattered (an `if` with empty arms, a
+// `select` of equal values, a comparison its range decides, an argument
+// the inlined callee ignores), so compiled code returned normally. Fixed by
+// emitting every linear-memory access volatile (src/aot/llvm/memory_order.h).
 constexpr const char* kDeletedLoad = R"((module
   (memory 1 1)
   (func (export "if_on_load")
@@ -53,14 +50,14 @@ void expect_out_of_bounds(const char* name) {
   }
 }
 
-TEST(AotFuzzRegressions, DISABLED_LoadDecidingAnEmptyIfStillTraps) { expect_out_of_bounds("if_on_load"); }
-TEST(AotFuzzRegressions, DISABLED_LoadDecidingASelectOfEqualValuesStillTraps) {
+TEST(AotFuzzRegressions, LoadDecidingAnEmptyIfStillTraps) { expect_out_of_bounds("if_on_load"); }
+TEST(AotFuzzRegressions, LoadDecidingASelectOfEqualValuesStillTraps) {
   expect_out_of_bounds("select_same");
 }
-TEST(AotFuzzRegressions, DISABLED_LoadWhoseComparisonIsKnownStillTraps) {
+TEST(AotFuzzRegressions, LoadWhoseComparisonIsKnownStillTraps) {
   expect_out_of_bounds("known_comparison");
 }
-TEST(AotFuzzRegressions, DISABLED_LoadPassedToAParameterNobodyReadsStillTraps) {
+TEST(AotFuzzRegressions, LoadPassedToAParameterNobodyReadsStillTraps) {
   expect_out_of_bounds("ignored_argument");
 }
 
@@ -69,8 +66,8 @@ TEST(AotFuzzRegressions, DISABLED_LoadPassedToAParameterNobodyReadsStillTraps) {
 // the load still runs first and traps out of bounds (spec 4.4.7); compiled
 // code skipped it, even unoptimised (FastISel drops unused instructions),
 // and trapped on the next instruction instead ("integer overflow") or
-// returned. Fixed in FunctionCodegen::mark_unreachable: values discarded by
-// br, br_table, return and unreachable get emit_drop_use like `drop`.
+// returned. Fixed since every load is emitted volatile (memory_order.h), so
+// a discarded load still runs.
 constexpr const char* kDiscardedByBranch = R"((module
   (memory 1 1)
   (func (export "return") (result i32)

@@ -1,6 +1,8 @@
 // Out-of-bounds accesses trap where the program has them, although
 // compiled code has no bounds checks (memory_order.h): a dropped load still
-// faults, and a load before a branch faults before the branch's effects.
+// faults, a load before a branch faults before the branch's effects, a
+// store that a later store overwrites is still made before a fault between
+// them, and every load of a loop runs.
 #include <gtest/gtest.h>
 
 #include "engines.h"
@@ -26,7 +28,22 @@ constexpr const char* kModule = R"((module
   (func (export "load_then_call") (param $p i32) (result i32) (local $v i32)
     (local.set $v (i32.load8_u (local.get $p)))
     (call $mark)
-    (local.get $v)))
+    (local.get $v))
+  ;; Without volatile stores LLVM deletes the first store: the second one
+  ;; overwrites it, the load cannot alias it (it reads at 65533 or above)
+  ;; and a load is not an effect in LLVM's model.
+  (func (export "store_load_store") (param $p i32)
+    (i32.store (i32.const 8) (i32.const 1))
+    (drop (i32.load offset=65533 (local.get $p)))
+    (i32.store (i32.const 8) (i32.const 2)))
+  ;; The loads' values are summed but only the sum's low bit is stored: the
+  ;; loop may not be reduced to fewer loads, the one at $n * 4096 faults.
+  (func (export "load_loop") (param $n i32) (local $i i32) (local $sum i32)
+    (loop $next
+      (local.set $sum (i32.add (local.get $sum) (i32.load (i32.mul (local.get $i) (i32.const 4096)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $next (i32.le_u (local.get $i) (local.get $n))))
+    (i32.store (i32.const 12) (i32.and (i32.mul (local.get $sum) (i32.const 0)) (i32.const 1)))))
 )";
 
 class AotTrapOrder : public ::testing::Test {
@@ -71,6 +88,19 @@ TEST_F(AotTrapOrder, ALoadBeforeACallTrapsBeforeTheCallsStore) {
   expect_trap("load_then_call", {Value::i32_(65536)});
   EXPECT_EQ(word(interp, 4), 0u);
   EXPECT_EQ(word(aot, 4), 0u);
+}
+
+TEST_F(AotTrapOrder, AStoreBeforeATrapIsMadeEvenWhenALaterStoreOverwritesIt) {
+  ASSERT_TRUE(interp.ok() && aot.ok());
+  expect_trap("store_load_store", {Value::i32_(0)});
+  EXPECT_EQ(word(interp, 8), 1u);
+  EXPECT_EQ(word(aot, 8), 1u);
+}
+
+TEST_F(AotTrapOrder, EveryLoadOfALoopRunsWhenOnlyTheirSumIsKept) {
+  ASSERT_TRUE(interp.ok() && aot.ok());
+  expect_trap("load_loop", {Value::i32_(16)});  // 16 * 4096 is the end of the page
+  for (Engine* e : {&interp, &aot}) EXPECT_TRUE(e->call("load_loop", {Value::i32_(15)}).ok());
 }
 
 }  // namespace

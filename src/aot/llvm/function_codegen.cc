@@ -8,6 +8,7 @@
 #include <llvm/IR/MDBuilder.h>
 
 
+#include "aot/llvm/calling_convention.h"
 #include "aot/llvm/slot_values.h"
 #include "runtime/objects.h"
 
@@ -156,10 +157,8 @@ Status FunctionCodegen::emit() {
 
   local_types_ = type_.params;
   local_types_.insert(local_types_.end(), function_.locals.begin(), function_.locals.end());
-  local_read_.assign(local_types_.size(), false);
   bool calls = false;
   for (const Instr& in : function_.body) {
-    if (in.op == Opcode::LocalGet) local_read_[in.a] = true;
     if (in.op == Opcode::Call || in.op == Opcode::CallIndirect) calls = true;
   }
   for (size_t i = 0; i < local_types_.size(); ++i) {
@@ -201,12 +200,10 @@ Status FunctionCodegen::emit() {
   return {};
 }
 
-void FunctionCodegen::mark_unreachable(size_t used, size_t from) {
+void FunctionCodegen::mark_unreachable() {
   Frame& f = frames_.back();
-  // Values a branch or trap leaves behind, down to its target's height, are
-  // discarded as `drop` discards them: loads among them must still run and
-  // fault (memory_order.cc), even when no path reads them.
-  for (size_t i = from; i + used < stack_.size(); ++i) emit_drop_use(stack_[i]);
+  // Values a branch or trap leaves behind are discarded; loads among them
+  // were emitted volatile (memory_order.h), so they still run and fault.
   f.unreachable = true;
   stack_.resize(f.height);
   // Code after the branch has no predecessor; give it a block nobody jumps
@@ -335,8 +332,7 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
     case Opcode::End: end_frame(); return {};
     case Opcode::Br:
       branch_to(in.a);
-      mark_unreachable(frames_[frames_.size() - 1 - in.a].label_phis.size(),
-                       frames_[frames_.size() - 1 - in.a].height);
+      mark_unreachable();
       return {};
     case Opcode::BrIf: {
       llvm::Value* c = b_.CreateICmpNE(pop(), b_.getInt32(0));
@@ -360,19 +356,16 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
         add_incoming(target, b_.GetInsertBlock());
         if (i + 1 < count) sw->addCase(b_.getInt32(i), target.label);
       }
-      size_t lowest = fallback.height;
-      for (uint32_t i = 0; i < count; ++i)
-        if (label_of(depths[i]).height < lowest) lowest = label_of(depths[i]).height;
-      mark_unreachable(fallback.label_phis.size(), lowest);
+      mark_unreachable();
       return {};
     }
     case Opcode::Return:
       branch_to(uint32_t(frames_.size() - 1));
-      mark_unreachable(frames_.front().label_phis.size());
+      mark_unreachable();
       return {};
     case Opcode::Call: emit_call(in.a); return {};
     case Opcode::CallIndirect: emit_call_indirect(in); return {};
-    case Opcode::Drop: emit_drop_use(pop()); return {};
+    case Opcode::Drop: pop(); return {};
     case Opcode::Select:
     case Opcode::SelectTyped: {
       llvm::Value* c = b_.CreateICmpNE(pop(), b_.getInt32(0));
@@ -385,7 +378,6 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
     case Opcode::LocalSet:
     case Opcode::LocalTee: {
       llvm::Value* v = in.op == Opcode::LocalSet ? pop() : stack_.back();
-      if (!local_read_[in.a]) emit_drop_use(v);
       b_.CreateStore(v, locals_[in.a]);
       return {};
     }
@@ -420,7 +412,7 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
 
 void FunctionCodegen::emit_load(const Instr& in) {
   llvm::Value* p = effective_address(pop(), in.u64);
-  auto load = [&](llvm::Type* t) { return b_.CreateAlignedLoad(t, p, llvm::Align(1)); };
+  auto load = [&](llvm::Type* t) { return memory_load(t, p); };
   auto i8 = b_.getInt8Ty(), i16 = b_.getInt16Ty(), i32 = b_.getInt32Ty(), i64 = b_.getInt64Ty();
   switch (in.op) {
     case Opcode::I32Load: push(load(i32)); break;
@@ -452,7 +444,7 @@ void FunctionCodegen::emit_store(const Instr& in) {
     case Opcode::I64Store32: v = b_.CreateTrunc(v, b_.getInt32Ty()); break;
     default: break;
   }
-  b_.CreateAlignedStore(v, p, llvm::Align(1));
+  memory_store(v, p);
 }
 
 void FunctionCodegen::emit_call_results(llvm::Value* ret, const FuncType& type) {
@@ -470,7 +462,9 @@ void FunctionCodegen::emit_call(uint32_t func_index) {
     std::vector<llvm::Value*> args = pop_n(type.params.size());
     args.insert(args.begin(), ctx_);
     llvm::Function* callee = decls_.functions[func_index - wasm_.imported_functions];
-    emit_call_results(b_.CreateCall(callee, args), type);
+    llvm::CallInst* call = b_.CreateCall(callee, args);
+    use_wasm_calling_convention(*call, decls_.wasm_cc);
+    emit_call_results(call, type);
     return;
   }
   llvm::Value* natives = ctx_field(kCtxNatives, b_.getPtrTy(), "natives");
@@ -512,7 +506,8 @@ void FunctionCodegen::emit_native_call(llvm::Value* native, const FuncType& type
   std::vector<llvm::Value*> fast_args = args;
   fast_args.insert(fast_args.begin(), callee_ctx);
   llvm::FunctionType* ftype = llvm_function_type(c_, type);
-  llvm::Value* fast_ret = b_.CreateCall(ftype, code, fast_args);
+  llvm::CallInst* fast_ret = b_.CreateCall(ftype, code, fast_args);
+  use_wasm_calling_convention(*fast_ret, decls_.wasm_cc);
   llvm::BasicBlock* fast_end = b_.GetInsertBlock();
   b_.CreateBr(join);
 

@@ -28,6 +28,8 @@ struct ModuleDecls {
   const Module& wasm;
   std::vector<llvm::FunctionType*> types;  ///< per wasm type index
   std::vector<llvm::Function*> functions;  ///< per defined function
+  /// The convention of every wasm-to-wasm call (calling_convention.h).
+  llvm::CallingConv::ID wasm_cc = llvm::CallingConv::C;
   bool fuel = false;  ///< emit fuel metering (fuel_codegen.cc)
   /// The target's "+feature,..." string (simd_lowering.h picks instructions by it).
   std::string target_features;
@@ -69,10 +71,8 @@ class FunctionCodegen {
   void else_arm();
   void branch_to(uint32_t depth);
   void add_incoming(Frame& target, llvm::BasicBlock* from);
-  /// After a branch or trap: the rest of the block is dead. `used` values
-  /// on top went to the branch's label; the others down to stack height
-  /// `from` (the target's) are discarded.
-  void mark_unreachable(size_t used = 0, size_t from = 0);
+  /// After a branch or trap: the rest of the block is dead.
+  void mark_unreachable();
   std::pair<std::vector<ValType>, std::vector<ValType>> block_type(const Instr& in) const;
   std::vector<llvm::PHINode*> make_phis(llvm::BasicBlock* bb, const std::vector<ValType>& types);
   llvm::BasicBlock* new_block(const char* name);
@@ -104,8 +104,10 @@ class FunctionCodegen {
   void emit_call_indirect(const Instr& in);
   void emit_native_call(llvm::Value* native, const FuncType& type);
   void emit_call_results(llvm::Value* ret, const FuncType& type);
-  /// A value wasm drops: the loads it comes from still fault (memory_order.cc).
-  void emit_drop_use(llvm::Value* v);
+  /// Every access to linear memory, volatile so its fault stays in place
+  /// (memory_order.h).
+  llvm::Value* memory_load(llvm::Type* type, llvm::Value* address);
+  void memory_store(llvm::Value* value, llvm::Value* address);
   bool emit_numeric(const Instr& in);
   /// Vector instructions (simd_codegen.cc, simd_memory_codegen.cc).
   Status emit_simd(const Instr& in);
@@ -130,7 +132,6 @@ class FunctionCodegen {
   llvm::BasicBlock* entry_ = nullptr;
   std::vector<llvm::AllocaInst*> locals_;
   std::vector<ValType> local_types_;
-  std::vector<bool> local_read_;  ///< a local never read makes its stores dead
   std::vector<llvm::Value*> global_slots_;  ///< lazily loaded, hoisted to the entry block
   llvm::Value* fuel_counter_ = nullptr;     ///< VmCtx::fuel, loaded in the entry block
   std::array<llvm::BasicBlock*, 16> trap_blocks_{};

@@ -3,22 +3,16 @@
 // nothing after it happens), although compiled code has no bounds checks
 // and relies on the fault (src/aot/README.md, "Trap ordering").
 //
-// LLVM treats a load as free of side effects: it deletes one whose value is
-// unused and moves one into the only branch that uses its value, past the
-// side effects of the other branch. Two measures keep the faults in place:
-//   - a load whose value wasm drops (drop, or a local.set of a local never
-//     read) is volatile, so it is neither deleted nor moved;
-//   - code sinking is off, in InstCombine and in the machine code sinker,
-//     so a load stays above the branch it precedes.
-// What remains unguaranteed: a load whose value the optimiser proves
-// irrelevant by arithmetic (multiplied by zero, selected away by a constant
-// condition, overwritten before any read) may be removed, and a loop that
-// only loads may be reduced to its last load (src/aot/README.md).
+// LLVM treats a load as free of side effects and a store as removable: it
+// deletes a load whose value does not matter (unused, multiplied by zero,
+// selected away, compared where the range decides), reduces a loop of loads
+// to its last one, sinks a load into the branch that uses it, and deletes a
+// store that a later store overwrites -- each of which loses or moves an
+// out-of-bounds fault, or the memory effects that must precede it. Every
+// linear-memory access of compiled code is therefore volatile: LLVM keeps
+// each one, in program order relative to the others, and moves no other side
+// effect across it. What this costs: no load/store elimination, hoisting or
+// vectorisation of wasm memory accesses by LLVM. The wasm producer (clang,
+// Go) has already done those at the wasm level, and the kernels of bench/
+// measured within noise of the non-volatile code (docs/bench-results.md).
 #pragma once
-
-namespace flint::aot {
-
-/// Turns off LLVM's code sinking for this process's compilations (once).
-void keep_memory_access_order();
-
-}  // namespace flint::aot

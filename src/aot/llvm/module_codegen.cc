@@ -18,9 +18,9 @@
 
 #include "aot/artifact.h"
 #include "aot/cpu_features.h"
+#include "aot/llvm/calling_convention.h"
 #include "aot/llvm/codegen.h"
 #include "aot/llvm/frame_info.h"
-#include "aot/llvm/memory_order.h"
 #include "aot/llvm/slot_values.h"
 #include "aot/llvm/function_codegen.h"
 
@@ -55,6 +55,7 @@ llvm::Function* emit_entry(ModuleDecls& d, uint32_t index) {
   for (size_t i = 0; i < type.params.size(); ++i)
     args.push_back(load_slot_value(b, llvm_type(c, type.params[i]), slots, param_slots[i]));
   llvm::CallInst* ret = b.CreateCall(d.functions[index], args);
+  use_wasm_calling_convention(*ret, d.wasm_cc);
   // Kept a call so that a backtrace never mistakes the wrapper for the function.
   ret->setIsNoInline();
   std::vector<uint32_t> result_slots = slot_offsets(type.results);
@@ -90,7 +91,6 @@ void optimize(llvm::Module& m, llvm::TargetMachine& tm, unsigned level) {
 
 Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOptions& target) {
   initialize_llvm();
-  keep_memory_access_order();
   std::string triple = target.triple.empty() ? host_triple() : target.triple;
   std::string cpu = target.cpu;
   std::string features = target.features;
@@ -114,12 +114,14 @@ Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOpti
   ModuleDecls decls{context, m, wasm, {}, {}, false, {}};
   decls.fuel = target.fuel;
   decls.target_features = features;
+  decls.wasm_cc = wasm_calling_convention(llvm::Triple(triple));
   for (const FuncType& type : wasm.types) decls.types.push_back(llvm_function_type(context, type));
   for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
     llvm::FunctionType* ft = decls.types[wasm.functions[i].type_index];
     auto* f = llvm::Function::Create(ft, llvm::GlobalValue::InternalLinkage,
                                      fmt::format("wasm{}", wasm.imported_functions + i), m);
     f->addFnAttr(llvm::Attribute::NoUnwind);
+    use_wasm_calling_convention(*f, decls.wasm_cc);
     // Wasm recursion must exhaust the stack, not become a loop that skips
     // the prologue's stack check.
     f->addFnAttr("disable-tail-calls", "true");

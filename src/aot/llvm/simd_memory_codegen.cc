@@ -15,9 +15,7 @@ void FunctionCodegen::emit_simd_memory(const Instr& in) {
   auto* v2i64 = llvm::FixedVectorType::get(i64, 2);
   auto vec = [](llvm::Type* lane, unsigned n) { return llvm::FixedVectorType::get(lane, n); };
   auto canonical = [&](llvm::Value* v) { push(b_.CreateBitCast(v, v2i64)); };
-  auto load = [&](llvm::Value* p, llvm::Type* t) {
-    return b_.CreateAlignedLoad(t, p, llvm::Align(1));
-  };
+  auto load = [&](llvm::Value* p, llvm::Type* t) { return memory_load(t, p); };
 
   // Lane forms: the vector operand is above the address.
   llvm::Value* lanes = nullptr;
@@ -44,13 +42,12 @@ void FunctionCodegen::emit_simd_memory(const Instr& in) {
   };
   auto store_lane = [&](llvm::Type* lane) {
     llvm::Type* shape = vec(lane, 128 / lane->getIntegerBitWidth());
-    b_.CreateAlignedStore(b_.CreateExtractElement(b_.CreateBitCast(lanes, shape), in.hi), p,
-                          llvm::Align(1));
+    memory_store(b_.CreateExtractElement(b_.CreateBitCast(lanes, shape), in.hi), p);
   };
 
   switch (in.op) {
     case Opcode::V128Load: push(load(p, v2i64)); break;
-    case Opcode::V128Store: b_.CreateAlignedStore(lanes, p, llvm::Align(1)); break;
+    case Opcode::V128Store: memory_store(lanes, p); break;
     case Opcode::V128Load8x8S: load_extend(i8, 8, true); break;
     case Opcode::V128Load8x8U: load_extend(i8, 8, false); break;
     case Opcode::V128Load16x4S: load_extend(i16, 4, true); break;

@@ -1,0 +1,80 @@
+// fuzz_replay: replays one fuzz_differential input without libFuzzer or
+// sanitizers, for triage (fuzz/README.md, "Triage").
+//
+//   fuzz_replay INPUT [MODULE.wasm]
+//
+// Generates the module and its planned calls from INPUT as the fuzz target
+// does (FLINT_FUZZ_SIMD as there), prints the calls, and runs the
+// differential check (differential.h). With
+// MODULE.wasm the calls are made on that module instead of the generated
+// one: a module shrunk by hand (wasm2wat, edit, wat2wasm) keeps its exports'
+// names, so the same calls reproduce -- or no longer reproduce -- the
+// difference. FLINT_FUZZ_DUMP=PATH writes the generated module. Exit status
+// 0 when the engines agree, 1 when they differ, 2 on a usage or file error.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "aot/aot_module.h"
+#include "aot/llvm/codegen.h"
+#include "fuzz/differential.h"
+#include "fuzz/module_generator.h"
+
+namespace {
+
+bool read_file(const char* path, std::vector<uint8_t>& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
+bool write_file(const char* path, const std::vector<uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  return bool(out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace flint::fuzz;
+  if (argc < 2 || argc > 3) {
+    std::fprintf(stderr, "usage: fuzz_replay INPUT [MODULE.wasm]\n");
+    return 2;
+  }
+  std::vector<uint8_t> input;
+  if (!read_file(argv[1], input)) {
+    std::fprintf(stderr, "fuzz_replay: cannot read %s\n", argv[1]);
+    return 2;
+  }
+  GeneratorOptions options;
+  const char* simd = std::getenv("FLINT_FUZZ_SIMD");
+  options.simd = !simd || !*simd || std::strcmp(simd, "0") != 0;  // on by default, as in the target
+  GeneratedModule module = generate_module(input, options);
+  if (const char* path = std::getenv("FLINT_FUZZ_DUMP")) write_file(path, module.wasm);
+  if (argc == 3 && !read_file(argv[2], module.wasm)) {
+    std::fprintf(stderr, "fuzz_replay: cannot read %s\n", argv[2]);
+    return 2;
+  }
+  for (const PlannedCall& call : module.calls) {
+    std::string line = call.export_name + "(";
+    for (size_t i = 0; i < call.args.size(); ++i) line += (i ? ", " : "") + show_value(call.args[i]);
+    std::printf("call %s)\n", line.c_str());
+  }
+  flint::aot::set_in_process_compiler(flint::aot::compile_to_artifact);
+  DiffStats stats;
+  DiffOutcome outcome = run_differential(module, stats);
+  if (outcome.verdict == DiffVerdict::Agree) {
+    std::printf("agree (%llu calls, %llu trapped, %llu inconclusive)\n", (unsigned long long)stats.calls,
+                (unsigned long long)stats.traps, (unsigned long long)stats.inconclusive);
+    return 0;
+  }
+  std::printf("%s\n%s\n", outcome.verdict == DiffVerdict::InvalidModule ? "INVALID MODULE" : "ENGINES DISAGREE",
+              outcome.report.c_str());
+  return 1;
+}
