@@ -29,6 +29,12 @@ const Op kOps[] = {
     {"div_one", "(f32.div (local.get $x) (f32.const 1))", true},
     {"div_neg_one", "(f32.div (local.get $x) (f32.const -1))", true},
     {"one_in_a_local", "(local.set $y (f32.const 1)) (f32.mul (local.get $x) (local.get $y))", true},
+    // Constants LLVM learns only while optimising: a local never set is
+    // 0.0, a conversion of an integer constant is 1.0.
+    {"zero_local", "(f32.sub (local.get $x) (local.get $y))", true},
+    {"one_from_an_integer", "(f32.mul (local.get $x) (f32.convert_i32_s (i32.const 1)))", true},
+    {"one_from_an_integer_local",
+     "(local.set $y (f32.convert_i32_u (i32.const 1))) (f32.div (local.get $x) (local.get $y))", true},
     {"min_self", "(f32.min (local.get $x) (local.get $x))", true},
     {"max_zero", "(f32.max (local.get $x) (f32.const -0))", true},
     {"nearest", "(f32.nearest (local.get $x))", true},
@@ -49,16 +55,36 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
+// f32 operations with no f64 twin by text replacement.
+const Op kF32Only[] = {
+    // Conversions between the formats (spec 4.3.4 promote/demote).
+    {"promote_demote", "(f32.demote_f64 (f64.promote_f32 (local.get $x)))", true},
+    {"one_from_bits", "(f32.mul (local.get $x) (f32.reinterpret_i32 (i32.const 0x3f800000)))", true},
+    {"zero_lane", "(f32.sub (local.get $x) (f32x4.extract_lane 2 (v128.const i32x4 0 0 0 0)))", true},
+    // Vector arithmetic: a zeroed v128 local, a splat of an integer.
+    {"zero_vector_local",
+     "(f32x4.extract_lane 0 (f32x4.sub (f32x4.splat (local.get $x)) (local.get $v)))", true},
+    {"one_vector_from_integers",
+     "(f32x4.extract_lane 1 (f32x4.mul (f32x4.splat (local.get $x)) (i32x4.splat (i32.const 0x3f800000))))",
+     true},
+};
+
+std::vector<Op> ops_for(const char* type) {
+  std::vector<Op> ops(std::begin(kOps), std::end(kOps));
+  if (std::string(type) == "f32") ops.insert(ops.end(), std::begin(kF32Only), std::end(kF32Only));
+  return ops;
+}
+
 std::string module_for(const char* type) {
   std::string funcs;
   for (const Op& op : kOps)
     funcs += std::string("(func (export \"") + op.name + "\") (param $x f32) (result f32) (local $y f32) " +
              op.body + ")\n";
   if (std::string(type) == "f64") return "(module\n" + replace_all(funcs, "f32", "f64") + ")";
-  // Conversions between the formats (spec 4.3.4 promote/demote).
-  return "(module\n" + funcs +
-         "(func (export \"promote_demote\") (param $x f32) (result f32)"
-         " (f32.demote_f64 (f64.promote_f32 (local.get $x)))))";
+  for (const Op& op : kF32Only)
+    funcs += std::string("(func (export \"") + op.name + "\") (param $x f32) (result f32) (local $v v128) " +
+             op.body + ")\n";
+  return "(module\n" + funcs + ")";
 }
 
 bool is_nan32(uint32_t b) { return (b & 0x7f800000) == 0x7f800000 && (b & 0x7fffff); }
@@ -68,18 +94,14 @@ TEST(AotFloat, F32NaNsAgreeWithTheInterpreter) {
   std::string wat = module_for("f32");
   Engine interp(wat, aot_test::interp_config()), aot(wat, aot_test::aot_config());
   ASSERT_TRUE(interp.ok() && aot.ok());
-  std::vector<std::string> names;
-  for (const Op& op : kOps) names.push_back(op.name);
-  names.push_back("promote_demote");
   for (uint32_t bits : {0x7fa00000u, 0xffa00001u, 0x7f800001u, 0x7fc00000u, 0xffc12345u, 0x3f800000u, 0x80000000u}) {
-    for (size_t i = 0; i < names.size(); ++i) {
-      SCOPED_TRACE(names[i] + " of " + std::to_string(bits));
-      auto a = interp.call(names[i], {Value::f32_bits_(bits)});
-      auto b = aot.call(names[i], {Value::f32_bits_(bits)});
+    for (const Op& op : ops_for("f32")) {
+      SCOPED_TRACE(std::string(op.name) + " of " + std::to_string(bits));
+      auto a = interp.call(op.name, {Value::f32_bits_(bits)});
+      auto b = aot.call(op.name, {Value::f32_bits_(bits)});
       ASSERT_TRUE(a && b);
       uint32_t want = (*a)[0].f32_bits, got = (*b)[0].f32_bits;
-      bool arithmetic = i == names.size() - 1 || kOps[i].arithmetic;
-      if (arithmetic && is_nan32(want)) {
+      if (op.arithmetic && is_nan32(want)) {
         ASSERT_TRUE(is_nan32(got)) << std::hex << got;
         EXPECT_TRUE(got & 0x400000) << "signalling NaN returned: " << std::hex << got;
       } else {
@@ -95,7 +117,7 @@ TEST(AotFloat, F64NaNsAgreeWithTheInterpreter) {
   ASSERT_TRUE(interp.ok() && aot.ok());
   for (uint64_t bits : {0x7ff4000000000000ull, 0xfff4000000000001ull, 0x7ff0000000000001ull,
                         0x7ff8000000000000ull, 0x3ff0000000000000ull}) {
-    for (const Op& op : kOps) {
+    for (const Op& op : ops_for("f64")) {
       SCOPED_TRACE(std::string(op.name) + " of " + std::to_string(bits));
       auto a = interp.call(op.name, {Value::f64_bits_(bits)});
       auto b = aot.call(op.name, {Value::f64_bits_(bits)});

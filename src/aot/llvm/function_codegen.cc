@@ -9,6 +9,7 @@
 
 
 #include "aot/llvm/calling_convention.h"
+#include "aot/llvm/nan_preserving.h"
 #include "aot/llvm/slot_values.h"
 #include "runtime/objects.h"
 
@@ -164,8 +165,11 @@ Status FunctionCodegen::emit() {
   for (size_t i = 0; i < local_types_.size(); ++i) {
     llvm::Type* t = llvm_type(c_, local_types_[i]);
     locals_.push_back(b_.CreateAlloca(t));
-    llvm::Value* init = i < type_.params.size() ? static_cast<llvm::Value*>(fn_->getArg(i + 1))
-                                                : llvm::Constant::getNullValue(t);
+    // A float local's zero must not let LLVM fold `x - 0.0` to x (nan_preserving.h).
+    llvm::Constant* zero = llvm::Constant::getNullValue(t);
+    llvm::Value* init = i < type_.params.size() ? fn_->getArg(i + 1)
+                        : t->isFloatingPointTy() ? nan_opaque(b_, zero)
+                                                 : zero;
     b_.CreateStore(init, locals_.back());
   }
   if (wasm_.memory_count() > 0) mem_base_ = ctx_field(kCtxMemBase, b_.getPtrTy(), "mem");

@@ -5,11 +5,9 @@
 
 namespace flint::aot {
 
-namespace {
-llvm::Value* fence(llvm::IRBuilder<>& b, llvm::Value* v) {
-  return b.CreateIntrinsic(llvm::Intrinsic::arithmetic_fence, {v->getType()}, {v});
+llvm::Value* nan_opaque(llvm::IRBuilder<>& b, llvm::Value* x) {
+  return b.CreateIntrinsic(llvm::Intrinsic::arithmetic_fence, {x->getType()}, {x});
 }
-}  // namespace
 
 namespace {
 bool enables_fold(const llvm::Constant* c) {
@@ -27,11 +25,11 @@ llvm::Value* nan_preserving_constant(llvm::IRBuilder<>& b, llvm::Constant* c) {
   if (vt && vt->getElementType()->isFloatingPointTy())
     for (unsigned i = 0; i < vt->getNumElements() && !folds; ++i)
       folds = enables_fold(c->getAggregateElement(i));
-  return folds ? fence(b, c) : c;
+  return folds ? nan_opaque(b, c) : c;
 }
 
 llvm::Value* nan_preserving_promote(llvm::IRBuilder<>& b, llvm::Value* x) {
-  return fence(b, b.CreateFPExt(x, b.getDoubleTy()));
+  return nan_opaque(b, b.CreateFPExt(x, b.getDoubleTy()));
 }
 
 }  // namespace flint::aot

@@ -10,9 +10,15 @@
 //   - the constants that enable these folds (+-0.0, +-1.0) are passed
 //     through llvm.arithmetic.fence, which LLVM does not look through and
 //     which emits no instruction, so the operation stays an operation;
-//   - the result of a promotion is fenced, so a demotion does not cancel it.
-// Other constants and all other operations are untouched, so code keeps
-// its speed: the only cost is that a fenced constant is materialised in a
+//   - the result of a promotion is fenced, so a demotion does not cancel it;
+//   - a float that LLVM may learn is such a constant only after optimising
+//     is fenced where it is made: the zero of a float local never set, the
+//     result of a conversion or reinterpretation from integers (of an
+//     integer constant, perhaps through locals), a float lane extracted
+//     from a vector; and every operand of a vector float operation, since
+//     any integer vector arithmetic can make a constant vector.
+// All other values and operations are untouched, so code keeps its speed:
+// a fence emits no instruction, and a fenced constant is materialised in a
 // register rather than folded.
 //
 // What stays exact without help: fneg, fabs and copysign are LLVM's bitwise
@@ -30,5 +36,8 @@ namespace flint::aot {
 llvm::Value* nan_preserving_constant(llvm::IRBuilder<>& b, llvm::Constant* c);
 /// f64.promote_f32 whose result no later demotion folds away.
 llvm::Value* nan_preserving_promote(llvm::IRBuilder<>& b, llvm::Value* x);
+/// A float value (scalar or vector) LLVM cannot see through, whatever it
+/// later learns about `x`.
+llvm::Value* nan_opaque(llvm::IRBuilder<>& b, llvm::Value* x);
 
 }  // namespace flint::aot

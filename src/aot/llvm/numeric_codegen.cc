@@ -262,6 +262,10 @@ bool FunctionCodegen::emit_conversion(const Instr& in) {
   auto cast = [&](llvm::Instruction::CastOps op, llvm::Type* to) {
     unary([&](llvm::Value* x) { return b_.CreateCast(op, x, to); });
   };
+  // From integers: a float of a constant integer must not fold (nan_preserving.h).
+  auto to_float = [&](llvm::Instruction::CastOps op, llvm::Type* to) {
+    unary([&](llvm::Value* x) { return nan_opaque(b_, b_.CreateCast(op, x, to)); });
+  };
   using C = llvm::Instruction::CastOps;
   switch (in.op) {
     case Opcode::I32WrapI64: cast(C::Trunc, i32); return true;
@@ -275,18 +279,18 @@ bool FunctionCodegen::emit_conversion(const Instr& in) {
     case Opcode::I32TruncSatF32U: case Opcode::I32TruncSatF64U: trunc_sat(i32, false); return true;
     case Opcode::I64TruncSatF32S: case Opcode::I64TruncSatF64S: trunc_sat(i64, true); return true;
     case Opcode::I64TruncSatF32U: case Opcode::I64TruncSatF64U: trunc_sat(i64, false); return true;
-    case Opcode::F32ConvertI32S: case Opcode::F32ConvertI64S: cast(C::SIToFP, f32); return true;
-    case Opcode::F32ConvertI32U: case Opcode::F32ConvertI64U: cast(C::UIToFP, f32); return true;
-    case Opcode::F64ConvertI32S: case Opcode::F64ConvertI64S: cast(C::SIToFP, f64); return true;
-    case Opcode::F64ConvertI32U: case Opcode::F64ConvertI64U: cast(C::UIToFP, f64); return true;
+    case Opcode::F32ConvertI32S: case Opcode::F32ConvertI64S: to_float(C::SIToFP, f32); return true;
+    case Opcode::F32ConvertI32U: case Opcode::F32ConvertI64U: to_float(C::UIToFP, f32); return true;
+    case Opcode::F64ConvertI32S: case Opcode::F64ConvertI64S: to_float(C::SIToFP, f64); return true;
+    case Opcode::F64ConvertI32U: case Opcode::F64ConvertI64U: to_float(C::UIToFP, f64); return true;
     case Opcode::F32DemoteF64: cast(C::FPTrunc, f32); return true;
     case Opcode::F64PromoteF32:
       unary([&](llvm::Value* x) { return nan_preserving_promote(b_, x); });
       return true;
     case Opcode::I32ReinterpretF32: cast(C::BitCast, i32); return true;
     case Opcode::I64ReinterpretF64: cast(C::BitCast, i64); return true;
-    case Opcode::F32ReinterpretI32: cast(C::BitCast, f32); return true;
-    case Opcode::F64ReinterpretI64: cast(C::BitCast, f64); return true;
+    case Opcode::F32ReinterpretI32: to_float(C::BitCast, f32); return true;
+    case Opcode::F64ReinterpretI64: to_float(C::BitCast, f64); return true;
     default: return false;
   }
 }

@@ -8,6 +8,7 @@
 #include <llvm/IR/Intrinsics.h>
 
 #include "aot/llvm/function_codegen.h"
+#include "aot/llvm/nan_preserving.h"
 #include "aot/llvm/simd_lowering.h"
 
 namespace flint::aot {
@@ -58,11 +59,13 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
       return b_.CreateSExt(b_.CreateFCmp(p, x, y), ints);
     });
   };
-  // Float arithmetic keeps NaN quieting that constant operands would let
-  // LLVM fold away (nan_preserving.h).
+  // Float arithmetic keeps NaN quieting that a +-0/+-1 lane would let LLVM
+  // fold away; every operand is fenced, constant or not, since integer
+  // vector arithmetic, a zeroed local or a splat can make a vector LLVM
+  // knows only after optimising (nan_preserving.h).
   auto farith = [&](llvm::FixedVectorType* shape, llvm::Instruction::BinaryOps op) {
     binary(shape, [&](llvm::Value* x, llvm::Value* y) {
-      return b_.CreateBinOp(op, s.nan_preserving(x), s.nan_preserving(y));
+      return b_.CreateBinOp(op, nan_opaque(b_, x), nan_opaque(b_, y));
     });
   };
   // Spec 4.3.4 ishl/ishr: the count is taken modulo the lane width.
@@ -164,8 +167,9 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
     case Opcode::I16x8ExtractLaneU: extract(i16, -1); return {};
     case Opcode::I32x4ExtractLane: extract(i32, 0); return {};
     case Opcode::I64x2ExtractLane: extract(i64, 0); return {};
-    case Opcode::F32x4ExtractLane: extract(f32, 0); return {};
-    case Opcode::F64x2ExtractLane: extract(f64, 0); return {};
+    // A float lane of a vector LLVM may know must not fold (nan_preserving.h).
+    case Opcode::F32x4ExtractLane: extract(f32, 0); stack_.back() = nan_opaque(b_, stack_.back()); return {};
+    case Opcode::F64x2ExtractLane: extract(f64, 0); stack_.back() = nan_opaque(b_, stack_.back()); return {};
     case Opcode::I8x16ReplaceLane: replace(i8); return {};
     case Opcode::I16x8ReplaceLane: replace(i16); return {};
     case Opcode::I32x4ReplaceLane: replace(i32); return {};

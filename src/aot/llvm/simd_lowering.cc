@@ -3,11 +3,9 @@
 // operators of 4.3.2/4.3.3 they apply lane-wise.
 #include "aot/llvm/simd_lowering.h"
 
-#include <llvm/Analysis/ConstantFolding.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/IntrinsicsAArch64.h>
 #include <llvm/IR/IntrinsicsX86.h>
-#include <llvm/IR/Module.h>
 #include <llvm/TargetParser/Triple.h>
 
 #include "aot/llvm/function_codegen.h"
@@ -238,25 +236,6 @@ llvm::Value* SimdLowering::round(llvm::Intrinsic::ID id, llvm::Value* x) {
 llvm::Value* SimdLowering::trunc_sat(llvm::Value* x, llvm::FixedVectorType* to, bool is_signed) {
   return call(is_signed ? llvm::Intrinsic::fptosi_sat : llvm::Intrinsic::fptoui_sat,
               {to, x->getType()}, {x});
-}
-
-// A v128.const reaches a float operation as a bitcast of an integer vector;
-// folding it with the data layout gives its float lanes. A lane that cannot
-// be read is treated as foldable.
-llvm::Value* SimdLowering::nan_preserving(llvm::Value* operand) {
-  auto* c = llvm::dyn_cast<llvm::Constant>(operand);
-  if (!c) return operand;
-  if (const llvm::Module* m = b_.GetInsertBlock()->getModule())
-    if (llvm::Constant* folded = llvm::ConstantFoldConstant(c, m->getDataLayout())) c = folded;
-  auto* shape = llvm::cast<llvm::FixedVectorType>(c->getType());
-  for (unsigned i = 0; i < shape->getNumElements(); ++i) {
-    auto* lane = llvm::dyn_cast_or_null<llvm::ConstantFP>(c->getAggregateElement(i));
-    if (!lane) return call(llvm::Intrinsic::arithmetic_fence, {shape}, {c});
-    const llvm::APFloat& v = lane->getValueAPF();
-    if (v.isZero() || (v.isFinite() && llvm::abs(v).isExactlyValue(1.0)))
-      return call(llvm::Intrinsic::arithmetic_fence, {shape}, {c});
-  }
-  return c;
 }
 
 llvm::Value* SimdLowering::bitmask(llvm::Value* a, llvm::FixedVectorType* shape) {

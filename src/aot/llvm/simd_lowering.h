@@ -69,9 +69,6 @@ class SimdLowering {
   llvm::Value* round(llvm::Intrinsic::ID id, llvm::Value* x);
   /// trunc_sat lanes: saturating, NaN to 0; `to` has as many lanes as `x`.
   llvm::Value* trunc_sat(llvm::Value* x, llvm::FixedVectorType* to, bool is_signed);
-  /// A float operand that LLVM would fold an operation on a NaN away with
-  /// (a constant with a +-0 or +-1 lane) is fenced (see nan_preserving.h).
-  llvm::Value* nan_preserving(llvm::Value* operand);
 
   /// The lanes' sign bits as an i32 (bitmask).
   llvm::Value* bitmask(llvm::Value* a, llvm::FixedVectorType* shape);
