@@ -2,23 +2,22 @@
 
 #include <algorithm>
 
+#include "runtime/host_cpu.h"
+
 namespace flint::aot {
 
 std::vector<std::string> host_cpu_features() {
   std::vector<std::string> out;
 #if defined(__x86_64__)
-  __builtin_cpu_init();
-  // LLVM feature name, and whether the CPU has it.
-  const std::pair<const char*, bool> probes[] = {
-      {"sse3", __builtin_cpu_supports("sse3")},     {"ssse3", __builtin_cpu_supports("ssse3")},
-      {"sse4.1", __builtin_cpu_supports("sse4.1")}, {"sse4.2", __builtin_cpu_supports("sse4.2")},
-      {"popcnt", __builtin_cpu_supports("popcnt")}, {"avx", __builtin_cpu_supports("avx")},
-      {"avx2", __builtin_cpu_supports("avx2")},     {"bmi", __builtin_cpu_supports("bmi")},
-      {"bmi2", __builtin_cpu_supports("bmi2")},     {"fma", __builtin_cpu_supports("fma")},
-      {"lzcnt", __builtin_cpu_supports("abm")},
+  // LLVM feature name, and whether the CPU has it (runtime/host_cpu.h: no CPUID at start-up).
+  const std::pair<const char*, CpuFeature> probes[] = {
+      {"sse3", CpuFeature::Sse3},    {"ssse3", CpuFeature::Ssse3},   {"sse4.1", CpuFeature::Sse41},
+      {"sse4.2", CpuFeature::Sse42}, {"popcnt", CpuFeature::Popcnt}, {"avx", CpuFeature::Avx},
+      {"avx2", CpuFeature::Avx2},    {"bmi", CpuFeature::Bmi1},      {"bmi2", CpuFeature::Bmi2},
+      {"fma", CpuFeature::Fma},      {"lzcnt", CpuFeature::Lzcnt},
   };
-  for (const auto& [name, present] : probes)
-    if (present) out.push_back(name);
+  for (const auto& [name, feature] : probes)
+    if (host_has(feature)) out.push_back(name);
 #endif
   std::sort(out.begin(), out.end());
   return out;

@@ -1,7 +1,8 @@
 // The CPU features compiled code may use. The compiler targets exactly the
 // features this reports (in LLVM's names) and the artifact records them; the
-// loader accepts an artifact only if the running CPU has every one. Probed
-// with the compiler's builtins, so the loader needs no LLVM.
+// loader accepts an artifact only if the running CPU has every one. Read
+// from the C library's CPUID data (runtime/host_cpu.h), so the loader needs
+// no LLVM and runs no CPUID.
 #pragma once
 
 #include <string>

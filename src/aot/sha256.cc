@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include "runtime/host_cpu.h"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -92,8 +94,7 @@ using Blocks = void (*)(uint32_t h[8], const uint8_t* p, size_t count);
 
 Blocks pick_blocks() {
 #if defined(__x86_64__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1")) return blocks_sha_ni;
+  if (host_has(CpuFeature::Sha) && host_has(CpuFeature::Sse41)) return blocks_sha_ni;
 #endif
   return blocks_portable;
 }

@@ -15,6 +15,7 @@
 
 #include "interp/handlers.h"
 #include "interp/numeric.h"
+#include "runtime/host_cpu.h"
 
 namespace flint::interp {
 
@@ -41,8 +42,7 @@ SimdLevel detect_simd_level() {
   if (const char* forced = std::getenv("FLINT_SIMD"); forced && std::string_view(forced) == "portable")
     return SimdLevel::Portable;
 #if defined(__x86_64__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2")) return SimdLevel::Avx2;
+  if (host_has(CpuFeature::Avx2)) return SimdLevel::Avx2;
 #endif
   return SimdLevel::Portable;
 }
