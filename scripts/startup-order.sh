@@ -24,8 +24,14 @@ python3 - "$work" "$src/src/cli/startup_order.txt" <<'PY'
 import glob, re, subprocess, sys
 work, out = sys.argv[1], sys.argv[2]
 nm = subprocess.run(["nm", "--defined-only", f"{work}/flint"], capture_output=True, text=True).stdout
-defined = {l.split()[2] for l in nm.splitlines() if len(l.split()) == 3 and l.split()[1] in "tTwW"}
-order, seen = [], set()
+symbols = [l.split() for l in nm.splitlines() if len(l.split()) == 3]
+defined = {name for _, kind, name in symbols if kind in "tTwW"}
+# First the resolvers of glibc's IFUNCs (static: run by the start-up code
+# before main, one for each string function, scattered over libc's pages),
+# under the names of the functions at their addresses.
+resolvers = {address for address, kind, _ in symbols if kind == "i"}
+order = sorted({name for address, kind, name in symbols if address in resolvers and kind in "tT"})
+seen = set(order)
 for f in sorted(glob.glob(f"{work}/cg.*")):
     names = {}
     for line in open(f):
@@ -40,6 +46,13 @@ for f in sorted(glob.glob(f"{work}/cg.*")):
             order.append(name)
 # Valgrind's CPU has no SHA extensions: add the code real CPUs run instead.
 order += [s for s in sorted(defined) if "sha_ni" in s and s not in seen]
+# Nor AVX-512: where glibc's string functions (linked in: flint is static)
+# ran their AVX2 or SSE versions, add the EVEX and AVX-512 versions glibc
+# picks on CPUs that have them.
+families = {m.group(1) for s in order if (m := re.match(r"^__([a-z]+)_(avx2|avx|sse2|sse4_2|ssse3)", s))}
+order += [s for s in sorted(defined) if s not in seen
+          and (m := re.match(r"^__([a-z]+)_(evex|avx512)", s)) and m.group(1) in families
+          and "_rtm" not in s and "no_vzeroupper" not in s]
 open(out, "w").write("\n".join(order) + "\n")
 print(f"{len(order)} functions -> {out}")
 PY
