@@ -32,7 +32,7 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
                       "`flint compile --fuel`");
   FLINT_ASSIGN(std::vector<uint8_t> shape, without_function_bodies(artifact.wasm));
   FLINT_ASSIGN(Module module, decode_module(shape));
-  // Not validated again: the module hash proves these are the bytes
+  // Not validated again: the checksum shows these are the bytes
   // flint-compile validated before generating code, and an artifact is
   // trusted as a whole anyway (its machine code runs as is). Skipping it is
   // a third of the start-up of `flint run MODULE.fwasm` (issue 4).

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "aot/cpu_features.h"
+#include "aot/crc32c.h"
 
 namespace flint::aot {
 
@@ -77,12 +78,11 @@ std::vector<uint8_t> encode_artifact(const Artifact& a) {
   put_str(out, join(a.cpu_features));
   put_u64(out, a.fuel ? kArtifactFuel : 0, 4);
   out.insert(out.end(), a.module_hash.begin(), a.module_hash.end());
-  Digest so_hash = sha256(a.shared_object);
-  out.insert(out.end(), so_hash.begin(), so_hash.end());
   put_u64(out, a.wasm.size());
   out.insert(out.end(), a.wasm.begin(), a.wasm.end());
   put_u64(out, a.shared_object.size());
   out.insert(out.end(), a.shared_object.begin(), a.shared_object.end());
+  put_u64(out, crc32c(out), 4);
   return out;
 }
 
@@ -101,16 +101,21 @@ Result<ArtifactView> decode_artifact_view(std::span<const uint8_t> bytes) {
   if (r.ok && version != kArtifactVersion)
     return reject(fmt::format("artifact format {} (this Flint reads format {}): recompile it",
                               version, kArtifactVersion));
+  // Everything else is read from checked bytes.
+  if (bytes.size() < r.pos + 4) return reject("truncated or corrupted artifact");
+  std::span<const uint8_t> body = bytes.first(bytes.size() - 4);
+  if (crc32c(body) != uint32_t(Reader{bytes, body.size()}.u(4)))
+    return reject("truncated or corrupted artifact (checksum mismatch)");
+  r.bytes = body;
   Artifact a;
   a.flint_version = r.str();
   a.triple = r.str();
   std::string features = r.str();
   uint32_t options = uint32_t(r.u(4));
   auto module_hash = r.take(32);
-  auto so_hash = r.take(32);
   auto wasm = r.take(r.u(8));
   auto so = r.take(r.u(8));
-  if (!r.ok || r.pos != bytes.size()) return reject("truncated or corrupted artifact");
+  if (!r.ok || r.pos != body.size()) return reject("truncated or corrupted artifact");
   if (a.flint_version != kFlintVersion)
     return reject(fmt::format("compiled by Flint {}, this is Flint {}: recompile it",
                               a.flint_version, kFlintVersion));
@@ -128,10 +133,6 @@ Result<ArtifactView> decode_artifact_view(std::span<const uint8_t> bytes) {
   if (options & ~kArtifactFuel) return reject(fmt::format("unknown compile options {:#x}", options));
   a.fuel = (options & kArtifactFuel) != 0;
   std::copy(module_hash.begin(), module_hash.end(), a.module_hash.begin());
-  if (sha256(wasm) != a.module_hash) return reject("corrupted artifact (module hash mismatch)");
-  Digest so_digest;
-  std::copy(so_hash.begin(), so_hash.end(), so_digest.begin());
-  if (sha256(so) != so_digest) return reject("corrupted artifact (code hash mismatch)");
   return ArtifactView{std::move(a), wasm, so};
 }
 

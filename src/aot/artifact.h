@@ -7,14 +7,16 @@
 //   str         target triple
 //   str         CPU features the code uses, comma-separated (cpu_features.h)
 //   u32         compile options (kArtifactFuel: the code meters fuel)
-//   32 bytes    SHA-256 of the wasm bytes (the module hash)
-//   32 bytes    SHA-256 of the shared object
+//   32 bytes    SHA-256 of the wasm bytes (the module hash: its identity)
 //   u64, bytes  the wasm module
 //   u64, bytes  the shared object
+//   u32         CRC-32C of every byte before it (crc32c.h)
 //
 // (str = u32 length + bytes; integers little-endian.) Keeping the wasm lets
-// the loader decode imports, exports and segments without LLVM; the hashes
-// make a corrupted file fail before anything is mapped executable.
+// the loader decode imports, exports and segments without LLVM; the
+// checksum makes a damaged file fail before anything is mapped executable.
+// The module hash is written by the compiler and not recomputed at load:
+// the checksum covers it, and an artifact is trusted as a whole anyway.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +29,7 @@
 
 namespace flint::aot {
 
-inline constexpr uint32_t kArtifactVersion = 2;
+inline constexpr uint32_t kArtifactVersion = 3;
 /// Compile option bit: the code charges Config::fuel (fuel_codegen.cc).
 inline constexpr uint32_t kArtifactFuel = 1;
 /// Bumped with every change to generated code or abi.h.
@@ -55,8 +57,8 @@ struct Artifact {
 std::vector<uint8_t> encode_artifact(const Artifact& a);
 /// Parses and checks an artifact: rejects (with the reason) a file that is
 /// not an artifact, was written by another format or Flint version, is for
-/// another target or a CPU lacking its features, or whose contents do not
-/// match their hashes.
+/// another target or a CPU lacking its features, or whose bytes do not
+/// match their checksum.
 Result<Artifact> decode_artifact(std::span<const uint8_t> bytes);
 /// The same checks, without copying the module and its code out of `bytes`
 /// (the loader's start-up): `header` holds everything but `wasm` and

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -125,12 +126,11 @@ std::optional<std::vector<uint8_t>> ArtifactCache::read_valid_entry(const std::s
                                                                     const ArtifactOptions& options) const {
   std::optional<std::vector<uint8_t>> bytes = read_all(path);
   if (!bytes) return std::nullopt;
-  // The artifact's own checks (format, versions, CPU, both hashes), then
-  // that it is this module compiled with these options: the key makes a
+  // The artifact's own checks (format, versions, CPU, checksum), then that
+  // it holds this very module compiled with these options: the key makes a
   // mismatch unlikely, a damaged or planted file makes it possible.
   auto view = decode_artifact_view(*bytes);
-  if (!view || view->header.fuel != options.fuel || view->header.module_hash != sha256(wasm))
-    return std::nullopt;
+  if (!view || view->header.fuel != options.fuel || !std::ranges::equal(view->wasm, wasm)) return std::nullopt;
   return bytes;
 }
 

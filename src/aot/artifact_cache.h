@@ -12,8 +12,8 @@
 // fsync'ed and renamed over the entry (rename(2) is atomic), so a reader sees
 // a whole artifact or none, and two processes filling the same entry at once
 // both succeed (the last rename wins; both wrote the same bytes). A cached
-// entry is checked like any artifact (format, versions, CPU, hashes) and
-// against the module's hash; one that fails -- truncated, corrupted, stale --
+// entry is checked like any artifact (format, versions, CPU, checksum) and
+// against the module's bytes; one that fails -- truncated, corrupted, stale --
 // is compiled again and replaced, never an error. A directory that cannot be
 // created or written is a warning: the run goes on uncached.
 #pragma once
