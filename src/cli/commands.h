@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -23,6 +24,13 @@ void add_bench_command(CLI::App& app, CommandRunner& run, const char* argv0);
 /// run` does, so those words must never reach the option parser; they are
 /// passed on as the positional arguments after a "--".
 int words_for_flint(const CLI::App& run_command, int argc, char** argv);
+
+/// `flint run MODULE [ARGS...]` where the word after `run` is not a flag:
+/// every option of `run` keeps its default (the words after the module are
+/// the guest's), so the command runs without building the option parser,
+/// which costs more than loading a compiled hello world (issue 4). Returns
+/// the exit code, or nullopt when the command line has another shape.
+std::optional<int> run_without_option_parser(int argc, char** argv);
 
 /// Exit codes shared by the subcommands.
 constexpr int kExitOk = 0;

@@ -1,6 +1,7 @@
 // `flint`: the command-line front end. One subcommand per file in src/cli.
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
+  if (std::optional<int> code = flint::cli::run_without_option_parser(argc, argv)) return *code;
   CLI::App app{"Flint: a WebAssembly runtime", "flint"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "flint 0.1.0");
