@@ -206,22 +206,35 @@ Result<CodeImage> CodeImage::load(std::span<const uint8_t> elf) {
     }
   }
 
-  // ---- permissions: each segment as its flags say, nothing elsewhere ----
-  if (mprotect(base, size, PROT_NONE) != 0) return make_error(ErrorCode::OutOfMemory, "cannot protect an artifact's code");
-  for (const Elf64_Phdr& ph : loads) {
-    uint64_t begin = page_down(ph.p_vaddr), end = page_up(ph.p_vaddr + ph.p_memsz);
-    if (mprotect(base + begin, end - begin, protection(ph.p_flags)) != 0)
+  // ---- permissions: each segment as its flags say, its RELRO part
+  // read-only once relocated (as ld.so does), nothing elsewhere. The mapping
+  // is read-write until now: one mprotect per run of pages that must change
+  // (each call splits the mapping and flushes the TLB; start-up, issue 4).
+  uint64_t relro_begin = 0, relro_end = 0;
+  if (relro) {
+    relro_begin = page_down(relro->p_vaddr);
+    relro_end = std::min(page_down(relro->p_vaddr + relro->p_memsz), size);
+  }
+  auto final_protection = [&](uint64_t page) {
+    if (page >= relro_begin && page < relro_end) return PROT_READ;
+    for (const Elf64_Phdr& ph : loads)
+      if (page >= page_down(ph.p_vaddr) && page < page_up(ph.p_vaddr + ph.p_memsz)) return protection(ph.p_flags);
+    return PROT_NONE;
+  };
+  for (uint64_t run = 0; run < size;) {
+    int prot = final_protection(run);
+    uint64_t end = run + page_size();
+    while (end < size && final_protection(end) == prot) end += page_size();
+    if (prot != (PROT_READ | PROT_WRITE) && mprotect(base + run, end - run, prot) != 0)
       return make_error(ErrorCode::OutOfMemory, "cannot protect an artifact's code");
+    run = end;
+  }
+  for (const Elf64_Phdr& ph : loads)
     if (ph.p_flags & PF_X) {
       image.code_begin_ = image.code_begin_ ? std::min<uintptr_t>(image.code_begin_, uintptr_t(base + ph.p_vaddr))
                                             : uintptr_t(base + ph.p_vaddr);
       image.code_end_ = std::max<uintptr_t>(image.code_end_, uintptr_t(base + ph.p_vaddr + ph.p_memsz));
     }
-  }
-  if (relro) {  // read-only once relocated, as ld.so does
-    uint64_t begin = page_down(relro->p_vaddr), end = page_down(relro->p_vaddr + relro->p_memsz);
-    if (end > begin && end <= size) mprotect(base + begin, end - begin, PROT_READ);
-  }
   if (image.eh_frame_) {
     // ...and readable: inside the pages of a readable segment.
     bool readable = false;
