@@ -1,15 +1,16 @@
-// fuzz_replay: replays one fuzz_differential input without libFuzzer or
-// sanitizers, for triage (fuzz/README.md, "Triage").
+// fuzz_replay: replays one fuzz_differential input without libFuzzer, for
+// triage (fuzz/README.md, "Build and run").
 //
 //   fuzz_replay INPUT [MODULE.wasm]
 //
 // Generates the module and its planned calls from INPUT as the fuzz target
 // does (FLINT_FUZZ_SIMD as there), prints the calls, and runs the
-// differential check (differential.h). With
-// MODULE.wasm the calls are made on that module instead of the generated
-// one: a module shrunk by hand (wasm2wat, edit, wat2wasm) keeps its exports'
-// names, so the same calls reproduce -- or no longer reproduce -- the
-// difference. FLINT_FUZZ_DUMP=PATH writes the generated module. Exit status
+// differential check (differential.h). With MODULE.wasm the calls are made
+// on that module instead of the generated one: a module shrunk by hand
+// (wasm2wat, edit, wat2wasm) that keeps the names of the exports the calls
+// use reproduces -- or no longer reproduces -- the difference; it must
+// export its memory as "mem", and its exported globals "g0", "g1", ... are
+// compared. FLINT_FUZZ_DUMP=PATH writes the generated module. Exit status
 // 0 when the engines agree, 1 when they differ, 2 on a usage or file error.
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 
 #include "aot/aot_module.h"
 #include "aot/llvm/codegen.h"
+#include "binary/decoder.h"
 #include "fuzz/differential.h"
 #include "fuzz/module_generator.h"
 
@@ -37,6 +39,31 @@ bool write_file(const char* path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary);
   out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
   return bool(out);
+}
+
+/// Adapts the harness's expectations to a replacement module: the globals
+/// compared are its exports "g0", "g1", ... (a shrunk module may have fewer
+/// than the generated one), and it must export its memory as "mem". False,
+/// with a message, when the module cannot be decoded or has no "mem".
+bool adopt_replacement(flint::fuzz::GeneratedModule& module) {
+  auto decoded = flint::decode_module(module.wasm);
+  if (!decoded) {
+    std::fprintf(stderr, "fuzz_replay: %s\n", decoded.error().describe().c_str());
+    return false;
+  }
+  auto exported = [&](const std::string& name, flint::ExternKind kind) {
+    for (const flint::Export& e : decoded->exports)
+      if (e.name == name && e.kind == kind) return true;
+    return false;
+  };
+  if (!exported(flint::fuzz::kMemoryExport, flint::ExternKind::Memory)) {
+    std::fprintf(stderr, "fuzz_replay: the module exports no memory \"%s\"\n", flint::fuzz::kMemoryExport);
+    return false;
+  }
+  module.exported_globals = 0;
+  while (exported("g" + std::to_string(module.exported_globals), flint::ExternKind::Global))
+    ++module.exported_globals;
+  return true;
 }
 
 }  // namespace
@@ -57,9 +84,12 @@ int main(int argc, char** argv) {
   options.simd = !simd || !*simd || std::strcmp(simd, "0") != 0;  // on by default, as in the target
   GeneratedModule module = generate_module(input, options);
   if (const char* path = std::getenv("FLINT_FUZZ_DUMP")) write_file(path, module.wasm);
-  if (argc == 3 && !read_file(argv[2], module.wasm)) {
-    std::fprintf(stderr, "fuzz_replay: cannot read %s\n", argv[2]);
-    return 2;
+  if (argc == 3) {
+    if (!read_file(argv[2], module.wasm)) {
+      std::fprintf(stderr, "fuzz_replay: cannot read %s\n", argv[2]);
+      return 2;
+    }
+    if (!adopt_replacement(module)) return 2;
   }
   for (const PlannedCall& call : module.calls) {
     std::string line = call.export_name + "(";
