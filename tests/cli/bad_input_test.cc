@@ -1,10 +1,6 @@
 // `flint run` on garbage, truncated and hostile modules: one clear error line
 // naming the file, exit code 1, never a crash.
-#include <sys/wait.h>
-
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,27 +11,13 @@
 
 namespace {
 
-namespace fs = std::filesystem;
-
 using flint::cli_test::RunResult;
-
-RunResult run_flint(const std::string& args) {
-  std::string command = std::string(FLINT_BINARY) + " " + args + " 2>&1";
-  return flint::cli_test::finish(popen(command.c_str(), "r"));
-}
+using flint::cli_test::run_flint;
 
 class BadInputTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("flint-bad-input-" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string write(const std::string& name, const std::vector<uint8_t>& bytes) {
-    fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    return p.string();
+    return dir_.write(name, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   }
 
   // Expects a one-line error naming the file and exit 1.
@@ -46,7 +28,7 @@ class BadInputTest : public ::testing::Test {
     EXPECT_NE(r.output.find(words), std::string::npos) << r.output;
   }
 
-  fs::path dir_;
+  flint::cli_test::ScratchDir dir_{"flint-bad-input"};
 };
 
 // A valid module: (func (export "f") (result i32) i32.const 7)
@@ -65,7 +47,7 @@ TEST_F(BadInputTest, ValidModuleRuns) {
 }
 
 TEST_F(BadInputTest, MissingFile) {
-  RunResult r = run_flint("run " + (dir_ / "absent.wasm").string());
+  RunResult r = run_flint("run " + (dir_ / "absent.wasm"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("absent.wasm"), std::string::npos) << r.output;
 }

@@ -4,40 +4,21 @@
 // to the guest, and the process ending right after the guest (end_process)
 // still writes everything it printed.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "flint_process.h"
 
 namespace {
 
-namespace fs = std::filesystem;
-
 using flint::cli_test::RunResult;
-
-RunResult run_flint(const std::string& args) {
-  std::string command = std::string(FLINT_BINARY) + " " + args + " 2>&1";
-  return flint::cli_test::finish(popen(command.c_str(), "r"));
-}
+using flint::cli_test::run_flint;
 
 class PlainRunTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("flint-plain-run-" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) { return dir_.write(name, text); }
 
-  std::string write(const std::string& name, const std::string& text) {
-    fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
-
-  fs::path dir_;
+  flint::cli_test::ScratchDir dir_{"flint-plain-run"};
 };
 
 // Exits with the number of its arguments (argv[0] included) plus 40.
@@ -72,7 +53,7 @@ TEST_F(PlainRunTest, TrapsAndErrorsAreReportedAsWithFlags) {
   EXPECT_EQ(plain.output, parsed.output);
   EXPECT_NE(plain.output.find("unreachable"), std::string::npos) << plain.output;
 
-  std::string missing = (dir_ / "missing.wasm").string();
+  std::string missing = dir_ / "missing.wasm";
   RunResult absent = run_flint("run " + missing);
   EXPECT_EQ(absent.exit_code, 1) << absent.output;
   EXPECT_NE(absent.output.find(missing), std::string::npos) << absent.output;

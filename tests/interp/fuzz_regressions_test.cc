@@ -49,18 +49,28 @@ constexpr const char* kBranchWithSelect = R"((module
     (br_table 0 0)))
 )";
 
-std::vector<uint64_t> run(const char* name) {
-  auto bytes = text::parse_wat(kBranchWithSelect);
+// The results of calling export `name` of the module `wat` with no arguments
+// (empty when anything fails).
+std::vector<Value> call_export(const char* wat, const char* name) {
+  auto bytes = text::parse_wat(wat);
   EXPECT_TRUE(bytes);
+  if (!bytes) return {};
   auto compiled = compile(*bytes);
   EXPECT_TRUE(compiled);
+  if (!compiled) return {};
   Store store;
   auto instance = store.instantiate(**compiled, {});
   EXPECT_TRUE(instance);
+  if (!instance) return {};
   auto r = store.call(*(*instance)->find_export(name), {});
+  EXPECT_TRUE(r);
+  return r ? *r : std::vector<Value>{};
+}
+
+std::vector<uint64_t> run(const char* name) {
   std::vector<uint64_t> out;
-  if (r)
-    for (const Value& v : *r) out.push_back(v.type == ValType::I32 ? v.i32 : v.f64_bits);
+  for (const Value& v : call_export(kBranchWithSelect, name))
+    out.push_back(v.type == ValType::I32 ? v.i32 : v.f64_bits);
   return out;
 }
 
@@ -98,18 +108,7 @@ constexpr const char* kBranchOfComputedValues = R"((module
     (br 0)))
 )";
 
-std::vector<Value> run_computed(const char* name) {
-  auto bytes = text::parse_wat(kBranchOfComputedValues);
-  EXPECT_TRUE(bytes);
-  auto compiled = compile(*bytes);
-  EXPECT_TRUE(compiled);
-  Store store;
-  auto instance = store.instantiate(**compiled, {});
-  EXPECT_TRUE(instance);
-  auto r = store.call(*(*instance)->find_export(name), {});
-  EXPECT_TRUE(r);
-  return r ? *r : std::vector<Value>{};
-}
+std::vector<Value> run_computed(const char* name) { return call_export(kBranchOfComputedValues, name); }
 
 V128 i32x4(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
   V128 v;
