@@ -181,7 +181,9 @@ Status FunctionCodegen::emit() {
   if (decls_.fuel) charge_fuel();
 
   llvm::BasicBlock* ret = new_block("return");
-  Frame f{FrameKind::Function, ret, ret};
+  Frame f;
+  f.kind = FrameKind::Function;
+  f.label = f.end = ret;
   f.label_phis = make_phis(ret, type_.results);
   f.end_phis = f.label_phis;
   f.height = 0;
@@ -230,7 +232,9 @@ void FunctionCodegen::branch_to(uint32_t depth) {
 void FunctionCodegen::begin_frame(FrameKind kind, const Instr& in) {
   auto [params, results] = block_type(in);
   llvm::Value* condition = kind == FrameKind::If ? b_.CreateICmpNE(pop(), b_.getInt32(0)) : nullptr;
-  Frame f{kind, nullptr, new_block("end")};
+  Frame f;
+  f.kind = kind;
+  f.end = new_block("end");
   f.height = stack_.size() - params.size();
   f.end_phis = make_phis(f.end, results);
   if (kind == FrameKind::Loop) {

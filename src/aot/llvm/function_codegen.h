@@ -53,14 +53,14 @@ class FunctionCodegen {
  private:
   enum class FrameKind { Block, Loop, If, Function };
   struct Frame {
-    FrameKind kind;
-    llvm::BasicBlock* label;  ///< where a branch to this frame goes
-    llvm::BasicBlock* end;    ///< the continuation after `end`
+    FrameKind kind = FrameKind::Block;
+    llvm::BasicBlock* label = nullptr;  ///< where a branch to this frame goes
+    llvm::BasicBlock* end = nullptr;    ///< the continuation after `end`
     llvm::BasicBlock* else_block = nullptr;  ///< If: until `else` is seen
     std::vector<llvm::PHINode*> label_phis;  ///< values a branch carries
     std::vector<llvm::PHINode*> end_phis;    ///< the frame's results
     std::vector<llvm::Value*> params;        ///< If: restored for the else arm
-    size_t height;  ///< operand stack height below the frame's parameters
+    size_t height = 0;  ///< operand stack height below the frame's parameters
     bool unreachable = false;
   };
 

@@ -111,10 +111,14 @@ Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOpti
   llvm::Module m("wasm", context);
   m.setTargetTriple(triple);
   m.setDataLayout(tm->createDataLayout());
-  ModuleDecls decls{context, m, wasm, {}, {}, false, {}};
-  decls.fuel = target.fuel;
-  decls.target_features = features;
-  decls.wasm_cc = wasm_calling_convention(llvm::Triple(triple));
+  ModuleDecls decls{.context = context,
+                    .llvm_module = m,
+                    .wasm = wasm,
+                    .types = {},
+                    .functions = {},
+                    .wasm_cc = wasm_calling_convention(llvm::Triple(triple)),
+                    .fuel = target.fuel,
+                    .target_features = features};
   for (const FuncType& type : wasm.types) decls.types.push_back(llvm_function_type(context, type));
   for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
     llvm::FunctionType* ft = decls.types[wasm.functions[i].type_index];
