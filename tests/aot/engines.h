@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,22 @@ inline Config aot_config() {
   Config c;
   c.engine = EngineKind::Aot;
   return c;
+}
+
+/// Calls export `name` of `wat`, with no arguments, in a fresh instance of
+/// each engine and expects it to trap with `code`; `after` then inspects
+/// that engine's store (memory, globals).
+inline void expect_trap_in_both_engines(const char* wat, const char* name, ErrorCode code,
+                                        const std::function<void(Engine&)>& after = {}) {
+  for (const Config& config : {interp_config(), aot_config()}) {
+    SCOPED_TRACE(std::string(name) + (config.engine == EngineKind::Aot ? " compiled" : " interpreter"));
+    Engine e(wat, config);
+    ASSERT_TRUE(e.ok());
+    auto r = e.call(name);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, code);
+    if (after) after(e);
+  }
 }
 
 /// Compiles `wat` to an object file for another target (no loading) and

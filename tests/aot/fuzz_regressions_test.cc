@@ -8,8 +8,6 @@
 namespace flint {
 namespace {
 
-using aot_test::Engine;
-
 // Fuzzer finding 1: an out-of-bounds load whose value does not matter. Spec
 // 4.4.7: the load traps ("out of bounds memory access") because its address
 // exceeds the 64 KiB memory; the interpreter traps, but LLVM deleted the
@@ -40,14 +38,7 @@ constexpr const char* kDeletedLoad = R"((module
 )";
 
 void expect_out_of_bounds(const char* name) {
-  for (auto config : {aot_test::interp_config(), aot_test::aot_config()}) {
-    Engine e(kDeletedLoad, config);
-    ASSERT_TRUE(e.ok());
-    auto r = e.call(name);
-    SCOPED_TRACE(config.engine == EngineKind::Aot ? "compiled" : "interpreter");
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code, ErrorCode::OutOfBoundsMemoryAccess);
-  }
+  aot_test::expect_trap_in_both_engines(kDeletedLoad, name, ErrorCode::OutOfBoundsMemoryAccess);
 }
 
 TEST(AotFuzzRegressions, LoadDecidingAnEmptyIfStillTraps) { expect_out_of_bounds("if_on_load"); }
@@ -83,16 +74,8 @@ constexpr const char* kDiscardedByBranch = R"((module
 )";
 
 TEST(AotFuzzRegressions, LoadsLeftBelowABranchStillTrap) {
-  for (const char* name : {"return", "br_table", "br", "unreachable"}) {
-    for (auto config : {aot_test::interp_config(), aot_test::aot_config()}) {
-      Engine e(kDiscardedByBranch, config);
-      ASSERT_TRUE(e.ok());
-      auto r = e.call(name);
-      SCOPED_TRACE(std::string(name) + (config.engine == EngineKind::Aot ? " compiled" : " interpreter"));
-      ASSERT_FALSE(r.ok());
-      EXPECT_EQ(r.error().code, ErrorCode::OutOfBoundsMemoryAccess);
-    }
-  }
+  for (const char* name : {"return", "br_table", "br", "unreachable"})
+    aot_test::expect_trap_in_both_engines(kDiscardedByBranch, name, ErrorCode::OutOfBoundsMemoryAccess);
 }
 
 }  // namespace
