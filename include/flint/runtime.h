@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "flint/types.h"
 #include "flint/value.h"
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "aot/abi.h"
-#include "base/error.h"
+#include "flint/error.h"
 #include "runtime/objects.h"
 
 namespace flint::interp {

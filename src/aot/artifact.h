@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "aot/sha256.h"
-#include "base/result.h"
+#include "flint/result.h"
 
 namespace flint::aot {
 

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "aot/artifact.h"
-#include "base/result.h"
+#include "flint/result.h"
 
 namespace flint::aot {
 

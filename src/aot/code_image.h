@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <span>
 
-#include "base/result.h"
+#include "flint/result.h"
 
 namespace flint::aot {
 

@@ -13,7 +13,7 @@
 #include <span>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "module/module.h"
 
 namespace flint::aot {

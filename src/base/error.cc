@@ -1,4 +1,4 @@
-#include "base/error.h"
+#include "flint/error.h"
 
 #include <fmt/format.h>
 
@@ -11,7 +11,7 @@ struct ErrorInfo {
 };
 constexpr ErrorInfo kErrorTable[] = {
 #define FLINT_ERROR(id, phase, text) {Phase::phase, text},
-#include "base/errors.def"
+#include "flint/errors.def"
 #undef FLINT_ERROR
 };
 }  // namespace

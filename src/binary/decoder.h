@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <span>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "module/module.h"
 
 namespace flint {

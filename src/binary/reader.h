@@ -13,7 +13,7 @@
 #include <span>
 #include <string>
 
-#include "base/result.h"
+#include "flint/result.h"
 
 namespace flint::binary {
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "binary/instructions.h"
 #include "binary/reader.h"
 #include "module/module.h"

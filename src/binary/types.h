@@ -2,7 +2,7 @@
 // memory and global types, and limits.
 #pragma once
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "binary/reader.h"
 #include "flint/types.h"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "flint/value.h"
 
 namespace flint::cli {

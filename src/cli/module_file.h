@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 
 namespace flint::cli {
 

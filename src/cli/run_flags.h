@@ -8,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "wasi/context.h"
 
 namespace flint::cli {

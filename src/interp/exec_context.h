@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "base/error.h"
+#include "flint/error.h"
 #include "interp/code.h"
 #include "runtime/objects.h"
 

@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "flint/runtime.h"
 #include "interp/code.h"
 #include "module/module.h"

@@ -12,7 +12,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "base/error.h"
+#include "flint/error.h"
 #include "interp/float_rounding.h"
 
 namespace flint::interp::num {

@@ -17,7 +17,7 @@
 #include <optional>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "interp/code.h"
 #include "interp/interp_module.h"
 

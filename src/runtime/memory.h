@@ -10,7 +10,7 @@
 #include <memory>
 #include <optional>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "flint/types.h"
 
 namespace flint {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "text/lexer.h"
 
 namespace flint::text {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 
 namespace flint::text {
 

@@ -21,7 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "flint/types.h"
 #include "module/opcode.h"
 #include "text/byte_writer.h"

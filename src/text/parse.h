@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "wast/script.h"
 
 namespace flint::text {

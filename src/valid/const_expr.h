@@ -2,7 +2,7 @@
 // and element items.
 #pragma once
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "module/module.h"
 #include "valid/module_context.h"
 

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "module/module.h"
 #include "valid/module_context.h"
 #include "valid/type_stack.h"

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "module/module.h"
 
 namespace flint::valid {

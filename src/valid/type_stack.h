@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "flint/types.h"
 #include "module/opcode.h"
 

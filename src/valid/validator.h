@@ -1,7 +1,7 @@
 // The validator (spec chapter 3): checks a decoded module is well typed.
 #pragma once
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "module/module.h"
 
 namespace flint {

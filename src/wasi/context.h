@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "flint/runtime.h"
 #include "wasi/fd_table.h"
 #include "wasi/guest_memory.h"

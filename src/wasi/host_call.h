@@ -11,7 +11,7 @@
 #include <span>
 #include <string_view>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "flint/value.h"
 #include "wasi/abi.h"
 #include "wasi/context.h"

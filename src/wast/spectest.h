@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "base/result.h"
+#include "flint/result.h"
 #include "flint/runtime.h"
 
 namespace flint::wast {

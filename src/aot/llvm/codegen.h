@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "aot/artifact.h"
-#include "base/result.h"
+#include "flint/result.h"
 #include "module/module.h"
 
 namespace flint::aot {

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "aot/abi.h"
-#include "base/result.h"
+#include "flint/result.h"
 #include "module/module.h"
 
 namespace flint::aot {

@@ -7,7 +7,7 @@
 #include <utility>
 #include <variant>
 
-#include "base/error.h"
+#include "flint/error.h"
 
 namespace flint {
 

@@ -16,7 +16,7 @@ enum class Phase : uint8_t { Parse, Decode, Validate, Link, Trap, Exhaustion, Ho
 
 enum class ErrorCode : uint16_t {
 #define FLINT_ERROR(id, phase, text) id,
-#include "base/errors.def"
+#include "flint/errors.def"
 #undef FLINT_ERROR
 };
 
