@@ -42,9 +42,10 @@ flint::Result<flint::Instance*> instantiate(flint::Store& store, const flint::Co
   std::vector<flint::Extern> imports;
   imports.reserve(m.imports.size());
   for (const flint::Import& imp : m.imports)
-    imports.push_back(store.host_function(
-        m.types[imp.func_type],
-        [](std::span<const flint::Value>, std::span<flint::Value>) -> flint::Status { return {}; }));
+    imports.push_back(
+        store.host_function(m.types[imp.func_type],
+                            [](flint::Caller&, std::span<const flint::Value>,
+                               std::span<flint::Value>) -> flint::Status { return {}; }));
   return store.instantiate(compiled, imports);
 }
 

@@ -10,6 +10,7 @@
 //   auto results = store.call(*instance.value()->find_export("main"), args);
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -50,6 +51,11 @@ struct Config {
   uint64_t max_stack_bytes = 4u << 20;
   /// Upper bound on any memory's pages, on top of the module's own maximum.
   std::optional<uint64_t> max_memory_pages;
+  /// Compiles checks of the store's interruption flag into function entries
+  /// and loop heads (both engines), so Store::interrupt and deadlines stop a
+  /// running guest with the trap "interrupt". Off by default: the checks
+  /// cost a load and a branch each. compile() reads this too.
+  bool interruptible = false;
 };
 
 /// Something an instance imports or exports: a function, table, memory or
@@ -65,18 +71,60 @@ struct Extern {
   Extern() : func(nullptr) {}
 };
 
-/// A host function body. Returning an Error (phase Trap) traps the caller.
-using HostCallback = std::function<Status(std::span<const Value> args, std::span<Value> results)>;
+class Store;
 
-/// Decodes, validates and translates a module. The result is immutable and
-/// may be shared across threads and stores.
+/// What a host function sees of the code that called it: the store, and
+/// the calling instance with its memory, so a host API can reach guest
+/// memory from any call, a start function's included.
+class Caller {
+ public:
+  Caller(Store& store, const Instance* instance) : store_(store), instance_(instance) {}
+  Store& store() const { return store_; }
+  /// The instance whose code made the call; nullptr when the host called
+  /// the function directly (Store::call).
+  const Instance* instance() const { return instance_; }
+  /// The calling instance's memory 0 (the one its loads and stores use).
+  std::optional<Extern> memory() const;
+  /// An export of the calling instance (wasmtime's Caller::get_export).
+  std::optional<Extern> find_export(std::string_view name) const;
+
+ private:
+  Store& store_;
+  const Instance* instance_;
+};
+
+/// A host function body. Returning an Error traps the caller: its message
+/// is kept, with phase Trap ("host function trapped") unless it is a trap
+/// or exhaustion already.
+using HostCallback =
+    std::function<Status(Caller& caller, std::span<const Value> args, std::span<Value> results)>;
+
+/// Decodes, validates and compiles WebAssembly for the configured engine.
+/// Accepts WebAssembly only: a precompiled artifact is refused here
+/// ("a precompiled artifact ..."), since its machine code would run as is.
+/// The result is immutable and may be shared across threads and stores.
 Result<std::shared_ptr<const CompiledModule>> compile(std::span<const uint8_t> wasm,
                                                       const Config& config = {});
 
+/// Loads a precompiled artifact (`flint compile`'s .fwasm): native code that
+/// runs as it is, so only for bytes the host trusts as much as its own
+/// executable. Stale, foreign or damaged artifacts are refused.
+Result<std::shared_ptr<const CompiledModule>> load_precompiled(std::span<const uint8_t> artifact,
+                                                               const Config& config = {});
+
+/// True when `bytes` start like a precompiled artifact (and so compile()
+/// refuses them).
+bool is_precompiled(std::span<const uint8_t> bytes);
+
+/// Code compiled by one engine from one module (compile, load_precompiled).
 class CompiledModule {
  public:
   virtual ~CompiledModule() = default;
   virtual const Module& module() const = 0;
+
+ private:
+  CompiledModule() = default;
+  friend class EngineModule;  // the only implementation: the engines' (src/runtime/engine.h)
 };
 
 /// One frame of a trap's wasm backtrace, innermost first.
@@ -102,7 +150,10 @@ class Store {
   /// Instantiates with imports given in the module's import order; checks
   /// their types ("incompatible import type"), runs segment initialisation
   /// and the start function. A trap there is returned as an Error, and the
-  /// writes already made to imported tables and memories stay, as the spec says.
+  /// writes already made to imported tables and memories stay, as the spec
+  /// says. What a failed instantiation created (its functions, tables,
+  /// globals, and memories with their address-space reservations) is
+  /// released again unless its code may have handed references out.
   Result<Instance*> instantiate(const CompiledModule& module, std::span<const Extern> imports);
 
   /// Calls a function with arguments of its parameter types. Traps and stack
@@ -121,9 +172,24 @@ class Store {
   /// The bytes of a memory as they are now (valid until the next grow).
   std::span<uint8_t> memory_data(Extern memory) const;
 
+  /// Stops wasm code of this store at its next function entry or loop
+  /// head with the trap "interrupt", and every later call until
+  /// set_deadline() or clear_interrupt(). Safe from any thread; needs code
+  /// compiled with Config::interruptible.
+  void interrupt();
+  /// Interrupts the store when `deadline` passes (a process-wide timer
+  /// thread does it); replaces an earlier deadline and clears a past
+  /// interruption. Safe from any thread.
+  void set_deadline(std::chrono::steady_clock::time_point deadline);
+  /// Clears an interruption and any pending deadline.
+  void clear_interrupt();
+
   const Config& config() const { return config_; }
 
  private:
+  /// instantiate() without releasing what a failed instantiation made.
+  Result<Instance*> instantiate_or_leave_residue(const CompiledModule& module,
+                                                 std::span<const Extern> imports);
   struct State;
   Config config_;
   std::unique_ptr<State> state_;

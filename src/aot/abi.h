@@ -24,11 +24,22 @@
 namespace flint {
 struct FuncInst;
 struct GlobalInst;
-struct NativeFunc;
 class InstanceImpl;
 }  // namespace flint
 
 namespace flint::aot {
+
+/// How compiled code calls a function: its typed machine code and the
+/// instance context it takes, or a null `code` for a function without
+/// machine code (a host function, or one another engine runs), which is
+/// called through the runtime (Helpers::call_slow) with `func`. `entry` is
+/// the slot wrapper the runtime enters compiled code by.
+struct NativeFunc {
+  const void* code = nullptr;
+  void (*entry)(void* ctx, uint64_t* slots) = nullptr;
+  void* ctx = nullptr;
+  FuncInst* func = nullptr;
+};
 
 inline constexpr const char* kTableSymbol = "flint_aot_functions";
 
@@ -46,6 +57,7 @@ enum class TrapCode : uint32_t {
   IndirectCallTypeMismatch,
   CallStackExhausted,
   OutOfFuel,
+  Interrupt,
 };
 
 struct VmCtx;
@@ -90,9 +102,12 @@ struct VmCtx {
   uintptr_t stack_limit = 0;
   const Helpers* helpers = nullptr;
   InstanceImpl* instance = nullptr;
-  /// The store's fuel counter (interp::Executor::fuel_counter), charged by
-  /// code compiled with fuel metering (fuel_codegen.cc); unused otherwise.
+  /// The store's fuel counter (ExecutionState::fuel), charged by code
+  /// compiled with fuel metering (fuel_codegen.cc); unused otherwise.
   int64_t* fuel = nullptr;
+  /// The store's interruption flag (ExecutionState::interrupted), checked by
+  /// code compiled as interruptible (fuel_codegen.cc); unused otherwise.
+  const uint32_t* interrupted = nullptr;
 };
 
 inline constexpr size_t kCtxMemBase = offsetof(VmCtx, mem_base);
@@ -103,5 +118,6 @@ inline constexpr size_t kCtxTypeIds = offsetof(VmCtx, type_ids);
 inline constexpr size_t kCtxStackLimit = offsetof(VmCtx, stack_limit);
 inline constexpr size_t kCtxHelpers = offsetof(VmCtx, helpers);
 inline constexpr size_t kCtxFuel = offsetof(VmCtx, fuel);
+inline constexpr size_t kCtxInterrupted = offsetof(VmCtx, interrupted);
 
 }  // namespace flint::aot

@@ -1,4 +1,4 @@
-// The per-instance state of compiled code, owned by InstanceImpl::native_state.
+// The per-instance state of compiled code, owned by InstanceImpl::engine_state.
 #pragma once
 
 #include <memory>
@@ -6,11 +6,8 @@
 
 #include "aot/abi.h"
 #include "flint/error.h"
+#include "runtime/execution.h"
 #include "runtime/objects.h"
-
-namespace flint::interp {
-class Executor;
-}
 
 namespace flint::aot {
 
@@ -18,19 +15,21 @@ class AotModule;
 
 struct AotInstance {
   VmCtx ctx;
-  std::vector<const NativeFunc*> natives;  ///< per function index
-  std::vector<uint32_t> type_ids;          ///< per module type index
+  /// One per function index, sized once: the machine code of each defined
+  /// function, and for an import without machine code the way to call it.
+  std::vector<NativeFunc> own;
+  std::vector<const NativeFunc*> natives;   ///< per function index
   std::shared_ptr<const AotModule> module;  ///< keeps the code mapped
-  interp::Executor* executor = nullptr;
+  ExecutionState* exec = nullptr;           ///< the store's
 };
 
 extern const Helpers kHelpers;
 
+/// The FuncEntry (runtime/execution.h) of compiled functions.
+Status call_compiled(FuncInst& func, ExecutionState& exec, InstanceImpl* caller, uint64_t* slots);
+
 /// Leaves generated code for the innermost activation with `error`.
 [[noreturn]] void raise_trap(Error error);
-/// The same, for an error returned by an interpreted callee whose wasm frames
-/// (innermost first) precede the compiled ones in the backtrace.
-[[noreturn]] void raise_callee_trap(Error error, std::vector<BacktraceFrame> callee_frames);
 /// Brackets host code called from generated code: a fault there is not a
 /// wasm memory access.
 void enter_host();

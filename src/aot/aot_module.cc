@@ -13,11 +13,10 @@
 
 #include "aot/aot_instance.h"
 #include "aot/artifact.h"
-#include "aot/module_shape.h"
+#include "aot/artifact_cache.h"
 #include "aot/backtrace.h"
+#include "aot/module_shape.h"
 #include "binary/decoder.h"
-#include "interp/executor.h"
-#include "valid/validator.h"
 
 extern char** environ;
 
@@ -30,19 +29,20 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
     return make_error(ErrorCode::BadArtifact,
                       "compiled without fuel metering, and fuel was requested: recompile with "
                       "`flint compile --fuel`");
+  if (config.interruptible && !artifact.header.interruptible)
+    return make_error(
+        ErrorCode::BadArtifact,
+        "compiled without interruption checks, and a deadline was requested: recompile "
+        "with `flint compile --interruptible`");
   FLINT_ASSIGN(std::vector<uint8_t> shape, without_function_bodies(artifact.wasm));
   FLINT_ASSIGN(Module module, decode_module(shape));
-  // Not validated again: the checksum shows these are the bytes
-  // flint-compile validated before generating code, and an artifact is
-  // trusted as a whole anyway (its machine code runs as is). Skipping it is
-  // a third of the start-up of `flint run MODULE.fwasm` (issue 4).
   std::shared_ptr<AotModule> m(new AotModule());
-  interp::TranslateOptions options;
-  options.loop_fuel = config.fuel.has_value();
-  options.lazy = true;  // machine code runs; interpreted callers translate on first use
-  FLINT_ASSIGN(std::vector<uint8_t> lean, without_custom_sections(artifact.wasm));
-  options.load_bodies = [lean = std::move(lean)](Module& m) { return fill_function_bodies(m, lean); };
-  FLINT_ASSIGN(m->interp_, interp::InterpModule::create(std::move(module), options));
+  // Not validated again: the checksum shows these are the bytes
+  // flint-compile validated before generating code, and the artifact is
+  // trusted as a whole anyway (its machine code runs as is: load_precompiled
+  // is the caller's explicit choice). Skipping it is a third of the
+  // start-up of `flint run MODULE.fwasm` (issue 4).
+  m->validated_ = ValidatedModule::trusted(std::move(module));
 
   // Mapped by Flint itself, not dlopen (code_image.h says why).
   FLINT_ASSIGN(m->code_, CodeImage::load(artifact.shared_object));
@@ -67,12 +67,11 @@ AotModule::~AotModule() {
   unregister_code(this);
 }
 
-Status AotModule::attach(InstanceImpl& instance, interp::Executor& executor) const {
+Status AotModule::prepare_instance(InstanceImpl& instance, ExecutionState& exec) const {
   const Module& m = module();
   auto state = std::make_shared<AotInstance>();
-  state->module = shared_from_this();
-  state->executor = &executor;
-  for (uint32_t t = 0; t < m.types.size(); ++t) state->type_ids.push_back(interp_->type_id(t));
+  state->module = std::static_pointer_cast<const AotModule>(shared_from_this());
+  state->exec = &exec;
   if (!instance.memories.empty()) {
     MemoryInst* mem = instance.memories[0];
     // Compiled code relies on the guard region instead of bounds checks.
@@ -83,24 +82,59 @@ Status AotModule::attach(InstanceImpl& instance, interp::Executor& executor) con
   }
   state->ctx.globals = instance.globals.data();
   state->ctx.funcs = instance.funcs.data();
-  state->ctx.type_ids = state->type_ids.data();
+  state->ctx.type_ids = validated_->type_ids().data();
   state->ctx.helpers = &kHelpers;
   state->ctx.instance = &instance;
-  state->ctx.fuel = executor.fuel_counter();
+  state->ctx.fuel = &exec.fuel;
+  state->ctx.interrupted = reinterpret_cast<const uint32_t*>(&exec.interrupted);
+  state->own.resize(m.function_count());  // never resized again: natives point into it
   for (uint32_t i = 0; i < m.function_count(); ++i) {
     FuncInst* f = instance.funcs[i];
+    NativeFunc& native = state->own[i];
+    native.func = f;
     if (i >= m.imported_functions) {
       uint32_t d = i - m.imported_functions;
-      f->native.code = table_[2 * d];
-      f->native.entry = reinterpret_cast<void (*)(void*, uint64_t*)>(const_cast<void*>(table_[2 * d + 1]));
-      f->native.ctx = &state->ctx;
+      native.code = table_[2 * d];
+      native.entry =
+          reinterpret_cast<void (*)(void*, uint64_t*)>(const_cast<void*>(table_[2 * d + 1]));
+      native.ctx = &state->ctx;
+      f->entry = call_compiled;
+      f->code = EngineCode{&aot::engine(), &native};
+    } else if (f->entry == call_compiled) {
+      // An import compiled too: called straight in its own instance's context.
+      state->natives.push_back(static_cast<const NativeFunc*>(f->code.code));
+      continue;
     }
-    f->native.func = f;
-    state->natives.push_back(&f->native);
+    state->natives.push_back(&native);
   }
   state->ctx.natives = state->natives.data();
-  instance.native_state = std::move(state);
+  instance.engine_state = std::move(state);
   return {};
+}
+
+namespace {
+
+class AotEngine final : public Engine {
+ public:
+  EngineKind kind() const override { return EngineKind::Aot; }
+  Result<std::shared_ptr<const EngineModule>> compile(std::span<const uint8_t> wasm,
+                                                      std::shared_ptr<const ValidatedModule>,
+                                                      const Config& config) const override {
+    ArtifactOptions options;
+    options.fuel = config.fuel.has_value();
+    options.interruptible = config.interruptible;
+    // Through the cache, if one is installed.
+    FLINT_ASSIGN(std::vector<uint8_t> artifact, obtain_artifact(wasm, options));
+    FLINT_ASSIGN(std::shared_ptr<AotModule> compiled, AotModule::load(artifact, config));
+    return std::shared_ptr<const EngineModule>(std::move(compiled));
+  }
+};
+
+}  // namespace
+
+const Engine& engine() {
+  static const AotEngine instance;
+  return instance;
 }
 
 // ---- compiling through the helper process --------------------------------
@@ -146,6 +180,7 @@ Result<std::vector<uint8_t>> compile_artifact(std::span<const uint8_t> wasm,
   std::string tool = compiler_path();
   std::vector<std::string> argv_s = {tool, in, "-o", out};
   if (options.fuel) argv_s.push_back("--fuel");
+  if (options.interruptible) argv_s.push_back("--interruptible");
   std::vector<char*> argv;
   for (std::string& s : argv_s) argv.push_back(s.data());
   argv.push_back(nullptr);

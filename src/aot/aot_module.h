@@ -1,49 +1,46 @@
 // A module compiled ahead of time, loaded from its artifact (artifact.h)
-// without LLVM: the shared object is mapped with dlopen from a memfd, and the
-// module's interpreter code is kept beside it (instantiation, start
-// functions and calls from interpreted instances use it; compiled instances
-// call each other's machine code directly).
+// without LLVM: the machine code is mapped by Flint itself (code_image.h),
+// and the module's shape (everything but function bodies, which only the
+// compiler needed) is decoded beside it. Every call into its functions,
+// from the host, the interpreter or compiled code of another instance, goes
+// through the engine seam (runtime/engine.h); it needs no other engine.
 #pragma once
 
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "aot/abi.h"
 #include "aot/artifact.h"
 #include "aot/code_image.h"
 #include "flint/runtime.h"
-#include "interp/interp_module.h"
-
-namespace flint::interp {
-class Executor;
-}
+#include "runtime/engine.h"
 
 namespace flint::aot {
 
-class AotModule final : public CompiledModule, public std::enable_shared_from_this<AotModule> {
+class AotModule final : public EngineModule {
  public:
   /// Checks and loads an artifact (see decode_artifact for what is rejected).
   static Result<std::shared_ptr<AotModule>> load(std::span<const uint8_t> artifact, const Config& config);
   ~AotModule() override;
 
-  const Module& module() const override { return interp_->module(); }
-  const interp::InterpModule& interp() const { return *interp_; }
-  /// Gives an instance of this module its context and every defined function
-  /// its machine code. `executor` runs what compiled code calls that has none.
-  Status attach(InstanceImpl& instance, interp::Executor& executor) const;
+  const ValidatedModule& validated() const override { return *validated_; }
+  EngineKind engine() const override { return EngineKind::Aot; }
+  /// Gives an instance of this module its context and every defined
+  /// function its machine code.
+  Status prepare_instance(InstanceImpl& instance, ExecutionState& exec) const override;
 
  private:
   AotModule() = default;
-  std::shared_ptr<interp::InterpModule> interp_;
-  CodeImage code_;                    ///< the mapped machine code
+  std::shared_ptr<const ValidatedModule> validated_;
+  CodeImage code_;                      ///< the mapped machine code
   const void* const* table_ = nullptr;  ///< {fn_i, entry_i} pairs (abi.h)
 };
 
-/// Calls a function that has machine code, turning traps (explicit ones and
-/// memory faults) into Errors. Re-entrant and safe on several threads.
-Result<std::vector<Value>> call_native(FuncInst* func, std::span<const Value> args,
-                                       const Config& config);
+/// The compiler as an Engine (engine.h): compile() produces the artifact
+/// through the cache (artifact_cache.h) or the compiler, then loads it.
+const Engine& engine();
 
 /// Produces an artifact for wasm bytes: in process when a compiler was
 /// registered (set_in_process_compiler), otherwise by running the

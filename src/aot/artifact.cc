@@ -76,7 +76,7 @@ std::vector<uint8_t> encode_artifact(const Artifact& a) {
   put_str(out, a.flint_version);
   put_str(out, a.triple);
   put_str(out, join(a.cpu_features));
-  put_u64(out, a.fuel ? kArtifactFuel : 0, 4);
+  put_u64(out, (a.fuel ? kArtifactFuel : 0) | (a.interruptible ? kArtifactInterruptible : 0), 4);
   out.insert(out.end(), a.module_hash.begin(), a.module_hash.end());
   put_u64(out, a.wasm.size());
   out.insert(out.end(), a.wasm.begin(), a.wasm.end());
@@ -130,8 +130,10 @@ Result<ArtifactView> decode_artifact_view(std::span<const uint8_t> bytes) {
     a.cpu_features.push_back(f);
     start = comma + 1;
   }
-  if (options & ~kArtifactFuel) return reject(fmt::format("unknown compile options {:#x}", options));
+  if (options & ~(kArtifactFuel | kArtifactInterruptible))
+    return reject(fmt::format("unknown compile options {:#x}", options));
   a.fuel = (options & kArtifactFuel) != 0;
+  a.interruptible = (options & kArtifactInterruptible) != 0;
   std::copy(module_hash.begin(), module_hash.end(), a.module_hash.begin());
   return ArtifactView{std::move(a), wasm, so};
 }

@@ -6,7 +6,8 @@
 //   str         Flint version that compiled it
 //   str         target triple
 //   str         CPU features the code uses, comma-separated (cpu_features.h)
-//   u32         compile options (kArtifactFuel: the code meters fuel)
+//   u32         compile options (kArtifactFuel: the code meters fuel;
+//               kArtifactInterruptible: it checks the interruption flag)
 //   32 bytes    SHA-256 of the wasm bytes (the module hash: its identity)
 //   u64, bytes  the wasm module
 //   u64, bytes  the shared object
@@ -32,8 +33,11 @@ namespace flint::aot {
 inline constexpr uint32_t kArtifactVersion = 3;
 /// Compile option bit: the code charges Config::fuel (fuel_codegen.cc).
 inline constexpr uint32_t kArtifactFuel = 1;
+/// Compile option bit: the code checks the store's interruption flag at
+/// function entries and loop heads (Config::interruptible).
+inline constexpr uint32_t kArtifactInterruptible = 2;
 /// Bumped with every change to generated code or abi.h.
-inline constexpr const char* kFlintVersion = "0.1.0-aot2";
+inline constexpr const char* kFlintVersion = "0.1.0-aot3";
 
 /// What a module is compiled with, beyond its target (recorded in the artifact).
 struct ArtifactOptions {
@@ -41,6 +45,10 @@ struct ArtifactOptions {
   /// interpreter's units). Code without it runs no metering and is refused
   /// when fuel is requested.
   bool fuel = false;
+  /// Check the store's interruption flag at function entries and loop
+  /// heads, so deadlines stop the code; refused without it when a deadline
+  /// is requested.
+  bool interruptible = false;
 };
 
 struct Artifact {
@@ -49,6 +57,8 @@ struct Artifact {
   std::vector<std::string> cpu_features;
   /// Compiled with fuel metering: a run with Config::fuel needs this.
   bool fuel = false;
+  /// Compiled with interruption checks: a run with Config::interruptible needs this.
+  bool interruptible = false;
   Digest module_hash{};
   std::vector<uint8_t> wasm;
   std::vector<uint8_t> shared_object;

@@ -96,6 +96,7 @@ std::string cache_key(std::span<const uint8_t> wasm, const ArtifactOptions& opti
   material += "triple " + host_triple() + "\n";
   material += "cpu " + host_cpu_baseline() + " " + features + "\n";
   material += std::string("fuel ") + (options.fuel ? "1" : "0") + "\n";
+  material += std::string("interruptible ") + (options.interruptible ? "1" : "0") + "\n";
   // The compiler itself: a rebuilt flint-compile (a developer's tree, an
   // upgrade that kept the version string) makes new entries.
   if (has_in_process_compiler()) {
@@ -130,7 +131,9 @@ std::optional<std::vector<uint8_t>> ArtifactCache::read_valid_entry(const std::s
   // it holds this very module compiled with these options: the key makes a
   // mismatch unlikely, a damaged or planted file makes it possible.
   auto view = decode_artifact_view(*bytes);
-  if (!view || view->header.fuel != options.fuel || !std::ranges::equal(view->wasm, wasm)) return std::nullopt;
+  if (!view || view->header.fuel != options.fuel ||
+      view->header.interruptible != options.interruptible || !std::ranges::equal(view->wasm, wasm))
+    return std::nullopt;
   return bytes;
 }
 

@@ -4,13 +4,14 @@
 #include <cstring>
 
 #include "aot/aot_instance.h"
-#include "interp/executor.h"
 
 namespace flint::aot {
 
 namespace {
 
-AotInstance& state(VmCtx* ctx) { return *static_cast<AotInstance*>(ctx->instance->native_state.get()); }
+AotInstance& state(VmCtx* ctx) {
+  return *static_cast<AotInstance*>(ctx->instance->engine_state.get());
+}
 InstanceImpl& inst(VmCtx* ctx) { return *ctx->instance; }
 MemoryInst& memory(VmCtx* ctx) { return *inst(ctx).memories[0]; }
 TableInst& table(VmCtx* ctx, uint32_t t) { return *inst(ctx).tables[t]; }
@@ -21,12 +22,18 @@ void check(bool in_bounds, ErrorCode code) {
 }
 
 const ErrorCode kTrapCodes[] = {
-    ErrorCode::Unreachable,          ErrorCode::IntegerDivideByZero,
-    ErrorCode::IntegerOverflow,      ErrorCode::InvalidConversionToInteger,
-    ErrorCode::OutOfBoundsMemoryAccess, ErrorCode::OutOfBoundsTableAccess,
-    ErrorCode::UndefinedElement,     ErrorCode::UninitializedElement,
-    ErrorCode::IndirectCallTypeMismatch, ErrorCode::CallStackExhausted,
+    ErrorCode::Unreachable,
+    ErrorCode::IntegerDivideByZero,
+    ErrorCode::IntegerOverflow,
+    ErrorCode::InvalidConversionToInteger,
+    ErrorCode::OutOfBoundsMemoryAccess,
+    ErrorCode::OutOfBoundsTableAccess,
+    ErrorCode::UndefinedElement,
+    ErrorCode::UninitializedElement,
+    ErrorCode::IndirectCallTypeMismatch,
+    ErrorCode::CallStackExhausted,
     ErrorCode::OutOfFuel,
+    ErrorCode::Interrupt,
 };
 
 [[noreturn]] void h_trap(VmCtx*, uint32_t code) {
@@ -86,51 +93,33 @@ void h_table_init(VmCtx* ctx, uint32_t t, uint32_t seg, uint32_t d, uint32_t s, 
 }
 void h_elem_drop(VmCtx* ctx, uint32_t seg) { inst(ctx).elems[seg].clear(); }
 
+// How compiled code calls a function without machine code of its own
+// instance's kind (a host function, one another engine runs): through the
+// runtime. Used at once by the code that asked, before anything else runs
+// on the thread, so one per thread suffices.
+thread_local NativeFunc tls_slow_callee;
+
 const NativeFunc* h_indirect_callee(VmCtx* ctx, uint32_t t, uint32_t i, uint32_t type_id) {
   TableInst& tab = table(ctx, t);
   check(i < tab.elements.size(), ErrorCode::UndefinedElement);
   auto* f = static_cast<FuncInst*>(tab.elements[i]);
   check(f != nullptr, ErrorCode::UninitializedElement);
   check(f->type_id == type_id, ErrorCode::IndirectCallTypeMismatch);
-  f->native.func = f;
-  return &f->native;
+  if (f->entry == call_compiled) return static_cast<const NativeFunc*>(f->code.code);
+  tls_slow_callee = NativeFunc{nullptr, nullptr, nullptr, f};
+  return &tls_slow_callee;
 }
 
-// The callee has no machine code: a host function, or a function of an
-// interpreted instance. Everything with a destructor is gone before a trap
-// is raised, since siglongjmp skips destructors.
-std::optional<Error> call_without_code(VmCtx* ctx, FuncInst* f, uint64_t* slots) {
-  const FuncType& type = f->type;
-  std::vector<Value> args;
-  // One slot per value, two for a v128 (store_value's encoding).
-  for (size_t i = 0, at = 0; i < type.params.size(); at += slot_count(type.params[i]), ++i)
-    args.push_back(load_value(type.params[i], slots + at));
-  enter_host();
-  Result<std::vector<Value>> results = [&]() -> Result<std::vector<Value>> {
-    if (!f->is_host()) return state(ctx).executor->call(f, args);
-    std::vector<Value> out;
-    for (ValType t : type.results) out.push_back(Value::zero(t));
-    FLINT_TRY(f->host(args, out));
-    return out;
-  }();
-  leave_host();
-  if (!results) return results.error();
-  for (size_t i = 0, at = 0; i < type.results.size(); at += slot_count(type.results[i]), ++i) {
-    Value v = (*results)[i];
-    v.type = type.results[i];
-    store_value(v, slots + at);
-  }
-  return std::nullopt;
-}
-
+// Everything with a destructor is gone before a trap is raised, since
+// siglongjmp skips destructors.
 void h_call_slow(VmCtx* ctx, FuncInst* f, uint64_t* slots) {
-  std::optional<Error> error = call_without_code(ctx, f, slots);
-  if (error) {
-    Error e = std::move(*error);
-    error.reset();
-    // A host function's own frame is not a wasm frame (as in the interpreter).
-    if (f->is_host()) raise_trap(std::move(e));
-    raise_callee_trap(std::move(e), state(ctx).executor->backtrace());
+  enter_host();
+  Status status = f->entry(*f, *state(ctx).exec, ctx->instance, slots);
+  leave_host();
+  if (!status) {
+    Error e = std::move(status).error();
+    status = Status{};
+    raise_trap(std::move(e));
   }
 }
 

@@ -81,20 +81,4 @@ Result<std::vector<uint8_t>> rewrite(std::span<const uint8_t> wasm, bool stub_bo
 
 Result<std::vector<uint8_t>> without_function_bodies(std::span<const uint8_t> wasm) { return rewrite(wasm, true); }
 
-Result<std::vector<uint8_t>> without_custom_sections(std::span<const uint8_t> wasm) { return rewrite(wasm, false); }
-
-Status fill_function_bodies(Module& shape, std::span<const uint8_t> full) {
-  FLINT_ASSIGN(Module module, decode_module(full));
-  if (module.functions.size() != shape.functions.size()) return malformed();
-  for (size_t i = 0; i < module.functions.size(); ++i) {
-    Function& to = shape.functions[i];
-    Function& from = module.functions[i];
-    to.locals = std::move(from.locals);
-    to.body = std::move(from.body);
-    to.br_table_targets = std::move(from.br_table_targets);
-    to.code_offset = from.code_offset;
-  }
-  return {};
-}
-
 }  // namespace flint::aot

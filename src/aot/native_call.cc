@@ -11,11 +11,8 @@
 #include <mutex>
 #include <optional>
 
-#include "aot/aot_module.h"
 #include "aot/aot_instance.h"
 #include "aot/backtrace.h"
-#include "interp/executor.h"
-#include "runtime/stack_limit.h"
 
 namespace flint::aot {
 
@@ -27,13 +24,11 @@ struct Activation {
   Activation* outer = nullptr;
   uintptr_t stack_top = 0;  ///< run_protected's frame: compiled frames lie below
   TrapTrace trace;          ///< the trap's compiled frames (backtrace.h)
-  std::vector<BacktraceFrame> inner;  ///< frames of an interpreted callee that trapped
 };
 
 thread_local Activation* tls_activation = nullptr;
 /// True while the thread runs generated code (not host code it called).
 thread_local bool tls_in_wasm = false;
-thread_local uintptr_t tls_stack_limit = 0;
 
 struct sigaction previous_segv, previous_bus;
 
@@ -90,70 +85,28 @@ void install_fault_handler() {
   siglongjmp(act->jump, 1);
 }
 
-[[noreturn]] void raise_callee_trap(Error error, std::vector<BacktraceFrame> callee_frames) {
-  tls_activation->inner = std::move(callee_frames);
-  raise_trap(std::move(error));
-}
-
 void enter_host() { tls_in_wasm = false; }
 void leave_host() { tls_in_wasm = true; }
 
-Result<std::vector<Value>> call_native(FuncInst* func, std::span<const Value> args,
-                                       const Config& config) {
-  const FuncType& type = func->type;
-  if (args.size() != type.params.size())
-    return make_error(ErrorCode::Usage, fmt::format("function {} takes {} arguments, {} given",
-                                                    to_string(type), type.params.size(), args.size()));
-  // One slot per value, two for a v128 (store_value's encoding).
-  size_t param_slots = 0, result_slots = 0;
-  for (ValType t : type.params) param_slots += slot_count(t);
-  for (ValType t : type.results) result_slots += slot_count(t);
-  std::vector<uint64_t> slots(std::max(param_slots, result_slots) + 1, 0);
-  for (size_t i = 0, at = 0; i < args.size(); at += slot_count(type.params[i]), ++i) {
-    if (args[i].type != type.params[i])
-      return make_error(ErrorCode::Usage, fmt::format("argument {} is {}, the function takes {}", i,
-                                                      to_string(args[i].type), to_string(type.params[i])));
-    store_value(args[i], &slots[at]);
-  }
+Status call_compiled(FuncInst& func, ExecutionState& exec, InstanceImpl*, uint64_t* slots) {
+  const auto* native = static_cast<const NativeFunc*>(func.code.code);
+  if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < exec.native_stack_limit)
+    return make_error(ErrorCode::CallStackExhausted);
   install_fault_handler();
   Activation act;
   act.outer = tls_activation;
   bool outer_in_wasm = tls_in_wasm;
-  uintptr_t outer_limit = tls_stack_limit;
-  if (!act.outer) tls_stack_limit = native_stack_limit(config.max_stack_bytes);
-  if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < tls_stack_limit)
-    return make_error(ErrorCode::CallStackExhausted);
-  auto* ctx = static_cast<VmCtx*>(func->native.ctx);
-  ctx->stack_limit = tls_stack_limit;
-  // One fuel budget per call from the host, shared with interpreted code.
-  interp::Executor& executor = *static_cast<AotInstance*>(ctx->instance->native_state.get())->executor;
-  if (executor.idle()) executor.start_fuel_budget();
-  executor.set_backtrace({});
-  executor.enter_native();
+  static_cast<VmCtx*>(native->ctx)->stack_limit = exec.native_stack_limit;
   tls_activation = &act;
   tls_in_wasm = true;
-  bool ok = run_protected(&act, func->native.entry, func->native.ctx, slots.data());
+  bool ok = run_protected(&act, native->entry, native->ctx, slots);
   tls_in_wasm = outer_in_wasm;
   tls_activation = act.outer;
-  tls_stack_limit = outer_limit;
-  if (!act.outer) tls_stack_limit = 0;
-  executor.leave_native();
-  if (!ok) {
-    Error error = act.error ? *act.error : make_error(ErrorCode::HostTrap);
-    // Innermost first, as the interpreter reports: an interpreted callee's
-    // frames, then the compiled ones, at most as many as the interpreter keeps.
-    bool from_callee = !act.inner.empty();  // the interpreter named the function
-    std::vector<BacktraceFrame> frames = std::move(act.inner);
-    for (BacktraceFrame& f : symbolize(act.trace)) frames.push_back(std::move(f));
-    if (frames.size() > TrapTrace::kMaxFrames) frames.resize(TrapTrace::kMaxFrames);
-    if (!frames.empty() && !from_callee) error.function = frames.front().function;
-    executor.set_backtrace(std::move(frames));
-    return error;
-  }
-  std::vector<Value> results;
-  for (size_t i = 0, at = 0; i < type.results.size(); at += slot_count(type.results[i]), ++i)
-    results.push_back(load_value(type.results[i], &slots[at]));
-  return results;
+  if (ok) return {};
+  // The compiled frames join the store's backtrace after those a callee of
+  // another engine already put there (innermost first).
+  for (BacktraceFrame& f : symbolize(act.trace)) exec.record_frame(std::move(f));
+  return act.error ? *act.error : make_error(ErrorCode::HostTrap);
 }
 
 }  // namespace flint::aot

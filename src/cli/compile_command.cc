@@ -20,6 +20,7 @@ struct CompileOptions {
   std::string module;
   std::string output;
   bool fuel = false;
+  bool interruptible = false;
 };
 
 int run_compile(const CompileOptions& o) {
@@ -36,6 +37,7 @@ int run_compile(const CompileOptions& o) {
   }
   aot::ArtifactOptions artifact_options;
   artifact_options.fuel = o.fuel;
+  artifact_options.interruptible = o.interruptible;
   auto artifact = aot::compile_artifact(*bytes, artifact_options);
   if (!artifact) {
     fmt::print(stderr, "flint compile: {}: {}\n", o.module, artifact.error().describe());
@@ -68,6 +70,10 @@ void add_compile_command(CLI::App& app, CommandRunner& run) {
   cmd->add_option("-o,--output", options->output, "Artifact to write (default: MODULE.fwasm)");
   cmd->add_flag("--fuel", options->fuel,
                  "Meter fuel in the compiled code, so `flint run --fuel N` can run it");
+  cmd->add_flag(
+      "--interruptible", options->interruptible,
+      "Check for interruption at function entries and loop heads, so `flint run --timeout` "
+      "can stop the compiled code");
   cmd->callback([&run, options] { run = [options] { return run_compile(*options); }; });
 }
 

@@ -1,8 +1,7 @@
 #include "cli/module_file.h"
 
-#include "aot/artifact.h"
-
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include <cstring>
 #include <utility>
 
+#include "aot/artifact.h"
 #include "text/parse.h"
 
 namespace flint::cli {
@@ -68,7 +68,7 @@ namespace {
 bool is_binary(std::span<const uint8_t> bytes) {
   static constexpr uint8_t kMagic[] = {'\0', 'a', 's', 'm'};
   return (bytes.size() >= 4 && std::memcmp(bytes.data(), kMagic, 4) == 0) ||
-         aot::is_artifact(bytes);  // flint compile's output
+         is_precompiled(bytes);  // flint compile's output
 }
 }  // namespace
 
@@ -95,6 +95,29 @@ Result<ModuleBytes> load_module_file(const std::string& path) {
   FLINT_ASSIGN(std::vector<uint8_t> binary,
                text::parse_wat(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())));
   return ModuleBytes(std::move(binary));
+}
+
+bool names_precompiled(std::string_view path) { return path.ends_with(".fwasm"); }
+
+Result<std::shared_ptr<const CompiledModule>> compile_module_file(const std::string& path,
+                                                                  std::span<const uint8_t> bytes,
+                                                                  const Config& config,
+                                                                  bool allow_precompiled) {
+  if (!is_precompiled(bytes)) return compile(bytes, config);
+  if (!allow_precompiled && !names_precompiled(path))
+    return make_error(
+        ErrorCode::BadArtifact,
+        fmt::format("{} is a precompiled artifact (native code), not WebAssembly: name it "
+                    ".fwasm or pass --allow-precompiled to run it",
+                    path));
+  Config loaded = config;
+  // `flint run --timeout` on code compiled without interruption checks:
+  // the process-wide watchdog still ends it (run_command.cc).
+  if (loaded.interruptible) {
+    auto view = aot::decode_artifact_view(bytes);
+    if (view && !view->header.interruptible) loaded.interruptible = false;
+  }
+  return load_precompiled(bytes, loaded);
 }
 
 }  // namespace flint::cli

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "flint/result.h"
+#include "flint/runtime.h"
 
 namespace flint::cli {
 
@@ -36,6 +38,20 @@ class ModuleBytes {
 /// magic (or is a Flint artifact) is taken as it is, anything else is parsed
 /// as WAT text.
 Result<ModuleBytes> load_module_file(const std::string& path);
+
+/// Whether `path` is named like a precompiled artifact (.fwasm).
+bool names_precompiled(std::string_view path);
+
+/// Compiles a module file's bytes: WebAssembly with compile(); a precompiled
+/// artifact (native code) only when the user asked for one, by its name
+/// (.fwasm) or `allow_precompiled` (--allow-precompiled, wasmtime's flag),
+/// and refused with a message naming the file otherwise. With
+/// Config::interruptible, an artifact compiled without interruption checks
+/// still loads (and runs without them).
+Result<std::shared_ptr<const CompiledModule>> compile_module_file(const std::string& path,
+                                                                  std::span<const uint8_t> bytes,
+                                                                  const Config& config,
+                                                                  bool allow_precompiled);
 
 /// Reads a whole file; Host error naming the path when it cannot.
 Result<std::string> read_file(const std::string& path);

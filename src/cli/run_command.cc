@@ -37,6 +37,7 @@ struct RunOptions {
   std::optional<uint64_t> fuel;
   std::string engine = "interp";  ///< or "aot" (src/aot)
   bool no_cache = false;          ///< --engine aot without the compilation cache
+  bool allow_precompiled = false;  ///< run an artifact whatever its file name
   std::optional<uint64_t> max_memory_pages;
   std::string max_memory;
   std::string timeout;
@@ -52,8 +53,10 @@ int report_error(const std::string& path, const Error& error) {
   return kExitError;
 }
 
-int report_trap(const std::string& path, const Error& error, const Store& store) {
-  fmt::print(stderr, "flint: {} in {}: {}\n", phase_name(error.phase()), path, error.message());
+int report_trap(const RunOptions& o, Error error, const Store& store) {
+  if (error.code == ErrorCode::Interrupt && !o.timeout.empty())
+    error.detail = "the guest ran longer than --timeout " + o.timeout;
+  fmt::print(stderr, "flint: {} in {}: {}\n", phase_name(error.phase()), o.module, error.message());
   const auto& frames = store.last_backtrace();
   if (!frames.empty()) fmt::print(stderr, "wasm backtrace:\n");
   for (size_t i = 0; i < frames.size(); ++i) {
@@ -95,15 +98,21 @@ std::optional<Error> check_imports(const Module& m) {
   return std::nullopt;
 }
 
-// --timeout: stops a guest that runs too long, wherever it is -- in wasm or
-// blocked in a host call -- by ending the process with the trap exit code,
-// after saying why. Fuel (--fuel) is the deterministic alternative.
+// --timeout: the store's deadline interrupts the guest's wasm code (the
+// trap "interrupt", with its backtrace). A guest blocked in a host call (a
+// read, a sleep) or running code compiled without interruption checks
+// never reaches a check: this watchdog ends the process a moment later,
+// with the trap exit code, after saying why. Fuel (--fuel) is the
+// deterministic alternative.
 class Watchdog {
  public:
+  /// How long after the deadline a guest that did not stop is ended.
+  static constexpr std::chrono::milliseconds kGrace{250};
+
   Watchdog(std::chrono::nanoseconds limit, std::string module, std::string spec)
       : thread_([this, limit, module = std::move(module), spec = std::move(spec)] {
           std::unique_lock lock(mutex_);
-          if (cv_.wait_for(lock, limit, [this] { return done_; })) return;
+          if (cv_.wait_for(lock, limit + kGrace, [this] { return done_; })) return;
           fmt::print(stderr, "flint: trap in {}: interrupt: the guest ran longer than --timeout {}\n", module, spec);
           std::fflush(stderr);
           _exit(kExitTrap);
@@ -143,7 +152,7 @@ Result<wasi::WasiOptions> wasi_options(const RunOptions& o) {
 int finish_call(const RunOptions& o, const Result<std::vector<Value>>& results, const Store& store,
                 const wasi::WasiContext* ctx) {
   if (ctx && ctx->exit_code) return int(*ctx->exit_code);
-  if (!results) return report_trap(o.module, results.error(), store);
+  if (!results) return report_trap(o, results.error(), store);
   if (!o.invoke.empty())
     for (const Value& v : *results) fmt::print("{}\n", format_result(v));
   return kExitOk;
@@ -215,7 +224,8 @@ int run_module(const RunOptions& o) {
     if (!t) return report_error(o.module, t.error());
     timeout = *t;
   }
-  auto compiled = compile(*bytes, config);
+  config.interruptible = timeout.has_value();
+  auto compiled = compile_module_file(o.module, *bytes, config, o.allow_precompiled);
   if (!compiled) return report_error(o.module, compiled.error());
   const Module& module = (*compiled)->module();
   if (auto error = check_imports(module)) return report_error(o.module, *error);
@@ -226,22 +236,24 @@ int run_module(const RunOptions& o) {
   // not the module imports WASI, so a bad flag is always an error.
   auto options = wasi_options(o);
   if (!options) return report_error(o.module, options.error());
-  auto created = wasi::WasiContext::create(std::move(*options), store);
+  auto created = wasi::WasiContext::create(std::move(*options));
   if (!created) return report_error(o.module, created.error());
   std::shared_ptr<wasi::WasiContext> ctx = *created;
   if (wasi::imports_wasi(module)) wasi::define_wasi_imports(linker, store, ctx, module);
 
   std::optional<Watchdog> watchdog;
-  if (timeout) watchdog.emplace(*timeout, o.module, o.timeout);
+  if (timeout) {
+    store.set_deadline(std::chrono::steady_clock::now() + *timeout);
+    watchdog.emplace(*timeout, o.module, o.timeout);
+  }
 
   auto instance = linker.instantiate(store, **compiled);
   if (!instance) {
     if (ctx && ctx->exit_code) return int(*ctx->exit_code);  // proc_exit in the start function
     if (instance.error().phase() == Phase::Trap || instance.error().phase() == Phase::Exhaustion)
-      return report_trap(o.module, instance.error(), store);
+      return report_trap(o, instance.error(), store);
     return report_error(o.module, instance.error());
   }
-  if (ctx) ctx->bind_memory(**instance);
 
   // The guest has run: the process ends here, with the instance, store,
   // module and code still alive. The kernel takes back memory, mappings and
@@ -288,6 +300,8 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
                   "interp, or aot: compile to machine code first (.fwasm artifacts always run compiled)")
       ->check(CLI::IsMember({"interp", "aot"}));
   cmd->add_flag("--no-cache", options->no_cache, kNoCacheHelp);
+  cmd->add_flag("--allow-precompiled", options->allow_precompiled,
+                "Run a precompiled artifact (native code) even if its file is not named .fwasm");
   cmd->add_option("module", options->module, "The module to run (.wasm or .wat)")->required();
   cmd->add_option("args", options->args,
                   "Arguments for the guest, or for the --invoke function: every word after the "

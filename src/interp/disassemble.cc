@@ -47,6 +47,7 @@ const FormTable& forms() {
     add(&op::retn, "retn", Shape::Pair);
     add(&op::unreachable, "unreachable", Shape::None);
     add(&op::fuel, "fuel", Shape::None);
+    add(&op::check_interrupt, "check_interrupt", Shape::None);
     add(&op::copy1, "copy1", Shape::Pair);
     add(&op::copy2, "copy2", Shape::Pair);
     add(&op::const64, "const64", Shape::PairImm);

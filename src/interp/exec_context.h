@@ -3,6 +3,7 @@
 // size in one load), the stack limits, fuel, and the trap being unwound.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -32,6 +33,12 @@ struct ExecContext {
   uint64_t* stack_limit = nullptr;  ///< end of the value stack
   uintptr_t native_limit = 0;       ///< lowest native stack address calls may reach
   int64_t fuel = INT64_MAX;         ///< decremented at calls and loop heads
+  /// The store's interruption flag (ExecutionState::interrupted), checked
+  /// by code translated with TranslateOptions::interruptible.
+  const std::atomic<uint32_t>* interrupted = nullptr;
+  /// The store's execution state: fuel is copied in and out of `fuel`
+  /// around calls to functions of other engines and to the host.
+  ExecutionState* exec = nullptr;
   /// Where a host function called from wasm may start a nested call's frame.
   uint64_t* reentry_base = nullptr;
 

@@ -1,60 +1,41 @@
-// Entry into interpreted code from the host (spec 4.5.5 "Invocation of
-// function address"): one Executor per Store holds the value stack and the
-// thread's execution context, and turns traps into Errors with backtraces.
+// Entry into interpreted code (spec 4.5.5 "Invocation of function address"):
+// the FuncEntry of every interpreted function. One Executor per Store (its
+// EngineStoreState) holds the value stack and the thread's execution
+// context, and turns traps into Errors with their wasm frames.
 #pragma once
 
-#include <optional>
-#include <span>
-#include <vector>
+#include <cstdint>
 
-#include "flint/runtime.h"
 #include "interp/exec_context.h"
+#include "runtime/execution.h"
 
 namespace flint::interp {
 
-class Executor {
+/// The FuncEntry (runtime/execution.h) of interpreted functions.
+Status call_interpreted(FuncInst& func, ExecutionState& exec, InstanceImpl* caller,
+                        uint64_t* slots);
+
+class Executor final : public EngineStoreState {
  public:
-  explicit Executor(const Config& config);
-  ~Executor();
+  explicit Executor(ExecutionState& exec);
+  ~Executor() override;
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
-  /// Calls `func` with `args` (checked against its type). Re-entrant: a host
-  /// function called from wasm may call back in.
-  Result<std::vector<Value>> call(FuncInst* func, std::span<const Value> args);
-  /// The wasm frames of the last trap, innermost first.
-  const std::vector<BacktraceFrame>& backtrace() const { return backtrace_; }
-  /// Replaces the last trap's frames: compiled code (src/aot) reports its
-  /// traps through the same store-wide backtrace.
-  void set_backtrace(std::vector<BacktraceFrame> frames) { backtrace_ = std::move(frames); }
-
-  /// The counter fuel is charged to (ExecContext::fuel). Code compiled ahead
-  /// of time with fuel metering charges the same counter, so one budget
-  /// spans both engines.
-  int64_t* fuel_counter() { return &ctx_.fuel; }
-  /// Starts a new budget of Config::fuel units (or an unlimited one).
-  void start_fuel_budget();
-  /// Fuel left after the last call (0 once exhausted); nullopt without Config::fuel.
-  std::optional<uint64_t> remaining_fuel() const;
-  /// Bracket compiled code running as the outermost wasm code of this store:
-  /// an interpreted function it calls continues its fuel budget.
-  void enter_native() { ++native_depth_; }
-  void leave_native() { --native_depth_; }
-  /// True when no wasm code of this store is running, so a call from the
-  /// host starts a new fuel budget.
-  bool idle() const { return depth_ == 0 && native_depth_ == 0; }
+  /// Runs an interpreted function with its arguments in `slots`, results
+  /// written back there. Re-entrant: a host function or compiled code called
+  /// from interpreted code may call back in.
+  Status call(FuncInst& func, uint64_t* slots);
 
  private:
-  Result<std::vector<Value>> run(FuncInst* func, std::span<const Value> args, uint64_t* frame);
   Status ensure_stack();
+  Status record_trap(const CompiledFunction* outermost);
 
-  Config config_;
+  ExecutionState& exec_;
   ExecContext ctx_;
   uint64_t* stack_ = nullptr;  ///< the value stack, reserved on first use
   size_t stack_bytes_ = 0;
-  uint32_t depth_ = 0;  ///< nesting of host -> wasm entries
-  uint32_t native_depth_ = 0;  ///< nesting of host -> compiled code entries
-  std::vector<BacktraceFrame> backtrace_;
+  uint32_t depth_ = 0;  ///< nesting of entries into this executor
 };
 
 }  // namespace flint::interp

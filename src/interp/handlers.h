@@ -55,6 +55,10 @@ FLINT_HANDLER(ret1);
 FLINT_HANDLER(retn);
 FLINT_HANDLER(unreachable);
 FLINT_HANDLER(fuel);
+/// Traps with "interrupt" once the store is interrupted (Store::interrupt,
+/// a deadline): at function entry and loop heads, with
+/// TranslateOptions::interruptible.
+FLINT_HANDLER(check_interrupt);
 FLINT_HANDLER(copy1);
 FLINT_HANDLER(copy2);
 FLINT_HANDLER(const64);

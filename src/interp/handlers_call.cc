@@ -2,8 +2,10 @@
 // is the hot path: the callee's frame starts at the caller's argument slots,
 // so entering it means checking the limits and zeroing its declared locals.
 #include "interp/call.h"
+#include "interp/executor.h"
 #include "interp/handlers.h"
 #include "interp/interp_module.h"
+#include "runtime/host_call.h"
 
 namespace flint::interp {
 
@@ -21,50 +23,26 @@ inline void zero_locals(uint64_t* frame, const CompiledFunction* f) {
   for (uint32_t i = f->param_slots; i < f->local_slots; ++i) frame[i] = 0;
 }
 
-uint32_t call_host(ExecContext* ctx, const Word* ip, FuncInst* callee, uint64_t* frame) {
-  const FuncType& type = callee->type;
-  size_t np = type.params.size(), nr = type.results.size();
-  // Arguments and results in one buffer, on the native stack when small.
-  constexpr size_t kInline = 16;
-  Value inline_values[kInline];
-  std::vector<Value> heap_values;
-  Value* values = inline_values;
-  if (np + nr > kInline) {
-    heap_values.resize(np + nr);
-    values = heap_values.data();
-  }
-  uint32_t slot = 0;
-  for (size_t i = 0; i < np; ++i) {
-    values[i] = load_value(type.params[i], frame + slot);
-    slot += slot_count(type.params[i]);
-  }
-  uint32_t param_slots = slot, result_slots = 0;
-  for (size_t i = 0; i < nr; ++i) {
-    values[np + i] = Value::zero(type.results[i]);
-    result_slots += slot_count(type.results[i]);
-  }
-  // A host function may call back into wasm: its frames start above ours.
+// A callee another engine runs, or a host function: called through its
+// entry with its arguments where they are (the frame holds room for its
+// results too), the fuel count handed over and back.
+[[gnu::noinline]] uint32_t call_through_entry(ExecContext* ctx, const Word* ip, FuncInst* callee,
+                                              uint64_t* frame) {
+  // The callee may call back into the interpreter: its frames start above ours.
   uint64_t* saved_reentry = ctx->reentry_base;
-  ctx->reentry_base = frame + std::max(param_slots, result_slots);
+  ctx->reentry_base =
+      frame + std::max(slot_count(callee->type.params), slot_count(callee->type.results));
+  ExecutionState& exec = *ctx->exec;
+  exec.fuel = ctx->fuel;
   InstanceImpl* instance = ctx->instance;
-  Status status =
-      callee->host(std::span<const Value>(values, np), std::span<Value>(values + np, nr));
+  Status status = callee->entry(*callee, exec, instance, frame);
+  ctx->fuel = exec.fuel;
   ctx->reentry_base = saved_reentry;
-  ctx->enter(instance);  // the host may have grown a memory
-  if (!status) {
-    Error error = std::move(status).error();
-    if (error.phase() != Phase::Trap && error.phase() != Phase::Exhaustion)
-      error = make_error(ErrorCode::HostTrap, error.message());
-    ctx->trap = std::move(error);
-    ctx->trap_ip = ip;  // the host frame itself is not a wasm frame
+  ctx->enter(instance);  // the callee may have grown a memory
+  if (!status) [[unlikely]] {
+    ctx->trap = std::move(status).error();
+    ctx->trap_ip = ip;  // the callee's frames are in the store's backtrace already
     return 1;
-  }
-  slot = 0;
-  for (size_t i = 0; i < nr; ++i) {
-    Value v = values[np + i];
-    v.type = type.results[i];  // stored by the declared type
-    store_value(v, frame + slot);
-    slot += slot_count(v.type);
   }
   return 0;
 }
@@ -80,17 +58,8 @@ uint32_t unwind(ExecContext* ctx, const Word* ip, const CompiledFunction* functi
 
 uint32_t call_function(ExecContext* ctx, const Word* ip, FuncInst* callee, uint64_t* frame,
                        uint8_t* mem) {
-  if (callee->is_host()) return call_host(ctx, ip, callee, frame);
-  const CompiledFunction* f = callee->code;
-  // Another module's code may not be translated yet (modules compiled ahead
-  // of time translate lazily); code of the running module always is.
-  if (callee->instance != ctx->instance && !f->module->translated()) [[unlikely]] {
-    if (Status s = f->module->ensure_translated(); !s) {
-      ctx->trap = std::move(s).error();
-      ctx->trap_ip = ip;
-      return 1;
-    }
-  }
+  if (callee->entry != call_interpreted) return call_through_entry(ctx, ip, callee, frame);
+  const auto* f = static_cast<const CompiledFunction*>(callee->code.code);
   if (stack_exhausted(ctx, frame, f)) return raise(ctx, ip, ErrorCode::CallStackExhausted);
   if (--ctx->fuel < 0) return raise(ctx, ip, ErrorCode::OutOfFuel);
   zero_locals(frame, f);

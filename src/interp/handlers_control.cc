@@ -44,6 +44,12 @@ FLINT_HANDLER(fuel) {
   FLINT_NEXT(1);
 }
 
+FLINT_HANDLER(check_interrupt) {
+  if (ctx->interrupted->load(std::memory_order_relaxed)) [[unlikely]]
+    return raise(ctx, ip, ErrorCode::Interrupt);
+  FLINT_NEXT(1);
+}
+
 FLINT_HANDLER(copy1) {
   fp[ip[1].u32[0]] = fp[ip[1].u32[1]];
   FLINT_NEXT(2);

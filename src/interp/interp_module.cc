@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "interp/executor.h"
 #include "interp/translator.h"
-#include "runtime/type_registry.h"
 
 namespace flint::interp {
 
@@ -16,12 +16,11 @@ std::optional<uint32_t> CompiledFunction::wasm_offset(const Word* ip) const {
   return std::prev(it)->second;
 }
 
-Result<std::shared_ptr<InterpModule>> InterpModule::create(Module module,
-                                                           const TranslateOptions& options) {
+Result<std::shared_ptr<InterpModule>> InterpModule::create(
+    std::shared_ptr<const ValidatedModule> module, const TranslateOptions& options) {
   std::shared_ptr<InterpModule> m(new InterpModule());
-  m->module_ = std::move(module);
-  const Module& mod = m->module_;
-  for (const FuncType& t : mod.types) m->type_ids_.push_back(canonical_type_id(t));
+  m->validated_ = std::move(module);
+  const Module& mod = m->validated_->module();
   // All functions exist before any is translated: direct calls point at them.
   for (uint32_t i = 0; i < mod.functions.size(); ++i) {
     auto f = std::make_unique<CompiledFunction>();
@@ -29,32 +28,43 @@ Result<std::shared_ptr<InterpModule>> InterpModule::create(Module module,
     f->index = mod.imported_functions + i;
     m->functions_.push_back(std::move(f));
   }
-  m->options_ = options;
-  if (!options.lazy) FLINT_TRY(m->ensure_translated());
+  for (uint32_t i = 0; i < mod.functions.size(); ++i)
+    FLINT_TRY(translate_function(*m, i, options, *m->functions_[i]));
   return m;
 }
 
-Status InterpModule::ensure_translated() const {
-  if (translated()) return {};
-  std::lock_guard lock(translate_mutex_);
-  if (translated()) return {};
-  if (translate_error_) return *translate_error_;
-  if (options_.load_bodies) {
-    if (Status s = options_.load_bodies(module_); !s) {
-      translate_error_ = s.error();
-      return s;
-    }
+Status InterpModule::prepare_instance(InstanceImpl& instance, ExecutionState&) const {
+  const Module& m = module();
+  for (uint32_t d = 0; d < m.functions.size(); ++d) {
+    FuncInst* f = instance.funcs[m.imported_functions + d];
+    f->entry = call_interpreted;
+    f->code = EngineCode{&interp::engine(), functions_[d].get()};
   }
-  for (uint32_t i = 0; i < module_.functions.size(); ++i) {
-    // The functions are this module's own: only their code is filled in here.
-    Status s = translate_function(*this, i, options_, *functions_[i]);
-    if (!s) {
-      translate_error_ = s.error();
-      return s;
-    }
-  }
-  translated_.store(true, std::memory_order_release);
   return {};
+}
+
+namespace {
+
+class InterpEngine final : public Engine {
+ public:
+  EngineKind kind() const override { return EngineKind::Interpreter; }
+  Result<std::shared_ptr<const EngineModule>> compile(std::span<const uint8_t>,
+                                                      std::shared_ptr<const ValidatedModule> module,
+                                                      const Config& config) const override {
+    TranslateOptions options;
+    options.loop_fuel = config.fuel.has_value();
+    options.interruptible = config.interruptible;
+    FLINT_ASSIGN(std::shared_ptr<InterpModule> compiled,
+                 InterpModule::create(std::move(module), options));
+    return std::shared_ptr<const EngineModule>(std::move(compiled));
+  }
+};
+
+}  // namespace
+
+const Engine& engine() {
+  static const InterpEngine instance;
+  return instance;
 }
 
 }  // namespace flint::interp

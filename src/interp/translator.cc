@@ -42,6 +42,11 @@ Status FunctionTranslator::run() {
 
   Control body{Opcode::End, 0, slot, {}, type_.results, 0, {}, std::nullopt, false};
   controls_.push_back(std::move(body));
+  if (options_.interruptible) {
+    // At function entry, located at the function's first instruction.
+    if (!func_.body.empty()) offset_ = func_.body.front().offset;
+    begin(&op::check_interrupt);
+  }
   for (const Instr& in : func_.body) {
     if (done_)
       return make_error(ErrorCode::Usage,
@@ -479,6 +484,7 @@ Status FunctionTranslator::control(const Instr& in) {
         c.loop_start = uint32_t(code_.size());
         label_here();
         if (options_.loop_fuel) begin(&op::fuel);
+        if (options_.interruptible) begin(&op::check_interrupt);
       }
       controls_.push_back(std::move(c));
       return {};

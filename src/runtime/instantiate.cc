@@ -5,8 +5,8 @@
 
 #include <cstring>
 
-#include "interp/interp_module.h"
 #include "runtime/engine.h"
+#include "runtime/host_call.h"
 #include "runtime/store_state.h"
 
 namespace flint {
@@ -32,7 +32,7 @@ Error incompatible(const Import& imp, std::string why) {
                     fmt::format("\"{}\" \"{}\": {}", imp.module, imp.name, why));
 }
 
-Status check_import(const interp::InterpModule& module, const Import& imp, const Extern& ext) {
+Status check_import(const ValidatedModule& module, const Import& imp, const Extern& ext) {
   if (ext.kind != imp.kind)
     return incompatible(
         imp, fmt::format("expected a {}, got a {}", to_string(imp.kind), to_string(ext.kind)));
@@ -128,23 +128,68 @@ Result<Value> evaluate(const ConstExpr& expr, const InstanceImpl& inst) {
   return stack.back();
 }
 
+// Whether anything of a new instance may be reachable from outside it after
+// its code ran or its segments were applied: through a table or a mutable
+// reference global it imports, or a reference handed to an imported
+// function. If not, a failed instantiation can release everything it made.
+bool may_leak_references(const Module& m) {
+  for (const Import& imp : m.imports) {
+    if (imp.kind == ExternKind::Table) return true;
+    if (imp.kind == ExternKind::Global && imp.global.is_mutable && is_reference(imp.global.type))
+      return true;
+    if (imp.kind == ExternKind::Func)
+      for (ValType t : m.types[imp.func_type].params)
+        if (is_reference(t)) return true;
+  }
+  return false;
+}
+
+// Sizes of the store's object lists when an instantiation began: a failed
+// one truncates them back, releasing what it made (memory reservations
+// return to their pool) -- unless its code may have handed out references
+// or created objects of its own in between.
+struct StoreMark {
+  size_t funcs, tables, memories, globals, instances;
+};
+
 }  // namespace
 
 Result<Instance*> Store::instantiate(const CompiledModule& compiled,
                                      std::span<const Extern> imports) {
-  const interp::InterpModule& module = interp_module_of(compiled);
-  const Module& m = module.module();
+  StoreMark mark{state_->funcs.size(), state_->tables.size(), state_->memories.size(),
+                 state_->globals.size(), state_->instances.size()};
+  Result<Instance*> result = instantiate_or_leave_residue(compiled, imports);
+  if (!result) {
+    const Module& m = compiled.module();
+    bool only_ours = state_->instances.size() <= mark.instances + 1;  // no nested instantiation
+    bool code_ran = state_->instances.size() > mark.instances;        // segments or start reached
+    if (only_ours && (!code_ran || !may_leak_references(m))) {
+      state_->instances.resize(mark.instances);
+      state_->funcs.resize(mark.funcs);
+      state_->tables.resize(mark.tables);
+      state_->memories.resize(mark.memories);
+      state_->globals.resize(mark.globals);
+    }
+  }
+  return result;
+}
+
+Result<Instance*> Store::instantiate_or_leave_residue(const CompiledModule& compiled,
+                                                      std::span<const Extern> imports) {
+  const auto& module = static_cast<const EngineModule&>(compiled);
+  const ValidatedModule& validated = module.validated();
+  const Module& m = validated.module();
   if (imports.size() != m.imports.size())
     return make_error(ErrorCode::UnknownImport, fmt::format("{} imports given, the module has {}",
                                                             imports.size(), m.imports.size()));
   auto inst = std::make_unique<InstanceImpl>();
-  inst->compiled = module.shared_from_this();
+  inst->compiled = std::static_pointer_cast<const EngineModule>(module.shared_from_this());
 
   for (size_t i = 0; i < imports.size(); ++i) {
     const Import& imp = m.imports[i];
     const Extern& ext = imports[i];
     if (!ext.func) return incompatible(imp, "no object given");
-    FLINT_TRY(check_import(module, imp, ext));
+    FLINT_TRY(check_import(validated, imp, ext));
     switch (imp.kind) {
       case ExternKind::Func: inst->funcs.push_back(ext.func); break;
       case ExternKind::Table: inst->tables.push_back(ext.table); break;
@@ -156,9 +201,8 @@ Result<Instance*> Store::instantiate(const CompiledModule& compiled,
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
     auto f = std::make_unique<FuncInst>();
     f->type = m.types[m.functions[i].type_index];
-    f->type_id = module.type_id(m.functions[i].type_index);
+    f->type_id = validated.type_id(m.functions[i].type_index);
     f->instance = inst.get();
-    f->code = &module.function(i);
     inst->funcs.push_back(f.get());
     state_->funcs.push_back(std::move(f));
   }
@@ -209,7 +253,7 @@ Result<Instance*> Store::instantiate(const CompiledModule& compiled,
   }
   for (const DataSegment& seg : m.data) inst->datas.push_back(seg.bytes);
 
-  FLINT_TRY(attach_engine(compiled, *inst, state_->executor));
+  FLINT_TRY(module.prepare_instance(*inst, state_->exec));
 
   // From here on the instance exists in the store even if a segment or the
   // start function traps: writes already made to shared tables and memories
@@ -244,7 +288,8 @@ Result<Instance*> Store::instantiate(const CompiledModule& compiled,
     if (!seg.bytes.empty()) std::memcpy(memory->base + start, seg.bytes.data(), seg.bytes.size());
     instance->datas[i] = {};  // data.drop
   }
-  if (m.start) FLINT_TRY(invoke(state_->executor, config_, instance->funcs.at(*m.start), {}));
+  if (m.start)
+    FLINT_TRY(call_with_values(*instance->funcs.at(*m.start), state_->exec, instance, {}));
   return instance;
 }
 

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "interp/interp_module.h"
+#include "runtime/engine.h"
 
 namespace flint {
 

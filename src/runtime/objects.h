@@ -13,27 +13,21 @@
 #include <vector>
 
 #include "flint/runtime.h"
+#include "runtime/execution.h"
 #include "runtime/memory.h"
 
 namespace flint {
 
-namespace interp {
-struct CompiledFunction;
-class InterpModule;
-}  // namespace interp
-
+class Engine;
+class EngineModule;
 class InstanceImpl;
 
-/// Machine code of a function whose module was compiled ahead of time
-/// (src/aot/abi.h): the typed code compiled callers jump to, the slot entry
-/// the host calls, and the instance context both take. `code` is null for
-/// host and interpreted functions; `func` points back at the owner so
-/// compiled code can hand any callee to the runtime.
-struct NativeFunc {
+/// What an engine keeps in a function instance for its own fast paths: the
+/// interpreter its translated function, the compiler the function's machine
+/// code. The runtime never reads it; an engine uses only its own (`engine`).
+struct EngineCode {
+  const Engine* engine = nullptr;  ///< the engine that filled it in; null for host functions
   const void* code = nullptr;
-  void (*entry)(void* ctx, uint64_t* slots) = nullptr;
-  void* ctx = nullptr;
-  FuncInst* func = nullptr;
 };
 
 /// A function instance (spec 4.2.6): a wasm function closed over its
@@ -41,16 +35,16 @@ struct NativeFunc {
 struct FuncInst {
   FuncType type;
   uint32_t type_id = 0;  ///< canonical_type_id(type)
+  /// How anything calls this function (execution.h).
+  FuncEntry entry = nullptr;
   // Wasm functions:
   InstanceImpl* instance = nullptr;
-  const interp::CompiledFunction* code = nullptr;
+  EngineCode code;
   // Host functions:
   HostCallback host;
   std::string name;
-  /// Set when the instance runs compiled machine code (src/aot).
-  NativeFunc native;
 
-  bool is_host() const { return code == nullptr; }
+  bool is_host() const { return instance == nullptr; }
 };
 
 /// A table instance (spec 4.2.7): references, nullptr being null. A funcref
@@ -91,7 +85,7 @@ class InstanceImpl final : public Instance {
   std::optional<Extern> find_export(std::string_view name) const override;
   const Module& module() const override;
 
-  std::shared_ptr<const interp::InterpModule> compiled;
+  std::shared_ptr<const EngineModule> compiled;
   std::vector<FuncInst*> funcs;
   std::vector<TableInst*> tables;
   std::vector<MemoryInst*> memories;
@@ -102,8 +96,8 @@ class InstanceImpl final : public Instance {
   /// Data instances: the bytes of each data segment, emptied by data.drop.
   std::vector<std::span<const uint8_t>> datas;
   std::unordered_map<std::string, Extern> exports;
-  /// The compiled-code engine's per-instance state (src/aot), or null.
-  std::shared_ptr<void> native_state;
+  /// The engine's per-instance state (EngineModule::prepare_instance), or null.
+  std::shared_ptr<void> engine_state;
 };
 
 }  // namespace flint

@@ -82,8 +82,8 @@ Result<std::unique_ptr<FdEntry>> listener_entry(const std::string& address) {
 
 }  // namespace
 
-Result<std::shared_ptr<WasiContext>> WasiContext::create(WasiOptions options, Store& store) {
-  std::shared_ptr<WasiContext> ctx(new WasiContext(store));
+Result<std::shared_ptr<WasiContext>> WasiContext::create(WasiOptions options) {
+  std::shared_ptr<WasiContext> ctx(new WasiContext());
   ctx->args_ = std::move(options.args);
   for (auto& [name, value] : options.env) ctx->env_.push_back(name + "=" + value);
   for (int fd = 0; fd < 3; ++fd) ctx->fds_.insert_at(fd, stdio_entry(fd));
@@ -99,16 +99,6 @@ Result<std::shared_ptr<WasiContext>> WasiContext::create(WasiOptions options, St
     ctx->fds_.insert_at(next++, std::move(entry));
   }
   return ctx;
-}
-
-void WasiContext::bind_memory(const Instance& instance) {
-  std::optional<Extern> m = instance.find_export("memory");
-  if (m && m->kind == ExternKind::Memory) memory_ = m;
-}
-
-GuestMemory WasiContext::memory() const {
-  if (!memory_) return GuestMemory({});
-  return GuestMemory(store_.memory_data(*memory_));
 }
 
 }  // namespace flint::wasi

@@ -38,14 +38,7 @@ class WasiContext {
  public:
   /// Opens the preopens and listening sockets; a directory that cannot be
   /// opened or an address that cannot be bound is an Io error naming it.
-  static Result<std::shared_ptr<WasiContext>> create(WasiOptions options, Store& store);
-
-  /// Points the host functions at the instance's exported "memory". Until
-  /// then (and for a module without one) memory is empty, so a call that
-  /// needs it traps on its first pointer.
-  void bind_memory(const Instance& instance);
-  /// The guest's memory as it is now.
-  GuestMemory memory() const;
+  static Result<std::shared_ptr<WasiContext>> create(WasiOptions options);
 
   const std::vector<std::string>& args() const { return args_; }
   const std::vector<std::string>& env() const { return env_; }  ///< "NAME=VALUE"
@@ -55,10 +48,8 @@ class WasiContext {
   std::optional<uint32_t> exit_code;
 
  private:
-  explicit WasiContext(Store& store) : store_(store) {}
+  WasiContext() = default;
 
-  Store& store_;
-  std::optional<Extern> memory_;
   std::vector<std::string> args_;
   std::vector<std::string> env_;
   FdTable fds_;

@@ -12,6 +12,16 @@ namespace flint::wasi {
 
 namespace {
 
+// The calling instance's memory 0, which WASI modules export as "memory":
+// reached through the caller, so calls work from a start function too. A
+// module without memory gets an empty one, and a call that needs it traps
+// on its first pointer.
+GuestMemory guest_memory(const Caller& caller) {
+  std::optional<Extern> memory = caller.memory();
+  if (!memory) return GuestMemory({});
+  return GuestMemory(caller.store().memory_data(*memory));
+}
+
 FuncType signature_of(const HostFunctionSpec& spec) {
   FuncType type;
   for (char c : spec.params) type.params.push_back(c == 'I' ? ValType::I64 : ValType::I32);
@@ -29,11 +39,12 @@ void define_all(Linker& linker, Store& store, const std::shared_ptr<WasiContext>
     bool returns_errno = spec.returns_errno;
     // The callback holds the context weakly: the store must not keep it alive.
     std::weak_ptr<WasiContext> weak = ctx;
-    HostCallback callback = [weak, handler, returns_errno](std::span<const Value> args,
+    HostCallback callback = [weak, handler, returns_errno](Caller& caller,
+                                                           std::span<const Value> args,
                                                            std::span<Value> results) -> Status {
       std::shared_ptr<WasiContext> c = weak.lock();
       if (!c) return make_error(ErrorCode::HostTrap, "the WASI context is gone");
-      HostCall call{*c, c->memory(), args};
+      HostCall call{*c, guest_memory(caller), args};
       FLINT_ASSIGN(Errno errno_value, handler(call));
       if (returns_errno) results[0] = Value::i32_(uint32_t(errno_value));
       return {};

@@ -1,10 +1,10 @@
 // WASI preview 1 (wasi_snapshot_preview1) for Flint: define it in a Linker,
-// instantiate, bind the instance's memory, run.
+// instantiate, run. Host functions reach the calling instance's memory
+// through their Caller, so WASI works from a start function as well.
 //
-//   auto ctx = wasi::WasiContext::create(options, store);
+//   auto ctx = wasi::WasiContext::create(options);
 //   wasi::define_wasi(linker, store, *ctx);
 //   auto instance = linker.instantiate(store, compiled);
-//   (*ctx)->bind_memory(**instance);
 //   store.call(*(*instance)->find_export("_start"), {});
 //   // an Error with code ProcExit: the exit code is in ctx->exit_code
 #pragma once

@@ -27,7 +27,7 @@ Status define_spectest(Store& store, Linker& linker, std::FILE* out) {
       {"print_f64_f64", {F64, F64}},
   };
   for (const PrintFunction& p : prints) {
-    auto callback = [out](std::span<const Value> args, std::span<Value>) -> Status {
+    auto callback = [out](Caller&, std::span<const Value> args, std::span<Value>) -> Status {
       if (!out) return {};
       std::string line;
       for (const Value& v : args) line += (line.empty() ? "" : " ") + describe(v);

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "aot/llvm/codegen.h"
+#include "flint/runtime.h"
+#include "module/module.h"
 #include "text/parse.h"
 
 namespace flint::aot {
@@ -29,6 +31,31 @@ TEST(Artifact, RoundTripsAndKeepsTheModuleHash) {
   ASSERT_TRUE(decoded) << decoded.error().describe();
   EXPECT_EQ(decoded->module_hash, sha256(decoded->wasm));
   EXPECT_EQ(encode_artifact(*decoded), bytes);
+}
+
+// compile() takes WebAssembly only: an artifact's machine code would run as
+// is, so only the explicitly named load_precompiled() loads one (issue 11).
+TEST(Artifact, CompileRefusesAnArtifactAndLoadPrecompiledLoadsIt) {
+  std::vector<uint8_t> bytes = small_artifact();
+  for (EngineKind engine : {EngineKind::Interpreter, EngineKind::Aot}) {
+    Config config;
+    config.engine = engine;
+    auto refused = compile(bytes, config);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::BadArtifact);
+    EXPECT_NE(refused.error().describe().find("load_precompiled"), std::string::npos);
+  }
+  EXPECT_TRUE(is_precompiled(bytes));
+  auto loaded = load_precompiled(bytes);
+  ASSERT_TRUE(loaded) << loaded.error().describe();
+  EXPECT_EQ((*loaded)->module().exports.size(), 1u);
+  // And the other way round: WebAssembly is not an artifact.
+  auto wasm = text::parse_wat("(module)");
+  ASSERT_TRUE(wasm);
+  EXPECT_FALSE(is_precompiled(*wasm));
+  auto not_artifact = load_precompiled(*wasm);
+  ASSERT_FALSE(not_artifact);
+  EXPECT_EQ(not_artifact.error().code, ErrorCode::BadArtifact);
 }
 
 TEST(Artifact, EveryDamagedByteIsRefused) {

@@ -98,11 +98,11 @@ TEST(AotFuel, AnArtifactWithoutMeteringIsRefusedWhenFuelIsRequested) {
   EXPECT_TRUE(aot::decode_artifact(*metered)->fuel);
   Config fuel;
   fuel.fuel = 1000;
-  auto refused = compile(*plain, fuel);
+  auto refused = load_precompiled(*plain, fuel);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::BadArtifact);
   EXPECT_NE(refused.error().describe().find("fuel"), std::string::npos);
-  auto accepted = compile(*metered, fuel);
+  auto accepted = load_precompiled(*metered, fuel);
   ASSERT_TRUE(accepted) << accepted.error().describe();
   Store store(fuel);
   auto inst = store.instantiate(**accepted, {});
@@ -111,7 +111,7 @@ TEST(AotFuel, AnArtifactWithoutMeteringIsRefusedWhenFuelIsRequested) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::OutOfFuel);
   // A metered artifact still runs without fuel.
-  auto unmetered = compile(*metered, Config{});
+  auto unmetered = load_precompiled(*metered, Config{});
   ASSERT_TRUE(unmetered);
 }
 

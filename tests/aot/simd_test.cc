@@ -333,8 +333,8 @@ TEST(AotSimd, VectorsCrossHostCallsTablesAndGlobals) {
     FuncType type{{ValType::I32, ValType::V128, ValType::I64, ValType::V128},
                   {ValType::V128, ValType::I32, ValType::V128}};
     // mix(a, x, b, y) = (x ^ y, a + 1, y with lane 0 of i64x2 replaced by b)
-    Extern mix =
-        store.host_function(type, [](std::span<const Value> in, std::span<Value> out) -> Status {
+    Extern mix = store.host_function(
+        type, [](Caller&, std::span<const Value> in, std::span<Value> out) -> Status {
           V128 x = in[1].v128, y = in[3].v128;
           for (int i = 0; i < 16; ++i) x.bytes[i] ^= y.bytes[i];
           uint64_t b = in[2].i64;
@@ -394,7 +394,7 @@ TEST(AotSimd, BaselineX86CodeAgreesWithTheInterpreter) {
   Engine interp(kModule, aot_test::interp_config());
   ASSERT_TRUE(interp.ok());
   Engine baseline(kModule, aot_test::aot_config());
-  auto m = compile(artifact, baseline.config);
+  auto m = load_precompiled(artifact, baseline.config);
   ASSERT_TRUE(m) << m.error().describe();
   baseline.compiled = *m;
   baseline.store = std::make_unique<Store>(baseline.config);

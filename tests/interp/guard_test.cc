@@ -37,7 +37,8 @@ TEST(TranslatorGuard, RejectsInsteadOfCrashing) {
       {ins(Opcode::Nop)},                                                // no end
   };
   for (size_t i = 0; i < bodies.size(); ++i) {
-    auto r = interp::InterpModule::create(module_with_body(bodies[i]), {});
+    auto r =
+        interp::InterpModule::create(ValidatedModule::trusted(module_with_body(bodies[i])), {});
     EXPECT_FALSE(r.ok()) << "body " << i;
   }
 }
@@ -45,9 +46,9 @@ TEST(TranslatorGuard, RejectsInsteadOfCrashing) {
 TEST(TranslatorGuard, AcceptsTheSameShapesWhenValid) {
   FuncType type{{ValType::I32}, {ValType::I32}};
   auto r = interp::InterpModule::create(
-      module_with_body({ins(Opcode::LocalGet, 0), ins(Opcode::LocalGet, 0), ins(Opcode::I32Add),
-                        ins(Opcode::End)},
-                       type),
+      ValidatedModule::trusted(module_with_body({ins(Opcode::LocalGet, 0), ins(Opcode::LocalGet, 0),
+                                                 ins(Opcode::I32Add), ins(Opcode::End)},
+                                                type)),
       {});
   EXPECT_TRUE(r.ok()) << r.error().describe();
 }

@@ -13,7 +13,7 @@ using testing::export_of;
 TEST(Host, TrapFromHostFunctionReachesTheCaller) {
   Store store;
   Linker linker;
-  linker.define("env", "fail", store.host_function(FuncType{}, [](auto, auto) -> Status {
+  linker.define("env", "fail", store.host_function(FuncType{}, [](auto&, auto, auto) -> Status {
     return make_error(ErrorCode::HostTrap, "the host said no");
   }));
   auto m = compile_wat(R"((module (import "env" "fail" (func $fail))
@@ -34,7 +34,7 @@ TEST(Host, TrapFromHostFunctionReachesTheCaller) {
 TEST(Host, NonTrapErrorsBecomeHostTraps) {
   Store store;
   Linker linker;
-  linker.define("env", "io", store.host_function(FuncType{}, [](auto, auto) -> Status {
+  linker.define("env", "io", store.host_function(FuncType{}, [](auto&, auto, auto) -> Status {
     return make_error(ErrorCode::Io, "disk gone");
   }));
   auto m = compile_wat(R"((module (import "env" "io" (func $io)) (func (export "f") (call $io))))");
@@ -50,14 +50,15 @@ TEST(Host, HostFunctionCallsBackIntoWasm) {
   Linker linker;
   Extern square{};
   // apply(x) = square(x) + 1, where square is a wasm export called by the host.
-  linker.define("env", "apply",
-                store.host_function(FuncType{{ValType::I32}, {ValType::I32}},
-                                    [&](std::span<const Value> a, std::span<Value> r) -> Status {
-                                      auto inner = store.call(square, a);
-                                      if (!inner) return std::move(inner).error();
-                                      r[0] = Value::i32_((*inner)[0].i32 + 1);
-                                      return {};
-                                    }));
+  linker.define(
+      "env", "apply",
+      store.host_function(FuncType{{ValType::I32}, {ValType::I32}},
+                          [&](Caller&, std::span<const Value> a, std::span<Value> r) -> Status {
+                            auto inner = store.call(square, a);
+                            if (!inner) return std::move(inner).error();
+                            r[0] = Value::i32_((*inner)[0].i32 + 1);
+                            return {};
+                          }));
   auto m = compile_wat(R"((module (import "env" "apply" (func $apply (param i32) (result i32)))
       (func (export "square") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
       (func (export "f") (param i32) (result i32)
@@ -73,7 +74,8 @@ TEST(Host, HostFunctionCallsBackIntoWasm) {
 
 TEST(Host, ArgumentsAreCheckedAtTheApi) {
   Store store;
-  Extern f = store.host_function(FuncType{{ValType::I64}, {}}, [](auto, auto) { return Status{}; });
+  Extern f =
+      store.host_function(FuncType{{ValType::I64}, {}}, [](auto&, auto, auto) { return Status{}; });
   EXPECT_FALSE(store.call(f, std::vector{Value::i32_(1)}).ok());
   EXPECT_FALSE(store.call(f, {}).ok());
   EXPECT_TRUE(store.call(f, std::vector{Value::i64_(1)}).ok());

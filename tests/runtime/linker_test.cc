@@ -23,13 +23,14 @@ TEST(Linker, HostFunctionIsCalled) {
   Store store;
   Linker linker;
   int calls = 0;
-  linker.define("env", "add",
-                store.host_function(FuncType{{ValType::I32, ValType::I32}, {ValType::I32}},
-                                    [&](std::span<const Value> a, std::span<Value> r) -> Status {
-                                      ++calls;
-                                      r[0] = Value::i32_(a[0].i32 + a[1].i32);
-                                      return {};
-                                    }));
+  linker.define(
+      "env", "add",
+      store.host_function(FuncType{{ValType::I32, ValType::I32}, {ValType::I32}},
+                          [&](Caller&, std::span<const Value> a, std::span<Value> r) -> Status {
+                            ++calls;
+                            r[0] = Value::i32_(a[0].i32 + a[1].i32);
+                            return {};
+                          }));
   auto m = compile_wat(R"((module (import "env" "add" (func $add (param i32 i32) (result i32)))
       (func (export "f") (result i32) (call $add (i32.const 40) (i32.const 2)))))");
   auto inst = linker.instantiate(store, *m);
@@ -50,9 +51,9 @@ class IncompatibleImport : public ::testing::TestWithParam<IncompatibleCase> {};
 TEST_P(IncompatibleImport, IsRejected) {
   Store store;
   Linker linker;
-  linker.define("env", "f", store.host_function(FuncType{{ValType::I32}, {}}, [](auto, auto) {
-    return Status{};
-  }));
+  linker.define("env", "f",
+                store.host_function(FuncType{{ValType::I32}, {}},
+                                    [](auto&, auto, auto) { return Status{}; }));
   linker.define("env", "table",
                 store.create_table(TableType{ValType::FuncRef, Limits{10, 20}},
                                    Value::null_(ValType::FuncRef)));

@@ -24,6 +24,8 @@ struct TargetOptions {
   unsigned opt_level = 2;
   /// Emit fuel metering (ArtifactOptions::fuel, fuel_codegen.cc).
   bool fuel = false;
+  /// Emit interruption checks (ArtifactOptions::interruptible, fuel_codegen.cc).
+  bool interruptible = false;
 };
 
 /// Compiles every defined function of a validated module, the entry

@@ -12,12 +12,14 @@ Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
   FLINT_TRY(validate(module));
   TargetOptions target;
   target.fuel = options.fuel;
+  target.interruptible = options.interruptible;
   FLINT_ASSIGN(std::vector<uint8_t> object, compile_object(module, target));
   Artifact a;
   a.flint_version = kFlintVersion;
   a.triple = host_triple();
   a.cpu_features = host_cpu_features();
   a.fuel = options.fuel;
+  a.interruptible = options.interruptible;
   a.module_hash = sha256(wasm);
   a.wasm.assign(wasm.begin(), wasm.end());
   FLINT_ASSIGN(a.shared_object, link_shared_object(object));

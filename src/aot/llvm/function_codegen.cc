@@ -178,7 +178,7 @@ Status FunctionCodegen::emit() {
   // Only a function that calls can make the stack grow without bound; it
   // compares the stack pointer with the limit the runtime set before its
   // first call (place_stack_check, below).
-  if (decls_.fuel) charge_fuel();
+  entry_and_loop_checks();
 
   llvm::BasicBlock* ret = new_block("return");
   Frame f;
@@ -245,7 +245,7 @@ void FunctionCodegen::begin_frame(FrameKind kind, const Instr& in) {
     b_.SetInsertPoint(f.label);
     stack_.resize(f.height);
     for (llvm::PHINode* phi : f.label_phis) push(phi);
-    if (decls_.fuel) charge_fuel();
+    entry_and_loop_checks();
   } else {
     f.label = f.end;
     f.label_phis = f.end_phis;

@@ -31,6 +31,7 @@ struct ModuleDecls {
   /// The convention of every wasm-to-wasm call (calling_convention.h).
   llvm::CallingConv::ID wasm_cc = llvm::CallingConv::C;
   bool fuel = false;  ///< emit fuel metering (fuel_codegen.cc)
+  bool interruptible = false;  ///< emit interruption checks (fuel_codegen.cc)
   /// The target's "+feature,..." string (simd_lowering.h picks instructions by it).
   std::string target_features;
 };
@@ -94,6 +95,14 @@ class FunctionCodegen {
   llvm::Value* effective_address(llvm::Value* addr, uint64_t offset);
   /// One unit of fuel, at function entry and loop heads (fuel_codegen.cc).
   void charge_fuel();
+  /// A trap "interrupt" when the store's flag is set, at function entry and
+  /// loop heads (fuel_codegen.cc).
+  void check_interrupt();
+  /// What runs at function entry and at each loop head: fuel, interruption.
+  void entry_and_loop_checks() {
+    if (decls_.fuel) charge_fuel();
+    if (decls_.interruptible) check_interrupt();
+  }
   /// The stack-limit check, before the function's first call (stack_check.cc).
   void place_stack_check(llvm::BasicBlock* body);
 
@@ -134,6 +143,7 @@ class FunctionCodegen {
   std::vector<ValType> local_types_;
   std::vector<llvm::Value*> global_slots_;  ///< lazily loaded, hoisted to the entry block
   llvm::Value* fuel_counter_ = nullptr;     ///< VmCtx::fuel, loaded in the entry block
+  llvm::Value* interrupt_flag_ = nullptr;   ///< VmCtx::interrupted, loaded in the entry block
   std::array<llvm::BasicBlock*, 16> trap_blocks_{};
   std::vector<Frame> frames_;
   std::vector<llvm::Value*> stack_;

@@ -118,6 +118,7 @@ Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOpti
                     .functions = {},
                     .wasm_cc = wasm_calling_convention(llvm::Triple(triple)),
                     .fuel = target.fuel,
+                    .interruptible = target.interruptible,
                     .target_features = features};
   for (const FuncType& type : wasm.types) decls.types.push_back(llvm_function_type(context, type));
   for (uint32_t i = 0; i < wasm.functions.size(); ++i) {

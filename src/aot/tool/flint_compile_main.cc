@@ -20,10 +20,13 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "-o") == 0 && i + 1 < argc) out = argv[++i];
     else if (std::strcmp(argv[i], "--fuel") == 0) options.fuel = true;
+    else if (std::strcmp(argv[i], "--interruptible") == 0)
+      options.interruptible = true;
     else in = argv[i];
   }
   if (in.empty() || out.empty()) {
-    fmt::print(stderr, "usage: flint-compile MODULE.wasm -o OUT.fwasm [--fuel]\n");
+    fmt::print(stderr,
+               "usage: flint-compile MODULE.wasm -o OUT.fwasm [--fuel] [--interruptible]\n");
     return 2;
   }
   std::ifstream f(in, std::ios::binary);
