@@ -30,6 +30,7 @@ namespace flint {
 struct Module;
 class CompiledModule;
 class Instance;
+class InstanceImpl;
 struct FuncInst;
 struct TableInst;
 struct MemoryInst;
@@ -187,10 +188,15 @@ class Store {
   const Config& config() const { return config_; }
 
  private:
-  /// instantiate() without releasing what a failed instantiation made.
-  Result<Instance*> instantiate_or_leave_residue(const CompiledModule& module,
-                                                 std::span<const Extern> imports);
-  struct State;
+  /// instantiate() up to its start function, not releasing what a failed
+  /// instantiation made.
+  Result<InstanceImpl*> instantiate_without_start(const CompiledModule& module,
+                                                  std::span<const Extern> imports);
+
+ public:
+  struct State;  ///< what a store owns (src/runtime/store_state.h), opaque here
+
+ private:
   Config config_;
   std::unique_ptr<State> state_;
 };

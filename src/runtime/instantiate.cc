@@ -144,38 +144,55 @@ bool may_leak_references(const Module& m) {
   return false;
 }
 
-// Sizes of the store's object lists when an instantiation began: a failed
-// one truncates them back, releasing what it made (memory reservations
-// return to their pool) -- unless its code may have handed out references
-// or created objects of its own in between.
+// The sizes of a store's object lists at one moment: a failed
+// instantiation truncates them back to where it began, releasing what it
+// made (memory reservations return to their pool).
 struct StoreMark {
   size_t funcs, tables, memories, globals, instances;
+  bool operator==(const StoreMark&) const = default;
 };
+
+StoreMark mark_of(const Store::State& s) {
+  return {s.funcs.size(), s.tables.size(), s.memories.size(), s.globals.size(), s.instances.size()};
+}
+
+void release_since(Store::State& s, const StoreMark& mark) {
+  s.instances.resize(mark.instances);
+  s.funcs.resize(mark.funcs);
+  s.tables.resize(mark.tables);
+  s.memories.resize(mark.memories);
+  s.globals.resize(mark.globals);
+}
 
 }  // namespace
 
 Result<Instance*> Store::instantiate(const CompiledModule& compiled,
                                      std::span<const Extern> imports) {
-  StoreMark mark{state_->funcs.size(), state_->tables.size(), state_->memories.size(),
-                 state_->globals.size(), state_->instances.size()};
-  Result<Instance*> result = instantiate_or_leave_residue(compiled, imports);
-  if (!result) {
-    const Module& m = compiled.module();
-    bool only_ours = state_->instances.size() <= mark.instances + 1;  // no nested instantiation
-    bool code_ran = state_->instances.size() > mark.instances;        // segments or start reached
-    if (only_ours && (!code_ran || !may_leak_references(m))) {
-      state_->instances.resize(mark.instances);
-      state_->funcs.resize(mark.funcs);
-      state_->tables.resize(mark.tables);
-      state_->memories.resize(mark.memories);
-      state_->globals.resize(mark.globals);
-    }
+  const StoreMark begun = mark_of(*state_);
+  Result<InstanceImpl*> created = instantiate_without_start(compiled, imports);
+  if (!created) {
+    // No code ran: only an element segment may have placed this instance's
+    // functions where others reach them, in a table it imports.
+    bool committed = state_->instances.size() > begun.instances;
+    if (!committed || !may_leak_references(compiled.module())) release_since(*state_, begun);
+    return std::move(created).error();
   }
-  return result;
+  InstanceImpl* instance = *created;
+  const Module& m = compiled.module();
+  if (!m.start) return instance;
+  const StoreMark before_start = mark_of(*state_);
+  auto started = call_with_values(*instance->funcs.at(*m.start), state_->exec, instance, {});
+  if (!started) {
+    // The start function may have handed references out, or made objects of
+    // its own through host functions: then everything stays.
+    if (mark_of(*state_) == before_start && !may_leak_references(m)) release_since(*state_, begun);
+    return std::move(started).error();
+  }
+  return instance;
 }
 
-Result<Instance*> Store::instantiate_or_leave_residue(const CompiledModule& compiled,
-                                                      std::span<const Extern> imports) {
+Result<InstanceImpl*> Store::instantiate_without_start(const CompiledModule& compiled,
+                                                       std::span<const Extern> imports) {
   const auto& module = static_cast<const EngineModule&>(compiled);
   const ValidatedModule& validated = module.validated();
   const Module& m = validated.module();
@@ -257,7 +274,8 @@ Result<Instance*> Store::instantiate_or_leave_residue(const CompiledModule& comp
 
   // From here on the instance exists in the store even if a segment or the
   // start function traps: writes already made to shared tables and memories
-  // stay, and functions placed in them must remain callable.
+  // stay, and functions placed in them must remain callable (instantiate()
+  // releases it only where nothing else can reach it).
   InstanceImpl* instance = inst.get();
   state_->instances.push_back(std::move(inst));
 
@@ -288,8 +306,6 @@ Result<Instance*> Store::instantiate_or_leave_residue(const CompiledModule& comp
     if (!seg.bytes.empty()) std::memcpy(memory->base + start, seg.bytes.data(), seg.bytes.size());
     instance->datas[i] = {};  // data.drop
   }
-  if (m.start)
-    FLINT_TRY(call_with_values(*instance->funcs.at(*m.start), state_->exec, instance, {}));
   return instance;
 }
 

@@ -26,7 +26,7 @@ using flint::cli_test::RunResult;
 class ArtifactCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::path compiler = fs::path(FLINT_BINARY).parent_path() / "flint-compile";
+    fs::path compiler = flint::cli_test::flint_compile_path();
     if (!fs::exists(compiler)) GTEST_SKIP() << "no flint-compile next to flint (LLVM not found)";
     dir_ = fs::temp_directory_path() / ("flint-cache-test-" + std::to_string(getpid()));
     fs::remove_all(dir_);

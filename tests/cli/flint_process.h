@@ -37,6 +37,12 @@ inline RunResult run_flint(const std::string& args) {
   return finish(popen(command.c_str(), "r"));
 }
 
+/// The AOT compiler next to the build's flint; it exists only where LLVM 19
+/// was found at configure time (tests of compiled code skip without it).
+inline std::filesystem::path flint_compile_path() {
+  return std::filesystem::path(FLINT_BINARY).parent_path() / "flint-compile";
+}
+
 /// A directory of one test's own under the system's temporary directory,
 /// removed with its contents when the test ends.
 struct ScratchDir {

@@ -16,7 +16,7 @@ using flint::cli_test::ScratchDir;
 class PrecompiledTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(fs::path(FLINT_BINARY).parent_path() / "flint-compile"))
+    if (!fs::exists(flint::cli_test::flint_compile_path()))
       GTEST_SKIP() << "no flint-compile next to flint (LLVM not found)";
     std::string module =
         dir_.write("answer.wat", "(module (func (export \"answer\") (result i32) (i32.const 42)))");

@@ -89,5 +89,27 @@ TEST(InstantiationResidue, FunctionsWrittenToAnImportedTableStayCallable) {
   EXPECT_EQ((*r)[0].i32, 7u);
 }
 
+// What a host function made in the store while the start function ran
+// belongs to the host: a trap after it releases nothing.
+TEST(InstantiationResidue, ObjectsTheHostMadeDuringTheStartFunctionStay) {
+  Store store;
+  Linker linker;
+  std::vector<Extern> made;
+  linker.define(
+      "env", "make", store.host_function(FuncType{}, [&](Caller& caller, auto, auto) -> Status {
+        made.push_back(
+            caller.store().create_global(GlobalType{ValType::I32, false}, Value::i32_(99)));
+        return {};
+      }));
+  auto compiled = compile_wat(R"((module (import "env" "make" (func $make)) (memory 1)
+      (func $s (call $make) unreachable) (start $s)))");
+  ASSERT_TRUE(compiled);
+  for (int i = 0; i < 3; ++i) ASSERT_FALSE(linker.instantiate(store, *compiled));
+  ASSERT_EQ(made.size(), 3u);
+  // Were they released, these would likely take their place.
+  for (int i = 0; i < 16; ++i) store.create_global(GlobalType{ValType::I32, false}, Value::i32_(7));
+  for (Extern g : made) EXPECT_EQ(store.global_value(g).i32, 99u);
+}
+
 }  // namespace
 }  // namespace flint

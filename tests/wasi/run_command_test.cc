@@ -65,7 +65,9 @@ TEST_F(RunCommandTest, WasiCallsWorkFromTheStartFunction) {
     (func $start (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
     (start $start)
     (func (export "_start"))))";
+  bool have_compiler = fs::exists(fs::path(FLINT_BINARY).parent_path() / "flint-compile");
   for (const char* engine : {"interp", "aot"}) {
+    if (std::string_view(engine) == "aot" && !have_compiler) continue;  // no LLVM at configure time
     Outcome r = flint({"--engine", engine, write("start.wat", kStartWrites).string()});
     EXPECT_EQ(r.exit_code, 0) << engine << ": " << r.err;
     EXPECT_EQ(r.out, "from start\n") << engine;
