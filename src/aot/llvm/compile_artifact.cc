@@ -13,7 +13,7 @@ Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
   TargetOptions target;
   target.fuel = options.fuel;
   target.interruptible = options.interruptible;
-  FLINT_ASSIGN(std::vector<uint8_t> object, compile_object(module, target));
+  FLINT_ASSIGN(std::vector<std::vector<uint8_t>> objects, compile_objects(module, target));
   Artifact a;
   a.flint_version = kFlintVersion;
   a.triple = host_triple();
@@ -22,7 +22,7 @@ Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
   a.interruptible = options.interruptible;
   a.module_hash = sha256(wasm);
   a.wasm.assign(wasm.begin(), wasm.end());
-  FLINT_ASSIGN(a.shared_object, link_shared_object(object));
+  FLINT_ASSIGN(a.shared_object, link_shared_object(objects));
   return encode_artifact(a);
 }
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <utility>
 
 #include "aot/llvm/codegen.h"
 
@@ -28,6 +29,8 @@ std::string linker_path() {
 
 struct TempFile {
   std::string path;
+  TempFile(const TempFile&) = delete;
+  TempFile(TempFile&& other) noexcept : path(std::exchange(other.path, {})) {}
   explicit TempFile(const char* suffix) {
     const char* dir = std::getenv("TMPDIR");
     std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/flint-aot-XXXXXX" + suffix;
@@ -44,18 +47,25 @@ struct TempFile {
 
 }  // namespace
 
-Result<std::vector<uint8_t>> link_shared_object(const std::vector<uint8_t>& object) {
-  TempFile in(".o"), out(".so");
-  if (in.path.empty() || out.path.empty())
-    return make_error(ErrorCode::Io, "cannot create temporary files for linking");
-  {
+Result<std::vector<uint8_t>> link_shared_object(std::span<const std::vector<uint8_t>> objects) {
+  TempFile out(".so");
+  std::vector<TempFile> ins;
+  ins.reserve(objects.size());
+  for (const std::vector<uint8_t>& object : objects) {
+    TempFile& in = ins.emplace_back(".o");
+    if (in.path.empty())
+      return make_error(ErrorCode::Io, "cannot create temporary files for linking");
     std::ofstream f(in.path, std::ios::binary);
     f.write(reinterpret_cast<const char*>(object.data()), std::streamsize(object.size()));
     if (!f) return make_error(ErrorCode::Io, "cannot write " + in.path);
   }
+  if (out.path.empty())
+    return make_error(ErrorCode::Io, "cannot create temporary files for linking");
   std::string lld = linker_path();
-  std::vector<std::string> argv_s = {lld, "-shared", "--no-undefined", "-z", "noexecstack",
-                                     "-O1", "--hash-style=gnu", "--eh-frame-hdr", "-o", out.path, in.path};
+  std::vector<std::string> argv_s = {lld,           "-shared", "--no-undefined",   "-z",
+                                     "noexecstack", "-O1",     "--hash-style=gnu", "--eh-frame-hdr",
+                                     "-o",          out.path};
+  for (const TempFile& in : ins) argv_s.push_back(in.path);
   std::vector<char*> argv;
   for (std::string& s : argv_s) argv.push_back(s.data());
   argv.push_back(nullptr);

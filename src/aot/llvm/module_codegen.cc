@@ -1,6 +1,8 @@
 // Module-level code generation: declarations, per-function translation, the
 // entry wrappers the host calls, the exported function table (abi.h), the
-// -O2 pipeline of LLVM's new pass manager, and object emission.
+// -O2 pipeline of LLVM's new pass manager, and object emission -- for a
+// large module in partitions compiled on every core (issue 16), each its own
+// LLVM context and object, linked into one shared object.
 #include <fmt/format.h>
 #include <llvm/Analysis/CGSCCPassManager.h>
 #include <llvm/Analysis/LoopAnalysisManager.h>
@@ -14,15 +16,18 @@
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/TargetParser/Host.h>
 
+#include <atomic>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "aot/artifact.h"
 #include "aot/cpu_features.h"
 #include "aot/llvm/calling_convention.h"
 #include "aot/llvm/codegen.h"
 #include "aot/llvm/frame_info.h"
-#include "aot/llvm/slot_values.h"
 #include "aot/llvm/function_codegen.h"
+#include "aot/llvm/slot_values.h"
 
 namespace flint::aot {
 
@@ -89,42 +94,72 @@ void optimize(llvm::Module& m, llvm::TargetMachine& tm, unsigned level) {
 
 }  // namespace
 
-Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOptions& target) {
+namespace {
+
+struct TargetMachine {
+  std::unique_ptr<llvm::TargetMachine> machine;
+  std::string triple, features;
+};
+
+// One per partition (and so per thread): an LLVM TargetMachine is not
+// shared between threads.
+Result<TargetMachine> make_target_machine(const TargetOptions& target) {
   initialize_llvm();
-  std::string triple = target.triple.empty() ? host_triple() : target.triple;
+  TargetMachine tm;
+  tm.triple = target.triple.empty() ? host_triple() : target.triple;
   std::string cpu = target.cpu;
-  std::string features = target.features;
+  tm.features = target.features;
   if (target.triple.empty() && cpu.empty()) {
     cpu = host_cpu_baseline();
-    features = llvm_feature_string(host_cpu_features());
+    tm.features = llvm_feature_string(host_cpu_features());
   }
   std::string why;
-  const llvm::Target* t = llvm::TargetRegistry::lookupTarget(triple, why);
-  if (!t) return make_error(ErrorCode::Usage, fmt::format("target {}: {}", triple, why));
+  const llvm::Target* t = llvm::TargetRegistry::lookupTarget(tm.triple, why);
+  if (!t) return make_error(ErrorCode::Usage, fmt::format("target {}: {}", tm.triple, why));
   llvm::TargetOptions options;
-  std::unique_ptr<llvm::TargetMachine> tm(t->createTargetMachine(
-      triple, cpu, features, options, llvm::Reloc::PIC_, std::nullopt,
+  tm.machine.reset(t->createTargetMachine(
+      tm.triple, cpu, tm.features, options, llvm::Reloc::PIC_, std::nullopt,
       target.opt_level >= 2 ? llvm::CodeGenOptLevel::Default : llvm::CodeGenOptLevel::None));
-  if (!tm) return make_error(ErrorCode::Usage, "cannot create a target machine for " + triple);
+  if (!tm.machine)
+    return make_error(ErrorCode::Usage, "cannot create a target machine for " + tm.triple);
+  return tm;
+}
+
+// Compiles the defined functions [begin, end) into one object; the one
+// partition that holds function 0 also holds the function table. With
+// several partitions, functions and entries of the others are declared
+// here and bound by the linker: hidden symbols, so calls between
+// partitions are direct PC-relative calls and the table needs only
+// relative relocations (code_image.cc's rule).
+Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetOptions& target,
+                                               uint32_t begin, uint32_t end) {
+  FLINT_ASSIGN(TargetMachine tm, make_target_machine(target));
+  bool whole = begin == 0 && end == wasm.functions.size();
+  const auto linkage =
+      whole ? llvm::GlobalValue::InternalLinkage : llvm::GlobalValue::ExternalLinkage;
+  auto visible_to_partitions = [&](llvm::GlobalValue& v) {
+    if (!whole) v.setVisibility(llvm::GlobalValue::HiddenVisibility);
+  };
 
   llvm::LLVMContext context;
   llvm::Module m("wasm", context);
-  m.setTargetTriple(triple);
-  m.setDataLayout(tm->createDataLayout());
+  m.setTargetTriple(tm.triple);
+  m.setDataLayout(tm.machine->createDataLayout());
   ModuleDecls decls{.context = context,
                     .llvm_module = m,
                     .wasm = wasm,
                     .types = {},
                     .functions = {},
-                    .wasm_cc = wasm_calling_convention(llvm::Triple(triple)),
+                    .wasm_cc = wasm_calling_convention(llvm::Triple(tm.triple)),
                     .fuel = target.fuel,
                     .interruptible = target.interruptible,
-                    .target_features = features};
+                    .target_features = tm.features};
   for (const FuncType& type : wasm.types) decls.types.push_back(llvm_function_type(context, type));
   for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
     llvm::FunctionType* ft = decls.types[wasm.functions[i].type_index];
-    auto* f = llvm::Function::Create(ft, llvm::GlobalValue::InternalLinkage,
-                                     fmt::format("wasm{}", wasm.imported_functions + i), m);
+    auto* f =
+        llvm::Function::Create(ft, linkage, fmt::format("wasm{}", wasm.imported_functions + i), m);
+    visible_to_partitions(*f);
     f->addFnAttr(llvm::Attribute::NoUnwind);
     use_wasm_calling_convention(*f, decls.wasm_cc);
     // Wasm recursion must exhaust the stack, not become a loop that skips
@@ -132,20 +167,32 @@ Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOpti
     f->addFnAttr("disable-tail-calls", "true");
     decls.functions.push_back(f);
   }
-  for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
+  std::vector<llvm::Function*> entries(wasm.functions.size(), nullptr);
+  for (uint32_t i = begin; i < end; ++i) {
     FunctionCodegen fc(decls, i);
     FLINT_TRY(fc.emit());
+    entries[i] = emit_entry(decls, i);
+    entries[i]->setLinkage(linkage);
+    visible_to_partitions(*entries[i]);
   }
-  std::vector<llvm::Constant*> table;
-  for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
-    table.push_back(decls.functions[i]);
-    table.push_back(emit_entry(decls, i));
+  if (begin == 0) {
+    auto* ptr = llvm::PointerType::get(context, 0);
+    auto* entry_type = llvm::FunctionType::get(llvm::Type::getVoidTy(context), {ptr, ptr}, false);
+    std::vector<llvm::Constant*> table;
+    for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
+      if (!entries[i]) {  // another partition's
+        entries[i] = llvm::Function::Create(entry_type, llvm::GlobalValue::ExternalLinkage,
+                                            fmt::format("entry{}", i), m);
+        visible_to_partitions(*entries[i]);
+      }
+      table.push_back(decls.functions[i]);
+      table.push_back(entries[i]);
+    }
+    auto* table_type = llvm::ArrayType::get(ptr, table.size());
+    auto* g = new llvm::GlobalVariable(m, table_type, true, llvm::GlobalValue::ExternalLinkage,
+                                       llvm::ConstantArray::get(table_type, table), kTableSymbol);
+    g->setVisibility(llvm::GlobalValue::DefaultVisibility);
   }
-  auto* ptr = llvm::PointerType::get(context, 0);
-  auto* table_type = llvm::ArrayType::get(ptr, table.size());
-  auto* g = new llvm::GlobalVariable(m, table_type, true, llvm::GlobalValue::ExternalLinkage,
-                                     llvm::ConstantArray::get(table_type, table), kTableSymbol);
-  g->setVisibility(llvm::GlobalValue::DefaultVisibility);
 
   std::string verify_errors;
   llvm::raw_string_ostream verify_out(verify_errors);
@@ -153,15 +200,79 @@ Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOpti
     return make_error(ErrorCode::Usage, "internal error: invalid LLVM IR: " + verify_errors.substr(0, 2000));
 
   keep_frame_info(m);
-  optimize(m, *tm, target.opt_level);
+  optimize(m, *tm.machine, target.opt_level);
 
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream out(buffer);
   llvm::legacy::PassManager emit;
-  if (tm->addPassesToEmitFile(emit, out, nullptr, llvm::CodeGenFileType::ObjectFile))
+  if (tm.machine->addPassesToEmitFile(emit, out, nullptr, llvm::CodeGenFileType::ObjectFile))
     return make_error(ErrorCode::Usage, "the target cannot emit object files");
   emit.run(m);
   return std::vector<uint8_t>(buffer.begin(), buffer.end());
+}
+
+}  // namespace
+
+std::vector<Partition> plan_partitions(const Module& wasm, const TargetOptions& target) {
+  std::vector<uint64_t> sizes;
+  uint64_t total = 0;
+  for (const Function& f : wasm.functions) {
+    sizes.push_back(f.body.size() + 1);
+    total += sizes.back();
+  }
+  uint32_t n = uint32_t(wasm.functions.size());
+  if (target.partition_instructions == 0 || total <= target.partition_instructions || n <= 1)
+    return {Partition{0, n}};
+  // Contiguous ranges of about equal size, at most partition_instructions
+  // each (which bounds a thread's memory), and at least one per thread.
+  unsigned threads =
+      std::max(1u, target.threads ? target.threads : std::thread::hardware_concurrency());
+  uint64_t count = std::max<uint64_t>(
+      threads, (total + target.partition_instructions - 1) / target.partition_instructions);
+  uint64_t per = (total + count - 1) / count;
+  std::vector<Partition> partitions;
+  uint32_t begin = 0;
+  uint64_t filled = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    filled += sizes[i];
+    if (filled >= per && i + 1 < n) {
+      partitions.push_back(Partition{begin, i + 1});
+      begin = i + 1;
+      filled = 0;
+    }
+  }
+  partitions.push_back(Partition{begin, n});
+  return partitions;
+}
+
+Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOptions& target) {
+  return compile_partition(wasm, target, 0, uint32_t(wasm.functions.size()));
+}
+
+Result<std::vector<std::vector<uint8_t>>> compile_objects(const Module& wasm,
+                                                          const TargetOptions& target) {
+  std::vector<Partition> partitions = plan_partitions(wasm, target);
+  std::vector<std::optional<Result<std::vector<uint8_t>>>> objects(partitions.size());
+  unsigned threads =
+      std::max(1u, target.threads ? target.threads : std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, unsigned(partitions.size()));
+  // Each thread takes the next partition until none is left: the largest
+  // memory in use is one partition's module per thread.
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t p; (p = next.fetch_add(1)) < partitions.size();)
+      objects[p] = compile_partition(wasm, target, partitions[p].begin, partitions[p].end);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  std::vector<std::vector<uint8_t>> out;
+  for (auto& o : objects) {
+    if (!*o) return std::move(*o).error();
+    out.push_back(std::move(**o));
+  }
+  return out;
 }
 
 }  // namespace flint::aot

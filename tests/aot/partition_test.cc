@@ -1,0 +1,113 @@
+// Compilation in partitions (issue 16): a large module's functions are
+// compiled in several LLVM modules on several threads and linked into one
+// shared object. Forcing one function per partition here, every kind of
+// call crosses partitions -- direct, indirect, recursive, through an
+// import -- and each must behave as in one partition; traps keep their
+// backtrace.
+#include <gtest/gtest.h>
+
+#include "aot/artifact.h"
+#include "aot/cpu_features.h"
+#include "aot/llvm/codegen.h"
+#include "binary/decoder.h"
+#include "engines.h"
+#include "valid/validator.h"
+
+namespace flint {
+namespace {
+
+constexpr const char* kModule = R"((module
+  (import "env" "twice" (func $twice (param i32) (result i32)))
+  (type $ii (func (param i32) (result i32)))
+  (table 2 funcref)
+  (elem (i32.const 0) $square $fib)
+  (memory (export "memory") 1)
+  (func $square (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "mixed") (param i32) (result i32)
+    (i32.add (call $square (local.get 0))
+             (i32.add (call_indirect (type $ii) (local.get 0) (i32.const 1))
+                      (call $twice (local.get 0)))))
+  (func $store (param i32) (i32.store (local.get 0) (i32.const 7)))
+  (func (export "oob") (call $store (i32.const 65536)))))";
+
+std::vector<uint8_t> partitioned_artifact(const std::vector<uint8_t>& wasm) {
+  auto module = decode_module(wasm);
+  EXPECT_TRUE(module && validate(*module));
+  aot::TargetOptions target;
+  target.partition_instructions = 1;  // one function per partition
+  target.threads = 2;
+  EXPECT_EQ(aot::plan_partitions(*module, target).size(), module->functions.size());
+  auto objects = aot::compile_objects(*module, target);
+  EXPECT_TRUE(objects) << objects.error().describe();
+  if (!objects) return {};
+  EXPECT_EQ(objects->size(), module->functions.size());
+  auto shared = aot::link_shared_object(*objects);
+  EXPECT_TRUE(shared) << shared.error().describe();
+  if (!shared) return {};
+  aot::Artifact a;
+  a.flint_version = aot::kFlintVersion;
+  a.triple = aot::host_triple();
+  a.cpu_features = aot::host_cpu_features();
+  a.module_hash = aot::sha256(wasm);
+  a.wasm = wasm;
+  a.shared_object = *shared;
+  return aot::encode_artifact(a);
+}
+
+TEST(Partitions, EveryKindOfCallAcrossPartitionsBehavesAsInOne) {
+  auto wasm = text::parse_wat(kModule);
+  ASSERT_TRUE(wasm);
+  auto loaded = load_precompiled(partitioned_artifact(*wasm));
+  ASSERT_TRUE(loaded) << loaded.error().describe();
+  Store store;
+  Linker linker;
+  linker.define(
+      "env", "twice",
+      store.host_function(FuncType{{ValType::I32}, {ValType::I32}},
+                          [](Caller&, std::span<const Value> a, std::span<Value> r) -> Status {
+                            r[0] = Value::i32_(a[0].i32 * 2);
+                            return {};
+                          }));
+  auto inst = linker.instantiate(store, **loaded);
+  ASSERT_TRUE(inst) << inst.error().describe();
+  auto fib = store.call(*(*inst)->find_export("fib"), std::vector<Value>{Value::i32_(20)});
+  ASSERT_TRUE(fib) << fib.error().describe();
+  EXPECT_EQ((*fib)[0].i32, 6765u);
+  auto mixed = store.call(*(*inst)->find_export("mixed"), std::vector<Value>{Value::i32_(5)});
+  ASSERT_TRUE(mixed) << mixed.error().describe();
+  EXPECT_EQ((*mixed)[0].i32, 25u + 5u + 10u);  // square + fib(5) + twice
+  auto oob = store.call(*(*inst)->find_export("oob"), {});
+  ASSERT_FALSE(oob);
+  EXPECT_EQ(oob.error().code, ErrorCode::OutOfBoundsMemoryAccess);
+  std::vector<uint32_t> frames;
+  for (const BacktraceFrame& f : store.last_backtrace()) frames.push_back(f.function);
+  EXPECT_EQ(frames, (std::vector<uint32_t>{4, 5}));  // $store, then "oob"
+}
+
+TEST(Partitions, SmallModulesStayInOnePartitionAndLargeOnesSplitEvenly) {
+  Module m;
+  for (int i = 0; i < 10; ++i) {
+    Function f;
+    f.body.resize(999);  // 1000 units with its end
+    m.functions.push_back(std::move(f));
+  }
+  aot::TargetOptions target;
+  target.threads = 2;
+  target.partition_instructions = 100'000;
+  EXPECT_EQ(aot::plan_partitions(m, target).size(), 1u);
+  target.partition_instructions = 4000;  // 10,000 in all: three partitions of about 3,334
+  auto parts = aot::plan_partitions(m, target);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts.front().begin, 0u);
+  EXPECT_EQ(parts.back().end, 10u);
+  for (size_t i = 1; i < parts.size(); ++i) EXPECT_EQ(parts[i].begin, parts[i - 1].end);
+  target.partition_instructions = 0;
+  EXPECT_EQ(aot::plan_partitions(m, target).size(), 1u);
+}
+
+}  // namespace
+}  // namespace flint
