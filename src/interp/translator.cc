@@ -82,7 +82,7 @@ Status FunctionTranslator::translate(const Instr& in) {
     }
   }
   FLINT_TRY(check_operands(in));
-  // Every row named (-Werror=switch): memory accesses, vector rows and scalar
+  // Every row named (-Werror=switch): tables, memory, vector rows and scalar
   // operators by the opcode table's columns (opcode_cases.h); the handler
   // tables they use name every row they leave out.
   switch (in.op) {
@@ -114,20 +114,13 @@ Status FunctionTranslator::translate(const Instr& in) {
     case Opcode::RefNull:
     case Opcode::RefIsNull:
     case Opcode::RefFunc: return variable(in);
-    case Opcode::TableGet:
-    case Opcode::TableSet:
-    case Opcode::TableInit:
-    case Opcode::ElemDrop:
-    case Opcode::TableCopy:
-    case Opcode::TableGrow:
-    case Opcode::TableSize:
-    case Opcode::TableFill: return table(in);
-    case Opcode::MemorySize:
-    case Opcode::MemoryGrow:
-    case Opcode::MemoryInit:
-    case Opcode::DataDrop:
-    case Opcode::MemoryCopy:
-    case Opcode::MemoryFill:
+#define FLINT_OP FLINT_CASE_TABLE
+#include "module/opcodes.def"
+#undef FLINT_OP
+      return table(in);
+#define FLINT_OP FLINT_CASE_MEMORY_BULK
+#include "module/opcodes.def"
+#undef FLINT_OP
 #define FLINT_OP FLINT_CASE_MEMORY_ACCESS
 #include "module/opcodes.def"
 #undef FLINT_OP

@@ -22,6 +22,10 @@
 //                            signature (numeric, conversion, sign extension)
 //   FLINT_CASE_NOT_OPERATOR  every other row
 //   FLINT_CASE_MEMORY_ACCESS scalar loads and stores (a memarg immediate)
+//   FLINT_CASE_MEMORY_BULK   memory.size/grow/fill/copy/init, data.drop (an
+//                            immediate naming a memory or a data segment)
+//   FLINT_CASE_TABLE         the table instructions and elem.drop (an
+//                            immediate naming a table or an elem segment)
 #pragma once
 
 // Whether a column holds one token: FLINT_PROBE_<token> expands to `~, 1`,
@@ -46,6 +50,14 @@
 #define FLINT_PROBE_NO_IMM_None ~, 1
 #define FLINT_PROBE_MEMARG_MemArg ~, 1
 #define FLINT_PROBE_SIG_Special ~, 1
+#define FLINT_PROBE_MEMORY_BULK_Memory ~, 1
+#define FLINT_PROBE_MEMORY_BULK_MemoryInit ~, 1
+#define FLINT_PROBE_MEMORY_BULK_MemoryCopy ~, 1
+#define FLINT_PROBE_MEMORY_BULK_Data ~, 1
+#define FLINT_PROBE_TABLE_Table ~, 1
+#define FLINT_PROBE_TABLE_TableInit ~, 1
+#define FLINT_PROBE_TABLE_TableCopy ~, 1
+#define FLINT_PROBE_TABLE_Elem ~, 1
 
 #define FLINT_OP_IS_VECTOR(prefix) FLINT_PP_IS_PROBE(FLINT_PROBE_PREFIX_##prefix)
 #define FLINT_OP_IS_OPERATOR(prefix, imm, sig)                            \
@@ -66,3 +78,7 @@
   FLINT_PP_IF(FLINT_PP_NOT(FLINT_OP_IS_OPERATOR(prefix, imm, sig)))(case Opcode::id:)
 #define FLINT_CASE_MEMORY_ACCESS(id, text, prefix, code, imm, sig, align) \
   FLINT_PP_IF(FLINT_OP_IS_MEMORY_ACCESS(prefix, imm))(case Opcode::id:)
+#define FLINT_CASE_MEMORY_BULK(id, text, prefix, code, imm, sig, align) \
+  FLINT_PP_IF(FLINT_PP_IS_PROBE(FLINT_PROBE_MEMORY_BULK_##imm))(case Opcode::id:)
+#define FLINT_CASE_TABLE(id, text, prefix, code, imm, sig, align) \
+  FLINT_PP_IF(FLINT_PP_IS_PROBE(FLINT_PROBE_TABLE_##imm))(case Opcode::id:)
