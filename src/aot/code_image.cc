@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -86,7 +87,13 @@ void CodeImage::release() {
   base_ = nullptr;
 }
 
-Result<CodeImage> CodeImage::load(std::span<const uint8_t> elf) {
+namespace {
+
+// ---- the steps of CodeImage::load, in its order ----
+
+// The ELF header (System V gABI, "ELF Header"): a 64-bit little-endian
+// shared object for this machine whose header tables lie inside the bytes.
+Result<Elf64_Ehdr> check_header(std::span<const uint8_t> elf) {
   if (elf.size() < sizeof(Elf64_Ehdr)) return reject("is not an ELF object (too short)");
   auto eh = read_at<Elf64_Ehdr>(elf.data());
   if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
@@ -100,10 +107,20 @@ Result<CodeImage> CodeImage::load(std::span<const uint8_t> elf) {
   if (eh.e_shentsize != sizeof(Elf64_Shdr) || !fits<Elf64_Shdr>(elf, eh.e_shoff, eh.e_shnum) ||
       eh.e_shstrndx >= eh.e_shnum)
     return reject("has a malformed section header table");
+  return eh;
+}
 
-  // ---- segments ----
-  std::vector<Elf64_Phdr> loads;
+struct Segments {
+  std::vector<Elf64_Phdr> loads;  ///< by address, no two sharing a page
   std::optional<Elf64_Phdr> dynamic, relro;
+  uint64_t size = 0;  ///< bytes to map: the last load segment's end, page-aligned
+};
+
+// The program headers: loadable segments inside the file and the image
+// bound, none needing a program loader (an interpreter or thread-local
+// storage), none sharing a page with another (each gets its own protection).
+Result<Segments> read_segments(std::span<const uint8_t> elf, const Elf64_Ehdr& eh) {
+  Segments seg;
   for (uint32_t i = 0; i < eh.e_phnum; ++i) {
     auto ph = read_at<Elf64_Phdr>(elf.data() + eh.e_phoff + i * sizeof(Elf64_Phdr));
     switch (ph.p_type) {
@@ -111,32 +128,31 @@ Result<CodeImage> CodeImage::load(std::span<const uint8_t> elf) {
         if (ph.p_filesz > ph.p_memsz || !fits<uint8_t>(elf, ph.p_offset, ph.p_filesz) ||
             ph.p_vaddr > kMaxImageBytes || ph.p_memsz > kMaxImageBytes - ph.p_vaddr)
           return reject(fmt::format("has a malformed segment {}", i));
-        loads.push_back(ph);
+        seg.loads.push_back(ph);
         break;
-      case PT_DYNAMIC: dynamic = ph; break;
-      case PT_GNU_RELRO: relro = ph; break;
+      case PT_DYNAMIC: seg.dynamic = ph; break;
+      case PT_GNU_RELRO: seg.relro = ph; break;
       case PT_INTERP:
       case PT_TLS: return reject(fmt::format("needs a program loader (segment type {:#x})", ph.p_type));
       default: break;
     }
   }
+  std::vector<Elf64_Phdr>& loads = seg.loads;
   if (loads.empty()) return reject("has no loadable segment");
   std::sort(loads.begin(), loads.end(), [](const auto& a, const auto& b) { return a.p_vaddr < b.p_vaddr; });
   for (size_t i = 1; i < loads.size(); ++i)
     if (page_down(loads[i].p_vaddr) < page_up(loads[i - 1].p_vaddr + loads[i - 1].p_memsz))
       return reject("has segments sharing a page");
-  const uint64_t size = page_up(loads.back().p_vaddr + loads.back().p_memsz);
+  seg.size = page_up(loads.back().p_vaddr + loads.back().p_memsz);
+  return seg;
+}
 
-  void* mapped = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (mapped == MAP_FAILED) return make_error(ErrorCode::OutOfMemory, "cannot map an artifact's code");
-  CodeImage image;
-  image.base_ = static_cast<uint8_t*>(mapped);
-  image.size_ = size;
-  uint8_t* base = image.base_;
-  for (const Elf64_Phdr& ph : loads) std::memcpy(base + ph.p_vaddr, elf.data() + ph.p_offset, ph.p_filesz);
+// The dynamic section (gABI "Dynamic Section") of the mapped image: where
+// its relocations are, and nothing a loader would have to do (libraries,
+// text relocations, initialisers, relocations that are not relative); then
+// each relative relocation applied ("add the load address").
+Status relocate(uint8_t* base, uint64_t size, const std::optional<Elf64_Phdr>& dynamic) {
   auto inside = [&](uint64_t addr, uint64_t bytes) { return addr <= size && bytes <= size - addr; };
-
-  // ---- dynamic section: relocations, and nothing a loader would have to do ----
   uint64_t rela = 0, rela_size = 0, rela_entry = sizeof(Elf64_Rela);
   if (dynamic) {
     if (!inside(dynamic->p_vaddr, dynamic->p_memsz)) return reject("has a malformed dynamic section");
@@ -175,12 +191,27 @@ Result<CodeImage> CodeImage::load(std::span<const uint8_t> elf) {
     uint64_t value = reinterpret_cast<uint64_t>(base) + uint64_t(r.r_addend);
     std::memcpy(base + r.r_offset, &value, sizeof value);
   }
+  return {};
+}
 
-  // ---- sections: the exported symbols, the unwind tables ----
+struct Sections {
+  const uint8_t* dynsym = nullptr;
+  size_t dynsym_count = 0;
+  const char* dynstr = nullptr;
+  size_t dynstr_size = 0;
+  const uint8_t* eh_frame = nullptr;
+  uint64_t eh_frame_end = 0;  ///< one past the terminator the unwinder reads
+};
+
+// The section headers: the exported symbols (.dynsym and its strings) and
+// the unwind tables (.eh_frame), both inside the mapped image.
+Result<Sections> find_sections(std::span<const uint8_t> elf, const Elf64_Ehdr& eh,
+                               const uint8_t* base, uint64_t size) {
+  auto inside = [&](uint64_t addr, uint64_t bytes) { return addr <= size && bytes <= size - addr; };
   auto section = [&](uint32_t i) { return read_at<Elf64_Shdr>(elf.data() + eh.e_shoff + i * sizeof(Elf64_Shdr)); };
   Elf64_Shdr names = section(eh.e_shstrndx);
   if (!fits<char>(elf, names.sh_offset, names.sh_size)) return reject("has a malformed section name table");
-  uint64_t eh_frame_end = 0;  // one past the terminator the unwinder reads
+  Sections found;
   std::string_view name_table(reinterpret_cast<const char*>(elf.data() + names.sh_offset), names.sh_size);
   for (uint32_t i = 0; i < eh.e_shnum; ++i) {
     Elf64_Shdr sh = section(i);
@@ -189,10 +220,10 @@ Result<CodeImage> CodeImage::load(std::span<const uint8_t> elf) {
         return reject("has a malformed symbol table");
       Elf64_Shdr strings = section(sh.sh_link);
       if (!inside(strings.sh_addr, strings.sh_size)) return reject("has a malformed symbol table");
-      image.dynsym_ = base + sh.sh_addr;
-      image.dynsym_count_ = sh.sh_size / sizeof(Elf64_Sym);
-      image.dynstr_ = reinterpret_cast<const char*>(base + strings.sh_addr);
-      image.dynstr_size_ = strings.sh_size;
+      found.dynsym = base + sh.sh_addr;
+      found.dynsym_count = sh.sh_size / sizeof(Elf64_Sym);
+      found.dynstr = reinterpret_cast<const char*>(base + strings.sh_addr);
+      found.dynstr_size = strings.sh_size;
     }
     if (sh.sh_name < name_table.size() && name_table.substr(sh.sh_name).starts_with(std::string_view(".eh_frame\0", 10)) &&
         inside(sh.sh_addr, sh.sh_size + 4)) {
@@ -200,24 +231,28 @@ Result<CodeImage> CodeImage::load(std::span<const uint8_t> elf) {
       // after the last, so the four bytes after the section must be zero.
       uint32_t terminator = read_at<uint32_t>(base + sh.sh_addr + sh.sh_size);
       if (sh.sh_size > 0 && terminator == 0) {
-        image.eh_frame_ = base + sh.sh_addr;
-        eh_frame_end = sh.sh_addr + sh.sh_size + 4;
+        found.eh_frame = base + sh.sh_addr;
+        found.eh_frame_end = sh.sh_addr + sh.sh_size + 4;
       }
     }
   }
+  return found;
+}
 
-  // ---- permissions: each segment as its flags say, its RELRO part
-  // read-only once relocated (as ld.so does), nothing elsewhere. The mapping
-  // is read-write until now: one mprotect per run of pages that must change
-  // (each call splits the mapping and flushes the TLB; start-up, issue 4).
+// Permissions: each segment as its flags say, its RELRO part read-only once
+// relocated (as ld.so does), nothing elsewhere. The mapping is read-write
+// until now: one mprotect per run of pages that must change (each call
+// splits the mapping and flushes the TLB; start-up, issue 4).
+Status protect(uint8_t* base, const Segments& seg) {
+  const uint64_t size = seg.size;
   uint64_t relro_begin = 0, relro_end = 0;
-  if (relro) {
-    relro_begin = page_down(relro->p_vaddr);
-    relro_end = std::min(page_down(relro->p_vaddr + relro->p_memsz), size);
+  if (seg.relro) {
+    relro_begin = page_down(seg.relro->p_vaddr);
+    relro_end = std::min(page_down(seg.relro->p_vaddr + seg.relro->p_memsz), size);
   }
   auto final_protection = [&](uint64_t page) {
     if (page >= relro_begin && page < relro_end) return PROT_READ;
-    for (const Elf64_Phdr& ph : loads)
+    for (const Elf64_Phdr& ph : seg.loads)
       if (page >= page_down(ph.p_vaddr) && page < page_up(ph.p_vaddr + ph.p_memsz)) return protection(ph.p_flags);
     return PROT_NONE;
   };
@@ -229,20 +264,55 @@ Result<CodeImage> CodeImage::load(std::span<const uint8_t> elf) {
       return make_error(ErrorCode::OutOfMemory, "cannot protect an artifact's code");
     run = end;
   }
+  return {};
+}
+
+// The unwinder reads the unwind tables up to their terminator: only when
+// those bytes lie in the pages of a readable segment are they registered.
+bool readable(const std::vector<Elf64_Phdr>& loads, uint64_t eh_frame_end) {
+  bool readable = false;
   for (const Elf64_Phdr& ph : loads)
+    readable |= (ph.p_flags & PF_R) && page_down(ph.p_vaddr) < eh_frame_end &&
+                eh_frame_end <= page_up(ph.p_vaddr + ph.p_memsz);
+  return readable;
+}
+
+}  // namespace
+
+// Loads as the dynamic loader would, but only what Flint's own artifacts
+// contain: check the header, map and copy the segments, relocate, find the
+// symbols and unwind tables, protect, register the unwind tables.
+Result<CodeImage> CodeImage::load(std::span<const uint8_t> elf) {
+  FLINT_ASSIGN(Elf64_Ehdr eh, check_header(elf));
+  FLINT_ASSIGN(Segments seg, read_segments(elf, eh));
+  const uint64_t size = seg.size;
+
+  void* mapped = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapped == MAP_FAILED)
+    return make_error(ErrorCode::OutOfMemory, "cannot map an artifact's code");
+  CodeImage image;  // unmaps on every return below but the last
+  image.base_ = static_cast<uint8_t*>(mapped);
+  image.size_ = size;
+  uint8_t* base = image.base_;
+  for (const Elf64_Phdr& ph : seg.loads)
+    std::memcpy(base + ph.p_vaddr, elf.data() + ph.p_offset, ph.p_filesz);
+
+  FLINT_TRY(relocate(base, size, seg.dynamic));
+  FLINT_ASSIGN(Sections sections, find_sections(elf, eh, base, size));
+  image.dynsym_ = sections.dynsym;
+  image.dynsym_count_ = sections.dynsym_count;
+  image.dynstr_ = sections.dynstr;
+  image.dynstr_size_ = sections.dynstr_size;
+  image.eh_frame_ = sections.eh_frame;
+  FLINT_TRY(protect(base, seg));
+
+  for (const Elf64_Phdr& ph : seg.loads)
     if (ph.p_flags & PF_X) {
       image.code_begin_ = image.code_begin_ ? std::min<uintptr_t>(image.code_begin_, uintptr_t(base + ph.p_vaddr))
                                             : uintptr_t(base + ph.p_vaddr);
       image.code_end_ = std::max<uintptr_t>(image.code_end_, uintptr_t(base + ph.p_vaddr + ph.p_memsz));
     }
-  if (image.eh_frame_) {
-    // ...and readable: inside the pages of a readable segment.
-    bool readable = false;
-    for (const Elf64_Phdr& ph : loads)
-      readable |= (ph.p_flags & PF_R) && page_down(ph.p_vaddr) < eh_frame_end &&
-                  eh_frame_end <= page_up(ph.p_vaddr + ph.p_memsz);
-    if (!readable) image.eh_frame_ = nullptr;
-  }
+  if (image.eh_frame_ && !readable(seg.loads, sections.eh_frame_end)) image.eh_frame_ = nullptr;
   if (image.eh_frame_) __register_frame(image.eh_frame_);
   return image;
 }

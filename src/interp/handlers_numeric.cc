@@ -3,6 +3,7 @@
 // compare-and-branch handlers the translator uses for `cmp; br_if` / `cmp; if`.
 #include "interp/handlers.h"
 #include "interp/numeric.h"
+#include "module/opcode_cases.h"
 
 namespace flint::interp {
 
@@ -142,7 +143,12 @@ const NumericHandlers* numeric_handlers(Opcode op) {
     UN(I32TruncSatF64S, TruncSat<double, int32_t>) UN(I32TruncSatF64U, TruncSat<double, uint32_t>)
     UN(I64TruncSatF32S, TruncSat<float, int64_t>) UN(I64TruncSatF32U, TruncSat<float, uint64_t>)
     UN(I64TruncSatF64S, TruncSat<double, int64_t>) UN(I64TruncSatF64U, TruncSat<double, uint64_t>)
-    default: return nullptr;
+    // Every row that is not a scalar operator (opcode_cases.h): the
+    // translator routes only operators here, the disassembler asks of all.
+#define FLINT_OP FLINT_CASE_NOT_OPERATOR
+#include "module/opcodes.def"
+#undef FLINT_OP
+    return nullptr;
   }
   // clang-format on
 #undef UN

@@ -15,6 +15,7 @@
 
 #include "interp/handlers.h"
 #include "interp/numeric.h"
+#include "module/opcode_cases.h"
 #include "runtime/host_cpu.h"
 
 namespace flint::interp {

@@ -18,6 +18,7 @@
 
 #include "interp/handlers.h"
 #include "interp/numeric.h"
+#include "module/opcode_cases.h"
 
 namespace flint::interp {
 

@@ -303,198 +303,221 @@ Status ModuleParser::parse_v128_const(ByteWriter& out) {
   return {};
 }
 
+// `select (result t)*` (spec 6.5.4): the typed form 0x1C when any result
+// type is given, the plain 0x1B otherwise.
+Status ModuleParser::parse_select(ByteWriter& out) {
+  if (!cur_.at_form("result")) {
+    out.u8(0x1B);
+    return {};
+  }
+  std::vector<ValType> types;
+  while (cur_.at_form("result")) {
+    cur_.next();
+    cur_.next();
+    while (!cur_.at(TokenKind::RParen)) {
+      FLINT_ASSIGN(ValType t, parse_value_type());
+      types.push_back(t);
+    }
+    FLINT_TRY(cur_.expect(TokenKind::RParen));
+  }
+  out.u8(0x1C);
+  out.u32(types.size());
+  for (ValType t : types) out.u8(static_cast<uint8_t>(t));
+  return {};
+}
+
+// br_table l* l_N (spec 6.5.2): at least one label; the last is the default.
+Status ModuleParser::parse_br_table(FunctionScope& scope, ByteWriter& out) {
+  ByteWriter labels;
+  uint32_t count = 0;
+  while (cur_.at_index()) {
+    FLINT_TRY(parse_label_index(scope, labels));
+    ++count;
+  }
+  if (count == 0) return cur_.unexpected();
+  out.u32(count - 1);  // the last label is the default
+  out.raw(labels.bytes());
+  return {};
+}
+
+// call_indirect x? typeuse (spec 6.5.2): the table defaults to 0; the binary
+// has the type index first.
+Status ModuleParser::parse_call_indirect(ByteWriter& out) {
+  uint32_t table = 0;
+  if (cur_.at_index()) {
+    FLINT_ASSIGN(table, parse_index(Space::Table));
+  }
+  FLINT_ASSIGN(TypeUse use, parse_type_use(false));
+  FLINT_ASSIGN(uint32_t type, resolve_type_use(use));
+  out.u32(type);
+  out.u32(table);
+  return {};
+}
+
+// One index into the space the immediate kind names (global, elem, data); a
+// data index makes the module need its data count section.
+Status ModuleParser::parse_space_index(ImmKind imm, ByteWriter& out) {
+  Space s = imm == ImmKind::Global ? Space::Global
+            : imm == ImmKind::Elem ? Space::Elem
+                                   : Space::Data;
+  if (s == Space::Data) uses_data_count_ = true;
+  FLINT_ASSIGN(uint32_t index, parse_index(s));
+  out.u32(index);
+  return {};
+}
+
+// The table instructions' optional table index (spec 6.5.5): 0 when absent.
+Status ModuleParser::parse_table_index(ByteWriter& out) {
+  uint32_t table = 0;
+  if (cur_.at_index()) {
+    FLINT_ASSIGN(table, parse_index(Space::Table));
+  }
+  out.u32(table);
+  return {};
+}
+
+// table.init x? y: with one index it names the elem segment of table 0.
+Status ModuleParser::parse_table_init(ByteWriter& out) {
+  if (!cur_.at_index()) return cur_.unexpected();
+  const Token& first = cur_.next();
+  uint32_t table = 0;
+  uint32_t elem;
+  if (cur_.at_index()) {
+    FLINT_ASSIGN(table, resolve_index(Space::Table, first));
+    FLINT_ASSIGN(elem, parse_index(Space::Elem));
+  } else {
+    FLINT_ASSIGN(elem, resolve_index(Space::Elem, first));
+  }
+  out.u32(elem);
+  out.u32(table);
+  return {};
+}
+
+// table.copy (x y)?: both tables or neither (then 0 and 0).
+Status ModuleParser::parse_table_copy(ByteWriter& out) {
+  uint32_t dst = 0, src = 0;
+  if (cur_.at_index()) {
+    FLINT_ASSIGN(dst, parse_index(Space::Table));
+    FLINT_ASSIGN(src, parse_index(Space::Table));
+  }
+  out.u32(dst);
+  out.u32(src);
+  return {};
+}
+
+// memory.init x: the data index, then memory 0 (a reserved byte in 2.0).
+Status ModuleParser::parse_memory_init(ByteWriter& out) {
+  uses_data_count_ = true;
+  FLINT_ASSIGN(uint32_t data, parse_index(Space::Data));
+  out.u32(data);
+  out.u8(0x00);
+  return {};
+}
+
+// i32.const / i64.const (spec 6.5.7): a literal of the width, signed or
+// not, written as the signed LEB128 of its bit pattern.
+Status ModuleParser::parse_int_const(ImmKind imm, ByteWriter& out) {
+  const Token& t = cur_.peek();
+  unsigned bits = imm == ImmKind::I32 ? 32 : 64;
+  Literal<uint64_t> v = parse_integer(t.text, bits);
+  if (t.kind != TokenKind::Number || !v.ok()) return literal_error(v.status, t);
+  cur_.next();
+  if (bits == 32)
+    out.s64(static_cast<int32_t>(static_cast<uint32_t>(v.value)));
+  else
+    out.s64(static_cast<int64_t>(v.value));
+  return {};
+}
+
+// f32.const / f64.const (spec 6.5.7): a number or a keyword (inf, nan,
+// nan:0x...), written as its little-endian bits.
+Status ModuleParser::parse_float_const(ImmKind imm, ByteWriter& out) {
+  const Token& t = cur_.peek();
+  if (imm == ImmKind::F32) {
+    Literal<uint32_t> v = parse_f32(t.text);
+    if ((t.kind != TokenKind::Number && t.kind != TokenKind::Keyword) || !v.ok()) {
+      return literal_error(v.status, t);
+    }
+    cur_.next();
+    out.fixed(v.value, 4);
+    return {};
+  }
+  Literal<uint64_t> v = parse_f64(t.text);
+  if ((t.kind != TokenKind::Number && t.kind != TokenKind::Keyword) || !v.ok()) {
+    return literal_error(v.status, t);
+  }
+  cur_.next();
+  out.fixed(v.value, 8);
+  return {};
+}
+
+// ref.null func|extern (spec 6.5.3).
+Status ModuleParser::parse_ref_null_type(ByteWriter& out) {
+  if (cur_.at_keyword("func"))
+    out.u8(static_cast<uint8_t>(ValType::FuncRef));
+  else if (cur_.at_keyword("extern"))
+    out.u8(static_cast<uint8_t>(ValType::ExternRef));
+  else
+    return cur_.unexpected();
+  cur_.next();
+  return {};
+}
+
+// i8x16.shuffle (spec 6.5.8): exactly 16 lane indices.
+Status ModuleParser::parse_shuffle_lanes(ByteWriter& out) {
+  for (int i = 0; i < 16; ++i) {
+    if (!cur_.at(TokenKind::Number) && !cur_.at(TokenKind::Keyword)) {
+      return cur_.error(ErrorCode::InvalidLaneLength);
+    }
+    FLINT_TRY(parse_lane_index(out, true));
+  }
+  if (cur_.at(TokenKind::Number)) return cur_.error(ErrorCode::InvalidLaneLength);
+  return {};
+}
+
 // Writes the opcode and its immediates (spec 6.5.2-6.5.8), driven by the
-// opcode table's immediate kind.
+// opcode table's immediate kind: one parser per kind of immediate.
 Status ModuleParser::parse_immediates(const OpcodeInfo& op, FunctionScope& scope, ByteWriter& out) {
+  if (op.op == Opcode::Select || op.op == Opcode::SelectTyped) return parse_select(out);
+  if (op.imm == ImmKind::BlockType) return cur_.unexpected();  // handled by the block parsers
+  write_opcode(op, out);
   switch (op.imm) {
     case ImmKind::None:
-    case ImmKind::SelectTypes:
-      if (op.op == Opcode::Select || op.op == Opcode::SelectTyped) {
-        // select (result t)*: the typed form when any result is given.
-        if (!cur_.at_form("result")) {
-          out.u8(0x1B);
-          return {};
-        }
-        std::vector<ValType> types;
-        while (cur_.at_form("result")) {
-          cur_.next();
-          cur_.next();
-          while (!cur_.at(TokenKind::RParen)) {
-            FLINT_ASSIGN(ValType t, parse_value_type());
-            types.push_back(t);
-          }
-          FLINT_TRY(cur_.expect(TokenKind::RParen));
-        }
-        out.u8(0x1C);
-        out.u32(types.size());
-        for (ValType t : types) out.u8(static_cast<uint8_t>(t));
-        return {};
-      }
-      write_opcode(op, out);
-      return {};
-    case ImmKind::BlockType: return cur_.unexpected();  // handled by the block parsers
-    case ImmKind::Label: write_opcode(op, out); return parse_label_index(scope, out);
-    case ImmKind::BrTable: {
-      write_opcode(op, out);
-      ByteWriter labels;
-      uint32_t count = 0;
-      while (cur_.at_index()) {
-        FLINT_TRY(parse_label_index(scope, labels));
-        ++count;
-      }
-      if (count == 0) return cur_.unexpected();
-      out.u32(count - 1);  // the last label is the default
-      out.raw(labels.bytes());
-      return {};
-    }
+    case ImmKind::SelectTypes:           // select's forms: above
+    case ImmKind::BlockType: return {};  // block, loop and if: above
+    case ImmKind::Label: return parse_label_index(scope, out);
+    case ImmKind::BrTable: return parse_br_table(scope, out);
     case ImmKind::Func: {
-      write_opcode(op, out);
       FLINT_ASSIGN(uint32_t f, parse_index(Space::Func));
       out.u32(f);
       return {};
     }
-    case ImmKind::CallIndirect: {
-      write_opcode(op, out);
-      uint32_t table = 0;
-      if (cur_.at_index()) {
-        FLINT_ASSIGN(table, parse_index(Space::Table));
-      }
-      FLINT_ASSIGN(TypeUse use, parse_type_use(false));
-      FLINT_ASSIGN(uint32_t type, resolve_type_use(use));
-      out.u32(type);
-      out.u32(table);
-      return {};
-    }
-    case ImmKind::Local: write_opcode(op, out); return parse_local_index(scope, out);
+    case ImmKind::CallIndirect: return parse_call_indirect(out);
+    case ImmKind::Local: return parse_local_index(scope, out);
     case ImmKind::Global:
     case ImmKind::Elem:
-    case ImmKind::Data: {
-      write_opcode(op, out);
-      Space s = op.imm == ImmKind::Global ? Space::Global
-                : op.imm == ImmKind::Elem ? Space::Elem
-                                          : Space::Data;
-      if (s == Space::Data) uses_data_count_ = true;
-      FLINT_ASSIGN(uint32_t index, parse_index(s));
-      out.u32(index);
-      return {};
-    }
-    case ImmKind::Table: {
-      write_opcode(op, out);
-      uint32_t table = 0;
-      if (cur_.at_index()) {
-        FLINT_ASSIGN(table, parse_index(Space::Table));
-      }
-      out.u32(table);
-      return {};
-    }
-    case ImmKind::TableInit: {
-      // table.init x? y: with one index it names the elem segment of table 0.
-      write_opcode(op, out);
-      if (!cur_.at_index()) return cur_.unexpected();
-      const Token& first = cur_.next();
-      uint32_t table = 0;
-      uint32_t elem;
-      if (cur_.at_index()) {
-        FLINT_ASSIGN(table, resolve_index(Space::Table, first));
-        FLINT_ASSIGN(elem, parse_index(Space::Elem));
-      } else {
-        FLINT_ASSIGN(elem, resolve_index(Space::Elem, first));
-      }
-      out.u32(elem);
-      out.u32(table);
-      return {};
-    }
-    case ImmKind::TableCopy: {
-      write_opcode(op, out);
-      uint32_t dst = 0, src = 0;
-      if (cur_.at_index()) {
-        FLINT_ASSIGN(dst, parse_index(Space::Table));
-        FLINT_ASSIGN(src, parse_index(Space::Table));
-      }
-      out.u32(dst);
-      out.u32(src);
-      return {};
-    }
-    case ImmKind::MemArg: write_opcode(op, out); return parse_memarg(op, out);
+    case ImmKind::Data: return parse_space_index(op.imm, out);
+    case ImmKind::Table: return parse_table_index(out);
+    case ImmKind::TableInit: return parse_table_init(out);
+    case ImmKind::TableCopy: return parse_table_copy(out);
+    case ImmKind::MemArg: return parse_memarg(op, out);
     case ImmKind::Memory:
-      write_opcode(op, out);
       out.u8(0x00);  // memory index 0: a reserved byte in 2.0
       return {};
-    case ImmKind::MemoryInit: {
-      write_opcode(op, out);
-      uses_data_count_ = true;
-      FLINT_ASSIGN(uint32_t data, parse_index(Space::Data));
-      out.u32(data);
-      out.u8(0x00);
-      return {};
-    }
+    case ImmKind::MemoryInit: return parse_memory_init(out);
     case ImmKind::MemoryCopy:
-      write_opcode(op, out);
       out.u8(0x00);
       out.u8(0x00);
       return {};
     case ImmKind::I32:
-    case ImmKind::I64: {
-      write_opcode(op, out);
-      const Token& t = cur_.peek();
-      unsigned bits = op.imm == ImmKind::I32 ? 32 : 64;
-      Literal<uint64_t> v = parse_integer(t.text, bits);
-      if (t.kind != TokenKind::Number || !v.ok()) return literal_error(v.status, t);
-      cur_.next();
-      if (bits == 32)
-        out.s64(static_cast<int32_t>(static_cast<uint32_t>(v.value)));
-      else
-        out.s64(static_cast<int64_t>(v.value));
-      return {};
-    }
-    case ImmKind::F32: {
-      write_opcode(op, out);
-      const Token& t = cur_.peek();
-      Literal<uint32_t> v = parse_f32(t.text);
-      if ((t.kind != TokenKind::Number && t.kind != TokenKind::Keyword) || !v.ok()) {
-        return literal_error(v.status, t);
-      }
-      cur_.next();
-      out.fixed(v.value, 4);
-      return {};
-    }
-    case ImmKind::F64: {
-      write_opcode(op, out);
-      const Token& t = cur_.peek();
-      Literal<uint64_t> v = parse_f64(t.text);
-      if ((t.kind != TokenKind::Number && t.kind != TokenKind::Keyword) || !v.ok()) {
-        return literal_error(v.status, t);
-      }
-      cur_.next();
-      out.fixed(v.value, 8);
-      return {};
-    }
-    case ImmKind::RefType: {
-      write_opcode(op, out);
-      if (cur_.at_keyword("func"))
-        out.u8(static_cast<uint8_t>(ValType::FuncRef));
-      else if (cur_.at_keyword("extern"))
-        out.u8(static_cast<uint8_t>(ValType::ExternRef));
-      else
-        return cur_.unexpected();
-      cur_.next();
-      return {};
-    }
-    case ImmKind::V128: write_opcode(op, out); return parse_v128_const(out);
-    case ImmKind::Shuffle: {
-      write_opcode(op, out);
-      for (int i = 0; i < 16; ++i) {
-        if (!cur_.at(TokenKind::Number) && !cur_.at(TokenKind::Keyword)) {
-          return cur_.error(ErrorCode::InvalidLaneLength);
-        }
-        FLINT_TRY(parse_lane_index(out, true));
-      }
-      if (cur_.at(TokenKind::Number)) return cur_.error(ErrorCode::InvalidLaneLength);
-      return {};
-    }
-    case ImmKind::Lane: write_opcode(op, out); return parse_lane_index(out, false);
+    case ImmKind::I64: return parse_int_const(op.imm, out);
+    case ImmKind::F32:
+    case ImmKind::F64: return parse_float_const(op.imm, out);
+    case ImmKind::RefType: return parse_ref_null_type(out);
+    case ImmKind::V128: return parse_v128_const(out);
+    case ImmKind::Shuffle: return parse_shuffle_lanes(out);
+    case ImmKind::Lane: return parse_lane_index(out, false);
     case ImmKind::MemArgLane:
-      write_opcode(op, out);
       FLINT_TRY(parse_memarg(op, out));
       return parse_lane_index(out, false);
   }

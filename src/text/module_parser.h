@@ -131,6 +131,18 @@ class ModuleParser {
   Status parse_block_label(FunctionScope& scope);
   Status parse_block_end(FunctionScope& scope, std::string_view keyword);
   Status parse_immediates(const OpcodeInfo& op, FunctionScope& scope, ByteWriter& out);
+  Status parse_select(ByteWriter& out);
+  Status parse_br_table(FunctionScope& scope, ByteWriter& out);
+  Status parse_call_indirect(ByteWriter& out);
+  Status parse_space_index(ImmKind imm, ByteWriter& out);
+  Status parse_table_index(ByteWriter& out);
+  Status parse_table_init(ByteWriter& out);
+  Status parse_table_copy(ByteWriter& out);
+  Status parse_memory_init(ByteWriter& out);
+  Status parse_int_const(ImmKind imm, ByteWriter& out);
+  Status parse_float_const(ImmKind imm, ByteWriter& out);
+  Status parse_ref_null_type(ByteWriter& out);
+  Status parse_shuffle_lanes(ByteWriter& out);
   Status parse_label_index(FunctionScope& scope, ByteWriter& out);
   Status parse_local_index(FunctionScope& scope, ByteWriter& out);
   Status parse_memarg(const OpcodeInfo& op, ByteWriter& out);

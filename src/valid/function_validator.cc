@@ -129,8 +129,30 @@ Status FunctionValidator::check_immediates(const Instr& in, const OpcodeInfo& in
         if (lane >= kShuffleInputLanes) return invalid_lane(lane);
       }
       return {};
-    default: return {};
+    // The indices, types and constants these name are checked by the
+    // instruction's own rule (rules_*.cc) or need no check.
+    case ImmKind::None:
+    case ImmKind::BlockType:
+    case ImmKind::Label:
+    case ImmKind::BrTable:
+    case ImmKind::Func:
+    case ImmKind::CallIndirect:
+    case ImmKind::SelectTypes:
+    case ImmKind::Local:
+    case ImmKind::Global:
+    case ImmKind::Table:
+    case ImmKind::TableInit:
+    case ImmKind::TableCopy:
+    case ImmKind::Elem:
+    case ImmKind::Data:
+    case ImmKind::I32:
+    case ImmKind::I64:
+    case ImmKind::F32:
+    case ImmKind::F64:
+    case ImmKind::RefType:
+    case ImmKind::V128: return {};
   }
+  return {};
 }
 
 Status FunctionValidator::apply_signature(Signature signature) {

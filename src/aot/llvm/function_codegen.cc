@@ -7,10 +7,10 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
 
-
 #include "aot/llvm/calling_convention.h"
 #include "aot/llvm/nan_preserving.h"
 #include "aot/llvm/slot_values.h"
+#include "module/opcode_cases.h"
 #include "runtime/objects.h"
 
 namespace flint::aot {
@@ -327,6 +327,9 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
       default: return {};
     }
   }
+  // Every row named (-Werror=switch): the families after the constants
+  // are chosen by the opcode table's columns (opcode_cases.h),
+  // and each emitter's own switch names every row it leaves to another.
   switch (in.op) {
     case Opcode::Nop: return {};
     case Opcode::Unreachable:
@@ -402,20 +405,37 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
       push(b_.CreateLoad(b_.getPtrTy(), b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), funcs, in.a)));
       return {};
     }
-    default: break;
+    case Opcode::I32Const:
+    case Opcode::I64Const:
+    case Opcode::F32Const:
+    case Opcode::F64Const: emit_const(in); return {};
+#define FLINT_OP FLINT_CASE_MEMORY_BULK
+#include "module/opcodes.def"
+#undef FLINT_OP
+#define FLINT_OP FLINT_CASE_TABLE
+#include "module/opcodes.def"
+#undef FLINT_OP
+      emit_table_or_bulk(in);
+      return {};
+#define FLINT_OP FLINT_CASE_MEMORY_ACCESS
+#include "module/opcodes.def"
+#undef FLINT_OP
+      if (signature_types(info(in.op).sig).results.empty())
+        emit_store(in);
+      else
+        emit_load(in);
+      return {};
+#define FLINT_OP FLINT_CASE_OPERATOR
+#include "module/opcodes.def"
+#undef FLINT_OP
+      emit_numeric(in);
+      return {};
+#define FLINT_OP FLINT_CASE_VECTOR
+#include "module/opcodes.def"
+#undef FLINT_OP
+      return emit_simd(in);
   }
-  const OpcodeInfo& info_ = info(in.op);
-  if (info_.prefix == 0xFD) return emit_simd(in);
-  if (info_.imm == ImmKind::MemArg) {
-    if (info_.sig == Signature::Special || signature_types(info_.sig).results.empty())
-      emit_store(in);
-    else
-      emit_load(in);
-    return {};
-  }
-  if (emit_numeric(in) || emit_conversion(in)) return {};
-  emit_table_or_bulk(in);
-  return {};
+  return make_error(ErrorCode::Usage, fmt::format("opcode {} has no emitter", uint32_t(in.op)));
 }
 
 void FunctionCodegen::emit_load(const Instr& in) {

@@ -117,11 +117,12 @@ class FunctionCodegen {
   /// (memory_order.h).
   llvm::Value* memory_load(llvm::Type* type, llvm::Value* address);
   void memory_store(llvm::Value* value, llvm::Value* address);
-  bool emit_numeric(const Instr& in);
+  void emit_const(const Instr& in);
+  void emit_numeric(const Instr& in);
   /// Vector instructions (simd_codegen.cc, simd_memory_codegen.cc).
   Status emit_simd(const Instr& in);
   void emit_simd_memory(const Instr& in);
-  bool emit_conversion(const Instr& in);
+  void emit_conversion(const Instr& in);
   void emit_table_or_bulk(const Instr& in);
   llvm::Value* trapping_truncate(llvm::Value* x, llvm::Type* to, bool is_signed);
   llvm::Value* float_min_max(llvm::Value* a, llvm::Value* b, bool is_min);

@@ -10,6 +10,7 @@
 
 #include "aot/llvm/function_codegen.h"
 #include "aot/llvm/nan_preserving.h"
+#include "module/opcode_cases.h"
 
 namespace flint::aot {
 
@@ -92,7 +93,26 @@ llvm::Value* FunctionCodegen::trapping_truncate(llvm::Value* x, llvm::Type* to, 
   return is_signed ? b_.CreateFPToSI(x, to) : b_.CreateFPToUI(x, to);
 }
 
-bool FunctionCodegen::emit_numeric(const Instr& in) {
+// Spec 4.4.1.1 t.const: the constant itself; a float keeps its NaN payload.
+void FunctionCodegen::emit_const(const Instr& in) {
+  switch (in.op) {
+    case Opcode::I32Const: push(b_.getInt32(uint32_t(in.u64))); return;
+    case Opcode::I64Const: push(b_.getInt64(in.u64)); return;
+    case Opcode::F32Const:
+      push(nan_preserving_constant(
+          b_, llvm::ConstantFP::get(
+                  c_, llvm::APFloat(llvm::APFloat::IEEEsingle(), llvm::APInt(32, in.u64)))));
+      return;
+    case Opcode::F64Const:
+      push(nan_preserving_constant(
+          b_, llvm::ConstantFP::get(
+                  c_, llvm::APFloat(llvm::APFloat::IEEEdouble(), llvm::APInt(64, in.u64)))));
+      return;
+    default: return;  // emit_instr sends only the four constants
+  }
+}
+
+void FunctionCodegen::emit_numeric(const Instr& in) {
   llvm::Type* i32 = b_.getInt32Ty();
   llvm::Type* i64 = b_.getInt64Ty();
   auto bool32 = [&](llvm::Value* v) { return b_.CreateZExt(v, i32); };
@@ -129,120 +149,164 @@ bool FunctionCodegen::emit_numeric(const Instr& in) {
   using P = llvm::CmpInst::Predicate;
   namespace I = llvm::Intrinsic;
   switch (in.op) {
-    case Opcode::I32Const: push(b_.getInt32(uint32_t(in.u64))); return true;
-    case Opcode::I64Const: push(b_.getInt64(in.u64)); return true;
-    case Opcode::F32Const:
-      push(nan_preserving_constant(
-          b_, llvm::ConstantFP::get(c_, llvm::APFloat(llvm::APFloat::IEEEsingle(), llvm::APInt(32, in.u64)))));
-      return true;
-    case Opcode::F64Const:
-      push(nan_preserving_constant(
-          b_, llvm::ConstantFP::get(c_, llvm::APFloat(llvm::APFloat::IEEEdouble(), llvm::APInt(64, in.u64)))));
-      return true;
-
     case Opcode::I32Eqz:
-    case Opcode::I64Eqz:
-      unary([&](llvm::Value* x) { return bool32(b_.CreateIsNull(x)); });
-      return true;
-    case Opcode::I32Eq: case Opcode::I64Eq: icmp(P::ICMP_EQ); return true;
-    case Opcode::I32Ne: case Opcode::I64Ne: icmp(P::ICMP_NE); return true;
-    case Opcode::I32LtS: case Opcode::I64LtS: icmp(P::ICMP_SLT); return true;
-    case Opcode::I32LtU: case Opcode::I64LtU: icmp(P::ICMP_ULT); return true;
-    case Opcode::I32GtS: case Opcode::I64GtS: icmp(P::ICMP_SGT); return true;
-    case Opcode::I32GtU: case Opcode::I64GtU: icmp(P::ICMP_UGT); return true;
-    case Opcode::I32LeS: case Opcode::I64LeS: icmp(P::ICMP_SLE); return true;
-    case Opcode::I32LeU: case Opcode::I64LeU: icmp(P::ICMP_ULE); return true;
-    case Opcode::I32GeS: case Opcode::I64GeS: icmp(P::ICMP_SGE); return true;
-    case Opcode::I32GeU: case Opcode::I64GeU: icmp(P::ICMP_UGE); return true;
+    case Opcode::I64Eqz: unary([&](llvm::Value* x) { return bool32(b_.CreateIsNull(x)); }); return;
+    case Opcode::I32Eq:
+    case Opcode::I64Eq: icmp(P::ICMP_EQ); return;
+    case Opcode::I32Ne:
+    case Opcode::I64Ne: icmp(P::ICMP_NE); return;
+    case Opcode::I32LtS:
+    case Opcode::I64LtS: icmp(P::ICMP_SLT); return;
+    case Opcode::I32LtU:
+    case Opcode::I64LtU: icmp(P::ICMP_ULT); return;
+    case Opcode::I32GtS:
+    case Opcode::I64GtS: icmp(P::ICMP_SGT); return;
+    case Opcode::I32GtU:
+    case Opcode::I64GtU: icmp(P::ICMP_UGT); return;
+    case Opcode::I32LeS:
+    case Opcode::I64LeS: icmp(P::ICMP_SLE); return;
+    case Opcode::I32LeU:
+    case Opcode::I64LeU: icmp(P::ICMP_ULE); return;
+    case Opcode::I32GeS:
+    case Opcode::I64GeS: icmp(P::ICMP_SGE); return;
+    case Opcode::I32GeU:
+    case Opcode::I64GeU: icmp(P::ICMP_UGE); return;
     // Ordered comparisons are false with a NaN; ne is unordered (true).
-    case Opcode::F32Eq: case Opcode::F64Eq: fcmp(P::FCMP_OEQ); return true;
-    case Opcode::F32Ne: case Opcode::F64Ne: fcmp(P::FCMP_UNE); return true;
-    case Opcode::F32Lt: case Opcode::F64Lt: fcmp(P::FCMP_OLT); return true;
-    case Opcode::F32Gt: case Opcode::F64Gt: fcmp(P::FCMP_OGT); return true;
-    case Opcode::F32Le: case Opcode::F64Le: fcmp(P::FCMP_OLE); return true;
-    case Opcode::F32Ge: case Opcode::F64Ge: fcmp(P::FCMP_OGE); return true;
+    case Opcode::F32Eq:
+    case Opcode::F64Eq: fcmp(P::FCMP_OEQ); return;
+    case Opcode::F32Ne:
+    case Opcode::F64Ne: fcmp(P::FCMP_UNE); return;
+    case Opcode::F32Lt:
+    case Opcode::F64Lt: fcmp(P::FCMP_OLT); return;
+    case Opcode::F32Gt:
+    case Opcode::F64Gt: fcmp(P::FCMP_OGT); return;
+    case Opcode::F32Le:
+    case Opcode::F64Le: fcmp(P::FCMP_OLE); return;
+    case Opcode::F32Ge:
+    case Opcode::F64Ge: fcmp(P::FCMP_OGE); return;
 
-    case Opcode::I32Clz: case Opcode::I64Clz: count(I::ctlz); return true;
-    case Opcode::I32Ctz: case Opcode::I64Ctz: count(I::cttz); return true;
-    case Opcode::I32Popcnt: case Opcode::I64Popcnt: unary_intrinsic(I::ctpop); return true;
-    case Opcode::I32Add: case Opcode::I64Add:
-      binary([&](auto x, auto y) { return b_.CreateAdd(x, y); });
-      return true;
-    case Opcode::I32Sub: case Opcode::I64Sub:
-      binary([&](auto x, auto y) { return b_.CreateSub(x, y); });
-      return true;
-    case Opcode::I32Mul: case Opcode::I64Mul:
-      binary([&](auto x, auto y) { return b_.CreateMul(x, y); });
-      return true;
+    case Opcode::I32Clz:
+    case Opcode::I64Clz: count(I::ctlz); return;
+    case Opcode::I32Ctz:
+    case Opcode::I64Ctz: count(I::cttz); return;
+    case Opcode::I32Popcnt:
+    case Opcode::I64Popcnt: unary_intrinsic(I::ctpop); return;
+    case Opcode::I32Add:
+    case Opcode::I64Add: binary([&](auto x, auto y) { return b_.CreateAdd(x, y); }); return;
+    case Opcode::I32Sub:
+    case Opcode::I64Sub: binary([&](auto x, auto y) { return b_.CreateSub(x, y); }); return;
+    case Opcode::I32Mul:
+    case Opcode::I64Mul: binary([&](auto x, auto y) { return b_.CreateMul(x, y); }); return;
     case Opcode::I32DivS: case Opcode::I32DivU: case Opcode::I32RemS: case Opcode::I32RemU:
-    case Opcode::I64DivS: case Opcode::I64DivU: case Opcode::I64RemS: case Opcode::I64RemU:
-      division();
-      return true;
-    case Opcode::I32And: case Opcode::I64And:
-      binary([&](auto x, auto y) { return b_.CreateAnd(x, y); });
-      return true;
-    case Opcode::I32Or: case Opcode::I64Or:
-      binary([&](auto x, auto y) { return b_.CreateOr(x, y); });
-      return true;
-    case Opcode::I32Xor: case Opcode::I64Xor:
-      binary([&](auto x, auto y) { return b_.CreateXor(x, y); });
-      return true;
-    case Opcode::I32Shl: case Opcode::I64Shl: shift(llvm::Instruction::Shl); return true;
-    case Opcode::I32ShrS: case Opcode::I64ShrS: shift(llvm::Instruction::AShr); return true;
-    case Opcode::I32ShrU: case Opcode::I64ShrU: shift(llvm::Instruction::LShr); return true;
-    case Opcode::I32Rotl: case Opcode::I64Rotl: rotate(I::fshl); return true;
-    case Opcode::I32Rotr: case Opcode::I64Rotr: rotate(I::fshr); return true;
+    case Opcode::I64DivS: case Opcode::I64DivU: case Opcode::I64RemS:
+    case Opcode::I64RemU: division(); return;
+    case Opcode::I32And:
+    case Opcode::I64And: binary([&](auto x, auto y) { return b_.CreateAnd(x, y); }); return;
+    case Opcode::I32Or:
+    case Opcode::I64Or: binary([&](auto x, auto y) { return b_.CreateOr(x, y); }); return;
+    case Opcode::I32Xor:
+    case Opcode::I64Xor: binary([&](auto x, auto y) { return b_.CreateXor(x, y); }); return;
+    case Opcode::I32Shl:
+    case Opcode::I64Shl: shift(llvm::Instruction::Shl); return;
+    case Opcode::I32ShrS:
+    case Opcode::I64ShrS: shift(llvm::Instruction::AShr); return;
+    case Opcode::I32ShrU:
+    case Opcode::I64ShrU: shift(llvm::Instruction::LShr); return;
+    case Opcode::I32Rotl:
+    case Opcode::I64Rotl: rotate(I::fshl); return;
+    case Opcode::I32Rotr:
+    case Opcode::I64Rotr: rotate(I::fshr); return;
 
-    case Opcode::F32Abs: case Opcode::F64Abs: unary_intrinsic(I::fabs); return true;
-    case Opcode::F32Neg: case Opcode::F64Neg:
-      unary([&](llvm::Value* x) { return b_.CreateFNeg(x); });
-      return true;
-    case Opcode::F32Ceil: case Opcode::F64Ceil: unary_intrinsic(I::ceil); return true;
-    case Opcode::F32Floor: case Opcode::F64Floor: unary_intrinsic(I::floor); return true;
-    case Opcode::F32Trunc: case Opcode::F64Trunc: unary_intrinsic(I::trunc); return true;
-    case Opcode::F32Nearest: case Opcode::F64Nearest: unary_intrinsic(I::roundeven); return true;
-    case Opcode::F32Sqrt: case Opcode::F64Sqrt: unary_intrinsic(I::sqrt); return true;
-    case Opcode::F32Add: case Opcode::F64Add:
-      binary([&](auto x, auto y) { return b_.CreateFAdd(x, y); });
-      return true;
-    case Opcode::F32Sub: case Opcode::F64Sub:
-      binary([&](auto x, auto y) { return b_.CreateFSub(x, y); });
-      return true;
-    case Opcode::F32Mul: case Opcode::F64Mul:
-      binary([&](auto x, auto y) { return b_.CreateFMul(x, y); });
-      return true;
-    case Opcode::F32Div: case Opcode::F64Div:
-      binary([&](auto x, auto y) { return b_.CreateFDiv(x, y); });
-      return true;
-    case Opcode::F32Min: case Opcode::F64Min:
-      binary([&](auto x, auto y) { return float_min_max(x, y, true); });
-      return true;
-    case Opcode::F32Max: case Opcode::F64Max:
-      binary([&](auto x, auto y) { return float_min_max(x, y, false); });
-      return true;
+    case Opcode::F32Abs:
+    case Opcode::F64Abs: unary_intrinsic(I::fabs); return;
+    case Opcode::F32Neg:
+    case Opcode::F64Neg: unary([&](llvm::Value* x) { return b_.CreateFNeg(x); }); return;
+    case Opcode::F32Ceil:
+    case Opcode::F64Ceil: unary_intrinsic(I::ceil); return;
+    case Opcode::F32Floor:
+    case Opcode::F64Floor: unary_intrinsic(I::floor); return;
+    case Opcode::F32Trunc:
+    case Opcode::F64Trunc: unary_intrinsic(I::trunc); return;
+    case Opcode::F32Nearest:
+    case Opcode::F64Nearest: unary_intrinsic(I::roundeven); return;
+    case Opcode::F32Sqrt:
+    case Opcode::F64Sqrt: unary_intrinsic(I::sqrt); return;
+    case Opcode::F32Add:
+    case Opcode::F64Add: binary([&](auto x, auto y) { return b_.CreateFAdd(x, y); }); return;
+    case Opcode::F32Sub:
+    case Opcode::F64Sub: binary([&](auto x, auto y) { return b_.CreateFSub(x, y); }); return;
+    case Opcode::F32Mul:
+    case Opcode::F64Mul: binary([&](auto x, auto y) { return b_.CreateFMul(x, y); }); return;
+    case Opcode::F32Div:
+    case Opcode::F64Div: binary([&](auto x, auto y) { return b_.CreateFDiv(x, y); }); return;
+    case Opcode::F32Min:
+    case Opcode::F64Min: binary([&](auto x, auto y) { return float_min_max(x, y, true); }); return;
+    case Opcode::F32Max:
+    case Opcode::F64Max: binary([&](auto x, auto y) { return float_min_max(x, y, false); }); return;
     case Opcode::F32Copysign: case Opcode::F64Copysign:
       binary([&](llvm::Value* x, llvm::Value* y) { return intrinsic(I::copysign, {x->getType()}, {x, y}); });
-      return true;
+      return;
     case Opcode::I32Extend8S:
       unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, b_.getInt8Ty()), i32); });
-      return true;
+      return;
     case Opcode::I32Extend16S:
       unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, b_.getInt16Ty()), i32); });
-      return true;
+      return;
     case Opcode::I64Extend8S:
       unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, b_.getInt8Ty()), i64); });
-      return true;
+      return;
     case Opcode::I64Extend16S:
       unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, b_.getInt16Ty()), i64); });
-      return true;
+      return;
     case Opcode::I64Extend32S:
       unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, i32), i64); });
-      return true;
-    default: return false;
+      return;
+    // The conversions, in their own function.
+    case Opcode::I32WrapI64:
+    case Opcode::I64ExtendI32S:
+    case Opcode::I64ExtendI32U:
+    case Opcode::I32TruncF32S:
+    case Opcode::I32TruncF64S:
+    case Opcode::I32TruncF32U:
+    case Opcode::I32TruncF64U:
+    case Opcode::I64TruncF32S:
+    case Opcode::I64TruncF64S:
+    case Opcode::I64TruncF32U:
+    case Opcode::I64TruncF64U:
+    case Opcode::I32TruncSatF32S:
+    case Opcode::I32TruncSatF64S:
+    case Opcode::I32TruncSatF32U:
+    case Opcode::I32TruncSatF64U:
+    case Opcode::I64TruncSatF32S:
+    case Opcode::I64TruncSatF64S:
+    case Opcode::I64TruncSatF32U:
+    case Opcode::I64TruncSatF64U:
+    case Opcode::F32ConvertI32S:
+    case Opcode::F32ConvertI64S:
+    case Opcode::F32ConvertI32U:
+    case Opcode::F32ConvertI64U:
+    case Opcode::F64ConvertI32S:
+    case Opcode::F64ConvertI64S:
+    case Opcode::F64ConvertI32U:
+    case Opcode::F64ConvertI64U:
+    case Opcode::F32DemoteF64:
+    case Opcode::F64PromoteF32:
+    case Opcode::I32ReinterpretF32:
+    case Opcode::I64ReinterpretF64:
+    case Opcode::F32ReinterpretI32:
+    case Opcode::F64ReinterpretI64:
+      emit_conversion(in);
+      return;
+      // Every row that is not a scalar operator: emit_instr routes only
+      // operators here (opcode_cases.h).
+#define FLINT_OP FLINT_CASE_NOT_OPERATOR
+#include "module/opcodes.def"
+#undef FLINT_OP
+      return;
   }
 }
 
-bool FunctionCodegen::emit_conversion(const Instr& in) {
+void FunctionCodegen::emit_conversion(const Instr& in) {
   llvm::Type* i32 = b_.getInt32Ty();
   llvm::Type* i64 = b_.getInt64Ty();
   llvm::Type* f32 = b_.getFloatTy();
@@ -268,30 +332,42 @@ bool FunctionCodegen::emit_conversion(const Instr& in) {
   };
   using C = llvm::Instruction::CastOps;
   switch (in.op) {
-    case Opcode::I32WrapI64: cast(C::Trunc, i32); return true;
-    case Opcode::I64ExtendI32S: cast(C::SExt, i64); return true;
-    case Opcode::I64ExtendI32U: cast(C::ZExt, i64); return true;
-    case Opcode::I32TruncF32S: case Opcode::I32TruncF64S: trunc(i32, true); return true;
-    case Opcode::I32TruncF32U: case Opcode::I32TruncF64U: trunc(i32, false); return true;
-    case Opcode::I64TruncF32S: case Opcode::I64TruncF64S: trunc(i64, true); return true;
-    case Opcode::I64TruncF32U: case Opcode::I64TruncF64U: trunc(i64, false); return true;
-    case Opcode::I32TruncSatF32S: case Opcode::I32TruncSatF64S: trunc_sat(i32, true); return true;
-    case Opcode::I32TruncSatF32U: case Opcode::I32TruncSatF64U: trunc_sat(i32, false); return true;
-    case Opcode::I64TruncSatF32S: case Opcode::I64TruncSatF64S: trunc_sat(i64, true); return true;
-    case Opcode::I64TruncSatF32U: case Opcode::I64TruncSatF64U: trunc_sat(i64, false); return true;
-    case Opcode::F32ConvertI32S: case Opcode::F32ConvertI64S: to_float(C::SIToFP, f32); return true;
-    case Opcode::F32ConvertI32U: case Opcode::F32ConvertI64U: to_float(C::UIToFP, f32); return true;
-    case Opcode::F64ConvertI32S: case Opcode::F64ConvertI64S: to_float(C::SIToFP, f64); return true;
-    case Opcode::F64ConvertI32U: case Opcode::F64ConvertI64U: to_float(C::UIToFP, f64); return true;
-    case Opcode::F32DemoteF64: cast(C::FPTrunc, f32); return true;
+    case Opcode::I32WrapI64: cast(C::Trunc, i32); return;
+    case Opcode::I64ExtendI32S: cast(C::SExt, i64); return;
+    case Opcode::I64ExtendI32U: cast(C::ZExt, i64); return;
+    case Opcode::I32TruncF32S:
+    case Opcode::I32TruncF64S: trunc(i32, true); return;
+    case Opcode::I32TruncF32U:
+    case Opcode::I32TruncF64U: trunc(i32, false); return;
+    case Opcode::I64TruncF32S:
+    case Opcode::I64TruncF64S: trunc(i64, true); return;
+    case Opcode::I64TruncF32U:
+    case Opcode::I64TruncF64U: trunc(i64, false); return;
+    case Opcode::I32TruncSatF32S:
+    case Opcode::I32TruncSatF64S: trunc_sat(i32, true); return;
+    case Opcode::I32TruncSatF32U:
+    case Opcode::I32TruncSatF64U: trunc_sat(i32, false); return;
+    case Opcode::I64TruncSatF32S:
+    case Opcode::I64TruncSatF64S: trunc_sat(i64, true); return;
+    case Opcode::I64TruncSatF32U:
+    case Opcode::I64TruncSatF64U: trunc_sat(i64, false); return;
+    case Opcode::F32ConvertI32S:
+    case Opcode::F32ConvertI64S: to_float(C::SIToFP, f32); return;
+    case Opcode::F32ConvertI32U:
+    case Opcode::F32ConvertI64U: to_float(C::UIToFP, f32); return;
+    case Opcode::F64ConvertI32S:
+    case Opcode::F64ConvertI64S: to_float(C::SIToFP, f64); return;
+    case Opcode::F64ConvertI32U:
+    case Opcode::F64ConvertI64U: to_float(C::UIToFP, f64); return;
+    case Opcode::F32DemoteF64: cast(C::FPTrunc, f32); return;
     case Opcode::F64PromoteF32:
       unary([&](llvm::Value* x) { return nan_preserving_promote(b_, x); });
-      return true;
-    case Opcode::I32ReinterpretF32: cast(C::BitCast, i32); return true;
-    case Opcode::I64ReinterpretF64: cast(C::BitCast, i64); return true;
-    case Opcode::F32ReinterpretI32: to_float(C::BitCast, f32); return true;
-    case Opcode::F64ReinterpretI64: to_float(C::BitCast, f64); return true;
-    default: return false;
+      return;
+    case Opcode::I32ReinterpretF32: cast(C::BitCast, i32); return;
+    case Opcode::I64ReinterpretF64: cast(C::BitCast, i64); return;
+    case Opcode::F32ReinterpretI32: to_float(C::BitCast, f32); return;
+    case Opcode::F64ReinterpretI64: to_float(C::BitCast, f64); return;
+    default: return;  // emit_numeric sends only the conversions above
   }
 }
 

@@ -10,14 +10,11 @@
 #include "aot/llvm/function_codegen.h"
 #include "aot/llvm/nan_preserving.h"
 #include "aot/llvm/simd_lowering.h"
+#include "module/opcode_cases.h"
 
 namespace flint::aot {
 
 Status FunctionCodegen::emit_simd(const Instr& in) {
-  if (info(in.op).imm == ImmKind::MemArg || info(in.op).imm == ImmKind::MemArgLane) {
-    emit_simd_memory(in);
-    return {};
-  }
   SimdLowering s(b_,
                  SimdTarget::from(decls_.llvm_module.getTargetTriple(), decls_.target_features));
   llvm::FixedVectorType* const i8 = s.i8x16();
@@ -133,6 +130,30 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
   };
 
   switch (in.op) {
+    // ---- loads and stores: simd_memory_codegen.cc ----
+    case Opcode::V128Load:
+    case Opcode::V128Load8x8S:
+    case Opcode::V128Load8x8U:
+    case Opcode::V128Load16x4S:
+    case Opcode::V128Load16x4U:
+    case Opcode::V128Load32x2S:
+    case Opcode::V128Load32x2U:
+    case Opcode::V128Load8Splat:
+    case Opcode::V128Load16Splat:
+    case Opcode::V128Load32Splat:
+    case Opcode::V128Load64Splat:
+    case Opcode::V128Store:
+    case Opcode::V128Load32Zero:
+    case Opcode::V128Load64Zero:
+    case Opcode::V128Load8Lane:
+    case Opcode::V128Load16Lane:
+    case Opcode::V128Load32Lane:
+    case Opcode::V128Load64Lane:
+    case Opcode::V128Store8Lane:
+    case Opcode::V128Store16Lane:
+    case Opcode::V128Store32Lane:
+    case Opcode::V128Store64Lane: emit_simd_memory(in); return {};
+
     // ---- constants, shuffles, lanes ----
     case Opcode::V128Const: {
       llvm::Constant* c =
@@ -421,7 +442,12 @@ Status FunctionCodegen::emit_simd(const Instr& in) {
       unary(f32, [&](llvm::Value* x) { return b_.CreateFPExt(s.half(x, false), f64); });
       return {};
 
-    default: break;
+      // The rows without the 0xFD prefix: emit_instr routes only vector rows
+      // here (opcode_cases.h).
+#define FLINT_OP FLINT_CASE_SCALAR
+#include "module/opcodes.def"
+#undef FLINT_OP
+      break;
   }
   return make_error(ErrorCode::Usage,
                     fmt::format("{} is not a vector instruction", info(in.op).text));
