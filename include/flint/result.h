@@ -11,15 +11,18 @@
 
 namespace flint {
 
+/// A T or an Error. value() and error() assert which one it holds.
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
-  Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  ///< success
+  Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  ///< failure
 
+  /// Whether it holds a value.
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
+  /// The value (ok() only); operator* and operator-> reach it too.
   T& value() & { assert(ok()); return std::get<0>(state_); }
   const T& value() const& { assert(ok()); return std::get<0>(state_); }
   T&& value() && { assert(ok()); return std::get<0>(std::move(state_)); }
@@ -28,6 +31,7 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
+  /// The error (!ok() only).
   Error& error() & { assert(!ok()); return std::get<1>(state_); }
   const Error& error() const& { assert(!ok()); return std::get<1>(state_); }
   Error&& error() && { assert(!ok()); return std::get<1>(std::move(state_)); }
@@ -36,14 +40,17 @@ class [[nodiscard]] Result {
   std::variant<T, Error> state_;
 };
 
+/// Success, or an Error: what a step with no value returns (Status).
 template <>
 class [[nodiscard]] Result<void> {
  public:
-  Result() = default;
-  Result(Error error) : error_(std::move(error)), failed_(true) {}
+  Result() = default;  ///< success
+  Result(Error error) : error_(std::move(error)), failed_(true) {}  ///< failure
 
+  /// Whether the step succeeded.
   bool ok() const { return !failed_; }
   explicit operator bool() const { return ok(); }
+  /// The error (!ok() only).
   Error& error() & { assert(failed_); return error_; }
   const Error& error() const& { assert(failed_); return error_; }
   Error&& error() && { assert(failed_); return std::move(error_); }
@@ -53,6 +60,7 @@ class [[nodiscard]] Result<void> {
   bool failed_ = false;
 };
 
+/// The result of a step that returns nothing but may fail.
 using Status = Result<void>;
 
 }  // namespace flint

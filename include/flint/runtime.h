@@ -1,13 +1,14 @@
 // Flint's embedding API: compile a module once, instantiate it cheaply in a
 // store, link imports by name, invoke exports. Errors and traps come back as
-// values (flint::Error with its phase), never as exceptions.
+// values (flint::Error with its phase), never as exceptions. In short
+// (examples/embed-cpp/main.cc in full):
 //
-//   auto compiled = flint::compile(bytes, config);          // decode+validate+translate
+//   auto compiled = flint::compile(wasm, config);  // decode, validate, compile
 //   flint::Store store(config);
 //   flint::Linker linker;
-//   linker.define("env", "log", store.host_function(type, callback));
-//   auto instance = linker.instantiate(store, *compiled);
-//   auto results = store.call(*instance.value()->find_export("main"), args);
+//   linker.define("env", "log", store.host_function(log_type, log));
+//   auto instance = linker.instantiate(store, **compiled);
+//   auto sum = store.call(*(*instance)->find_export("add"), args);
 #pragma once
 
 #include <chrono>

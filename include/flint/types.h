@@ -20,7 +20,9 @@ enum class ValType : uint8_t {
   ExternRef = 0x6F,
 };
 
+/// funcref or externref.
 constexpr bool is_reference(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
+/// i32, i64, f32 or f64.
 constexpr bool is_numeric(ValType t) { return !is_reference(t) && t != ValType::V128; }
 /// The text-format name: "i32", "funcref", ...
 std::string_view to_string(ValType t);
@@ -40,17 +42,20 @@ struct Limits {
   bool operator==(const Limits&) const = default;
 };
 
+/// A table type (spec 2.3.8): its element type and size limits in elements.
 struct TableType {
   ValType element = ValType::FuncRef;
   Limits limits;
   bool operator==(const TableType&) const = default;
 };
 
+/// A memory type (spec 2.3.7): size limits in pages of kPageSize bytes.
 struct MemoryType {
   Limits limits;
   bool operator==(const MemoryType&) const = default;
 };
 
+/// A global type (spec 2.3.9): its value type and mutability.
 struct GlobalType {
   ValType type = ValType::I32;
   bool is_mutable = false;
@@ -59,9 +64,12 @@ struct GlobalType {
 
 /// The four kinds of imports and exports, numbered by their binary encoding.
 enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
+/// "func", "table", "memory" or "global".
 std::string_view to_string(ExternKind k);
 
+/// Bytes in a page of linear memory (spec 4.2.8).
 constexpr uint32_t kPageSize = 65536;
+/// The most pages a 32-bit memory can have (4 GiB).
 constexpr uint64_t kMaxPages32 = 65536;
 
 }  // namespace flint

@@ -19,7 +19,7 @@ struct V128 {
 /// funcref points at a runtime function, an externref at whatever the host
 /// chose to pass in.
 struct Value {
-  ValType type = ValType::I32;
+  ValType type = ValType::I32;  ///< which member of the union holds the value
   union {
     uint32_t i32;
     uint64_t i64;
@@ -29,7 +29,8 @@ struct Value {
     void* ref;
   };
 
-  Value() : v128{} {}
+  Value() : v128{} {}  ///< i32 0
+  // Constructors by type; floats from their bits or their value.
   static Value i32_(uint32_t v) { Value x; x.type = ValType::I32; x.i32 = v; return x; }
   static Value i64_(uint64_t v) { Value x; x.type = ValType::I64; x.i64 = v; return x; }
   static Value f32_bits_(uint32_t v) { Value x; x.type = ValType::F32; x.f32_bits = v; return x; }
@@ -42,6 +43,7 @@ struct Value {
   /// The zero value of a type (spec: default values of locals and tables).
   static Value zero(ValType t) { Value x; x.type = t; return x; }
 
+  /// The float an f32 or f64 value holds.
   float as_f32() const { float f; std::memcpy(&f, &f32_bits, 4); return f; }
   double as_f64() const { double f; std::memcpy(&f, &f64_bits, 8); return f; }
 };

@@ -6,13 +6,10 @@
 #include <vector>
 
 #include "flint/result.h"
+#include "flint/wat.h"  // parse_wat, public for embedders
 #include "wast/script.h"
 
 namespace flint::text {
-
-/// Parses one WAT module (`(module ...)` or a bare list of module fields) and
-/// encodes it in the binary format. Errors are Phase::Parse with line/column.
-Result<std::vector<uint8_t>> parse_wat(std::string_view source);
 
 /// Parses a WAST script. Text modules in it are encoded to binary now;
 /// `(module quote ...)` stays text (see ScriptModule).
