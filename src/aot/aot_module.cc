@@ -143,6 +143,10 @@ namespace {
 std::atomic<InProcessCompiler> in_process{nullptr};
 }  // namespace
 
+// Defined in an installed Flint's embedder by its CMake package
+// (cmake/FlintConfig.cmake.in): <prefix>/bin/flint-compile.
+extern "C" [[gnu::weak]] const char* const flint_installed_compile_path;
+
 std::string compiler_path() {
   if (const char* p = std::getenv("FLINT_COMPILE")) return p;
   char self[4096];
@@ -153,6 +157,7 @@ std::string compiler_path() {
     std::string beside = dir + "/flint-compile";
     if (access(beside.c_str(), X_OK) == 0) return beside;
   }
+  if (&flint_installed_compile_path) return flint_installed_compile_path;
 #ifdef FLINT_COMPILE_PATH
   return FLINT_COMPILE_PATH;
 #else

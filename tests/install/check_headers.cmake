@@ -1,0 +1,18 @@
+# cmake -DPREFIX=DIR -DCXX=... -DCC=... -P check_headers.cmake: every
+# installed public header compiles by itself with only the installed include
+# directory: include/flint/*.h as C++20.
+set(include_dir ${PREFIX}/include)
+file(GLOB headers ${include_dir}/flint/*.h)
+if(NOT headers)
+  message(FATAL_ERROR "no headers installed in ${include_dir}")
+endif()
+function(check header)
+  execute_process(COMMAND ${ARGN} -fsyntax-only -Wall -Wextra -Werror -I${include_dir} ${header}
+                  RESULT_VARIABLE status ERROR_VARIABLE errors)
+  if(status)
+    message(SEND_ERROR "${header} does not compile alone:\n${errors}")
+  endif()
+endfunction()
+foreach(header ${headers})
+  check(${header} ${CXX} -std=c++20 -x c++-header)
+endforeach()
