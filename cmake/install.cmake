@@ -1,7 +1,7 @@
 # `cmake --install build --prefix P`: what an embedder needs under P.
 #
-#   include/flint/*.h                    the C++ API (nothing else: src/
-#                                        headers and fmt stay private)
+#   include/flint.h, include/flint/*.h   the C and C++ APIs (nothing else:
+#                                        src/ headers and fmt stay private)
 #   lib/libflint_*.a                     one static archive per stage; the
 #                                        export set lists their order, so
 #                                        Flint::flint pulls in exactly the
@@ -10,12 +10,12 @@
 #   bin/flint, bin/flint-compile         the CLI and the AOT compiler, which
 #                                        the AOT engine runs
 #   lib/cmake/Flint/                     find_package(Flint): Flint::flint
-#                                        (C++20)
+#                                        (C++20) and Flint::flint_c (C)
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(flint_installed_libraries flint_base flint_binary flint_text flint_valid flint_runtime flint_interp
-    flint_aot flint_engine flint_wasi flint_embed)
+    flint_aot flint_engine flint_wasi flint_capi flint_embed)
 install(TARGETS ${flint_installed_libraries} EXPORT FlintTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
