@@ -6,7 +6,7 @@
 // message instead of failing to configure.
 //
 // Every component a script defines (`component`, `component definition`)
-// must decode; every binary `assert_malformed` component must fail to
+// must decode and validate; every binary `assert_malformed` component must fail to
 // decode, with the expected words where the script gives some. Components
 // a script expects to be invalid are counted (decoded and then rejected by
 // validate_component, or not) but do not fail the test: validation is
@@ -131,6 +131,8 @@ void run_script(const fs::path& wast, const std::string& rel, const fs::path& sc
         if (decoded) failures.push_back(where + ": listed in suite_skips.txt, but decodes now");
       } else if (decoded) {
         ++result.decoded;
+        if (Status v = validate_component(*decoded); !v)
+          failures.push_back(where + ": should validate: " + v.error().describe());
       } else {
         ++result.decode_failures;
         failures.push_back(where + ": should decode: " + decoded.error().describe());
