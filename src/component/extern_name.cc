@@ -267,8 +267,12 @@ Result<ExternName> parse_extern_name(std::string_view text) {
   out.text = text;
   std::string_view rest = text;
   std::string_view body;
-  if (take_bracketed(rest, "unlocked-dep=<", body)) {
-    FLINT_TRY(parse_dependency(text, false, body, rest, out));
+  // A version range may hold '>' itself ("@{>=1.2.3}"), and nothing
+  // follows an unlocked dependency: its body ends at the last '>'.
+  constexpr std::string_view kUnlocked = "unlocked-dep=<";
+  if (text.substr(0, kUnlocked.size()) == kUnlocked && text.back() == '>') {
+    body = text.substr(kUnlocked.size(), text.size() - kUnlocked.size() - 1);
+    FLINT_TRY(parse_dependency(text, false, body, {}, out));
     return out;
   }
   if (take_bracketed(rest, "locked-dep=<", body)) {
