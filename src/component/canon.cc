@@ -27,6 +27,22 @@ const std::array<const CanonInfo*, 256>& by_byte() {
 const CanonInfo* canon_info(uint8_t byte) { return by_byte()[byte]; }
 const CanonInfo& canon_info(CanonKind kind) { return kRows[size_t(kind)]; }
 
+std::optional<Space> option_space(CanonOption::Kind kind) {
+  switch (kind) {
+    case CanonOption::Kind::Memory: return Space::CoreMemory;
+    case CanonOption::Kind::Realloc:
+    case CanonOption::Kind::PostReturn:
+    case CanonOption::Kind::Callback: return Space::CoreFunc;
+    case CanonOption::Kind::CoreType: return Space::CoreType;
+    case CanonOption::Kind::Utf8:
+    case CanonOption::Kind::Utf16:
+    case CanonOption::Kind::Latin1Utf16:
+    case CanonOption::Kind::Async:
+    case CanonOption::Kind::Gc: break;
+  }
+  return std::nullopt;
+}
+
 const char* option_name(CanonOption::Kind kind) {
   switch (kind) {
     case CanonOption::Kind::Utf8: return "string-encoding=utf8";

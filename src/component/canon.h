@@ -71,6 +71,11 @@ struct CanonOption {
   size_t offset = 0;
 };
 
+/// The index space an option's immediate refers to (memory: core memories;
+/// realloc, post-return, callback: core functions; core-type: core types),
+/// or nothing when the option has no immediate.
+std::optional<Space> option_space(CanonOption::Kind kind);
+
 /// The text name of an option: "utf8", "memory", ...
 const char* option_name(CanonOption::Kind kind);
 

@@ -19,20 +19,8 @@ Result<std::vector<CanonOption>> read_options(Reader& r) {
     if (b > uint8_t(CanonOption::Kind::Gc))
       return leading_byte_error(b, o.offset, "canonical option");
     o.kind = static_cast<CanonOption::Kind>(b);
-    switch (o.kind) {
-      case CanonOption::Kind::Memory:
-      case CanonOption::Kind::Realloc:
-      case CanonOption::Kind::PostReturn:
-      case CanonOption::Kind::Callback:
-      case CanonOption::Kind::CoreType: {
-        FLINT_ASSIGN(o.index, r.u32());
-        break;
-      }
-      case CanonOption::Kind::Utf8:
-      case CanonOption::Kind::Utf16:
-      case CanonOption::Kind::Latin1Utf16:
-      case CanonOption::Kind::Async:
-      case CanonOption::Kind::Gc: break;
+    if (option_space(o.kind)) {
+      FLINT_ASSIGN(o.index, r.u32());
     }
     options.push_back(o);
     return {};
@@ -46,21 +34,6 @@ Status expect_func_sort(Reader& r, const char* production) {
   FLINT_ASSIGN(uint8_t b, r.u8());
   if (b != 0x00) return leading_byte_error(b, at, production);
   return {};
-}
-
-// task.return's resultlist: 0x00 and a type, or 0x01 0x00 for none.
-Result<std::optional<ValType>> read_task_results(Reader& r) {
-  const size_t at = r.offset();
-  FLINT_ASSIGN(uint8_t b, r.u8());
-  if (b == 0x00) {
-    FLINT_ASSIGN(ValType t, read_val_type(r));
-    return std::optional<ValType>(t);
-  }
-  if (b != 0x01) return leading_byte_error(b, at, "`task.return` result");
-  const size_t count_at = r.offset();
-  FLINT_ASSIGN(uint8_t n, r.u8());
-  if (n != 0x00) return leading_byte_error(n, count_at, "number of results");
-  return std::optional<ValType>();
 }
 
 Status read_immediates(Reader& r, CanonImm imm, Canon& c) {
@@ -116,7 +89,7 @@ Status read_immediates(Reader& r, CanonImm imm, Canon& c) {
       return {};
     }
     case CanonImm::Results: {
-      FLINT_ASSIGN(c.result, read_task_results(r));
+      FLINT_ASSIGN(c.result, read_result_list(r, "`task.return` result"));
       FLINT_ASSIGN(c.options, read_options(r));
       return {};
     }

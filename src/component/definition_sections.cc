@@ -86,16 +86,7 @@ Result<Alias> read_alias(Reader& r) {
     case uint8_t(Alias::Target::Export):
     case uint8_t(Alias::Target::CoreExport): {
       if (first == uint8_t(SortKind::Core)) {
-        switch (core) {
-          case uint8_t(CoreSort::Func):
-          case uint8_t(CoreSort::Table):
-          case uint8_t(CoreSort::Memory):
-          case uint8_t(CoreSort::Global):
-          case uint8_t(CoreSort::Type):
-          case uint8_t(CoreSort::Module):
-          case uint8_t(CoreSort::Instance): break;
-          default: return leading_byte_error(core, last_at, "core sort");
-        }
+        if (!is_core_sort(core)) return leading_byte_error(core, last_at, "core sort");
       } else if (first > uint8_t(SortKind::Instance)) {
         return leading_byte_error(first, a.offset, "component external kind");
       }

@@ -33,9 +33,7 @@ Result<bool> read_presence(Reader& r, const char* production) {
   return b == 1;
 }
 
-Result<CoreSort> read_core_sort(Reader& r) {
-  const size_t at = r.offset();
-  FLINT_ASSIGN(uint8_t b, r.u8());
+bool is_core_sort(uint8_t b) {
   switch (b) {
     case uint8_t(CoreSort::Func):
     case uint8_t(CoreSort::Table):
@@ -43,9 +41,30 @@ Result<CoreSort> read_core_sort(Reader& r) {
     case uint8_t(CoreSort::Global):
     case uint8_t(CoreSort::Type):
     case uint8_t(CoreSort::Module):
-    case uint8_t(CoreSort::Instance): return static_cast<CoreSort>(b);
-    default: return leading_byte_error(b, at, "core sort");
+    case uint8_t(CoreSort::Instance): return true;
+    default: return false;
   }
+}
+
+Result<CoreSort> read_core_sort(Reader& r) {
+  const size_t at = r.offset();
+  FLINT_ASSIGN(uint8_t b, r.u8());
+  if (!is_core_sort(b)) return leading_byte_error(b, at, "core sort");
+  return static_cast<CoreSort>(b);
+}
+
+Result<std::optional<ValType>> read_result_list(Reader& r, const char* production) {
+  const size_t at = r.offset();
+  FLINT_ASSIGN(uint8_t b, r.u8());
+  if (b == 0x00) {
+    FLINT_ASSIGN(ValType t, read_val_type(r));
+    return std::optional<ValType>(t);
+  }
+  if (b != 0x01) return leading_byte_error(b, at, production);
+  const size_t count_at = r.offset();
+  FLINT_ASSIGN(uint8_t n, r.u8());
+  if (n != 0x00) return leading_byte_error(n, count_at, "number of results");
+  return std::optional<ValType>();
 }
 
 Result<Sort> read_sort(Reader& r) {

@@ -44,6 +44,13 @@ Result<ValType> read_val_type(Reader& r);
 /// `valtype?`.
 Result<std::optional<ValType>> read_optional_val_type(Reader& r);
 
+/// resultlist: 0x00 and one type, or 0x01 0x00 for none (named results are
+/// gone); `production` names it in the error of another leading byte.
+Result<std::optional<ValType>> read_result_list(Reader& r, const char* production);
+
+/// Whether `byte` is a core:sort.
+bool is_core_sort(uint8_t byte);
+
 /// An extern name: 0x00 or 0x01 and a name, or 0x02, a name and attributes.
 Result<RawName> read_extern_name(Reader& r);
 /// externdesc.

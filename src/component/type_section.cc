@@ -126,26 +126,11 @@ Result<DefValType> read_def_val_type(Reader& r, uint8_t b, size_t at) {
   }
 }
 
-// resultlist: 0x00 and one type, or 0x01 0x00 for none.
-Result<std::optional<ValType>> read_result_list(Reader& r) {
-  const size_t at = r.offset();
-  FLINT_ASSIGN(uint8_t b, r.u8());
-  if (b == 0x00) {
-    FLINT_ASSIGN(ValType t, read_val_type(r));
-    return std::optional<ValType>(t);
-  }
-  if (b != 0x01) return leading_byte_error(b, at, "component function results");
-  const size_t count_at = r.offset();
-  FLINT_ASSIGN(uint8_t n, r.u8());
-  if (n != 0x00) return leading_byte_error(n, count_at, "number of results");
-  return std::optional<ValType>();
-}
-
 Result<FuncType> read_func_type(Reader& r, bool async) {
   FuncType f;
   f.async = async;
   FLINT_ASSIGN(f.params, read_labeled_types(r));
-  FLINT_ASSIGN(f.result, read_result_list(r));
+  FLINT_ASSIGN(f.result, read_result_list(r, "component function results"));
   return f;
 }
 

@@ -273,24 +273,8 @@ Status check_canon_options(const Scope& s, const Canon& c, const FuncType* f) {
       return invalid_at(ErrorCode::InvalidCanonOptions, o.offset,
                         fmt::format("`{}` is specified more than once", option_name(o.kind)));
     }
-    switch (o.kind) {
-      case CanonOption::Kind::Memory:
-        FLINT_TRY(s.check_index(Space::CoreMemory, o.index, o.offset, "core memory"));
-        break;
-      case CanonOption::Kind::Realloc:
-      case CanonOption::Kind::PostReturn:
-      case CanonOption::Kind::Callback:
-        FLINT_TRY(s.check_index(Space::CoreFunc, o.index, o.offset, "core func"));
-        break;
-      case CanonOption::Kind::CoreType:
-        FLINT_TRY(s.check_index(Space::CoreType, o.index, o.offset, "core type"));
-        break;
-      case CanonOption::Kind::Utf8:
-      case CanonOption::Kind::Utf16:
-      case CanonOption::Kind::Latin1Utf16:
-      case CanonOption::Kind::Async:
-      case CanonOption::Kind::Gc: break;
-    }
+    if (std::optional<Space> space = option_space(o.kind))
+      FLINT_TRY(s.check_index(*space, o.index, o.offset, option_name(o.kind)));
   }
   if (c.kind == CanonKind::Lower && seen.count(CanonOption::Kind::PostReturn))
     return invalid_at(ErrorCode::InvalidCanonOptions, c.offset,
