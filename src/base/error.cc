@@ -37,8 +37,10 @@ std::string Error::message() const {
   // A single word (an index, an operator) follows the spec's words directly,
   // as the reference interpreter writes "unknown global 1"; longer context
   // is set off with a colon.
-  bool one_word = detail.find(' ') == std::string::npos;
-  return fmt::format("{}{}{}", spec_text(code), one_word ? " " : ": ", detail);
+  // A parenthesised detail reads as part of the sentence too, as wasmparser
+  // writes "invalid leading byte (0x6) for component external kind".
+  bool joined = detail.find(' ') == std::string::npos || detail.front() == '(';
+  return fmt::format("{}{}{}", spec_text(code), joined ? " " : ": ", detail);
 }
 
 std::string Error::describe() const {

