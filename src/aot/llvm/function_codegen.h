@@ -120,6 +120,20 @@ class FunctionCodegen {
   void memory_store(llvm::Value* value, llvm::Value* address);
   void emit_const(const Instr& in);
   void emit_numeric(const Instr& in);
+  // The lowerings emit_numeric dispatches to (numeric_codegen.cc): each pops
+  // its operands and pushes its result.
+  void emit_eqz();
+  void emit_compare(llvm::CmpInst::Predicate p);
+  void emit_bit_count(llvm::Intrinsic::ID id);
+  void emit_unary_intrinsic(llvm::Intrinsic::ID id);
+  void emit_arith(llvm::Instruction::BinaryOps op);
+  void emit_division(Opcode op);
+  void emit_shift(llvm::Instruction::BinaryOps op);
+  void emit_rotate(llvm::Intrinsic::ID id);
+  void emit_fneg();
+  void emit_min_max(bool is_min);
+  void emit_copysign();
+  void emit_sign_extend(llvm::Type* from);
   /// Vector instructions (simd_codegen.cc, simd_memory_codegen.cc).
   Status emit_simd(const Instr& in);
   void emit_simd_memory(const Instr& in);
