@@ -91,20 +91,20 @@ Status FunctionTranslator::translate(const Instr& in) {
   // operators by the opcode table's columns (opcode_cases.h); the handler
   // tables they use name every row they leave out.
   switch (in.op) {
-    case Opcode::Unreachable:
-    case Opcode::Nop:
-    case Opcode::Block:
-    case Opcode::Loop:
-    case Opcode::If:
-    case Opcode::Else:
-    case Opcode::End:
-    case Opcode::Br:
-    case Opcode::BrIf:
-    case Opcode::BrTable:
-    case Opcode::Return:
-    case Opcode::Drop:
+    case Opcode::Unreachable: unreachable(); return {};
+    case Opcode::Nop: return {};
+    case Opcode::Block: block(in); return {};
+    case Opcode::Loop: loop(in); return {};
+    case Opcode::If: if_then(in); return {};
+    case Opcode::Else: else_arm(); return {};
+    case Opcode::End: close_control(); return {};
+    case Opcode::Br: br(in.a); return {};
+    case Opcode::BrIf: br_if(in.a); return {};
+    case Opcode::BrTable: br_table(in); return {};
+    case Opcode::Return: ret(); return {};
+    case Opcode::Drop: pop(); return {};
     case Opcode::Select:
-    case Opcode::SelectTyped: return control(in);
+    case Opcode::SelectTyped: select(); return {};
     case Opcode::Call:
     case Opcode::CallIndirect: return call(in);
     case Opcode::LocalGet:
@@ -422,178 +422,182 @@ std::pair<std::vector<ValType>, std::vector<ValType>> FunctionTranslator::block_
   return {};
 }
 
-Status FunctionTranslator::control(const Instr& in) {
-  switch (in.op) {
-    case Opcode::Nop: return {};
-    case Opcode::Unreachable:
-      begin(&op::unreachable);
-      set_unreachable();
-      return {};
-    case Opcode::Drop: pop(); return {};
+// ---- control instructions (spec 4.4.8), in the order of translate() ----
 
-    case Opcode::Select:
-    case Opcode::SelectTyped: {
-      Entry cond = pop();
-      Entry b = pop();
-      Entry a = pop();
-      uint32_t cs = operand(cond), bs = operand(b), as = operand(a);
-      bool wide = slot_count(a.type) == 2;
-      Entry& r = push(a.type);
-      uint32_t at = begin(wide ? &op::select2 : &op::select1);
-      pair(r.home, cs);
-      pair(as, bs);
-      set_result(at);
-      return {};
-    }
+// Spec 4.4.8 unreachable: a trap; what follows in the block is dead.
+void FunctionTranslator::unreachable() {
+  begin(&op::unreachable);
+  set_unreachable();
+}
 
-    case Opcode::Block:
-    case Opcode::Loop:
-    case Opcode::If: {
-      auto [params, results] = block_type(in);
-      std::optional<Fixup> else_fixup;
-      if (in.op == Opcode::If) {
-        Entry cond = pop();
-        // The fused branch is emitted after the other entries are in their
-        // homes; moving them writes no slot the comparison reads.
-        bool fusable = last_compare_ && last_producer_ && last_producer_->end == code_.size();
-        if (fusable) {
-          materialize_from(0);
-          // Re-check: materializing may have emitted code after the compare.
-          if (last_producer_->end != code_.size()) {
-            uint32_t slot = cond.home;  // the compare's result is in its home
-            uint32_t at = begin(eqz_branch(false, true));
-            pair(slot, 0);
-            else_fixup = Fixup{at, at + 1, 1};
-          } else {
-            else_fixup = branch_on(cond, /*when_true=*/false);
-          }
-        } else {
-          uint32_t slot = operand(cond);
-          materialize_from(0);
-          uint32_t at = begin(eqz_branch(false, true));
-          pair(slot, 0);
-          else_fixup = Fixup{at, at + 1, 1};
-        }
-      } else {
-        materialize_from(0);
-      }
-      Control c{in.op,
-                stack_.size() - params.size(),
-                0,
-                std::move(params),
-                std::move(results),
-                0,
-                {},
-                std::nullopt,
-                false};
-      c.base = c.params.empty() ? next_home() : stack_[c.height].home;
-      c.else_fixup = else_fixup;
-      if (in.op == Opcode::Loop) {
-        c.loop_start = uint32_t(code_.size());
-        label_here();
-        if (options_.loop_fuel) begin(&op::fuel);
-        if (options_.interruptible) begin(&op::check_interrupt);
-      }
-      controls_.push_back(std::move(c));
-      return {};
-    }
+// Spec 4.4.8.1 block: a label at its end, the parameters in their homes.
+void FunctionTranslator::block(const Instr& in) {
+  materialize_from(0);
+  open_control(in, std::nullopt);
+}
 
-    case Opcode::Else: {
-      Control& c = controls_.back();
-      if (!c.unreachable) {
-        materialize_from(c.height);
-        uint32_t previous = last_instr_;
-        uint32_t at = begin(&op::br);
-        pair(0, 0);
-        c.end_fixups.push_back(Fixup{at, at + 1, 0});
-        jumps_.push_back(Jump{at, previous});
-      }
-      if (c.else_fixup) bind_here(*c.else_fixup);
-      c.else_fixup.reset();
-      label_here();
-      stack_.resize(c.height);
-      for (ValType t : c.params) push(t);
-      c.unreachable = false;
-      return {};
-    }
+// Spec 4.4.8.2 loop: a label at its start, where every iteration is charged
+// fuel and checks the interruption flag.
+void FunctionTranslator::loop(const Instr& in) {
+  materialize_from(0);
+  Control& c = open_control(in, std::nullopt);
+  c.loop_start = uint32_t(code_.size());
+  label_here();
+  if (options_.loop_fuel) begin(&op::fuel);
+  if (options_.interruptible) begin(&op::check_interrupt);
+}
 
-    case Opcode::End: {
-      Control& c = controls_.back();
-      if (c.op == Opcode::End) {
-        if (!c.unreachable) emit_return();
-        done_ = true;
-        return {};
-      }
-      if (!c.unreachable) materialize_from(c.height);
-      // An `if` without `else` passes its parameters through as results.
-      if (c.else_fixup) bind_here(*c.else_fixup);
-      for (const Fixup& f : c.end_fixups) bind(f, uint32_t(code_.size()));
-      if (!c.end_fixups.empty()) label_here();
-      size_t height = c.height;
-      std::vector<ValType> results = std::move(c.results);
-      controls_.pop_back();
-      stack_.resize(height);
-      for (ValType t : results) push(t);
-      return {};
-    }
+// Spec 4.4.8.3 if: a jump to the else arm (or the end) when the condition is
+// zero, then the then arm.
+void FunctionTranslator::if_then(const Instr& in) { open_control(in, else_jump()); }
 
-    case Opcode::Br: {
-      Control& t = label(in.a);
-      transfer(t);
-      jump_to(t);
-      set_unreachable();
-      return {};
-    }
+// The jump of an `if` on a zero condition, the other entries already in their
+// homes: fused with the comparison just before it where that is still the
+// last code emitted.
+FunctionTranslator::Fixup FunctionTranslator::else_jump() {
+  Entry cond = pop();
+  // The fused branch is emitted after the other entries are in their homes;
+  // moving them writes no slot the comparison reads.
+  bool fusable = last_compare_ && last_producer_ && last_producer_->end == code_.size();
+  // A fused compare's result is in its home.
+  uint32_t slot = fusable ? cond.home : operand(cond);
+  materialize_from(0);
+  // Re-check: materializing may have emitted code after the compare.
+  if (fusable && last_producer_->end == code_.size()) return branch_on(cond, /*when_true=*/false);
+  uint32_t at = begin(eqz_branch(false, true));
+  pair(slot, 0);
+  return Fixup{at, at + 1, 1};
+}
 
-    case Opcode::BrIf: {
-      Entry cond = pop();
-      Control& t = label(in.a);
-      if (t.op != Opcode::End && !needs_transfer(t)) {
-        target(t, branch_on(cond, /*when_true=*/true));
-        return {};
-      }
-      // Values to move first: skip over the moves when the branch is not taken.
-      Fixup skip = branch_on(cond, /*when_true=*/false);
-      transfer(t);
-      jump_to(t);
-      bind_here(skip);
-      return {};
-    }
+// Opens the construct of a block, loop or if (spec 3.3.8 block types): its
+// parameters are the top entries, its values go to the home of the first.
+FunctionTranslator::Control& FunctionTranslator::open_control(const Instr& in,
+                                                              std::optional<Fixup> else_fixup) {
+  auto [params, results] = block_type(in);
+  Control c{in.op,
+            stack_.size() - params.size(),
+            0,
+            std::move(params),
+            std::move(results),
+            0,
+            {},
+            std::nullopt,
+            false};
+  c.base = c.params.empty() ? next_home() : stack_[c.height].home;
+  c.else_fixup = else_fixup;
+  controls_.push_back(std::move(c));
+  return controls_.back();
+}
 
-    case Opcode::BrTable: {
-      Entry index = pop();
-      uint32_t index_slot = operand(index);
-      uint32_t count = in.b;
-      uint32_t at = begin(&op::br_table);
-      pair(index_slot, count);
-      for (uint32_t i = 0; i < count; i += 2) pair(0, 0);
-      std::vector<uint32_t> stubs;  // targets needing value moves or a return
-      for (uint32_t i = 0; i < count; ++i) {
-        Control& t = label(func_.br_table_targets[in.a + i]);
-        if (t.op != Opcode::End && !needs_transfer(t))
-          target(t, Fixup{at, at + 1 + 1 + i / 2, uint8_t(i % 2)});
-        else
-          stubs.push_back(i);
-      }
-      for (uint32_t i : stubs) {
-        Control& t = label(func_.br_table_targets[in.a + i]);
-        bind(Fixup{at, at + 2 + i / 2, uint8_t(i % 2)}, uint32_t(code_.size()));
-        transfer(t);
-        jump_to(t);
-      }
-      set_unreachable();
-      return {};
-    }
-
-    case Opcode::Return:
-      emit_return();
-      set_unreachable();
-      return {};
-
-    default: break;
+// Spec 4.4.8.3 else: the then arm jumps to the end; the else arm starts with
+// the construct's parameters again.
+void FunctionTranslator::else_arm() {
+  Control& c = controls_.back();
+  if (!c.unreachable) {
+    materialize_from(c.height);
+    uint32_t previous = last_instr_;
+    uint32_t at = begin(&op::br);
+    pair(0, 0);
+    c.end_fixups.push_back(Fixup{at, at + 1, 0});
+    jumps_.push_back(Jump{at, previous});
   }
-  return make_error(ErrorCode::Usage,
-                    fmt::format("not a control instruction: {}", flint::info(in.op).text));
+  if (c.else_fixup) bind_here(*c.else_fixup);
+  c.else_fixup.reset();
+  label_here();
+  stack_.resize(c.height);
+  for (ValType t : c.params) push(t);
+  c.unreachable = false;
+}
+
+// Spec 4.4.8 end: the construct's label binds its branches, its results are
+// the stack's top; the function body's end returns.
+void FunctionTranslator::close_control() {
+  Control& c = controls_.back();
+  if (c.op == Opcode::End) {
+    if (!c.unreachable) emit_return();
+    done_ = true;
+    return;
+  }
+  if (!c.unreachable) materialize_from(c.height);
+  // An `if` without `else` passes its parameters through as results.
+  if (c.else_fixup) bind_here(*c.else_fixup);
+  for (const Fixup& f : c.end_fixups) bind(f, uint32_t(code_.size()));
+  if (!c.end_fixups.empty()) label_here();
+  size_t height = c.height;
+  std::vector<ValType> results = std::move(c.results);
+  controls_.pop_back();
+  stack_.resize(height);
+  for (ValType t : results) push(t);
+}
+
+// Spec 4.4.8.6 br: the label's values moved to its homes, then a jump.
+void FunctionTranslator::br(uint32_t depth) {
+  Control& t = label(depth);
+  transfer(t);
+  jump_to(t);
+  set_unreachable();
+}
+
+// Spec 4.4.8.7 br_if: a conditional jump straight to the label when no value
+// moves, else one skipping the moves and the jump.
+void FunctionTranslator::br_if(uint32_t depth) {
+  Entry cond = pop();
+  Control& t = label(depth);
+  if (t.op != Opcode::End && !needs_transfer(t)) {
+    target(t, branch_on(cond, /*when_true=*/true));
+    return;
+  }
+  // Values to move first: skip over the moves when the branch is not taken.
+  Fixup skip = branch_on(cond, /*when_true=*/false);
+  transfer(t);
+  jump_to(t);
+  bind_here(skip);
+}
+
+// Spec 4.4.8.8 br_table: a table of offsets, straight to each label that
+// needs no value moved, else to a stub moving them and jumping.
+void FunctionTranslator::br_table(const Instr& in) {
+  Entry index = pop();
+  uint32_t index_slot = operand(index);
+  uint32_t count = in.b;
+  uint32_t at = begin(&op::br_table);
+  pair(index_slot, count);
+  for (uint32_t i = 0; i < count; i += 2) pair(0, 0);
+  std::vector<uint32_t> stubs;  // targets needing value moves or a return
+  for (uint32_t i = 0; i < count; ++i) {
+    Control& t = label(func_.br_table_targets[in.a + i]);
+    if (t.op != Opcode::End && !needs_transfer(t))
+      target(t, Fixup{at, at + 1 + 1 + i / 2, uint8_t(i % 2)});
+    else
+      stubs.push_back(i);
+  }
+  for (uint32_t i : stubs) {
+    Control& t = label(func_.br_table_targets[in.a + i]);
+    bind(Fixup{at, at + 2 + i / 2, uint8_t(i % 2)}, uint32_t(code_.size()));
+    transfer(t);
+    jump_to(t);
+  }
+  set_unreachable();
+}
+
+// Spec 4.4.8.9 return: the function's results returned; what follows is dead.
+void FunctionTranslator::ret() {
+  emit_return();
+  set_unreachable();
+}
+
+// Spec 4.4.4 select: one of two values by a condition, one- or two-slot.
+void FunctionTranslator::select() {
+  Entry cond = pop();
+  Entry b = pop();
+  Entry a = pop();
+  uint32_t cs = operand(cond), bs = operand(b), as = operand(a);
+  bool wide = slot_count(a.type) == 2;
+  Entry& r = push(a.type);
+  uint32_t at = begin(wide ? &op::select2 : &op::select1);
+  pair(r.home, cs);
+  pair(as, bs);
+  set_result(at);
 }
 
 }  // namespace flint::interp

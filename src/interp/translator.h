@@ -75,7 +75,6 @@ class FunctionTranslator {
   // ---- per instruction ----
   Status translate(const Instr& in);
   Status check_operands(const Instr& in) const;
-  Status control(const Instr& in);
   Status numeric(const Instr& in);
   Status variable(const Instr& in);
   Status memory(const Instr& in);
@@ -107,6 +106,23 @@ class FunctionTranslator {
   void bind(const Fixup& f, uint32_t target);
   void bind_here(const Fixup& f);
   void label_here();
+
+  // ---- control instructions, each one rule of spec 4.4.8 (translator.cc) ----
+  void unreachable();
+  void block(const Instr& in);
+  void loop(const Instr& in);
+  void if_then(const Instr& in);
+  void else_arm();
+  void close_control();  ///< `end`
+  void br(uint32_t depth);
+  void br_if(uint32_t depth);
+  void br_table(const Instr& in);
+  void ret();  ///< `return`
+  void select();
+  /// The jump of an `if` to its else arm (or end) on a zero condition.
+  Fixup else_jump();
+  /// Pushes the Control of a block, loop or if over its parameters.
+  Control& open_control(const Instr& in, std::optional<Fixup> else_fixup);
 
   // ---- control helpers ----
   Control& label(uint32_t depth) { return controls_[controls_.size() - 1 - depth]; }

@@ -54,7 +54,8 @@ FunctionCodegen::FunctionCodegen(ModuleDecls& decls, uint32_t defined_index)
       function_(decls.wasm.functions[defined_index]),
       type_(decls.wasm.types[function_.type_index]),
       fn_(decls.functions[defined_index]),
-      b_(decls.context) {}
+      b_(decls.context),
+      simd_(b_, SimdTarget::from(decls.llvm_module.getTargetTriple(), decls.target_features)) {}
 
 llvm::BasicBlock* FunctionCodegen::new_block(const char* name) {
   return llvm::BasicBlock::Create(c_, name, fn_);

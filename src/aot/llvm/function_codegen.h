@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "aot/abi.h"
+#include "aot/llvm/simd_lowering.h"
 #include "flint/result.h"
 #include "module/module.h"
 
@@ -119,9 +120,63 @@ class FunctionCodegen {
   void memory_store(llvm::Value* value, llvm::Value* address);
   void emit_const(const Instr& in);
   void emit_numeric(const Instr& in);
+  // The lowerings emit_numeric dispatches to (numeric_codegen.cc): each pops
+  // its operands and pushes its result.
+  void emit_eqz();
+  void emit_compare(llvm::CmpInst::Predicate p);
+  void emit_bit_count(llvm::Intrinsic::ID id);
+  void emit_unary_intrinsic(llvm::Intrinsic::ID id);
+  void emit_arith(llvm::Instruction::BinaryOps op);
+  void emit_division(Opcode op);
+  void emit_shift(llvm::Instruction::BinaryOps op);
+  void emit_rotate(llvm::Intrinsic::ID id);
+  void emit_fneg();
+  void emit_min_max(bool is_min);
+  void emit_copysign();
+  void emit_sign_extend(llvm::Type* from);
   /// Vector instructions (simd_codegen.cc, simd_memory_codegen.cc).
   Status emit_simd(const Instr& in);
   void emit_simd_memory(const Instr& in);
+  // The lowerings emit_simd dispatches to (simd_codegen.cc): each pops its
+  // operands, views them with a lane shape and pushes its result.
+  std::pair<llvm::Value*, llvm::Value*> simd_operands(llvm::Type* shape);
+  void simd_result(llvm::Value* v);
+  void simd_const(const Instr& in);
+  void simd_shuffle(const Instr& in);
+  void simd_swizzle();
+  void simd_splat(llvm::FixedVectorType* shape);
+  void simd_extract_lane(llvm::FixedVectorType* shape, uint32_t lane);
+  void simd_extract_small_lane(llvm::FixedVectorType* shape, uint32_t lane, bool is_signed);
+  void simd_replace_lane(llvm::FixedVectorType* shape, uint32_t lane);
+  void simd_compare(llvm::FixedVectorType* shape, llvm::CmpInst::Predicate p);
+  void simd_not();
+  void simd_andnot();
+  void simd_bitselect();
+  void simd_int_arith(llvm::FixedVectorType* shape, llvm::Instruction::BinaryOps op);
+  void simd_abs(llvm::FixedVectorType* shape);
+  void simd_neg(llvm::FixedVectorType* shape);
+  void simd_unary_intrinsic(llvm::FixedVectorType* shape, llvm::Intrinsic::ID id);
+  void simd_binary_intrinsic(llvm::FixedVectorType* shape, llvm::Intrinsic::ID id);
+  void simd_avgr(llvm::FixedVectorType* shape);
+  void simd_lowered(llvm::FixedVectorType* shape,
+                    llvm::Value* (SimdLowering::*op)(llvm::Value*, llvm::Value*));
+  void simd_shift(llvm::FixedVectorType* shape, llvm::Instruction::BinaryOps op);
+  void simd_narrow(llvm::FixedVectorType* from, bool is_signed);
+  void simd_extend(llvm::FixedVectorType* from, bool high, bool is_signed);
+  void simd_extmul(llvm::FixedVectorType* from, bool high, bool is_signed);
+  void simd_extadd_pairwise(llvm::FixedVectorType* from, bool is_signed);
+  void simd_fneg(llvm::FixedVectorType* shape);
+  void simd_round(llvm::FixedVectorType* shape, llvm::Intrinsic::ID id);
+  void simd_float_arith(llvm::FixedVectorType* shape, llvm::Instruction::BinaryOps op);
+  void simd_min_max(llvm::FixedVectorType* shape, bool is_min);
+  void simd_pmin_pmax(llvm::FixedVectorType* shape, bool is_min);
+  void simd_trunc_sat(bool is_signed);
+  void simd_trunc_sat_zero(bool is_signed);
+  void simd_convert(llvm::FixedVectorType* from, llvm::Instruction::CastOps op,
+                    llvm::FixedVectorType* to);
+  void simd_convert_low(llvm::FixedVectorType* from, llvm::Instruction::CastOps op,
+                        llvm::FixedVectorType* to);
+  void simd_demote_zero();
   void emit_conversion(const Instr& in);
   void emit_table_or_bulk(const Instr& in);
   llvm::Value* trapping_truncate(llvm::Value* x, llvm::Type* to, bool is_signed);
@@ -137,6 +192,7 @@ class FunctionCodegen {
   const FuncType& type_;
   llvm::Function* fn_;
   llvm::IRBuilder<> b_;
+  SimdLowering simd_;  ///< vector operations for the module's target (simd_lowering.h)
   llvm::Value* ctx_ = nullptr;
   llvm::Value* mem_base_ = nullptr;
   llvm::BasicBlock* entry_ = nullptr;

@@ -112,155 +112,119 @@ void FunctionCodegen::emit_const(const Instr& in) {
   }
 }
 
+// The scalar operators (spec 4.4.1): emit_instr sends every row of the
+// operator family here; each case names the lowering below it.
 void FunctionCodegen::emit_numeric(const Instr& in) {
-  llvm::Type* i32 = b_.getInt32Ty();
-  llvm::Type* i64 = b_.getInt64Ty();
-  auto bool32 = [&](llvm::Value* v) { return b_.CreateZExt(v, i32); };
-  auto binary = [&](auto op) {
-    llvm::Value* y = pop();
-    llvm::Value* x = pop();
-    push(op(x, y));
-  };
-  auto unary = [&](auto op) { push(op(pop())); };
-  auto icmp = [&](llvm::CmpInst::Predicate p) {
-    binary([&](llvm::Value* x, llvm::Value* y) { return bool32(b_.CreateICmp(p, x, y)); });
-  };
-  auto fcmp = [&](llvm::CmpInst::Predicate p) {
-    binary([&](llvm::Value* x, llvm::Value* y) { return bool32(b_.CreateFCmp(p, x, y)); });
-  };
-  auto unary_intrinsic = [&](llvm::Intrinsic::ID id) {
-    unary([&](llvm::Value* x) { return intrinsic(id, {x->getType()}, {x}); });
-  };
-  auto count = [&](llvm::Intrinsic::ID id) {  // clz/ctz: defined for zero (the width)
-    unary([&](llvm::Value* x) { return intrinsic(id, {x->getType()}, {x, b_.getFalse()}); });
-  };
-  auto shift = [&](llvm::Instruction::BinaryOps op) {
-    binary([&](llvm::Value* x, llvm::Value* y) {
-      llvm::Value* mask = llvm::ConstantInt::get(x->getType(), x->getType()->getIntegerBitWidth() - 1);
-      return b_.CreateBinOp(op, x, b_.CreateAnd(y, mask));
-    });
-  };
-  auto rotate = [&](llvm::Intrinsic::ID id) {  // funnel shifts take the count modulo the width
-    binary([&](llvm::Value* x, llvm::Value* y) { return intrinsic(id, {x->getType()}, {x, x, y}); });
-  };
-  auto division = [&] {
-    binary([&](llvm::Value* x, llvm::Value* y) { return int_division(in.op, x, y); });
-  };
   using P = llvm::CmpInst::Predicate;
+  using Op = llvm::Instruction::BinaryOps;
   namespace I = llvm::Intrinsic;
   switch (in.op) {
     case Opcode::I32Eqz:
-    case Opcode::I64Eqz: unary([&](llvm::Value* x) { return bool32(b_.CreateIsNull(x)); }); return;
+    case Opcode::I64Eqz: emit_eqz(); return;
     case Opcode::I32Eq:
-    case Opcode::I64Eq: icmp(P::ICMP_EQ); return;
+    case Opcode::I64Eq: emit_compare(P::ICMP_EQ); return;
     case Opcode::I32Ne:
-    case Opcode::I64Ne: icmp(P::ICMP_NE); return;
+    case Opcode::I64Ne: emit_compare(P::ICMP_NE); return;
     case Opcode::I32LtS:
-    case Opcode::I64LtS: icmp(P::ICMP_SLT); return;
+    case Opcode::I64LtS: emit_compare(P::ICMP_SLT); return;
     case Opcode::I32LtU:
-    case Opcode::I64LtU: icmp(P::ICMP_ULT); return;
+    case Opcode::I64LtU: emit_compare(P::ICMP_ULT); return;
     case Opcode::I32GtS:
-    case Opcode::I64GtS: icmp(P::ICMP_SGT); return;
+    case Opcode::I64GtS: emit_compare(P::ICMP_SGT); return;
     case Opcode::I32GtU:
-    case Opcode::I64GtU: icmp(P::ICMP_UGT); return;
+    case Opcode::I64GtU: emit_compare(P::ICMP_UGT); return;
     case Opcode::I32LeS:
-    case Opcode::I64LeS: icmp(P::ICMP_SLE); return;
+    case Opcode::I64LeS: emit_compare(P::ICMP_SLE); return;
     case Opcode::I32LeU:
-    case Opcode::I64LeU: icmp(P::ICMP_ULE); return;
+    case Opcode::I64LeU: emit_compare(P::ICMP_ULE); return;
     case Opcode::I32GeS:
-    case Opcode::I64GeS: icmp(P::ICMP_SGE); return;
+    case Opcode::I64GeS: emit_compare(P::ICMP_SGE); return;
     case Opcode::I32GeU:
-    case Opcode::I64GeU: icmp(P::ICMP_UGE); return;
+    case Opcode::I64GeU: emit_compare(P::ICMP_UGE); return;
     // Ordered comparisons are false with a NaN; ne is unordered (true).
     case Opcode::F32Eq:
-    case Opcode::F64Eq: fcmp(P::FCMP_OEQ); return;
+    case Opcode::F64Eq: emit_compare(P::FCMP_OEQ); return;
     case Opcode::F32Ne:
-    case Opcode::F64Ne: fcmp(P::FCMP_UNE); return;
+    case Opcode::F64Ne: emit_compare(P::FCMP_UNE); return;
     case Opcode::F32Lt:
-    case Opcode::F64Lt: fcmp(P::FCMP_OLT); return;
+    case Opcode::F64Lt: emit_compare(P::FCMP_OLT); return;
     case Opcode::F32Gt:
-    case Opcode::F64Gt: fcmp(P::FCMP_OGT); return;
+    case Opcode::F64Gt: emit_compare(P::FCMP_OGT); return;
     case Opcode::F32Le:
-    case Opcode::F64Le: fcmp(P::FCMP_OLE); return;
+    case Opcode::F64Le: emit_compare(P::FCMP_OLE); return;
     case Opcode::F32Ge:
-    case Opcode::F64Ge: fcmp(P::FCMP_OGE); return;
+    case Opcode::F64Ge: emit_compare(P::FCMP_OGE); return;
 
     case Opcode::I32Clz:
-    case Opcode::I64Clz: count(I::ctlz); return;
+    case Opcode::I64Clz: emit_bit_count(I::ctlz); return;
     case Opcode::I32Ctz:
-    case Opcode::I64Ctz: count(I::cttz); return;
+    case Opcode::I64Ctz: emit_bit_count(I::cttz); return;
     case Opcode::I32Popcnt:
-    case Opcode::I64Popcnt: unary_intrinsic(I::ctpop); return;
+    case Opcode::I64Popcnt: emit_unary_intrinsic(I::ctpop); return;
     case Opcode::I32Add:
-    case Opcode::I64Add: binary([&](auto x, auto y) { return b_.CreateAdd(x, y); }); return;
+    case Opcode::I64Add: emit_arith(Op::Add); return;
     case Opcode::I32Sub:
-    case Opcode::I64Sub: binary([&](auto x, auto y) { return b_.CreateSub(x, y); }); return;
+    case Opcode::I64Sub: emit_arith(Op::Sub); return;
     case Opcode::I32Mul:
-    case Opcode::I64Mul: binary([&](auto x, auto y) { return b_.CreateMul(x, y); }); return;
-    case Opcode::I32DivS: case Opcode::I32DivU: case Opcode::I32RemS: case Opcode::I32RemU:
-    case Opcode::I64DivS: case Opcode::I64DivU: case Opcode::I64RemS:
-    case Opcode::I64RemU: division(); return;
+    case Opcode::I64Mul: emit_arith(Op::Mul); return;
+    case Opcode::I32DivS:
+    case Opcode::I32DivU:
+    case Opcode::I32RemS:
+    case Opcode::I32RemU:
+    case Opcode::I64DivS:
+    case Opcode::I64DivU:
+    case Opcode::I64RemS:
+    case Opcode::I64RemU: emit_division(in.op); return;
     case Opcode::I32And:
-    case Opcode::I64And: binary([&](auto x, auto y) { return b_.CreateAnd(x, y); }); return;
+    case Opcode::I64And: emit_arith(Op::And); return;
     case Opcode::I32Or:
-    case Opcode::I64Or: binary([&](auto x, auto y) { return b_.CreateOr(x, y); }); return;
+    case Opcode::I64Or: emit_arith(Op::Or); return;
     case Opcode::I32Xor:
-    case Opcode::I64Xor: binary([&](auto x, auto y) { return b_.CreateXor(x, y); }); return;
+    case Opcode::I64Xor: emit_arith(Op::Xor); return;
     case Opcode::I32Shl:
-    case Opcode::I64Shl: shift(llvm::Instruction::Shl); return;
+    case Opcode::I64Shl: emit_shift(Op::Shl); return;
     case Opcode::I32ShrS:
-    case Opcode::I64ShrS: shift(llvm::Instruction::AShr); return;
+    case Opcode::I64ShrS: emit_shift(Op::AShr); return;
     case Opcode::I32ShrU:
-    case Opcode::I64ShrU: shift(llvm::Instruction::LShr); return;
+    case Opcode::I64ShrU: emit_shift(Op::LShr); return;
     case Opcode::I32Rotl:
-    case Opcode::I64Rotl: rotate(I::fshl); return;
+    case Opcode::I64Rotl: emit_rotate(I::fshl); return;
     case Opcode::I32Rotr:
-    case Opcode::I64Rotr: rotate(I::fshr); return;
+    case Opcode::I64Rotr: emit_rotate(I::fshr); return;
 
     case Opcode::F32Abs:
-    case Opcode::F64Abs: unary_intrinsic(I::fabs); return;
+    case Opcode::F64Abs: emit_unary_intrinsic(I::fabs); return;
     case Opcode::F32Neg:
-    case Opcode::F64Neg: unary([&](llvm::Value* x) { return b_.CreateFNeg(x); }); return;
+    case Opcode::F64Neg: emit_fneg(); return;
     case Opcode::F32Ceil:
-    case Opcode::F64Ceil: unary_intrinsic(I::ceil); return;
+    case Opcode::F64Ceil: emit_unary_intrinsic(I::ceil); return;
     case Opcode::F32Floor:
-    case Opcode::F64Floor: unary_intrinsic(I::floor); return;
+    case Opcode::F64Floor: emit_unary_intrinsic(I::floor); return;
     case Opcode::F32Trunc:
-    case Opcode::F64Trunc: unary_intrinsic(I::trunc); return;
+    case Opcode::F64Trunc: emit_unary_intrinsic(I::trunc); return;
     case Opcode::F32Nearest:
-    case Opcode::F64Nearest: unary_intrinsic(I::roundeven); return;
+    case Opcode::F64Nearest: emit_unary_intrinsic(I::roundeven); return;
     case Opcode::F32Sqrt:
-    case Opcode::F64Sqrt: unary_intrinsic(I::sqrt); return;
+    case Opcode::F64Sqrt: emit_unary_intrinsic(I::sqrt); return;
     case Opcode::F32Add:
-    case Opcode::F64Add: binary([&](auto x, auto y) { return b_.CreateFAdd(x, y); }); return;
+    case Opcode::F64Add: emit_arith(Op::FAdd); return;
     case Opcode::F32Sub:
-    case Opcode::F64Sub: binary([&](auto x, auto y) { return b_.CreateFSub(x, y); }); return;
+    case Opcode::F64Sub: emit_arith(Op::FSub); return;
     case Opcode::F32Mul:
-    case Opcode::F64Mul: binary([&](auto x, auto y) { return b_.CreateFMul(x, y); }); return;
+    case Opcode::F64Mul: emit_arith(Op::FMul); return;
     case Opcode::F32Div:
-    case Opcode::F64Div: binary([&](auto x, auto y) { return b_.CreateFDiv(x, y); }); return;
+    case Opcode::F64Div: emit_arith(Op::FDiv); return;
     case Opcode::F32Min:
-    case Opcode::F64Min: binary([&](auto x, auto y) { return float_min_max(x, y, true); }); return;
+    case Opcode::F64Min: emit_min_max(true); return;
     case Opcode::F32Max:
-    case Opcode::F64Max: binary([&](auto x, auto y) { return float_min_max(x, y, false); }); return;
-    case Opcode::F32Copysign: case Opcode::F64Copysign:
-      binary([&](llvm::Value* x, llvm::Value* y) { return intrinsic(I::copysign, {x->getType()}, {x, y}); });
-      return;
+    case Opcode::F64Max: emit_min_max(false); return;
+    case Opcode::F32Copysign:
+    case Opcode::F64Copysign: emit_copysign(); return;
     case Opcode::I32Extend8S:
-      unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, b_.getInt8Ty()), i32); });
-      return;
+    case Opcode::I64Extend8S: emit_sign_extend(b_.getInt8Ty()); return;
     case Opcode::I32Extend16S:
-      unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, b_.getInt16Ty()), i32); });
-      return;
-    case Opcode::I64Extend8S:
-      unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, b_.getInt8Ty()), i64); });
-      return;
-    case Opcode::I64Extend16S:
-      unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, b_.getInt16Ty()), i64); });
-      return;
-    case Opcode::I64Extend32S:
-      unary([&](llvm::Value* x) { return b_.CreateSExt(b_.CreateTrunc(x, i32), i64); });
-      return;
+    case Opcode::I64Extend16S: emit_sign_extend(b_.getInt16Ty()); return;
+    case Opcode::I64Extend32S: emit_sign_extend(b_.getInt32Ty()); return;
     // The conversions, in their own function.
     case Opcode::I32WrapI64:
     case Opcode::I64ExtendI32S:
@@ -304,6 +268,87 @@ void FunctionCodegen::emit_numeric(const Instr& in) {
 #undef FLINT_OP
       return;
   }
+}
+
+// ---- the scalar operators ----
+
+// Spec 4.3.2 ieqz: 1 if the operand is zero, as i32.
+void FunctionCodegen::emit_eqz() { push(b_.CreateZExt(b_.CreateIsNull(pop()), b_.getInt32Ty())); }
+
+// Spec 4.3.2 irelop, 4.3.3 frelop: the comparison as an i32 1 or 0.
+void FunctionCodegen::emit_compare(llvm::CmpInst::Predicate p) {
+  llvm::Value* y = pop();
+  llvm::Value* x = pop();
+  push(b_.CreateZExt(b_.CreateCmp(p, x, y), b_.getInt32Ty()));
+}
+
+// Spec 4.3.2 iclz/ictz: defined for zero (the width).
+void FunctionCodegen::emit_bit_count(llvm::Intrinsic::ID id) {
+  llvm::Value* x = pop();
+  push(intrinsic(id, {x->getType()}, {x, b_.getFalse()}));
+}
+
+// An LLVM intrinsic with the operator's exact semantics: ipopcnt, fabs (the
+// sign bit cleared, NaN payloads kept), fceil, ffloor, ftrunc, fnearest,
+// fsqrt.
+void FunctionCodegen::emit_unary_intrinsic(llvm::Intrinsic::ID id) {
+  llvm::Value* x = pop();
+  push(intrinsic(id, {x->getType()}, {x}));
+}
+
+// Spec 4.3.2 iadd, isub, imul, iand, ior, ixor (wrapping) and 4.3.3 fadd,
+// fsub, fmul, fdiv (IEEE 754, round to nearest): LLVM's operations.
+void FunctionCodegen::emit_arith(llvm::Instruction::BinaryOps op) {
+  llvm::Value* y = pop();
+  llvm::Value* x = pop();
+  push(b_.CreateBinOp(op, x, y));
+}
+
+// Spec 4.3.2 idiv/irem: the trapping division of int_division.
+void FunctionCodegen::emit_division(Opcode op) {
+  llvm::Value* y = pop();
+  llvm::Value* x = pop();
+  push(int_division(op, x, y));
+}
+
+// Spec 4.3.2 ishl/ishr: the count is taken modulo the width.
+void FunctionCodegen::emit_shift(llvm::Instruction::BinaryOps op) {
+  llvm::Value* y = pop();
+  llvm::Value* x = pop();
+  llvm::Value* mask = llvm::ConstantInt::get(x->getType(), x->getType()->getIntegerBitWidth() - 1);
+  push(b_.CreateBinOp(op, x, b_.CreateAnd(y, mask)));
+}
+
+// Spec 4.3.2 irotl/irotr: funnel shifts of the operand with itself, which
+// take the count modulo the width.
+void FunctionCodegen::emit_rotate(llvm::Intrinsic::ID id) {
+  llvm::Value* y = pop();
+  llvm::Value* x = pop();
+  push(intrinsic(id, {x->getType()}, {x, x, y}));
+}
+
+// Spec 4.3.3 fneg: the sign bit flipped, NaN payloads kept.
+void FunctionCodegen::emit_fneg() { push(b_.CreateFNeg(pop())); }
+
+// Spec 4.3.3 fmin/fmax (float_min_max).
+void FunctionCodegen::emit_min_max(bool is_min) {
+  llvm::Value* y = pop();
+  llvm::Value* x = pop();
+  push(float_min_max(x, y, is_min));
+}
+
+// Spec 4.3.3 fcopysign: bitwise, NaN payloads kept.
+void FunctionCodegen::emit_copysign() {
+  llvm::Value* y = pop();
+  llvm::Value* x = pop();
+  push(intrinsic(llvm::Intrinsic::copysign, {x->getType()}, {x, y}));
+}
+
+// Spec 4.3.2 iextendN_s: the low `from` bits sign-extended to the operand's
+// width.
+void FunctionCodegen::emit_sign_extend(llvm::Type* from) {
+  llvm::Value* x = pop();
+  push(b_.CreateSExt(b_.CreateTrunc(x, from), x->getType()));
 }
 
 void FunctionCodegen::emit_conversion(const Instr& in) {
