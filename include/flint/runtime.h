@@ -41,7 +41,10 @@ struct GlobalInst;
 /// ahead of time with LLVM (src/aot; compile() then runs the compiler).
 enum class EngineKind : uint8_t { Interpreter, Aot };
 
+/// How modules are compiled and stores run them. compile() reads `engine`,
+/// `fuel` and `interruptible`; a Store reads every field.
 struct Config {
+  /// The engine compile() compiles for.
   EngineKind engine = EngineKind::Interpreter;
   /// Bounded execution for fuzzing and --timeout style limits: when set, each
   /// call may execute about this many instructions before trapping with
@@ -122,6 +125,8 @@ bool is_precompiled(std::span<const uint8_t> bytes);
 class CompiledModule {
  public:
   virtual ~CompiledModule() = default;
+  /// The decoded module (src/module/module.h, not installed: embedders read
+  /// imports and exports through flint/module_info.h).
   virtual const Module& module() const = 0;
 
  private:
@@ -139,14 +144,22 @@ struct BacktraceFrame {
 /// Owns instances and host objects. Not thread-safe: one store per thread.
 class Store {
  public:
+  /// An empty store whose code runs with `config`'s limits.
   explicit Store(Config config = {});
+  /// Releases every object of the store; no Extern of it may be used after.
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  /// A host function of `type` running `callback`; `name` appears in
+  /// diagnostics only.
   Extern host_function(FuncType type, HostCallback callback, std::string name = {});
+  /// A table of `type.limits.min` elements, each `init`.
   Extern create_table(TableType type, Value init);
+  /// A memory of `type.limits.min` pages (zeroed); "out of memory" beyond
+  /// Config::max_memory_pages or what the system reserves.
   Result<Extern> create_memory(MemoryType type);
+  /// A global of `type` holding `value`.
   Extern create_global(GlobalType type, Value value);
 
   /// Instantiates with imports given in the module's import order; checks
@@ -166,10 +179,13 @@ class Store {
   /// when Config::fuel is not set. Both engines charge the same units.
   std::optional<uint64_t> remaining_fuel() const;
 
+  /// The types of a store's objects as imports see them (a table's or a
+  /// memory's current size as its minimum).
   FuncType func_type(Extern func) const;
-  GlobalType global_type(Extern global) const;
-  TableType table_type(Extern table) const;
-  MemoryType memory_type(Extern memory) const;
+  GlobalType global_type(Extern global) const;  ///< see func_type
+  TableType table_type(Extern table) const;     ///< see func_type
+  MemoryType memory_type(Extern memory) const;  ///< see func_type
+  /// A global's current value.
   Value global_value(Extern global) const;
   /// The bytes of a memory as they are now (valid until the next grow).
   std::span<uint8_t> memory_data(Extern memory) const;
@@ -202,10 +218,13 @@ class Store {
   std::unique_ptr<State> state_;
 };
 
+/// An instantiated module, owned by its store (spec 4.2.5).
 class Instance {
  public:
   virtual ~Instance() = default;
+  /// The export named `name`, or nothing.
   virtual std::optional<Extern> find_export(std::string_view name) const = 0;
+  /// The module it was instantiated from (see CompiledModule::module).
   virtual const Module& module() const = 0;
 };
 
@@ -213,6 +232,7 @@ class Instance {
 /// and as a host defines its APIs.
 class Linker {
  public:
+  /// Makes `item` importable as (`module`, `name`), replacing an earlier one.
   void define(std::string module, std::string name, Extern item);
   /// Makes every export of `instance` importable under `module`.
   void define_instance(const std::string& module, const Instance& instance);
