@@ -29,7 +29,8 @@ std::shared_ptr<const flint::CompiledModule> compile_hello(flint::EngineKind eng
   config.engine = engine;
   auto compiled = flint::compile(wasm, config);
   if (!compiled) {
-    std::fprintf(stderr, "cannot compile %s: %s\n", FLINT_HELLO_WASM, compiled.error().describe().c_str());
+    std::fprintf(stderr, "cannot compile %s: %s\n", FLINT_HELLO_WASM,
+                 compiled.error().describe().c_str());
     return nullptr;
   }
   return *compiled;
@@ -37,7 +38,8 @@ std::shared_ptr<const flint::CompiledModule> compile_hello(flint::EngineKind eng
 
 // The imports are host functions that are never called here; their
 // creation is part of each iteration, as a server would define them per store.
-flint::Result<flint::Instance*> instantiate(flint::Store& store, const flint::CompiledModule& compiled) {
+flint::Result<flint::Instance*> instantiate(flint::Store& store,
+                                            const flint::CompiledModule& compiled) {
   const flint::Module& m = compiled.module();
   std::vector<flint::Extern> imports;
   imports.reserve(m.imports.size());
@@ -67,7 +69,9 @@ void run(benchmark::State& state, flint::EngineKind engine) {
 }
 
 void BM_InstantiateCompiled(benchmark::State& state) { run(state, flint::EngineKind::Aot); }
-void BM_InstantiateInterpreted(benchmark::State& state) { run(state, flint::EngineKind::Interpreter); }
+void BM_InstantiateInterpreted(benchmark::State& state) {
+  run(state, flint::EngineKind::Interpreter);
+}
 
 BENCHMARK(BM_InstantiateCompiled)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_InstantiateInterpreted)->Unit(benchmark::kMicrosecond);

@@ -32,10 +32,10 @@ std::string_view phase_name(Phase phase);
 /// (Decode/Validate) or into the source text (Parse); `line`/`column` are set
 /// for text; `function` names the function index for code errors.
 struct Error {
-  ErrorCode code = ErrorCode::Usage;  ///< which error of the table
-  std::string detail;                 ///< extra context, e.g. "expected i32, found f64"
-  std::optional<uint64_t> offset;     ///< byte offset in the module or text
-  std::optional<uint32_t> function;   ///< function index, for errors in code
+  ErrorCode code = ErrorCode::Usage;     ///< which error of the table
+  std::string detail;                    ///< extra context, e.g. "expected i32, found f64"
+  std::optional<uint64_t> offset;        ///< byte offset in the module or text
+  std::optional<uint32_t> function;      ///< function index, for errors in code
   std::optional<uint32_t> line, column;  ///< place in text (Parse), 1-based
 
   /// The phase of `code`.

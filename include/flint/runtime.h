@@ -137,7 +137,7 @@ class CompiledModule {
 /// One frame of a trap's wasm backtrace, innermost first.
 struct BacktraceFrame {
   uint32_t function = 0;
-  std::string name;           ///< from the name section or an export, may be empty
+  std::string name;                ///< from the name section or an export, may be empty
   std::optional<uint32_t> offset;  ///< byte offset of the instruction in the module
 };
 

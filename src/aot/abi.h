@@ -77,8 +77,8 @@ struct Helpers {
   uint32_t (*table_size)(VmCtx* ctx, uint32_t table);
   uint32_t (*table_grow)(VmCtx* ctx, uint32_t table, void* init, uint32_t delta);
   void (*table_fill)(VmCtx* ctx, uint32_t table, uint32_t dst, void* ref, uint32_t n);
-  void (*table_copy)(VmCtx* ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst,
-                     uint32_t src, uint32_t n);
+  void (*table_copy)(VmCtx* ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src,
+                     uint32_t n);
   void (*table_init)(VmCtx* ctx, uint32_t table, uint32_t segment, uint32_t dst, uint32_t src,
                      uint32_t n);
   void (*elem_drop)(VmCtx* ctx, uint32_t segment);
@@ -92,11 +92,11 @@ struct Helpers {
 
 /// One instance's context: what compiled code of that instance reads.
 struct VmCtx {
-  uint8_t* mem_base = nullptr;          ///< memory 0 (reservation with guard), or nullptr
-  GlobalInst* const* globals = nullptr; ///< the instance's global index space
-  FuncInst* const* funcs = nullptr;     ///< the function index space (ref.func)
+  uint8_t* mem_base = nullptr;                 ///< memory 0 (reservation with guard), or nullptr
+  GlobalInst* const* globals = nullptr;        ///< the instance's global index space
+  FuncInst* const* funcs = nullptr;            ///< the function index space (ref.func)
   const NativeFunc* const* natives = nullptr;  ///< &funcs[i]->native, for imported calls
-  const uint32_t* type_ids = nullptr;   ///< canonical id of each of the module's types
+  const uint32_t* type_ids = nullptr;          ///< canonical id of each of the module's types
   /// The lowest native stack address a prologue accepts; copied into a
   /// callee's context on cross-instance calls.
   uintptr_t stack_limit = 0;

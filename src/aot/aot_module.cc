@@ -22,7 +22,8 @@ extern char** environ;
 
 namespace flint::aot {
 
-Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> bytes, const Config& config) {
+Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> bytes,
+                                                   const Config& config) {
   FLINT_ASSIGN(ArtifactView artifact, decode_artifact_view(bytes));
   // Code without metering would run unbounded: refuse it rather than ignore the budget.
   if (config.fuel && !artifact.header.fuel)
@@ -55,7 +56,8 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
   for (uint32_t d = 0; d < m->module().functions.size(); ++d) {
     map.starts.emplace_back(reinterpret_cast<uintptr_t>(m->table_[2 * d]),
                             m->module().imported_functions + d);
-    map.starts.emplace_back(reinterpret_cast<uintptr_t>(m->table_[2 * d + 1]), CodeMap::kEntryWrapper);
+    map.starts.emplace_back(reinterpret_cast<uintptr_t>(m->table_[2 * d + 1]),
+                            CodeMap::kEntryWrapper);
   }
   map.begin = m->code_.code_begin();
   map.end = m->code_.code_end();
@@ -63,9 +65,7 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
   return m;
 }
 
-AotModule::~AotModule() {
-  unregister_code(this);
-}
+AotModule::~AotModule() { unregister_code(this); }
 
 Status AotModule::prepare_instance(InstanceImpl& instance, ExecutionState& exec) const {
   const Module& m = module();
@@ -76,8 +76,9 @@ Status AotModule::prepare_instance(InstanceImpl& instance, ExecutionState& exec)
     MemoryInst* mem = instance.memories[0];
     // Compiled code relies on the guard region instead of bounds checks.
     if (!mem->guarded())
-      return make_error(ErrorCode::OutOfMemory,
-                        "compiled code needs the full 8 GiB reservation of its memory (ulimit -v?)");
+      return make_error(
+          ErrorCode::OutOfMemory,
+          "compiled code needs the full 8 GiB reservation of its memory (ulimit -v?)");
     state->ctx.mem_base = mem->base;
   }
   state->ctx.globals = instance.globals.data();
@@ -200,7 +201,8 @@ Result<std::vector<uint8_t>> compile_artifact(std::span<const uint8_t> wasm,
   unlink(in.c_str());
   unlink(out.c_str());
   if (!spawned)
-    return make_error(ErrorCode::Usage, "the AOT compiler " + tool + " is not installed (use --engine interp)");
+    return make_error(ErrorCode::Usage,
+                      "the AOT compiler " + tool + " is not installed (use --engine interp)");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     return make_error(ErrorCode::Usage, "the AOT compiler failed on this module");
   return artifact;

@@ -22,7 +22,8 @@ namespace flint::aot {
 class AotModule final : public EngineModule {
  public:
   /// Checks and loads an artifact (see decode_artifact for what is rejected).
-  static Result<std::shared_ptr<AotModule>> load(std::span<const uint8_t> artifact, const Config& config);
+  static Result<std::shared_ptr<AotModule>> load(std::span<const uint8_t> artifact,
+                                                 const Config& config);
   ~AotModule() override;
 
   const ValidatedModule& validated() const override { return *validated_; }

@@ -105,26 +105,29 @@ std::string cache_key(std::span<const uint8_t> wasm, const ArtifactOptions& opti
     std::string path = compiler_path();
     struct stat st;
     if (stat(path.c_str(), &st) == 0)
-      material += "compiler " + path + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) +
-                  "." + std::to_string(st.st_mtim.tv_nsec) + "\n";
+      material += "compiler " + path + " " + std::to_string(st.st_size) + " " +
+                  std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) +
+                  "\n";
   }
   material += "module " + hex(sha256(wasm)) + "\n";
   return hex(sha256({reinterpret_cast<const uint8_t*>(material.data()), material.size()}));
 }
 
-ArtifactCache::ArtifactCache(std::string dir, Warn warn) : dir_(std::move(dir)), warn_(std::move(warn)) {
+ArtifactCache::ArtifactCache(std::string dir, Warn warn)
+    : dir_(std::move(dir)), warn_(std::move(warn)) {
   while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
 }
 
-std::string ArtifactCache::entry_path(const std::string& key) const { return dir_ + "/" + key + ".fwasm"; }
+std::string ArtifactCache::entry_path(const std::string& key) const {
+  return dir_ + "/" + key + ".fwasm";
+}
 
 void ArtifactCache::warn_once(const std::string& message) {
   if (warn_ && !warned_.exchange(true)) warn_(message);
 }
 
-std::optional<std::vector<uint8_t>> ArtifactCache::read_valid_entry(const std::string& path,
-                                                                    std::span<const uint8_t> wasm,
-                                                                    const ArtifactOptions& options) const {
+std::optional<std::vector<uint8_t>> ArtifactCache::read_valid_entry(
+    const std::string& path, std::span<const uint8_t> wasm, const ArtifactOptions& options) const {
   std::optional<std::vector<uint8_t>> bytes = read_all(path);
   if (!bytes) return std::nullopt;
   // The artifact's own checks (format, versions, CPU, checksum), then that
@@ -156,9 +159,10 @@ void ArtifactCache::store(const std::string& path, std::span<const uint8_t> arti
 }
 
 Result<std::vector<uint8_t>> ArtifactCache::get_or_compile(std::span<const uint8_t> wasm,
-                                                          const ArtifactOptions& options) {
+                                                           const ArtifactOptions& options) {
   std::string path = entry_path(cache_key(wasm, options));
-  if (std::optional<std::vector<uint8_t>> cached = read_valid_entry(path, wasm, options)) return std::move(*cached);
+  if (std::optional<std::vector<uint8_t>> cached = read_valid_entry(path, wasm, options))
+    return std::move(*cached);
   FLINT_ASSIGN(std::vector<uint8_t> artifact, compile_artifact(wasm, options));
   store(path, artifact);
   return artifact;
@@ -169,7 +173,8 @@ void set_artifact_cache(std::shared_ptr<ArtifactCache> cache) {
   installed = std::move(cache);
 }
 
-Result<std::vector<uint8_t>> obtain_artifact(std::span<const uint8_t> wasm, const ArtifactOptions& options) {
+Result<std::vector<uint8_t>> obtain_artifact(std::span<const uint8_t> wasm,
+                                             const ArtifactOptions& options) {
   std::shared_ptr<ArtifactCache> cache;
   {
     std::lock_guard lock(cache_mutex);

@@ -48,7 +48,8 @@ class ArtifactCache {
 
   /// A checked artifact for `wasm`: the cached entry when it is valid,
   /// otherwise one compiled with compile_artifact() and stored.
-  Result<std::vector<uint8_t>> get_or_compile(std::span<const uint8_t> wasm, const ArtifactOptions& options);
+  Result<std::vector<uint8_t>> get_or_compile(std::span<const uint8_t> wasm,
+                                              const ArtifactOptions& options);
   /// Where the entry for `key` lives.
   std::string entry_path(const std::string& key) const;
 
@@ -68,6 +69,7 @@ class ArtifactCache {
 /// writes no files unasked); the CLI installs one unless --no-cache.
 void set_artifact_cache(std::shared_ptr<ArtifactCache> cache);
 /// What compile() calls: the installed cache, or compile_artifact() itself.
-Result<std::vector<uint8_t>> obtain_artifact(std::span<const uint8_t> wasm, const ArtifactOptions& options);
+Result<std::vector<uint8_t>> obtain_artifact(std::span<const uint8_t> wasm,
+                                             const ArtifactOptions& options);
 
 }  // namespace flint::aot

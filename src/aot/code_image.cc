@@ -34,7 +34,9 @@ constexpr uint32_t kRelative = 0;
 /// No module's code comes near this; it bounds what a corrupted header can ask for.
 constexpr uint64_t kMaxImageBytes = uint64_t(1) << 30;
 
-Error reject(std::string why) { return make_error(ErrorCode::BadArtifact, "its code " + std::move(why)); }
+Error reject(std::string why) {
+  return make_error(ErrorCode::BadArtifact, "its code " + std::move(why));
+}
 
 size_t page_size() {
   static const size_t size = size_t(sysconf(_SC_PAGESIZE));
@@ -57,7 +59,8 @@ T read_at(const uint8_t* p) {
 }
 
 int protection(uint32_t flags) {
-  return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
+  return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) |
+         (flags & PF_X ? PROT_EXEC : 0);
 }
 
 }  // namespace
@@ -133,13 +136,15 @@ Result<Segments> read_segments(std::span<const uint8_t> elf, const Elf64_Ehdr& e
       case PT_DYNAMIC: seg.dynamic = ph; break;
       case PT_GNU_RELRO: seg.relro = ph; break;
       case PT_INTERP:
-      case PT_TLS: return reject(fmt::format("needs a program loader (segment type {:#x})", ph.p_type));
+      case PT_TLS:
+        return reject(fmt::format("needs a program loader (segment type {:#x})", ph.p_type));
       default: break;
     }
   }
   std::vector<Elf64_Phdr>& loads = seg.loads;
   if (loads.empty()) return reject("has no loadable segment");
-  std::sort(loads.begin(), loads.end(), [](const auto& a, const auto& b) { return a.p_vaddr < b.p_vaddr; });
+  std::sort(loads.begin(), loads.end(),
+            [](const auto& a, const auto& b) { return a.p_vaddr < b.p_vaddr; });
   for (size_t i = 1; i < loads.size(); ++i)
     if (page_down(loads[i].p_vaddr) < page_up(loads[i - 1].p_vaddr + loads[i - 1].p_memsz))
       return reject("has segments sharing a page");
@@ -155,9 +160,10 @@ Status relocate(uint8_t* base, uint64_t size, const std::optional<Elf64_Phdr>& d
   auto inside = [&](uint64_t addr, uint64_t bytes) { return addr <= size && bytes <= size - addr; };
   uint64_t rela = 0, rela_size = 0, rela_entry = sizeof(Elf64_Rela);
   if (dynamic) {
-    if (!inside(dynamic->p_vaddr, dynamic->p_memsz)) return reject("has a malformed dynamic section");
-    for (uint64_t at = dynamic->p_vaddr; at + sizeof(Elf64_Dyn) <= dynamic->p_vaddr + dynamic->p_memsz;
-         at += sizeof(Elf64_Dyn)) {
+    if (!inside(dynamic->p_vaddr, dynamic->p_memsz))
+      return reject("has a malformed dynamic section");
+    for (uint64_t at = dynamic->p_vaddr;
+         at + sizeof(Elf64_Dyn) <= dynamic->p_vaddr + dynamic->p_memsz; at += sizeof(Elf64_Dyn)) {
       auto d = read_at<Elf64_Dyn>(base + at);
       if (d.d_tag == DT_NULL) break;
       switch (d.d_tag) {
@@ -169,7 +175,9 @@ Status relocate(uint8_t* base, uint64_t size, const std::optional<Elf64_Phdr>& d
         case DT_PLTRELSZ:
         case DT_RELSZ:
         case DT_RELRSZ:
-          if (d.d_un.d_val) return reject(fmt::format("has relocations of kind {} (only relative ones are loaded)", d.d_tag));
+          if (d.d_un.d_val)
+            return reject(
+                fmt::format("has relocations of kind {} (only relative ones are loaded)", d.d_tag));
           break;
         case DT_INIT:
         case DT_FINI: return reject("has initialisers");
@@ -181,7 +189,8 @@ Status relocate(uint8_t* base, uint64_t size, const std::optional<Elf64_Phdr>& d
       }
     }
   }
-  if (rela_entry != sizeof(Elf64_Rela) || !inside(rela, rela_size)) return reject("has a malformed relocation table");
+  if (rela_entry != sizeof(Elf64_Rela) || !inside(rela, rela_size))
+    return reject("has a malformed relocation table");
   for (uint64_t at = rela; at + sizeof(Elf64_Rela) <= rela + rela_size; at += sizeof(Elf64_Rela)) {
     auto r = read_at<Elf64_Rela>(base + at);
     if (ELF64_R_TYPE(r.r_info) != kRelative || ELF64_R_SYM(r.r_info) != 0)
@@ -208,15 +217,20 @@ struct Sections {
 Result<Sections> find_sections(std::span<const uint8_t> elf, const Elf64_Ehdr& eh,
                                const uint8_t* base, uint64_t size) {
   auto inside = [&](uint64_t addr, uint64_t bytes) { return addr <= size && bytes <= size - addr; };
-  auto section = [&](uint32_t i) { return read_at<Elf64_Shdr>(elf.data() + eh.e_shoff + i * sizeof(Elf64_Shdr)); };
+  auto section = [&](uint32_t i) {
+    return read_at<Elf64_Shdr>(elf.data() + eh.e_shoff + i * sizeof(Elf64_Shdr));
+  };
   Elf64_Shdr names = section(eh.e_shstrndx);
-  if (!fits<char>(elf, names.sh_offset, names.sh_size)) return reject("has a malformed section name table");
+  if (!fits<char>(elf, names.sh_offset, names.sh_size))
+    return reject("has a malformed section name table");
   Sections found;
-  std::string_view name_table(reinterpret_cast<const char*>(elf.data() + names.sh_offset), names.sh_size);
+  std::string_view name_table(reinterpret_cast<const char*>(elf.data() + names.sh_offset),
+                              names.sh_size);
   for (uint32_t i = 0; i < eh.e_shnum; ++i) {
     Elf64_Shdr sh = section(i);
     if (sh.sh_type == SHT_DYNSYM) {
-      if (sh.sh_entsize != sizeof(Elf64_Sym) || !inside(sh.sh_addr, sh.sh_size) || sh.sh_link >= eh.e_shnum)
+      if (sh.sh_entsize != sizeof(Elf64_Sym) || !inside(sh.sh_addr, sh.sh_size) ||
+          sh.sh_link >= eh.e_shnum)
         return reject("has a malformed symbol table");
       Elf64_Shdr strings = section(sh.sh_link);
       if (!inside(strings.sh_addr, strings.sh_size)) return reject("has a malformed symbol table");
@@ -225,7 +239,8 @@ Result<Sections> find_sections(std::span<const uint8_t> elf, const Elf64_Ehdr& e
       found.dynstr = reinterpret_cast<const char*>(base + strings.sh_addr);
       found.dynstr_size = strings.sh_size;
     }
-    if (sh.sh_name < name_table.size() && name_table.substr(sh.sh_name).starts_with(std::string_view(".eh_frame\0", 10)) &&
+    if (sh.sh_name < name_table.size() &&
+        name_table.substr(sh.sh_name).starts_with(std::string_view(".eh_frame\0", 10)) &&
         inside(sh.sh_addr, sh.sh_size + 4)) {
       // The unwinder reads records until a zero length: lld writes none
       // after the last, so the four bytes after the section must be zero.
@@ -253,7 +268,8 @@ Status protect(uint8_t* base, const Segments& seg) {
   auto final_protection = [&](uint64_t page) {
     if (page >= relro_begin && page < relro_end) return PROT_READ;
     for (const Elf64_Phdr& ph : seg.loads)
-      if (page >= page_down(ph.p_vaddr) && page < page_up(ph.p_vaddr + ph.p_memsz)) return protection(ph.p_flags);
+      if (page >= page_down(ph.p_vaddr) && page < page_up(ph.p_vaddr + ph.p_memsz))
+        return protection(ph.p_flags);
     return PROT_NONE;
   };
   for (uint64_t run = 0; run < size;) {
@@ -308,9 +324,11 @@ Result<CodeImage> CodeImage::load(std::span<const uint8_t> elf) {
 
   for (const Elf64_Phdr& ph : seg.loads)
     if (ph.p_flags & PF_X) {
-      image.code_begin_ = image.code_begin_ ? std::min<uintptr_t>(image.code_begin_, uintptr_t(base + ph.p_vaddr))
-                                            : uintptr_t(base + ph.p_vaddr);
-      image.code_end_ = std::max<uintptr_t>(image.code_end_, uintptr_t(base + ph.p_vaddr + ph.p_memsz));
+      image.code_begin_ = image.code_begin_
+                              ? std::min<uintptr_t>(image.code_begin_, uintptr_t(base + ph.p_vaddr))
+                              : uintptr_t(base + ph.p_vaddr);
+      image.code_end_ =
+          std::max<uintptr_t>(image.code_end_, uintptr_t(base + ph.p_vaddr + ph.p_memsz));
     }
   if (image.eh_frame_ && !readable(seg.loads, sections.eh_frame_end)) image.eh_frame_ = nullptr;
   if (image.eh_frame_) __register_frame(image.eh_frame_);
@@ -322,7 +340,8 @@ const void* CodeImage::symbol(const char* name) const {
   for (size_t i = 0; i < dynsym_count_; ++i) {
     auto sym = read_at<Elf64_Sym>(dynsym_ + i * sizeof(Elf64_Sym));
     if (sym.st_shndx == SHN_UNDEF || sym.st_name >= dynstr_size_) continue;
-    std::string_view s(dynstr_ + sym.st_name, strnlen(dynstr_ + sym.st_name, dynstr_size_ - sym.st_name));
+    std::string_view s(dynstr_ + sym.st_name,
+                       strnlen(dynstr_ + sym.st_name, dynstr_size_ - sym.st_name));
     if (s == wanted && sym.st_value < size_) return base_ + sym.st_value;
   }
   return nullptr;

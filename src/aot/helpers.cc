@@ -54,7 +54,8 @@ void h_memory_copy(VmCtx* ctx, uint32_t d, uint32_t s, uint32_t n) {
 void h_memory_init(VmCtx* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n) {
   MemoryInst& m = memory(ctx);
   std::span<const uint8_t> data = inst(ctx).datas[seg];
-  check(uint64_t(s) + n <= data.size() && uint64_t(d) + n <= m.size, ErrorCode::OutOfBoundsMemoryAccess);
+  check(uint64_t(s) + n <= data.size() && uint64_t(d) + n <= m.size,
+        ErrorCode::OutOfBoundsMemoryAccess);
   if (n) std::memcpy(m.base + d, data.data() + s, n);
 }
 void h_data_drop(VmCtx* ctx, uint32_t seg) { inst(ctx).datas[seg] = {}; }
@@ -126,9 +127,9 @@ void h_call_slow(VmCtx* ctx, FuncInst* f, uint64_t* slots) {
 }  // namespace
 
 const Helpers kHelpers = {
-    h_trap,        h_memory_size, h_memory_grow, h_memory_fill, h_memory_copy,  h_memory_init,
-    h_data_drop,   h_table_get,   h_table_set,   h_table_size,  h_table_grow,   h_table_fill,
-    h_table_copy,  h_table_init,  h_elem_drop,   h_indirect_callee, h_call_slow,
+    h_trap,       h_memory_size, h_memory_grow, h_memory_fill,     h_memory_copy, h_memory_init,
+    h_data_drop,  h_table_get,   h_table_set,   h_table_size,      h_table_grow,  h_table_fill,
+    h_table_copy, h_table_init,  h_elem_drop,   h_indirect_callee, h_call_slow,
 };
 
 }  // namespace flint::aot

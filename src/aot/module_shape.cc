@@ -12,7 +12,9 @@ constexpr uint8_t kCustomSectionId = 0;
 constexpr uint8_t kCodeSectionId = 10;
 constexpr size_t kPreamble = 8;  // magic and version (spec 5.5.16)
 
-Error malformed() { return make_error(ErrorCode::BadArtifact, "its module's sections are malformed"); }
+Error malformed() {
+  return make_error(ErrorCode::BadArtifact, "its module's sections are malformed");
+}
 
 // An unsigned LEB128 u32 at `pos` (spec 5.2.2); advances `pos`.
 bool read_u32(std::span<const uint8_t> b, size_t& pos, uint32_t& out) {
@@ -63,7 +65,8 @@ Result<std::vector<uint8_t>> rewrite(std::span<const uint8_t> wasm, bool stub_bo
       out.insert(out.end(), wasm.begin() + start, wasm.begin() + end);
     } else {
       uint32_t count = 0;
-      if (!read_u32(wasm, pos, count) || count > size) return malformed();  // each body takes a byte or more
+      if (!read_u32(wasm, pos, count) || count > size)
+        return malformed();  // each body takes a byte or more
       std::vector<uint8_t> contents;
       write_u32(contents, count);
       // Body size 2: no local declarations, then `end`.
@@ -79,6 +82,8 @@ Result<std::vector<uint8_t>> rewrite(std::span<const uint8_t> wasm, bool stub_bo
 
 }  // namespace
 
-Result<std::vector<uint8_t>> without_function_bodies(std::span<const uint8_t> wasm) { return rewrite(wasm, true); }
+Result<std::vector<uint8_t>> without_function_bodies(std::span<const uint8_t> wasm) {
+  return rewrite(wasm, true);
+}
 
 }  // namespace flint::aot

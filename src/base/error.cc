@@ -45,8 +45,10 @@ std::string Error::message() const {
 
 std::string Error::describe() const {
   std::string where;
-  if (line) where = fmt::format("{}:{}: ", *line, column.value_or(0));
-  else if (offset) where = fmt::format("at offset {:#x}: ", *offset);
+  if (line)
+    where = fmt::format("{}:{}: ", *line, column.value_or(0));
+  else if (offset)
+    where = fmt::format("at offset {:#x}: ", *offset);
   if (function) where += fmt::format("in function {}: ", *function);
   return where + message();
 }

@@ -6,8 +6,8 @@
 #include <optional>
 #include <vector>
 
-#include "flint/result.h"
 #include "binary/reader.h"
+#include "flint/result.h"
 #include "module/module.h"
 
 namespace flint::binary {

@@ -6,9 +6,9 @@
 #include <optional>
 #include <vector>
 
-#include "flint/result.h"
 #include "binary/instructions.h"
 #include "binary/reader.h"
+#include "flint/result.h"
 #include "module/module.h"
 
 namespace flint::binary {

@@ -2,8 +2,8 @@
 // memory and global types, and limits.
 #pragma once
 
-#include "flint/result.h"
 #include "binary/reader.h"
+#include "flint/result.h"
 #include "flint/types.h"
 
 namespace flint::binary {

@@ -16,7 +16,9 @@ static_assert(int(FLINT_I32) == int(ValType::I32) && int(FLINT_V128) == int(ValT
                   int(FLINT_EXTERNREF) == int(ValType::ExternRef),
               "flint_valkind_t numbers kinds by their binary encoding, as ValType does");
 
-flint_limits_t limits_to_c(const Limits& l) { return {l.min, l.max.has_value(), l.max.value_or(0)}; }
+flint_limits_t limits_to_c(const Limits& l) {
+  return {l.min, l.max.has_value(), l.max.value_or(0)};
+}
 
 void describe(const ExternType& t, flint_capi_item& out) {
   out.type.kind = flint_extern_kind_t(t.kind);

@@ -65,11 +65,14 @@ int run_compile(const CompileOptions& o) {
 
 void add_compile_command(CLI::App& app, CommandRunner& run) {
   auto options = std::make_shared<CompileOptions>();
-  CLI::App* cmd = app.add_subcommand("compile", "Compile a module ahead of time to native code (.fwasm)");
-  cmd->add_option("module", options->module, "Module (.wasm or .wat)")->required()->check(CLI::ExistingFile);
+  CLI::App* cmd =
+      app.add_subcommand("compile", "Compile a module ahead of time to native code (.fwasm)");
+  cmd->add_option("module", options->module, "Module (.wasm or .wat)")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", options->output, "Artifact to write (default: MODULE.fwasm)");
   cmd->add_flag("--fuel", options->fuel,
-                 "Meter fuel in the compiled code, so `flint run --fuel N` can run it");
+                "Meter fuel in the compiled code, so `flint run --fuel N` can run it");
   cmd->add_flag(
       "--interruptible", options->interruptible,
       "Check for interruption at function entries and loop heads, so `flint run --timeout` "

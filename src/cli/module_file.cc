@@ -92,8 +92,9 @@ Result<ModuleBytes> load_module_file(const std::string& path) {
   }
   FLINT_ASSIGN(std::vector<uint8_t> bytes, read_whole<std::vector<uint8_t>>(path));
   if (is_binary(bytes)) return ModuleBytes(std::move(bytes));
-  FLINT_ASSIGN(std::vector<uint8_t> binary,
-               text::parse_wat(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())));
+  FLINT_ASSIGN(
+      std::vector<uint8_t> binary,
+      text::parse_wat(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())));
   return ModuleBytes(std::move(binary));
 }
 

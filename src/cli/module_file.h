@@ -24,7 +24,9 @@ class ModuleBytes {
   ModuleBytes& operator=(ModuleBytes&& other) noexcept;
   ~ModuleBytes();
 
-  std::span<const uint8_t> span() const { return map_ ? std::span(map_, map_size_) : std::span<const uint8_t>(owned_); }
+  std::span<const uint8_t> span() const {
+    return map_ ? std::span(map_, map_size_) : std::span<const uint8_t>(owned_);
+  }
   operator std::span<const uint8_t>() const { return span(); }
 
  private:

@@ -4,6 +4,7 @@
 // proc_exit code; with --invoke, a reactor's `_initialize` runs first and
 // then one export is called with typed arguments and its results printed,
 // one per line. Nothing is granted unless a flag grants it.
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -14,8 +15,6 @@
 #include <cstdlib>
 #include <mutex>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "cli/artifact_cache_flag.h"
 #include "cli/commands.h"
@@ -35,8 +34,8 @@ struct RunOptions {
   std::string invoke;
   std::vector<std::string> args;
   std::optional<uint64_t> fuel;
-  std::string engine = "interp";  ///< or "aot" (src/aot)
-  bool no_cache = false;          ///< --engine aot without the compilation cache
+  std::string engine = "interp";   ///< or "aot" (src/aot)
+  bool no_cache = false;           ///< --engine aot without the compilation cache
   bool allow_precompiled = false;  ///< run an artifact whatever its file name
   std::optional<uint64_t> max_memory_pages;
   std::string max_memory;
@@ -84,14 +83,21 @@ std::string describe_import(const Module& m, const Import& imp) {
 // the module, the field and the type the module expects.
 std::optional<Error> check_imports(const Module& m) {
   for (const Import& imp : m.imports) {
-    std::string what = fmt::format("\"{}\" \"{}\" ({})", imp.module, imp.name, describe_import(m, imp));
+    std::string what =
+        fmt::format("\"{}\" \"{}\" ({})", imp.module, imp.name, describe_import(m, imp));
     if (imp.module != wasi::kModuleName) {
-      std::string hint = imp.module == "wasi_unstable" ? "; Flint provides wasi_snapshot_preview1, not the older wasi_unstable" : "";
+      std::string hint =
+          imp.module == "wasi_unstable"
+              ? "; Flint provides wasi_snapshot_preview1, not the older wasi_unstable"
+              : "";
       return make_error(ErrorCode::UnknownImport, what + hint);
     }
     std::optional<FuncType> provided = wasi::function_type(imp.name);
-    if (!provided) return make_error(ErrorCode::UnknownImport, what + "; WASI preview 1 provides no such import");
-    if (imp.kind != ExternKind::Func || imp.func_type >= m.types.size() || m.types[imp.func_type] != *provided)
+    if (!provided)
+      return make_error(ErrorCode::UnknownImport,
+                        what + "; WASI preview 1 provides no such import");
+    if (imp.kind != ExternKind::Func || imp.func_type >= m.types.size() ||
+        m.types[imp.func_type] != *provided)
       return make_error(ErrorCode::IncompatibleImportType,
                         fmt::format("{}; WASI's is func {}", what, to_string(*provided)));
   }
@@ -113,7 +119,9 @@ class Watchdog {
       : thread_([this, limit, module = std::move(module), spec = std::move(spec)] {
           std::unique_lock lock(mutex_);
           if (cv_.wait_for(lock, limit + kGrace, [this] { return done_; })) return;
-          fmt::print(stderr, "flint: trap in {}: interrupt: the guest ran longer than --timeout {}\n", module, spec);
+          fmt::print(stderr,
+                     "flint: trap in {}: interrupt: the guest ran longer than --timeout {}\n",
+                     module, spec);
           std::fflush(stderr);
           _exit(kExitTrap);
         }) {}
@@ -167,7 +175,8 @@ int finish_call(const RunOptions& o, const Result<std::vector<Value>>& results, 
 
 // Runs a command's _start, or the --invoke export (after a reactor's
 // _initialize); returns the process's exit code.
-int call_exports(const RunOptions& o, const Instance& instance, Store& store, const wasi::WasiContext* ctx) {
+int call_exports(const RunOptions& o, const Instance& instance, Store& store,
+                 const wasi::WasiContext* ctx) {
   if (o.invoke.empty()) {
     std::optional<Extern> start = instance.find_export("_start");
     if (!start || start->kind != ExternKind::Func) return kExitOk;  // it ran its start function
@@ -180,10 +189,10 @@ int call_exports(const RunOptions& o, const Instance& instance, Store& store, co
                                              fmt::format("no exported function \"{}\"", o.invoke)));
   FuncType type = store.func_type(*func);
   if (o.args.size() != type.params.size())
-    return report_error(o.module, make_error(ErrorCode::Usage,
-                                             fmt::format("\"{}\" takes {} arguments {}, {} given", o.invoke,
-                                                         type.params.size(), to_string(type),
-                                                         o.args.size())));
+    return report_error(
+        o.module, make_error(ErrorCode::Usage,
+                             fmt::format("\"{}\" takes {} arguments {}, {} given", o.invoke,
+                                         type.params.size(), to_string(type), o.args.size())));
   std::vector<Value> args;
   for (size_t i = 0; i < o.args.size(); ++i) {
     auto v = parse_argument(o.args[i], type.params[i]);
@@ -216,7 +225,8 @@ int run_module(const RunOptions& o) {
   if (!o.max_memory.empty()) {
     auto pages = parse_memory_pages(o.max_memory);
     if (!pages) return report_error(o.module, pages.error());
-    config.max_memory_pages = config.max_memory_pages ? std::min(*config.max_memory_pages, *pages) : *pages;
+    config.max_memory_pages =
+        config.max_memory_pages ? std::min(*config.max_memory_pages, *pages) : *pages;
   }
   std::optional<std::chrono::nanoseconds> timeout;
   if (!o.timeout.empty()) {
@@ -269,24 +279,28 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat)");
   cmd->add_option("--invoke", options->invoke,
-                  "Call this exported function with ARGS and print its results (after _initialize, if exported)");
+                  "Call this exported function with ARGS and print its results (after _initialize, "
+                  "if exported)");
   cmd->add_option("--dir", options->dirs,
                   "Grant the guest a host directory: HOST[::GUEST] (GUEST defaults to HOST)")
       ->type_name("HOST[::GUEST]")
       ->allow_extra_args(false);  // one value per flag: the module follows
-  cmd->add_option("--dir-ro", options->dirs_read_only,
-                  "Grant a host directory read-only: the guest can read it but change nothing beneath it")
+  cmd->add_option(
+         "--dir-ro", options->dirs_read_only,
+         "Grant a host directory read-only: the guest can read it but change nothing beneath it")
       ->type_name("HOST[::GUEST]")
       ->allow_extra_args(false);  // one value per flag: the module follows
   cmd->add_option("--env", options->envs,
                   "Set a guest environment variable: NAME=VALUE, or NAME to pass the host's value")
       ->type_name("NAME[=VALUE]")
       ->allow_extra_args(false);  // one value per flag: the module follows
-  cmd->add_option("--tcplisten", options->tcp_listen,
-                  "Listen on HOST:PORT and give the guest the socket (for sock_accept), after the --dir fds")
+  cmd->add_option(
+         "--tcplisten", options->tcp_listen,
+         "Listen on HOST:PORT and give the guest the socket (for sock_accept), after the --dir fds")
       ->type_name("HOST:PORT")
       ->allow_extra_args(false);  // one value per flag: the module follows
-  cmd->add_option("--argv0", options->argv0, "The guest's argv[0] (default: the module's file name)");
+  cmd->add_option("--argv0", options->argv0,
+                  "The guest's argv[0] (default: the module's file name)");
   cmd->add_option("--max-memory", options->max_memory,
                   "Upper bound on each linear memory, e.g. 64M (bytes, K, M or G)")
       ->type_name("SIZE");
@@ -296,8 +310,9 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
                   "Stop the guest after this long, e.g. 10s or 500ms (exit code 134)")
       ->type_name("DURATION");
   cmd->add_option("--fuel", options->fuel, "Trap after about this many executed instructions");
-  cmd->add_option("--engine", options->engine,
-                  "interp, or aot: compile to machine code first (.fwasm artifacts always run compiled)")
+  cmd->add_option(
+         "--engine", options->engine,
+         "interp, or aot: compile to machine code first (.fwasm artifacts always run compiled)")
       ->check(CLI::IsMember({"interp", "aot"}));
   cmd->add_flag("--no-cache", options->no_cache, kNoCacheHelp);
   cmd->add_flag("--allow-precompiled", options->allow_precompiled,

@@ -27,8 +27,10 @@ namespace flint::interp {
 // copy for both.
 namespace portable {
 namespace {
+// clang-format off: the lane operators first, as the handlers use them.
 #include "interp/simd_lanes.inc"
 #include "interp/handlers_simd.inc"
+// clang-format on
 }  // namespace
 }  // namespace portable
 
@@ -40,7 +42,8 @@ namespace {
 SimdLevel detect_simd_level() {
   // FLINT_SIMD=portable forces the portable table, so the test suite can run
   // it on hosts that would pick a wider one.
-  if (const char* forced = std::getenv("FLINT_SIMD"); forced && std::string_view(forced) == "portable")
+  if (const char* forced = std::getenv("FLINT_SIMD");
+      forced && std::string_view(forced) == "portable")
     return SimdLevel::Portable;
 #if defined(__x86_64__)
   if (host_has(CpuFeature::Avx2)) return SimdLevel::Avx2;

@@ -27,8 +27,10 @@ namespace avx2 {  // named apart from the portable table's copy (handlers_simd.c
 namespace {
 // The target attribute does not define __SSSE3__; tell the lane operators.
 #define FLINT_SIMD_SSSE3 1
+// clang-format off: the lane operators first, as the handlers use them.
 #include "interp/simd_lanes.inc"
 #include "interp/handlers_simd.inc"
+// clang-format on
 #undef FLINT_SIMD_SSSE3
 }  // namespace
 }  // namespace avx2

@@ -517,9 +517,7 @@ Status ModuleParser::parse_immediates(const OpcodeInfo& op, FunctionScope& scope
     case ImmKind::V128: return parse_v128_const(out);
     case ImmKind::Shuffle: return parse_shuffle_lanes(out);
     case ImmKind::Lane: return parse_lane_index(out, false);
-    case ImmKind::MemArgLane:
-      FLINT_TRY(parse_memarg(op, out));
-      return parse_lane_index(out, false);
+    case ImmKind::MemArgLane: FLINT_TRY(parse_memarg(op, out)); return parse_lane_index(out, false);
   }
   return cur_.unexpected();
 }

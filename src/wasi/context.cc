@@ -1,6 +1,7 @@
 #include "wasi/context.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -9,8 +10,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "wasi/fd_rights.h"
 #include "wasi/file_kind.h"
@@ -29,7 +28,8 @@ std::unique_ptr<FdEntry> stdio_entry(int host_fd) {
   e->host = UniqueFd(fcntl(host_fd, F_DUPFD_CLOEXEC, 0));  // invalid when the host's is closed
   // As Wasmtime: a terminal is a character device, anything else (pipe,
   // file, socket) shows only as "unknown", so the guest learns nothing more.
-  e->filetype = e->host.valid() && isatty(e->host.get()) ? Filetype::CharacterDevice : Filetype::Unknown;
+  e->filetype =
+      e->host.valid() && isatty(e->host.get()) ? Filetype::CharacterDevice : Filetype::Unknown;
   e->rights_base = e->rights_inheriting = host_fd == 0 ? fd_rights::kStdin : fd_rights::kStdout;
   return e;
 }
@@ -54,17 +54,21 @@ Result<std::unique_ptr<FdEntry>> listener_entry(const std::string& address) {
   if (colon == std::string::npos)
     return make_error(ErrorCode::Usage, fmt::format("--tcplisten {}: expected HOST:PORT", address));
   std::string host = address.substr(0, colon), port = address.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   char* end = nullptr;
   unsigned long port_number = std::strtoul(port.c_str(), &end, 10);
   if (port.empty() || *end != '\0' || port_number > 65535)
-    return make_error(ErrorCode::Usage, fmt::format("--tcplisten {}: the port must be a number from 0 to 65535", address));
+    return make_error(
+        ErrorCode::Usage,
+        fmt::format("--tcplisten {}: the port must be a number from 0 to 65535", address));
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* found = nullptr;
-  if (int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found); rc != 0)
+  if (int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found);
+      rc != 0)
     return make_error(ErrorCode::Io, fmt::format("--tcplisten {}: {}", address, gai_strerror(rc)));
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> list(found, freeaddrinfo);
   UniqueFd sock(socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol));

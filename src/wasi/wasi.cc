@@ -1,9 +1,9 @@
 #include "wasi/wasi.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-
-#include <fmt/format.h>
 
 #include "module/module.h"
 #include "wasi/host_call.h"
@@ -32,8 +32,10 @@ FuncType signature_of(const HostFunctionSpec& spec) {
 void define_all(Linker& linker, Store& store, const std::shared_ptr<WasiContext>& ctx,
                 std::span<const HostFunctionSpec> specs, const Module* only_imports_of = nullptr) {
   for (const HostFunctionSpec& spec : specs) {
-    if (only_imports_of && !std::any_of(only_imports_of->imports.begin(), only_imports_of->imports.end(),
-                                        [&](const Import& i) { return i.module == kModuleName && i.name == spec.name; }))
+    if (only_imports_of && !std::any_of(only_imports_of->imports.begin(),
+                                        only_imports_of->imports.end(), [&](const Import& i) {
+                                          return i.module == kModuleName && i.name == spec.name;
+                                        }))
       continue;
     HostHandler handler = spec.handler;
     bool returns_errno = spec.returns_errno;
@@ -56,7 +58,6 @@ void define_all(Linker& linker, Store& store, const std::shared_ptr<WasiContext>
   }
 }
 
-
 // Every area's table, in the order of wasi_snapshot_preview1.witx's sections.
 const std::array<std::span<const HostFunctionSpec>, 9>& all_tables() {
   static const std::array<std::span<const HostFunctionSpec>, 9> tables = {
@@ -72,7 +73,8 @@ void define_wasi(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx)
   for (auto table : all_tables()) define_all(linker, store, ctx, table);
 }
 
-void define_wasi_imports(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx, const Module& module) {
+void define_wasi_imports(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx,
+                         const Module& module) {
   for (auto table : all_tables()) define_all(linker, store, ctx, table, &module);
 }
 
@@ -91,7 +93,8 @@ std::vector<std::string_view> function_names() {
 }
 
 Error invalid_enum(std::string_view type_name, uint32_t value) {
-  return make_error(ErrorCode::HostTrap, fmt::format("invalid enum value {} for ${}", value, type_name));
+  return make_error(ErrorCode::HostTrap,
+                    fmt::format("invalid enum value {} for ${}", value, type_name));
 }
 
 bool imports_wasi(const Module& module) {

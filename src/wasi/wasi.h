@@ -26,7 +26,8 @@ inline constexpr std::string_view kModuleName = "wasi_snapshot_preview1";
 void define_wasi(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx);
 /// The same for only the WASI functions `module` imports: what `flint run`
 /// needs, at a fraction of the start-up cost of all of them (issue 4).
-void define_wasi_imports(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx, const Module& module);
+void define_wasi_imports(Linker& linker, Store& store, std::shared_ptr<WasiContext> ctx,
+                         const Module& module);
 
 /// The signature of a wasi_snapshot_preview1 function, or nothing when
 /// WASI has no function of that name.

@@ -34,7 +34,8 @@ Status define_spectest(Store& store, Linker& linker, std::FILE* out) {
       fmt::print(out, "{}\n", line);
       return {};
     };
-    linker.define("spectest", p.name, store.host_function(FuncType{p.params, {}}, callback, p.name));
+    linker.define("spectest", p.name,
+                  store.host_function(FuncType{p.params, {}}, callback, p.name));
   }
 
   linker.define("spectest", "global_i32", store.create_global({I32, false}, Value::i32_(666)));

@@ -56,8 +56,10 @@ TEST(AotFuel, ChargesWhatTheInterpreterCharges) {
       auto b = aot.call(c.name, {Value::i32_(c.arg)});
       SCOPED_TRACE(std::string(c.name) + " with fuel " + std::to_string(fuel));
       ASSERT_EQ(a.ok(), b.ok());
-      if (a.ok()) EXPECT_EQ((*a)[0].i32, (*b)[0].i32);
-      else EXPECT_EQ(b.error().code, ErrorCode::OutOfFuel);
+      if (a.ok())
+        EXPECT_EQ((*a)[0].i32, (*b)[0].i32);
+      else
+        EXPECT_EQ(b.error().code, ErrorCode::OutOfFuel);
       EXPECT_EQ(interp.store->remaining_fuel(), aot.store->remaining_fuel());
     }
   }
@@ -131,7 +133,8 @@ TEST(AotFuel, OneBudgetSpansCompiledCodeAndTheInterpretedFunctionsItCalls) {
         (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
       (local.get 1))))";
   aot::set_in_process_compiler(aot::compile_to_artifact);
-  auto run = [&](EngineKind driver_engine, uint64_t fuel) -> std::pair<bool, std::optional<uint64_t>> {
+  auto run = [&](EngineKind driver_engine,
+                 uint64_t fuel) -> std::pair<bool, std::optional<uint64_t>> {
     Config config;
     config.fuel = fuel;
     Store store(config);
@@ -163,7 +166,8 @@ TEST(AotFuel, FlintRunMetersCompiledCode) {
     std::fputs("(module (func (export \"spin\") (loop $l (br $l))))", f);
     std::fclose(f);
   }
-  std::string cmd = std::string(FLINT_BINARY) + " run --engine aot --fuel 5000 --invoke spin " + wat + " 2>&1";
+  std::string cmd =
+      std::string(FLINT_BINARY) + " run --engine aot --fuel 5000 --invoke spin " + wat + " 2>&1";
   std::FILE* p = popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);
   std::string out;

@@ -1,9 +1,8 @@
 // The start-up path of compiled modules (issue 4): code mapped without
 // dlopen (CodeImage), modules decoded without their function bodies, and
 // interpreter code translated only when an interpreted caller needs it.
-#include <gtest/gtest.h>
-
 #include <elf.h>
+#include <gtest/gtest.h>
 
 #include <cstring>
 

@@ -1,6 +1,7 @@
 // The compilation cache of `flint run --engine aot` (src/aot/artifact_cache.h),
 // observed from outside: FLINT_COMPILE points at a wrapper that logs each
 // run of the real flint-compile, so a cache hit is a run that adds no line.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -10,8 +11,6 @@
 #include <iterator>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "aot/artifact.h"
 #include "flint_process.h"
@@ -34,8 +33,8 @@ class ArtifactCacheTest : public ::testing::Test {
     cache_ = dir_ / "cache";
     log_ = dir_ / "compiles.log";
     wrapper_ = dir_ / "counting-compile";
-    std::ofstream(wrapper_) << "#!/bin/sh\necho run >> '" << log_.string() << "'\nexec '" << compiler.string()
-                            << "' \"$@\"\n";
+    std::ofstream(wrapper_) << "#!/bin/sh\necho run >> '" << log_.string() << "'\nexec '"
+                            << compiler.string() << "' \"$@\"\n";
     fs::permissions(wrapper_, fs::perms::owner_all);
     module_ = dir_ / "answer.wat";
     std::ofstream(module_) << "(module (func (export \"answer\") (result i32) (i32.const 42)))\n";
@@ -46,7 +45,8 @@ class ArtifactCacheTest : public ::testing::Test {
 
   std::string command(const std::string& flags, const fs::path& cache) const {
     return "FLINT_CACHE_DIR='" + cache.string() + "' FLINT_COMPILE='" + wrapper_.string() + "' " +
-           FLINT_BINARY + " run --engine aot " + flags + " --invoke answer '" + module_.string() + "' 2>&1";
+           FLINT_BINARY + " run --engine aot " + flags + " --invoke answer '" + module_.string() +
+           "' 2>&1";
   }
   RunResult run(const std::string& flags = "", const fs::path& cache = {}) const {
     return finish(popen(command(flags, cache.empty() ? cache_ : cache).c_str(), "r"));
@@ -114,7 +114,8 @@ TEST_F(ArtifactCacheTest, CorruptedEntryIsCompiledAgainAndReplaced) {
 
   std::vector<uint8_t> flipped = good;
   flipped[flipped.size() - 100] ^= 0x40;  // inside the code: its hash no longer matches
-  std::ofstream(entry, std::ios::binary).write(reinterpret_cast<const char*>(flipped.data()), flipped.size());
+  std::ofstream(entry, std::ios::binary)
+      .write(reinterpret_cast<const char*>(flipped.data()), flipped.size());
   RunResult r = run();
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output, "42\n");
@@ -152,7 +153,8 @@ TEST_F(ArtifactCacheTest, UnwritableCacheIsAWarningNotAFailure) {
   std::ofstream(not_a_directory) << "x";
   RunResult r = run("", not_a_directory / "cache");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("flint: warning: cannot write the compilation cache"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("flint: warning: cannot write the compilation cache"), std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("42\n"), std::string::npos);
 }
 

@@ -252,7 +252,7 @@ TEST(Simd, LaneAccessesAreBoundsChecked) {
     (func (export "load") (param i32) (result v128) (v128.load (local.get 0)))))";
   struct Access {
     const char* func;
-    uint32_t ok;   ///< the last in-bounds address
+    uint32_t ok;  ///< the last in-bounds address
   };
   const Access accesses[] = {
       {"load_lane", 65532}, {"store_lane", 65520}, {"load_splat", 65534}, {"load", 65520}};

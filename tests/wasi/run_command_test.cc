@@ -2,13 +2,12 @@
 // exit codes, reactors, sockets, traps, and bad input answered with one
 // clear line and a non-zero exit.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <chrono>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "subprocess.h"
 
@@ -26,7 +25,9 @@ class RunCommandTest : public ::testing::Test {
     args.insert(args.begin(), {FLINT_BINARY, "run"});
     return run_command(args, dir_.path(), input);
   }
-  static size_t line_count(const std::string& s) { return size_t(std::count(s.begin(), s.end(), '\n')); }
+  static size_t line_count(const std::string& s) {
+    return size_t(std::count(s.begin(), s.end(), '\n'));
+  }
 
   ScratchDir dir_{"run"};
 };
@@ -93,7 +94,8 @@ TEST_F(RunCommandTest, ProcExitCodeBecomesTheExitCode) {
 
 TEST_F(RunCommandTest, TimeoutStopsAGuestThatNeverEnds) {
   auto start = std::chrono::steady_clock::now();
-  Outcome r = flint({"--timeout", "200ms", "--invoke", "spin", write("m.wat", kWasiModule).string()});
+  Outcome r =
+      flint({"--timeout", "200ms", "--invoke", "spin", write("m.wat", kWasiModule).string()});
   auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.exit_code, 134) << r.err;
   // Stopped by the store's deadline inside wasm: a trap with its backtrace.
@@ -148,14 +150,15 @@ TEST_F(RunCommandTest, TrapShowsBacktraceWithNames) {
 }
 
 TEST_F(RunCommandTest, ModuleWithoutWasiRuns) {
-  EXPECT_EQ(flint({write("plain.wat", "(module (func (export \"_start\")))").string()}).exit_code, 0);
+  EXPECT_EQ(flint({write("plain.wat", "(module (func (export \"_start\")))").string()}).exit_code,
+            0);
 }
 
 TEST_F(RunCommandTest, HelpDocumentsEveryFlag) {
   Outcome r = run_command({FLINT_BINARY, "run", "--help"}, dir_.path());
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* flag : {"--dir", "--dir-ro", "--env", "--tcplisten", "--argv0", "--max-memory", "--timeout",
-                           "--fuel", "--invoke"})
+  for (const char* flag : {"--dir", "--dir-ro", "--env", "--tcplisten", "--argv0", "--max-memory",
+                           "--timeout", "--fuel", "--invoke"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
 }
 
@@ -165,25 +168,33 @@ void expect_one_line_error(const Outcome& r, const std::vector<std::string>& wor
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-  for (const std::string& w : words) EXPECT_NE(r.err.find(w), std::string::npos) << w << " in: " << r.err;
+  for (const std::string& w : words)
+    EXPECT_NE(r.err.find(w), std::string::npos) << w << " in: " << r.err;
 }
 
 TEST_F(RunCommandTest, UnsatisfiedImportNamesModuleFieldAndType) {
-  fs::path m = write("env.wat", R"((module (import "env" "host_log" (func (param i32 f64) (result i64)))))");
-  expect_one_line_error(flint({m.string()}), {"unknown import", "\"env\"", "\"host_log\"", "[i32 f64] -> [i64]"});
+  fs::path m =
+      write("env.wat", R"((module (import "env" "host_log" (func (param i32 f64) (result i64)))))");
+  expect_one_line_error(flint({m.string()}),
+                        {"unknown import", "\"env\"", "\"host_log\"", "[i32 f64] -> [i64]"});
   m = write("mem.wat", R"((module (import "env" "memory" (memory 2))))");
   expect_one_line_error(flint({m.string()}), {"\"env\"", "\"memory\"", "memory"});
 }
 
 TEST_F(RunCommandTest, OldWasiNameIsExplained) {
-  fs::path m = write("old.wat", R"((module (import "wasi_unstable" "fd_write" (func (param i32 i32 i32 i32) (result i32)))))");
-  expect_one_line_error(flint({m.string()}), {"wasi_unstable", "fd_write", "wasi_snapshot_preview1"});
+  fs::path m = write(
+      "old.wat",
+      R"((module (import "wasi_unstable" "fd_write" (func (param i32 i32 i32 i32) (result i32)))))");
+  expect_one_line_error(flint({m.string()}),
+                        {"wasi_unstable", "fd_write", "wasi_snapshot_preview1"});
 }
 
 TEST_F(RunCommandTest, WrongWasiSignatureIsNamed) {
-  fs::path m = write("sig.wat", R"((module (import "wasi_snapshot_preview1" "fd_write" (func (param i32) (result i32)))))");
-  expect_one_line_error(flint({m.string()}), {"incompatible import type", "fd_write", "[i32] -> [i32]",
-                                              "[i32 i32 i32 i32] -> [i32]"});
+  fs::path m = write(
+      "sig.wat",
+      R"((module (import "wasi_snapshot_preview1" "fd_write" (func (param i32) (result i32)))))");
+  expect_one_line_error(flint({m.string()}), {"incompatible import type", "fd_write",
+                                              "[i32] -> [i32]", "[i32 i32 i32 i32] -> [i32]"});
   m = write("none.wat", R"((module (import "wasi_snapshot_preview1" "fd_frobnicate" (func))))");
   expect_one_line_error(flint({m.string()}), {"unknown import", "fd_frobnicate"});
 }
@@ -201,8 +212,9 @@ TEST_F(RunCommandTest, BadFlagValues) {
   expect_one_line_error(flint({"--tcplisten", "127.0.0.1:99999", m.string()}), {"--tcplisten"});
   fs::path wasi = write("m.wat", kWasiModule);
   expect_one_line_error(flint({"--env", "=value", "--invoke", "next", wasi.string()}), {"--env"});
-  expect_one_line_error(flint({"--dir", (dir_.path() / "nowhere").string(), "--invoke", "next", wasi.string()}),
-                        {"nowhere"});
+  expect_one_line_error(
+      flint({"--dir", (dir_.path() / "nowhere").string(), "--invoke", "next", wasi.string()}),
+      {"nowhere"});
   Outcome r = flint({"--no-such-flag", m.string()});
   EXPECT_EQ(r.exit_code, 1);
   r = flint({"--dir"});
@@ -250,8 +262,9 @@ std::string talk(uint16_t port, const std::string& message) {
 
 void echo_server_test(const fs::path& module, const std::string& expected_stdout) {
   uint16_t port = free_port();
-  std::string command = std::string(FLINT_BINARY) + " run --timeout 60s --tcplisten 127.0.0.1:" +
-                        std::to_string(port) + " " + module.string() + " 2";
+  std::string command = std::string(FLINT_BINARY) +
+                        " run --timeout 60s --tcplisten 127.0.0.1:" + std::to_string(port) + " " +
+                        module.string() + " 2";
   FILE* server = popen(command.c_str(), "r");
   ASSERT_NE(server, nullptr);
   EXPECT_EQ(talk(port, "hello\nsocket world\n"), "HELLO\nSOCKET WORLD\n");

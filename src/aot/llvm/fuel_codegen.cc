@@ -20,8 +20,8 @@ void FunctionCodegen::charge_fuel() {
   if (!fuel_counter_) {
     // The counter's address never changes during a call: load it once.
     llvm::IRBuilder<> eb(entry_);
-    fuel_counter_ = eb.CreateLoad(eb.getPtrTy(),
-                                  eb.CreateConstInBoundsGEP1_64(eb.getInt8Ty(), ctx_, kCtxFuel), "fuel");
+    fuel_counter_ = eb.CreateLoad(
+        eb.getPtrTy(), eb.CreateConstInBoundsGEP1_64(eb.getInt8Ty(), ctx_, kCtxFuel), "fuel");
   }
   llvm::Value* left = b_.CreateSub(b_.CreateLoad(b_.getInt64Ty(), fuel_counter_), b_.getInt64(1));
   b_.CreateStore(left, fuel_counter_);

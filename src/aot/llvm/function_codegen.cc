@@ -68,7 +68,7 @@ std::vector<llvm::Value*> FunctionCodegen::pop_n(size_t n) {
 }
 
 std::vector<llvm::PHINode*> FunctionCodegen::make_phis(llvm::BasicBlock* bb,
-                                                        const std::vector<ValType>& types) {
+                                                       const std::vector<ValType>& types) {
   llvm::IRBuilder<> pb(bb);
   std::vector<llvm::PHINode*> phis;
   for (ValType t : types) phis.push_back(pb.CreatePHI(llvm_type(c_, t), 2));
@@ -131,8 +131,8 @@ llvm::Value* FunctionCodegen::global_slot(uint32_t index) {
   llvm::IRBuilder<> eb(entry_);
   llvm::Value* globals = eb.CreateLoad(
       eb.getPtrTy(), eb.CreateConstInBoundsGEP1_64(eb.getInt8Ty(), ctx_, kCtxGlobals));
-  llvm::Value* inst = eb.CreateLoad(
-      eb.getPtrTy(), eb.CreateConstInBoundsGEP1_64(eb.getPtrTy(), globals, index));
+  llvm::Value* inst =
+      eb.CreateLoad(eb.getPtrTy(), eb.CreateConstInBoundsGEP1_64(eb.getPtrTy(), globals, index));
   global_slots_[index] =
       eb.CreateConstInBoundsGEP1_64(eb.getInt8Ty(), inst, offsetof(GlobalInst, value));
   return global_slots_[index];
@@ -168,7 +168,7 @@ Status FunctionCodegen::emit() {
     locals_.push_back(b_.CreateAlloca(t));
     // A float local's zero must not let LLVM fold `x - 0.0` to x (nan_preserving.h).
     llvm::Constant* zero = llvm::Constant::getNullValue(t);
-    llvm::Value* init = i < type_.params.size() ? fn_->getArg(i + 1)
+    llvm::Value* init = i < type_.params.size()  ? fn_->getArg(i + 1)
                         : t->isFloatingPointTy() ? nan_opaque(b_, zero)
                                                  : zero;
     b_.CreateStore(init, locals_.back());
@@ -322,8 +322,10 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
         if (dead_depth_ == 0) else_arm();
         return {};
       case Opcode::End:
-        if (dead_depth_ > 0) --dead_depth_;
-        else end_frame();
+        if (dead_depth_ > 0)
+          --dead_depth_;
+        else
+          end_frame();
         return {};
       default: return {};
     }
@@ -386,7 +388,9 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
       push(b_.CreateSelect(c, x, y));
       return {};
     }
-    case Opcode::LocalGet: push(b_.CreateLoad(locals_[in.a]->getAllocatedType(), locals_[in.a])); return {};
+    case Opcode::LocalGet:
+      push(b_.CreateLoad(locals_[in.a]->getAllocatedType(), locals_[in.a]));
+      return {};
     case Opcode::LocalSet:
     case Opcode::LocalTee: {
       llvm::Value* v = in.op == Opcode::LocalSet ? pop() : stack_.back();
@@ -497,8 +501,8 @@ void FunctionCodegen::emit_call(uint32_t func_index) {
     return;
   }
   llvm::Value* natives = ctx_field(kCtxNatives, b_.getPtrTy(), "natives");
-  llvm::Value* native =
-      b_.CreateLoad(b_.getPtrTy(), b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), natives, func_index));
+  llvm::Value* native = b_.CreateLoad(
+      b_.getPtrTy(), b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), natives, func_index));
   emit_native_call(native, type);
 }
 
@@ -520,16 +524,16 @@ void FunctionCodegen::emit_call_indirect(const Instr& in) {
 void FunctionCodegen::emit_native_call(llvm::Value* native, const FuncType& type) {
   std::vector<llvm::Value*> args = pop_n(type.params.size());
   llvm::Type* ptr = b_.getPtrTy();
-  llvm::Value* code =
-      b_.CreateLoad(ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), native, offsetof(NativeFunc, code)));
+  llvm::Value* code = b_.CreateLoad(
+      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), native, offsetof(NativeFunc, code)));
   llvm::BasicBlock* fast = new_block("call.native");
   llvm::BasicBlock* slow = new_block("call.slow");
   llvm::BasicBlock* join = new_block("call.join");
   b_.CreateCondBr(b_.CreateIsNotNull(code), fast, slow);
 
   b_.SetInsertPoint(fast);
-  llvm::Value* callee_ctx =
-      b_.CreateLoad(ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), native, offsetof(NativeFunc, ctx)));
+  llvm::Value* callee_ctx = b_.CreateLoad(
+      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), native, offsetof(NativeFunc, ctx)));
   b_.CreateStore(ctx_field(kCtxStackLimit, b_.getInt64Ty(), "limit"),
                  b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), callee_ctx, kCtxStackLimit));
   std::vector<llvm::Value*> fast_args = args;
@@ -550,14 +554,15 @@ void FunctionCodegen::emit_native_call(llvm::Value* native, const FuncType& type
   }
   std::vector<uint32_t> arg_slots = slot_offsets(type.params);
   for (size_t i = 0; i < args.size(); ++i) store_slot_value(b_, args[i], slots, arg_slots[i]);
-  llvm::Value* func =
-      b_.CreateLoad(ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), native, offsetof(NativeFunc, func)));
-  helper(offsetof(Helpers, call_slow), llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr, ptr}, false),
-         {func, slots});
+  llvm::Value* func = b_.CreateLoad(
+      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), native, offsetof(NativeFunc, func)));
+  helper(offsetof(Helpers, call_slow),
+         llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr, ptr}, false), {func, slots});
   std::vector<llvm::Value*> slow_results;
   std::vector<uint32_t> result_slots = slot_offsets(type.results);
   for (size_t i = 0; i < type.results.size(); ++i)
-    slow_results.push_back(load_slot_value(b_, llvm_type(c_, type.results[i]), slots, result_slots[i]));
+    slow_results.push_back(
+        load_slot_value(b_, llvm_type(c_, type.results[i]), slots, result_slots[i]));
   llvm::BasicBlock* slow_end = b_.GetInsertBlock();
   b_.CreateBr(join);
 
@@ -606,7 +611,9 @@ void FunctionCodegen::emit_table_or_bulk(const Instr& in) {
       helper(offsetof(Helpers, memory_init), fn(void_, {i32, i32, i32, i32}), a);
       break;
     }
-    case Opcode::DataDrop: helper(offsetof(Helpers, data_drop), fn(void_, {i32}), {b_.getInt32(in.a)}); break;
+    case Opcode::DataDrop:
+      helper(offsetof(Helpers, data_drop), fn(void_, {i32}), {b_.getInt32(in.a)});
+      break;
     case Opcode::TableGet: {
       llvm::Value* i = pop();
       push(helper(offsetof(Helpers, table_get), fn(ptr, {i32, i32}), {b_.getInt32(in.a), i}));
@@ -645,7 +652,9 @@ void FunctionCodegen::emit_table_or_bulk(const Instr& in) {
       helper(offsetof(Helpers, table_init), fn(void_, {i32, i32, i32, i32, i32}), a);
       break;
     }
-    case Opcode::ElemDrop: helper(offsetof(Helpers, elem_drop), fn(void_, {i32}), {b_.getInt32(in.a)}); break;
+    case Opcode::ElemDrop:
+      helper(offsetof(Helpers, elem_drop), fn(void_, {i32}), {b_.getInt32(in.a)});
+      break;
     default: break;
   }
 }

@@ -31,7 +31,7 @@ struct ModuleDecls {
   std::vector<llvm::Function*> functions;  ///< per defined function
   /// The convention of every wasm-to-wasm call (calling_convention.h).
   llvm::CallingConv::ID wasm_cc = llvm::CallingConv::C;
-  bool fuel = false;  ///< emit fuel metering (fuel_codegen.cc)
+  bool fuel = false;           ///< emit fuel metering (fuel_codegen.cc)
   bool interruptible = false;  ///< emit interruption checks (fuel_codegen.cc)
   /// The target's "+feature,..." string (simd_lowering.h picks instructions by it).
   std::string target_features;
@@ -56,13 +56,13 @@ class FunctionCodegen {
   enum class FrameKind { Block, Loop, If, Function };
   struct Frame {
     FrameKind kind = FrameKind::Block;
-    llvm::BasicBlock* label = nullptr;  ///< where a branch to this frame goes
-    llvm::BasicBlock* end = nullptr;    ///< the continuation after `end`
+    llvm::BasicBlock* label = nullptr;       ///< where a branch to this frame goes
+    llvm::BasicBlock* end = nullptr;         ///< the continuation after `end`
     llvm::BasicBlock* else_block = nullptr;  ///< If: until `else` is seen
     std::vector<llvm::PHINode*> label_phis;  ///< values a branch carries
     std::vector<llvm::PHINode*> end_phis;    ///< the frame's results
     std::vector<llvm::Value*> params;        ///< If: restored for the else arm
-    size_t height = 0;  ///< operand stack height below the frame's parameters
+    size_t height = 0;                       ///< operand stack height below the frame's parameters
     bool unreachable = false;
   };
 

@@ -197,7 +197,8 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
   std::string verify_errors;
   llvm::raw_string_ostream verify_out(verify_errors);
   if (llvm::verifyModule(m, &verify_out))
-    return make_error(ErrorCode::Usage, "internal error: invalid LLVM IR: " + verify_errors.substr(0, 2000));
+    return make_error(ErrorCode::Usage,
+                      "internal error: invalid LLVM IR: " + verify_errors.substr(0, 2000));
 
   keep_frame_info(m);
   optimize(m, *tm.machine, target.opt_level);

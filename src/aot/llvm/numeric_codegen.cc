@@ -34,14 +34,15 @@ llvm::Value* FunctionCodegen::int_division(Opcode op, llvm::Value* a, llvm::Valu
     case Opcode::I64RemU: return b_.CreateURem(a, d);
     case Opcode::I32DivS:
     case Opcode::I64DivS: {
-      llvm::Value* min = llvm::ConstantInt::get(
-          t, llvm::APInt::getSignedMinValue(t->getIntegerBitWidth()));
+      llvm::Value* min =
+          llvm::ConstantInt::get(t, llvm::APInt::getSignedMinValue(t->getIntegerBitWidth()));
       trap_if(b_.CreateAnd(b_.CreateICmpEQ(a, min), b_.CreateICmpEQ(d, minus_one)),
               TrapCode::IntegerOverflow);
       return b_.CreateSDiv(a, d);
     }
     default: {
-      llvm::Value* safe = b_.CreateSelect(b_.CreateICmpEQ(d, minus_one), llvm::ConstantInt::get(t, 1), d);
+      llvm::Value* safe =
+          b_.CreateSelect(b_.CreateICmpEQ(d, minus_one), llvm::ConstantInt::get(t, 1), d);
       return b_.CreateSRem(a, safe);
     }
   }
@@ -53,9 +54,10 @@ llvm::Value* FunctionCodegen::int_division(Opcode op, llvm::Value* a, llvm::Valu
 // for max a positive one); a+b of a NaN is a quiet NaN.
 llvm::Value* emit_float_min_max(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value* y, bool is_min) {
   llvm::Type* t = x->getType();
-  llvm::Type* ints = t->isVectorTy()
-                         ? static_cast<llvm::Type*>(llvm::VectorType::getInteger(llvm::cast<llvm::VectorType>(t)))
-                         : b.getIntNTy(t->getPrimitiveSizeInBits());
+  llvm::Type* ints =
+      t->isVectorTy()
+          ? static_cast<llvm::Type*>(llvm::VectorType::getInteger(llvm::cast<llvm::VectorType>(t)))
+          : b.getIntNTy(t->getPrimitiveSizeInBits());
   llvm::Value* nan = b.CreateFCmpUNO(x, y);
   llvm::Value* eq = b.CreateFCmpOEQ(x, y);
   llvm::Value* xi = b.CreateBitCast(x, ints);

@@ -18,11 +18,14 @@ int main(int argc, char** argv) {
   std::string in, out;
   flint::aot::ArtifactOptions options;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "-o") == 0 && i + 1 < argc) out = argv[++i];
-    else if (std::strcmp(argv[i], "--fuel") == 0) options.fuel = true;
+    if (std::strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+      out = argv[++i];
+    else if (std::strcmp(argv[i], "--fuel") == 0)
+      options.fuel = true;
     else if (std::strcmp(argv[i], "--interruptible") == 0)
       options.interruptible = true;
-    else in = argv[i];
+    else
+      in = argv[i];
   }
   if (in.empty() || out.empty()) {
     fmt::print(stderr,
