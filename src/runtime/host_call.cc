@@ -4,19 +4,32 @@
 
 namespace flint {
 
+namespace {
+
+// `n` elements on the native stack when few (nearly every call), on the
+// heap otherwise: a call across the seam allocates nothing in the common case.
+template <typename T>
+class CallBuffer {
+ public:
+  explicit CallBuffer(size_t n) {
+    if (n > kInline) heap_.resize(n);
+  }
+  T* data() { return heap_.empty() ? inline_ : heap_.data(); }
+
+ private:
+  static constexpr size_t kInline = 16;
+  T inline_[kInline] = {};
+  std::vector<T> heap_;
+};
+
+}  // namespace
+
 Status call_host_function(FuncInst& func, ExecutionState& exec, InstanceImpl* caller,
                           uint64_t* slots) {
   const FuncType& type = func.type;
   size_t np = type.params.size(), nr = type.results.size();
-  // Arguments and results in one buffer, on the native stack when small.
-  constexpr size_t kInline = 16;
-  Value inline_values[kInline];
-  std::vector<Value> heap_values;
-  Value* values = inline_values;
-  if (np + nr > kInline) {
-    heap_values.resize(np + nr);
-    values = heap_values.data();
-  }
+  CallBuffer<Value> buffer(np + nr);  // arguments, then results
+  Value* values = buffer.data();
   for (size_t i = 0, at = 0; i < np; at += slot_count(type.params[i]), ++i)
     values[i] = load_value(type.params[i], slots + at);
   for (size_t i = 0; i < nr; ++i) values[np + i] = Value::zero(type.results[i]);
@@ -49,15 +62,8 @@ Result<std::vector<Value>> call_with_values(FuncInst& func, ExecutionState& exec
   } else if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < exec.native_stack_limit) {
     return make_error(ErrorCode::CallStackExhausted);
   }
-  constexpr size_t kInline = 16;
-  uint64_t inline_slots[kInline];
-  std::vector<uint64_t> heap_slots;
-  size_t n = std::max(slot_count(type.params), slot_count(type.results));
-  uint64_t* slots = inline_slots;
-  if (n > kInline) {
-    heap_slots.resize(n);
-    slots = heap_slots.data();
-  }
+  CallBuffer<uint64_t> buffer(std::max(slot_count(type.params), slot_count(type.results)));
+  uint64_t* slots = buffer.data();
   for (size_t i = 0, at = 0; i < args.size(); at += slot_count(type.params[i]), ++i)
     store_value(args[i], slots + at);
   ++exec.depth;

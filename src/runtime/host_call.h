@@ -25,11 +25,4 @@ Status call_host_function(FuncInst& func, ExecutionState& exec, InstanceImpl* ca
 Result<std::vector<Value>> call_with_values(FuncInst& func, ExecutionState& exec,
                                             InstanceImpl* caller, std::span<const Value> args);
 
-/// Slots the values of `types` take (one each, two for v128).
-inline size_t slot_count(std::span<const ValType> types) {
-  size_t n = 0;
-  for (ValType t : types) n += slot_count(t);
-  return n;
-}
-
 }  // namespace flint

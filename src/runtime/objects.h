@@ -78,6 +78,12 @@ void store_value(const Value& v, uint64_t* slots);
 Value load_value(ValType type, const uint64_t* slots);
 /// 1, or 2 for v128.
 inline uint32_t slot_count(ValType t) { return t == ValType::V128 ? 2 : 1; }
+/// Slots the values of `types` take, in store_value's encoding.
+inline uint32_t slot_count(std::span<const ValType> types) {
+  uint32_t n = 0;
+  for (ValType t : types) n += slot_count(t);
+  return n;
+}
 
 /// A module instance (spec 4.2.5).
 class InstanceImpl final : public Instance {

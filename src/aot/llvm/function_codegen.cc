@@ -545,7 +545,7 @@ void FunctionCodegen::emit_native_call(llvm::Value* native, const FuncType& type
   b_.CreateBr(join);
 
   b_.SetInsertPoint(slow);
-  uint32_t slots_n = std::max({slot_total(type.params), slot_total(type.results), 1u});
+  uint32_t slots_n = std::max({slot_count(type.params), slot_count(type.results), 1u});
   llvm::Value* slots;
   {
     llvm::IRBuilder<> eb(entry_);

@@ -1,5 +1,7 @@
 #include "aot/llvm/slot_values.h"
 
+#include "runtime/objects.h"
+
 namespace flint::aot {
 
 std::vector<uint32_t> slot_offsets(const std::vector<ValType>& types) {
@@ -7,15 +9,9 @@ std::vector<uint32_t> slot_offsets(const std::vector<ValType>& types) {
   uint32_t at = 0;
   for (ValType t : types) {
     out.push_back(at);
-    at += t == ValType::V128 ? 2 : 1;
+    at += slot_count(t);
   }
   return out;
-}
-
-uint32_t slot_total(const std::vector<ValType>& types) {
-  uint32_t n = 0;
-  for (ValType t : types) n += t == ValType::V128 ? 2 : 1;
-  return n;
 }
 
 void store_slot_value(llvm::IRBuilder<>& b, llvm::Value* v, llvm::Value* slots, uint32_t index) {

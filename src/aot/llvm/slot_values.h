@@ -14,9 +14,9 @@
 
 namespace flint::aot {
 
-/// The first slot of each value of `types`, and the total after the last.
+/// The first slot of each value of `types` (store_value's encoding,
+/// runtime/objects.h; slot_count there gives the total).
 std::vector<uint32_t> slot_offsets(const std::vector<ValType>& types);
-uint32_t slot_total(const std::vector<ValType>& types);
 
 /// Stores `v` at slot `index` of `slots` (an i64 array).
 void store_slot_value(llvm::IRBuilder<>& b, llvm::Value* v, llvm::Value* slots, uint32_t index);
