@@ -166,7 +166,7 @@ Status check_type_def(Scope& s, const TypeDef& t) {
     if (f->result) FLINT_TRY(check_val_type(s, *f->result, t.offset));
     return check_labels(labels, t.offset, "function parameter");
   }
-  if (auto* r = std::get_if<ResourceType>(&t.def)) {
+  if (auto* r = std::get_if<ResourceTypeDef>(&t.def)) {
     if (r->dtor) FLINT_TRY(s.check_index(Space::CoreFunc, *r->dtor, t.offset, "core func"));
     return {};
   }

@@ -1,0 +1,36 @@
+// Compiling a component: decode, validate, then compile its core modules.
+#include "component_runtime/compiled_component.h"
+
+#include "component/decoder.h"
+#include "component/validator.h"
+
+namespace flint::component {
+
+Result<std::shared_ptr<const CompiledComponent>> CompiledComponent::compile(
+    std::vector<uint8_t> bytes, const Config& config) {
+  std::shared_ptr<CompiledComponent> compiled(new CompiledComponent);
+  compiled->bytes_ = std::move(bytes);
+  FLINT_ASSIGN(compiled->component_, decode_component(compiled->bytes_));
+  FLINT_TRY(validate_component(compiled->component_));
+  FLINT_TRY(compiled->compile_modules(compiled->component_, config));
+  return std::shared_ptr<const CompiledComponent>(std::move(compiled));
+}
+
+Status CompiledComponent::compile_modules(const Component& component, const Config& config) {
+  const std::span<const uint8_t> all(bytes_);
+  for (const CoreModule& m : component.core_modules) {
+    // Offsets are within the outermost component, nested ones' too.
+    auto module = flint::compile(all.subspan(m.offset, m.size), config);
+    if (!module) {
+      Error e = std::move(module).error();
+      if (e.offset) *e.offset += m.offset;
+      return e;
+    }
+    modules_.emplace(&m, std::move(module).value());
+  }
+  for (const NestedComponent& nested : component.components)
+    FLINT_TRY(compile_modules(*nested.component, config));
+  return {};
+}
+
+}  // namespace flint::component

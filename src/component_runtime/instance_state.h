@@ -1,0 +1,21 @@
+// The runtime state of one component instance (component-model
+// CanonicalABI.md, "Runtime State"): its handle table and the flags of the
+// reentrance rules. Every component instance has one, nested ones too.
+#pragma once
+
+#include "canon/handle_table.h"
+
+namespace flint::component {
+
+struct InstanceState {
+  /// Own and borrow handles held by this instance's core code.
+  canon::HandleTable handles;
+  /// Cleared while a post-return function runs: calling out of the
+  /// instance then traps ("cannot leave component instance").
+  bool may_leave = true;
+  /// Set while one of its lifted exports runs: a synchronous call back into
+  /// it traps ("cannot enter component instance").
+  bool entered = false;
+};
+
+}  // namespace flint::component

@@ -1,0 +1,474 @@
+// The instantiator: a component's definitions, in binary order, over a Frame.
+#include "component_runtime/instantiate.h"
+
+#include <functional>
+
+#include "canon/handle_table.h"
+#include "component_runtime/frame.h"
+#include "component_runtime/lifted_function.h"
+#include "component_runtime/lowered_function.h"
+#include "component_runtime/type_resolution.h"
+
+namespace flint::component {
+
+namespace {
+
+/// Where a component's imports come from: the linker at the top, the
+/// instantiation arguments for a nested component.
+using ImportSource = std::function<Result<Item>(const ComponentImport&)>;
+
+Error unsupported(std::string what) {
+  return make_error(ErrorCode::ComponentFeatureUnsupported, std::move(what));
+}
+
+Error wrong_sort(const std::string& name, const char* expected, const Item& got) {
+  return make_error(ErrorCode::IncompatibleImportType, "`" + name + "`: expected a " + expected +
+                                                           ", found a " + item_kind(got));
+}
+
+class Instantiator {
+ public:
+  Instantiator(Store& store, const CompiledComponent& compiled)
+      : store_(store), compiled_(compiled) {}
+
+  /// Runs `component`'s definitions in a new frame below `outer`; returns
+  /// the instance its exports make.
+  Result<InstancePtr> run(const Component& component, std::shared_ptr<const Frame> outer,
+                          const ImportSource& imports);
+
+ private:
+  Status core_instance(Frame& f, const CoreInstance& ci);
+  Status instance(Frame& f, const Instance& inst);
+  Status alias(Frame& f, const Alias& a);
+  Status type(Frame& f, const TypeDefinition& t);
+  Status canon(Frame& f, const Canon& c);
+  Status import(Frame& f, const ComponentImport& imp, const ImportSource& imports);
+  Status check_instance_import(const Frame& f, const std::string& name, const InstanceType& type,
+                               const ComponentInstanceItem& given);
+  Result<Item> item_at(const Frame& f, const SortIndex& at);
+  Status push(Frame& f, Sort sort, Item item);
+  Result<CanonOptions> options(const Frame& f, const std::vector<CanonOption>& opts);
+
+  Store& store_;
+  const CompiledComponent& compiled_;
+};
+
+const char* sort_word(Sort s) {
+  switch (s.kind) {
+    case SortKind::Core: return "core item";
+    case SortKind::Func: return "func";
+    case SortKind::Value: return "value";
+    case SortKind::Type: return "type";
+    case SortKind::Component: return "component";
+    case SortKind::Instance: return "instance";
+  }
+  return "item";
+}
+
+Result<InstancePtr> Instantiator::run(const Component& component,
+                                      std::shared_ptr<const Frame> outer,
+                                      const ImportSource& imports) {
+  auto frame = std::make_shared<Frame>();
+  frame->outer = std::move(outer);
+  frame->state = std::make_shared<InstanceState>();
+  auto exports = std::make_shared<ComponentInstanceItem>();
+  Frame& f = *frame;
+  for (const Section& sec : component.sections) {
+    for (uint32_t k = sec.first; k < sec.first + sec.count; ++k) {
+      switch (sec.id) {
+        case SectionId::Custom: break;
+        case SectionId::CoreModule:
+          f.core_modules.push_back(compiled_.core_module(component.core_modules[k]));
+          break;
+        case SectionId::CoreInstance: FLINT_TRY(core_instance(f, component.core_instances[k])); break;
+        case SectionId::CoreType: ++f.core_type_count; break;
+        case SectionId::Component:
+          f.components.push_back({component.components[k].component.get(), frame});
+          break;
+        case SectionId::Instance: FLINT_TRY(instance(f, component.instances[k])); break;
+        case SectionId::Alias: FLINT_TRY(alias(f, component.aliases[k])); break;
+        case SectionId::Type: FLINT_TRY(type(f, component.types[k])); break;
+        case SectionId::Canon: FLINT_TRY(canon(f, component.canons[k])); break;
+        case SectionId::Start: return unsupported("component start functions");
+        case SectionId::Import: FLINT_TRY(import(f, component.imports[k], imports)); break;
+        case SectionId::Export: {
+          const ComponentExport& e = component.exports[k];
+          FLINT_ASSIGN(Item item, item_at(f, e.item));
+          FLINT_TRY(push(f, e.item.sort, item));
+          exports->exports[e.name.name] = std::move(item);
+          break;
+        }
+        case SectionId::Value: return unsupported("component value definitions");
+      }
+    }
+  }
+  return InstancePtr(std::move(exports));
+}
+
+Status Instantiator::core_instance(Frame& f, const CoreInstance& ci) {
+  auto made = std::make_shared<CoreInstanceItem>();
+  if (ci.instantiate) {
+    const CompiledModule& module = *f.core_modules.at(ci.module);
+    std::vector<Extern> imports;
+    for (const Import& imp : module.module().imports) {
+      const CoreInstanceItem* from = nullptr;
+      for (const CoreInstantiateArg& arg : ci.args)
+        if (arg.name == imp.module) from = f.core_instances.at(arg.instance).get();
+      auto it = from ? from->exports.find(imp.name) : CoreInstanceItem::Exports::const_iterator{};
+      if (!from || it == from->exports.end())
+        return make_error(ErrorCode::UnknownImport, "core import `" + imp.module + "` `" +
+                                                        imp.name + "` is not given");
+      imports.push_back(it->second);
+    }
+    FLINT_ASSIGN(flint::Instance * instance, store_.instantiate(module, imports));
+    for (const Export& e : module.module().exports) made->exports[e.name] = *instance->find_export(e.name);
+  } else {
+    for (const CoreInlineExport& e : ci.exports) {
+      const std::vector<Extern>* space = nullptr;
+      switch (e.sort) {
+        case CoreSort::Func: space = &f.core_funcs; break;
+        case CoreSort::Table: space = &f.core_tables; break;
+        case CoreSort::Memory: space = &f.core_memories; break;
+        case CoreSort::Global: space = &f.core_globals; break;
+        default: return unsupported("core instances exporting core types, modules or instances");
+      }
+      made->exports[e.name] = space->at(e.index);
+    }
+  }
+  f.core_instances.push_back(std::move(made));
+  return {};
+}
+
+Status Instantiator::instance(Frame& f, const Instance& inst) {
+  if (!inst.instantiate) {
+    auto made = std::make_shared<ComponentInstanceItem>();
+    for (const InlineExport& e : inst.exports) {
+      FLINT_ASSIGN(Item item, item_at(f, e.item));
+      made->exports[e.name.name] = std::move(item);
+    }
+    f.instances.push_back(std::move(made));
+    return {};
+  }
+  const DefinitionItem& def = f.components.at(inst.component);
+  std::map<std::string, Item, std::less<>> args;
+  for (const InstantiateArg& a : inst.args) {
+    FLINT_ASSIGN(Item item, item_at(f, a.item));
+    args[a.name] = std::move(item);
+  }
+  ImportSource source = [&args](const ComponentImport& imp) -> Result<Item> {
+    auto it = args.find(imp.name.name);
+    if (it == args.end())
+      return make_error(ErrorCode::UnknownImport,
+                        "missing instantiation argument `" + imp.name.name + "`");
+    return it->second;
+  };
+  FLINT_ASSIGN(InstancePtr made, run(*def.component, def.outer, source));
+  f.instances.push_back(std::move(made));
+  return {};
+}
+
+Result<Item> Instantiator::item_at(const Frame& f, const SortIndex& at) {
+  switch (at.sort.kind) {
+    case SortKind::Func: return Item{f.funcs.at(at.index)};
+    case SortKind::Type: return Item{f.types.at(at.index)};
+    case SortKind::Instance: return Item{f.instances.at(at.index)};
+    case SortKind::Component: return Item{f.components.at(at.index)};
+    case SortKind::Core:
+      if (at.sort.core == CoreSort::Module) return Item{f.core_modules.at(at.index)};
+      return unsupported("core items other than modules as component items");
+    case SortKind::Value: return unsupported("component values");
+  }
+  return unsupported("this sort");
+}
+
+Status Instantiator::push(Frame& f, Sort sort, Item item) {
+  const char* expected = sort_word(sort);
+  switch (sort.kind) {
+    case SortKind::Func:
+      if (auto* fn = std::get_if<FunctionPtr>(&item)) return f.funcs.push_back(*fn), Status{};
+      break;
+    case SortKind::Type:
+      if (auto* t = std::get_if<TypeItem>(&item)) return f.types.push_back(*t), Status{};
+      break;
+    case SortKind::Instance:
+      if (auto* i = std::get_if<InstancePtr>(&item)) return f.instances.push_back(*i), Status{};
+      break;
+    case SortKind::Component:
+      if (auto* c = std::get_if<DefinitionItem>(&item)) return f.components.push_back(*c), Status{};
+      break;
+    case SortKind::Core:
+      if (sort.core == CoreSort::Module)
+        if (auto* m = std::get_if<CoreModuleItem>(&item))
+          return f.core_modules.push_back(*m), Status{};
+      break;
+    case SortKind::Value: return unsupported("component values");
+  }
+  return make_error(ErrorCode::IncompatibleImportType,
+                    std::string("expected a ") + expected + ", found a " + item_kind(item));
+}
+
+Status Instantiator::alias(Frame& f, const Alias& a) {
+  switch (a.target) {
+    case Alias::Target::CoreExport: {
+      const CoreInstanceItem& from = *f.core_instances.at(a.instance);
+      auto it = from.exports.find(a.name);
+      if (it == from.exports.end())
+        return make_error(ErrorCode::UnknownImport, "core instance has no export `" + a.name + "`");
+      switch (a.sort.core) {
+        case CoreSort::Func: f.core_funcs.push_back(it->second); break;
+        case CoreSort::Table: f.core_tables.push_back(it->second); break;
+        case CoreSort::Memory: f.core_memories.push_back(it->second); break;
+        case CoreSort::Global: f.core_globals.push_back(it->second); break;
+        default: return unsupported("core export aliases of types, modules or instances");
+      }
+      return {};
+    }
+    case Alias::Target::Export: {
+      const ComponentInstanceItem& from = *f.instances.at(a.instance);
+      auto it = from.exports.find(a.name);
+      if (it == from.exports.end())
+        return make_error(ErrorCode::UnknownImport, "instance has no export `" + a.name + "`");
+      return push(f, a.sort, it->second);
+    }
+    case Alias::Target::Outer: {
+      const Frame* from = &f;
+      for (uint32_t i = 0; i < a.count; ++i) from = from->outer.get();
+      if (a.sort.kind == SortKind::Core && a.sort.core == CoreSort::Type) {
+        ++f.core_type_count;
+        return {};
+      }
+      FLINT_ASSIGN(Item item, item_at(*from, SortIndex{a.sort, a.index}));
+      return push(f, a.sort, std::move(item));
+    }
+  }
+  return {};
+}
+
+Status Instantiator::type(Frame& f, const TypeDefinition& t) {
+  const TypeDef& def = *t.type;
+  TypeItem item;
+  if (auto* v = std::get_if<DefValType>(&def.def)) {
+    FLINT_ASSIGN(ValueTypePtr r, resolve_def_val_type(f, *v));
+    item.type = std::move(r);
+  } else if (auto* fn = std::get_if<FuncType>(&def.def)) {
+    FLINT_ASSIGN(FunctionTypePtr r, resolve_function_type(f, *fn));
+    item.type = std::move(r);
+  } else if (auto* res = std::get_if<ResourceTypeDef>(&def.def)) {
+    // Resource types are generative: each instantiation makes its own.
+    auto made = std::make_shared<component::ResourceType>();
+    made->implementer = f.state.get();
+    if (res->dtor) {
+      Extern dtor = f.core_funcs.at(*res->dtor);
+      Store* store = &store_;
+      made->destructor = [store, dtor](uint32_t rep) -> Status {
+        const Value args[] = {Value::i32_(rep)};
+        FLINT_TRY(store->call(dtor, args));
+        return {};
+      };
+    }
+    item.type = ResourceTypePtr(std::move(made));
+  } else {
+    item.type = &def;  // a component or instance type: imports are checked by their items
+  }
+  f.types.push_back(std::move(item));
+  return {};
+}
+
+Result<CanonOptions> Instantiator::options(const Frame& f, const std::vector<CanonOption>& opts) {
+  CanonOptions o;
+  o.instance = f.state;
+  for (const CanonOption& opt : opts) {
+    switch (opt.kind) {
+      case CanonOption::Kind::Utf8: o.encoding = canon::StringEncoding::Utf8; break;
+      case CanonOption::Kind::Utf16: o.encoding = canon::StringEncoding::Utf16; break;
+      case CanonOption::Kind::Latin1Utf16: o.encoding = canon::StringEncoding::Latin1Utf16; break;
+      case CanonOption::Kind::Memory: o.memory = f.core_memories.at(opt.index); break;
+      case CanonOption::Kind::Realloc: o.realloc = f.core_funcs.at(opt.index); break;
+      case CanonOption::Kind::PostReturn: o.post_return = f.core_funcs.at(opt.index); break;
+      case CanonOption::Kind::Async:
+      case CanonOption::Kind::Callback: return unsupported("async lift and lower (issue 14)");
+      case CanonOption::Kind::CoreType:
+      case CanonOption::Kind::Gc: return unsupported("the GC canon options");
+    }
+  }
+  return o;
+}
+
+/// A core host function running one resource built-in on `state`'s table.
+Extern resource_builtin(Store& store, CanonKind kind, ResourceTypePtr type,
+                        std::shared_ptr<InstanceState> state) {
+  flint::FuncType sig;
+  sig.params = {flint::ValType::I32};
+  if (kind != CanonKind::ResourceDrop) sig.results = {flint::ValType::I32};
+  auto body = [kind, type = std::move(type), state = std::move(state)](
+                  Caller&, std::span<const Value> args, std::span<Value> results) -> Status {
+    if (!state->may_leave) return make_error(ErrorCode::CannotLeaveComponent);
+    const uint32_t arg = args[0].i32;
+    if (kind == CanonKind::ResourceNew) {
+      FLINT_ASSIGN(uint32_t index, canon::resource_new(state->handles, type, arg));
+      results[0] = Value::i32_(index);
+      return {};
+    }
+    if (kind == CanonKind::ResourceRep) {
+      FLINT_ASSIGN(uint32_t rep, canon::resource_rep(state->handles, type, arg));
+      results[0] = Value::i32_(rep);
+      return {};
+    }
+    return canon::resource_drop(state->handles, type, arg);
+  };
+  return store.host_function(std::move(sig), std::move(body), canon_info(kind).text);
+}
+
+Status Instantiator::canon(Frame& f, const Canon& c) {
+  switch (c.kind) {
+    case CanonKind::Lift: {
+      const TypeItem& t = f.types.at(c.type);
+      if (!t.function()) return make_error(ErrorCode::ComponentTypeKindMismatch, "not a function type");
+      FLINT_ASSIGN(CanonOptions o, options(f, c.options));
+      f.funcs.push_back(
+          std::make_shared<LiftedFunction>(*t.function(), f.core_funcs.at(c.func), std::move(o)));
+      return {};
+    }
+    case CanonKind::Lower: {
+      FLINT_ASSIGN(CanonOptions o, options(f, c.options));
+      FunctionPtr callee = f.funcs.at(c.func);
+      f.core_funcs.push_back(lower_function(store_, std::move(callee), std::move(o), "lowered"));
+      return {};
+    }
+    case CanonKind::ResourceNew:
+    case CanonKind::ResourceDrop:
+    case CanonKind::ResourceRep: {
+      const TypeItem& t = f.types.at(c.type);
+      if (!t.resource()) return make_error(ErrorCode::ComponentTypeKindMismatch, "not a resource type");
+      f.core_funcs.push_back(resource_builtin(store_, c.kind, *t.resource(), f.state));
+      return {};
+    }
+    default:
+      return unsupported(std::string("canon ") + canon_info(c.kind).text +
+                         " (the async built-ins are issue 14)");
+  }
+}
+
+Status Instantiator::check_instance_import(const Frame& f, const std::string& name,
+                                           const InstanceType& type,
+                                           const ComponentInstanceItem& given) {
+  (void)f;
+  for (const Decl& d : type.decls) {
+    if (d.kind != Decl::Kind::Export) continue;
+    auto it = given.exports.find(d.name.name);
+    const char* want = d.desc.kind == ExternDesc::Kind::Func       ? "func"
+                       : d.desc.kind == ExternDesc::Kind::Type     ? "type"
+                       : d.desc.kind == ExternDesc::Kind::Instance ? "instance"
+                       : d.desc.kind == ExternDesc::Kind::Component ? "component"
+                                                                    : "item";
+    if (it == given.exports.end())
+      return make_error(ErrorCode::UnknownImport,
+                        "import `" + name + "` has no " + want + " `" + d.name.name + "`");
+    if (std::string(item_kind(it->second)) != want && d.desc.kind != ExternDesc::Kind::CoreModule)
+      return wrong_sort(name + "#" + d.name.name, want, it->second);
+  }
+  return {};
+}
+
+Status Instantiator::import(Frame& f, const ComponentImport& imp, const ImportSource& imports) {
+  const std::string& name = imp.name.name;
+  if (imp.desc.kind == ExternDesc::Kind::Type && !imp.desc.bound.sub_resource) {
+    f.types.push_back(f.types.at(imp.desc.bound.eq));  // `(eq i)`: the same type
+    return {};
+  }
+  FLINT_ASSIGN(Item item, imports(imp));
+  switch (imp.desc.kind) {
+    case ExternDesc::Kind::Func: {
+      auto* fn = std::get_if<FunctionPtr>(&item);
+      if (!fn) return wrong_sort(name, "func", item);
+      const TypeItem& declared = f.types.at(imp.desc.type);
+      if (declared.function()) {
+        const FunctionType& want = **declared.function();
+        const FunctionType& got = (*fn)->type();
+        bool same = want.params.size() == got.params.size() && !want.result == !got.result &&
+                    (!want.result || equal(*want.result, *got.result));
+        for (size_t i = 0; same && i < want.params.size(); ++i)
+          same = equal(*want.params[i].type, *got.params[i].type);
+        if (!same)
+          return make_error(ErrorCode::IncompatibleImportType,
+                            "function `" + name + "` has a different type than imported");
+      }
+      f.funcs.push_back(*fn);
+      return {};
+    }
+    case ExternDesc::Kind::Type: {
+      auto* t = std::get_if<TypeItem>(&item);
+      if (!t || !t->resource()) return wrong_sort(name, "resource type", item);
+      f.types.push_back(*t);
+      return {};
+    }
+    case ExternDesc::Kind::Instance: {
+      auto* i = std::get_if<InstancePtr>(&item);
+      if (!i) return wrong_sort(name, "instance", item);
+      const TypeItem& declared = f.types.at(imp.desc.type);
+      if (auto* def = std::get_if<const TypeDef*>(&declared.type))
+        if (auto* it = std::get_if<InstanceType>(&(*def)->def))
+          FLINT_TRY(check_instance_import(f, name, *it, **i));
+      f.instances.push_back(*i);
+      return {};
+    }
+    case ExternDesc::Kind::Component: {
+      auto* c = std::get_if<DefinitionItem>(&item);
+      if (!c) return wrong_sort(name, "component", item);
+      f.components.push_back(*c);
+      return {};
+    }
+    case ExternDesc::Kind::CoreModule: {
+      auto* m = std::get_if<CoreModuleItem>(&item);
+      if (!m) return wrong_sort(name, "core module", item);
+      f.core_modules.push_back(*m);
+      return {};
+    }
+    case ExternDesc::Kind::Value: return unsupported("component value imports");
+  }
+  return {};
+}
+
+}  // namespace
+
+const char* item_kind(const Item& item) {
+  switch (item.index()) {
+    case 0: return "func";
+    case 1: return "type";
+    case 2: return "instance";
+    case 3: return "component";
+    case 4: return "core module";
+  }
+  return "item";
+}
+
+Result<InstancePtr> instantiate(Store& store, std::shared_ptr<const CompiledComponent> component,
+                                const ComponentLinker& linker) {
+  Instantiator run(store, *component);
+  ImportSource source = [&linker](const ComponentImport& imp) {
+    return linker.resolve(imp.name.name);
+  };
+  FLINT_ASSIGN(InstancePtr made, run.run(component->component(), nullptr, source));
+  auto top = std::make_shared<ComponentInstanceItem>(*made);
+  top->owner = std::move(component);
+  return InstancePtr(std::move(top));
+}
+
+Result<FunctionPtr> find_function(const ComponentInstanceItem& instance, std::string_view path) {
+  const ComponentInstanceItem* scope = &instance;
+  std::string_view name = path;
+  if (size_t hash = path.rfind('#'); hash != std::string_view::npos) {
+    auto it = instance.exports.find(path.substr(0, hash));
+    if (it == instance.exports.end() || !std::get_if<InstancePtr>(&it->second))
+      return make_error(ErrorCode::UnknownImport,
+                        "no exported instance `" + std::string(path.substr(0, hash)) + "`");
+    scope = std::get<InstancePtr>(it->second).get();
+    name = path.substr(hash + 1);
+  }
+  auto it = scope->exports.find(name);
+  if (it == scope->exports.end() || !std::get_if<FunctionPtr>(&it->second))
+    return make_error(ErrorCode::UnknownImport, "no exported function `" + std::string(path) + "`");
+  return std::get<FunctionPtr>(it->second);
+}
+
+}  // namespace flint::component

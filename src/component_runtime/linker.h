@@ -1,0 +1,42 @@
+// Satisfying a component's imports by name (component-model Explainer.md,
+// "Import and Export Definitions"): what the host and earlier instances
+// offer, under plain names ("log") or interface names with a version
+// ("wasi:cli/environment@0.2.3").
+//
+// Versions match as in wasmtime: an import of `ns:pkg/iface@0.2.1` is
+// satisfied by the host's `ns:pkg/iface@0.2.6` (the same 0.2 line), an
+// import of `@1.3.0` by `@1.9.2` (the same major version); pre-release and
+// 0.0.x versions match exactly. The newest compatible definition wins.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "component/types.h"
+#include "component_runtime/items.h"
+#include "flint/result.h"
+
+namespace flint::component {
+
+class ComponentLinker {
+ public:
+  /// Offers `item` under `name`, replacing an earlier definition of the
+  /// same name.
+  void define(const std::string& name, Item item);
+
+  /// The item for an import named `name`: defined under exactly that name,
+  /// or for an interface name under a semver-compatible version. The error
+  /// names the interface, its version and what was looked for.
+  Result<Item> resolve(std::string_view name) const;
+
+ private:
+  /// Interface names without their version, and the compatibility line of
+  /// the version ("0.2", "1", or the exact one): the key versions match on.
+  static std::string version_key(std::string_view name);
+
+  std::map<std::string, Item, std::less<>> exact_;
+  /// version_key -> (full name, item), the newest version last.
+  std::map<std::string, std::map<std::string, Item>, std::less<>> by_key_;
+};
+
+}  // namespace flint::component
