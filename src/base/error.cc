@@ -39,7 +39,10 @@ std::string Error::message() const {
   // is set off with a colon.
   // A parenthesised detail reads as part of the sentence too, as wasmparser
   // writes "invalid leading byte (0x6) for component external kind".
-  bool joined = detail.find(' ') == std::string::npos || detail.front() == '(';
+  // A spec text ending in "index" takes its index and whatever follows
+  // directly: Wasmtime's "handle index 1 used with the wrong type, ...".
+  bool joined = detail.find(' ') == std::string::npos || detail.front() == '(' ||
+                spec_text(code).ends_with("index");
   return fmt::format("{}{}{}", spec_text(code), joined ? " " : ": ", detail);
 }
 

@@ -43,6 +43,13 @@ struct CallContext {
   const void* instance = nullptr;
   /// The call whose borrows and lenders this lift or lower records.
   CallScope* scope = nullptr;
+  /// Whether the other side of the call is a component instance too (a
+  /// component-to-component call) rather than the host. Only trap words
+  /// depend on it: Wasmtime's fused adapters say "string content
+  /// out-of-bounds" and "unaligned pointer" where its host path says "string
+  /// pointer/length out of bounds of memory" and "realloc return: ...", and
+  /// the suite's scripts test both.
+  bool fused = false;
 };
 
 }  // namespace flint::canon

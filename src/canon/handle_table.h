@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -40,7 +41,10 @@ class HandleTable {
   Result<Handle> remove(uint32_t index);
 
  private:
-  std::vector<std::optional<Handle>> slots_{std::nullopt};  // slot 0 unused
+  // A deque, not a vector: a CallScope keeps pointers to lent handles while
+  // the table may grow (results lowered into it), and deque growth at the
+  // end never moves elements.
+  std::deque<std::optional<Handle>> slots_{std::nullopt};  // slot 0 unused
   std::vector<uint32_t> free_;
 };
 
