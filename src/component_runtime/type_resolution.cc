@@ -130,7 +130,9 @@ Result<FunctionTypePtr> resolve_function_type(const Frame& frame, const FuncType
     FLINT_ASSIGN(ValueTypePtr t, resolve_value_type(frame, p.type));
     out->params.push_back({p.label, std::move(t)});
   }
-  if (type.result) FLINT_ASSIGN(out->result, resolve_value_type(frame, *type.result));
+  if (type.result) {
+    FLINT_ASSIGN(out->result, resolve_value_type(frame, *type.result));
+  }
   return FunctionTypePtr(std::move(out));
 }
 
