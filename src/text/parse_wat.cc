@@ -1,5 +1,7 @@
 // parse_wat: one module in the text format (spec 6.6), wrapped in
-// `(module $id? ...)` or as the bare list of its fields.
+// `(module $id? ...)` or as the bare list of its fields; or one component
+// (`(component $id? ...)`, component-model Explainer.md).
+#include "text/component_parser.h"
 #include "text/module_parser.h"
 #include "text/parse.h"
 
@@ -8,6 +10,13 @@ namespace flint::text {
 Result<std::vector<uint8_t>> parse_wat(std::string_view source) {
   FLINT_ASSIGN(std::vector<Token> tokens, tokenize(source));
   Cursor cur(tokens, 0);
+  if (cur.at_form("component")) {
+    size_t end = 0;
+    FLINT_ASSIGN(std::vector<uint8_t> component, encode_component(tokens, 0, &end));
+    cur.seek(end);
+    if (!cur.at(TokenKind::Eof)) return cur.unexpected();
+    return component;
+  }
   bool wrapped = cur.at_form("module");
   std::optional<std::string> name;
   if (wrapped) {

@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
 #include "flint/value.h"
+#include "wast/component_literal.h"
 
 namespace flint::wast {
 
@@ -23,6 +25,9 @@ struct ScriptModule {
   std::vector<uint8_t> binary;    ///< Text and Binary forms
   std::string quote;              ///< Quote form: the concatenated strings
   uint32_t line = 0;
+  /// `(component ...)` rather than `(module ...)`: `binary` holds a component
+  /// (component-model Binary.md), and a quote holds component fields.
+  bool component = false;
 };
 
 /// `(invoke $mod? "name" args...)` or `(get $mod? "name")`. An argument
@@ -35,6 +40,10 @@ struct Action {
   std::string field;
   std::vector<Value> args;
   uint32_t line = 0;
+  /// The action names an export of a component instance: its arguments are
+  /// in `component_args` (and `args` is empty).
+  bool component = false;
+  std::vector<ComponentLiteral> component_args;
 };
 
 /// One expected result of assert_return.
@@ -56,22 +65,87 @@ struct Expected {
   std::vector<Expected> alternatives;
 };
 
-struct ModuleCommand { ScriptModule module; };
-struct RegisterCommand { std::string name; std::optional<std::string> module; uint32_t line = 0; };
-struct ActionCommand { Action action; };
-struct AssertReturn { Action action; std::vector<Expected> expected; };
+struct ModuleCommand {
+  ScriptModule module;
+};
+struct RegisterCommand {
+  std::string name;
+  std::optional<std::string> module;
+  uint32_t line = 0;
+};
+struct ActionCommand {
+  Action action;
+};
+/// For a component action (`action.component`) the expected values are in
+/// `component_expected`.
+struct AssertReturn {
+  Action action;
+  std::vector<Expected> expected;
+  std::vector<ComponentLiteral> component_expected;
+};
+/// `(component definition $id ...)` / `(module definition $id ...)`: the
+/// module or component is compiled and named, but not instantiated.
+struct DefinitionCommand {
+  ScriptModule module;
+};
+/// `(component instance $inst $def)` / `(module instance $inst $def)`:
+/// instantiates a definition (the latest when `definition` is absent).
+struct InstanceCommand {
+  std::optional<std::string> instance;
+  std::optional<std::string> definition;
+  bool component = false;
+  uint32_t line = 0;
+};
 /// assert_trap on an action.
-struct AssertTrap { Action action; std::string message; };
-/// assert_trap on a module: instantiation (start function or segments) traps.
-struct AssertUninstantiable { ScriptModule module; std::string message; };
-struct AssertExhaustion { Action action; std::string message; };
-struct AssertMalformed { ScriptModule module; std::string message; };
-struct AssertInvalid { ScriptModule module; std::string message; };
-struct AssertUnlinkable { ScriptModule module; std::string message; };
+struct AssertTrap {
+  Action action;
+  std::string message;
+};
+/// assert_trap on a module or component: instantiation (start function,
+/// segments, a component's start or core instantiations) traps.
+struct AssertUninstantiable {
+  ScriptModule module;
+  std::string message;
+};
+struct AssertExhaustion {
+  Action action;
+  std::string message;
+};
+struct AssertMalformed {
+  ScriptModule module;
+  std::string message;
+};
+struct AssertInvalid {
+  ScriptModule module;
+  std::string message;
+};
+struct AssertUnlinkable {
+  ScriptModule module;
+  std::string message;
+};
 
 using Command = std::variant<ModuleCommand, RegisterCommand, ActionCommand, AssertReturn,
-                             AssertTrap, AssertUninstantiable, AssertExhaustion,
-                             AssertMalformed, AssertInvalid, AssertUnlinkable>;
+                             AssertTrap, AssertUninstantiable, AssertExhaustion, AssertMalformed,
+                             AssertInvalid, AssertUnlinkable, DefinitionCommand, InstanceCommand>;
+
+/// True for a command about a component (the component runtime is not wired
+/// into the script runner yet).
+inline bool is_component_command(const Command& command) {
+  return std::visit(
+      [](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, InstanceCommand>) {
+          return c.component;
+        } else if constexpr (requires { c.module.component; }) {
+          return c.module.component;
+        } else if constexpr (requires { c.action.component; }) {
+          return c.action.component;
+        } else {
+          return false;
+        }
+      },
+      command);
+}
 
 struct Script {
   std::vector<Command> commands;

