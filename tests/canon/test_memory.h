@@ -69,6 +69,9 @@ struct Side {
   void put_bytes(uint32_t at, std::initializer_list<uint8_t> b) {
     for (uint8_t x : b) memory.bytes()[at++] = x;
   }
+  void put_bytes(uint32_t at, const std::vector<uint8_t>& b) {
+    for (uint8_t x : b) memory.bytes()[at++] = x;
+  }
   uint32_t get_u32(uint32_t at) {
     uint32_t v = 0;
     for (int i = 0; i < 4; ++i) v |= uint32_t(memory.bytes()[at + i]) << (8 * i);
