@@ -204,6 +204,8 @@ Result<ComponentValue> load(CallContext& cx, const ValueType& t, uint32_t ptr) {
       ValueType entry = t.kind == TypeKind::Map ? map_entry(t) : ValueType{};
       const ValueType& element = t.kind == TypeKind::Map ? entry : *t.element;
       if (t.length) {
+        if (size_of(element) == 0 && *t.length > kMaxZeroSizeListLength)
+          return abi_trap(ErrorCode::ListTooLong);
         FLINT_ASSIGN(auto items, load_elements(cx, element, ptr, *t.length));
         return ComponentValue::sequence(TypeKind::List, std::move(items));
       }
