@@ -7,6 +7,7 @@
 
 #include "module/module.h"
 #include "text/parse.h"
+#include "wast/component_script.h"
 #include "wast/expect.h"
 #include "wast/spectest.h"
 
@@ -33,9 +34,8 @@ class ScriptRun {
   Status init() { return define_spectest(store_, linker_, options_.print_output); }
 
   Outcome run(const Command& command) {
-    // Components are parsed but not run yet: one failure per command, until
-    // the component runtime is wired in here.
-    if (is_component_command(command)) return fail("components are not run yet (issue 12)");
+    if (is_component_command(command))
+      return std::visit([this](const auto& c) { return execute_component(c); }, command);
     return std::visit([this](const auto& c) { return execute(c); }, command);
   }
 
@@ -148,6 +148,84 @@ class ScriptRun {
     return expect_failure(compile(*bytes, options_.config), Phase::Validate, c.message);
   }
 
+  // ---- components (component_script.h) ----------------------------------
+
+  Outcome execute_component(const ModuleCommand& c) {
+    auto compiled = components_.compile(c.module);
+    if (!compiled) return fail("component failed to compile: " + compiled.error().describe());
+    auto instance = components_.instantiate(*compiled);
+    if (!instance) return fail("component failed to instantiate: " + instance.error().describe());
+    components_.add_instance(*instance, c.module.id);
+    return pass();
+  }
+
+  Outcome execute_component(const DefinitionCommand& c) {
+    auto compiled = components_.compile(c.module);
+    if (!compiled) return fail("component failed to compile: " + compiled.error().describe());
+    components_.define(*compiled, c.module.id);
+    return pass();
+  }
+
+  Outcome execute_component(const InstanceCommand& c) {
+    auto definition = components_.definition(c.definition);
+    if (!definition) return fail("component instance: no such definition");
+    auto instance = components_.instantiate(definition);
+    if (!instance) return fail("component failed to instantiate: " + instance.error().describe());
+    components_.add_instance(*instance, c.instance);
+    return pass();
+  }
+
+  Outcome execute_component(const RegisterCommand&) {
+    return fail("register: components are linked inside a parent component");
+  }
+
+  Outcome execute_component(const ActionCommand& c) {
+    auto result = components_.perform(c.action);
+    if (!result) return fail(result.error().describe());
+    return pass();
+  }
+
+  Outcome execute_component(const AssertReturn& c) {
+    auto result = components_.perform(c.action);
+    if (!result) return fail(fmt::format("\"{}\": {}", c.action.field, result.error().describe()));
+    if (auto why = ComponentScript::mismatch(*result, c.component_expected))
+      return fail(fmt::format("\"{}\": {}", c.action.field, *why));
+    return pass();
+  }
+
+  Outcome execute_component(const AssertTrap& c) {
+    return expect_failure(components_.perform(c.action), Phase::Trap, c.message);
+  }
+
+  Outcome execute_component(const AssertExhaustion& c) {
+    return expect_failure(components_.perform(c.action), Phase::Exhaustion, c.message);
+  }
+
+  Outcome execute_component(const AssertUninstantiable& c) {
+    auto compiled = components_.compile(c.module);
+    if (!compiled) return fail("component failed to compile: " + compiled.error().describe());
+    return expect_failure(components_.instantiate(*compiled), Phase::Trap, c.message);
+  }
+
+  Outcome execute_component(const AssertUnlinkable& c) {
+    auto compiled = components_.compile(c.module);
+    if (!compiled) return fail("component failed to compile: " + compiled.error().describe());
+    return expect_failure(components_.instantiate(*compiled), Phase::Link, c.message);
+  }
+
+  Outcome execute_component(const AssertMalformed& c) {
+    return expect_failure(components_.compile(c.module), Phase::Decode, c.message);
+  }
+
+  Outcome execute_component(const AssertInvalid& c) {
+    if (c.module.form == ScriptModule::Form::Quote) {
+      // A text component that does not even parse is not the invalid one.
+      auto bytes = text::parse_wat("(component " + c.module.quote + ")");
+      if (!bytes) return fail("component failed to parse: " + bytes.error().describe());
+    }
+    return expect_failure(components_.compile(c.module), Phase::Validate, c.message);
+  }
+
   // Text and binary malformations are one class for the script.
   static bool same_phase(Phase got, Phase want) {
     auto malformed = [](Phase p) { return p == Phase::Parse || p == Phase::Decode; };
@@ -203,6 +281,8 @@ class ScriptRun {
   // Compiled modules stay alive as long as the store's instances refer to them.
   std::vector<std::shared_ptr<const CompiledModule>> modules_;
   Instance* current_ = nullptr;
+  // Components of the script, in the same store.
+  ComponentScript components_{store_, options_.config};
   std::map<std::string, Instance*> named_;
   // `module definition`s, by name, and the latest one.
   std::map<std::string, std::shared_ptr<const CompiledModule>> definitions_;
