@@ -92,7 +92,7 @@ struct FolderResult {
   int scripts = 0;
   int decoded = 0, decode_failures = 0, skipped = 0;
   int malformed_rejected = 0, malformed_accepted = 0, word_mismatches = 0;
-  int invalid_rejected = 0, invalid_accepted = 0;
+  int invalid_rejected = 0, invalid_accepted = 0, invalid_words = 0;
 };
 
 std::vector<uint8_t> read_bytes(const fs::path& p) {
@@ -149,8 +149,20 @@ void run_script(const fs::path& wast, const std::string& rel, const fs::path& sc
         ++result.malformed_rejected;
       }
     } else if (type == "assert_invalid") {
-      const bool rejected = !decoded || !validate_component(*decoded).ok();
+      std::string message;
+      if (!decoded) {
+        message = decoded.error().message();
+      } else if (Status v = validate_component(*decoded); !v) {
+        message = v.error().message();
+      }
+      const bool rejected = !message.empty();
       ++(rejected ? result.invalid_rejected : result.invalid_accepted);
+      if (rejected && words_match(message, c.str("text"))) ++result.invalid_words;
+      if (const char* dump = std::getenv("FLINT_COMPONENT_SUITE_DUMP")) {
+        std::ofstream out(dump, std::ios::app);
+        out << where << "\t" << (rejected ? "rejected" : "ACCEPTED") << "\t" << c.str("text")
+            << "\t" << message << "\n";
+      }
     }
   }
 }
@@ -184,7 +196,8 @@ TEST(ComponentSuite, DecodesTheReferenceScripts) {
               << r.decode_failures << ", skipped " << r.skipped << "); malformed rejected "
               << r.malformed_rejected << " (accepted " << r.malformed_accepted << ", other words "
               << r.word_mismatches << "); invalid rejected " << r.invalid_rejected << " of "
-              << r.invalid_rejected + r.invalid_accepted << "\n";
+              << r.invalid_rejected + r.invalid_accepted << " (" << r.invalid_words
+              << " with the script's words)\n";
   for (const std::string& f : failures) ADD_FAILURE() << f;
 }
 
