@@ -121,7 +121,7 @@ struct FuncType {
 
 /// resourcetype: `(resource (rep i32) (dtor f)?)`; the representation is
 /// always i32 (its core byte 0x7f) in the MVP.
-struct ResourceType {
+struct ResourceDef {
   uint8_t rep = 0x7f;
   std::optional<uint32_t> dtor;  ///< a core function index
 };
@@ -205,7 +205,7 @@ struct InstanceType {
 
 /// deftype: one entry of a type section or a `type` declaration.
 struct TypeDef {
-  std::variant<DefValType, FuncType, ComponentType, InstanceType, ResourceType> def;
+  std::variant<DefValType, FuncType, ComponentType, InstanceType, ResourceDef> def;
   size_t offset = 0;
 
   bool is_value() const { return def.index() == 0; }
