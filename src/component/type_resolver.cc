@@ -83,6 +83,7 @@ class Substituter {
     auto copy = std::make_shared<InstanceSig>(*s);
     for (NamedEntity& e : copy->exports) e.type = entity(e.type);
     for (ResourceTypePtr& r : copy->declared) r = resource(r);
+    copy->named = named(s->named);
     return copy;
   }
 
@@ -93,6 +94,7 @@ class Substituter {
     for (NamedEntity& e : copy->exports) e.type = entity(e.type);
     for (ResourceTypePtr& r : copy->imported) r = resource(r);
     for (ResourceTypePtr& r : copy->defined) r = resource(r);
+    copy->named = named(s->named);
     return copy;
   }
 
@@ -103,6 +105,15 @@ class Substituter {
     out.component = component(t.component);
     out.instance = instance(t.instance);
     out.resource = resource(t.resource);
+    return out;
+  }
+
+  // `named` with the images of the nodes this substitution rebuilt.
+  NamedNodes named(const NamedNodes& n) {
+    if (!n || memo_.empty()) return n;
+    auto out = std::make_shared<std::unordered_set<const void*>>(*n);
+    for (const auto& [old, now] : memo_)
+      if (n->count(old)) out->insert(now.get());
     return out;
   }
 
@@ -142,6 +153,7 @@ InstanceSigPtr instantiate(const ComponentSig& c, const ResourceMap& imports) {
   Substituter sub(map);
   auto out = std::make_shared<InstanceSig>();
   for (const NamedEntity& e : c.exports) out->exports.push_back({e.name, sub.entity(e.type)});
+  out->named = sub.named(c.named);
   // The fresh resources stay owned by this instance: they are what it
   // defines, not something a later import of the instance type re-freshens.
   return out;

@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "component/component.h"
@@ -65,12 +66,19 @@ struct NamedEntity {
   EntityType type;
 };
 
+/// Value type nodes (records, variants, enums, flags, handles) that an
+/// instance or component type names in its own declarations, for the
+/// external-visibility rule (Explainer.md, "External visibility of types").
+using NamedNodes = std::shared_ptr<const std::unordered_set<const void*>>;
+
 /// An instance type: its exports, in declaration order.
 struct InstanceSig {
   std::vector<NamedEntity> exports;
   /// The abstract resources this type's `(sub resource)` exports declare:
   /// every import or instantiation of the type gets fresh ones.
   std::vector<ResourceTypePtr> declared;
+  /// The named nodes of its exports' types (may be null: none).
+  NamedNodes named;
   /// The export named `name` (exactly), or nullptr.
   const EntityType* find(std::string_view name) const;
 };
@@ -84,6 +92,8 @@ struct ComponentSig {
   /// The resources the component defines or its exports declare; every
   /// instantiation makes fresh ones.
   std::vector<ResourceTypePtr> defined;
+  /// The named nodes of its imports' and exports' types (may be null).
+  NamedNodes named;
 };
 
 /// Resource substitution: abstract resource -> what replaces it.

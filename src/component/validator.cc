@@ -79,12 +79,17 @@ struct Scope {
   std::vector<ResourceTypePtr> imported_resources, defined_resources;
   std::set<const ResourceType*> local_resources;  // `(resource ...)` defined here
   // Named-type visibility (Explainer.md, "External visibility of types"):
-  // nodes of named kinds (record, variant, enum, flags, own, borrow) made
-  // by this scope's type definitions, and which of them are named by an
-  // import or export.
-  std::unordered_set<const void*> created, named;
+  // which nodes of named kinds (record, variant, enum, flags, own,
+  // borrow) an import or an export names here. Imports may use only what
+  // imports name; exports what either names.
+  // Bits per node, type index and instance index: kByImport, kByExport.
+  std::unordered_map<const void*, uint8_t> named;
+  std::unordered_map<uint32_t, uint8_t> named_types, named_instances;
   // The name each resource is imported or exported under here.
-  std::unordered_map<const ResourceType*, std::string> resource_names;
+  // The name each resource is imported (or exported) under here: the two
+  // namespaces are apart, and `[method]r.m` looks in its own.
+  std::unordered_map<const ResourceType*, std::string> import_resource_names,
+      export_resource_names;
 
   uint32_t size(Space s) const {
     switch (s) {
@@ -202,7 +207,8 @@ Result<ResourceTypePtr> resolve_resource(const Scope& s, uint32_t index, size_t 
   return e.resource;
 }
 
-Result<ValueTypePtr> resolve_def_val(Scope& s, const DefValType& v, size_t at, bool& handle_named) {
+Result<ValueTypePtr> resolve_def_val(Scope& s, const DefValType& v, size_t at,
+                                     uint8_t& handle_bits) {
   auto empty = [&](const char* sentence) {
     return invalid_at(ErrorCode::InvalidComponentType, at, sentence);
   };
@@ -274,9 +280,8 @@ Result<ValueTypePtr> resolve_def_val(Scope& s, const DefValType& v, size_t at, b
   auto handle = [&](uint32_t index, bool own) -> Result<ValueTypePtr> {
     FLINT_ASSIGN(ResourceTypePtr res, resolve_resource(s, index, at));
     // A handle is as visible as the resource's type index.
-    const TypeEntity& e = s.types[index];
-    handle_named = s.named.count(e.resource.get()) && e.value == nullptr;
-    (void)e;
+    auto it = s.named_types.find(index);
+    handle_bits = it == s.named_types.end() ? 0 : it->second;
     return own ? ValueType::own(res) : ValueType::borrow(res);
   };
   if (auto* r = std::get_if<OwnType>(&v)) return handle(r->resource, true);
@@ -338,59 +343,108 @@ Result<FunctionTypePtr> resolve_func(const Scope& s, const FuncType& f, size_t a
 
 // ---- visibility of named types ---------------------------------------------
 
-// Whether every named node `t` reaches that this scope created is named
-// here (or by `extra`, the enclosing instance's own type exports).
-bool all_named(const Scope& s, const ValueType& t, const std::unordered_set<const void*>& extra,
-               bool top, int depth = 0) {
+constexpr uint8_t kByImport = 1, kByExport = 2;
+
+// Whether every named node `t` reaches (below the top, when `top`) is
+// named here with one of `bits`, or by `extra` (an instance type's own
+// declarations).
+bool all_named(const Scope& s, const ValueType& t, const std::unordered_set<const void*>* extra,
+               uint8_t bits, bool top, int depth = 0) {
   if (depth > int(kMaxTypeDepth)) return true;
-  if (!top && is_named_kind(t.kind) && s.created.count(&t) && !s.named.count(&t) &&
-      !extra.count(&t))
-    return false;
-  auto in = [&](const ValueTypePtr& p) { return !p || all_named(s, *p, extra, false, depth + 1); };
+  if (!top && is_named_kind(t.kind)) {
+    auto it = s.named.find(&t);
+    const bool ok = (it != s.named.end() && (it->second & bits)) || (extra && extra->count(&t));
+    if (!ok) return false;
+  }
+  auto in = [&](const ValueTypePtr& p) {
+    return !p || all_named(s, *p, extra, bits, false, depth + 1);
+  };
   for (const Field& f : t.fields)
     if (!in(f.type)) return false;
   return in(t.element) && in(t.ok) && in(t.error);
 }
 
-bool func_named(const Scope& s, const FunctionType& f,
-                const std::unordered_set<const void*>& extra) {
+bool func_named(const Scope& s, const FunctionType& f, const std::unordered_set<const void*>* extra,
+                uint8_t bits) {
   for (const Param& p : f.params)
-    if (p.type && !all_named(s, *p.type, extra, false)) return false;
-  return !f.result || all_named(s, *f.result, extra, false);
+    if (p.type && !all_named(s, *p.type, extra, bits, false)) return false;
+  return !f.result || all_named(s, *f.result, extra, bits, false);
 }
 
-bool entity_named(const Scope& s, const EntityType& t, const std::unordered_set<const void*>& extra,
-                  int depth = 0);
-
-bool instance_named(const Scope& s, const InstanceSig& sig,
-                    const std::unordered_set<const void*>& extra, int depth) {
-  // The instance's own type exports name their types for its functions.
-  std::unordered_set<const void*> inner = extra;
-  for (const NamedEntity& e : sig.exports)
-    if (e.type.kind == ExternDesc::Kind::Type && e.type.type.value)
-      inner.insert(e.type.type.value.get());
-  for (const NamedEntity& e : sig.exports)
-    if (!entity_named(s, e.type, inner, depth + 1)) return false;
-  return true;
-}
-
-bool entity_named(const Scope& s, const EntityType& t, const std::unordered_set<const void*>& extra,
-                  int depth) {
+// Whether entity type `t` may be imported (bits kByImport) or exported
+// (kByImport | kByExport) here.
+bool entity_named(const Scope& s, const EntityType& t, const std::unordered_set<const void*>* extra,
+                  uint8_t bits, int depth = 0) {
   if (depth > kMaxScopeDepth) return true;
   switch (t.kind) {
-    case ExternDesc::Kind::Func: return !t.func || func_named(s, *t.func, extra);
-    case ExternDesc::Kind::Value: return !t.value || all_named(s, *t.value, extra, false);
+    case ExternDesc::Kind::Func: return !t.func || func_named(s, *t.func, extra, bits);
+    case ExternDesc::Kind::Value: return !t.value || all_named(s, *t.value, extra, bits, false);
     case ExternDesc::Kind::Type:
       if (t.type.kind == TypeEntity::Kind::Value)
-        return !t.type.value || all_named(s, *t.type.value, extra, true);
-      if (t.type.kind == TypeEntity::Kind::Func) return func_named(s, *t.type.func, extra);
+        return !t.type.value || all_named(s, *t.type.value, extra, bits, true);
+      if (t.type.kind == TypeEntity::Kind::Func && t.type.func)
+        return func_named(s, *t.type.func, extra, bits);
       return true;
-    case ExternDesc::Kind::Instance:
-      return !t.instance || instance_named(s, *t.instance, extra, depth);
+    case ExternDesc::Kind::Instance: {
+      if (!t.instance) return true;
+      // The instance's own declarations name types for its exports.
+      const std::unordered_set<const void*>* own = t.instance->named.get();
+      std::unordered_set<const void*> both;
+      if (own && extra) {
+        both = *own;
+        both.insert(extra->begin(), extra->end());
+        own = &both;
+      } else if (!own) {
+        own = extra;
+      }
+      for (const NamedEntity& e : t.instance->exports)
+        if (!entity_named(s, e.type, own, bits, depth + 1)) return false;
+      return true;
+    }
     case ExternDesc::Kind::Component:
     case ExternDesc::Kind::CoreModule: return true;
   }
   return true;
+}
+
+// Names every named node `t` reaches with `bits`: what an imported or
+// exported instance (a bag of exports) makes explicit.
+void name_value(Scope& s, const ValueTypePtr& t, uint8_t bits, int depth = 0) {
+  if (!t || depth > int(kMaxTypeDepth)) return;
+  if (is_named_kind(t->kind)) s.named[t.get()] |= bits;
+  for (const Field& f : t->fields) name_value(s, f.type, bits, depth + 1);
+  name_value(s, t->element, bits, depth + 1);
+  name_value(s, t->ok, bits, depth + 1);
+  name_value(s, t->error, bits, depth + 1);
+}
+
+void name_all(Scope& s, const EntityType& t, uint8_t bits, int depth = 0) {
+  if (depth > kMaxScopeDepth) return;
+  auto func = [&](const FunctionTypePtr& f) {
+    if (!f) return;
+    for (const Param& p : f->params) name_value(s, p.type, bits);
+    name_value(s, f->result, bits);
+  };
+  switch (t.kind) {
+    case ExternDesc::Kind::Func: func(t.func); break;
+    case ExternDesc::Kind::Value: name_value(s, t.value, bits); break;
+    case ExternDesc::Kind::Type:
+      name_value(s, t.type.value, bits);
+      func(t.type.func);
+      break;
+    case ExternDesc::Kind::Instance:
+      if (t.instance)
+        for (const NamedEntity& e : t.instance->exports) name_all(s, e.type, bits, depth + 1);
+      break;
+    default: break;
+  }
+}
+
+// The nodes a scope names, for the instance or component type it makes.
+NamedNodes named_nodes(const Scope& s) {
+  auto out = std::make_shared<std::unordered_set<const void*>>();
+  for (const auto& [node, bits] : s.named) out->insert(node);
+  return out;
 }
 
 // ---- resources in types ----------------------------------------------------
@@ -604,19 +658,35 @@ Result<ExternName> check_name(std::set<std::string>& seen, const RawName& n, con
   if (!seen.insert(parsed->uniqueness_key()).second)
     return invalid_at(ErrorCode::ConflictingName, n.offset,
                       fmt::format("{} name `{}` conflicts with previous name", what, n.name));
-  for (const NameAttribute& a : n.attributes) {
-    if (a.kind == 0x00 && parsed->kind != ExternName::Kind::Interface)
-      return invalid_at(ErrorCode::InvalidExternName, n.offset,
-                        fmt::format("name `{}` is not valid with `implements`", n.name));
-  }
   return parsed;
+}
+
+// The `implements` attribute (Explainer.md, "Import and Export
+// Definitions"): an interface name, on an instance with a plain name.
+Status check_attributes(const RawName& n, const ExternName& parsed, ExternDesc::Kind kind) {
+  for (const NameAttribute& a : n.attributes) {
+    if (a.kind != 0x00) continue;
+    auto bad = [&](std::string detail) {
+      return invalid_at(ErrorCode::InvalidExternName, n.offset, std::move(detail));
+    };
+    Result<ExternName> value = parse_extern_name(a.value);
+    if (!value) return bad(fmt::format("`{}` is not a valid name", a.value));
+    if (value->kind != ExternName::Kind::Interface)
+      return bad(fmt::format("`{}` must be an interface name for `implements`", a.value));
+    if (kind != ExternDesc::Kind::Instance)
+      return bad("only instances can have an `implements` attribute");
+    if (parsed.kind != ExternName::Kind::Label)
+      return bad(fmt::format("name `{}` is not valid with `implements`", n.name));
+  }
+  return {};
 }
 
 // The resource-method naming rules (Explainer.md, "Import and Export
 // Definitions"): `[constructor]r`, `[method]r.m` and `[static]r.f` must be
 // functions of the right shape on a resource named `r` in this scope.
 Status check_resource_func(const Scope& s, const ExternName& n, const EntityType& t,
-                           size_t offset) {
+                           size_t offset, bool is_import) {
+  const auto& names = is_import ? s.import_resource_names : s.export_resource_names;
   if (n.kind != ExternName::Kind::Constructor && n.kind != ExternName::Kind::Method &&
       n.kind != ExternName::Kind::Static)
     return {};
@@ -628,8 +698,8 @@ Status check_resource_func(const Scope& s, const ExternName& n, const EntityType
   const FunctionType& f = *t.func;
   // The resource the function is about must be known here by that name.
   auto named = [&](const ResourceTypePtr& r) -> Status {
-    auto it = s.resource_names.find(r.get());
-    if (it == s.resource_names.end())
+    auto it = names.find(r.get());
+    if (it == names.end())
       return fail("resource used in function does not have a name in this context");
     if (it->second != n.resource)
       return fail(fmt::format("function does not match expected resource name `{}`", it->second));
@@ -654,7 +724,7 @@ Status check_resource_func(const Scope& s, const ExternName& n, const EntityType
       return named(p->resource);
     }
     default: {
-      for (const auto& [r, name] : s.resource_names)
+      for (const auto& [r, name] : names)
         if (name == n.resource) return {};
       return fail("static resource name is not known in this context");
     }
@@ -738,20 +808,24 @@ Result<EntityType> resolve_desc(Scope& s, const ExternDesc& d, size_t offset,
 // An import or export declaration's type becomes a new index; a type's
 // index is a new named type (Explainer.md: exports and imports of types
 // introduce fresh type indices that are "named").
-EntityType name_entity(Scope& s, EntityType t, const std::string& name) {
+EntityType name_entity(Scope& s, EntityType t, const std::string& name, bool is_import) {
+  const uint8_t bits = is_import ? kByImport : kByExport;
+  if (t.kind == ExternDesc::Kind::Instance) {
+    name_all(s, t, bits);
+    s.named_instances[s.size(Space::Instance)] |= bits;
+  }
   if (t.kind != ExternDesc::Kind::Type) return t;
+  s.named_types[s.size(Space::Type)] |= bits;
   if (t.type.kind == TypeEntity::Kind::Value && t.type.value && is_named_kind(t.type.value->kind)) {
     auto copy = std::make_shared<const ValueType>(*t.type.value);
     auto it = s.root.facts.find(t.type.value.get());
     if (it != s.root.facts.end()) s.root.facts[copy.get()] = it->second;
     t.type.value = copy;
-    s.created.insert(copy.get());
-    s.named.insert(copy.get());
+    s.named[copy.get()] |= bits;
   }
-  if (t.type.kind == TypeEntity::Kind::Resource && t.type.resource) {
-    s.named.insert(t.type.resource.get());
-    s.resource_names.emplace(t.type.resource.get(), name);
-  }
+  if (t.type.kind == TypeEntity::Kind::Resource && t.type.resource)
+    (is_import ? s.import_resource_names : s.export_resource_names)
+        .emplace(t.type.resource.get(), name);
   return t;
 }
 
@@ -764,11 +838,12 @@ Status check_import(Scope& s, const RawName& name, const ExternDesc& desc, size_
   std::vector<ResourceTypePtr> created;
   FLINT_ASSIGN(EntityType t, resolve_desc(s, desc, offset, &created, name.name));
   s.imported_resources.insert(s.imported_resources.end(), created.begin(), created.end());
-  if (!entity_named(s, t, {}))
+  if (!entity_named(s, t, nullptr, kByImport))
     return invalid_at(ErrorCode::TypeNotVisible, offset,
                       fmt::format("{} not valid to be used as import", entity_word(t.kind)));
-  t = name_entity(s, std::move(t), plain_name(n, name.name));
-  FLINT_TRY(check_resource_func(s, n, t, offset));
+  FLINT_TRY(check_attributes(name, n, t.kind));
+  t = name_entity(s, std::move(t), plain_name(n, name.name), true);
+  FLINT_TRY(check_resource_func(s, n, t, offset, true));
   s.imports.push_back({name.name, t});
   add_entity(s, t);
   return {};
@@ -781,17 +856,10 @@ Status walk_decls(Scope& s, const std::vector<Decl>& decls);
 Result<TypeEntity> resolve_type_def(Scope& s, const TypeDef& t) {
   TypeEntity e;
   if (auto* v = std::get_if<DefValType>(&t.def)) {
-    bool handle_named = false;
+    uint8_t handle_bits = 0;
     e.kind = TypeEntity::Kind::Value;
-    FLINT_ASSIGN(e.value, resolve_def_val(s, *v, t.offset, handle_named));
-    if (is_named_kind(e.value->kind)) {
-      s.created.insert(e.value.get());
-      // A handle to a named resource is as visible as the resource.
-      if ((e.value->kind == TypeKind::Own || e.value->kind == TypeKind::Borrow) &&
-          s.named.count(e.value->resource.get()))
-        s.named.insert(e.value.get());
-    }
-    (void)handle_named;
+    FLINT_ASSIGN(e.value, resolve_def_val(s, *v, t.offset, handle_bits));
+    if (handle_bits) s.named[e.value.get()] |= handle_bits;
     return e;
   }
   if (auto* f = std::get_if<FuncType>(&t.def)) {
@@ -830,12 +898,14 @@ Result<TypeEntity> resolve_type_def(Scope& s, const TypeDef& t) {
     sig->exports = std::move(inner.exports);
     sig->imported = std::move(inner.imported_resources);
     sig->defined = std::move(inner.defined_resources);
+    sig->named = named_nodes(inner);
     e.kind = TypeEntity::Kind::Component;
     e.component = std::move(sig);
   } else {
     auto sig = std::make_shared<InstanceSig>();
     sig->exports = std::move(inner.exports);
     sig->declared = std::move(inner.defined_resources);
+    sig->named = named_nodes(inner);
     e.kind = TypeEntity::Kind::Instance;
     e.instance = std::move(sig);
   }
@@ -858,10 +928,19 @@ Status check_alias(Scope& s, const Alias& a) {
       if (!t)
         return invalid_at(ErrorCode::NotExported, a.offset,
                           fmt::format("instance {} has no export named `{}`", a.instance, a.name));
-      if (space_of(t->kind) != space || a.sort.kind == SortKind::Core)
+      if (space_of(t->kind) != space)
         return invalid_at(ErrorCode::ComponentTypeKindMismatch, a.offset,
                           fmt::format("export `{}` for instance {} is not a {}", a.name, a.instance,
                                       sort_name(a.sort)));
+      // Aliasing out of an imported or exported instance keeps its names.
+      if (auto it = s.named_instances.find(a.instance); it != s.named_instances.end()) {
+        if (t->kind == ExternDesc::Kind::Type) {
+          s.named_types[s.size(Space::Type)] |= it->second;
+          if (t->type.value) s.named[t->type.value.get()] |= it->second;
+        }
+        if (t->kind == ExternDesc::Kind::Instance)
+          s.named_instances[s.size(Space::Instance)] |= it->second;
+      }
       add_entity(s, *t);
       return {};
     }
@@ -968,11 +1047,14 @@ Status walk_decls(Scope& s, const std::vector<Decl>& decls) {
         std::vector<ResourceTypePtr> created;
         FLINT_ASSIGN(EntityType t, resolve_desc(s, d.desc, d.offset, &created, d.name.name));
         s.defined_resources.insert(s.defined_resources.end(), created.begin(), created.end());
-        if (!entity_named(s, t, {}))
+        // Instance types defer the visibility rule to where they are
+        // imported or exported; component types apply it here.
+        if (s.kind == ScopeKind::ComponentType && !entity_named(s, t, nullptr, kByImport | kByExport))
           return invalid_at(ErrorCode::TypeNotVisible, d.offset,
                             fmt::format("{} not valid to be used as export", entity_word(t.kind)));
-        t = name_entity(s, std::move(t), plain_name(n, d.name.name));
-        FLINT_TRY(check_resource_func(s, n, t, d.offset));
+        FLINT_TRY(check_attributes(d.name, n, t.kind));
+        t = name_entity(s, std::move(t), plain_name(n, d.name.name), false);
+        FLINT_TRY(check_resource_func(s, n, t, d.offset, false));
         s.exports.push_back({d.name.name, t});
         add_entity(s, t);
         break;
@@ -1051,12 +1133,20 @@ Status check_core_instance(Scope& s, const CoreInstance& inst) {
 Status check_instance(Scope& s, const Instance& inst) {
   if (!inst.instantiate) {
     auto sig = std::make_shared<InstanceSig>();
+    auto named = std::make_shared<std::unordered_set<const void*>>();
     std::set<std::string> names;
     for (const auto& e : inst.exports) {
-      FLINT_TRY(check_name(names, e.name, "export"));
+      FLINT_ASSIGN(ExternName n, check_name(names, e.name, "export"));
       FLINT_ASSIGN(EntityType t, entity_of(s, e.item.sort, e.item.index, inst.offset));
+      FLINT_TRY(check_attributes(e.name, n, t.kind));
+      // A bag of exports names the types it exports, and what its
+      // instances name.
+      if (t.kind == ExternDesc::Kind::Type && t.type.value) named->insert(t.type.value.get());
+      if (t.kind == ExternDesc::Kind::Instance && t.instance && t.instance->named)
+        named->insert(t.instance->named->begin(), t.instance->named->end());
       sig->exports.push_back({e.name.name, t});
     }
+    sig->named = std::move(named);
     s.instances.push_back(std::move(sig));
     return {};
   }
@@ -1268,11 +1358,12 @@ Status check_export(Scope& s, const ComponentExport& e) {
     // An abstract `(sub resource)` ascription exports the item's resource.
     t = created.empty() ? want : substitute(want, cx.bound);
   }
-  if (!entity_named(s, t, {}))
+  if (!entity_named(s, t, nullptr, kByImport | kByExport))
     return invalid_at(ErrorCode::TypeNotVisible, e.offset,
                       fmt::format("{} not valid to be used as export", entity_word(t.kind)));
-  t = name_entity(s, std::move(t), plain_name(n, e.name.name));
-  FLINT_TRY(check_resource_func(s, n, t, e.offset));
+  FLINT_TRY(check_attributes(e.name, n, t.kind));
+  t = name_entity(s, std::move(t), plain_name(n, e.name.name), false);
+  FLINT_TRY(check_resource_func(s, n, t, e.offset, false));
   s.exports.push_back({e.name.name, t});
   add_entity(s, t);
   return {};
@@ -1347,6 +1438,7 @@ ComponentSigPtr signature_of(Scope& s) {
   sig->exports = s.exports;
   sig->imported = s.imported_resources;
   sig->defined = s.defined_resources;
+  sig->named = named_nodes(s);
   return sig;
 }
 
