@@ -38,7 +38,8 @@ namespace {
 // as trees could take exponential time.
 class Substituter {
  public:
-  explicit Substituter(const ResourceMap& map) : map_(map) {}
+  explicit Substituter(const ResourceMap& map, const ValueMap* values = nullptr)
+      : map_(map), values_(values) {}
 
   ResourceTypePtr resource(const ResourceTypePtr& r) {
     if (!r) return r;
@@ -47,7 +48,10 @@ class Substituter {
   }
 
   ValueTypePtr value(const ValueTypePtr& t) {
-    if (!t || map_.empty() || is_primitive(t->kind)) return t;
+    if (t && values_) {
+      if (auto it = values_->find(t.get()); it != values_->end()) return it->second;
+    }
+    if (!t || empty() || is_primitive(t->kind)) return t;
     if (auto it = memo_.find(t.get()); it != memo_.end()) return it->second;
     auto copy = std::make_shared<ValueType>(*t);
     bool changed = false;
@@ -71,7 +75,7 @@ class Substituter {
   }
 
   FunctionTypePtr func(const FunctionTypePtr& f) {
-    if (!f || map_.empty()) return f;
+    if (!f || empty()) return f;
     auto copy = std::make_shared<FunctionType>(*f);
     for (Param& p : copy->params) p.type = value(p.type);
     copy->result = value(copy->result);
@@ -79,7 +83,7 @@ class Substituter {
   }
 
   InstanceSigPtr instance(const InstanceSigPtr& s) {
-    if (!s || map_.empty()) return s;
+    if (!s || empty()) return s;
     auto copy = std::make_shared<InstanceSig>(*s);
     for (NamedEntity& e : copy->exports) e.type = entity(e.type);
     for (ResourceTypePtr& r : copy->declared) r = resource(r);
@@ -88,7 +92,7 @@ class Substituter {
   }
 
   ComponentSigPtr component(const ComponentSigPtr& s) {
-    if (!s || map_.empty()) return s;
+    if (!s || empty()) return s;
     auto copy = std::make_shared<ComponentSig>(*s);
     for (NamedEntity& e : copy->imports) e.type = entity(e.type);
     for (NamedEntity& e : copy->exports) e.type = entity(e.type);
@@ -128,7 +132,10 @@ class Substituter {
   }
 
  private:
+  bool empty() const { return map_.empty() && (!values_ || values_->empty()); }
+
   const ResourceMap& map_;
+  const ValueMap* values_ = nullptr;
   std::unordered_map<const ValueType*, ValueTypePtr> memo_;
 };
 
@@ -147,10 +154,11 @@ TypeEntity substitute(const TypeEntity& t, const ResourceMap& map) {
   return Substituter(map).type(t);
 }
 
-InstanceSigPtr instantiate(const ComponentSig& c, const ResourceMap& imports) {
+InstanceSigPtr instantiate(const ComponentSig& c, const ResourceMap& imports,
+                           const ValueMap& values) {
   ResourceMap map = imports;
   for (const ResourceTypePtr& r : c.defined) map[r.get()] = fresh_resource(r->name);
-  Substituter sub(map);
+  Substituter sub(map, &values);
   auto out = std::make_shared<InstanceSig>();
   for (const NamedEntity& e : c.exports) out->exports.push_back({e.name, sub.entity(e.type)});
   out->named = sub.named(c.named);

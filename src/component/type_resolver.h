@@ -99,6 +99,11 @@ struct ComponentSig {
 /// Resource substitution: abstract resource -> what replaces it.
 using ResourceMap = std::map<const ResourceType*, ResourceTypePtr>;
 
+/// Value type substitution: an `(eq t)` type import -> the argument's type,
+/// so that what an instantiated component exports refers to the types its
+/// instantiator supplied (the same nodes, for the visibility rule).
+using ValueMap = std::map<const ValueType*, ValueTypePtr>;
+
 /// `t` with every resource in `map` replaced. Types that mention none of
 /// them are returned as they are (shared, not copied).
 ValueTypePtr substitute(const ValueTypePtr& t, const ResourceMap& map);
@@ -112,7 +117,8 @@ ResourceTypePtr fresh_resource(std::string name);
 /// The instance type an instantiation of `c` produces when its imported
 /// resources are `imports` (missing ones stay abstract): the exports with
 /// the imported resources substituted and fresh copies of the defined ones.
-InstanceSigPtr instantiate(const ComponentSig& c, const ResourceMap& imports);
+InstanceSigPtr instantiate(const ComponentSig& c, const ResourceMap& imports,
+                           const ValueMap& values = {});
 
 /// `sig` with fresh copies of the resources its exports declare: the type
 /// of one imported instance.

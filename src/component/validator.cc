@@ -1000,6 +1000,15 @@ Status check_alias(Scope& s, const Alias& a) {
         default: break;
       }
       const TypeEntity& e = target->types[a.index];
+      // Within one component, a type scope sees the names its enclosing
+      // scopes gave (not across a component boundary).
+      if (!crosses_component) {
+        if (auto it = target->named_types.find(a.index); it != target->named_types.end())
+          s.named_types[s.size(Space::Type)] |= it->second;
+        if (e.value)
+          if (auto it = target->named.find(e.value.get()); it != target->named.end())
+            s.named[e.value.get()] |= it->second;
+      }
       // A component may not see its enclosing component's resources: its
       // type must stand alone (Explainer.md, "Alias Definitions").
       if (crosses_component && type_mentions_resource(e, 0))
@@ -1180,7 +1189,14 @@ Status check_instance(Scope& s, const Instance& inst) {
       return e;
     }
   }
-  s.instances.push_back(instantiate(*c, cx.bound));
+  // `(eq t)` imports become the arguments' types in what it exports.
+  ValueMap values;
+  for (const NamedEntity& imp : c->imports) {
+    const EntityType& arg = args.at(imp.name);
+    if (imp.type.kind == ExternDesc::Kind::Type && imp.type.type.value && arg.type.value)
+      values[imp.type.type.value.get()] = arg.type.value;
+  }
+  s.instances.push_back(instantiate(*c, cx.bound, values));
   return {};
 }
 
