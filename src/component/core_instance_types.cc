@@ -100,6 +100,21 @@ bool limits_within(const Limits& a, const Limits& b) {
   return a.max && *a.max <= *b.max;
 }
 
+// A core function type as the text format writes it: "(func (param i32)
+// (result i64))", the form wasmparser's messages use.
+std::string wat_func(const flint::FuncType& f) {
+  std::string out = "(func";
+  auto list = [&](const char* what, const std::vector<flint::ValType>& types) {
+    if (types.empty()) return;
+    out += fmt::format(" ({}", what);
+    for (flint::ValType t : types) out += fmt::format(" {}", to_string(t));
+    out += ")";
+  };
+  list("param", f.params);
+  list("result", f.results);
+  return out + ")";
+}
+
 }  // namespace
 
 std::string debug_list(const std::vector<flint::ValType>& types) {
@@ -129,8 +144,8 @@ Status core_extern_matches(const CoreExternType& actual, const CoreExternType& e
   switch (actual.kind) {
     case ExternKind::Func:
       if (actual.known && expected.known && !(actual.func == expected.func))
-        return mismatch(fmt::format("type mismatch: expected {}, found {}",
-                                    to_string(expected.func), to_string(actual.func)));
+        return mismatch(fmt::format("type mismatch: expected: {}, found: {}",
+                                    wat_func(expected.func), wat_func(actual.func)));
       return {};
     case ExternKind::Table:
       if (actual.table.element != expected.table.element)

@@ -219,8 +219,9 @@ Status func_subtype(const FunctionType& a, const FunctionType& e, SubtypeContext
           in_context(value_at(*a.params[i].type, *e.params[i].type, cx, offset, false, 0),
                      fmt::format("type mismatch in function parameter `{}`", e.params[i].name)));
   }
-  if (e.result && !a.result) return mismatch(offset, "expected a result, found none");
-  if (!e.result && a.result) return mismatch(offset, "expected no result, found one");
+  // wasmparser's words, which name the actual function's result first.
+  if (a.result && !e.result) return mismatch(offset, "expected a result, found none");
+  if (!a.result && e.result) return mismatch(offset, "expected no result, found a result");
   if (e.result)
     FLINT_TRY(in_context(value_at(*a.result, *e.result, cx, offset, false, 0),
                          "type mismatch with result type"));

@@ -21,6 +21,7 @@
 #include "component/flatten.h"
 #include "component/subtyping.h"
 #include "component/type_resolver.h"
+#include "valid/validator.h"
 
 namespace flint::component {
 
@@ -74,7 +75,7 @@ struct Scope {
   std::vector<ComponentSigPtr> components;
   std::vector<InstanceSigPtr> instances;
 
-  std::set<std::string> import_keys, export_keys;
+  std::map<std::string, std::string> import_keys, export_keys;  // uniqueness key -> name
   std::vector<NamedEntity> imports, exports;
   std::vector<ResourceTypePtr> imported_resources, defined_resources;
   std::set<const ResourceType*> local_resources;  // `(resource ...)` defined here
@@ -88,8 +89,7 @@ struct Scope {
   // The name each resource is imported or exported under here.
   // The name each resource is imported (or exported) under here: the two
   // namespaces are apart, and `[method]r.m` looks in its own.
-  std::unordered_map<const ResourceType*, std::string> import_resource_names,
-      export_resource_names;
+  std::unordered_map<const ResourceType*, std::string> import_resource_names, export_resource_names;
 
   uint32_t size(Space s) const {
     switch (s) {
@@ -112,7 +112,7 @@ struct Scope {
 
 const char* space_word(Space s) {
   switch (s) {
-    case Space::CoreFunc: return "core func";
+    case Space::CoreFunc: return "core function";
     case Space::CoreTable: return "core table";
     case Space::CoreMemory: return "core memory";
     case Space::CoreGlobal: return "core global";
@@ -384,6 +384,12 @@ bool entity_named(const Scope& s, const EntityType& t, const std::unordered_set<
         return !t.type.value || all_named(s, *t.type.value, extra, bits, true);
       if (t.type.kind == TypeEntity::Kind::Func && t.type.func)
         return func_named(s, *t.type.func, extra, bits);
+      if (t.type.kind == TypeEntity::Kind::Instance) {
+        EntityType as_instance;
+        as_instance.kind = ExternDesc::Kind::Instance;
+        as_instance.instance = t.type.instance;
+        return entity_named(s, as_instance, extra, bits, depth + 1);
+      }
       return true;
     case ExternDesc::Kind::Instance: {
       if (!t.instance) return true;
@@ -555,9 +561,9 @@ Result<CoreModuleSigPtr> resolve_module_type(Scope& s, const CoreModuleType& mt,
       case CoreModuleDecl::Kind::Import: {
         FLINT_ASSIGN(CoreExternType t, extern_type(d.item, d.offset));
         if (!import_names.insert({d.item.module, d.item.name}).second)
-          return invalid_at(ErrorCode::ConflictingName, d.offset,
-                            fmt::format("duplicate import name `{}:{}` already defined",
-                                        d.item.module, d.item.name));
+          return invalid_at(
+              ErrorCode::ConflictingName, d.offset,
+              fmt::format("duplicate import name `{}:{}`", d.item.module, d.item.name));
         sig->imports.push_back({d.item.module, d.item.name, t});
         break;
       }
@@ -647,7 +653,8 @@ void add_entity(Scope& s, const EntityType& t) {
 
 // ---- names -----------------------------------------------------------------
 
-Result<ExternName> check_name(std::set<std::string>& seen, const RawName& n, const char* what) {
+Result<ExternName> check_name(std::map<std::string, std::string>& seen, const RawName& n,
+                              const char* what) {
   Result<ExternName> parsed = parse_extern_name(n.name);
   if (!parsed) {
     Error e = std::move(parsed).error();
@@ -655,17 +662,23 @@ Result<ExternName> check_name(std::set<std::string>& seen, const RawName& n, con
     e.offset = n.offset;
     return e;
   }
-  if (!seen.insert(parsed->uniqueness_key()).second)
-    return invalid_at(ErrorCode::ConflictingName, n.offset,
-                      fmt::format("{} name `{}` conflicts with previous name", what, n.name));
+  auto [it, fresh] = seen.emplace(parsed->uniqueness_key(), n.name);
+  if (!fresh)
+    return invalid_at(
+        ErrorCode::ConflictingName, n.offset,
+        fmt::format("{} name `{}` conflicts with previous name `{}`", what, n.name, it->second));
   return parsed;
 }
 
 // The `implements` attribute (Explainer.md, "Import and Export
 // Definitions"): an interface name, on an instance with a plain name.
 Status check_attributes(const RawName& n, const ExternName& parsed, ExternDesc::Kind kind) {
+  int implements = 0;
   for (const NameAttribute& a : n.attributes) {
     if (a.kind != 0x00) continue;
+    if (++implements > 1)
+      return invalid_at(ErrorCode::InvalidExternName, n.offset,
+                        "duplicate 'implements' option in name");
     auto bad = [&](std::string detail) {
       return invalid_at(ErrorCode::InvalidExternName, n.offset, std::move(detail));
     };
@@ -684,8 +697,8 @@ Status check_attributes(const RawName& n, const ExternName& parsed, ExternDesc::
 // The resource-method naming rules (Explainer.md, "Import and Export
 // Definitions"): `[constructor]r`, `[method]r.m` and `[static]r.f` must be
 // functions of the right shape on a resource named `r` in this scope.
-Status check_resource_func(const Scope& s, const ExternName& n, const EntityType& t,
-                           size_t offset, bool is_import) {
+Status check_resource_func(const Scope& s, const ExternName& n, const EntityType& t, size_t offset,
+                           bool is_import) {
   const auto& names = is_import ? s.import_resource_names : s.export_resource_names;
   if (n.kind != ExternName::Kind::Constructor && n.kind != ExternName::Kind::Method &&
       n.kind != ExternName::Kind::Static)
@@ -929,9 +942,10 @@ Status check_alias(Scope& s, const Alias& a) {
         return invalid_at(ErrorCode::NotExported, a.offset,
                           fmt::format("instance {} has no export named `{}`", a.instance, a.name));
       if (space_of(t->kind) != space)
-        return invalid_at(ErrorCode::ComponentTypeKindMismatch, a.offset,
-                          fmt::format("export `{}` for instance {} is not a {}", a.name, a.instance,
-                                      sort_name(a.sort)));
+        return invalid_at(
+            ErrorCode::ComponentTypeKindMismatch, a.offset,
+            fmt::format("export `{}` for instance {} is not a {}", a.name, a.instance,
+                        a.sort.kind == SortKind::Core ? "module" : sort_name(a.sort)));
       // Aliasing out of an imported or exported instance keeps its names.
       if (auto it = s.named_instances.find(a.instance); it != s.named_instances.end()) {
         if (t->kind == ExternDesc::Kind::Type) {
@@ -987,7 +1001,7 @@ Status check_alias(Scope& s, const Alias& a) {
       for (uint32_t i = 0; i < a.count; ++i) {
         if (!target->parent)
           return invalid_at(ErrorCode::InvalidOuterAliasCount, a.offset,
-                            fmt::format("of {}", a.count));
+                            fmt::format("invalid outer alias count of {}", a.count));
         crosses_component = crosses_component || target->kind == ScopeKind::Component;
         target = target->parent;
       }
@@ -1058,7 +1072,8 @@ Status walk_decls(Scope& s, const std::vector<Decl>& decls) {
         s.defined_resources.insert(s.defined_resources.end(), created.begin(), created.end());
         // Instance types defer the visibility rule to where they are
         // imported or exported; component types apply it here.
-        if (s.kind == ScopeKind::ComponentType && !entity_named(s, t, nullptr, kByImport | kByExport))
+        if (s.kind == ScopeKind::ComponentType &&
+            !entity_named(s, t, nullptr, kByImport | kByExport))
           return invalid_at(ErrorCode::TypeNotVisible, d.offset,
                             fmt::format("{} not valid to be used as export", entity_word(t.kind)));
         FLINT_TRY(check_attributes(d.name, n, t.kind));
@@ -1143,11 +1158,12 @@ Status check_instance(Scope& s, const Instance& inst) {
   if (!inst.instantiate) {
     auto sig = std::make_shared<InstanceSig>();
     auto named = std::make_shared<std::unordered_set<const void*>>();
-    std::set<std::string> names;
+    std::map<std::string, std::string> names;
     for (const auto& e : inst.exports) {
       FLINT_ASSIGN(ExternName n, check_name(names, e.name, "export"));
       FLINT_ASSIGN(EntityType t, entity_of(s, e.item.sort, e.item.index, inst.offset));
       FLINT_TRY(check_attributes(e.name, n, t.kind));
+      FLINT_TRY(check_resource_func(s, n, t, inst.offset, false));
       // A bag of exports names the types it exports, and what its
       // instances name.
       if (t.kind == ExternDesc::Kind::Type && t.type.value) named->insert(t.type.value.get());
@@ -1202,6 +1218,16 @@ Status check_instance(Scope& s, const Instance& inst) {
 
 // ---- canon ---------------------------------------------------------------------------
 
+// wasmparser's names of the options in its messages.
+const char* option_word(CanonOption::Kind k) {
+  switch (k) {
+    case CanonOption::Kind::Utf8: return "utf8";
+    case CanonOption::Kind::Utf16: return "utf16";
+    case CanonOption::Kind::Latin1Utf16: return "latin1-utf16";
+    default: return option_name(k);
+  }
+}
+
 Status canon_error(size_t offset, std::string detail) {
   return invalid_at(ErrorCode::InvalidCanonOptions, offset, std::move(detail));
 }
@@ -1217,11 +1243,11 @@ Status check_canon_options(const Scope& s, const Canon& c, const FunctionType* f
       if (encoding)
         return canon_error(o.offset,
                            fmt::format("canonical encoding option `{}` conflicts with option `{}`",
-                                       option_name(*encoding), option_name(o.kind)));
+                                       option_word(*encoding), option_word(o.kind)));
       encoding = o.kind;
     } else if (!seen.emplace(o.kind, o.index).second) {
-      return canon_error(o.offset,
-                         fmt::format("`{}` is specified more than once", option_name(o.kind)));
+      return canon_error(o.offset, fmt::format("canonical option `{}` is specified more than once",
+                                               option_word(o.kind)));
     }
     if (std::optional<Space> space = option_space(o.kind))
       FLINT_TRY(check_index(s, *space, o.index, o.offset));
@@ -1293,13 +1319,13 @@ Status check_canon(Scope& s, const Canon& c) {
               ErrorCode::ComponentTypeMismatch, c.offset,
               fmt::format("lowered parameter types `{}` do not match parameter "
                           "types `{}` of core function {}",
-                          debug_list(f.func.params), debug_list(want.params), c.func));
+                          debug_list(want.params), debug_list(f.func.params), c.func));
         if (want.results != f.func.results)
           return invalid_at(
               ErrorCode::ComponentTypeMismatch, c.offset,
               fmt::format("lowered result types `{}` do not match result types "
                           "`{}` of core function {}",
-                          debug_list(f.func.results), debug_list(want.results), c.func));
+                          debug_list(want.results), debug_list(f.func.results), c.func));
       }
       s.funcs.push_back(t.func);
       return {};
@@ -1371,8 +1397,10 @@ Status check_export(Scope& s, const ComponentExport& e) {
       err.detail = "ascribed type of export is not compatible with item's type: " + err.detail;
       return err;
     }
-    // An abstract `(sub resource)` ascription exports the item's resource.
-    t = created.empty() ? want : substitute(want, cx.bound);
+    // A `(sub resource)` ascription exports a new abstract type: outside,
+    // it is not the item's resource.
+    s.defined_resources.insert(s.defined_resources.end(), created.begin(), created.end());
+    t = want;
   }
   if (!entity_named(s, t, nullptr, kByImport | kByExport))
     return invalid_at(ErrorCode::TypeNotVisible, e.offset,
@@ -1385,7 +1413,28 @@ Status check_export(Scope& s, const ComponentExport& e) {
   return {};
 }
 
-// ---- a component, definitions in binary order -----------------------------------------
+// ---- a component, definitions in binary order ------------------------------
+
+// A nested core module is core-validated, and its two-level import names
+// must stay apart when mangled to one level ("a" "b" -> "a:b").
+Status check_core_module(const CoreModule& m) {
+  if (!m.module) return {};
+  // Flint's core validator knows one memory per module; the component
+  // scripts' modules may use several (multi-memory), so those are left to
+  // the decoder's checks rather than rejected for a proposal Flint lacks.
+  const bool multi_memory = m.module->memory_count() > 1;
+  if (Status v = multi_memory ? Status() : flint::validate(*m.module); !v) {
+    Error e = std::move(v).error();
+    e.offset = m.offset + e.offset.value_or(0);
+    return e;
+  }
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const Import& i : m.module->imports)
+    if (!seen.insert({i.module, i.name}).second)
+      return invalid_at(ErrorCode::ConflictingName, m.offset,
+                        fmt::format("duplicate import name `{}:{}`", i.module, i.name));
+  return {};
+}
 
 Status check_section(Scope& s, const Component& c, const Section& sec) {
   for (uint32_t i = sec.first; i < sec.first + sec.count; ++i) {
@@ -1393,6 +1442,7 @@ Status check_section(Scope& s, const Component& c, const Section& sec) {
       case SectionId::Custom: break;
       case SectionId::CoreModule: {
         const CoreModule& m = c.core_modules[i];
+        FLINT_TRY(check_core_module(m));
         s.core_modules.push_back(
             m.module ? std::make_shared<const CoreModuleSig>(module_sig(*m.module)) : nullptr);
         break;
