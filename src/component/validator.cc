@@ -53,7 +53,9 @@ struct CoreTypeEntry {
 
 // State shared by every scope of one validation.
 struct Root {
-  std::unordered_map<const ValueType*, NodeFacts> facts;
+  // By node; each entry keeps its node alive, so an address is never
+  // reused for another node while its facts are here.
+  std::unordered_map<const ValueType*, std::pair<NodeFacts, ValueTypePtr>> facts;
 };
 
 enum class ScopeKind : uint8_t { Component, ComponentType, InstanceType };
@@ -165,26 +167,38 @@ Status check_labels(const std::vector<std::string>& labels, size_t offset, const
   return {};
 }
 
-// Registers a new node's depth and tree size, rejecting oversized types.
-Status note_node(Scope& s, const ValueTypePtr& t, size_t offset) {
+// A node's depth and tree size. Nodes the validator did not register
+// (copies made by substitution on instantiation) are measured on demand;
+// their children are, by induction, within the limits, so this recursion
+// is as deep as the limit at most.
+NodeFacts facts_of(Root& root, const ValueTypePtr& node) {
+  const ValueType& t = *node;
+  if (auto it = root.facts.find(&t); it != root.facts.end()) return it->second.first;
   NodeFacts f;
   auto child = [&](const ValueTypePtr& c) {
     if (!c) return;
-    auto it = s.root.facts.find(c.get());
-    NodeFacts cf = it == s.root.facts.end() ? NodeFacts{} : it->second;
+    const NodeFacts cf = facts_of(root, c);
     f.depth = std::max(f.depth, cf.depth + 1);
-    f.size = std::min<uint64_t>(f.size + cf.size * (t->length ? *t->length : 1), kMaxTypeSize + 1);
+    f.size = std::min<uint64_t>(f.size + cf.size * (t.length ? *t.length : 1), kMaxTypeSize + 1);
   };
-  for (const Field& x : t->fields) child(x.type);
-  child(t->element);
-  child(t->ok);
-  child(t->error);
+  for (const Field& x : t.fields) child(x.type);
+  child(t.element);
+  child(t.ok);
+  child(t.error);
+  root.facts[&t] = {f, node};
+  return f;
+}
+
+// Registers a new node's depth and tree size, rejecting oversized types:
+// every walk over resolved types recurses on depth, and subtyping walks
+// trees while definitions share subtrees.
+Status note_node(Scope& s, const ValueTypePtr& t, size_t offset) {
+  const NodeFacts f = facts_of(s.root, t);
   if (f.depth > kMaxTypeDepth)
     return invalid_at(ErrorCode::ComponentLimitExceeded, offset, "type nesting too deep");
   if (f.size > kMaxTypeSize)
     return invalid_at(ErrorCode::ComponentLimitExceeded, offset,
                       fmt::format("effective type size exceeds the limit of {}", kMaxTypeSize));
-  s.root.facts[t.get()] = f;
   return {};
 }
 
@@ -288,6 +302,8 @@ Result<ValueTypePtr> resolve_def_val(Scope& s, const DefValType& v, size_t at,
   if (auto* r = std::get_if<BorrowType>(&v)) return handle(r->resource, false);
   if (auto* r = std::get_if<StreamType>(&v)) {
     FLINT_ASSIGN(ValueTypePtr e, opt(r->element));
+    // wasmparser reserves character streams (they may become text streams).
+    if (e && e->kind == TypeKind::Char) return empty("stream<char> is not valid at this time");
     auto t = std::make_shared<ValueType>();
     t->kind = TypeKind::Stream;
     t->element = e;
@@ -552,6 +568,12 @@ Result<CoreModuleSigPtr> resolve_module_type(Scope& s, const CoreModuleType& mt,
     if (i.kind == ExternKind::Func) {
       FLINT_ASSIGN(t.func, func_type(i.func_type, at));
     }
+    // The core spec's limit on a (32-bit) memory's size.
+    constexpr uint64_t kMaxPages = 65536;
+    if (i.kind == ExternKind::Memory &&
+        (i.memory.limits.min > kMaxPages || i.memory.limits.max.value_or(0) > kMaxPages))
+      return invalid_at(ErrorCode::InvalidComponentType, at,
+                        "memory size must be at most 65536 pages (4GiB)");
     return t;
   };
   std::set<std::string> export_names;
@@ -831,8 +853,6 @@ EntityType name_entity(Scope& s, EntityType t, const std::string& name, bool is_
   s.named_types[s.size(Space::Type)] |= bits;
   if (t.type.kind == TypeEntity::Kind::Value && t.type.value && is_named_kind(t.type.value->kind)) {
     auto copy = std::make_shared<const ValueType>(*t.type.value);
-    auto it = s.root.facts.find(t.type.value.get());
-    if (it != s.root.facts.end()) s.root.facts[copy.get()] = it->second;
     t.type.value = copy;
     s.named[copy.get()] |= bits;
   }
