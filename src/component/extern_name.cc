@@ -136,18 +136,32 @@ Status split_resource_function(std::string_view name, std::string_view rest, Ext
   return expect_kebab(name, out.label);
 }
 
+// A namespace or package name: kebab-case of lower-case letters and digits,
+// starting with a letter (wasmparser's rule, stricter than a label's:
+// "A:b/c", "ns:1/a" and "ns:pkg-A/b" are not valid names; "ns-1-a" is).
+Status expect_package_word(std::string_view name, std::string_view part) {
+  FLINT_TRY(expect_kebab(name, part));
+  for (char c : part) {
+    if (c >= 'A' && c <= 'Z')
+      return invalid(name, fmt::format("`{}` is not a valid package or namespace name", part));
+  }
+  if (part.empty() || !(part[0] >= 'a' && part[0] <= 'z'))
+    return invalid(name, fmt::format("`{}` is not a valid package or namespace name", part));
+  return {};
+}
+
 // namespace:package, with `/` required after the package when `interface`.
 Status parse_package(std::string_view name, std::string_view& rest, ExternName& out) {
   const size_t colon = rest.find(':');
   out.ns = rest.substr(0, colon);
-  FLINT_TRY(expect_kebab(name, out.ns));
+  FLINT_TRY(expect_package_word(name, out.ns));
   rest.remove_prefix(colon + 1);
   size_t end = 0;
   while (end < rest.size() && rest[end] != '/' && rest[end] != '@' && rest[end] != ':' &&
          rest[end] != '>')
     ++end;
   out.package = rest.substr(0, end);
-  FLINT_TRY(expect_kebab(name, out.package));
+  FLINT_TRY(expect_package_word(name, out.package));
   rest.remove_prefix(end);
   return {};
 }

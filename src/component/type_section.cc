@@ -134,9 +134,9 @@ Result<FuncType> read_func_type(Reader& r, bool async) {
   return f;
 }
 
-Result<ResourceTypeDef> read_resource_type(Reader& r) {
+Result<ResourceDef> read_resource_type(Reader& r) {
   const size_t at = r.offset();
-  ResourceTypeDef t;
+  ResourceDef t;
   FLINT_ASSIGN(t.rep, r.u8());
   if (t.rep != 0x7f) return leading_byte_error(t.rep, at, "resource representation");
   FLINT_ASSIGN(bool has_dtor, read_presence(r, "resource destructor"));
@@ -210,7 +210,7 @@ Result<std::shared_ptr<const TypeDef>> read_type_def(Reader& r) {
       break;
     }
     case 0x3f: {
-      FLINT_ASSIGN(ResourceTypeDef res, read_resource_type(r));
+      FLINT_ASSIGN(ResourceDef res, read_resource_type(r));
       t->def = res;
       break;
     }

@@ -119,10 +119,9 @@ struct FuncType {
   std::optional<ValType> result;
 };
 
-/// resourcetype: `(resource (rep i32) (dtor f)?)` as written (the resolved,
-/// runtime resource type is ResourceType in value_type.h); the representation is
+/// resourcetype: `(resource (rep i32) (dtor f)?)`; the representation is
 /// always i32 (its core byte 0x7f) in the MVP.
-struct ResourceTypeDef {
+struct ResourceDef {
   uint8_t rep = 0x7f;
   std::optional<uint32_t> dtor;  ///< a core function index
 };
@@ -206,7 +205,7 @@ struct InstanceType {
 
 /// deftype: one entry of a type section or a `type` declaration.
 struct TypeDef {
-  std::variant<DefValType, FuncType, ComponentType, InstanceType, ResourceTypeDef> def;
+  std::variant<DefValType, FuncType, ComponentType, InstanceType, ResourceDef> def;
   size_t offset = 0;
 
   bool is_value() const { return def.index() == 0; }

@@ -253,7 +253,7 @@ Status Instantiator::type(Frame& f, const TypeDefinition& t) {
   } else if (auto* fn = std::get_if<FuncType>(&def.def)) {
     FLINT_ASSIGN(FunctionTypePtr r, resolve_function_type(f, *fn));
     item.type = std::move(r);
-  } else if (auto* res = std::get_if<ResourceTypeDef>(&def.def)) {
+  } else if (auto* res = std::get_if<ResourceDef>(&def.def)) {
     // Resource types are generative: each instantiation makes its own.
     auto made = std::make_shared<component::ResourceType>();
     made->implementer = f.state.get();

@@ -7,10 +7,11 @@
 //
 // Every component a script defines (`component`, `component definition`)
 // must decode and validate; every binary `assert_malformed` component must fail to
-// decode, with the expected words where the script gives some. Components
-// a script expects to be invalid are counted (decoded and then rejected by
-// validate_component, or not) but do not fail the test: validation is
-// partial so far.
+// decode, with the expected words where the script gives some; every
+// `assert_invalid` component must be rejected (by the decoder or by
+// validate_component), with the script's words unless
+// suite_invalid_expectations.txt lists it with the reason. The totals are
+// pinned (kInvalidTotal), so a script change is noticed too.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -74,10 +75,10 @@ bool words_match(const std::string& message, const std::string& expected) {
   return it != equivalent_words().end() && message.find(it->second) != std::string::npos;
 }
 
-// "script:line" -> reason (suite_skips.txt beside this file).
-std::map<std::string, std::string> skips() {
+// "script:line" -> reason, from a list beside this file.
+std::map<std::string, std::string> read_list(const char* file) {
   std::map<std::string, std::string> out;
-  std::istringstream lines(read_text(fs::path(__FILE__).parent_path() / "suite_skips.txt"));
+  std::istringstream lines(read_text(fs::path(__FILE__).parent_path() / file));
   std::string line;
   while (std::getline(lines, line)) {
     if (line.empty() || line[0] == '#') continue;
@@ -92,7 +93,7 @@ struct FolderResult {
   int scripts = 0;
   int decoded = 0, decode_failures = 0, skipped = 0;
   int malformed_rejected = 0, malformed_accepted = 0, word_mismatches = 0;
-  int invalid_rejected = 0, invalid_accepted = 0;
+  int invalid_rejected = 0, invalid_accepted = 0, invalid_words = 0;
 };
 
 std::vector<uint8_t> read_bytes(const fs::path& p) {
@@ -125,7 +126,7 @@ void run_script(const fs::path& wast, const std::string& rel, const fs::path& sc
     const std::vector<uint8_t> bytes = read_bytes(dir / c.str("filename"));
     Result<Component> decoded = decode_component(bytes);
     if (type == "module" || type == "module_definition") {
-      static const std::map<std::string, std::string> skipped = skips();
+      static const std::map<std::string, std::string> skipped = read_list("suite_skips.txt");
       if (skipped.count(where)) {
         ++result.skipped;
         if (decoded) failures.push_back(where + ": listed in suite_skips.txt, but decodes now");
@@ -149,8 +150,30 @@ void run_script(const fs::path& wast, const std::string& rel, const fs::path& sc
         ++result.malformed_rejected;
       }
     } else if (type == "assert_invalid") {
-      const bool rejected = !decoded || !validate_component(*decoded).ok();
+      std::string message;
+      if (!decoded) {
+        message = decoded.error().message();
+      } else if (Status v = validate_component(*decoded); !v) {
+        message = v.error().message();
+      }
+      const bool rejected = !message.empty();
       ++(rejected ? result.invalid_rejected : result.invalid_accepted);
+      const bool words = rejected && words_match(message, c.str("text"));
+      if (words) ++result.invalid_words;
+      static const std::map<std::string, std::string> other_words =
+          read_list("suite_invalid_expectations.txt");
+      if (!rejected)
+        failures.push_back(where + ": invalid (\"" + c.str("text") + "\"), but validates");
+      else if (!words && !other_words.count(where))
+        failures.push_back(where + ": expected \"" + c.str("text") + "\", got \"" + message + "\"");
+      else if (words && other_words.count(where))
+        failures.push_back(where +
+                           ": listed in suite_invalid_expectations.txt, but has the words now");
+      if (const char* dump = std::getenv("FLINT_COMPONENT_SUITE_DUMP")) {
+        std::ofstream out(dump, std::ios::app);
+        out << where << "\t" << (rejected ? "rejected" : "ACCEPTED") << "\t" << c.str("text")
+            << "\t" << message << "\n";
+      }
     }
   }
 }
@@ -184,8 +207,22 @@ TEST(ComponentSuite, DecodesTheReferenceScripts) {
               << r.decode_failures << ", skipped " << r.skipped << "); malformed rejected "
               << r.malformed_rejected << " (accepted " << r.malformed_accepted << ", other words "
               << r.word_mismatches << "); invalid rejected " << r.invalid_rejected << " of "
-              << r.invalid_rejected + r.invalid_accepted << "\n";
+              << r.invalid_rejected + r.invalid_accepted << " (" << r.invalid_words
+              << " with the script's words)\n";
   for (const std::string& f : failures) ADD_FAILURE() << f;
+
+  // The assert_invalid components of the scripts run (outside async/ and
+  // nyi.txt): all rejected, all but the listed ones with the words.
+  constexpr int kInvalidTotal = 369, kInvalidOtherWords = 3;
+  int rejected = 0, total = 0, words = 0;
+  for (const auto& [folder, r] : folders) {
+    rejected += r.invalid_rejected;
+    total += r.invalid_rejected + r.invalid_accepted;
+    words += r.invalid_words;
+  }
+  EXPECT_EQ(total, kInvalidTotal);
+  EXPECT_EQ(rejected, kInvalidTotal);
+  EXPECT_EQ(words, kInvalidTotal - kInvalidOtherWords);
 }
 
 }  // namespace
