@@ -79,13 +79,9 @@ Status ComponentParser::emit_inline_exports(
     CSpace space, uint32_t index, const std::vector<std::pair<std::string, ByteWriter>>& names,
     const Token& at) {
   for (const auto& [text, name] : names) {
-    ByteWriter e;
-    e.raw(name.bytes());
-    write_sort(e, space);
-    e.u32(index);
-    e.u8(0x00);  // no ascribed type
-    FLINT_TRY(emit(CSection::Export, e, at));
-    FLINT_TRY(status_of(define(space, std::nullopt, at)));
+    if (scope().kind != ComponentScope::Kind::Component)
+      return error_at_token(ErrorCode::UnexpectedToken, at, "inline export in a type");
+    scope().deferred_exports.push_back({space, index, name, &at});
   }
   return {};
 }
@@ -234,8 +230,9 @@ Status ComponentParser::parse_nested_component() {
     inner->id = id;
     scopes_.push_back(std::move(inner));
     while (cur_.at(TokenKind::LParen)) FLINT_TRY(parse_field());
+    FLINT_ASSIGN(std::vector<uint8_t> bytes, finish_component());
     ByteWriter item;
-    item.raw(finish_component(scope()));
+    item.raw(bytes);
     scopes_.pop_back();
     --depth_;
     FLINT_TRY(emit(CSection::Component, item, at));

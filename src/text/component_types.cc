@@ -320,7 +320,8 @@ Status ComponentParser::parse_decls(ComponentScope::Kind kind, ByteWriter& out) 
 
 Result<uint32_t> ComponentParser::parse_type_use(std::string_view kind, const Token& at) {
   const bool core = kind == "core module";
-  if (cur_.at_form("type")) {
+  // `(type idx)`; a `(type $t ...)` declaration starts inline declarations.
+  if (cur_.at_form("type") && cur_.at(TokenKind::RParen, 3)) {
     cur_.next();
     cur_.next();
     FLINT_ASSIGN(uint32_t t, parse_index(core ? CSpace::CoreType : CSpace::Type));
