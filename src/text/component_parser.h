@@ -178,6 +178,15 @@ class ComponentParser {
   Status parse_start();
   Status parse_func_field();
   Status parse_core_func_field();
+  struct OuterTarget {
+    uint32_t depth = 0;
+    uint32_t index = 0;
+  };
+  /// The `ct idx` of an outer alias: `ct` a count or an enclosing
+  /// component's `$id`, `idx` an index or a name in that scope's `space`.
+  /// `extra` scopes lie inside the innermost component scope (a module type).
+  Result<OuterTarget> resolve_outer(const Token& ct, const Token& idx, CSpace space,
+                                    uint32_t extra);
   Status parse_alias_definition(CSpace space, const std::optional<std::string>& id,
                                 uint32_t* index);
   /// `(export "name")*` after a definition's `$id`.

@@ -523,6 +523,32 @@ Status ComponentParser::parse_module_type(ByteWriter& out) {
       FLINT_TRY(cur_.expect(TokenKind::RParen));
       ++types;
       ++decl_count;
+    } else if (k.kind == TokenKind::Keyword && k.text == "alias") {
+      // (alias outer ct idx (type $id?)): a core type of an enclosing
+      // component; `ct` counts from this module type (0) outwards.
+      cur_.next();
+      cur_.next();
+      FLINT_TRY(cur_.expect_keyword("outer"));
+      if (!cur_.at_index()) return cur_.unexpected();
+      const Token& ct = cur_.next();
+      if (!cur_.at_index()) return cur_.unexpected();
+      const Token& idx = cur_.next();
+      FLINT_TRY(cur_.expect_form("type"));
+      const Token& at = cur_.peek();
+      if (std::optional<std::string> id = cur_.take_id()) {
+        if (!names.emplace(*id, types).second)
+          return error_at_token(ErrorCode::DuplicateIdentifier, at, "$" + *id);
+      }
+      FLINT_TRY(cur_.expect(TokenKind::RParen));
+      FLINT_TRY(cur_.expect(TokenKind::RParen));
+      FLINT_ASSIGN(OuterTarget target, resolve_outer(ct, idx, CSpace::CoreType, 1));
+      decls.u8(0x02);
+      decls.u8(0x10);
+      decls.u8(0x01);
+      decls.u32(target.depth);
+      decls.u32(target.index);
+      ++types;
+      ++decl_count;
     } else if (k.kind == TokenKind::Keyword && (k.text == "import" || k.text == "export")) {
       cur_.next();
       cur_.next();
