@@ -185,18 +185,18 @@ Status ComponentParser::parse_canon_body(ByteWriter& out, std::optional<uint32_t
     case Imm::Lower:
     case Imm::None: break;
     case Imm::Type: {
-      FLINT_ASSIGN(uint32_t t, parse_index(CSpace::Type));
+      FLINT_ASSIGN(uint32_t t, parse_index_or_ref(CSpace::Type));
       out.u32(t);
       break;
     }
     case Imm::TypeOpts: {
-      FLINT_ASSIGN(uint32_t t, parse_index(CSpace::Type));
+      FLINT_ASSIGN(uint32_t t, parse_index_or_ref(CSpace::Type));
       out.u32(t);
       FLINT_TRY(parse_canon_options(out, true));
       break;
     }
     case Imm::TypeAsync: {
-      FLINT_ASSIGN(uint32_t t, parse_index(CSpace::Type));
+      FLINT_ASSIGN(uint32_t t, parse_index_or_ref(CSpace::Type));
       out.u32(t);
       flag("async");
       break;

@@ -197,6 +197,9 @@ Result<std::string> ComponentParser::parse_extern_name(ByteWriter& out) {
       kind = 0x02;
     else
       break;
+    // At most one option of each kind (wasm-tools: "unexpected token").
+    for (const auto& option : options)
+      if (option.first == kind) return Cursor::unexpected_at(cur_.peek(1));
     cur_.next();
     cur_.next();
     FLINT_ASSIGN(std::string value, cur_.expect_name());
