@@ -379,8 +379,8 @@ Status ComponentParser::parse_alias() {
 }
 
 Result<ComponentParser::OuterTarget> ComponentParser::resolve_outer(const Token& ct,
-                                                                   const Token& idx, CSpace space,
-                                                                   uint32_t extra) {
+                                                                    const Token& idx, CSpace space,
+                                                                    uint32_t extra) {
   OuterTarget out;
   uint32_t depth = 0;  // in scopes_, from the innermost
   if (ct.kind == TokenKind::Id) {
@@ -401,7 +401,8 @@ Result<ComponentParser::OuterTarget> ComponentParser::resolve_outer(const Token&
     depth = out.depth - extra;
   }
   if (idx.kind == TokenKind::Id) {
-    if (depth >= scopes_.size()) return error_at_token(ErrorCode::UnknownIdentifier, ct, "outer scope");
+    if (depth >= scopes_.size())
+      return error_at_token(ErrorCode::UnknownIdentifier, ct, "outer scope");
     ComponentScope& s = *scopes_[scopes_.size() - 1 - depth];
     auto it = s.space(space).names.find(idx.value);
     if (it == s.space(space).names.end())

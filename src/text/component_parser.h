@@ -203,6 +203,7 @@ class ComponentParser {
   /// deftype after `(type $id?`, written to `out`.
   Status parse_def_type(ByteWriter& out);
   Status parse_def_val_type(ByteWriter& out);
+  Status parse_def_val_type_body(ByteWriter& out);
   Status parse_func_type(ByteWriter& out, bool async);
   Status parse_decls(ComponentScope::Kind kind, ByteWriter& out);
   Status parse_decl();

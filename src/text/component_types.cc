@@ -121,6 +121,13 @@ Status ComponentParser::parse_def_type(ByteWriter& out) {
 // defvaltype: a primitive, or `(record ...)`, `(variant ...)`, ... whose
 // nested value types may themselves be inline (emitted first).
 Status ComponentParser::parse_def_val_type(ByteWriter& out) {
+  FLINT_TRY(enter());
+  Status s = parse_def_val_type_body(out);
+  --depth_;
+  return s;
+}
+
+Status ComponentParser::parse_def_val_type_body(ByteWriter& out) {
   if (cur_.at(TokenKind::Keyword)) {
     std::optional<uint8_t> prim = prim_byte(cur_.peek().text);
     if (!prim) return cur_.unexpected();

@@ -24,6 +24,7 @@
 #include <sstream>
 
 #include "../binary/mini_json.h"
+#include "component_bytes.h"
 #include "flint/wat.h"
 #include "text/parse.h"
 
@@ -33,6 +34,7 @@ namespace {
 namespace fs = std::filesystem;
 using flint::testing::Json;
 using flint::testing::JsonParser;
+using flint::testing::strip_custom_sections;
 
 fs::path suite_dir() { return fs::path(FLINT_SPEC_DIR) / "component-model"; }
 
@@ -53,52 +55,6 @@ std::set<std::string> not_yet_implemented() {
     if (line.empty() || line[0] == '#') continue;
     if (line.rfind("./", 0) == 0) line = line.substr(2);
     out.insert(line);
-  }
-  return out;
-}
-
-// Reads a LEB128 u32 at `*pos`; false past the end.
-bool read_u32(const std::vector<uint8_t>& b, size_t* pos, uint32_t* out) {
-  uint32_t v = 0;
-  for (unsigned shift = 0; shift < 35; shift += 7) {
-    if (*pos >= b.size()) return false;
-    uint8_t byte = b[(*pos)++];
-    v |= uint32_t(byte & 0x7f) << shift;
-    if (!(byte & 0x80)) {
-      *out = v;
-      return true;
-    }
-  }
-  return false;
-}
-
-void write_u32(std::vector<uint8_t>& out, uint32_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    if (v) b |= 0x80;
-    out.push_back(b);
-  } while (v);
-}
-
-// The binary without custom sections (id 0), in nested core modules (section
-// 1) and components (section 4) too. Unreadable input comes back unchanged.
-std::vector<uint8_t> strip_custom_sections(const std::vector<uint8_t>& b) {
-  if (b.size() < 8) return b;
-  const bool component = b[4] == 0x0d;
-  std::vector<uint8_t> out(b.begin(), b.begin() + 8);
-  size_t pos = 8;
-  while (pos < b.size()) {
-    uint8_t id = b[pos++];
-    uint32_t size = 0;
-    if (!read_u32(b, &pos, &size) || pos + size > b.size()) return b;
-    std::vector<uint8_t> body(b.begin() + pos, b.begin() + pos + size);
-    pos += size;
-    if (id == 0) continue;
-    if (component && (id == 1 || id == 4)) body = strip_custom_sections(body);
-    out.push_back(id);
-    write_u32(out, uint32_t(body.size()));
-    out.insert(out.end(), body.begin(), body.end());
   }
   return out;
 }
