@@ -146,19 +146,35 @@ Status ComponentParser::parse_canon_body(ByteWriter& out, std::optional<uint32_t
     out.u8(present ? 0x01 : 0x00);
   };
   if (name.text == "lift") {
-    FLINT_ASSIGN(uint32_t core_func, parse_index_or_ref(CSpace::CoreFunc));
-    ByteWriter opts;
-    FLINT_TRY(parse_canon_options(opts, true));
     uint32_t type = 0;
+    size_t after_item = 0;
     if (func_type) {
       type = *func_type;
     } else {
+      // The trailing `(func $id? typeuse)` first: wasm-tools emits its inline
+      // type before the aliases the function and option references make.
       if (!id) return cur_.unexpected();
+      const size_t body = cur_.pos();
+      while (!cur_.at(TokenKind::Eof) && !cur_.at_form("func") && !cur_.at(TokenKind::RParen)) {
+        if (cur_.at(TokenKind::LParen))
+          FLINT_TRY(cur_.skip_form());
+        else
+          cur_.next();
+      }
       const Token& at = cur_.peek();
       FLINT_TRY(cur_.expect_form("func"));
       *id = cur_.take_id();
       FLINT_ASSIGN(type, parse_type_use("func", at));
       FLINT_TRY(cur_.expect(TokenKind::RParen));
+      after_item = cur_.pos();
+      cur_.seek(body);
+    }
+    FLINT_ASSIGN(uint32_t core_func, parse_index_or_ref(CSpace::CoreFunc));
+    ByteWriter opts;
+    FLINT_TRY(parse_canon_options(opts, true));
+    if (!func_type) {
+      if (!cur_.at_form("func")) return cur_.unexpected();
+      cur_.seek(after_item);
     }
     *defines = CSpace::Func;
     out.u8(0x00);
@@ -185,18 +201,18 @@ Status ComponentParser::parse_canon_body(ByteWriter& out, std::optional<uint32_t
     case Imm::Lower:
     case Imm::None: break;
     case Imm::Type: {
-      FLINT_ASSIGN(uint32_t t, parse_index(CSpace::Type));
+      FLINT_ASSIGN(uint32_t t, parse_index_or_ref(CSpace::Type));
       out.u32(t);
       break;
     }
     case Imm::TypeOpts: {
-      FLINT_ASSIGN(uint32_t t, parse_index(CSpace::Type));
+      FLINT_ASSIGN(uint32_t t, parse_index_or_ref(CSpace::Type));
       out.u32(t);
       FLINT_TRY(parse_canon_options(out, true));
       break;
     }
     case Imm::TypeAsync: {
-      FLINT_ASSIGN(uint32_t t, parse_index(CSpace::Type));
+      FLINT_ASSIGN(uint32_t t, parse_index_or_ref(CSpace::Type));
       out.u32(t);
       flag("async");
       break;

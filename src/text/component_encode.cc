@@ -30,8 +30,9 @@ std::optional<uint8_t> decl_byte(CSection section, ComponentScope::Kind kind) {
 }  // namespace
 
 Result<std::vector<uint8_t>> encode_component_fields(const std::vector<Token>& tokens, size_t begin,
-                                                     size_t* end) {
-  ComponentParser parser(tokens, begin);
+                                                     size_t* end,
+                                                     const std::optional<std::string>& name) {
+  ComponentParser parser(tokens, begin, name);
   return parser.run(end);
 }
 
@@ -39,9 +40,10 @@ Result<std::vector<uint8_t>> encode_component(const std::vector<Token>& tokens, 
                                               size_t* end) {
   Cursor cur(tokens, begin);
   FLINT_TRY(cur.expect_form("component"));
-  cur.take_id();
+  std::optional<std::string> name = cur.take_id();
   size_t fields_end = 0;
-  FLINT_ASSIGN(std::vector<uint8_t> bytes, encode_component_fields(tokens, cur.pos(), &fields_end));
+  FLINT_ASSIGN(std::vector<uint8_t> bytes,
+               encode_component_fields(tokens, cur.pos(), &fields_end, name));
   cur.seek(fields_end);
   FLINT_TRY(cur.expect(TokenKind::RParen));
   *end = cur.pos();
@@ -50,10 +52,11 @@ Result<std::vector<uint8_t>> encode_component(const std::vector<Token>& tokens, 
 
 Result<std::vector<uint8_t>> ComponentParser::run(size_t* end) {
   scopes_.push_back(std::make_unique<ComponentScope>());
+  scope().id = name_;
   while (cur_.at(TokenKind::LParen)) FLINT_TRY(parse_field());
   if (!cur_.at(TokenKind::RParen)) return cur_.unexpected();
   *end = cur_.pos();
-  return finish_component(scope());
+  return finish_component();
 }
 
 Status ComponentParser::enter() {
@@ -73,7 +76,18 @@ void ComponentParser::flush_section(ComponentScope& s) {
   s.open_body = ByteWriter();
 }
 
-std::vector<uint8_t> ComponentParser::finish_component(ComponentScope& s) {
+Result<std::vector<uint8_t>> ComponentParser::finish_component() {
+  ComponentScope& s = scope();
+  std::vector<ComponentScope::DeferredExport> exports = std::move(s.deferred_exports);
+  for (const ComponentScope::DeferredExport& d : exports) {
+    ByteWriter e;
+    e.raw(d.name.bytes());
+    write_sort(e, d.space);
+    e.u32(d.index);
+    e.u8(0x00);  // no ascribed type
+    FLINT_TRY(emit(CSection::Export, e, *d.at));
+    FLINT_TRY(status_of(define(d.space, std::nullopt, *d.at)));
+  }
   flush_section(s);
   ByteWriter out;
   // Preamble: magic, version 0x0d, layer 1 (Binary.md, "Component

@@ -79,24 +79,23 @@ Status ComponentParser::emit_inline_exports(
     CSpace space, uint32_t index, const std::vector<std::pair<std::string, ByteWriter>>& names,
     const Token& at) {
   for (const auto& [text, name] : names) {
-    ByteWriter e;
-    e.raw(name.bytes());
-    write_sort(e, space);
-    e.u32(index);
-    e.u8(0x00);  // no ascribed type
-    FLINT_TRY(emit(CSection::Export, e, at));
-    FLINT_TRY(status_of(define(space, std::nullopt, at)));
+    if (scope().kind != ComponentScope::Kind::Component)
+      return error_at_token(ErrorCode::UnexpectedToken, at, "inline export in a type");
+    scope().deferred_exports.push_back({space, index, name, &at});
   }
   return {};
 }
 
 Result<bool> ComponentParser::parse_inline_import(ByteWriter* name) {
-  // `(import "name")`, with name options maybe; a core module's own imports
-  // have two names.
+  // `(import "name" option*)`: a core module's own imports have two names,
+  // and a nested component's imports an extern description.
   if (!cur_.at_form("import") || !cur_.at(TokenKind::String, 2)) return false;
-  if (!cur_.at(TokenKind::RParen, 3) && !cur_.at_keyword("implements", 4) &&
-      !cur_.at_keyword("external-id", 4))
-    return false;
+  size_t k = 3;
+  while (cur_.at(TokenKind::LParen, k) &&
+         (cur_.at_keyword("implements", k + 1) || cur_.at_keyword("external-id", k + 1)) &&
+         cur_.at(TokenKind::String, k + 2) && cur_.at(TokenKind::RParen, k + 3))
+    k += 4;
+  if (!cur_.at(TokenKind::RParen, k)) return false;
   cur_.next();
   cur_.next();
   FLINT_TRY(status_of(parse_extern_name(*name)));
@@ -155,7 +154,7 @@ Result<uint32_t> ComponentParser::parse_core_instance_body(const Token& at,
   if (cur_.at_form("instantiate")) {
     cur_.next();
     cur_.next();
-    FLINT_ASSIGN(uint32_t module, parse_index(CSpace::CoreModule));
+    FLINT_ASSIGN(uint32_t module, parse_index_or_ref(CSpace::CoreModule));
     ByteWriter args;
     uint32_t count = 0;
     while (cur_.at_form("with")) {
@@ -234,8 +233,9 @@ Status ComponentParser::parse_nested_component() {
     inner->id = id;
     scopes_.push_back(std::move(inner));
     while (cur_.at(TokenKind::LParen)) FLINT_TRY(parse_field());
+    FLINT_ASSIGN(std::vector<uint8_t> bytes, finish_component());
     ByteWriter item;
-    item.raw(finish_component(scope()));
+    item.raw(bytes);
     scopes_.pop_back();
     --depth_;
     FLINT_TRY(emit(CSection::Component, item, at));
@@ -277,7 +277,7 @@ Result<uint32_t> ComponentParser::parse_instance_body(const Token& at,
   if (cur_.at_form("instantiate")) {
     cur_.next();
     cur_.next();
-    FLINT_ASSIGN(uint32_t component, parse_index(CSpace::Component));
+    FLINT_ASSIGN(uint32_t component, parse_index_or_ref(CSpace::Component));
     ByteWriter args;
     uint32_t count = 0;
     while (cur_.at_form("with")) {
@@ -350,40 +350,11 @@ Status ComponentParser::parse_alias() {
     FLINT_ASSIGN(space, parse_sort(false));
     id = cur_.take_id();
     FLINT_TRY(cur_.expect(TokenKind::RParen));
-    uint32_t depth = 0;
-    if (ct.kind == TokenKind::Id) {
-      bool found = false;
-      for (size_t d = 0; d < scopes_.size(); ++d) {
-        if (scopes_[scopes_.size() - 1 - d]->id == ct.value) {
-          depth = static_cast<uint32_t>(d);
-          found = true;
-          break;
-        }
-      }
-      if (!found) return error_at_token(ErrorCode::UnknownIdentifier, ct, "component $" + ct.value);
-    } else {
-      Literal<uint64_t> v = parse_unsigned(ct.text, 32);
-      if (!v.ok()) return Cursor::unexpected_at(ct);
-      depth = static_cast<uint32_t>(v.value);
-    }
-    uint32_t index = 0;
-    if (idx.kind == TokenKind::Id) {
-      if (depth >= scopes_.size())
-        return error_at_token(ErrorCode::UnknownIdentifier, ct, "outer scope");
-      ComponentScope& s = *scopes_[scopes_.size() - 1 - depth];
-      auto it = s.space(space).names.find(idx.value);
-      if (it == s.space(space).names.end())
-        return error_at_token(ErrorCode::UnknownIdentifier, idx, "$" + idx.value);
-      index = it->second;
-    } else {
-      Literal<uint64_t> v = parse_unsigned(idx.text, 32);
-      if (!v.ok()) return Cursor::unexpected_at(idx);
-      index = static_cast<uint32_t>(v.value);
-    }
+    FLINT_ASSIGN(OuterTarget outer, resolve_outer(ct, idx, space, 0));
     write_sort(target, space);
     target.u8(0x02);
-    target.u32(depth);
-    target.u32(index);
+    target.u32(outer.depth);
+    target.u32(outer.index);
   } else {
     bool core = false;
     if (cur_.at_keyword("core")) {
@@ -405,6 +376,44 @@ Status ComponentParser::parse_alias() {
   FLINT_TRY(cur_.expect(TokenKind::RParen));
   FLINT_TRY(emit(CSection::Alias, target, at));
   return status_of(define(space, id, at));
+}
+
+Result<ComponentParser::OuterTarget> ComponentParser::resolve_outer(const Token& ct,
+                                                                    const Token& idx, CSpace space,
+                                                                    uint32_t extra) {
+  OuterTarget out;
+  uint32_t depth = 0;  // in scopes_, from the innermost
+  if (ct.kind == TokenKind::Id) {
+    bool found = false;
+    for (size_t d = 0; d < scopes_.size() && !found; ++d) {
+      if (scopes_[scopes_.size() - 1 - d]->id == ct.value) {
+        depth = static_cast<uint32_t>(d);
+        found = true;
+      }
+    }
+    if (!found) return error_at_token(ErrorCode::UnknownIdentifier, ct, "component $" + ct.value);
+    out.depth = depth + extra;
+  } else {
+    Literal<uint64_t> v = parse_unsigned(ct.text, 32);
+    if (!v.ok()) return Cursor::unexpected_at(ct);
+    out.depth = static_cast<uint32_t>(v.value);
+    if (out.depth < extra) return Cursor::unexpected_at(ct);
+    depth = out.depth - extra;
+  }
+  if (idx.kind == TokenKind::Id) {
+    if (depth >= scopes_.size())
+      return error_at_token(ErrorCode::UnknownIdentifier, ct, "outer scope");
+    ComponentScope& s = *scopes_[scopes_.size() - 1 - depth];
+    auto it = s.space(space).names.find(idx.value);
+    if (it == s.space(space).names.end())
+      return error_at_token(ErrorCode::UnknownIdentifier, idx, "$" + idx.value);
+    out.index = it->second;
+  } else {
+    Literal<uint64_t> v = parse_unsigned(idx.text, 32);
+    if (!v.ok()) return Cursor::unexpected_at(idx);
+    out.index = static_cast<uint32_t>(v.value);
+  }
+  return out;
 }
 
 // `(alias export i "n")` / `(alias core export i "n")` as a definition's body.

@@ -39,8 +39,10 @@ Result<std::vector<uint8_t>> encode_component(const std::vector<Token>& tokens, 
 
 /// Parses component fields from `begin` up to the `)` closing the component
 /// (left unconsumed, its position in `*end`) and returns the binary.
+/// `name` is the component's `$id`, which `(alias outer $id ...)` may name.
 Result<std::vector<uint8_t>> encode_component_fields(const std::vector<Token>& tokens, size_t begin,
-                                                     size_t* end);
+                                                     size_t* end,
+                                                     const std::optional<std::string>& name = {});
 
 /// The index spaces of a component (Explainer.md, "Index Spaces").
 enum class CSpace : uint8_t {
@@ -91,6 +93,15 @@ struct ComponentScope {
   std::optional<CSection> open;
   uint32_t open_count = 0;
   ByteWriter open_body;
+  /// Inline exports (`(func (export "f") ...)`): wasm-tools writes them after
+  /// every other field of the component, in text order.
+  struct DeferredExport {
+    CSpace space;
+    uint32_t index;
+    ByteWriter name;
+    const Token* at;
+  };
+  std::vector<DeferredExport> deferred_exports;
   // Component and instance types: the declarations.
   uint32_t decl_count = 0;
   ByteWriter decls;
@@ -110,8 +121,8 @@ uint8_t core_sort_byte(CSpace s);
 
 class ComponentParser {
  public:
-  ComponentParser(const std::vector<Token>& tokens, size_t begin)
-      : tokens_(tokens), cur_(tokens, begin) {}
+  ComponentParser(const std::vector<Token>& tokens, size_t begin, std::optional<std::string> name)
+      : tokens_(tokens), cur_(tokens, begin), name_(std::move(name)) {}
 
   /// Fields up to the closing `)` (not consumed); the binary component.
   Result<std::vector<uint8_t>> run(size_t* end);
@@ -126,7 +137,8 @@ class ComponentParser {
   /// declaration of a component or instance type.
   Status emit(CSection section, const ByteWriter& item, const Token& at);
   void flush_section(ComponentScope& s);
-  std::vector<uint8_t> finish_component(ComponentScope& s);
+  /// Emits the deferred inline exports, then returns the binary.
+  Result<std::vector<uint8_t>> finish_component();
   /// A new entry of `space` in the current scope, named `id` when given.
   Result<uint32_t> define(CSpace space, const std::optional<std::string>& id, const Token& at);
 
@@ -145,7 +157,7 @@ class ComponentParser {
   /// `idx` or `(sort idx "name"*)`: canon options and built-in immediates.
   Result<uint32_t> parse_index_or_ref(CSpace space);
   /// `(sort idx "name"*)` of any sort.
-  Status parse_any_ref(CSpace* space, uint32_t* index);
+  Status parse_any_ref(CSpace* space, uint32_t* index, bool core_sorts = false);
   void write_sort(ByteWriter& out, CSpace space);
   Status emit_alias_export(CSpace space, uint32_t instance, const std::string& name, bool core,
                            const Token& at, uint32_t* index);
@@ -166,6 +178,15 @@ class ComponentParser {
   Status parse_start();
   Status parse_func_field();
   Status parse_core_func_field();
+  struct OuterTarget {
+    uint32_t depth = 0;
+    uint32_t index = 0;
+  };
+  /// The `ct idx` of an outer alias: `ct` a count or an enclosing
+  /// component's `$id`, `idx` an index or a name in that scope's `space`.
+  /// `extra` scopes lie inside the innermost component scope (a module type).
+  Result<OuterTarget> resolve_outer(const Token& ct, const Token& idx, CSpace space,
+                                    uint32_t extra);
   Status parse_alias_definition(CSpace space, const std::optional<std::string>& id,
                                 uint32_t* index);
   /// `(export "name")*` after a definition's `$id`.
@@ -182,6 +203,7 @@ class ComponentParser {
   /// deftype after `(type $id?`, written to `out`.
   Status parse_def_type(ByteWriter& out);
   Status parse_def_val_type(ByteWriter& out);
+  Status parse_def_val_type_body(ByteWriter& out);
   Status parse_func_type(ByteWriter& out, bool async);
   Status parse_decls(ComponentScope::Kind kind, ByteWriter& out);
   Status parse_decl();
@@ -218,6 +240,7 @@ class ComponentParser {
   const std::vector<Token>& tokens_;
   Cursor cur_;
   std::vector<std::unique_ptr<ComponentScope>> scopes_;
+  std::optional<std::string> name_;
   uint32_t depth_ = 0;  ///< nesting of components and types, bounded
 };
 

@@ -145,7 +145,9 @@ Result<uint32_t> ComponentParser::parse_index_path(CSpace space) {
   if (!cur_.at_index()) return cur_.unexpected();
   const Token& t = cur_.next();
   if (!cur_.at(TokenKind::String)) return resolve(space, t);
-  const bool core = is_core(space);
+  // Core instances export functions, tables, memories, globals and tags;
+  // core modules and types come from component instances.
+  const bool core = is_core(space) && space != CSpace::CoreModule && space != CSpace::CoreType;
   FLINT_ASSIGN(uint32_t index, resolve(core ? CSpace::CoreInstance : CSpace::Instance, t));
   while (cur_.at(TokenKind::String)) {
     const Token& name_token = cur_.peek();
@@ -159,9 +161,9 @@ Result<uint32_t> ComponentParser::parse_index_path(CSpace space) {
   return index;
 }
 
-Status ComponentParser::parse_any_ref(CSpace* space, uint32_t* index) {
+Status ComponentParser::parse_any_ref(CSpace* space, uint32_t* index, bool core_sorts) {
   FLINT_TRY(cur_.expect(TokenKind::LParen));
-  FLINT_ASSIGN(*space, parse_sort(false));
+  FLINT_ASSIGN(*space, parse_sort(core_sorts));
   FLINT_ASSIGN(*index, parse_index_path(*space));
   return cur_.expect(TokenKind::RParen);
 }
@@ -170,7 +172,7 @@ Result<uint32_t> ComponentParser::parse_ref_form(CSpace space) {
   const Token& at = cur_.peek(1);
   CSpace found;
   uint32_t index = 0;
-  FLINT_TRY(parse_any_ref(&found, &index));
+  FLINT_TRY(parse_any_ref(&found, &index, is_core(space)));
   if (found != space)
     return error_at_token(ErrorCode::UnexpectedToken, at,
                           fmt::format("expected a {} reference", space_word(space)));
@@ -195,6 +197,9 @@ Result<std::string> ComponentParser::parse_extern_name(ByteWriter& out) {
       kind = 0x02;
     else
       break;
+    // At most one option of each kind (wasm-tools: "unexpected token").
+    for (const auto& option : options)
+      if (option.first == kind) return Cursor::unexpected_at(cur_.peek(1));
     cur_.next();
     cur_.next();
     FLINT_ASSIGN(std::string value, cur_.expect_name());

@@ -121,6 +121,13 @@ Status ComponentParser::parse_def_type(ByteWriter& out) {
 // defvaltype: a primitive, or `(record ...)`, `(variant ...)`, ... whose
 // nested value types may themselves be inline (emitted first).
 Status ComponentParser::parse_def_val_type(ByteWriter& out) {
+  FLINT_TRY(enter());
+  Status s = parse_def_val_type_body(out);
+  --depth_;
+  return s;
+}
+
+Status ComponentParser::parse_def_val_type_body(ByteWriter& out) {
   if (cur_.at(TokenKind::Keyword)) {
     std::optional<uint8_t> prim = prim_byte(cur_.peek().text);
     if (!prim) return cur_.unexpected();
@@ -320,7 +327,8 @@ Status ComponentParser::parse_decls(ComponentScope::Kind kind, ByteWriter& out) 
 
 Result<uint32_t> ComponentParser::parse_type_use(std::string_view kind, const Token& at) {
   const bool core = kind == "core module";
-  if (cur_.at_form("type")) {
+  // `(type idx)`; a `(type $t ...)` declaration starts inline declarations.
+  if (cur_.at_form("type") && cur_.at(TokenKind::RParen, 3)) {
     cur_.next();
     cur_.next();
     FLINT_ASSIGN(uint32_t t, parse_index(core ? CSpace::CoreType : CSpace::Type));
@@ -520,6 +528,32 @@ Status ComponentParser::parse_module_type(ByteWriter& out) {
       decls.u8(0x01);
       FLINT_TRY(parse_core_func_type(decls));
       FLINT_TRY(cur_.expect(TokenKind::RParen));
+      ++types;
+      ++decl_count;
+    } else if (k.kind == TokenKind::Keyword && k.text == "alias") {
+      // (alias outer ct idx (type $id?)): a core type of an enclosing
+      // component; `ct` counts from this module type (0) outwards.
+      cur_.next();
+      cur_.next();
+      FLINT_TRY(cur_.expect_keyword("outer"));
+      if (!cur_.at_index()) return cur_.unexpected();
+      const Token& ct = cur_.next();
+      if (!cur_.at_index()) return cur_.unexpected();
+      const Token& idx = cur_.next();
+      FLINT_TRY(cur_.expect_form("type"));
+      const Token& at = cur_.peek();
+      if (std::optional<std::string> id = cur_.take_id()) {
+        if (!names.emplace(*id, types).second)
+          return error_at_token(ErrorCode::DuplicateIdentifier, at, "$" + *id);
+      }
+      FLINT_TRY(cur_.expect(TokenKind::RParen));
+      FLINT_TRY(cur_.expect(TokenKind::RParen));
+      FLINT_ASSIGN(OuterTarget target, resolve_outer(ct, idx, CSpace::CoreType, 1));
+      decls.u8(0x02);
+      decls.u8(0x10);
+      decls.u8(0x01);
+      decls.u32(target.depth);
+      decls.u32(target.index);
       ++types;
       ++decl_count;
     } else if (k.kind == TokenKind::Keyword && (k.text == "import" || k.text == "export")) {

@@ -145,7 +145,7 @@ class ScriptParser {
       m.form = ScriptModule::Form::Text;
       size_t end = 0;
       if (m.component) {
-        FLINT_ASSIGN(m.binary, encode_component_fields(tokens_, cur_.pos(), &end));
+        FLINT_ASSIGN(m.binary, encode_component_fields(tokens_, cur_.pos(), &end, m.id));
       } else {
         FLINT_ASSIGN(m.binary, encode_module_fields(tokens_, cur_.pos(), &end, m.id));
       }
