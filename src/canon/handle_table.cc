@@ -58,14 +58,13 @@ Status CallScope::finish() {
 
 Error wrong_handle_type(uint32_t index, const ResourceTypePtr& expected,
                         const ResourceTypePtr& found) {
+  // Wasmtime's sentence, which says "a different" whoever defined each.
   auto who = [](const ResourceTypePtr& r) {
-    return r && r->implementer ? "guest-defined resource" : "host-defined resource";
+    return r && r->implementer ? "guest-defined" : "host-defined";
   };
-  bool same_kind = (expected && expected->implementer) == (found && found->implementer);
-  std::string detail = std::to_string(index) + " used with the wrong type, expected " +
-                       who(expected) + " but found " + (same_kind ? "a different " : "a ") +
-                       who(found);
-  return make_error(ErrorCode::HandleWrongType, std::move(detail));
+  return make_error(ErrorCode::HandleWrongType,
+                    std::to_string(index) + " used with the wrong type, expected " + who(expected) +
+                        " resource but found a different " + who(found) + " resource");
 }
 
 Result<Handle*> get_typed(HandleTable& table, const ResourceTypePtr& type, uint32_t index) {

@@ -37,7 +37,9 @@ class HandleTable {
   Result<uint32_t> add(Handle handle);
   /// The handle at `index` ("unknown handle index N" when there is none).
   Result<Handle*> get(uint32_t index);
-  /// Removes and returns the handle at `index`.
+  /// Removes and returns the handle at `index`. It does not check `lends`:
+  /// callers must (lift_own and resource_drop do), since a CallScope points
+  /// at each lent handle until the call finishes.
   Result<Handle> remove(uint32_t index);
 
  private:

@@ -2,6 +2,8 @@
 // lower_own and lower_borrow.
 #include "canon/handles.h"
 
+#include <string>
+
 namespace flint::canon {
 
 namespace {
@@ -18,7 +20,9 @@ Result<uint32_t> lift_own(CallContext& cx, const ResourceTypePtr& type, uint32_t
   // Check before removing, so a trap leaves the table as it was.
   FLINT_ASSIGN(Handle * h, get_typed(*table, type, index));
   if (h->lends != 0) return make_error(ErrorCode::HandleBorrowed);
-  if (!h->own) return make_error(ErrorCode::HandleNotOwned);
+  if (!h->own)
+    return make_error(ErrorCode::HandleNotOwned,
+                      std::to_string(index) + " is a borrow, not an owned resource");
   FLINT_ASSIGN(Handle moved, table->remove(index));
   return moved.rep;
 }

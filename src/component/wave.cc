@@ -2,8 +2,10 @@
 // from the wasm-wave README's grammar (no code taken from it).
 #include "component/wave.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace flint::component {
