@@ -4,6 +4,8 @@
 #include <functional>
 
 #include "canon/handle_table.h"
+#include "canon/layout.h"
+#include "component/builtin_signature.h"
 #include "component_runtime/frame.h"
 #include "component_runtime/lifted_function.h"
 #include "component_runtime/lowered_function.h"
@@ -42,6 +44,7 @@ class Instantiator {
   Status alias(Frame& f, const Alias& a);
   Status type(Frame& f, const TypeDefinition& t);
   Status canon(Frame& f, const Canon& c);
+  Status unsupported_builtin(Frame& f, const Canon& c);
   Status import(Frame& f, const ComponentImport& imp, const ImportSource& imports);
   Status check_instance_import(const Frame& f, const std::string& name, const InstanceType& type,
                                const ComponentInstanceItem& given);
@@ -343,10 +346,33 @@ Status Instantiator::canon(Frame& f, const Canon& c) {
       f.core_funcs.push_back(resource_builtin(store_, c.kind, *t.resource(), f.state));
       return {};
     }
-    default:
-      return unsupported(std::string("canon ") + canon_info(c.kind).text +
-                         " (the async built-ins are issue 14)");
+    default: return unsupported_builtin(f, c);
   }
+}
+
+Status Instantiator::unsupported_builtin(Frame& f, const Canon& c) {
+  // The async and thread built-ins do not run yet (issue 14). A component
+  // that only declares them still instantiates: the core function exists
+  // with its signature, checks the reentrance rule every built-in checks
+  // first, then traps saying what is missing.
+  std::optional<flint::FuncType> sig = builtin_signature(c.kind);
+  if (c.kind == CanonKind::TaskReturn) {
+    sig.emplace();
+    if (c.result) {
+      FLINT_ASSIGN(ValueTypePtr result, resolve_value_type(f, *c.result));
+      sig->params = canon::flatten_type(*result);
+      if (sig->params.size() > canon::kMaxFlatParams) sig->params = {flint::ValType::I32};
+    }
+  }
+  const std::string what = std::string("canon ") + canon_info(c.kind).text;
+  if (!sig) return unsupported(what + " (issue 14)");
+  auto body = [what, state = f.state](Caller&, std::span<const Value>, std::span<Value>) -> Status {
+    if (!state->may_leave) return make_error(ErrorCode::CannotLeaveComponent);
+    return unsupported(what + " (the async built-ins are issue 14)");
+  };
+  if (c.lands.space == Space::Func) return unsupported(what + " (issue 14)");
+  f.core_funcs.push_back(store_.host_function(std::move(*sig), std::move(body), what));
+  return {};
 }
 
 Status Instantiator::check_instance_import(const Frame& f, const std::string& name,
