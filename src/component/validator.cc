@@ -1214,6 +1214,17 @@ Status check_instance(Scope& s, const Instance& inst) {
   for (const ResourceTypePtr& r : c->imported) cx.bindable.insert(r.get());
   for (const NamedEntity& imp : c->imports) {
     auto it = args.find(imp.name);
+    // An interface import may be satisfied at a compatible version.
+    if (it == args.end()) {
+      Result<ExternName> wanted = parse_extern_name(imp.name);
+      for (auto a = args.begin(); wanted && a != args.end(); ++a) {
+        Result<ExternName> offered = parse_extern_name(a->first);
+        if (offered && import_name_matches(*wanted, *offered)) {
+          it = a;
+          break;
+        }
+      }
+    }
     if (it == args.end())
       return invalid_at(ErrorCode::InvalidInstantiation, inst.offset,
                         fmt::format("missing import named `{}`", imp.name));
@@ -1228,7 +1239,9 @@ Status check_instance(Scope& s, const Instance& inst) {
   // `(eq t)` imports become the arguments' types in what it exports.
   ValueMap values;
   for (const NamedEntity& imp : c->imports) {
-    const EntityType& arg = args.at(imp.name);
+    auto found = args.find(imp.name);
+    if (found == args.end()) continue;  // matched at another version: no eq substitution
+    const EntityType& arg = found->second;
     if (imp.type.kind == ExternDesc::Kind::Type && imp.type.type.value && arg.type.value)
       values[imp.type.type.value.get()] = arg.type.value;
   }
