@@ -76,6 +76,7 @@ struct Scope {
   std::vector<TypeEntity> types;
   std::vector<ComponentSigPtr> components;
   std::vector<InstanceSigPtr> instances;
+  std::vector<std::shared_ptr<const ResolvedComponent>> nested;  // component definitions
 
   std::map<std::string, std::string> import_keys, export_keys;  // uniqueness key -> name
   std::vector<NamedEntity> imports, exports;
@@ -1531,6 +1532,20 @@ Status check_section(Scope& s, const Component& c, const Section& sec) {
   return {};
 }
 
+ComponentSigPtr signature_of(Scope& s);
+
+// What a concrete component's scope resolved, for the runtime.
+std::shared_ptr<ResolvedComponent> resolved_of(Scope& s) {
+  auto out = std::make_shared<ResolvedComponent>();
+  out->funcs = s.funcs;
+  out->types = s.types;
+  out->instances = s.instances;
+  out->components = s.components;
+  out->self = signature_of(s);
+  out->nested = std::move(s.nested);
+  return out;
+}
+
 ComponentSigPtr signature_of(Scope& s) {
   auto sig = std::make_shared<ComponentSig>();
   sig->imports = s.imports;
@@ -1551,7 +1566,9 @@ Result<ComponentSigPtr> validate_nested(Scope& parent, const Component& c, size_
     return invalid_at(ErrorCode::ComponentLimitExceeded, offset, "component nesting too deep");
   Scope inner{parent.root, &parent, ScopeKind::Component, parent.depth + 1};
   FLINT_TRY(walk_component(inner, c));
-  return signature_of(inner);
+  std::shared_ptr<ResolvedComponent> resolved = resolved_of(inner);
+  parent.nested.push_back(resolved);
+  return resolved->self;
 }
 
 }  // namespace
@@ -1560,13 +1577,7 @@ Result<ResolvedComponent> resolve_component(const Component& component) {
   Root root;
   Scope s{root, nullptr, ScopeKind::Component, 0};
   FLINT_TRY(walk_component(s, component));
-  ResolvedComponent out;
-  out.funcs = s.funcs;
-  out.types = s.types;
-  out.instances = s.instances;
-  out.components = s.components;
-  out.self = signature_of(s);
-  return out;
+  return std::move(*resolved_of(s));
 }
 
 Status validate_component(const Component& component) {

@@ -67,6 +67,19 @@ TEST(TypeResolver, WrongKindOfTypeIndexIsRejected) {
   EXPECT_NE(r.error().message().find("type index 0 is not a resource type"), std::string::npos);
 }
 
+TEST(TypeResolver, NestedComponentsKeepTheirResolution) {
+  // (type string) (component (alias outer 1 0 (type)) (type (list 0)))
+  const Bytes inner =
+      component({section(6, vec(1, {0x03, 0x02, 0x01, 0x00})), section(7, vec(1, {0x70, 0x00}))});
+  Result<ResolvedComponent> r = resolve(component({section(7, vec(1, {0x73})), section(4, inner)}));
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  ASSERT_EQ(r->nested.size(), 1u);
+  ASSERT_EQ(r->nested[0]->types.size(), 2u);
+  EXPECT_EQ(r->nested[0]->types[0].value, r->types[0].value);  // the outer alias
+  EXPECT_EQ(r->nested[0]->types[1].value->kind, TypeKind::List);
+  EXPECT_EQ(r->components.size(), 1u);
+}
+
 // A component type importing a resource and exporting a function on it.
 ComponentSig resource_component(ResourceTypePtr imported, ResourceTypePtr defined) {
   ComponentSig c;
