@@ -34,6 +34,7 @@ struct CoreExternType {
   MemoryType memory;
   GlobalType global;
 
+  /// A core function of signature `f`.
   static CoreExternType of_func(flint::FuncType f) {
     CoreExternType t;
     t.func = std::move(f);

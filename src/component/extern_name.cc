@@ -333,4 +333,22 @@ Result<ExternName> parse_extern_name(std::string_view text) {
   return out;
 }
 
+bool semver_compatible(const SemVer& a, const SemVer& b) {
+  if (!a.pre.empty() || !b.pre.empty()) return a == b;
+  if (a.major != b.major) return false;
+  if (a.major != 0) return true;
+  if (a.minor != b.minor) return false;
+  return a.minor != 0 || a.patch == b.patch;
+}
+
+bool import_name_matches(const ExternName& wanted, const ExternName& offered) {
+  if (wanted.text == offered.text) return true;
+  if (wanted.kind != ExternName::Kind::Interface || offered.kind != ExternName::Kind::Interface)
+    return false;
+  if (wanted.ns != offered.ns || wanted.package != offered.package ||
+      wanted.interface != offered.interface || !wanted.version || !offered.version)
+    return false;
+  return semver_compatible(*wanted.version, *offered.version);
+}
+
 }  // namespace flint::component

@@ -70,6 +70,16 @@ struct ExternName {
   std::string uniqueness_key() const;
 };
 
+/// Whether versions `a` and `b` are on one compatibility track (semver's
+/// rule as wasmparser applies it to interface names): the same major
+/// version when it is not 0, else the same minor when it is not 0, else
+/// the same patch; pre-releases match only themselves.
+bool semver_compatible(const SemVer& a, const SemVer& b);
+
+/// Whether an item named `offered` may satisfy an import named `wanted`:
+/// the same name, or the same interface at a compatible version.
+bool import_name_matches(const ExternName& wanted, const ExternName& offered);
+
 /// Parses an import or export name. Errors are InvalidExternName or
 /// NotKebabCase, with the name and the reason in the detail.
 Result<ExternName> parse_extern_name(std::string_view text);

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "component/extern_name.h"
+
 namespace flint::component {
 
 namespace {
@@ -168,9 +170,18 @@ Status component_subtype(const ComponentSig& a, const ComponentSig& e, SubtypeCo
   for (const ResourceTypePtr& r : a.imported) imports.bindable.insert(r.get());
   imports.bound = cx.bound;
   for (const NamedEntity& have : a.imports) {
+    // The expected component is given something under each of its import
+    // names; an interface name may stand at a compatible version.
     const NamedEntity* given = nullptr;
-    for (const NamedEntity& i : e.imports)
-      if (i.name == have.name) given = &i;
+    Result<ExternName> wanted = parse_extern_name(have.name);
+    for (const NamedEntity& i : e.imports) {
+      if (i.name == have.name) {
+        given = &i;
+        break;
+      }
+      Result<ExternName> offered = parse_extern_name(i.name);
+      if (!given && wanted && offered && import_name_matches(*wanted, *offered)) given = &i;
+    }
     if (!given) return mismatch(offset, fmt::format("missing expected import `{}`", have.name));
     FLINT_TRY(in_context(entity_subtype(given->type, have.type, imports, offset),
                          fmt::format("type mismatch in import `{}`", have.name)));

@@ -136,6 +136,10 @@ struct ResolvedComponent {
   std::vector<ComponentSigPtr> components;
   /// The component's own type: its imports and exports.
   ComponentSigPtr self;
+  /// The same for each nested component definition, in the order of
+  /// Component::components (not the component index space, which also
+  /// holds imports and aliases).
+  std::vector<std::shared_ptr<const ResolvedComponent>> nested;
 };
 
 /// Validates `component` (as validate_component does) and returns the

@@ -8,7 +8,10 @@
 // so instantiation arguments, export aliases, ascribed exports and canon
 // signatures are checked by subtyping (subtyping.h) and flattening
 // (flatten.h) on those, never on the binary's indices. Component and
-// instance types are walked the same way in scopes of their own.
+// instance types are walked the same way in scopes of their own. This
+// file walks the definitions; the scope and the checks it shares with
+// defined_types.cc, visibility.cc and canon_check.cc are in
+// validation_scope.h.
 #include "component/validator.h"
 
 #include <fmt/format.h>
@@ -21,517 +24,12 @@
 #include "component/flatten.h"
 #include "component/subtyping.h"
 #include "component/type_resolver.h"
+#include "component/validation_scope.h"
 #include "valid/validator.h"
 
 namespace flint::component {
 
-namespace {
-
-// Limits that keep hostile inputs cheap: a value type's nesting (every
-// resolved-type walk recurses on it), its size as a tree (subtyping walks
-// trees, while definitions share subtrees), and scope nesting.
-constexpr uint32_t kMaxTypeDepth = 500;
-constexpr uint64_t kMaxTypeSize = 1000000;
-constexpr int kMaxScopeDepth = 100;
-
-Error invalid_at(ErrorCode code, size_t offset, std::string detail) {
-  return error_at(code, offset, std::move(detail));
-}
-
-// Facts about resolved value types the checks need, by node.
-struct NodeFacts {
-  uint32_t depth = 1;
-  uint64_t size = 1;
-};
-
-// One core type index: a function type (when decoded) or a module type.
-struct CoreTypeEntry {
-  bool is_module = false;
-  std::optional<flint::FuncType> func;
-  CoreModuleSigPtr module;
-};
-
-// State shared by every scope of one validation.
-struct Root {
-  // By node; each entry keeps its node alive, so an address is never
-  // reused for another node while its facts are here.
-  std::unordered_map<const ValueType*, std::pair<NodeFacts, ValueTypePtr>> facts;
-};
-
-enum class ScopeKind : uint8_t { Component, ComponentType, InstanceType };
-
-// One scope: a component, or a component or instance type's declarations.
-struct Scope {
-  Root& root;
-  const Scope* parent = nullptr;
-  ScopeKind kind = ScopeKind::Component;
-  int depth = 0;
-
-  std::vector<CoreExternType> core_funcs, core_tables, core_memories, core_globals;
-  std::vector<CoreTypeEntry> core_types;
-  std::vector<CoreModuleSigPtr> core_modules;
-  std::vector<CoreInstanceSigPtr> core_instances;
-  std::vector<FunctionTypePtr> funcs;
-  std::vector<ValueTypePtr> values;
-  std::vector<TypeEntity> types;
-  std::vector<ComponentSigPtr> components;
-  std::vector<InstanceSigPtr> instances;
-
-  std::map<std::string, std::string> import_keys, export_keys;  // uniqueness key -> name
-  std::vector<NamedEntity> imports, exports;
-  std::vector<ResourceTypePtr> imported_resources, defined_resources;
-  std::set<const ResourceType*> local_resources;  // `(resource ...)` defined here
-  // Named-type visibility (Explainer.md, "External visibility of types"):
-  // which nodes of named kinds (record, variant, enum, flags, own,
-  // borrow) an import or an export names here. Imports may use only what
-  // imports name; exports what either names.
-  // Bits per node, type index and instance index: kByImport, kByExport.
-  std::unordered_map<const void*, uint8_t> named;
-  std::unordered_map<uint32_t, uint8_t> named_types, named_instances;
-  // The name each resource is imported or exported under here.
-  // The name each resource is imported (or exported) under here: the two
-  // namespaces are apart, and `[method]r.m` looks in its own.
-  std::unordered_map<const ResourceType*, std::string> import_resource_names, export_resource_names;
-
-  uint32_t size(Space s) const {
-    switch (s) {
-      case Space::CoreFunc: return uint32_t(core_funcs.size());
-      case Space::CoreTable: return uint32_t(core_tables.size());
-      case Space::CoreMemory: return uint32_t(core_memories.size());
-      case Space::CoreGlobal: return uint32_t(core_globals.size());
-      case Space::CoreType: return uint32_t(core_types.size());
-      case Space::CoreModule: return uint32_t(core_modules.size());
-      case Space::CoreInstance: return uint32_t(core_instances.size());
-      case Space::Func: return uint32_t(funcs.size());
-      case Space::Value: return uint32_t(values.size());
-      case Space::Type: return uint32_t(types.size());
-      case Space::Component: return uint32_t(components.size());
-      case Space::Instance: return uint32_t(instances.size());
-    }
-    return 0;
-  }
-};
-
-const char* space_word(Space s) {
-  switch (s) {
-    case Space::CoreFunc: return "core function";
-    case Space::CoreTable: return "core table";
-    case Space::CoreMemory: return "core memory";
-    case Space::CoreGlobal: return "core global";
-    case Space::CoreType: return "core type";
-    case Space::CoreModule: return "module";
-    case Space::CoreInstance: return "core instance";
-    case Space::Func: return "func";
-    case Space::Value: return "value";
-    case Space::Type: return "type";
-    case Space::Component: return "component";
-    case Space::Instance: return "instance";
-  }
-  return "?";
-}
-
-Status check_index(const Scope& s, Space space, uint32_t index, size_t offset) {
-  if (index >= s.size(space)) {
-    const char* w = space_word(space);
-    return invalid_at(ErrorCode::ComponentIndexOutOfBounds, offset,
-                      fmt::format("unknown {} {}: {} index out of bounds", w, index, w));
-  }
-  return {};
-}
-
-// ---- value types -----------------------------------------------------------
-
-TypeKind kind_of(PrimType p) {
-  if (p == PrimType::ErrorContext) return TypeKind::ErrorContext;
-  return TypeKind(0x7f - uint8_t(p));
-}
-
-Status check_labels(const std::vector<std::string>& labels, size_t offset, const char* what,
-                    const char* previous) {
-  std::map<std::string, std::string> seen;
-  for (const std::string& l : labels) {
-    if (l.empty())
-      return invalid_at(ErrorCode::InvalidComponentType, offset,
-                        fmt::format("{} name cannot be empty", what));
-    if (!is_kebab(l))
-      return invalid_at(ErrorCode::NotKebabCase, offset,
-                        fmt::format("{} name `{}` is not in kebab case", what, l));
-    std::string key = l;
-    for (char& ch : key) ch = char(std::tolower(uint8_t(ch)));
-    auto [it, fresh] = seen.emplace(key, l);
-    if (!fresh)
-      return invalid_at(ErrorCode::ConflictingName, offset,
-                        fmt::format("{} name `{}` conflicts with previous {} name `{}`", what, l,
-                                    previous, it->second));
-  }
-  return {};
-}
-
-// A node's depth and tree size. Nodes the validator did not register
-// (copies made by substitution on instantiation) are measured on demand;
-// their children are, by induction, within the limits, so this recursion
-// is as deep as the limit at most.
-NodeFacts facts_of(Root& root, const ValueTypePtr& node) {
-  const ValueType& t = *node;
-  if (auto it = root.facts.find(&t); it != root.facts.end()) return it->second.first;
-  NodeFacts f;
-  auto child = [&](const ValueTypePtr& c) {
-    if (!c) return;
-    const NodeFacts cf = facts_of(root, c);
-    f.depth = std::max(f.depth, cf.depth + 1);
-    f.size = std::min<uint64_t>(f.size + cf.size * (t.length ? *t.length : 1), kMaxTypeSize + 1);
-  };
-  for (const Field& x : t.fields) child(x.type);
-  child(t.element);
-  child(t.ok);
-  child(t.error);
-  root.facts[&t] = {f, node};
-  return f;
-}
-
-// Registers a new node's depth and tree size, rejecting oversized types:
-// every walk over resolved types recurses on depth, and subtyping walks
-// trees while definitions share subtrees.
-Status note_node(Scope& s, const ValueTypePtr& t, size_t offset) {
-  const NodeFacts f = facts_of(s.root, t);
-  if (f.depth > kMaxTypeDepth)
-    return invalid_at(ErrorCode::ComponentLimitExceeded, offset, "type nesting too deep");
-  if (f.size > kMaxTypeSize)
-    return invalid_at(ErrorCode::ComponentLimitExceeded, offset,
-                      fmt::format("effective type size exceeds the limit of {}", kMaxTypeSize));
-  return {};
-}
-
-Result<ValueTypePtr> resolve_val(const Scope& s, const ValType& t, size_t offset) {
-  if (!t.is_index) return ValueType::primitive(kind_of(t.prim));
-  FLINT_TRY(check_index(s, Space::Type, t.index, offset));
-  const TypeEntity& e = s.types[t.index];
-  if (e.kind != TypeEntity::Kind::Value)
-    return invalid_at(ErrorCode::ComponentTypeKindMismatch, offset,
-                      fmt::format("type index {} is not a defined type", t.index));
-  return e.value;
-}
-
-Result<ResourceTypePtr> resolve_resource(const Scope& s, uint32_t index, size_t offset) {
-  FLINT_TRY(check_index(s, Space::Type, index, offset));
-  const TypeEntity& e = s.types[index];
-  if (e.kind != TypeEntity::Kind::Resource)
-    return invalid_at(ErrorCode::ComponentTypeKindMismatch, offset,
-                      fmt::format("type index {} is not a resource type", index));
-  return e.resource;
-}
-
-Result<ValueTypePtr> resolve_def_val(Scope& s, const DefValType& v, size_t at,
-                                     uint8_t& handle_bits) {
-  auto empty = [&](const char* sentence) {
-    return invalid_at(ErrorCode::InvalidComponentType, at, sentence);
-  };
-  auto val = [&](const ValType& t) { return resolve_val(s, t, at); };
-  auto opt = [&](const std::optional<ValType>& t) -> Result<ValueTypePtr> {
-    if (!t) return ValueTypePtr();
-    return val(*t);
-  };
-  if (auto* p = std::get_if<PrimType>(&v)) return ValueType::primitive(kind_of(*p));
-  if (auto* r = std::get_if<RecordType>(&v)) {
-    if (r->fields.empty()) return empty("record type must have at least one field");
-    std::vector<std::string> labels;
-    std::vector<Field> fields;
-    for (const auto& f : r->fields) {
-      FLINT_ASSIGN(ValueTypePtr t, val(f.type));
-      fields.push_back({f.label, t});
-      labels.push_back(f.label);
-    }
-    FLINT_TRY(check_labels(labels, at, "record field", "field"));
-    return ValueType::record(std::move(fields));
-  }
-  if (auto* r = std::get_if<VariantType>(&v)) {
-    if (r->cases.empty()) return empty("variant type must have at least one case");
-    std::vector<std::string> labels;
-    std::vector<Field> cases;
-    for (const auto& c : r->cases) {
-      FLINT_ASSIGN(ValueTypePtr t, opt(c.type));
-      cases.push_back({c.label, t});
-      labels.push_back(c.label);
-    }
-    FLINT_TRY(check_labels(labels, at, "variant case", "case"));
-    return ValueType::variant(std::move(cases));
-  }
-  if (auto* r = std::get_if<TupleType>(&v)) {
-    if (r->types.empty()) return empty("tuple type must have at least one type");
-    std::vector<ValueTypePtr> types;
-    for (const auto& t : r->types) {
-      FLINT_ASSIGN(ValueTypePtr x, val(t));
-      types.push_back(x);
-    }
-    return ValueType::tuple(std::move(types));
-  }
-  if (auto* r = std::get_if<FlagsType>(&v)) {
-    if (r->labels.empty()) return empty("flags must have at least one entry");
-    if (r->labels.size() > 32) return empty("cannot have more than 32 flags");
-    FLINT_TRY(check_labels(r->labels, at, "flag", "flag"));
-    return ValueType::flags(r->labels);
-  }
-  if (auto* r = std::get_if<EnumType>(&v)) {
-    if (r->labels.empty()) return empty("enum type must have at least one variant");
-    FLINT_TRY(check_labels(r->labels, at, "enum tag", "tag"));
-    return ValueType::enumeration(r->labels);
-  }
-  if (auto* r = std::get_if<ListType>(&v)) {
-    FLINT_ASSIGN(ValueTypePtr e, val(r->element));
-    if (!r->length) return ValueType::list(e);
-    if (*r->length == 0) return empty("fixed size list length must be greater than 0");
-    return ValueType::fixed_list(e, *r->length);
-  }
-  if (auto* r = std::get_if<OptionType>(&v)) {
-    FLINT_ASSIGN(ValueTypePtr e, val(r->type));
-    return ValueType::option(e);
-  }
-  if (auto* r = std::get_if<ResultType>(&v)) {
-    FLINT_ASSIGN(ValueTypePtr ok, opt(r->ok));
-    FLINT_ASSIGN(ValueTypePtr err, opt(r->error));
-    return ValueType::result(ok, err);
-  }
-  auto handle = [&](uint32_t index, bool own) -> Result<ValueTypePtr> {
-    FLINT_ASSIGN(ResourceTypePtr res, resolve_resource(s, index, at));
-    // A handle is as visible as the resource's type index.
-    auto it = s.named_types.find(index);
-    handle_bits = it == s.named_types.end() ? 0 : it->second;
-    return own ? ValueType::own(res) : ValueType::borrow(res);
-  };
-  if (auto* r = std::get_if<OwnType>(&v)) return handle(r->resource, true);
-  if (auto* r = std::get_if<BorrowType>(&v)) return handle(r->resource, false);
-  if (auto* r = std::get_if<StreamType>(&v)) {
-    FLINT_ASSIGN(ValueTypePtr e, opt(r->element));
-    // wasmparser reserves character streams (they may become text streams).
-    if (e && e->kind == TypeKind::Char) return empty("stream<char> is not valid at this time");
-    auto t = std::make_shared<ValueType>();
-    t->kind = TypeKind::Stream;
-    t->element = e;
-    return ValueTypePtr(std::move(t));
-  }
-  if (auto* r = std::get_if<FutureType>(&v)) {
-    FLINT_ASSIGN(ValueTypePtr e, opt(r->element));
-    auto t = std::make_shared<ValueType>();
-    t->kind = TypeKind::Future;
-    t->element = e;
-    return ValueTypePtr(std::move(t));
-  }
-  if (auto* r = std::get_if<MapType>(&v)) {
-    FLINT_ASSIGN(ValueTypePtr k, val(r->key));
-    FLINT_ASSIGN(ValueTypePtr x, val(r->value));
-    return ValueType::map(k, x);
-  }
-  return empty("unknown defined type");
-}
-
-bool is_named_kind(TypeKind k) {
-  return k == TypeKind::Record || k == TypeKind::Variant || k == TypeKind::Enum ||
-         k == TypeKind::Flags || k == TypeKind::Own || k == TypeKind::Borrow;
-}
-
-bool contains_borrow(const ValueType& t, int depth = 0) {
-  if (depth > int(kMaxTypeDepth)) return false;
-  if (t.kind == TypeKind::Borrow) return true;
-  auto in = [&](const ValueTypePtr& p) { return p && contains_borrow(*p, depth + 1); };
-  for (const Field& f : t.fields)
-    if (in(f.type)) return true;
-  return in(t.element) || in(t.ok) || in(t.error);
-}
-
-Result<FunctionTypePtr> resolve_func(const Scope& s, const FuncType& f, size_t at) {
-  auto out = std::make_shared<FunctionType>();
-  out->async = f.async;
-  std::vector<std::string> labels;
-  for (const auto& p : f.params) {
-    FLINT_ASSIGN(ValueTypePtr t, resolve_val(s, p.type, at));
-    out->params.push_back({p.label, t});
-    labels.push_back(p.label);
-  }
-  FLINT_TRY(check_labels(labels, at, "function parameter", "parameter"));
-  if (f.result) {
-    FLINT_ASSIGN(out->result, resolve_val(s, *f.result, at));
-    if (contains_borrow(*out->result))
-      return invalid_at(ErrorCode::InvalidResourceUse, at,
-                        "function result cannot contain a `borrow` type");
-  }
-  return FunctionTypePtr(std::move(out));
-}
-
-// ---- visibility of named types ---------------------------------------------
-
-constexpr uint8_t kByImport = 1, kByExport = 2;
-
-// Whether every named node `t` reaches (below the top, when `top`) is
-// named here with one of `bits`, or by `extra` (an instance type's own
-// declarations).
-bool all_named(const Scope& s, const ValueType& t, const std::unordered_set<const void*>* extra,
-               uint8_t bits, bool top, int depth = 0) {
-  if (depth > int(kMaxTypeDepth)) return true;
-  if (!top && is_named_kind(t.kind)) {
-    auto it = s.named.find(&t);
-    const bool ok = (it != s.named.end() && (it->second & bits)) || (extra && extra->count(&t));
-    if (!ok) return false;
-  }
-  auto in = [&](const ValueTypePtr& p) {
-    return !p || all_named(s, *p, extra, bits, false, depth + 1);
-  };
-  for (const Field& f : t.fields)
-    if (!in(f.type)) return false;
-  return in(t.element) && in(t.ok) && in(t.error);
-}
-
-bool func_named(const Scope& s, const FunctionType& f, const std::unordered_set<const void*>* extra,
-                uint8_t bits) {
-  for (const Param& p : f.params)
-    if (p.type && !all_named(s, *p.type, extra, bits, false)) return false;
-  return !f.result || all_named(s, *f.result, extra, bits, false);
-}
-
-// Whether entity type `t` may be imported (bits kByImport) or exported
-// (kByImport | kByExport) here.
-bool entity_named(const Scope& s, const EntityType& t, const std::unordered_set<const void*>* extra,
-                  uint8_t bits, int depth = 0) {
-  if (depth > kMaxScopeDepth) return true;
-  switch (t.kind) {
-    case ExternDesc::Kind::Func: return !t.func || func_named(s, *t.func, extra, bits);
-    case ExternDesc::Kind::Value: return !t.value || all_named(s, *t.value, extra, bits, false);
-    case ExternDesc::Kind::Type:
-      if (t.type.kind == TypeEntity::Kind::Value)
-        return !t.type.value || all_named(s, *t.type.value, extra, bits, true);
-      if (t.type.kind == TypeEntity::Kind::Func && t.type.func)
-        return func_named(s, *t.type.func, extra, bits);
-      if (t.type.kind == TypeEntity::Kind::Instance) {
-        EntityType as_instance;
-        as_instance.kind = ExternDesc::Kind::Instance;
-        as_instance.instance = t.type.instance;
-        return entity_named(s, as_instance, extra, bits, depth + 1);
-      }
-      return true;
-    case ExternDesc::Kind::Instance: {
-      if (!t.instance) return true;
-      // The instance's own declarations name types for its exports.
-      const std::unordered_set<const void*>* own = t.instance->named.get();
-      std::unordered_set<const void*> both;
-      if (own && extra) {
-        both = *own;
-        both.insert(extra->begin(), extra->end());
-        own = &both;
-      } else if (!own) {
-        own = extra;
-      }
-      for (const NamedEntity& e : t.instance->exports)
-        if (!entity_named(s, e.type, own, bits, depth + 1)) return false;
-      return true;
-    }
-    case ExternDesc::Kind::Component:
-    case ExternDesc::Kind::CoreModule: return true;
-  }
-  return true;
-}
-
-// Names every named node `t` reaches with `bits`: what an imported or
-// exported instance (a bag of exports) makes explicit.
-void name_value(Scope& s, const ValueTypePtr& t, uint8_t bits, int depth = 0) {
-  if (!t || depth > int(kMaxTypeDepth)) return;
-  if (is_named_kind(t->kind)) s.named[t.get()] |= bits;
-  for (const Field& f : t->fields) name_value(s, f.type, bits, depth + 1);
-  name_value(s, t->element, bits, depth + 1);
-  name_value(s, t->ok, bits, depth + 1);
-  name_value(s, t->error, bits, depth + 1);
-}
-
-void name_all(Scope& s, const EntityType& t, uint8_t bits, int depth = 0) {
-  if (depth > kMaxScopeDepth) return;
-  auto func = [&](const FunctionTypePtr& f) {
-    if (!f) return;
-    for (const Param& p : f->params) name_value(s, p.type, bits);
-    name_value(s, f->result, bits);
-  };
-  switch (t.kind) {
-    case ExternDesc::Kind::Func: func(t.func); break;
-    case ExternDesc::Kind::Value: name_value(s, t.value, bits); break;
-    case ExternDesc::Kind::Type:
-      name_value(s, t.type.value, bits);
-      func(t.type.func);
-      break;
-    case ExternDesc::Kind::Instance:
-      if (t.instance)
-        for (const NamedEntity& e : t.instance->exports) name_all(s, e.type, bits, depth + 1);
-      break;
-    default: break;
-  }
-}
-
-// The nodes a scope names, for the instance or component type it makes.
-NamedNodes named_nodes(const Scope& s) {
-  auto out = std::make_shared<std::unordered_set<const void*>>();
-  for (const auto& [node, bits] : s.named) out->insert(node);
-  return out;
-}
-
-// ---- resources in types ----------------------------------------------------
-
-bool value_mentions_resource(const ValueType& t, int depth = 0) {
-  if (depth > int(kMaxTypeDepth)) return false;
-  if (t.resource) return true;
-  auto in = [&](const ValueTypePtr& p) { return p && value_mentions_resource(*p, depth + 1); };
-  for (const Field& f : t.fields)
-    if (in(f.type)) return true;
-  return in(t.element) || in(t.ok) || in(t.error);
-}
-
-bool entity_mentions_resource(const EntityType& t, int depth);
-
-bool type_mentions_resource(const TypeEntity& t, int depth) {
-  if (depth > kMaxScopeDepth) return false;
-  auto func = [&](const FunctionTypePtr& f) {
-    if (!f) return false;
-    for (const Param& p : f->params)
-      if (p.type && value_mentions_resource(*p.type)) return true;
-    return f->result && value_mentions_resource(*f->result);
-  };
-  switch (t.kind) {
-    case TypeEntity::Kind::Resource: return true;
-    case TypeEntity::Kind::Value: return t.value && value_mentions_resource(*t.value);
-    case TypeEntity::Kind::Func: return func(t.func);
-    case TypeEntity::Kind::Instance:
-      if (t.instance)
-        for (const NamedEntity& e : t.instance->exports)
-          if (entity_mentions_resource(e.type, depth + 1)) return true;
-      return false;
-    case TypeEntity::Kind::Component:
-      if (t.component) {
-        for (const NamedEntity& e : t.component->imports)
-          if (entity_mentions_resource(e.type, depth + 1)) return true;
-        for (const NamedEntity& e : t.component->exports)
-          if (entity_mentions_resource(e.type, depth + 1)) return true;
-      }
-      return false;
-  }
-  return false;
-}
-
-bool entity_mentions_resource(const EntityType& t, int depth) {
-  TypeEntity as_type = t.type;
-  switch (t.kind) {
-    case ExternDesc::Kind::Type: return type_mentions_resource(t.type, depth);
-    case ExternDesc::Kind::Func:
-      as_type.kind = TypeEntity::Kind::Func;
-      as_type.func = t.func;
-      return type_mentions_resource(as_type, depth);
-    case ExternDesc::Kind::Value: return t.value && value_mentions_resource(*t.value);
-    case ExternDesc::Kind::Instance:
-      as_type.kind = TypeEntity::Kind::Instance;
-      as_type.instance = t.instance;
-      return type_mentions_resource(as_type, depth);
-    case ExternDesc::Kind::Component:
-      as_type.kind = TypeEntity::Kind::Component;
-      as_type.component = t.component;
-      return type_mentions_resource(as_type, depth);
-    case ExternDesc::Kind::CoreModule: return false;
-  }
-  return false;
-}
+namespace validation {
 
 // ---- scopes ------------------------------------------------------------------
 
@@ -1214,6 +712,17 @@ Status check_instance(Scope& s, const Instance& inst) {
   for (const ResourceTypePtr& r : c->imported) cx.bindable.insert(r.get());
   for (const NamedEntity& imp : c->imports) {
     auto it = args.find(imp.name);
+    // An interface import may be satisfied at a compatible version.
+    if (it == args.end()) {
+      Result<ExternName> wanted = parse_extern_name(imp.name);
+      for (auto a = args.begin(); wanted && a != args.end(); ++a) {
+        Result<ExternName> offered = parse_extern_name(a->first);
+        if (offered && import_name_matches(*wanted, *offered)) {
+          it = a;
+          break;
+        }
+      }
+    }
     if (it == args.end())
       return invalid_at(ErrorCode::InvalidInstantiation, inst.offset,
                         fmt::format("missing import named `{}`", imp.name));
@@ -1228,176 +737,13 @@ Status check_instance(Scope& s, const Instance& inst) {
   // `(eq t)` imports become the arguments' types in what it exports.
   ValueMap values;
   for (const NamedEntity& imp : c->imports) {
-    const EntityType& arg = args.at(imp.name);
+    auto found = args.find(imp.name);
+    if (found == args.end()) continue;  // matched at another version: no eq substitution
+    const EntityType& arg = found->second;
     if (imp.type.kind == ExternDesc::Kind::Type && imp.type.type.value && arg.type.value)
       values[imp.type.type.value.get()] = arg.type.value;
   }
   s.instances.push_back(instantiate(*c, cx.bound, values));
-  return {};
-}
-
-// ---- canon ---------------------------------------------------------------------------
-
-// wasmparser's names of the options in its messages.
-const char* option_word(CanonOption::Kind k) {
-  switch (k) {
-    case CanonOption::Kind::Utf8: return "utf8";
-    case CanonOption::Kind::Utf16: return "utf16";
-    case CanonOption::Kind::Latin1Utf16: return "latin1-utf16";
-    default: return option_name(k);
-  }
-}
-
-Status canon_error(size_t offset, std::string detail) {
-  return invalid_at(ErrorCode::InvalidCanonOptions, offset, std::move(detail));
-}
-
-// The canon options' rules (CanonicalABI.md, "canonopt validation"),
-// given the lifted or lowered function type when there is one.
-Status check_canon_options(const Scope& s, const Canon& c, const FunctionType* f) {
-  std::optional<CanonOption::Kind> encoding;
-  std::map<CanonOption::Kind, uint32_t> seen;
-  for (const CanonOption& o : c.options) {
-    const bool is_encoding = o.kind <= CanonOption::Kind::Latin1Utf16;
-    if (is_encoding) {
-      if (encoding)
-        return canon_error(o.offset,
-                           fmt::format("canonical encoding option `{}` conflicts with option `{}`",
-                                       option_word(*encoding), option_word(o.kind)));
-      encoding = o.kind;
-    } else if (!seen.emplace(o.kind, o.index).second) {
-      return canon_error(o.offset, fmt::format("canonical option `{}` is specified more than once",
-                                               option_word(o.kind)));
-    }
-    if (std::optional<Space> space = option_space(o.kind))
-      FLINT_TRY(check_index(s, *space, o.index, o.offset));
-  }
-  const bool lift = c.kind == CanonKind::Lift;
-  if (c.kind == CanonKind::Lower && seen.count(CanonOption::Kind::PostReturn))
-    return canon_error(c.offset,
-                       "canonical option `post-return` cannot be specified for lowerings");
-  if (seen.count(CanonOption::Kind::Realloc) && !seen.count(CanonOption::Kind::Memory))
-    return canon_error(c.offset,
-                       "canonical option `realloc` requires `memory` to also be specified");
-  if (auto it = seen.find(CanonOption::Kind::Realloc); it != seen.end()) {
-    const CoreExternType& r = s.core_funcs[it->second];
-    const flint::FuncType want{
-        {flint::ValType::I32, flint::ValType::I32, flint::ValType::I32, flint::ValType::I32},
-        {flint::ValType::I32}};
-    if (r.known && !(r.func == want))
-      return canon_error(c.offset,
-                         "canonical option `realloc` uses a core function with an incorrect "
-                         "signature");
-  }
-  if (!f || f->async) return {};
-  bool params = false;
-  for (const auto& p : f->params) params = params || (p.type && uses_memory(*p.type));
-  const bool result = f->result && uses_memory(*f->result);
-  const flint::FuncType flat = flatten_function(*f, lift);
-  // Spilled parameters or results also pass through memory.
-  size_t flat_params = 0;
-  for (const auto& p : f->params)
-    if (p.type) flat_params += flatten_value(*p.type, kMaxFlatParams).size();
-  const bool spill_params = flat_params > kMaxFlatParams;
-  const bool spill_result =
-      f->result && flatten_value(*f->result, kMaxFlatResults).size() > kMaxFlatResults;
-  if ((params || result || spill_params || spill_result) && !seen.count(CanonOption::Kind::Memory))
-    return canon_error(c.offset, "canonical option `memory` is required");
-  // Lifting, the callee allocates arguments; lowering, the caller allocates results.
-  const bool allocates = lift ? (params || spill_params) : result;
-  if (allocates && !seen.count(CanonOption::Kind::Realloc))
-    return canon_error(c.offset, "canonical option `realloc` is required");
-  if (auto it = seen.find(CanonOption::Kind::PostReturn); it != seen.end()) {
-    const CoreExternType& p = s.core_funcs[it->second];
-    const flint::FuncType want{flat.results, {}};
-    if (p.known && !(p.func == want))
-      return canon_error(c.offset,
-                         "canonical option `post-return` uses a core function with an incorrect "
-                         "signature");
-  }
-  return {};
-}
-
-Status check_canon(Scope& s, const Canon& c) {
-  const CanonInfo& info = canon_info(c.kind);
-  CoreExternType core;  // the core function most canons define
-  core.known = false;
-  switch (c.kind) {
-    case CanonKind::Lift: {
-      FLINT_TRY(check_index(s, Space::CoreFunc, c.func, c.offset));
-      FLINT_TRY(check_index(s, Space::Type, c.type, c.offset));
-      const TypeEntity& t = s.types[c.type];
-      if (t.kind != TypeEntity::Kind::Func)
-        return invalid_at(ErrorCode::ComponentTypeKindMismatch, c.offset,
-                          fmt::format("type index {} is not a function type", c.type));
-      FLINT_TRY(check_canon_options(s, c, t.func.get()));
-      const CoreExternType& f = s.core_funcs[c.func];
-      if (!t.func->async && f.known) {
-        const flint::FuncType want = flatten_function(*t.func, true);
-        if (want.params != f.func.params)
-          return invalid_at(
-              ErrorCode::ComponentTypeMismatch, c.offset,
-              fmt::format("lowered parameter types `{}` do not match parameter "
-                          "types `{}` of core function {}",
-                          debug_list(want.params), debug_list(f.func.params), c.func));
-        if (want.results != f.func.results)
-          return invalid_at(
-              ErrorCode::ComponentTypeMismatch, c.offset,
-              fmt::format("lowered result types `{}` do not match result types "
-                          "`{}` of core function {}",
-                          debug_list(want.results), debug_list(f.func.results), c.func));
-      }
-      s.funcs.push_back(t.func);
-      return {};
-    }
-    case CanonKind::Lower: {
-      FLINT_TRY(check_index(s, Space::Func, c.func, c.offset));
-      const FunctionTypePtr& f = s.funcs[c.func];
-      FLINT_TRY(check_canon_options(s, c, f.get()));
-      if (f && !f->async) core = CoreExternType::of_func(flatten_function(*f, false));
-      s.core_funcs.push_back(core);
-      return {};
-    }
-    case CanonKind::ResourceNew:
-    case CanonKind::ResourceRep:
-    case CanonKind::ResourceDrop: {
-      FLINT_ASSIGN(ResourceTypePtr r, resolve_resource(s, c.type, c.offset));
-      if (c.kind != CanonKind::ResourceDrop && !s.local_resources.count(r.get()))
-        return invalid_at(ErrorCode::InvalidResourceUse, c.offset,
-                          fmt::format("type index {} is not a local resource", c.type));
-      core = CoreExternType::of_func(
-          c.kind == CanonKind::ResourceDrop
-              ? flint::FuncType{{flint::ValType::I32}, {}}
-              : flint::FuncType{{flint::ValType::I32}, {flint::ValType::I32}});
-      s.core_funcs.push_back(core);
-      return {};
-    }
-    default: break;
-  }
-  // The other built-ins (async, streams, futures, error contexts,
-  // threads): indices checked, core signatures not worked out.
-  switch (info.imm) {
-    case CanonImm::Type:
-    case CanonImm::TypeOpts:
-    case CanonImm::TypeAsync: FLINT_TRY(check_index(s, Space::Type, c.type, c.offset)); break;
-    case CanonImm::TypeTable:
-    case CanonImm::SharedTypeTable:
-      FLINT_TRY(check_index(s, Space::CoreTable, c.table, c.offset));
-      [[fallthrough]];
-    case CanonImm::SharedType: FLINT_TRY(check_index(s, Space::CoreType, c.type, c.offset)); break;
-    case CanonImm::CancelMemory:
-      FLINT_TRY(check_index(s, Space::CoreMemory, c.memory, c.offset));
-      break;
-    case CanonImm::Results:
-      if (c.result) FLINT_TRY(resolve_val(s, *c.result, c.offset));
-      break;
-    default: break;
-  }
-  FLINT_TRY(check_canon_options(s, c, nullptr));
-  if (c.lands.space == Space::Func)
-    s.funcs.push_back(nullptr);
-  else
-    s.core_funcs.push_back(core);
   return {};
 }
 
@@ -1518,6 +864,20 @@ Status check_section(Scope& s, const Component& c, const Section& sec) {
   return {};
 }
 
+ComponentSigPtr signature_of(Scope& s);
+
+// What a concrete component's scope resolved, for the runtime.
+std::shared_ptr<ResolvedComponent> resolved_of(Scope& s) {
+  auto out = std::make_shared<ResolvedComponent>();
+  out->funcs = s.funcs;
+  out->types = s.types;
+  out->instances = s.instances;
+  out->components = s.components;
+  out->self = signature_of(s);
+  out->nested = std::move(s.nested);
+  return out;
+}
+
 ComponentSigPtr signature_of(Scope& s) {
   auto sig = std::make_shared<ComponentSig>();
   sig->imports = s.imports;
@@ -1538,22 +898,20 @@ Result<ComponentSigPtr> validate_nested(Scope& parent, const Component& c, size_
     return invalid_at(ErrorCode::ComponentLimitExceeded, offset, "component nesting too deep");
   Scope inner{parent.root, &parent, ScopeKind::Component, parent.depth + 1};
   FLINT_TRY(walk_component(inner, c));
-  return signature_of(inner);
+  std::shared_ptr<ResolvedComponent> resolved = resolved_of(inner);
+  parent.nested.push_back(resolved);
+  return resolved->self;
 }
 
-}  // namespace
+}  // namespace validation
+
+using namespace validation;
 
 Result<ResolvedComponent> resolve_component(const Component& component) {
   Root root;
   Scope s{root, nullptr, ScopeKind::Component, 0};
   FLINT_TRY(walk_component(s, component));
-  ResolvedComponent out;
-  out.funcs = s.funcs;
-  out.types = s.types;
-  out.instances = s.instances;
-  out.components = s.components;
-  out.self = signature_of(s);
-  return out;
+  return std::move(*resolved_of(s));
 }
 
 Status validate_component(const Component& component) {

@@ -1,16 +1,27 @@
 // Component validation (component-model Binary.md's validation notes,
-// Explainer.md): the checks decoding leaves out. Implemented so far: every
-// index in range for its sort, as the index spaces stand at each definition
-// (outer aliases against the enclosing components'); type indices of the
-// right kind where the component's own type definitions tell; defined
-// value types well formed (non-empty records, variants, tuples, flags and
-// enums; at most 32 flags; labels kebab-case and unique; own and borrow of
-// resources); import and export names well formed and unique; canon options
-// neither repeated nor conflicting, and `memory` / `realloc` present when a
-// lifted or lowered signature passes strings or lists through memory.
-// Not yet: component and instance type scopes, type equality and
-// subtyping, instantiation arguments, resource and borrow rules,
-// transitive visibility of exported types.
+// Explainer.md's type checking, CanonicalABI.md's canonopt validation),
+// with wasmparser's words where the reference scripts check them.
+//
+// Every index space is resolved (type_resolver.h) as the definitions are
+// walked in order, in the component and in every component and instance
+// type's own scope: index bounds and kinds; defined value types (non-empty,
+// kebab-case unique labels, at most 32 flags, handles of resources, no
+// `borrow` in results, `stream<char>` reserved); names (extern-name
+// grammar, uniqueness, `implements` on plain-named instances, the
+// `[constructor]` / `[method]` / `[static]` shapes and resource names);
+// instantiation arguments against the component's imports and core
+// instantiation arguments against the module's imports (subtyping.h);
+// export aliases against instance types; outer aliases (count, sorts in
+// type scopes, no resources across a component boundary); resources
+// (`resource.new` / `rep` of local resources only, destructor signature,
+// definitions only in concrete components, generative on instantiation);
+// external visibility of the types in imports' and exports' signatures;
+// ascribed export types; canon options (memory / realloc required,
+// realloc and post-return signatures) and the core signature of `canon
+// lift` against the flattened function type (flatten.h). Nested core
+// modules are core-validated. Not covered: the async built-ins' core
+// signatures and the async rules, value sizes (max-value-size.wast is
+// upstream's nyi).
 #pragma once
 
 #include "component/component.h"
@@ -22,5 +33,8 @@ namespace flint::component {
 /// it. Errors carry the byte offset of the offending definition and the
 /// reference scripts' sentence in their detail.
 Status validate_component(const Component& component);
+
+// resolve_component (type_resolver.h) validates the same way and also
+// returns the resolved types of the component's index spaces.
 
 }  // namespace flint::component

@@ -132,5 +132,28 @@ TEST(SemVer, ParsesAndPrints) {
   EXPECT_EQ(to_string(*v), "1.22.333-rc.1+build.5");
 }
 
+TEST(SemVer, CompatibleVersionsSatisfyImports) {
+  struct Case {
+    const char *wanted, *offered;
+    bool matches;
+  } cases[] = {
+      {"a:b/c@1.0.0", "a:b/c@1.2.3", true},  // same major
+      {"a:b/c@1.0.0", "a:b/c@2.0.0", false},
+      {"a:b/c@0.2.0", "a:b/c@0.2.5", true},  // 0.x: same minor
+      {"a:b/c@0.2.0", "a:b/c@0.3.0", false},
+      {"a:b/c@0.0.1", "a:b/c@0.0.2", false},  // 0.0.x: same patch
+      {"a:b/c@1.0.0-rc", "a:b/c@1.0.0", false},
+      {"a:b/c@1.0.0", "a:b/d@1.0.0", false},
+      {"a:b/c", "a:b/c", true},
+      {"a:b/c", "a:b/c@1.0.0", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.wanted) + " <- " + c.offered);
+    auto wanted = parse_extern_name(c.wanted), offered = parse_extern_name(c.offered);
+    ASSERT_TRUE(wanted.ok() && offered.ok());
+    EXPECT_EQ(import_name_matches(*wanted, *offered), c.matches);
+  }
+}
+
 }  // namespace
 }  // namespace flint::component

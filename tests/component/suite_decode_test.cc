@@ -101,6 +101,30 @@ std::vector<uint8_t> read_bytes(const fs::path& p) {
   return std::vector<uint8_t>(s.begin(), s.end());
 }
 
+// A smoke test for hostile inputs: byte-level mutations of a valid
+// component (deterministic, seeded by its line) must decode and validate
+// or fail, never crash or hang. FLINT_COMPONENT_MUTATIONS sets the rounds
+// per component (32 by default) for a longer hunt.
+void survive_mutations(const std::vector<uint8_t>& bytes, double seed) {
+  static const int rounds = [] {
+    const char* env = std::getenv("FLINT_COMPONENT_MUTATIONS");
+    return env ? std::atoi(env) : 32;
+  }();
+  uint64_t state = uint64_t(seed) * 0x9e3779b97f4a7c15ull + 1;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  for (int round = 0; round < rounds && bytes.size() > 8; ++round) {
+    std::vector<uint8_t> m = bytes;
+    for (int flips = 1 + int(next() % 3); flips > 0; --flips)
+      m[8 + next() % (m.size() - 8)] = uint8_t(next());
+    if (Result<Component> c = decode_component(m)) (void)validate_component(*c);
+  }
+}
+
 // One script: converted, then each binary component checked.
 void run_script(const fs::path& wast, const std::string& rel, const fs::path& scratch,
                 FolderResult& result, std::vector<std::string>& failures) {
@@ -134,6 +158,7 @@ void run_script(const fs::path& wast, const std::string& rel, const fs::path& sc
         ++result.decoded;
         if (Status v = validate_component(*decoded); !v)
           failures.push_back(where + ": should validate: " + v.error().describe());
+        survive_mutations(bytes, c.get("line")->number);
       } else {
         ++result.decode_failures;
         failures.push_back(where + ": should decode: " + decoded.error().describe());
