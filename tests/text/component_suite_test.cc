@@ -9,7 +9,9 @@
 // after dropping custom sections at every nesting level: wasm-tools writes
 // `name` and `component-name` sections for `$identifiers`, Flint writes
 // only the core modules' own name sections. Every `assert_malformed`
-// `(component quote ...)` must fail to parse. component_suite_skips.txt
+// `(component quote ...)` must fail to parse. Every component Flint encodes
+// for a `component` or `component definition` command must also decode with
+// Flint's own component decoder. component_suite_skips.txt
 // lists where the two part for reasons outside the component text format.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -24,6 +26,7 @@
 #include <sstream>
 
 #include "../binary/mini_json.h"
+#include "component/decoder.h"
 #include "component_bytes.h"
 #include "flint/wat.h"
 #include "text/parse.h"
@@ -89,6 +92,7 @@ struct Counts {
   int skipped = 0;
   int scripts = 0, scripts_failing = 0;
   int identical = 0, differing = 0, binary_forms = 0;
+  int decoded = 0, decode_failures = 0;
   int quote_rejected = 0, quote_accepted = 0;
 };
 
@@ -169,6 +173,15 @@ void run_script(const fs::path& wast, const std::string& rel, const fs::path& sc
       ++counts.binary_forms;
       continue;
     }
+    const std::string type = c.str("type");
+    if (m.component && (type == "module" || type == "module_definition")) {
+      if (Result<component::Component> d = component::decode_component(m.binary)) {
+        ++counts.decoded;
+      } else {
+        ++counts.decode_failures;
+        failures.push_back(where + ": Flint's encoding does not decode: " + d.error().describe());
+      }
+    }
     const std::string bytes = read_text(dir / c.str("filename"));
     const std::vector<uint8_t> want =
         strip_custom_sections(std::vector<uint8_t>(bytes.begin(), bytes.end()));
@@ -216,7 +229,9 @@ TEST(ComponentText, MatchesWasmToolsOnTheReferenceScripts) {
             << counts.identical << ", differing " << counts.differing << "; binary forms "
             << counts.binary_forms << "; malformed quote components rejected "
             << counts.quote_rejected << " (accepted " << counts.quote_accepted << "); "
-            << counts.skipped << " listed in component_suite_skips.txt\n";
+            << counts.skipped << " listed in component_suite_skips.txt; components decoded by "
+            << "Flint's decoder " << counts.decoded << " (failed " << counts.decode_failures
+            << ")\n";
   for (const std::string& f : failures) ADD_FAILURE() << f;
 }
 
