@@ -391,7 +391,9 @@ Status ComponentParser::parse_extern_desc(ByteWriter& desc) {
         desc.u8(0x00);
         desc.u32(v);
       } else {
-        desc.u8(0x01);
+        // The value's type follows 0x02 directly: what wasm-tools writes
+        // and wasmparser reads (Binary.md's valuebound would put 0x01
+        // before it).
         FLINT_TRY(parse_val_type(desc));
       }
       break;
