@@ -205,6 +205,13 @@ class ComponentParser {
   Status parse_def_val_type(ByteWriter& out);
   Status parse_def_val_type_body(ByteWriter& out);
   Status parse_func_type(ByteWriter& out, bool async);
+  Status parse_func_type_body(ByteWriter& out, bool async);
+  /// Parses a value or function type twice, as wasm-tools expands then
+  /// resolves: the first ("dry") pass emits the nested inline types and no
+  /// aliases; the second ("replay") reuses those types and emits the aliases
+  /// the type's own references need, so they land after the inline types.
+  template <class Body>
+  Status two_pass(ByteWriter& out, Body body);
   Status parse_decls(ComponentScope::Kind kind, ByteWriter& out);
   Status parse_decl();
   /// valtype: a primitive, a type index, or an inline defvaltype (emitted as
@@ -241,7 +248,13 @@ class ComponentParser {
   Cursor cur_;
   std::vector<std::unique_ptr<ComponentScope>> scopes_;
   std::optional<std::string> name_;
-  uint32_t depth_ = 0;  ///< nesting of components and types, bounded
+  uint32_t depth_ = 0;
+  /// See two_pass: Direct outside it.
+  enum class Pass : uint8_t { Direct, Dry, Replay };
+  Pass pass_ = Pass::Direct;
+  std::vector<uint32_t> hoisted_;  ///< inline types the dry pass emitted
+  size_t hoisted_next_ =
+      0;  ///< the next one the replay reuses  ///< nesting of components and types, bounded
 };
 
 }  // namespace flint::text

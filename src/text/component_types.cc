@@ -120,9 +120,31 @@ Status ComponentParser::parse_def_type(ByteWriter& out) {
 
 // defvaltype: a primitive, or `(record ...)`, `(variant ...)`, ... whose
 // nested value types may themselves be inline (emitted first).
+template <class Body>
+Status ComponentParser::two_pass(ByteWriter& out, Body body) {
+  const size_t start = cur_.pos();
+  const Pass saved_pass = pass_;
+  std::vector<uint32_t> saved_hoisted = std::move(hoisted_);
+  const size_t saved_next = hoisted_next_;
+  hoisted_.clear();
+  hoisted_next_ = 0;
+  pass_ = Pass::Dry;
+  ByteWriter scratch;
+  Status s = body(scratch);
+  if (s) {
+    pass_ = Pass::Replay;
+    cur_.seek(start);
+    s = body(out);
+  }
+  pass_ = saved_pass;
+  hoisted_ = std::move(saved_hoisted);
+  hoisted_next_ = saved_next;
+  return s;
+}
+
 Status ComponentParser::parse_def_val_type(ByteWriter& out) {
   FLINT_TRY(enter());
-  Status s = parse_def_val_type_body(out);
+  Status s = two_pass(out, [&](ByteWriter& o) { return parse_def_val_type_body(o); });
   --depth_;
   return s;
 }
@@ -271,9 +293,16 @@ Status ComponentParser::parse_val_type(ByteWriter& out) {
   }
   if (!cur_.at(TokenKind::LParen)) return cur_.unexpected();
   const Token& at = cur_.peek();
+  if (pass_ == Pass::Replay) {
+    // Emitted by the dry pass already.
+    if (hoisted_next_ >= hoisted_.size()) return cur_.unexpected();
+    out.s64(hoisted_[hoisted_next_++]);
+    return cur_.skip_form();
+  }
   ByteWriter body;
   FLINT_TRY(parse_def_val_type(body));
   FLINT_ASSIGN(uint32_t t, emit_inline_type(body, at));
+  if (pass_ == Pass::Dry) hoisted_.push_back(t);
   out.s64(t);
   return {};
 }
@@ -283,8 +312,12 @@ Result<uint32_t> ComponentParser::emit_inline_type(ByteWriter& body, const Token
   return define(CSpace::Type, std::nullopt, at);
 }
 
-// functype body: (param "name" t)* (result t)?
 Status ComponentParser::parse_func_type(ByteWriter& out, bool async) {
+  return two_pass(out, [&](ByteWriter& o) { return parse_func_type_body(o, async); });
+}
+
+// functype body: (param "name" t)* (result t)?
+Status ComponentParser::parse_func_type_body(ByteWriter& out, bool async) {
   out.u8(async ? 0x43 : 0x40);
   ByteWriter params;
   uint32_t n = 0;

@@ -177,6 +177,26 @@ TEST(ComponentEncode, ImportSugarAliasesAndInstanceForms) {
           "000b13020002696905040000066c6966746564010300"));
 }
 
+// wasm-tools expands inline types before it resolves names: a type's outer
+// aliases come after all of its inline types, whatever their text order.
+TEST(ComponentEncode, OuterAliasesAfterInlineTypes) {
+  EXPECT_EQ(
+      component(R"((component $C
+  (type $t u32)
+  (component
+    (type (record (field "a" $t) (field "b" (list u8)) (field "c" (tuple $t (option $t)))))
+    (import "f" (func (param "a" $t) (param "b" (list $t)) (result (result $t (error (list u8))))))
+  )
+  (import "i" (instance $i (export "t" (type (sub resource)))))
+  (type (func (param "x" u8) (param "y" (list u8))))
+))"),
+      from_hex(
+          "0061736d0d0001000702017904750061736d0d000100070301707d060501030201000703016b010605010302"
+          "01000705016f02030206050103020100070c017203016105016200016304060501030201000705027007707d"
+          "060501030201000706016a010a010906050103020100070b01400201610c016208000b0a0601000166010d07"
+          "090142010400017403010a06010001690501070d02707d400201787d0179020100"));
+}
+
 TEST(ComponentEncode, EmptyComponent) {
   EXPECT_EQ(component("(component)"), from_hex("0061736d0d000100"));
   EXPECT_EQ(component("(component $c)"), from_hex("0061736d0d000100"));
