@@ -212,6 +212,11 @@ class ComponentParser {
   /// the type's own references need, so they land after the inline types.
   template <class Body>
   Status two_pass(ByteWriter& out, Body body);
+  /// An inline definition inside a two_pass: `make` parses and emits it in
+  /// the dry pass (and outside two_pass); the replay skips its text and
+  /// reuses its index.
+  template <class Make>
+  Result<uint32_t> hoist(Make make);
   Status parse_decls(ComponentScope::Kind kind, ByteWriter& out);
   Status parse_decl();
   /// valtype: a primitive, a type index, or an inline defvaltype (emitted as
@@ -256,5 +261,51 @@ class ComponentParser {
   size_t hoisted_next_ =
       0;  ///< the next one the replay reuses  ///< nesting of components and types, bounded
 };
+
+template <class Body>
+Status ComponentParser::two_pass(ByteWriter& out, Body body) {
+  const size_t start = cur_.pos();
+  const Pass saved_pass = pass_;
+  std::vector<uint32_t> saved_hoisted = std::move(hoisted_);
+  const size_t saved_next = hoisted_next_;
+  hoisted_.clear();
+  hoisted_next_ = 0;
+  pass_ = Pass::Dry;
+  ByteWriter scratch;
+  Status s = body(scratch);
+  if (s) {
+    pass_ = Pass::Replay;
+    cur_.seek(start);
+    s = body(out);
+  }
+  pass_ = saved_pass;
+  hoisted_ = std::move(saved_hoisted);
+  hoisted_next_ = saved_next;
+  return s;
+}
+
+template <class Make>
+Result<uint32_t> ComponentParser::hoist(Make make) {
+  if (pass_ == Pass::Replay) {
+    if (hoisted_next_ >= hoisted_.size()) return cur_.unexpected();
+    const uint32_t index = hoisted_[hoisted_next_++];
+    FLINT_TRY(cur_.skip_form());
+    return index;
+  }
+  // The inline definition is a definition of its own: parsed directly, with
+  // the aliases of its own references.
+  const Pass saved_pass = pass_;
+  std::vector<uint32_t> saved_hoisted = std::move(hoisted_);
+  const size_t saved_next = hoisted_next_;
+  hoisted_.clear();
+  hoisted_next_ = 0;
+  pass_ = Pass::Direct;
+  Result<uint32_t> index = make();
+  pass_ = saved_pass;
+  hoisted_ = std::move(saved_hoisted);
+  hoisted_next_ = saved_next;
+  if (index && pass_ == Pass::Dry) hoisted_.push_back(*index);
+  return index;
+}
 
 }  // namespace flint::text

@@ -120,28 +120,6 @@ Status ComponentParser::parse_def_type(ByteWriter& out) {
 
 // defvaltype: a primitive, or `(record ...)`, `(variant ...)`, ... whose
 // nested value types may themselves be inline (emitted first).
-template <class Body>
-Status ComponentParser::two_pass(ByteWriter& out, Body body) {
-  const size_t start = cur_.pos();
-  const Pass saved_pass = pass_;
-  std::vector<uint32_t> saved_hoisted = std::move(hoisted_);
-  const size_t saved_next = hoisted_next_;
-  hoisted_.clear();
-  hoisted_next_ = 0;
-  pass_ = Pass::Dry;
-  ByteWriter scratch;
-  Status s = body(scratch);
-  if (s) {
-    pass_ = Pass::Replay;
-    cur_.seek(start);
-    s = body(out);
-  }
-  pass_ = saved_pass;
-  hoisted_ = std::move(saved_hoisted);
-  hoisted_next_ = saved_next;
-  return s;
-}
-
 Status ComponentParser::parse_def_val_type(ByteWriter& out) {
   FLINT_TRY(enter());
   Status s = two_pass(out, [&](ByteWriter& o) { return parse_def_val_type_body(o); });
@@ -293,16 +271,11 @@ Status ComponentParser::parse_val_type(ByteWriter& out) {
   }
   if (!cur_.at(TokenKind::LParen)) return cur_.unexpected();
   const Token& at = cur_.peek();
-  if (pass_ == Pass::Replay) {
-    // Emitted by the dry pass already.
-    if (hoisted_next_ >= hoisted_.size()) return cur_.unexpected();
-    out.s64(hoisted_[hoisted_next_++]);
-    return cur_.skip_form();
-  }
-  ByteWriter body;
-  FLINT_TRY(parse_def_val_type(body));
-  FLINT_ASSIGN(uint32_t t, emit_inline_type(body, at));
-  if (pass_ == Pass::Dry) hoisted_.push_back(t);
+  FLINT_ASSIGN(uint32_t t, hoist([&]() -> Result<uint32_t> {
+                 ByteWriter body;
+                 FLINT_TRY(parse_def_val_type(body));
+                 return emit_inline_type(body, at);
+               }));
   out.s64(t);
   return {};
 }

@@ -197,6 +197,29 @@ TEST(ComponentEncode, OuterAliasesAfterInlineTypes) {
           "090142010400017403010a06010001690501070d02707d400201787d0179020100"));
 }
 
+// Inline instance arguments are defined before the aliases of the
+// instantiation's other references.
+TEST(ComponentEncode, InlineInstanceArgumentsBeforeAliases) {
+  EXPECT_EQ(
+      component(R"((component
+  (import "i" (instance $i (export "f" (func)) (export "g" (func))))
+  (component $c (import "a" (func)) (import "b" (instance (export "g" (func)))))
+  (instance (instantiate $c (with "a" (func $i "f")) (with "b" (instance (export "g" (func $i "g"))))))
+  (core module $m (import "x" "f" (func)) (import "y" "f" (func)))
+  (core module $n (func (export "f")))
+  (core instance $ni (instantiate $n))
+  (core func $lf (canon lower (func $i "f")))
+  (core instance (instantiate $m (with "x" (instance $ni)) (with "y" (instance (export "f" (func $ni "f"))))))
+))"),
+      from_hex(
+          "0061736d0d0001000719014204014000010004000166010001400001000400016701010a0601000169050004"
+          "2f0061736d0d000100070501400001000a06010001610100070e01420201400001000400016701000a060100"
+          "016205010606010100000167050801010100016701000606010100000166050c010000020161010101620501"
+          "011d0061736d01000000010401600000020d02017801660000017901660000011f0061736d01000000010401"
+          "60000003020100070501016600000a040102000b020401000100060601010000016608050101000200060701"
+          "0000010001660212020101016600010000020178120001791201"));
+}
+
 TEST(ComponentEncode, EmptyComponent) {
   EXPECT_EQ(component("(component)"), from_hex("0061736d0d000100"));
   EXPECT_EQ(component("(component $c)"), from_hex("0061736d0d000100"));
