@@ -101,7 +101,7 @@ struct ComponentScope {
     ByteWriter name;
     const Token* at;
   };
-  std::vector<DeferredExport> deferred_exports;
+  std::vector<DeferredExport> deferred_exports;  ///< in text order
   // Component and instance types: the declarations.
   uint32_t decl_count = 0;
   ByteWriter decls;
@@ -119,6 +119,9 @@ Status status_of(Result<T> r) {
 /// The core sort byte of a core space (Binary.md: core:sort).
 uint8_t core_sort_byte(CSpace s);
 
+/// Parses the fields of one (top-level) component and encodes it; nested
+/// components, component types and instance types are scopes on its stack.
+/// Used through encode_component / encode_component_fields.
 class ComponentParser {
  public:
   ComponentParser(const std::vector<Token>& tokens, size_t begin, std::optional<std::string> name)
@@ -131,6 +134,7 @@ class ComponentParser {
   // ---- scopes and output: component_encode.cc -----------------------------
   /// One more level of nesting (components and types), bounded.
   Status enter();
+  /// Pushes the scope of a component or instance type's declarations.
   Status enter_type_scope(ComponentScope::Kind kind);
   ComponentScope& scope() { return *scopes_.back(); }
   /// Appends one item to the current scope: a section entry, or a
@@ -217,8 +221,9 @@ class ComponentParser {
   /// reuses its index.
   template <class Make>
   Result<uint32_t> hoist(Make make);
+  /// The declarations of a component or instance type, in their own scope
+  /// (any field the type allows: type, core type, alias, import, export).
   Status parse_decls(ComponentScope::Kind kind, ByteWriter& out);
-  Status parse_decl();
   /// valtype: a primitive, a type index, or an inline defvaltype (emitted as
   /// a type definition first).
   Status parse_val_type(ByteWriter& out);
@@ -237,17 +242,19 @@ class ComponentParser {
   Status parse_core_import_desc(ByteWriter& out, uint32_t* module_types,
                                 std::unordered_map<std::string, uint32_t>* names, ByteWriter* decls,
                                 uint32_t* decl_count);
-  Status parse_core_limits(ByteWriter& out, bool table);
+  Status parse_core_limits(ByteWriter& out);
 
   // ---- canonical definitions: component_canon.cc --------------------------
-  /// `(canon ...)` as a field; `id`/`kind` set when a definition form
-  /// (`(func $id (canon lift ...))`) supplies them.
+  /// `(canon ...)` as a field, ending in the item it defines.
   Status parse_canon_field();
   /// The canon body after `(canon`, up to its `)`: `func_type` is the lifted
-  /// function's type index when known from a `func` definition.
+  /// function's type index when a `func` definition gives it. With `id`
+  /// (the field form) the trailing `(func $id? ...)` / `(core func $id?)`
+  /// is read too. `*defines` receives the space of the defined item.
   Status parse_canon_body(ByteWriter& out, std::optional<uint32_t> func_type, CSpace* defines,
                           std::optional<std::string>* id = nullptr);
-  Status parse_canon_options(ByteWriter& out, bool stop_at_item);
+  /// canonopt* up to the `)` or the defined item: count then options.
+  Status parse_canon_options(ByteWriter& out);
 
   const std::vector<Token>& tokens_;
   Cursor cur_;

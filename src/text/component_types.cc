@@ -501,8 +501,7 @@ Status ComponentParser::parse_core_func_type(ByteWriter& out) {
   return cur_.expect(TokenKind::RParen);
 }
 
-Status ComponentParser::parse_core_limits(ByteWriter& out, bool table) {
-  (void)table;
+Status ComponentParser::parse_core_limits(ByteWriter& out) {
   FLINT_ASSIGN(uint32_t min, cur_.expect_u32());
   if (cur_.at(TokenKind::Number)) {
     FLINT_ASSIGN(uint32_t max, cur_.expect_u32());
@@ -649,11 +648,11 @@ Status ComponentParser::parse_core_import_desc(ByteWriter& out, uint32_t* module
     out.u32(t);
   } else if (k.text == "memory") {
     out.u8(0x02);
-    FLINT_TRY(parse_core_limits(out, false));
+    FLINT_TRY(parse_core_limits(out));
   } else if (k.text == "table") {
     out.u8(0x01);
     ByteWriter limits;
-    FLINT_TRY(parse_core_limits(limits, true));
+    FLINT_TRY(parse_core_limits(limits));
     FLINT_TRY(parse_core_val_type(out));
     out.raw(limits.bytes());
   } else if (k.text == "global") {
