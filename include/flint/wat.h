@@ -13,7 +13,8 @@ namespace flint::text {
 
 /// Parses one WAT module (`(module ...)` or a bare list of module fields) and
 /// encodes it in the binary format; or one component (`(component ...)`),
-/// encoded in the component binary format (component-model Binary.md). Errors are Phase::Parse with line/column.
+/// encoded in the component binary format (component-model Binary.md). Errors are Phase::Parse with
+/// line/column.
 Result<std::vector<uint8_t>> parse_wat(std::string_view source);
 
 }  // namespace flint::text

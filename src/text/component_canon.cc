@@ -66,7 +66,7 @@ Status ComponentParser::parse_canon_field() {
 
 // opts: string-encoding=..., async, (memory m), (realloc f), (post-return f),
 // (callback f), (core-type t), gc; up to `)` or the defined item.
-Status ComponentParser::parse_canon_options(ByteWriter& out, bool) {
+Status ComponentParser::parse_canon_options(ByteWriter& out) {
   ByteWriter opts;
   uint32_t n = 0;
   while (true) {
@@ -171,7 +171,7 @@ Status ComponentParser::parse_canon_body(ByteWriter& out, std::optional<uint32_t
     }
     FLINT_ASSIGN(uint32_t core_func, parse_index_or_ref(CSpace::CoreFunc));
     ByteWriter opts;
-    FLINT_TRY(parse_canon_options(opts, true));
+    FLINT_TRY(parse_canon_options(opts));
     if (!func_type) {
       if (!cur_.at_form("func")) return cur_.unexpected();
       cur_.seek(after_item);
@@ -190,7 +190,7 @@ Status ComponentParser::parse_canon_body(ByteWriter& out, std::optional<uint32_t
     out.u8(0x01);
     out.u8(0x00);
     out.u32(func);
-    FLINT_TRY(parse_canon_options(out, true));
+    FLINT_TRY(parse_canon_options(out));
     return core_item();
   }
   const Builtin* b = find_builtin(name.text);
@@ -208,7 +208,7 @@ Status ComponentParser::parse_canon_body(ByteWriter& out, std::optional<uint32_t
     case Imm::TypeOpts: {
       FLINT_ASSIGN(uint32_t t, parse_index_or_ref(CSpace::Type));
       out.u32(t);
-      FLINT_TRY(parse_canon_options(out, true));
+      FLINT_TRY(parse_canon_options(out));
       break;
     }
     case Imm::TypeAsync: {
@@ -217,7 +217,7 @@ Status ComponentParser::parse_canon_body(ByteWriter& out, std::optional<uint32_t
       flag("async");
       break;
     }
-    case Imm::Opts: FLINT_TRY(parse_canon_options(out, true)); break;
+    case Imm::Opts: FLINT_TRY(parse_canon_options(out)); break;
     case Imm::Async: flag("async"); break;
     case Imm::Cancel: flag("cancellable"); break;
     case Imm::CancelMemory: {
@@ -246,7 +246,7 @@ Status ComponentParser::parse_canon_body(ByteWriter& out, std::optional<uint32_t
         out.u8(0x01);
         out.u8(0x00);
       }
-      FLINT_TRY(parse_canon_options(out, true));
+      FLINT_TRY(parse_canon_options(out));
       break;
     }
     case Imm::SharedType:

@@ -107,8 +107,10 @@ Status ComponentParser::emit(CSection section, const ByteWriter& item, const Tok
     ++s.decl_count;
     return {};
   }
-  // A core module or component is a section of its own, without a count.
-  if (section == CSection::CoreModule || section == CSection::Component) {
+  // A core module, a component or a start is a section of its own, without
+  // a count.
+  if (section == CSection::CoreModule || section == CSection::Component ||
+      section == CSection::Start) {
     flush_section(s);
     s.sections.u8(static_cast<uint8_t>(section));
     s.sections.sized(item);

@@ -152,39 +152,46 @@ Result<uint32_t> ComponentParser::parse_core_instance_body(const Token& at,
                                                            const std::optional<std::string>& id) {
   ByteWriter item;
   if (cur_.at_form("instantiate")) {
-    cur_.next();
-    cur_.next();
-    FLINT_ASSIGN(uint32_t module, parse_index_or_ref(CSpace::CoreModule));
-    ByteWriter args;
-    uint32_t count = 0;
-    while (cur_.at_form("with")) {
+    // Twice (two_pass): inline instance arguments are defined before the
+    // aliases the references make.
+    FLINT_TRY(two_pass(item, [&](ByteWriter& out) -> Status {
       cur_.next();
       cur_.next();
-      FLINT_ASSIGN(std::string name, cur_.expect_string());
-      uint32_t instance = 0;
-      if (cur_.at_form("instance") && !cur_.at_index() &&
-          (cur_.at(TokenKind::RParen, 2) || cur_.at_form("export") ||
-           cur_.at_keyword("export", 3))) {
-        // An inline instance of exports, defined first.
-        const Token& inner = cur_.peek();
+      FLINT_ASSIGN(uint32_t module, parse_index_or_ref(CSpace::CoreModule));
+      ByteWriter args;
+      uint32_t count = 0;
+      while (cur_.at_form("with")) {
         cur_.next();
         cur_.next();
-        FLINT_ASSIGN(instance, parse_core_instance_body(inner, std::nullopt));
+        FLINT_ASSIGN(std::string name, cur_.expect_string());
+        uint32_t instance = 0;
+        if (cur_.at_form("instance") &&
+            (cur_.at(TokenKind::RParen, 2) || cur_.at_keyword("export", 3))) {
+          // An inline instance of exports, defined first.
+          FLINT_ASSIGN(instance, hoist([&]() -> Result<uint32_t> {
+                         const Token& inner = cur_.peek();
+                         cur_.next();
+                         cur_.next();
+                         FLINT_ASSIGN(uint32_t i, parse_core_instance_body(inner, std::nullopt));
+                         FLINT_TRY(cur_.expect(TokenKind::RParen));
+                         return i;
+                       }));
+        } else {
+          FLINT_ASSIGN(instance, parse_ref_form(CSpace::CoreInstance));
+        }
         FLINT_TRY(cur_.expect(TokenKind::RParen));
-      } else {
-        FLINT_ASSIGN(instance, parse_ref_form(CSpace::CoreInstance));
+        args.name(name);
+        args.u8(0x12);
+        args.u32(instance);
+        ++count;
       }
       FLINT_TRY(cur_.expect(TokenKind::RParen));
-      args.name(name);
-      args.u8(0x12);
-      args.u32(instance);
-      ++count;
-    }
-    FLINT_TRY(cur_.expect(TokenKind::RParen));
-    item.u8(0x00);
-    item.u32(module);
-    item.u32(count);
-    item.raw(args.bytes());
+      out.u8(0x00);
+      out.u32(module);
+      out.u32(count);
+      out.raw(args.bytes());
+      return {};
+    }));
   } else {
     ByteWriter exports;
     uint32_t count = 0;
@@ -275,38 +282,45 @@ Result<uint32_t> ComponentParser::parse_instance_body(const Token& at,
                                                       const std::optional<std::string>& id) {
   ByteWriter item;
   if (cur_.at_form("instantiate")) {
-    cur_.next();
-    cur_.next();
-    FLINT_ASSIGN(uint32_t component, parse_index_or_ref(CSpace::Component));
-    ByteWriter args;
-    uint32_t count = 0;
-    while (cur_.at_form("with")) {
+    // Twice (two_pass), as for core instances.
+    FLINT_TRY(two_pass(item, [&](ByteWriter& out) -> Status {
       cur_.next();
       cur_.next();
-      FLINT_ASSIGN(std::string name, cur_.expect_string());
-      CSpace space = CSpace::Instance;
-      uint32_t index = 0;
-      if (cur_.at_form("instance") &&
-          (cur_.at(TokenKind::RParen, 2) || cur_.at_keyword("export", 3))) {
-        const Token& inner = cur_.peek();
+      FLINT_ASSIGN(uint32_t component, parse_index_or_ref(CSpace::Component));
+      ByteWriter args;
+      uint32_t count = 0;
+      while (cur_.at_form("with")) {
         cur_.next();
         cur_.next();
-        FLINT_ASSIGN(index, parse_instance_body(inner, std::nullopt));
+        FLINT_ASSIGN(std::string name, cur_.expect_string());
+        CSpace space = CSpace::Instance;
+        uint32_t index = 0;
+        if (cur_.at_form("instance") &&
+            (cur_.at(TokenKind::RParen, 2) || cur_.at_keyword("export", 3))) {
+          FLINT_ASSIGN(index, hoist([&]() -> Result<uint32_t> {
+                         const Token& inner = cur_.peek();
+                         cur_.next();
+                         cur_.next();
+                         FLINT_ASSIGN(uint32_t i, parse_instance_body(inner, std::nullopt));
+                         FLINT_TRY(cur_.expect(TokenKind::RParen));
+                         return i;
+                       }));
+        } else {
+          FLINT_TRY(parse_any_ref(&space, &index));
+        }
         FLINT_TRY(cur_.expect(TokenKind::RParen));
-      } else {
-        FLINT_TRY(parse_any_ref(&space, &index));
+        args.name(name);
+        write_sort(args, space);
+        args.u32(index);
+        ++count;
       }
       FLINT_TRY(cur_.expect(TokenKind::RParen));
-      args.name(name);
-      write_sort(args, space);
-      args.u32(index);
-      ++count;
-    }
-    FLINT_TRY(cur_.expect(TokenKind::RParen));
-    item.u8(0x00);
-    item.u32(component);
-    item.u32(count);
-    item.raw(args.bytes());
+      out.u8(0x00);
+      out.u32(component);
+      out.u32(count);
+      out.raw(args.bytes());
+      return {};
+    }));
   } else {
     ByteWriter exports;
     uint32_t count = 0;

@@ -101,7 +101,7 @@ struct ComponentScope {
     ByteWriter name;
     const Token* at;
   };
-  std::vector<DeferredExport> deferred_exports;
+  std::vector<DeferredExport> deferred_exports;  ///< in text order
   // Component and instance types: the declarations.
   uint32_t decl_count = 0;
   ByteWriter decls;
@@ -119,6 +119,9 @@ Status status_of(Result<T> r) {
 /// The core sort byte of a core space (Binary.md: core:sort).
 uint8_t core_sort_byte(CSpace s);
 
+/// Parses the fields of one (top-level) component and encodes it; nested
+/// components, component types and instance types are scopes on its stack.
+/// Used through encode_component / encode_component_fields.
 class ComponentParser {
  public:
   ComponentParser(const std::vector<Token>& tokens, size_t begin, std::optional<std::string> name)
@@ -131,6 +134,7 @@ class ComponentParser {
   // ---- scopes and output: component_encode.cc -----------------------------
   /// One more level of nesting (components and types), bounded.
   Status enter();
+  /// Pushes the scope of a component or instance type's declarations.
   Status enter_type_scope(ComponentScope::Kind kind);
   ComponentScope& scope() { return *scopes_.back(); }
   /// Appends one item to the current scope: a section entry, or a
@@ -205,8 +209,21 @@ class ComponentParser {
   Status parse_def_val_type(ByteWriter& out);
   Status parse_def_val_type_body(ByteWriter& out);
   Status parse_func_type(ByteWriter& out, bool async);
+  Status parse_func_type_body(ByteWriter& out, bool async);
+  /// Parses a value or function type twice, as wasm-tools expands then
+  /// resolves: the first ("dry") pass emits the nested inline types and no
+  /// aliases; the second ("replay") reuses those types and emits the aliases
+  /// the type's own references need, so they land after the inline types.
+  template <class Body>
+  Status two_pass(ByteWriter& out, Body body);
+  /// An inline definition inside a two_pass: `make` parses and emits it in
+  /// the dry pass (and outside two_pass); the replay skips its text and
+  /// reuses its index.
+  template <class Make>
+  Result<uint32_t> hoist(Make make);
+  /// The declarations of a component or instance type, in their own scope
+  /// (any field the type allows: type, core type, alias, import, export).
   Status parse_decls(ComponentScope::Kind kind, ByteWriter& out);
-  Status parse_decl();
   /// valtype: a primitive, a type index, or an inline defvaltype (emitted as
   /// a type definition first).
   Status parse_val_type(ByteWriter& out);
@@ -225,23 +242,77 @@ class ComponentParser {
   Status parse_core_import_desc(ByteWriter& out, uint32_t* module_types,
                                 std::unordered_map<std::string, uint32_t>* names, ByteWriter* decls,
                                 uint32_t* decl_count);
-  Status parse_core_limits(ByteWriter& out, bool table);
+  Status parse_core_limits(ByteWriter& out);
 
   // ---- canonical definitions: component_canon.cc --------------------------
-  /// `(canon ...)` as a field; `id`/`kind` set when a definition form
-  /// (`(func $id (canon lift ...))`) supplies them.
+  /// `(canon ...)` as a field, ending in the item it defines.
   Status parse_canon_field();
   /// The canon body after `(canon`, up to its `)`: `func_type` is the lifted
-  /// function's type index when known from a `func` definition.
+  /// function's type index when a `func` definition gives it. With `id`
+  /// (the field form) the trailing `(func $id? ...)` / `(core func $id?)`
+  /// is read too. `*defines` receives the space of the defined item.
   Status parse_canon_body(ByteWriter& out, std::optional<uint32_t> func_type, CSpace* defines,
                           std::optional<std::string>* id = nullptr);
-  Status parse_canon_options(ByteWriter& out, bool stop_at_item);
+  /// canonopt* up to the `)` or the defined item: count then options.
+  Status parse_canon_options(ByteWriter& out);
 
   const std::vector<Token>& tokens_;
   Cursor cur_;
   std::vector<std::unique_ptr<ComponentScope>> scopes_;
   std::optional<std::string> name_;
-  uint32_t depth_ = 0;  ///< nesting of components and types, bounded
+  uint32_t depth_ = 0;
+  /// See two_pass: Direct outside it.
+  enum class Pass : uint8_t { Direct, Dry, Replay };
+  Pass pass_ = Pass::Direct;
+  std::vector<uint32_t> hoisted_;  ///< inline types the dry pass emitted
+  size_t hoisted_next_ =
+      0;  ///< the next one the replay reuses  ///< nesting of components and types, bounded
 };
+
+template <class Body>
+Status ComponentParser::two_pass(ByteWriter& out, Body body) {
+  const size_t start = cur_.pos();
+  const Pass saved_pass = pass_;
+  std::vector<uint32_t> saved_hoisted = std::move(hoisted_);
+  const size_t saved_next = hoisted_next_;
+  hoisted_.clear();
+  hoisted_next_ = 0;
+  pass_ = Pass::Dry;
+  ByteWriter scratch;
+  Status s = body(scratch);
+  if (s) {
+    pass_ = Pass::Replay;
+    cur_.seek(start);
+    s = body(out);
+  }
+  pass_ = saved_pass;
+  hoisted_ = std::move(saved_hoisted);
+  hoisted_next_ = saved_next;
+  return s;
+}
+
+template <class Make>
+Result<uint32_t> ComponentParser::hoist(Make make) {
+  if (pass_ == Pass::Replay) {
+    if (hoisted_next_ >= hoisted_.size()) return cur_.unexpected();
+    const uint32_t index = hoisted_[hoisted_next_++];
+    FLINT_TRY(cur_.skip_form());
+    return index;
+  }
+  // The inline definition is a definition of its own: parsed directly, with
+  // the aliases of its own references.
+  const Pass saved_pass = pass_;
+  std::vector<uint32_t> saved_hoisted = std::move(hoisted_);
+  const size_t saved_next = hoisted_next_;
+  hoisted_.clear();
+  hoisted_next_ = 0;
+  pass_ = Pass::Direct;
+  Result<uint32_t> index = make();
+  pass_ = saved_pass;
+  hoisted_ = std::move(saved_hoisted);
+  hoisted_next_ = saved_next;
+  if (index && pass_ == Pass::Dry) hoisted_.push_back(*index);
+  return index;
+}
 
 }  // namespace flint::text

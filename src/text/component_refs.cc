@@ -110,6 +110,7 @@ Result<uint32_t> ComponentParser::resolve(CSpace space, const Token& t) {
     if (it == s.space(space).names.end()) continue;
     if (depth == 0) return it->second;
     if (!outer_aliasable(space)) break;
+    if (pass_ == Pass::Dry) return 0;  // aliased by the replay (two_pass)
     // A name of an enclosing scope: alias it in (alias outer depth idx).
     ByteWriter alias;
     write_sort(alias, space);
@@ -131,6 +132,10 @@ Result<uint32_t> ComponentParser::parse_index(CSpace space) {
 
 Status ComponentParser::emit_alias_export(CSpace space, uint32_t instance, const std::string& name,
                                           bool core, const Token& at, uint32_t* index) {
+  if (pass_ == Pass::Dry) {  // aliased by the replay (two_pass)
+    *index = 0;
+    return {};
+  }
   ByteWriter alias;
   write_sort(alias, space);
   alias.u8(core ? 0x01 : 0x00);

@@ -122,7 +122,7 @@ Status ComponentParser::parse_def_type(ByteWriter& out) {
 // nested value types may themselves be inline (emitted first).
 Status ComponentParser::parse_def_val_type(ByteWriter& out) {
   FLINT_TRY(enter());
-  Status s = parse_def_val_type_body(out);
+  Status s = two_pass(out, [&](ByteWriter& o) { return parse_def_val_type_body(o); });
   --depth_;
   return s;
 }
@@ -271,9 +271,11 @@ Status ComponentParser::parse_val_type(ByteWriter& out) {
   }
   if (!cur_.at(TokenKind::LParen)) return cur_.unexpected();
   const Token& at = cur_.peek();
-  ByteWriter body;
-  FLINT_TRY(parse_def_val_type(body));
-  FLINT_ASSIGN(uint32_t t, emit_inline_type(body, at));
+  FLINT_ASSIGN(uint32_t t, hoist([&]() -> Result<uint32_t> {
+                 ByteWriter body;
+                 FLINT_TRY(parse_def_val_type(body));
+                 return emit_inline_type(body, at);
+               }));
   out.s64(t);
   return {};
 }
@@ -283,8 +285,12 @@ Result<uint32_t> ComponentParser::emit_inline_type(ByteWriter& body, const Token
   return define(CSpace::Type, std::nullopt, at);
 }
 
-// functype body: (param "name" t)* (result t)?
 Status ComponentParser::parse_func_type(ByteWriter& out, bool async) {
+  return two_pass(out, [&](ByteWriter& o) { return parse_func_type_body(o, async); });
+}
+
+// functype body: (param "name" t)* (result t)?
+Status ComponentParser::parse_func_type_body(ByteWriter& out, bool async) {
   out.u8(async ? 0x43 : 0x40);
   ByteWriter params;
   uint32_t n = 0;
@@ -391,7 +397,9 @@ Status ComponentParser::parse_extern_desc(ByteWriter& desc) {
         desc.u8(0x00);
         desc.u32(v);
       } else {
-        desc.u8(0x01);
+        // The value's type follows 0x02 directly: what wasm-tools writes
+        // and wasmparser reads (Binary.md's valuebound would put 0x01
+        // before it).
         FLINT_TRY(parse_val_type(desc));
       }
       break;
@@ -493,8 +501,7 @@ Status ComponentParser::parse_core_func_type(ByteWriter& out) {
   return cur_.expect(TokenKind::RParen);
 }
 
-Status ComponentParser::parse_core_limits(ByteWriter& out, bool table) {
-  (void)table;
+Status ComponentParser::parse_core_limits(ByteWriter& out) {
   FLINT_ASSIGN(uint32_t min, cur_.expect_u32());
   if (cur_.at(TokenKind::Number)) {
     FLINT_ASSIGN(uint32_t max, cur_.expect_u32());
@@ -641,11 +648,11 @@ Status ComponentParser::parse_core_import_desc(ByteWriter& out, uint32_t* module
     out.u32(t);
   } else if (k.text == "memory") {
     out.u8(0x02);
-    FLINT_TRY(parse_core_limits(out, false));
+    FLINT_TRY(parse_core_limits(out));
   } else if (k.text == "table") {
     out.u8(0x01);
     ByteWriter limits;
-    FLINT_TRY(parse_core_limits(limits, true));
+    FLINT_TRY(parse_core_limits(limits));
     FLINT_TRY(parse_core_val_type(out));
     out.raw(limits.bytes());
   } else if (k.text == "global") {

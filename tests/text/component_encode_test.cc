@@ -118,6 +118,108 @@ TEST(ComponentEncode, LowerOptionsAndBuiltins) {
           "02060302110201"));
 }
 
+TEST(ComponentEncode, StartValuesAscribedExportsAndNestedTypes) {
+  EXPECT_EQ(
+      component(R"((component $C
+  (import "v" (value $v u32))
+  (import "f" (func $f (param "x" u32) (result u32)))
+  (import "m" (core module $m (import "a" "b" (func)) (export "g" (global (mut i32))) (export "t" (table 1 2 funcref))))
+  (type $t (func (param "x" u32) (result u32)))
+  (export $e "g" (func $f) (func (type $t)))
+  (start $f (value $v) (result (value $r)))
+  (export "r" (value $r))
+  (component $D
+    (import "t" (type $tt (sub resource)))
+    (type (component
+      (import "a" (func (param "a" (own $tt))))
+      (export "b" (component (import "c" (instance))))))
+    (alias outer $C $m (core module))
+  )
+  (instance $i (instantiate $D (with "t" (type $t))))
+  (alias export $i "b" (component $b))
+  (export "i" (instance $i))
+))"),
+      from_hex(
+          "0061736d0d0001000a06010001760279070801400101787900790a06010001660100031c0150040160000000"
+          "016101620000030167037f0103017401700101020a070100016d001100070801400101787900790b09010001"
+          "6701000101010904000100010b070100017202010004450061736d0d0001000a06010001740301072b014106"
+          "0203020100016900014001016101010003000161010201410201420003000163050004000162040306060100"
+          "110201000508010000010174030106060104000001620b0701000169050000"));
+}
+
+TEST(ComponentEncode, ImportSugarAliasesAndInstanceForms) {
+  EXPECT_EQ(
+      component(R"((component
+  (import "i" (instance $i (export "j" (instance (export "f" (func))))))
+  (export "f" (func $i "j" "f"))
+  (type $ct (component))
+  (component $c (import "c") (type $ct))
+  (instance $x (import "x") (export "g" (func)))
+  (func $g (import "g"))
+  (core module $m (func (export "h")) (memory (export "mem") 1))
+  (core instance $ci (instantiate $m))
+  (core func $h (alias core export $ci "h"))
+  (alias core export $ci "mem" (core memory $mem))
+  (core instance (export "h" (func $h)) (export "m" (memory $mem)))
+  (instance (export "a" (func $g)) (export "b" (instance $x)))
+  (instance (export "ii") (instantiate $c))
+  (func (export "lifted") (param "s" string) (canon lift (core func $ci "h") (memory $mem) string-encoding=latin1+utf16 (post-return $h)))
+  (core func (canon lower (func $x "g") async))
+  (core func (canon lower (func $g)))
+))"),
+      from_hex(
+          "0061736d0d000100071701420201420201400001000400016601000400016a05000a06010001690500060b02"
+          "050000016a01000101660b070100016601000007030141000a06010001630401070e01420201400001000400"
+          "016701000a06010001780502070501400001000a06010001670103012a0061736d0100000001040160000003"
+          "0201000503010001070b0201680000036d656d02000a040102000b020401000000060f020000010001680002"
+          "0100036d656d020b01010201680000016d020005100201020001610102000162050200000007080140010173"
+          "730100060701000001000168080b01000001030300020500040606010100020167080a020100040106010002"
+          "000b13020002696905040000066c6966746564010300"));
+}
+
+// wasm-tools expands inline types before it resolves names: a type's outer
+// aliases come after all of its inline types, whatever their text order.
+TEST(ComponentEncode, OuterAliasesAfterInlineTypes) {
+  EXPECT_EQ(
+      component(R"((component $C
+  (type $t u32)
+  (component
+    (type (record (field "a" $t) (field "b" (list u8)) (field "c" (tuple $t (option $t)))))
+    (import "f" (func (param "a" $t) (param "b" (list $t)) (result (result $t (error (list u8))))))
+  )
+  (import "i" (instance $i (export "t" (type (sub resource)))))
+  (type (func (param "x" u8) (param "y" (list u8))))
+))"),
+      from_hex(
+          "0061736d0d0001000702017904750061736d0d000100070301707d060501030201000703016b010605010302"
+          "01000705016f02030206050103020100070c017203016105016200016304060501030201000705027007707d"
+          "060501030201000706016a010a010906050103020100070b01400201610c016208000b0a0601000166010d07"
+          "090142010400017403010a06010001690501070d02707d400201787d0179020100"));
+}
+
+// Inline instance arguments are defined before the aliases of the
+// instantiation's other references.
+TEST(ComponentEncode, InlineInstanceArgumentsBeforeAliases) {
+  EXPECT_EQ(
+      component(R"((component
+  (import "i" (instance $i (export "f" (func)) (export "g" (func))))
+  (component $c (import "a" (func)) (import "b" (instance (export "g" (func)))))
+  (instance (instantiate $c (with "a" (func $i "f")) (with "b" (instance (export "g" (func $i "g"))))))
+  (core module $m (import "x" "f" (func)) (import "y" "f" (func)))
+  (core module $n (func (export "f")))
+  (core instance $ni (instantiate $n))
+  (core func $lf (canon lower (func $i "f")))
+  (core instance (instantiate $m (with "x" (instance $ni)) (with "y" (instance (export "f" (func $ni "f"))))))
+))"),
+      from_hex(
+          "0061736d0d0001000719014204014000010004000166010001400001000400016701010a0601000169050004"
+          "2f0061736d0d000100070501400001000a06010001610100070e01420201400001000400016701000a060100"
+          "016205010606010100000167050801010100016701000606010100000166050c010000020161010101620501"
+          "011d0061736d01000000010401600000020d02017801660000017901660000011f0061736d01000000010401"
+          "60000003020100070501016600000a040102000b020401000100060601010000016608050101000200060701"
+          "0000010001660212020101016600010000020178120001791201"));
+}
+
 TEST(ComponentEncode, EmptyComponent) {
   EXPECT_EQ(component("(component)"), from_hex("0061736d0d000100"));
   EXPECT_EQ(component("(component $c)"), from_hex("0061736d0d000100"));
