@@ -87,15 +87,21 @@ fi
 "$here/fetch-wasi-adapters.sh" "$deps_dir/adapters" || \
   echo "install-deps: could not fetch the WASI adapters; the C and Go component guests will skip"
 
-# The C reactor's bindings generator, wit-bindgen-cli. It is built from
+# The Go runtime package that `wit-bindgen go` output imports
+# (go.bytecodealliance.org/pkg, which the Go module proxy does not serve),
+# from the wit-bindgen-go crate matching wit-bindgen-cli (~2 s).
+"$here/fetch-go-wit-pkg.sh" "$deps_dir/go-wit-pkg" || \
+  echo "install-deps: could not fetch go.bytecodealliance.org/pkg; the Go reactor component will skip"
+
+# The C and Go reactors' bindings generator, wit-bindgen-cli. It is built from
 # source by cargo install, which takes about 15 minutes on 2 cores: only
-# when absent, and never when FLINT_SKIP_WIT_BINDGEN=1 (the C reactor then
-# skips). Everything else here is minutes.
+# when absent, and never when FLINT_SKIP_WIT_BINDGEN=1 (the C and Go
+# reactors then skip). Everything else here is minutes.
 if ! command -v wit-bindgen > /dev/null && [ ! -x "$HOME/.cargo/bin/wit-bindgen" ] &&
    [ "${FLINT_SKIP_WIT_BINDGEN:-0}" != 1 ]; then
   if [ -x "$HOME/.cargo/bin/cargo" ] || command -v cargo > /dev/null; then
     PATH="$HOME/.cargo/bin:$PATH" cargo install --quiet --locked wit-bindgen-cli@0.63.0 || \
-      echo "install-deps: cargo install wit-bindgen-cli failed; the C reactor component will skip"
+      echo "install-deps: cargo install wit-bindgen-cli failed; the C and Go reactor components will skip"
   fi
 fi
 
