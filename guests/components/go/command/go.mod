@@ -1,0 +1,3 @@
+module flint.dev/guests/components/go/command
+
+go 1.21
