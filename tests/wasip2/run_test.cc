@@ -1,0 +1,127 @@
+// `flint run COMPONENT`: exit codes, a trap's report, an unsatisfied
+// import's message, and the guests/c programs run as components against
+// their core-module runs.
+#include <gtest/gtest.h>
+
+#include "../wasi/subprocess.h"
+#include "component_guest.h"
+
+namespace flint::wasip2_test {
+namespace {
+
+using wasi_test::Outcome;
+using wasi_test::run_command;
+
+std::string build(const std::string& name, const std::string& source) {
+  std::string error;
+  fs::path c = component(name, source, error);
+  EXPECT_FALSE(c.empty()) << error;
+  return c.string();
+}
+
+TEST(WasiP2Run, ExitCodeAndOutput) {
+  WASIP2_REQUIRE_TOOLCHAIN();
+  std::string c = build("cli_exit", R"(
+#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char** argv) { printf("%s\n", argv[1]); return atoi(argv[1]); })");
+  Outcome r = run_command({FLINT_BINARY, "run", c, "5"}, scratch());
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_EQ(r.out, "5\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(WasiP2Run, FlagsGrantAsForModules) {
+  WASIP2_REQUIRE_TOOLCHAIN();
+  std::string c = build("cli_cat", R"(
+#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char** argv) {
+  const char* v = getenv("WHO");
+  printf("WHO=%s\n", v ? v : "(unset)");
+  FILE* f = fopen(argv[1], "r");
+  if (!f) { printf("cannot open %s\n", argv[1]); return 1; }
+  int ch;
+  while ((ch = fgetc(f)) != EOF) putchar(ch);
+  return 0;
+})");
+  fs::create_directories(scratch() / "grant");
+  std::ofstream(scratch() / "grant/f.txt") << "contents\n";
+  Outcome denied = run_command({FLINT_BINARY, "run", c, "/g/f.txt"}, scratch());
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_EQ(denied.out, "WHO=(unset)\ncannot open /g/f.txt\n");
+  Outcome granted = run_command({FLINT_BINARY, "run", "--dir", (scratch() / "grant").string() + "::/g",
+                                 "--env", "WHO=guest", c, "/g/f.txt"},
+                                scratch());
+  EXPECT_EQ(granted.exit_code, 0);
+  EXPECT_EQ(granted.out, "WHO=guest\ncontents\n");
+}
+
+TEST(WasiP2Run, StdinIsRead) {
+  WASIP2_REQUIRE_TOOLCHAIN();
+  std::string c = build("cli_upper", R"(
+#include <ctype.h>
+#include <stdio.h>
+int main(void) { int ch; while ((ch = getchar()) != EOF) putchar(toupper(ch)); return 0; })");
+  Outcome r = run_command({FLINT_BINARY, "run", c}, scratch(), "shout this\n");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "SHOUT THIS\n");
+}
+
+TEST(WasiP2Run, TrapPrintsOneLineAndABacktrace) {
+  WASIP2_REQUIRE_TOOLCHAIN();
+  std::string c = build("cli_trap", R"(
+#include <stdio.h>
+__attribute__((noinline)) void explode(void) { __builtin_trap(); }
+int main(void) { printf("about to trap\n"); fflush(stdout); explode(); return 0; })");
+  Outcome r = run_command({FLINT_BINARY, "run", c}, scratch());
+  EXPECT_EQ(r.exit_code, 134);
+  EXPECT_EQ(r.out, "about to trap\n");
+  EXPECT_EQ(r.err.rfind("flint: trap in " + c + ": ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("unreachable"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("wasm backtrace:"), std::string::npos) << r.err;
+}
+
+TEST(WasiP2Run, UnsatisfiedImportNamesInterfaceVersionAndItem) {
+  if (std::system("wasm-tools --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "no wasm-tools";
+  fs::path wat = scratch() / "unknown_import.wat", wasm = scratch() / "unknown_import.wasm";
+  std::ofstream(wat) << R"((component
+  (import "wasi:nowhere/thing@0.2.0" (instance (export "f" (func))))
+))";
+  ASSERT_EQ(std::system(("wasm-tools parse " + wat.string() + " -o " + wasm.string()).c_str()), 0);
+  Outcome r = run_command({FLINT_BINARY, "run", wasm.string()}, scratch());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("wasi:nowhere/thing"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("0.2.0"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+// The guests/c programs the preview-1 tests run, as components: the same
+// stdout and exit code as their core modules under `flint run`.
+TEST(WasiP2Run, GuestProgramsMatchTheirCoreModuleRuns) {
+  WASIP2_REQUIRE_TOOLCHAIN();
+  fs::path guests = fs::path(FLINT_SOURCE_DIR) / "guests/c";
+  fs::path data = scratch() / "guest_dir";
+  for (const char* name : {"hello", "args_env", "exit_code", "clocks_random", "stdio", "no_fs"}) {
+    SCOPED_TRACE(name);
+    std::string error;
+    fs::path core = core_module(std::string("guest_") + name, read_file(guests / (std::string(name) + ".c")), error);
+    ASSERT_FALSE(core.empty()) << error;
+    fs::path comp = component(std::string("guest_") + name, "", error);
+    ASSERT_FALSE(comp.empty()) << error;
+    std::vector<std::string> args = {"a1", "b 2"};
+    std::vector<std::string> core_cmd = {FLINT_BINARY, "run", "--env", "K=v", "--argv0", "guest",
+                                         core.string()};
+    std::vector<std::string> comp_cmd = {FLINT_BINARY, "run", "--env", "K=v", "--argv0", "guest",
+                                         comp.string()};
+    core_cmd.insert(core_cmd.end(), args.begin(), args.end());
+    comp_cmd.insert(comp_cmd.end(), args.begin(), args.end());
+    Outcome want = run_command(core_cmd, scratch(), "some input\n");
+    Outcome got = run_command(comp_cmd, scratch(), "some input\n");
+    EXPECT_EQ(got.exit_code, want.exit_code);
+    EXPECT_EQ(got.out, want.out);
+  }
+}
+
+}  // namespace
+}  // namespace flint::wasip2_test
