@@ -155,8 +155,8 @@ inline RunOutcome run(const fs::path& path, wasi::WasiOptions options) {
 }  // namespace flint::wasip2_test
 
 /// Skips the test when components cannot be built here.
-#define WASIP2_REQUIRE_TOOLCHAIN()                                                     \
-  do {                                                                                 \
-    if (std::string why = ::flint::wasip2_test::missing_toolchain(); !why.empty())     \
-      GTEST_SKIP() << "WASI 0.2 components cannot be built: " << why;                  \
+#define WASIP2_REQUIRE_TOOLCHAIN()                                                 \
+  do {                                                                             \
+    if (std::string why = ::flint::wasip2_test::missing_toolchain(); !why.empty()) \
+      GTEST_SKIP() << "WASI 0.2 components cannot be built: " << why;              \
   } while (0)

@@ -9,7 +9,7 @@ namespace {
 
 // Each command line argument is one operation: "read:PATH", "write:PATH",
 // "mkdir:PATH", "rename:FROM:TO", "unlink:PATH", "list:PATH", "stat:PATH".
-constexpr const char* kFileOps = R"(
+constexpr const char* kFileOps = R"c(
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     }
   }
   return 0;
-})";
+})c";
 
 class WasiP2Files : public ::testing::Test {
  protected:
@@ -131,9 +131,9 @@ TEST_F(WasiP2Files, WritesRenamesAndRemoves) {
 }
 
 TEST_F(WasiP2Files, ReadOnlyPreopenRefusesChanges) {
-  RunOutcome r = run_ops({"read:/data/in.txt", "write:/data/out.txt", "mkdir:/data/sub",
-                          "unlink:/data/in.txt"},
-                         /*read_only=*/true);
+  RunOutcome r = run_ops(
+      {"read:/data/in.txt", "write:/data/out.txt", "mkdir:/data/sub", "unlink:/data/in.txt"},
+      /*read_only=*/true);
   ASSERT_FALSE(r.error) << r.error->describe();
   EXPECT_NE(r.out.find("read /data/in.txt: [granted contents]"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find(": ok"), std::string::npos) << r.out;

@@ -18,8 +18,8 @@ TEST(HostInterface, NamesMembersAsTheComponentModelDoes) {
       .type("alias", wit::u64());
   EXPECT_EQ(iface.qualified_name(), "test:pkg/iface@0.2.6");
   InstancePtr instance = iface.instance();
-  for (const char* name : {"thing", "free", "[method]thing.poke", "[static]thing.make",
-                           "[constructor]thing", "alias"})
+  for (const char* name :
+       {"thing", "free", "[method]thing.poke", "[static]thing.make", "[constructor]thing", "alias"})
     EXPECT_TRUE(instance->exports.count(name)) << name;
   EXPECT_STREQ(item_kind(instance->exports.at("free")), "func");
   EXPECT_STREQ(item_kind(instance->exports.at("thing")), "type");
@@ -37,9 +37,10 @@ TEST(HostInterface, ImportsOfOlderPatchVersionsResolve) {
 
 TEST(HostInterface, TypeBuilders) {
   ValueTypePtr env = wit::list(wit::tuple({wit::string(), wit::string()}));
-  EXPECT_EQ(to_string(*env), to_string(*ValueType::list(ValueType::tuple(
-                                 {ValueType::primitive(TypeKind::String),
-                                  ValueType::primitive(TypeKind::String)}))));
+  EXPECT_EQ(
+      to_string(*env),
+      to_string(*ValueType::list(ValueType::tuple(
+          {ValueType::primitive(TypeKind::String), ValueType::primitive(TypeKind::String)}))));
   ComponentValue v = val::list({val::tuple({val::string("A"), val::string("b")})});
   EXPECT_TRUE(has_type(v, *env));
   EXPECT_TRUE(has_type(val::ok(), *wit::result(nullptr, wit::u32())));

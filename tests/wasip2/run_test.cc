@@ -21,19 +21,62 @@ std::string build(const std::string& name, const std::string& source) {
 
 TEST(WasiP2Run, ExitCodeAndOutput) {
   WASIP2_REQUIRE_TOOLCHAIN();
-  std::string c = build("cli_exit", R"(
+  std::string c = build("cli_exit", R"c(
 #include <stdio.h>
 #include <stdlib.h>
-int main(int argc, char** argv) { printf("%s\n", argv[1]); return atoi(argv[1]); })");
+int main(int argc, char** argv) { printf("%s\n", argv[1]); return atoi(argv[1]); })c");
   Outcome r = run_command({FLINT_BINARY, "run", c, "5"}, scratch());
-  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_EQ(r.exit_code, 1);  // the adapter's proc_exit: any non-zero code is `err`
   EXPECT_EQ(r.out, "5\n");
   EXPECT_EQ(r.err, "");
+  Outcome zero = run_command({FLINT_BINARY, "run", c, "0"}, scratch());
+  EXPECT_EQ(zero.exit_code, 0);
+}
+
+/// The binary of a component written in the text format.
+fs::path parse_wat(const std::string& name, const std::string& text) {
+  fs::path wat = scratch() / (name + ".wat"), wasm = scratch() / (name + ".wasm");
+  std::ofstream(wat) << text;
+  if (std::system(("wasm-tools parse " + wat.string() + " -o " + wasm.string()).c_str()) != 0)
+    return {};
+  return wasm;
+}
+
+TEST(WasiP2Run, ExitWithCodeAndRunResult) {
+  if (std::system("wasm-tools --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "no wasm-tools";
+  // wasi:cli/exit.exit-with-code (imported at 0.2.0: Flint's 0.2.6 answers).
+  fs::path exit3 = parse_wat("exit_with_code", R"c((component
+  (import "wasi:cli/exit@0.2.0" (instance $exit
+    (export "exit-with-code" (func (param "status-code" u8)))))
+  (core func $ewc (canon lower (func $exit "exit-with-code")))
+  (core module $m
+    (import "host" "exit-with-code" (func $e (param i32)))
+    (func (export "run") (result i32) (call $e (i32.const 3)) (i32.const 0)))
+  (core instance $i (instantiate $m (with "host" (instance (export "exit-with-code" (func $ewc))))))
+  (func $run (result (result)) (canon lift (core func $i "run")))
+  (instance $runi (export "run" (func $run)))
+  (export "wasi:cli/run@0.2.0" (instance $runi))
+))c");
+  ASSERT_FALSE(exit3.empty());
+  EXPECT_EQ(run_command({FLINT_BINARY, "run", exit3.string()}, scratch()).exit_code, 3);
+  // `run` returning err: 1; ok: 0.
+  for (int result : {0, 1}) {
+    fs::path c = parse_wat("run_result" + std::to_string(result), R"c((component
+  (core module $m (func (export "run") (result i32) (i32.const )c" + std::to_string(result) +
+                                                                      R"c()))
+  (core instance $i (instantiate $m))
+  (func $run (result (result)) (canon lift (core func $i "run")))
+  (instance $runi (export "run" (func $run)))
+  (export "wasi:cli/run@0.2.3" (instance $runi))
+))c");
+    ASSERT_FALSE(c.empty());
+    EXPECT_EQ(run_command({FLINT_BINARY, "run", c.string()}, scratch()).exit_code, result);
+  }
 }
 
 TEST(WasiP2Run, FlagsGrantAsForModules) {
   WASIP2_REQUIRE_TOOLCHAIN();
-  std::string c = build("cli_cat", R"(
+  std::string c = build("cli_cat", R"c(
 #include <stdio.h>
 #include <stdlib.h>
 int main(int argc, char** argv) {
@@ -44,25 +87,26 @@ int main(int argc, char** argv) {
   int ch;
   while ((ch = fgetc(f)) != EOF) putchar(ch);
   return 0;
-})");
+})c");
   fs::create_directories(scratch() / "grant");
   std::ofstream(scratch() / "grant/f.txt") << "contents\n";
   Outcome denied = run_command({FLINT_BINARY, "run", c, "/g/f.txt"}, scratch());
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_EQ(denied.out, "WHO=(unset)\ncannot open /g/f.txt\n");
-  Outcome granted = run_command({FLINT_BINARY, "run", "--dir", (scratch() / "grant").string() + "::/g",
-                                 "--env", "WHO=guest", c, "/g/f.txt"},
-                                scratch());
+  Outcome granted =
+      run_command({FLINT_BINARY, "run", "--dir", (scratch() / "grant").string() + "::/g", "--env",
+                   "WHO=guest", c, "/g/f.txt"},
+                  scratch());
   EXPECT_EQ(granted.exit_code, 0);
   EXPECT_EQ(granted.out, "WHO=guest\ncontents\n");
 }
 
 TEST(WasiP2Run, StdinIsRead) {
   WASIP2_REQUIRE_TOOLCHAIN();
-  std::string c = build("cli_upper", R"(
+  std::string c = build("cli_upper", R"c(
 #include <ctype.h>
 #include <stdio.h>
-int main(void) { int ch; while ((ch = getchar()) != EOF) putchar(toupper(ch)); return 0; })");
+int main(void) { int ch; while ((ch = getchar()) != EOF) putchar(toupper(ch)); return 0; })c");
   Outcome r = run_command({FLINT_BINARY, "run", c}, scratch(), "shout this\n");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "SHOUT THIS\n");
@@ -70,10 +114,10 @@ int main(void) { int ch; while ((ch = getchar()) != EOF) putchar(toupper(ch)); r
 
 TEST(WasiP2Run, TrapPrintsOneLineAndABacktrace) {
   WASIP2_REQUIRE_TOOLCHAIN();
-  std::string c = build("cli_trap", R"(
+  std::string c = build("cli_trap", R"c(
 #include <stdio.h>
 __attribute__((noinline)) void explode(void) { __builtin_trap(); }
-int main(void) { printf("about to trap\n"); fflush(stdout); explode(); return 0; })");
+int main(void) { printf("about to trap\n"); fflush(stdout); explode(); return 0; })c");
   Outcome r = run_command({FLINT_BINARY, "run", c}, scratch());
   EXPECT_EQ(r.exit_code, 134);
   EXPECT_EQ(r.out, "about to trap\n");
@@ -84,11 +128,10 @@ int main(void) { printf("about to trap\n"); fflush(stdout); explode(); return 0;
 
 TEST(WasiP2Run, UnsatisfiedImportNamesInterfaceVersionAndItem) {
   if (std::system("wasm-tools --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "no wasm-tools";
-  fs::path wat = scratch() / "unknown_import.wat", wasm = scratch() / "unknown_import.wasm";
-  std::ofstream(wat) << R"((component
+  fs::path wasm = parse_wat("unknown_import", R"c((component
   (import "wasi:nowhere/thing@0.2.0" (instance (export "f" (func))))
-))";
-  ASSERT_EQ(std::system(("wasm-tools parse " + wat.string() + " -o " + wasm.string()).c_str()), 0);
+))c");
+  ASSERT_FALSE(wasm.empty());
   Outcome r = run_command({FLINT_BINARY, "run", wasm.string()}, scratch());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("wasi:nowhere/thing"), std::string::npos) << r.err;
@@ -105,15 +148,16 @@ TEST(WasiP2Run, GuestProgramsMatchTheirCoreModuleRuns) {
   for (const char* name : {"hello", "args_env", "exit_code", "clocks_random", "stdio", "no_fs"}) {
     SCOPED_TRACE(name);
     std::string error;
-    fs::path core = core_module(std::string("guest_") + name, read_file(guests / (std::string(name) + ".c")), error);
+    fs::path core = core_module(std::string("guest_") + name,
+                                read_file(guests / (std::string(name) + ".c")), error);
     ASSERT_FALSE(core.empty()) << error;
     fs::path comp = component(std::string("guest_") + name, "", error);
     ASSERT_FALSE(comp.empty()) << error;
     std::vector<std::string> args = {"a1", "b 2"};
-    std::vector<std::string> core_cmd = {FLINT_BINARY, "run", "--env", "K=v", "--argv0", "guest",
-                                         core.string()};
-    std::vector<std::string> comp_cmd = {FLINT_BINARY, "run", "--env", "K=v", "--argv0", "guest",
-                                         comp.string()};
+    std::vector<std::string> core_cmd = {FLINT_BINARY, "run",   "--env",      "K=v",
+                                         "--argv0",    "guest", core.string()};
+    std::vector<std::string> comp_cmd = {FLINT_BINARY, "run",   "--env",      "K=v",
+                                         "--argv0",    "guest", comp.string()};
     core_cmd.insert(core_cmd.end(), args.begin(), args.end());
     comp_cmd.insert(comp_cmd.end(), args.begin(), args.end());
     Outcome want = run_command(core_cmd, scratch(), "some input\n");
