@@ -25,7 +25,9 @@ namespace flint::wasip2 {
 /// Defines every WASI 0.2 interface Flint provides in `linker`, acting on
 /// `ctx`'s grants. The returned host holds the guest's resources and its
 /// exit status; the linker's functions keep it alive. One linker (and host)
-/// serves one store.
+/// serves one store. The embedder should ignore SIGPIPE (as `flint run`
+/// does) so that a guest writing to a closed pipe gets `closed` instead of
+/// the host process being killed.
 std::shared_ptr<Host> define_wasip2(component::ComponentLinker& linker,
                                     std::shared_ptr<wasi::WasiContext> ctx);
 
