@@ -58,14 +58,18 @@ inline std::string missing_toolchain() {
   return {};
 }
 
-/// A scratch directory for this test process.
+/// A scratch directory for this test process, removed when it exits.
 inline fs::path scratch() {
-  static fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("flint-wasip2-" + std::to_string(getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
+  struct Dir {
+    fs::path path = fs::temp_directory_path() / ("flint-wasip2-" + std::to_string(getpid()));
+    Dir() { fs::create_directories(path); }
+    ~Dir() {
+      std::error_code ignored;
+      fs::remove_all(path, ignored);
+    }
+  };
+  static Dir dir;
+  return dir.path;
 }
 
 /// The core module of `c_source` (compiled once per name), or an empty path
