@@ -33,10 +33,14 @@ struct IoError {
   std::optional<uint32_t> filesystem_code;
 };
 
-/// wasi:io/poll's `pollable`. Host streams are blocking, so a stream's
-/// pollable is always ready; a clock's is ready from its deadline on.
+/// wasi:io/poll's `pollable`: a clock's is ready from its deadline on; a
+/// pipe's, terminal's or socket's stream (stdio) when poll(2) says the
+/// descriptor is readable or writable; a file's is always ready (files do
+/// not block).
 struct Pollable {
   std::optional<std::chrono::steady_clock::time_point> deadline;
+  SharedFd fd;       ///< null: not a descriptor's
+  short events = 0;  ///< POLLIN or POLLOUT
 };
 
 /// wasi:io/streams' `input-stream`: stdin, or a file read from an offset.

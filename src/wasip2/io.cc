@@ -1,7 +1,7 @@
 // wasi:io@0.2 (wit/error.wit, poll.wit, streams.wit): errors, pollables and
-// byte streams over host descriptors. Host streams are blocking: a write
-// completes before it returns, so every output stream is always ready and
-// flushing has nothing left to do; a read waits for at least one byte.
+// byte streams over host descriptors. Writes are blocking: a write
+// completes before it returns, so flushing has nothing left to do. Stdio
+// streams are polled with poll(2); file streams never block.
 #include <poll.h>
 #include <unistd.h>
 
@@ -82,9 +82,14 @@ Result<std::vector<uint8_t>> read_some(InputStream& s, uint64_t len, int& error)
   return buf;
 }
 
-Return do_read(Host& h, Args a) {
+bool fd_ready(const Pollable& p, int timeout_ms);
+
+Return do_read(Host& h, Args a, bool blocking) {
   FLINT_ASSIGN(InputStream * s, h.input_streams.get(a[0]));
   if (s->closed) return closed();
+  // `read` never waits: nothing available yet is an empty list.
+  if (!blocking && !s->positional && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
+    return val::ok(val::list({}));
   int error = 0;
   FLINT_ASSIGN(std::vector<uint8_t> data, read_some(*s, a[1].as_unsigned(), error));
   if (error) return stream_failure(h, error, "read");
@@ -92,9 +97,11 @@ Return do_read(Host& h, Args a) {
   return val::ok(val::bytes(data.data(), data.size()));
 }
 
-Return do_skip(Host& h, Args a) {
+Return do_skip(Host& h, Args a, bool blocking) {
   FLINT_ASSIGN(InputStream * s, h.input_streams.get(a[0]));
   if (s->closed) return closed();
+  if (!blocking && !s->positional && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
+    return val::ok(val::u64(0));
   int error = 0;
   FLINT_ASSIGN(std::vector<uint8_t> data, read_some(*s, a[1].as_unsigned(), error));
   if (error) return stream_failure(h, error, "read");
@@ -129,13 +136,62 @@ Return do_write_zeroes(Host& h, Args a) {
   return write_all(h, *s, std::vector<uint8_t>(len));
 }
 
+/// Whether the descriptor of `p` is ready within `timeout_ms` (0: now).
+/// A closed or invalid descriptor is "ready": the read or write then
+/// reports the error instead of the guest waiting forever.
+bool fd_ready(const Pollable& p, int timeout_ms) {
+  if (p.fd->get() < 0) return true;
+  pollfd pfd{p.fd->get(), p.events, 0};
+  int n;
+  do n = ::poll(&pfd, 1, timeout_ms);
+  while (n < 0 && errno == EINTR);
+  return n != 0;  // ready, or an error (POLLERR, POLLHUP, EBADF) a read will report
+}
+
 /// Whether `p` is ready now.
 bool ready(const Pollable& p) {
+  if (p.fd) return fd_ready(p, 0);
   return !p.deadline || std::chrono::steady_clock::now() >= *p.deadline;
 }
 
 void block(const Pollable& p) {
-  if (p.deadline) std::this_thread::sleep_until(*p.deadline);
+  if (p.fd)
+    fd_ready(p, -1);
+  else if (p.deadline)
+    std::this_thread::sleep_until(*p.deadline);
+}
+
+/// wasi:io/poll.poll: waits until at least one of `ps` is ready, with one
+/// poll(2) over the descriptors timed by the earliest clock.
+void wait_any(const std::vector<Pollable>& ps) {
+  using Clock = std::chrono::steady_clock;
+  std::vector<pollfd> fds;
+  std::optional<Clock::time_point> earliest;
+  for (const Pollable& p : ps) {
+    if (p.fd && p.fd->get() >= 0) fds.push_back({p.fd->get(), p.events, 0});
+    if (!p.fd && p.deadline) earliest = earliest ? std::min(*earliest, *p.deadline) : *p.deadline;
+  }
+  while (std::none_of(ps.begin(), ps.end(), ready)) {
+    int timeout = -1;
+    if (earliest) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*earliest - Clock::now());
+      timeout = int(std::clamp<int64_t>(left.count(), 0, 1 << 30));
+    }
+    if (fds.empty()) {
+      if (!earliest) return;  // nothing could ever become ready (not reached: such are ready)
+      std::this_thread::sleep_until(*earliest);
+      continue;
+    }
+    for (pollfd& f : fds) f.revents = 0;
+    if (::poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) return;
+  }
+}
+
+/// A stream's pollable: stdio polls its descriptor; a file is always ready.
+Return subscribe_fd(Host& h, const SharedFd& fd, bool positional, short events) {
+  Pollable p;
+  if (!positional) p.fd = fd, p.events = events;
+  return h.pollables.insert_own(std::move(p));
 }
 
 void define_error(ComponentLinker& linker, const HostPtr& host) {
@@ -179,13 +235,7 @@ void define_poll(ComponentLinker& linker, const HostPtr& host) {
                      FLINT_ASSIGN(Pollable * p, host->pollables.get(v));
                      ps.push_back(*p);
                    }
-                   // Nothing ready: wait for the earliest deadline (every pollable without
-                   // one is ready, so there is a deadline here).
-                   if (std::none_of(ps.begin(), ps.end(), ready)) {
-                     auto earliest = *ps.front().deadline;
-                     for (const Pollable& p : ps) earliest = std::min(earliest, *p.deadline);
-                     std::this_thread::sleep_until(earliest);
-                   }
+                   wait_any(ps);
                    std::vector<ComponentValue> out;
                    for (size_t i = 0; i < ps.size(); ++i)
                      if (ready(ps[i])) out.push_back(val::u32(uint32_t(i)));
@@ -209,18 +259,21 @@ void define_streams(ComponentLinker& linker, const HostPtr& host) {
 
   auto read_type = wit::func({self_in, {"len", wit::u64()}}, wit::result(bytes, stream_error));
   auto skip_type = wit::func({self_in, {"len", wit::u64()}}, wit::result(wit::u64(), stream_error));
-  auto subscribe = [host](Store&, Args) -> Return { return host->pollables.insert_own({}); };
-  // Reads block: `read` may return fewer bytes than asked, never none.
+  // `read` returns what is available now (a file's bytes always are);
+  // `blocking-read` waits for at least one byte.
   iface.method("input-stream", "read", read_type,
-               [host](Store&, Args a) { return do_read(*host, a); });
+               [host](Store&, Args a) { return do_read(*host, a, false); });
   iface.method("input-stream", "blocking-read", read_type,
-               [host](Store&, Args a) { return do_read(*host, a); });
+               [host](Store&, Args a) { return do_read(*host, a, true); });
   iface.method("input-stream", "skip", skip_type,
-               [host](Store&, Args a) { return do_skip(*host, a); });
+               [host](Store&, Args a) { return do_skip(*host, a, false); });
   iface.method("input-stream", "blocking-skip", skip_type,
-               [host](Store&, Args a) { return do_skip(*host, a); });
+               [host](Store&, Args a) { return do_skip(*host, a, true); });
   iface.method("input-stream", "subscribe", wit::func({self_in}, wit::own(host->pollables.type())),
-               subscribe);
+               [host](Store&, Args a) -> Return {
+                 FLINT_ASSIGN(InputStream * s, host->input_streams.get(a[0]));
+                 return subscribe_fd(*host, s->fd, s->positional, POLLIN);
+               });
 
   auto unit = wit::result(nullptr, stream_error);
   auto write_type = wit::func({self_out, {"contents", bytes}}, unit);
@@ -250,7 +303,11 @@ void define_streams(ComponentLinker& linker, const HostPtr& host) {
   iface.method("output-stream", "flush", wit::func({self_out}, unit), flush);
   iface.method("output-stream", "blocking-flush", wit::func({self_out}, unit), flush);
   iface.method("output-stream", "subscribe",
-               wit::func({self_out}, wit::own(host->pollables.type())), subscribe);
+               wit::func({self_out}, wit::own(host->pollables.type())),
+               [host](Store&, Args a) -> Return {
+                 FLINT_ASSIGN(OutputStream * s, host->output_streams.get(a[0]));
+                 return subscribe_fd(*host, s->fd, s->mode != OutputStream::Mode::Stream, POLLOUT);
+               });
   auto zeroes_type = wit::func({self_out, {"len", wit::u64()}}, unit);
   iface.method("output-stream", "write-zeroes", zeroes_type,
                [host](Store&, Args a) { return do_write_zeroes(*host, a); });

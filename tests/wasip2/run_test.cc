@@ -112,6 +112,29 @@ int main(void) { int ch; while ((ch = getchar()) != EOF) putchar(toupper(ch)); r
   EXPECT_EQ(r.out, "SHOUT THIS\n");
 }
 
+TEST(WasiP2Run, PollingAnIdleStdinTimesOut) {
+  WASIP2_REQUIRE_TOOLCHAIN();
+  std::string c = build("cli_poll_stdin", R"c(
+#include <poll.h>
+#include <stdio.h>
+#include <time.h>
+int main(void) {
+  struct timespec a, b;
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  struct pollfd p = {0, POLLIN, 0};
+  int n = poll(&p, 1, 100);
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  long long ms = (b.tv_sec - a.tv_sec) * 1000LL + (b.tv_nsec - a.tv_nsec) / 1000000;
+  printf("ready %d, waited 100ms: %d\n", n, ms >= 100);
+  return 0;
+})c");
+  // A pipe nobody writes to for a while: stdin's pollable must not be ready.
+  fs::path out = scratch() / "poll_stdin.out";
+  std::string cmd = "sleep 2 | " + std::string(FLINT_BINARY) + " run " + c + " > " + out.string();
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_EQ(read_file(out), "ready 0, waited 100ms: 1\n");
+}
+
 TEST(WasiP2Run, TrapPrintsOneLineAndABacktrace) {
   WASIP2_REQUIRE_TOOLCHAIN();
   std::string c = build("cli_trap", R"c(
