@@ -3,7 +3,7 @@
 // resolved by preview 1's sandbox (wasi/sandbox_path.h: openat2 with
 // RESOLVE_BENEATH, or its component walk), so the same paths are refused;
 // a --dir-ro preopen and everything opened from it refuse every change
-// with `read-only`.
+// with `not-permitted` (Wasmtime's answer for missing mutate rights).
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -109,9 +109,11 @@ Result<Descriptor*> directory(Host& h, const ComponentValue& v, uint32_t& failur
   FLINT_ASSIGN(Descriptor* var, directory(*host, value, var##_failure)); \
   if (var##_failure != UINT32_MAX) return fail(var##_failure)
 
-/// For changes beneath a directory: refused under a read-only preopen.
+/// For changes beneath a directory: refused under a read-only preopen, with
+/// not-permitted as Wasmtime answers a descriptor without mutate rights
+/// (and so preview 1's EPERM through the adapter, as Flint's preview 1).
 #define FS_MUTABLE(d) \
-  if (!(d)->mutate) return fail(error_code::kReadOnly)
+  if (!(d)->mutate) return fail(error_code::kNotPermitted)
 
 #define FS_TRY(expr) \
   if (Errno e_ = (expr); e_ != Errno::Success) return fail(e_)
@@ -170,7 +172,7 @@ Return open_at(Host& h, Descriptor& dir, Args a) {
   bool read = flag(dflags, kRead), write = flag(dflags, kWrite);
   bool create = flag(oflags, kCreate), truncate = flag(oflags, kTruncate);
   if ((write || create || truncate || flag(dflags, kMutateDirectory)) && !dir.mutate)
-    return fail(error_code::kReadOnly);
+    return fail(error_code::kNotPermitted);
   int flags = O_CLOEXEC | O_NOCTTY;
   flags |= write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
   if (create) flags |= O_CREAT;
@@ -350,6 +352,7 @@ void define_types(ComponentLinker& linker, const HostPtr& host) {
                [host](Store&, Args a) -> Return {
                  FLINT_ASSIGN(Descriptor * d, descriptor(*host, a[0]));
                  if (d->directory) return fail(error_code::kIsDirectory);
+                 FS_MUTABLE(d);  // beneath --dir-ro: not-permitted, as preview 1 answers
                  if (!d->write) return fail(error_code::kBadDescriptor);
                  if (a[1].as_unsigned() > INT64_MAX) return fail(error_code::kInvalid);
                  return ftruncate(d->fd->get(), off_t(a[1].as_unsigned())) ? fail_host() : done();
@@ -522,8 +525,9 @@ void define_types(ComponentLinker& linker, const HostPtr& host) {
                  FS_MUTABLE(d);
                  ParentAndName p;
                  FS_TRY(parent_of(*d, a[1].as_string(), p));
-                 // "name/" names a directory, which unlink-file-at never removes.
-                 if (p.trailing_slash) return fail(error_code::kNotDirectory);
+                 // "name/": a directory (unlinkat then refuses it, is-directory)
+                 // or not-directory, as preview 1 answers.
+                 FS_TRY(check_trailing_slash(p));
                  return unlinkat(p.parent.get(), p.name.c_str(), 0) ? fail_host() : done();
                });
   iface.method("descriptor", "rename-at",
