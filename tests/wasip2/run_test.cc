@@ -230,5 +230,35 @@ TEST(WasiP2Run, GuestProgramsMatchTheirCoreModuleRuns) {
   }
 }
 
+// guests/rust/files.rs (Rust's std on preview 1) as a component.
+TEST(WasiP2Run, RustGuestMatchesItsCoreModuleRun) {
+  WASIP2_REQUIRE_TOOLCHAIN();
+  fs::path core = scratch() / "rust_files.wasm", comp = scratch() / "rust_files.component.wasm";
+  std::string rustc = "/usr/bin/rustc --target wasm32-wasi -O --edition 2021 -o " + core.string() +
+                      " " + (fs::path(FLINT_SOURCE_DIR) / "guests/rust/files.rs").string() +
+                      " > /dev/null 2>&1";
+  if (std::system(rustc.c_str()) != 0) GTEST_SKIP() << "no rustc with a wasm32-wasi std";
+  ASSERT_EQ(
+      std::system(("wasm-tools component new " + core.string() +
+                   " --adapt wasi_snapshot_preview1=" + adapter().string() + " -o " + comp.string())
+                      .c_str()),
+      0);
+  auto run_in = [&](const fs::path& module, const std::string& where) {
+    fs::path dir = scratch() / ("rust_" + where);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    guest_fixture(dir);
+    Outcome o = run_command({FLINT_BINARY, "run", "--dir", ".::/work", "--env", "GREETING=hi",
+                             "--argv0", "files", module.string(), "3"},
+                            dir, "one\ntwo\n");
+    return std::make_pair(o, wasi_test::tree_snapshot(dir));
+  };
+  auto [want, want_tree] = run_in(core, "core");
+  auto [got, got_tree] = run_in(comp, "component");
+  EXPECT_EQ(got.exit_code, want.exit_code == 0 ? 0 : 1);  // the adapter: non-zero is `err`
+  EXPECT_EQ(got.out, want.out);
+  EXPECT_EQ(got_tree, want_tree);
+}
+
 }  // namespace
 }  // namespace flint::wasip2_test
