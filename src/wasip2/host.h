@@ -92,12 +92,16 @@ struct Network {};
 
 /// All state of one guest's WASI 0.2 host.
 struct Host {
+  /// Takes its own duplicates of `context`'s stdin, stdout and stderr.
   explicit Host(std::shared_ptr<wasi::WasiContext> context);
 
+  /// Preview 1's grants: arguments, environment and preopens.
   std::shared_ptr<wasi::WasiContext> ctx;
   /// The host's stdin, stdout and stderr (preview 1's duplicates).
   SharedFd stdio[3];
 
+  // One table per WASI resource type; each table's type() is the resource
+  // type every interface that uses the resource exports.
   HostResourceTable<IoError> errors{"wasi:io/error.error"};
   HostResourceTable<Pollable> pollables{"wasi:io/poll.pollable"};
   HostResourceTable<InputStream> input_streams{"wasi:io/streams.input-stream"};
@@ -119,6 +123,7 @@ struct Host {
 
 /// wasi:clocks/wall-clock.datetime: record { seconds: u64, nanoseconds: u32 }.
 ValueTypePtr datetime_type();
+/// A datetime value; times before 1970 read as 0 (WASI's seconds are unsigned).
 ComponentValue datetime(int64_t seconds, uint32_t nanoseconds);
 /// wasi:io/streams.stream-error: variant { last-operation-failed(own<error>), closed }.
 ValueTypePtr stream_error_type(const Host& host);
@@ -128,6 +133,7 @@ ValueTypePtr filesystem_error_code_type();
 /// The filesystem error-code case for a preview-1 errno (the sandbox's
 /// answers) or a host errno.
 uint32_t error_code_of(wasi::Errno e);
+/// The same for a host errno value.
 uint32_t error_code_of_host(int host_errno);
 /// Some error-code cases by name.
 namespace error_code {
@@ -142,6 +148,8 @@ inline constexpr uint32_t kAccess = 0, kBadDescriptor = 3, kExist = 7, kInvalid 
 /// semver-compatible resolution gives it to imports of any 0.2.x.
 inline constexpr const char* kVersion = "0.2.6";
 
+/// Each defines its group's interfaces in `linker` over `host` (see README.md
+/// for which): cli.cc, io.cc, clocks_random.cc, filesystem.cc, sockets.cc.
 void define_cli(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
 void define_io(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
 void define_clocks_random(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
