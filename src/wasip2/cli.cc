@@ -56,9 +56,17 @@ void define_exit(ComponentLinker& linker, const HostPtr& host) {
                    return exit_with(*host, a[0].as_case().index == 0 ? 0 : 1);
                  });
   // @unstable(feature = cli-exit-with-code) in WIT; cheap, so offered.
-  iface.function(
-      "exit-with-code", wit::func({{"status-code", wit::u8()}}),
-      [host](Store&, Args a) -> Return { return exit_with(*host, uint32_t(a[0].as_unsigned())); });
+  iface.function("exit-with-code", wit::func({{"status-code", wit::u8()}}),
+                 [host](Store&, Args a) -> Return {
+                   // As preview 1's proc_exit (and Wasmtime): codes of 126 and above
+                   // are the shell's ("cannot execute", signals), so they trap.
+                   uint32_t code = uint32_t(a[0].as_unsigned());
+                   if (code >= 126)
+                     return make_error(
+                         ErrorCode::HostTrap,
+                         fmt::format("exit with invalid exit status {} outside of [0..126)", code));
+                   return exit_with(*host, code);
+                 });
   define(linker, iface);
 }
 

@@ -59,6 +59,14 @@ TEST(WasiP2Run, ExitWithCodeAndRunResult) {
 ))c");
   ASSERT_FALSE(exit3.empty());
   EXPECT_EQ(run_command({FLINT_BINARY, "run", exit3.string()}, scratch()).exit_code, 3);
+  // 126 and above belong to the shell: a trap, as for preview 1's proc_exit.
+  std::string text = read_file(scratch() / "exit_with_code.wat");
+  text.replace(text.find("i32.const 3"), 11, "i32.const 200");
+  fs::path exit200 = parse_wat("exit_with_code_200", text);
+  ASSERT_FALSE(exit200.empty());
+  Outcome high = run_command({FLINT_BINARY, "run", exit200.string()}, scratch());
+  EXPECT_EQ(high.exit_code, 134);
+  EXPECT_NE(high.err.find("exit with invalid exit status 200"), std::string::npos) << high.err;
   // `run` returning err: 1; ok: 0.
   for (int result : {0, 1}) {
     fs::path c = parse_wat("run_result" + std::to_string(result), R"c((component
