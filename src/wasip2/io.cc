@@ -60,9 +60,10 @@ Return write_all(Host& h, OutputStream& s, const std::vector<uint8_t>& data) {
   return val::ok();
 }
 
-/// Reads up to `len` bytes, waiting for at least one; an empty list never
-/// comes back except for len 0. End of file: `closed`.
-Result<std::vector<uint8_t>> read_some(InputStream& s, uint64_t len, int& error) {
+/// Reads up to `len` bytes (at most kChunk), waiting for at least one: an
+/// empty result means len 0, end of file (then `s.closed` is set) or a host
+/// error (then `error` is its errno).
+std::vector<uint8_t> read_some(InputStream& s, uint64_t len, int& error) {
   std::vector<uint8_t> buf(std::min(len, kChunk));
   error = 0;
   if (buf.empty() || s.closed) return buf;
@@ -91,7 +92,7 @@ Return do_read(Host& h, Args a, bool blocking) {
   if (!blocking && !s->positional && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
     return val::ok(val::list({}));
   int error = 0;
-  FLINT_ASSIGN(std::vector<uint8_t> data, read_some(*s, a[1].as_unsigned(), error));
+  std::vector<uint8_t> data = read_some(*s, a[1].as_unsigned(), error);
   if (error) return stream_failure(h, error, "read");
   if (s->closed) return closed();
   return val::ok(val::bytes(data.data(), data.size()));
@@ -103,19 +104,21 @@ Return do_skip(Host& h, Args a, bool blocking) {
   if (!blocking && !s->positional && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
     return val::ok(val::u64(0));
   int error = 0;
-  FLINT_ASSIGN(std::vector<uint8_t> data, read_some(*s, a[1].as_unsigned(), error));
+  std::vector<uint8_t> data = read_some(*s, a[1].as_unsigned(), error);
   if (error) return stream_failure(h, error, "read");
   if (s->closed) return closed();
   return val::ok(val::u64(data.size()));
 }
 
+/// splice: what one read of `src` gives is written whole; if the write then
+/// fails, the error is reported and those bytes are not written.
 Return do_splice(Host& h, Args a) {
   FLINT_ASSIGN(OutputStream * out, h.output_streams.get(a[0]));
   FLINT_ASSIGN(InputStream * in, h.input_streams.get(a[1]));
   if (out->closed) return closed();
   if (in->closed) return closed();
   int error = 0;
-  FLINT_ASSIGN(std::vector<uint8_t> data, read_some(*in, a[2].as_unsigned(), error));
+  std::vector<uint8_t> data = read_some(*in, a[2].as_unsigned(), error);
   if (error) return stream_failure(h, error, "read");
   if (in->closed) return closed();
   FLINT_ASSIGN(std::optional<ComponentValue> written, write_all(h, *out, data));
