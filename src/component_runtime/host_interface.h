@@ -22,7 +22,9 @@
 // semver-compatible resolution).
 //
 // Resource handles: the host keeps its resources in a HostResourceTable per
-// store (per linker: one set of host interfaces is defined for one store).
+// store (per linker: one set of host interfaces is defined for one store;
+// host bodies capture their state, since a Store has no slot for the host's
+// data yet -- a server instantiating many stores from one linker needs one).
 // A function returning `own<r>` inserts the object and returns its rep as a
 // HandleValue; one taking `borrow<r>` looks the rep up. When the guest drops
 // its last owning handle, the ResourceType's destructor removes the object.
