@@ -320,7 +320,7 @@ int run_module(const RunOptions& o) {
 
 CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* cmd = app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat)");
+  CLI::App* cmd = app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat) or a WASI 0.2 component");
   cmd->add_option("--invoke", options->invoke,
                   "Call this exported function with ARGS and print its results (after _initialize, "
                   "if exported)");
@@ -360,7 +360,8 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
   cmd->add_flag("--no-cache", options->no_cache, kNoCacheHelp);
   cmd->add_flag("--allow-precompiled", options->allow_precompiled,
                 "Run a precompiled artifact (native code) even if its file is not named .fwasm");
-  cmd->add_option("module", options->module, "The module to run (.wasm or .wat)")->required();
+  cmd->add_option("module", options->module, "The module or component to run (.wasm or .wat)")
+      ->required();
   cmd->add_option("args", options->args,
                   "Arguments for the guest, or for the --invoke function: every word after the "
                   "module, flags included, belongs to the guest");
