@@ -218,8 +218,8 @@ int call_exports(const RunOptions& o, const Instance& instance, Store& store,
 int run_component(const RunOptions& o, std::span<const uint8_t> bytes, const Config& config,
                   std::optional<std::chrono::nanoseconds> timeout) {
   if (!o.invoke.empty())
-    return report_error(o.module, make_error(ErrorCode::Usage,
-                                             "--invoke is not supported for components yet"));
+    return report_error(
+        o.module, make_error(ErrorCode::Usage, "--invoke is not supported for components yet"));
   auto compiled = component::CompiledComponent::compile({bytes.begin(), bytes.end()}, config);
   if (!compiled) return report_error(o.module, compiled.error());
   auto options = wasi_options(o);
@@ -320,7 +320,8 @@ int run_module(const RunOptions& o) {
 
 CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* cmd = app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat) or a WASI 0.2 component");
+  CLI::App* cmd =
+      app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat) or a WASI 0.2 component");
   cmd->add_option("--invoke", options->invoke,
                   "Call this exported function with ARGS and print its results (after _initialize, "
                   "if exported)");
