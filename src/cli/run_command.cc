@@ -220,6 +220,11 @@ int run_component(const RunOptions& o, std::span<const uint8_t> bytes, const Con
   if (!o.invoke.empty())
     return report_error(
         o.module, make_error(ErrorCode::Usage, "--invoke is not supported for components yet"));
+  // A socket the guest could never reach (wasi:sockets has no tcp yet) is
+  // refused rather than bound for nothing.
+  if (!o.tcp_listen.empty())
+    return report_error(
+        o.module, make_error(ErrorCode::Usage, "--tcplisten is not supported for components yet"));
   auto compiled = component::CompiledComponent::compile({bytes.begin(), bytes.end()}, config);
   if (!compiled) return report_error(o.module, compiled.error());
   auto options = wasi_options(o);
