@@ -3,7 +3,8 @@
 // WASI preview 1, its arguments after the module, and exits with its
 // proc_exit code; with --invoke, a reactor's `_initialize` runs first and
 // then one export is called with typed arguments and its results printed,
-// one per line. Nothing is granted unless a flag grants it.
+// one per line. A component runs its wasi:cli/run export with WASI 0.2,
+// granted by the same flags. Nothing is granted unless a flag grants it.
 #include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
@@ -21,9 +22,11 @@
 #include "cli/invoke_args.h"
 #include "cli/module_file.h"
 #include "cli/run_flags.h"
+#include "component/decoder.h"
 #include "flint/runtime.h"
 #include "module/module.h"
 #include "wasi/wasi.h"
+#include "wasip2/wasip2.h"
 
 namespace flint::cli {
 
@@ -209,6 +212,50 @@ int call_exports(const RunOptions& o, const Instance& instance, Store& store,
   return finish_call(o, store.call(*func, args), store, ctx);
 }
 
+// A component (issue 12): compiled whole, instantiated over WASI 0.2 from
+// the same grants as preview 1, and its wasi:cli/run@0.2.x `run` called.
+// The exit code is wasi:cli/exit's, or 0 for `ok` and 1 for `err`.
+int run_component(const RunOptions& o, std::span<const uint8_t> bytes, const Config& config,
+                  std::optional<std::chrono::nanoseconds> timeout) {
+  if (!o.invoke.empty())
+    return report_error(
+        o.module, make_error(ErrorCode::Usage, "--invoke is not supported for components yet"));
+  // A socket the guest could never reach (wasi:sockets has no tcp yet) is
+  // refused rather than bound for nothing.
+  if (!o.tcp_listen.empty())
+    return report_error(
+        o.module, make_error(ErrorCode::Usage, "--tcplisten is not supported for components yet"));
+  auto compiled = component::CompiledComponent::compile({bytes.begin(), bytes.end()}, config);
+  if (!compiled) return report_error(o.module, compiled.error());
+  auto options = wasi_options(o);
+  if (!options) return report_error(o.module, options.error());
+  auto created = wasi::WasiContext::create(std::move(*options));
+  if (!created) return report_error(o.module, created.error());
+  Store store(config);
+  component::ComponentLinker linker;
+  std::shared_ptr<wasip2::Host> host = wasip2::define_wasip2(linker, *created);
+
+  std::optional<Watchdog> watchdog;
+  if (timeout) {
+    store.set_deadline(std::chrono::steady_clock::now() + *timeout);
+    watchdog.emplace(*timeout, o.module, o.timeout);
+  }
+  auto instance = component::instantiate(store, *compiled, linker);
+  if (!instance) {
+    if (host->exit_code) return int(*host->exit_code);  // exit while core modules started
+    if (instance.error().phase() == Phase::Trap || instance.error().phase() == Phase::Exhaustion)
+      return report_trap(o, instance.error(), store);
+    return report_error(o.module, instance.error());
+  }
+  auto run = wasip2::find_run(**instance);
+  if (!run) return report_error(o.module, run.error());
+  auto result = (*run)->call(store, {});
+  std::optional<int> status = wasip2::exit_status(*host, result);
+  if (!status) return report_trap(o, result.error(), store);
+  // As for modules: the process ends with everything still alive.
+  end_process(*status);
+}
+
 int run_module(const RunOptions& o) {
   // A guest writing to a closed pipe gets EPIPE, as under Wasmtime; the
   // host is not killed by SIGPIPE.
@@ -235,6 +282,7 @@ int run_module(const RunOptions& o) {
     timeout = *t;
   }
   config.interruptible = timeout.has_value();
+  if (component::is_component(*bytes)) return run_component(o, *bytes, config, timeout);
   auto compiled = compile_module_file(o.module, *bytes, config, o.allow_precompiled);
   if (!compiled) return report_error(o.module, compiled.error());
   const Module& module = (*compiled)->module();
@@ -277,7 +325,8 @@ int run_module(const RunOptions& o) {
 
 CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* cmd = app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat)");
+  CLI::App* cmd =
+      app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat) or a WASI 0.2 component");
   cmd->add_option("--invoke", options->invoke,
                   "Call this exported function with ARGS and print its results (after _initialize, "
                   "if exported)");
@@ -317,7 +366,8 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
   cmd->add_flag("--no-cache", options->no_cache, kNoCacheHelp);
   cmd->add_flag("--allow-precompiled", options->allow_precompiled,
                 "Run a precompiled artifact (native code) even if its file is not named .fwasm");
-  cmd->add_option("module", options->module, "The module to run (.wasm or .wat)")->required();
+  cmd->add_option("module", options->module, "The module or component to run (.wasm or .wat)")
+      ->required();
   cmd->add_option("args", options->args,
                   "Arguments for the guest, or for the --invoke function: every word after the "
                   "module, flags included, belongs to the guest");

@@ -1,0 +1,159 @@
+// The state WASI 0.2's host functions share for one guest: preview 1's
+// context (arguments, environment, preopened directories: the same
+// deny-by-default grants) and one HostResourceTable per WASI resource
+// type. Each interface group (cli.cc, io.cc, clocks_random.cc,
+// filesystem.cc, sockets.cc) defines its interfaces over it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "component_runtime/host_interface.h"
+#include "wasi/context.h"
+#include "wasi/host_errno.h"
+
+namespace flint::wasip2 {
+
+using component::ComponentValue;
+using component::HostResourceTable;
+using component::ValueTypePtr;
+
+/// A host descriptor shared by a filesystem descriptor and the streams made
+/// from it (a stream may outlive its descriptor's handle).
+using SharedFd = std::shared_ptr<wasi::UniqueFd>;
+
+/// wasi:io/error's `error`: what failed, and for filesystem operations the
+/// error-code wasi:filesystem/types.filesystem-error-code reports.
+struct IoError {
+  std::string message;
+  std::optional<uint32_t> filesystem_code;
+};
+
+/// wasi:io/poll's `pollable`: a clock's is ready from its deadline on; a
+/// pipe's, terminal's or socket's stream (stdio) when poll(2) says the
+/// descriptor is readable or writable; a file's is always ready (files do
+/// not block).
+struct Pollable {
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  SharedFd fd;       ///< null: not a descriptor's
+  short events = 0;  ///< POLLIN or POLLOUT
+};
+
+/// wasi:io/streams' `input-stream`: stdin, or a file read from an offset.
+struct InputStream {
+  SharedFd fd;
+  bool positional = false;  ///< a file: pread at `offset`
+  uint64_t offset = 0;
+  bool closed = false;  ///< end of file seen
+};
+
+/// wasi:io/streams' `output-stream`: stdout/stderr, or a file written at an
+/// offset or appended to.
+struct OutputStream {
+  enum class Mode : uint8_t { Stream, At, Append };
+  SharedFd fd;
+  Mode mode = Mode::Stream;
+  uint64_t offset = 0;
+  bool closed = false;  ///< the reader went away (EPIPE)
+};
+
+/// wasi:filesystem/types' `descriptor`: an open file or directory.
+struct Descriptor {
+  SharedFd fd;
+  bool directory = false;
+  bool read = false, write = false;
+  /// False beneath a read-only preopen (--dir-ro): nothing beneath it may
+  /// be created, written, removed, renamed or have its metadata changed.
+  bool mutate = false;
+};
+
+/// wasi:filesystem/types' `directory-entry-stream`: a snapshot of the
+/// directory's entries taken when read-directory was called.
+struct DirectoryEntries {
+  struct Entry {
+    uint32_t type;  ///< a descriptor-type case
+    std::string name;
+  };
+  std::vector<Entry> entries;
+  size_t next = 0;
+};
+
+/// The terminal resources carry nothing: they only say that a stream is a
+/// terminal.
+struct Terminal {};
+
+/// wasi:sockets/network's `network`: the capability socket functions take.
+/// No socket is granted yet (deny by default), so it holds nothing.
+struct Network {};
+
+/// All state of one guest's WASI 0.2 host.
+struct Host {
+  /// Takes its own duplicates of `context`'s stdin, stdout and stderr.
+  explicit Host(std::shared_ptr<wasi::WasiContext> context);
+
+  /// Preview 1's grants: arguments, environment and preopens.
+  std::shared_ptr<wasi::WasiContext> ctx;
+  /// The host's stdin, stdout and stderr (preview 1's duplicates).
+  SharedFd stdio[3];
+
+  // One table per WASI resource type; each table's type() is the resource
+  // type every interface that uses the resource exports.
+  HostResourceTable<IoError> errors{"wasi:io/error.error"};
+  HostResourceTable<Pollable> pollables{"wasi:io/poll.pollable"};
+  HostResourceTable<InputStream> input_streams{"wasi:io/streams.input-stream"};
+  HostResourceTable<OutputStream> output_streams{"wasi:io/streams.output-stream"};
+  HostResourceTable<Descriptor> descriptors{"wasi:filesystem/types.descriptor"};
+  HostResourceTable<DirectoryEntries> directory_entries{
+      "wasi:filesystem/types.directory-entry-stream"};
+  HostResourceTable<Terminal> terminal_inputs{"wasi:cli/terminal-input.terminal-input"};
+  HostResourceTable<Terminal> terminal_outputs{"wasi:cli/terminal-output.terminal-output"};
+  HostResourceTable<Network> networks{"wasi:sockets/network.network"};
+
+  /// wasi:random/insecure-seed's value: the same for the whole run.
+  std::optional<std::pair<uint64_t, uint64_t>> insecure_seed;
+  /// wasi:cli/exit's status, set before the ProcExit error unwinds the guest.
+  std::optional<uint32_t> exit_code;
+};
+
+// ---- Types several interfaces share (WIT `use`) -----------------------------
+
+/// wasi:clocks/wall-clock.datetime: record { seconds: u64, nanoseconds: u32 }.
+ValueTypePtr datetime_type();
+/// A datetime value; times before 1970 read as 0 (WASI's seconds are unsigned).
+ComponentValue datetime(int64_t seconds, uint32_t nanoseconds);
+/// wasi:io/streams.stream-error: variant { last-operation-failed(own<error>), closed }.
+ValueTypePtr stream_error_type(const Host& host);
+/// wasi:filesystem/types.error-code (enum, 37 cases in WIT order).
+ValueTypePtr filesystem_error_code_type();
+
+/// The filesystem error-code case for a preview-1 errno (the sandbox's
+/// answers) or a host errno.
+uint32_t error_code_of(wasi::Errno e);
+/// The same for a host errno value.
+uint32_t error_code_of_host(int host_errno);
+/// Some error-code cases by name.
+namespace error_code {
+inline constexpr uint32_t kAccess = 0, kBadDescriptor = 3, kExist = 7, kInvalid = 12, kIo = 13,
+                          kIsDirectory = 14, kNoEntry = 20, kNotDirectory = 24, kUnsupported = 27,
+                          kNotPermitted = 31, kReadOnly = 33;
+}
+
+// ---- The interface groups ----------------------------------------------------
+
+/// The WASI 0.2 version Flint defines its interfaces at; the linker's
+/// semver-compatible resolution gives it to imports of any 0.2.x.
+inline constexpr const char* kVersion = "0.2.6";
+
+/// Each defines its group's interfaces in `linker` over `host` (see README.md
+/// for which): cli.cc, io.cc, clocks_random.cc, filesystem.cc, sockets.cc.
+void define_cli(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
+void define_io(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
+void define_clocks_random(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
+void define_filesystem(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
+void define_sockets(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
+
+}  // namespace flint::wasip2

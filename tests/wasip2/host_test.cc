@@ -1,0 +1,174 @@
+// The WASI 0.2 host called directly, as a component's lowered imports call
+// it: edge cases a C guest through the adapter rarely reaches.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "wasip2/wasip2.h"
+
+namespace flint::wasip2 {
+namespace {
+
+using component::ComponentLinker;
+using component::FunctionPtr;
+using component::InstancePtr;
+using component::TypeKind;
+namespace val = component::val;
+
+class WasiP2Host : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto ctx = wasi::WasiContext::create({});
+    ASSERT_TRUE(ctx.ok());
+    host_ = define_wasip2(linker_, *ctx);
+  }
+
+  /// The function `name` of the interface a guest imports as `iface`.
+  FunctionPtr func(const std::string& iface, const std::string& name) {
+    auto item = linker_.resolve(iface);
+    EXPECT_TRUE(item.ok()) << iface;
+    if (!item.ok()) return nullptr;
+    const InstancePtr& instance = std::get<InstancePtr>(*item);
+    auto it = instance->exports.find(name);
+    EXPECT_NE(it, instance->exports.end()) << name;
+    return it == instance->exports.end() ? nullptr : std::get<FunctionPtr>(it->second);
+  }
+
+  Result<std::optional<ComponentValue>> call(const std::string& iface, const std::string& name,
+                                             std::vector<ComponentValue> args) {
+    FunctionPtr f = func(iface, name);
+    if (!f) return make_error(ErrorCode::UnknownImport, name);
+    return f->call(store_, args);
+  }
+
+  ComponentLinker linker_;
+  std::shared_ptr<Host> host_;
+  Store store_;
+};
+
+TEST_F(WasiP2Host, EveryInterfaceResolvesFromOlderAndNewerPatchVersions) {
+  for (const char* iface : {"wasi:cli/environment",
+                            "wasi:cli/exit",
+                            "wasi:cli/stdin",
+                            "wasi:cli/stdout",
+                            "wasi:cli/stderr",
+                            "wasi:cli/terminal-input",
+                            "wasi:cli/terminal-output",
+                            "wasi:cli/terminal-stdin",
+                            "wasi:cli/terminal-stdout",
+                            "wasi:cli/terminal-stderr",
+                            "wasi:io/error",
+                            "wasi:io/poll",
+                            "wasi:io/streams",
+                            "wasi:clocks/monotonic-clock",
+                            "wasi:clocks/wall-clock",
+                            "wasi:random/random",
+                            "wasi:random/insecure",
+                            "wasi:random/insecure-seed",
+                            "wasi:filesystem/types",
+                            "wasi:filesystem/preopens",
+                            "wasi:sockets/network",
+                            "wasi:sockets/instance-network"})
+    for (const char* version : {"@0.2.0", "@0.2.12"})
+      EXPECT_TRUE(linker_.resolve(std::string(iface) + version).ok()) << iface << version;
+}
+
+TEST_F(WasiP2Host, AStaleOrForeignHandleTrapsInsteadOfCrashing) {
+  auto stale = ComponentValue::handle(TypeKind::Borrow, host_->output_streams.type(), 12345);
+  auto r = call("wasi:io/streams@0.2.0", "[method]output-stream.check-write", {stale});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::HostTrap);
+  // A handle of another resource type where an output-stream is expected.
+  auto other = ComponentValue::handle(TypeKind::Borrow, host_->pollables.type(), 1);
+  EXPECT_FALSE(call("wasi:io/streams@0.2.0", "[method]output-stream.check-write", {other}).ok());
+}
+
+TEST_F(WasiP2Host, WritingToAClosedPipeIsClosedNotAnError) {
+  signal(SIGPIPE, SIG_IGN);  // as `flint run` does: EPIPE, not the host killed
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  close(fds[0]);
+  auto rep = host_->output_streams.insert({std::make_shared<wasi::UniqueFd>(fds[1])});
+  ASSERT_TRUE(rep.ok());
+  auto self = ComponentValue::handle(TypeKind::Borrow, host_->output_streams.type(), *rep);
+  uint8_t byte = 'x';
+  auto r = call("wasi:io/streams@0.2.0", "[method]output-stream.blocking-write-and-flush",
+                {self, val::bytes(&byte, 1)});
+  ASSERT_TRUE(r.ok());
+  const auto& result = (*r)->as_case();
+  ASSERT_EQ(result.index, 1u);                     // err
+  EXPECT_EQ(result.payload->as_case().index, 1u);  // closed
+  // And stays closed.
+  auto again = call("wasi:io/streams@0.2.0", "[method]output-stream.check-write", {self});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->as_case().index, 1u);
+}
+
+TEST_F(WasiP2Host, ReadingAFileStreamToItsEnd) {
+  char path[] = "/tmp/flint-wasip2-stream-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, "abc", 3), 3);
+  unlink(path);
+  auto rep = host_->input_streams.insert({std::make_shared<wasi::UniqueFd>(fd), true, 1});
+  ASSERT_TRUE(rep.ok());
+  auto self = ComponentValue::handle(TypeKind::Borrow, host_->input_streams.type(), *rep);
+  auto r =
+      call("wasi:io/streams@0.2.0", "[method]input-stream.blocking-read", {self, val::u64(100)});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ((*r)->as_case().index, 0u);
+  EXPECT_EQ(val::to_bytes(*(*r)->as_case().payload), std::vector<uint8_t>({'b', 'c'}));
+  auto end = call("wasi:io/streams@0.2.0", "[method]input-stream.read", {self, val::u64(100)});
+  ASSERT_TRUE(end.ok());
+  EXPECT_EQ((*end)->as_case().index, 1u);  // err(closed)
+}
+
+TEST_F(WasiP2Host, PollWaitsForTheEarliestClock) {
+  auto soon =
+      call("wasi:clocks/monotonic-clock@0.2.0", "subscribe-duration", {val::u64(20'000'000)});
+  auto later =
+      call("wasi:clocks/monotonic-clock@0.2.0", "subscribe-duration", {val::u64(60'000'000'000)});
+  ASSERT_TRUE(soon.ok() && later.ok());
+  auto borrow = [](const ComponentValue& own) {
+    ComponentValue b = own;
+    b.kind = TypeKind::Borrow;
+    return b;
+  };
+  auto start = std::chrono::steady_clock::now();
+  auto ready = call("wasi:io/poll@0.2.0", "poll", {val::list({borrow(**later), borrow(**soon)})});
+  auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(ready.ok());
+  ASSERT_EQ((*ready)->items().size(), 1u);
+  EXPECT_EQ((*ready)->items()[0].as_unsigned(), 1u);
+  EXPECT_GE(waited, std::chrono::milliseconds(20));
+  EXPECT_LT(waited, std::chrono::seconds(30));
+  // An empty list is a guest error (WIT: "may not be empty").
+  EXPECT_FALSE(call("wasi:io/poll@0.2.0", "poll", {val::list({})}).ok());
+}
+
+TEST_F(WasiP2Host, RandomHasABoundAndTheSeedIsStable) {
+  auto bytes = call("wasi:random/random@0.2.0", "get-random-bytes", {val::u64(16)});
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ((*bytes)->items().size(), 16u);
+  EXPECT_FALSE(
+      call("wasi:random/random@0.2.0", "get-random-bytes", {val::u64(uint64_t(1) << 40)}).ok());
+  auto a = call("wasi:random/insecure-seed@0.2.0", "insecure-seed", {});
+  auto b = call("wasi:random/insecure-seed@0.2.0", "insecure-seed", {});
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(component::equal(**a, **b));
+}
+
+TEST_F(WasiP2Host, NoPreopensWithoutDirAndExitRecordsTheStatus) {
+  auto dirs = call("wasi:filesystem/preopens@0.2.0", "get-directories", {});
+  ASSERT_TRUE(dirs.ok());
+  EXPECT_TRUE((*dirs)->items().empty());
+  auto exit = call("wasi:cli/exit@0.2.0", "exit", {val::err()});
+  ASSERT_FALSE(exit.ok());
+  EXPECT_EQ(exit.error().code, ErrorCode::ProcExit);
+  EXPECT_EQ(host_->exit_code, 1u);
+}
+
+}  // namespace
+}  // namespace flint::wasip2
