@@ -3,6 +3,9 @@
 // reentrance rules. Every component instance has one, nested ones too.
 #pragma once
 
+#include <array>
+#include <cstdint>
+
 #include "canon/handle_table.h"
 
 namespace flint::component {
@@ -16,6 +19,13 @@ struct InstanceState {
   /// Set while one of its lifted exports runs: a synchronous call back into
   /// it traps ("cannot enter component instance").
   bool entered = false;
+  /// The context slots of the task running in the instance (`context.get`
+  /// / `context.set`). A synchronous export call is one task: the slots
+  /// start at zero when it is entered and live until its post-return ends.
+  std::array<uint32_t, 2> context{};
+  /// `backpressure.inc` / `backpressure.dec`: while non-zero, async callers
+  /// wait (issue 14); synchronous calls only keep the count.
+  uint32_t backpressure = 0;
 };
 
 }  // namespace flint::component

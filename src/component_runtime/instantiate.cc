@@ -305,7 +305,9 @@ Extern resource_builtin(Store& store, CanonKind kind, ResourceTypePtr type,
   if (kind != CanonKind::ResourceDrop) sig.results = {flint::ValType::I32};
   auto body = [kind, type = std::move(type), state = std::move(state)](
                   Caller&, std::span<const Value> args, std::span<Value> results) -> Status {
-    if (!state->may_leave) return make_error(ErrorCode::CannotLeaveComponent);
+    // resource.rep only reads the table, so post-return may call it.
+    if (kind != CanonKind::ResourceRep && !state->may_leave)
+      return make_error(ErrorCode::CannotLeaveComponent);
     const uint32_t arg = args[0].i32;
     if (kind == CanonKind::ResourceNew) {
       FLINT_ASSIGN(uint32_t index, canon::resource_new(state->handles, type, arg));
@@ -320,6 +322,37 @@ Extern resource_builtin(Store& store, CanonKind kind, ResourceTypePtr type,
     return canon::resource_drop(state->handles, type, arg);
   };
   return store.host_function(std::move(sig), std::move(body), canon_info(kind).text);
+}
+
+/// The built-ins a synchronous task has too: its context slots and the
+/// instance's backpressure count. Unlike the others they may be called
+/// while the instance cannot leave (from post-return).
+Extern task_builtin(Store& store, const Canon& c, std::shared_ptr<InstanceState> state) {
+  flint::FuncType sig = *builtin_signature(c.kind);
+  const uint32_t slot = c.slot;
+  auto body = [kind = c.kind, slot, state = std::move(state)](
+                  Caller&, std::span<const Value> args, std::span<Value> results) -> Status {
+    if (kind == CanonKind::ContextGet || kind == CanonKind::ContextSet) {
+      if (slot >= state->context.size())
+        return make_error(ErrorCode::ComponentFeatureUnsupported, "context slot " + std::to_string(slot));
+      if (kind == CanonKind::ContextGet)
+        results[0] = Value::i32_(state->context[slot]);
+      else
+        state->context[slot] = args[0].i32;
+      return {};
+    }
+    if (kind == CanonKind::BackpressureInc) {
+      if (state->backpressure == UINT32_MAX)
+        return make_error(ErrorCode::ComponentFeatureUnsupported, "backpressure counter overflow");
+      ++state->backpressure;
+    } else {
+      if (state->backpressure == 0)
+        return make_error(ErrorCode::ComponentFeatureUnsupported, "backpressure counter underflow");
+      --state->backpressure;
+    }
+    return {};
+  };
+  return store.host_function(std::move(sig), std::move(body), canon_info(c.kind).text);
 }
 
 Status Instantiator::canon(Frame& f, const Canon& c) {
@@ -346,6 +379,10 @@ Status Instantiator::canon(Frame& f, const Canon& c) {
       f.core_funcs.push_back(resource_builtin(store_, c.kind, *t.resource(), f.state));
       return {};
     }
+    case CanonKind::ContextGet:
+    case CanonKind::ContextSet:
+    case CanonKind::BackpressureInc:
+    case CanonKind::BackpressureDec: f.core_funcs.push_back(task_builtin(store_, c, f.state)); return {};
     default: return unsupported_builtin(f, c);
   }
 }

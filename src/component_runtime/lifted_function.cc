@@ -26,6 +26,7 @@ Result<std::optional<ComponentValue>> LiftedFunction::invoke(
   InstanceState& instance = *options_.instance;
   if (instance.entered) return make_error(ErrorCode::CannotEnterComponent);
   EnteredGuard entered(instance);
+  instance.context = {};  // a new task
   canon::CallScope scope;
   std::optional<StoreMemory> memory;
   canon::CallContext cx = options_.context(store, scope, memory);
