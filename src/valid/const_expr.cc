@@ -30,7 +30,14 @@ Status check_constant(const ModuleContext& context, const Instr& in) {
     case Opcode::F32Const:
     case Opcode::F64Const:
     case Opcode::RefNull:
-    case Opcode::RefFunc: return {};
+    case Opcode::RefFunc:
+    // Extended constant expressions (wasm 3.0): integer add, sub and mul.
+    case Opcode::I32Add:
+    case Opcode::I32Sub:
+    case Opcode::I32Mul:
+    case Opcode::I64Add:
+    case Opcode::I64Sub:
+    case Opcode::I64Mul: return {};
     case Opcode::GlobalGet: {
       if (in.a >= context.imported_globals())
         return make_error(ErrorCode::UnknownGlobal, std::to_string(in.a));
@@ -79,6 +86,19 @@ Status validate_const_expr(const ModuleContext& context, const ConstExpr& expr, 
   }
   std::vector<ValType> stack;
   for (const Instr& in : ops) {
+    SignatureTypes sig = signature_types(info(in.op).sig);
+    if (sig.params.size() == 2) {  // an extended-const binary operator
+      const ValType operand = sig.params[0];
+      if (stack.size() < 2 || stack[stack.size() - 1] != operand ||
+          stack[stack.size() - 2] != operand)
+        return at(make_error(ErrorCode::TypeMismatch,
+                             fmt::format("{} needs two {} operands", info(in.op).text,
+                                         to_string(operand))),
+                  in);
+      stack.pop_back();
+      stack.back() = sig.results[0];
+      continue;
+    }
     Result<ValType> t = result_type(context, in);
     if (!t.ok()) return at(std::move(t).error(), in);
     stack.push_back(*t);
