@@ -19,10 +19,12 @@
 
 #include "cli/artifact_cache_flag.h"
 #include "cli/commands.h"
+#include "cli/component_invoke.h"
 #include "cli/invoke_args.h"
 #include "cli/module_file.h"
 #include "cli/run_flags.h"
 #include "component/decoder.h"
+#include "component/wave.h"
 #include "flint/runtime.h"
 #include "module/module.h"
 #include "wasi/wasi.h"
@@ -212,14 +214,34 @@ int call_exports(const RunOptions& o, const Instance& instance, Store& store,
   return finish_call(o, store.call(*func, args), store, ctx);
 }
 
+// --invoke on a component: one export called with WAVE arguments, its
+// result printed in WAVE on stdout (wasmtime's form).
+int invoke_component(const RunOptions& o, const component::ComponentInstanceItem& instance,
+                     const ComponentInvocation& invocation, Store& store, wasip2::Host& host) {
+  auto func = component::find_function(instance, invocation.function);
+  if (!func) return report_error(o.module, func.error());
+  auto args = invocation_arguments(invocation, (*func)->type());
+  if (!args) return report_error(o.module, args.error());
+  auto result = (*func)->call(store, *args);
+  if (!result) {
+    if (host.exit_code) end_process(int(*host.exit_code));
+    return report_trap(o, result.error(), store);
+  }
+  if (*result) std::fputs((component::to_wave(**result, *(*func)->type().result) + "\n").c_str(), stdout);
+  end_process(0);
+}
+
 // A component (issue 12): compiled whole, instantiated over WASI 0.2 from
 // the same grants as preview 1, and its wasi:cli/run@0.2.x `run` called.
 // The exit code is wasi:cli/exit's, or 0 for `ok` and 1 for `err`.
 int run_component(const RunOptions& o, std::span<const uint8_t> bytes, const Config& config,
                   std::optional<std::chrono::nanoseconds> timeout) {
-  if (!o.invoke.empty())
-    return report_error(
-        o.module, make_error(ErrorCode::Usage, "--invoke is not supported for components yet"));
+  std::optional<ComponentInvocation> invocation;
+  if (!o.invoke.empty()) {
+    auto parsed = parse_component_invocation(o.invoke);
+    if (!parsed) return report_error(o.module, parsed.error());
+    invocation = std::move(*parsed);
+  }
   // A socket the guest could never reach (wasi:sockets has no tcp yet) is
   // refused rather than bound for nothing.
   if (!o.tcp_listen.empty())
@@ -247,6 +269,7 @@ int run_component(const RunOptions& o, std::span<const uint8_t> bytes, const Con
       return report_trap(o, instance.error(), store);
     return report_error(o.module, instance.error());
   }
+  if (invocation) return invoke_component(o, **instance, *invocation, store, *host);
   auto run = wasip2::find_run(**instance);
   if (!run) return report_error(o.module, run.error());
   auto result = (*run)->call(store, {});
@@ -329,7 +352,7 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
       app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat) or a WASI 0.2 component");
   cmd->add_option("--invoke", options->invoke,
                   "Call this exported function with ARGS and print its results (after _initialize, "
-                  "if exported)");
+                  "if exported); for a component, 'name(args)' with WAVE arguments");
   cmd->add_option("--dir", options->dirs,
                   "Grant the guest a host directory: HOST[::GUEST] (GUEST defaults to HOST)")
       ->type_name("HOST[::GUEST]")

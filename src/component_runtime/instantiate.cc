@@ -523,14 +523,14 @@ Result<FunctionPtr> find_function(const ComponentInstanceItem& instance, std::st
   if (size_t hash = path.rfind('#'); hash != std::string_view::npos) {
     auto it = instance.exports.find(path.substr(0, hash));
     if (it == instance.exports.end() || !std::get_if<InstancePtr>(&it->second))
-      return make_error(ErrorCode::UnknownImport,
+      return make_error(ErrorCode::Usage,
                         "no exported instance `" + std::string(path.substr(0, hash)) + "`");
     scope = std::get<InstancePtr>(it->second).get();
     name = path.substr(hash + 1);
   }
   auto it = scope->exports.find(name);
   if (it == scope->exports.end() || !std::get_if<FunctionPtr>(&it->second))
-    return make_error(ErrorCode::UnknownImport, "no exported function `" + std::string(path) + "`");
+    return make_error(ErrorCode::Usage, "no exported function `" + std::string(path) + "`");
   return std::get<FunctionPtr>(it->second);
 }
 

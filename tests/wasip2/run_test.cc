@@ -314,3 +314,43 @@ TEST(WasiP2Run, NativeWasip2RustProgram) {
 
 }  // namespace
 }  // namespace flint::wasip2_test
+
+namespace flint::wasip2_test {
+namespace {
+
+// `flint run --invoke 'name(args)'` on a component: WAVE arguments read
+// against the export's parameter types, the result printed in WAVE, as
+// `wasmtime run --invoke` does. The component is given as text: flint
+// parses `(component ...)` itself.
+TEST(WasiP2Run, InvokeTakesAndPrintsWave) {
+  fs::path wat = scratch() / "invoke.wat";
+  std::ofstream(wat) << R"wat((component
+  (core module $M
+    (memory (export "mem") 1)
+    (global $bump (mut i32) (i32.const 1024))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $p i32) (local.set $p (global.get $bump))
+      (global.set $bump (i32.add (global.get $bump) (local.get 3))) (local.get $p))
+    (func (export "len") (param i32 i32) (result i32) (local.get 1))
+    (func (export "boom") (result i32) unreachable))
+  (core instance $m (instantiate $M))
+  (func (export "len") (param "s" string) (result u32)
+    (canon lift (core func $m "len") (memory (core memory $m "mem")) (realloc (core func $m "realloc"))))
+  (func (export "boom") (result u32) (canon lift (core func $m "boom")))
+))wat";
+  Outcome len = run_command({FLINT_BINARY, "run", "--invoke", "len(\"héllo\")", wat.string()}, scratch());
+  EXPECT_EQ(len.exit_code, 0) << len.err;
+  EXPECT_EQ(len.out, "6\n");  // UTF-8 bytes
+  Outcome wrong = run_command({FLINT_BINARY, "run", "--invoke", "len(1)", wat.string()}, scratch());
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("arguments of len"), std::string::npos) << wrong.err;
+  Outcome missing = run_command({FLINT_BINARY, "run", "--invoke", "nope()", wat.string()}, scratch());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no exported function `nope`"), std::string::npos) << missing.err;
+  Outcome trap = run_command({FLINT_BINARY, "run", "--invoke", "boom()", wat.string()}, scratch());
+  EXPECT_EQ(trap.exit_code, 134);
+  EXPECT_NE(trap.err.find("unreachable"), std::string::npos) << trap.err;
+}
+
+}  // namespace
+}  // namespace flint::wasip2_test
