@@ -12,8 +12,9 @@ Result<ComponentInvocation> parse_component_invocation(std::string_view text) {
     return ComponentInvocation{std::string(text), "()"};
   }
   if (open == 0 || text.back() != ')')
-    return make_error(ErrorCode::Usage, "--invoke expects `name(arguments)`, as in 'greet(\"x\")', got `" +
-                                            std::string(text) + "`");
+    return make_error(ErrorCode::Usage,
+                      "--invoke expects `name(arguments)`, as in 'greet(\"x\")', got `" +
+                          std::string(text) + "`");
   return ComponentInvocation{std::string(text.substr(0, open)), std::string(text.substr(open))};
 }
 

@@ -227,7 +227,8 @@ int invoke_component(const RunOptions& o, const component::ComponentInstanceItem
     if (host.exit_code) end_process(int(*host.exit_code));
     return report_trap(o, result.error(), store);
   }
-  if (*result) std::fputs((component::to_wave(**result, *(*func)->type().result) + "\n").c_str(), stdout);
+  if (*result)
+    std::fputs((component::to_wave(**result, *(*func)->type().result) + "\n").c_str(), stdout);
   end_process(0);
 }
 

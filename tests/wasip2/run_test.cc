@@ -338,13 +338,15 @@ TEST(WasiP2Run, InvokeTakesAndPrintsWave) {
     (canon lift (core func $m "len") (memory (core memory $m "mem")) (realloc (core func $m "realloc"))))
   (func (export "boom") (result u32) (canon lift (core func $m "boom")))
 ))wat";
-  Outcome len = run_command({FLINT_BINARY, "run", "--invoke", "len(\"héllo\")", wat.string()}, scratch());
+  Outcome len =
+      run_command({FLINT_BINARY, "run", "--invoke", "len(\"héllo\")", wat.string()}, scratch());
   EXPECT_EQ(len.exit_code, 0) << len.err;
   EXPECT_EQ(len.out, "6\n");  // UTF-8 bytes
   Outcome wrong = run_command({FLINT_BINARY, "run", "--invoke", "len(1)", wat.string()}, scratch());
   EXPECT_EQ(wrong.exit_code, 1);
   EXPECT_NE(wrong.err.find("arguments of len"), std::string::npos) << wrong.err;
-  Outcome missing = run_command({FLINT_BINARY, "run", "--invoke", "nope()", wat.string()}, scratch());
+  Outcome missing =
+      run_command({FLINT_BINARY, "run", "--invoke", "nope()", wat.string()}, scratch());
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("no exported function `nope`"), std::string::npos) << missing.err;
   Outcome trap = run_command({FLINT_BINARY, "run", "--invoke", "boom()", wat.string()}, scratch());
