@@ -51,8 +51,9 @@ class Instantiator {
   }
 
   /// Runs `component`'s definitions in a new frame below `outer`; returns
-  /// the instance its exports make.
-  Result<InstancePtr> run(const Component& component, std::shared_ptr<const Frame> outer,
+  /// the instance its exports make (not yet shared: the top level sets
+  /// its owner without copying the exports).
+  Result<std::shared_ptr<ComponentInstanceItem>> run(const Component& component, std::shared_ptr<const Frame> outer,
                           const ImportSource& imports);
 
  private:
@@ -87,9 +88,8 @@ const char* sort_word(Sort s) {
   return "item";
 }
 
-Result<InstancePtr> Instantiator::run(const Component& component,
-                                      std::shared_ptr<const Frame> outer,
-                                      const ImportSource& imports) {
+Result<std::shared_ptr<ComponentInstanceItem>> Instantiator::run(
+    const Component& component, std::shared_ptr<const Frame> outer, const ImportSource& imports) {
   auto frame = std::make_shared<Frame>();
   frames_.push_back(frame);
   frame->outer = std::move(outer);
@@ -125,7 +125,7 @@ Result<InstancePtr> Instantiator::run(const Component& component,
       }
     }
   }
-  return InstancePtr(std::move(exports));
+  return exports;
 }
 
 Status Instantiator::core_instance(Frame& f, const CoreInstance& ci) {
@@ -498,8 +498,8 @@ Result<InstancePtr> instantiate(Store& store, std::shared_ptr<const CompiledComp
   ImportSource source = [&linker](const ComponentImport& imp) {
     return linker.resolve(imp.name.name);
   };
-  FLINT_ASSIGN(InstancePtr made, run.run(component->component(), nullptr, source));
-  auto top = std::make_shared<ComponentInstanceItem>(*made);
+  FLINT_ASSIGN(std::shared_ptr<ComponentInstanceItem> top,
+               run.run(component->component(), nullptr, source));
   top->owner = std::move(component);
   return InstancePtr(std::move(top));
 }
