@@ -38,6 +38,14 @@
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 
+/// What the target reached, summed over inputs: read by the smoke test
+/// (tests/fuzz/component_smoke.cc) to check that inputs get past
+/// instantiation to calls, host calls included.
+struct FuzzComponentStats {
+  uint64_t instantiated = 0, calls = 0, host_calls = 0;
+};
+FuzzComponentStats fuzz_component_stats;
+
 namespace {
 
 using namespace flint;
@@ -299,6 +307,7 @@ FunctionPtr host_function(FunctionTypePtr type, ValueMaker& maker) {
       type,
       [type, &maker](
           Store&, std::span<const ComponentValue> args) -> Result<std::optional<ComponentValue>> {
+        ++fuzz_component_stats.host_calls;
         if (args.size() != type->params.size()) finding("host function got a wrong arity");
         for (size_t i = 0; i < args.size(); ++i) {
           if (!has_type(args[i], *type->params[i].type))
@@ -352,6 +361,7 @@ void call(Store& store, ComponentFunction& fn, ValueMaker& maker) {
     if (!v) return;
     args.push_back(std::move(*v));
   }
+  ++fuzz_component_stats.calls;
   auto result = fn.call(store, args);
   if (!result) return;
   if (result->has_value() != bool(type.result)) finding("an export returned the wrong arity");
@@ -400,6 +410,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Store store(config);
   auto instance = component::instantiate(store, *compiled, linker);
   if (!instance) return 0;
+  ++fuzz_component_stats.instantiated;
   std::vector<FunctionPtr> exports;
   functions(**instance, exports);
   uint32_t calls = 0;
@@ -410,6 +421,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   return 0;
 }
 
+#ifndef FLINT_FUZZ_NO_MUTATOR  // the smoke test links without libFuzzer
 // Keeps the COMPONENT CHOICES N layout: mutates the component or the
 // choices (each half the time), then writes the trailer again.
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
@@ -435,3 +447,4 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
   data[out++] = uint8_t(choices.size() >> 8);
   return out;
 }
+#endif
