@@ -33,9 +33,27 @@ class Instantiator {
   Instantiator(Store& store, const CompiledComponent& compiled)
       : store_(store), compiled_(compiled) {}
 
+  /// Frames refer to each other in cycles: a frame's component space holds
+  /// definitions whose `outer` is that frame or one nested in it (through
+  /// an instance's exported definition), and so do its instances' exports.
+  /// Once the instantiation is over (made or failed) no definition is run
+  /// from these frames again except an exported one, so emptying these
+  /// two spaces of every frame it made breaks the cycles; otherwise every
+  /// instance of a component with a nested component leaked its frames,
+  /// core modules and instance state. (Outer aliases may name components
+  /// but never instances; an exported definition that outer-aliases a
+  /// component gets an error, as item_at says.)
+  ~Instantiator() {
+    for (const std::shared_ptr<Frame>& f : frames_) {
+      f->components.clear();
+      f->instances.clear();
+    }
+  }
+
   /// Runs `component`'s definitions in a new frame below `outer`; returns
-  /// the instance its exports make.
-  Result<InstancePtr> run(const Component& component, std::shared_ptr<const Frame> outer,
+  /// the instance its exports make (not yet shared: the top level sets
+  /// its owner without copying the exports).
+  Result<std::shared_ptr<ComponentInstanceItem>> run(const Component& component, std::shared_ptr<const Frame> outer,
                           const ImportSource& imports);
 
  private:
@@ -54,6 +72,8 @@ class Instantiator {
 
   Store& store_;
   const CompiledComponent& compiled_;
+  /// Every frame this instantiation made, for the destructor.
+  std::vector<std::shared_ptr<Frame>> frames_;
 };
 
 const char* sort_word(Sort s) {
@@ -68,10 +88,10 @@ const char* sort_word(Sort s) {
   return "item";
 }
 
-Result<InstancePtr> Instantiator::run(const Component& component,
-                                      std::shared_ptr<const Frame> outer,
-                                      const ImportSource& imports) {
+Result<std::shared_ptr<ComponentInstanceItem>> Instantiator::run(
+    const Component& component, std::shared_ptr<const Frame> outer, const ImportSource& imports) {
   auto frame = std::make_shared<Frame>();
+  frames_.push_back(frame);
   frame->outer = std::move(outer);
   frame->state = std::make_shared<InstanceState>();
   auto exports = std::make_shared<ComponentInstanceItem>();
@@ -105,7 +125,7 @@ Result<InstancePtr> Instantiator::run(const Component& component,
       }
     }
   }
-  return InstancePtr(std::move(exports));
+  return exports;
 }
 
 Status Instantiator::core_instance(Frame& f, const CoreInstance& ci) {
@@ -175,7 +195,11 @@ Result<Item> Instantiator::item_at(const Frame& f, const SortIndex& at) {
     case SortKind::Func: return Item{f.funcs.at(at.index)};
     case SortKind::Type: return Item{f.types.at(at.index)};
     case SortKind::Instance: return Item{f.instances.at(at.index)};
-    case SortKind::Component: return Item{f.components.at(at.index)};
+    case SortKind::Component:
+      // Emptied when the instantiation that made `f` ended (~Instantiator).
+      if (at.index >= f.components.size())
+        return unsupported("a component definition of an instantiation that has ended");
+      return Item{f.components.at(at.index)};
     case SortKind::Core:
       if (at.sort.core == CoreSort::Module) return Item{f.core_modules.at(at.index)};
       return unsupported("core items other than modules as component items");
@@ -511,8 +535,8 @@ Result<InstancePtr> instantiate(Store& store, std::shared_ptr<const CompiledComp
   ImportSource source = [&linker](const ComponentImport& imp) {
     return linker.resolve(imp.name.name);
   };
-  FLINT_ASSIGN(InstancePtr made, run.run(component->component(), nullptr, source));
-  auto top = std::make_shared<ComponentInstanceItem>(*made);
+  FLINT_ASSIGN(std::shared_ptr<ComponentInstanceItem> top,
+               run.run(component->component(), nullptr, source));
   top->owner = std::move(component);
   return InstancePtr(std::move(top));
 }

@@ -335,6 +335,49 @@ TEST_P(ComponentRun, MalformedAndInvalidComponentsAreRefusedWithTheirPlace) {
   EXPECT_TRUE(r.error().offset.has_value());
 }
 
+// fuzz_component's first finding: frames referred to each other in a
+// cycle (a frame's space held a definition whose outer frame was that
+// frame, directly or through a nested instance's exported definition), so
+// every instance of such a component leaked its frames and what they hold.
+// A leaked frame keeps a reference to each core module it saw: once the
+// instance and its store are gone, only the compiled component may hold
+// them.
+TEST_P(ComponentRun, NestedComponentDefinitionsDoNotKeepTheirFramesAlive) {
+  const char* wat = R"WAT((component
+    (component $C
+      (import "m" (core module $M (export "get" (func (result i32)))))
+      (component $Inner
+        (alias outer $C $M (core module $M))
+        (core instance $m (instantiate $M))
+        (func (export "get") (result u32) (canon lift (core func $m "get"))))
+      (export "inner" (component $Inner)))
+    (core module $M1 (func (export "get") (result i32) (i32.const 410)))
+    (instance $c1 (instantiate $C (with "m" (core module $M1))))
+    (alias export $c1 "inner" (component $I1))
+    (instance $i1 (instantiate $I1))
+    (component $Local)
+    (instance $l (instantiate $Local))
+    (export "get" (func $i1 "get")))
+  )WAT";
+  auto bytes = text::parse_wat(wat);
+  ASSERT_TRUE(bytes) << bytes.error().describe();
+  auto compiled = CompiledComponent::compile(std::move(*bytes), config());
+  ASSERT_TRUE(compiled) << compiled.error().describe();
+  const CoreModuleItem& m1 = (*compiled)->core_module((*compiled)->component().core_modules[0]);
+  const long before = m1.use_count();
+  {
+    Store store(config());
+    auto instance = instantiate(store, *compiled, {});
+    ASSERT_TRUE(instance) << instance.error().describe();
+    auto get = find_function(**instance, "get");
+    ASSERT_TRUE(get);
+    auto got = (*get)->call(store, {});
+    ASSERT_TRUE(got) << got.error().describe();
+    EXPECT_EQ((*got)->as_unsigned(), 410u);
+  }
+  EXPECT_EQ(m1.use_count(), before);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ComponentRun,
 #ifdef FLINT_HAVE_AOT
                          testing::Values(EngineKind::Interpreter, EngineKind::Aot),
