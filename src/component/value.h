@@ -87,5 +87,4 @@ bool equal(const ComponentValue& a, const ComponentValue& b);
 /// case indices and flag counts in range, handles of the right resource).
 bool has_type(const ComponentValue& value, const ValueType& type);
 
-
 }  // namespace flint::component

@@ -181,9 +181,7 @@ std::string to_string(const ValueType& type) {
     case TypeKind::Flags:
       for (const std::string& l : type.labels) out += " \"" + l + "\"";
       break;
-    case TypeKind::Option:
-      add(type.element);
-      break;
+    case TypeKind::Option: add(type.element); break;
     case TypeKind::Result:
       if (type.ok) add(type.ok);
       if (type.error) out += " (error " + to_string(*type.error) + ")";
@@ -191,7 +189,7 @@ std::string to_string(const ValueType& type) {
     case TypeKind::Own:
     case TypeKind::Borrow:
       out += " $" + (type.resource && !type.resource->name.empty() ? type.resource->name
-                                                                     : std::string("resource"));
+                                                                   : std::string("resource"));
       break;
     case TypeKind::Stream:
     case TypeKind::Future:
@@ -201,8 +199,7 @@ std::string to_string(const ValueType& type) {
       add(type.ok);
       add(type.element);
       break;
-    default:
-      break;
+    default: break;
   }
   return out + ")";
 }

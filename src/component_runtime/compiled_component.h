@@ -27,9 +27,7 @@ class CompiledComponent {
   const Component& component() const { return component_; }
   /// The compiled form of `module`, a core module of this component or of
   /// one nested in it.
-  const CoreModuleItem& core_module(const CoreModule& module) const {
-    return modules_.at(&module);
-  }
+  const CoreModuleItem& core_module(const CoreModule& module) const { return modules_.at(&module); }
 
  private:
   CompiledComponent() = default;

@@ -24,8 +24,8 @@ Error unsupported(std::string what) {
 }
 
 Error wrong_sort(const std::string& name, const char* expected, const Item& got) {
-  return make_error(ErrorCode::IncompatibleImportType, "`" + name + "`: expected a " + expected +
-                                                           ", found a " + item_kind(got));
+  return make_error(ErrorCode::IncompatibleImportType,
+                    "`" + name + "`: expected a " + expected + ", found a " + item_kind(got));
 }
 
 class Instantiator {
@@ -53,8 +53,9 @@ class Instantiator {
   /// Runs `component`'s definitions in a new frame below `outer`; returns
   /// the instance its exports make (not yet shared: the top level sets
   /// its owner without copying the exports).
-  Result<std::shared_ptr<ComponentInstanceItem>> run(const Component& component, std::shared_ptr<const Frame> outer,
-                          const ImportSource& imports);
+  Result<std::shared_ptr<ComponentInstanceItem>> run(const Component& component,
+                                                     std::shared_ptr<const Frame> outer,
+                                                     const ImportSource& imports);
 
  private:
   Status core_instance(Frame& f, const CoreInstance& ci);
@@ -88,8 +89,9 @@ const char* sort_word(Sort s) {
   return "item";
 }
 
-Result<std::shared_ptr<ComponentInstanceItem>> Instantiator::run(
-    const Component& component, std::shared_ptr<const Frame> outer, const ImportSource& imports) {
+Result<std::shared_ptr<ComponentInstanceItem>> Instantiator::run(const Component& component,
+                                                                 std::shared_ptr<const Frame> outer,
+                                                                 const ImportSource& imports) {
   auto frame = std::make_shared<Frame>();
   frames_.push_back(frame);
   frame->outer = std::move(outer);
@@ -103,7 +105,9 @@ Result<std::shared_ptr<ComponentInstanceItem>> Instantiator::run(
         case SectionId::CoreModule:
           f.core_modules.push_back(compiled_.core_module(component.core_modules[k]));
           break;
-        case SectionId::CoreInstance: FLINT_TRY(core_instance(f, component.core_instances[k])); break;
+        case SectionId::CoreInstance:
+          FLINT_TRY(core_instance(f, component.core_instances[k]));
+          break;
         case SectionId::CoreType: ++f.core_type_count; break;
         case SectionId::Component:
           f.components.push_back({component.components[k].component.get(), frame});
@@ -139,12 +143,13 @@ Status Instantiator::core_instance(Frame& f, const CoreInstance& ci) {
         if (arg.name == imp.module) from = f.core_instances.at(arg.instance).get();
       auto it = from ? from->exports.find(imp.name) : CoreInstanceItem::Exports::const_iterator{};
       if (!from || it == from->exports.end())
-        return make_error(ErrorCode::UnknownImport, "core import `" + imp.module + "` `" +
-                                                        imp.name + "` is not given");
+        return make_error(ErrorCode::UnknownImport,
+                          "core import `" + imp.module + "` `" + imp.name + "` is not given");
       imports.push_back(it->second);
     }
     FLINT_ASSIGN(flint::Instance * instance, store_.instantiate(module, imports));
-    for (const Export& e : module.module().exports) made->exports[e.name] = *instance->find_export(e.name);
+    for (const Export& e : module.module().exports)
+      made->exports[e.name] = *instance->find_export(e.name);
   } else {
     for (const CoreInlineExport& e : ci.exports) {
       const std::vector<Extern>* space = nullptr;
@@ -354,11 +359,12 @@ Extern resource_builtin(Store& store, CanonKind kind, ResourceTypePtr type,
 Extern task_builtin(Store& store, const Canon& c, std::shared_ptr<InstanceState> state) {
   flint::FuncType sig = *builtin_signature(c.kind);
   const uint32_t slot = c.slot;
-  auto body = [kind = c.kind, slot, state = std::move(state)](
-                  Caller&, std::span<const Value> args, std::span<Value> results) -> Status {
+  auto body = [kind = c.kind, slot, state = std::move(state)](Caller&, std::span<const Value> args,
+                                                              std::span<Value> results) -> Status {
     if (kind == CanonKind::ContextGet || kind == CanonKind::ContextSet) {
       if (slot >= state->context.size())
-        return make_error(ErrorCode::ComponentFeatureUnsupported, "context slot " + std::to_string(slot));
+        return make_error(ErrorCode::ComponentFeatureUnsupported,
+                          "context slot " + std::to_string(slot));
       if (kind == CanonKind::ContextGet)
         results[0] = Value::i32_(state->context[slot]);
       else
@@ -383,7 +389,8 @@ Status Instantiator::canon(Frame& f, const Canon& c) {
   switch (c.kind) {
     case CanonKind::Lift: {
       const TypeItem& t = f.types.at(c.type);
-      if (!t.function()) return make_error(ErrorCode::ComponentTypeKindMismatch, "not a function type");
+      if (!t.function())
+        return make_error(ErrorCode::ComponentTypeKindMismatch, "not a function type");
       FLINT_ASSIGN(CanonOptions o, options(f, c.options));
       f.funcs.push_back(
           std::make_shared<LiftedFunction>(*t.function(), f.core_funcs.at(c.func), std::move(o)));
@@ -399,14 +406,17 @@ Status Instantiator::canon(Frame& f, const Canon& c) {
     case CanonKind::ResourceDrop:
     case CanonKind::ResourceRep: {
       const TypeItem& t = f.types.at(c.type);
-      if (!t.resource()) return make_error(ErrorCode::ComponentTypeKindMismatch, "not a resource type");
+      if (!t.resource())
+        return make_error(ErrorCode::ComponentTypeKindMismatch, "not a resource type");
       f.core_funcs.push_back(resource_builtin(store_, c.kind, *t.resource(), f.state));
       return {};
     }
     case CanonKind::ContextGet:
     case CanonKind::ContextSet:
     case CanonKind::BackpressureInc:
-    case CanonKind::BackpressureDec: f.core_funcs.push_back(task_builtin(store_, c, f.state)); return {};
+    case CanonKind::BackpressureDec:
+      f.core_funcs.push_back(task_builtin(store_, c, f.state));
+      return {};
     default: return unsupported_builtin(f, c);
   }
 }
@@ -443,9 +453,9 @@ Status Instantiator::check_instance_import(const Frame& f, const std::string& na
   for (const Decl& d : type.decls) {
     if (d.kind != Decl::Kind::Export) continue;
     auto it = given.exports.find(d.name.name);
-    const char* want = d.desc.kind == ExternDesc::Kind::Func       ? "func"
-                       : d.desc.kind == ExternDesc::Kind::Type     ? "type"
-                       : d.desc.kind == ExternDesc::Kind::Instance ? "instance"
+    const char* want = d.desc.kind == ExternDesc::Kind::Func        ? "func"
+                       : d.desc.kind == ExternDesc::Kind::Type      ? "type"
+                       : d.desc.kind == ExternDesc::Kind::Instance  ? "instance"
                        : d.desc.kind == ExternDesc::Kind::Component ? "component"
                                                                     : "item";
     if (it == given.exports.end())

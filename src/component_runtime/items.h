@@ -56,8 +56,7 @@ using FunctionPtr = std::shared_ptr<ComponentFunction>;
 /// resolved; resources are the runtime ResourceType objects; component and
 /// instance types are kept as written (instances check items, not types).
 struct TypeItem {
-  std::variant<std::monostate, ValueTypePtr, FunctionTypePtr, ResourceTypePtr, const TypeDef*>
-      type;
+  std::variant<std::monostate, ValueTypePtr, FunctionTypePtr, ResourceTypePtr, const TypeDef*> type;
 
   const ValueTypePtr* value() const { return std::get_if<ValueTypePtr>(&type); }
   const FunctionTypePtr* function() const { return std::get_if<FunctionTypePtr>(&type); }

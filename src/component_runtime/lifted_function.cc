@@ -21,8 +21,9 @@ class EnteredGuard {
 
 }  // namespace
 
-Result<std::optional<ComponentValue>> LiftedFunction::invoke(
-    Store& store, std::span<const ComponentValue> args, bool from_component) {
+Result<std::optional<ComponentValue>> LiftedFunction::invoke(Store& store,
+                                                             std::span<const ComponentValue> args,
+                                                             bool from_component) {
   InstanceState& instance = *options_.instance;
   if (instance.entered) return make_error(ErrorCode::CannotEnterComponent);
   EnteredGuard entered(instance);
@@ -34,8 +35,7 @@ Result<std::optional<ComponentValue>> LiftedFunction::invoke(
 
   FLINT_ASSIGN(std::vector<Value> core_args, canon::lower_arguments(cx, type(), args));
   FLINT_ASSIGN(std::vector<Value> core_results, store.call(core_, core_args));
-  FLINT_ASSIGN(std::optional<ComponentValue> result,
-               canon::lift_result(cx, type(), core_results));
+  FLINT_ASSIGN(std::optional<ComponentValue> result, canon::lift_result(cx, type(), core_results));
   if (options_.post_return) {
     // The result is lifted (copied out) before post-return may free it; the
     // instance may not call out while it cleans up.

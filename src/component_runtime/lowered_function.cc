@@ -22,7 +22,8 @@ Extern lower_function(Store& store, FunctionPtr callee, CanonOptions options, st
     cx.fused = callee->runs_in_component();
     FLINT_ASSIGN(std::vector<ComponentValue> values,
                  canon::lift_arguments(cx, callee->type(), args));
-    FLINT_ASSIGN(std::optional<ComponentValue> result, callee->invoke(store, values, /*from_component=*/true));
+    FLINT_ASSIGN(std::optional<ComponentValue> result,
+                 callee->invoke(store, values, /*from_component=*/true));
     FLINT_ASSIGN(std::vector<Value> core_results,
                  canon::lower_result(cx, callee->type(), result, args));
     for (size_t i = 0; i < core_results.size() && i < results.size(); ++i)

@@ -36,8 +36,7 @@ Result<ValueTypePtr> optional_type(const Frame& f, const std::optional<ValType>&
 }
 
 Result<ResourceTypePtr> resource_at(const Frame& f, uint32_t index) {
-  if (index >= f.types.size() || !f.types[index].resource())
-    return not_a("a resource type", index);
+  if (index >= f.types.size() || !f.types[index].resource()) return not_a("a resource type", index);
   return *f.types[index].resource();
 }
 

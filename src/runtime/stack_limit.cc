@@ -27,7 +27,8 @@ uintptr_t compute_stack_floor() {
     struct rlimit rl;
     const auto* execfn = reinterpret_cast<const char*>(getauxval(AT_EXECFN));
     if (execfn && getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-      uintptr_t top = (reinterpret_cast<uintptr_t>(execfn) + __builtin_strlen(execfn) + 4096) & ~uintptr_t(4095);
+      uintptr_t top = (reinterpret_cast<uintptr_t>(execfn) + __builtin_strlen(execfn) + 4096) &
+                      ~uintptr_t(4095);
       return top > rl.rlim_cur ? top - rl.rlim_cur + kMargin : 0;
     }
   }

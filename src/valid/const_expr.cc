@@ -91,10 +91,10 @@ Status validate_const_expr(const ModuleContext& context, const ConstExpr& expr, 
       const ValType operand = sig.params[0];
       if (stack.size() < 2 || stack[stack.size() - 1] != operand ||
           stack[stack.size() - 2] != operand)
-        return at(make_error(ErrorCode::TypeMismatch,
-                             fmt::format("{} needs two {} operands", info(in.op).text,
-                                         to_string(operand))),
-                  in);
+        return at(
+            make_error(ErrorCode::TypeMismatch, fmt::format("{} needs two {} operands",
+                                                            info(in.op).text, to_string(operand))),
+            in);
       stack.pop_back();
       stack.back() = sig.results[0];
       continue;

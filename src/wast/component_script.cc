@@ -9,8 +9,8 @@
 
 namespace flint::wast {
 
-using component::ComponentValue;
 using component::CompiledComponent;
+using component::ComponentValue;
 using component::InstancePtr;
 
 Result<std::shared_ptr<const CompiledComponent>> ComponentScript::compile(const ScriptModule& m) {
@@ -21,7 +21,8 @@ Result<std::shared_ptr<const CompiledComponent>> ComponentScript::compile(const 
   return CompiledComponent::compile(std::move(bytes), config_);
 }
 
-Result<InstancePtr> ComponentScript::instantiate(std::shared_ptr<const CompiledComponent> compiled) {
+Result<InstancePtr> ComponentScript::instantiate(
+    std::shared_ptr<const CompiledComponent> compiled) {
   static const component::ComponentLinker kNoImports;
   return component::instantiate(store_, std::move(compiled), kNoImports);
 }
@@ -60,7 +61,8 @@ Result<ComponentScript::ActionResult> ComponentScript::perform(const Action& act
                                             std::to_string(type.params.size()) + " arguments");
   std::vector<ComponentValue> args;
   for (size_t i = 0; i < type.params.size(); ++i) {
-    FLINT_ASSIGN(ComponentValue v, literal_to_value(action.component_args[i], *type.params[i].type));
+    FLINT_ASSIGN(ComponentValue v,
+                 literal_to_value(action.component_args[i], *type.params[i].type));
     args.push_back(std::move(v));
   }
   FLINT_ASSIGN(std::optional<ComponentValue> result, f->call(store_, args));
@@ -79,8 +81,8 @@ bool nan_matches(const ComponentLiteral& expected, const ComponentValue& got) {
 
 }  // namespace
 
-std::optional<std::string> ComponentScript::mismatch(const ActionResult& got,
-                                                     const std::vector<ComponentLiteral>& expected) {
+std::optional<std::string> ComponentScript::mismatch(
+    const ActionResult& got, const std::vector<ComponentLiteral>& expected) {
   if (expected.empty()) {
     if (got.value) return "a result where none was expected";
     return std::nullopt;

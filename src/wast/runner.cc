@@ -194,7 +194,8 @@ class ScriptRun {
   }
 
   Outcome execute_component(const AssertTrap& c) {
-    return expect_failure(components_.perform(c.action), Phase::Trap, without_trap_prefix(c.message));
+    return expect_failure(components_.perform(c.action), Phase::Trap,
+                          without_trap_prefix(c.message));
   }
 
   // Some component scripts write wasmtime's "wasm trap: " before the words.

@@ -2,11 +2,12 @@
 // the text format, instantiated through the engine seam, called with
 // component values; host functions behind versioned interface names;
 // resources with destructors; the reentrance rules; canonical ABI traps.
+#include "component_runtime/instantiate.h"
+
 #include <gtest/gtest.h>
 
 #include "component_runtime/compiled_component.h"
 #include "component_runtime/host_function.h"
-#include "component_runtime/instantiate.h"
 #include "flint/wat.h"
 
 namespace flint::component {
@@ -56,7 +57,8 @@ constexpr const char* kAllocator = R"WAT(
 
 TEST_P(ComponentRun, LiftsScalarsAndStrings) {
   std::string wat = std::string(R"WAT((component
-    (core module $M )WAT") + kAllocator + R"WAT(
+    (core module $M )WAT") +
+                    kAllocator + R"WAT(
       (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
       (func (export "len") (param i32 i32) (result i32) (local.get 1))
       (func (export "hi") (result i32)
@@ -111,7 +113,8 @@ TEST_P(ComponentRun, InvalidUtf8FromTheGuestTrapsWithTheSpecWords) {
 TEST_P(ComponentRun, ComponentToComponentCallsCopyStringsBetweenMemories) {
   std::string wat = std::string(R"WAT((component
     (component $Upper
-      (core module $M )WAT") + kAllocator + R"WAT(
+      (core module $M )WAT") +
+                    kAllocator + R"WAT(
         (func (export "upper") (param $p i32) (param $n i32) (result i32)
           (local $i i32) (local $c i32) (local $out i32)
           (local.set $out (call 0 (i32.const 0) (i32.const 0) (i32.const 1) (local.get $n)))
@@ -132,7 +135,8 @@ TEST_P(ComponentRun, ComponentToComponentCallsCopyStringsBetweenMemories) {
                     (realloc (core func $m "realloc")))))
     (component $Caller
       (import "upper" (func $upper (param "s" string) (result string)))
-      (core module $Mem )WAT" + kAllocator + R"WAT()
+      (core module $Mem )WAT" +
+                    kAllocator + R"WAT()
       (core instance $mem (instantiate $Mem))
       (core func $lowered (canon lower (func $upper) (memory (core memory $mem "mem"))
                                        (realloc (core func $mem "realloc"))))
@@ -170,8 +174,9 @@ TEST_P(ComponentRun, HostInterfacesMatchSemverCompatibleVersions) {
   auto host = std::make_shared<ComponentInstanceItem>();
   int calls = 0;
   host->exports["double"] = FunctionPtr(std::make_shared<HostFunction>(
-      type, [&calls](Store&, std::span<const ComponentValue> args)
-                -> Result<std::optional<ComponentValue>> {
+      type,
+      [&calls](Store&,
+               std::span<const ComponentValue> args) -> Result<std::optional<ComponentValue>> {
         ++calls;
         return std::optional<ComponentValue>(u32(uint32_t(args[0].as_unsigned() * 2)));
       }));
@@ -256,7 +261,8 @@ TEST_P(ComponentRun, ResourcesRunTheirDestructorWhenTheLastHandleIsDropped) {
   auto before = call(*instance, "last-dropped");
   ASSERT_TRUE(before);
   EXPECT_EQ((*before)->as_unsigned(), 0u);
-  auto consumed = call(*instance, "consume", {ComponentValue::handle(TypeKind::Own, h.resource, h.rep)});
+  auto consumed =
+      call(*instance, "consume", {ComponentValue::handle(TypeKind::Own, h.resource, h.rep)});
   ASSERT_TRUE(consumed) << consumed.error().describe();
   auto after = call(*instance, "last-dropped");
   ASSERT_TRUE(after);
@@ -271,8 +277,9 @@ TEST_P(ComponentRun, ReenteringARunningInstanceTraps) {
   std::unique_ptr<FunctionPtr> owner(target);
   auto host = std::make_shared<ComponentInstanceItem>();
   host->exports["back"] = FunctionPtr(std::make_shared<HostFunction>(
-      type, [this, target](Store&, std::span<const ComponentValue>)
-                -> Result<std::optional<ComponentValue>> {
+      type,
+      [this, target](Store&,
+                     std::span<const ComponentValue>) -> Result<std::optional<ComponentValue>> {
         FLINT_TRY((*target)->call(store_, {}));
         return std::optional<ComponentValue>{};
       }));
@@ -287,7 +294,8 @@ TEST_P(ComponentRun, ReenteringARunningInstanceTraps) {
       (func (export "run") (call $back)))
     (core instance $m (instantiate $M (with "" (instance (export "back" (func $lowered))))))
     (func (export "run") (canon lift (core func $m "run")))
-  ))WAT", linker);
+  ))WAT",
+                                   linker);
   ASSERT_TRUE(instance) << instance.error().describe();
   auto run = find_function(**instance, "run");
   ASSERT_TRUE(run);
@@ -320,7 +328,8 @@ TEST_P(ComponentRun, PostReturnMayNotLeaveTheInstance) {
     (core instance $m (instantiate $M (with "" (instance (export "noop" (func $lowered))))))
     (func (export "f") (result u32)
       (canon lift (core func $m "f") (post-return (core func $m "cleanup"))))
-  ))WAT", linker);
+  ))WAT",
+                                   linker);
   ASSERT_TRUE(instance) << instance.error().describe();
   auto r = call(*instance, "f");
   ASSERT_FALSE(r);
