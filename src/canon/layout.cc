@@ -20,28 +20,7 @@ uint32_t max_case_alignment(const std::vector<const ValueType*>& cases) {
 
 uint64_t saturate(uint64_t n) { return std::min<uint64_t>(n, UINT32_MAX); }
 
-ValType join(ValType a, ValType b) {
-  if (a == b) return a;
-  if ((a == ValType::I32 && b == ValType::F32) || (a == ValType::F32 && b == ValType::I32))
-    return ValType::I32;
-  return ValType::I64;
-}
-
 }  // namespace
-
-std::vector<const ValueType*> case_types(const ValueType& t) {
-  std::vector<const ValueType*> out;
-  switch (t.kind) {
-    case TypeKind::Variant:
-      for (const Field& f : t.fields) out.push_back(f.type.get());
-      break;
-    case TypeKind::Enum: out.assign(t.labels.size(), nullptr); break;
-    case TypeKind::Option: out = {nullptr, t.element.get()}; break;
-    case TypeKind::Result: out = {t.ok.get(), t.error.get()}; break;
-    default: break;
-  }
-  return out;
-}
 
 ValueType map_entry(const ValueType& t) {
   ValueType e;
@@ -55,8 +34,6 @@ uint32_t discriminant_size(size_t cases) {
   if (cases <= 65536) return 2;
   return 4;
 }
-
-uint32_t flags_i32_count(size_t labels) { return uint32_t((labels + 31) / 32); }
 
 uint32_t alignment_of(const ValueType& t) {
   switch (t.kind) {
@@ -164,105 +141,11 @@ uint32_t size_of(const ValueType& t) {
   return 0;
 }
 
-std::vector<ValType> flatten_type(const ValueType& t) {
-  switch (t.kind) {
-    case TypeKind::Bool:
-    case TypeKind::S8:
-    case TypeKind::U8:
-    case TypeKind::S16:
-    case TypeKind::U16:
-    case TypeKind::S32:
-    case TypeKind::U32:
-    case TypeKind::Char:
-    case TypeKind::Own:
-    case TypeKind::Borrow:
-    case TypeKind::ErrorContext:
-    case TypeKind::Stream:
-    case TypeKind::Future: return {ValType::I32};
-    case TypeKind::S64:
-    case TypeKind::U64: return {ValType::I64};
-    case TypeKind::F32: return {ValType::F32};
-    case TypeKind::F64: return {ValType::F64};
-    case TypeKind::String:
-    case TypeKind::Map: return {ValType::I32, ValType::I32};
-    case TypeKind::List: {
-      if (!t.length) return {ValType::I32, ValType::I32};
-      std::vector<ValType> out;
-      if (!t.element) return out;
-      auto one = flatten_type(*t.element);
-      // A fixed-size list flattens element by element; cap the work, since
-      // anything past kMaxFlatParams spills anyway.
-      for (uint32_t i = 0; i < *t.length && out.size() <= kMaxFlatParams * 4 + 1; ++i)
-        out.insert(out.end(), one.begin(), one.end());
-      if (uint64_t(one.size()) * *t.length > out.size())
-        out.resize(kMaxFlatParams * 4 + 2, ValType::I32);
-      return out;
-    }
-    case TypeKind::Record:
-    case TypeKind::Tuple: {
-      std::vector<ValType> out;
-      for (const Field& f : t.fields) {
-        if (!f.type) continue;
-        auto one = flatten_type(*f.type);
-        out.insert(out.end(), one.begin(), one.end());
-      }
-      return out;
-    }
-    case TypeKind::Variant:
-    case TypeKind::Enum:
-    case TypeKind::Option:
-    case TypeKind::Result: {
-      std::vector<ValType> payload;
-      for (const ValueType* c : case_types(t)) {
-        if (!c) continue;
-        auto one = flatten_type(*c);
-        for (size_t i = 0; i < one.size(); ++i) {
-          if (i < payload.size())
-            payload[i] = join(payload[i], one[i]);
-          else
-            payload.push_back(one[i]);
-        }
-      }
-      payload.insert(payload.begin(), ValType::I32);  // the discriminant
-      return payload;
-    }
-    case TypeKind::Flags:
-      return std::vector<ValType>(flags_i32_count(t.labels.size()), ValType::I32);
-  }
-  return {};
-}
-
-std::vector<ValType> flatten_types(const std::vector<const ValueType*>& types) {
-  std::vector<ValType> out;
-  for (const ValueType* t : types) {
-    auto one = flatten_type(*t);
-    out.insert(out.end(), one.begin(), one.end());
-  }
-  return out;
-}
-
 ValueType params_tuple(const FunctionType& type) {
   ValueType t;
   t.kind = TypeKind::Tuple;
   for (const auto& p : type.params) t.fields.push_back({"", p.type});
   return t;
-}
-
-CoreSignature flatten_function(const FunctionType& type, FlattenContext context) {
-  CoreSignature sig;
-  std::vector<const ValueType*> params;
-  for (const auto& p : type.params) params.push_back(p.type.get());
-  sig.params = flatten_types(params);
-  if (sig.params.size() > kMaxFlatParams) sig.params = {ValType::I32};
-  if (type.result) sig.results = flatten_type(*type.result);
-  if (sig.results.size() > kMaxFlatResults) {
-    sig.results.clear();
-    if (context == FlattenContext::Lift)
-      sig.results.push_back(ValType::I32);
-    else
-      sig.params.push_back(ValType::I32);
-  }
-  return sig;
 }
 
 }  // namespace flint::canon

@@ -63,14 +63,14 @@ Status check_canon_options(const Scope& s, const Canon& c, const FunctionType* f
   bool params = false;
   for (const auto& p : f->params) params = params || (p.type && uses_memory(*p.type));
   const bool result = f->result && uses_memory(*f->result);
-  const flint::FuncType flat = flatten_function(*f, lift);
+  const CoreSignature flat =
+      flatten_function(*f, lift ? FlattenContext::Lift : FlattenContext::Lower);
   // Spilled parameters or results also pass through memory.
   size_t flat_params = 0;
   for (const auto& p : f->params)
-    if (p.type) flat_params += flatten_value(*p.type, kMaxFlatParams).size();
+    if (p.type) flat_params += flatten_type(*p.type).size();
   const bool spill_params = flat_params > kMaxFlatParams;
-  const bool spill_result =
-      f->result && flatten_value(*f->result, kMaxFlatResults).size() > kMaxFlatResults;
+  const bool spill_result = f->result && flatten_type(*f->result).size() > kMaxFlatResults;
   if ((params || result || spill_params || spill_result) && !seen.count(CanonOption::Kind::Memory))
     return canon_error(c.offset, "canonical option `memory` is required");
   // Lifting, the callee allocates arguments; lowering, the caller allocates results.
@@ -103,7 +103,7 @@ Status check_canon(Scope& s, const Canon& c) {
       FLINT_TRY(check_canon_options(s, c, t.func.get()));
       const CoreExternType& f = s.core_funcs[c.func];
       if (!t.func->async && f.known) {
-        const flint::FuncType want = flatten_function(*t.func, true);
+        const CoreSignature want = flatten_function(*t.func, FlattenContext::Lift);
         if (want.params != f.func.params)
           return invalid_at(
               ErrorCode::ComponentTypeMismatch, c.offset,
@@ -124,7 +124,11 @@ Status check_canon(Scope& s, const Canon& c) {
       FLINT_TRY(check_index(s, Space::Func, c.func, c.offset));
       const FunctionTypePtr& f = s.funcs[c.func];
       FLINT_TRY(check_canon_options(s, c, f.get()));
-      if (f && !f->async) core = CoreExternType::of_func(flatten_function(*f, false));
+      if (f && !f->async) {
+        CoreSignature flat = flatten_function(*f, FlattenContext::Lower);
+        core = CoreExternType::of_func(
+            flint::FuncType{std::move(flat.params), std::move(flat.results)});
+      }
       s.core_funcs.push_back(core);
       return {};
     }

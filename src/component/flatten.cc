@@ -1,107 +1,132 @@
-// Flattening for validation; see flatten.h.
+// Flattening, following CanonicalABI.md's flatten_type and flatten_functype
+// case by case; see flatten.h.
 #include "component/flatten.h"
 
 namespace flint::component {
 
 namespace {
 
+using flint::ValType;
+
 // CanonicalABI.md's `join`: two flat types sharing a position of a variant.
-flint::ValType join(flint::ValType a, flint::ValType b) {
+ValType join(ValType a, ValType b) {
   if (a == b) return a;
-  if ((a == flint::ValType::I32 && b == flint::ValType::F32) ||
-      (a == flint::ValType::F32 && b == flint::ValType::I32))
-    return flint::ValType::I32;
-  return flint::ValType::I64;
-}
-
-void flatten_into(const ValueType& t, size_t limit, std::vector<flint::ValType>& out, int depth);
-
-// flatten_variant: a discriminant, then each position joined over the cases.
-void flatten_cases(const std::vector<const ValueType*>& cases, size_t limit,
-                   std::vector<flint::ValType>& out, int depth) {
-  out.push_back(flint::ValType::I32);
-  std::vector<flint::ValType> joined;
-  for (const ValueType* c : cases) {
-    if (!c) continue;
-    std::vector<flint::ValType> flat;
-    flatten_into(*c, limit, flat, depth + 1);
-    for (size_t i = 0; i < flat.size(); ++i) {
-      if (i < joined.size())
-        joined[i] = join(joined[i], flat[i]);
-      else
-        joined.push_back(flat[i]);
-    }
-  }
-  out.insert(out.end(), joined.begin(), joined.end());
-}
-
-void flatten_into(const ValueType& t, size_t limit, std::vector<flint::ValType>& out, int depth) {
-  // Past the limit (or absurdly deep) the exact types no longer matter.
-  if (out.size() > limit || depth > 100) {
-    out.push_back(flint::ValType::I32);
-    return;
-  }
-  switch (t.kind) {
-    case TypeKind::S64:
-    case TypeKind::U64: out.push_back(flint::ValType::I64); return;
-    case TypeKind::F32: out.push_back(flint::ValType::F32); return;
-    case TypeKind::F64: out.push_back(flint::ValType::F64); return;
-    case TypeKind::String:
-    case TypeKind::Map: out.insert(out.end(), {flint::ValType::I32, flint::ValType::I32}); return;
-    case TypeKind::List:
-      if (!t.length) {
-        out.insert(out.end(), {flint::ValType::I32, flint::ValType::I32});
-        return;
-      }
-      for (uint32_t i = 0; i < *t.length && out.size() <= limit; ++i)
-        if (t.element) flatten_into(*t.element, limit, out, depth + 1);
-      return;
-    case TypeKind::Record:
-    case TypeKind::Tuple:
-      for (const Field& f : t.fields)
-        if (f.type) flatten_into(*f.type, limit, out, depth + 1);
-      return;
-    case TypeKind::Variant: {
-      std::vector<const ValueType*> cases;
-      for (const Field& f : t.fields) cases.push_back(f.type.get());
-      flatten_cases(cases, limit, out, depth);
-      return;
-    }
-    case TypeKind::Option: flatten_cases({nullptr, t.element.get()}, limit, out, depth); return;
-    case TypeKind::Result: flatten_cases({t.ok.get(), t.error.get()}, limit, out, depth); return;
-    default:
-      out.push_back(flint::ValType::I32);
-      return;  // i32-sized scalars, handles, enums, flags
-  }
+  if ((a == ValType::I32 && b == ValType::F32) || (a == ValType::F32 && b == ValType::I32))
+    return ValType::I32;
+  return ValType::I64;
 }
 
 }  // namespace
 
-std::vector<flint::ValType> flatten_value(const ValueType& t, size_t limit) {
-  std::vector<flint::ValType> out;
-  flatten_into(t, limit, out, 0);
+std::vector<const ValueType*> case_types(const ValueType& t) {
+  std::vector<const ValueType*> out;
+  switch (t.kind) {
+    case TypeKind::Variant:
+      for (const Field& f : t.fields) out.push_back(f.type.get());
+      break;
+    case TypeKind::Enum: out.assign(t.labels.size(), nullptr); break;
+    case TypeKind::Option: out = {nullptr, t.element.get()}; break;
+    case TypeKind::Result: out = {t.ok.get(), t.error.get()}; break;
+    default: break;
+  }
   return out;
 }
 
-flint::FuncType flatten_function(const FunctionType& f, bool lift) {
-  flint::FuncType core;
-  for (const Param& p : f.params) {
-    if (!p.type) continue;
-    std::vector<flint::ValType> flat = flatten_value(*p.type, kMaxFlatParams);
-    core.params.insert(core.params.end(), flat.begin(), flat.end());
-    if (core.params.size() > kMaxFlatParams) break;
-  }
-  if (core.params.size() > kMaxFlatParams) core.params = {flint::ValType::I32};
-  if (f.result) core.results = flatten_value(*f.result, kMaxFlatResults);
-  if (core.results.size() > kMaxFlatResults) {
-    if (lift) {
-      core.results = {flint::ValType::I32};
-    } else {
-      core.params.push_back(flint::ValType::I32);
-      core.results.clear();
+uint32_t flags_i32_count(size_t labels) { return uint32_t((labels + 31) / 32); }
+
+std::vector<ValType> flatten_type(const ValueType& t) {
+  switch (t.kind) {
+    case TypeKind::Bool:
+    case TypeKind::S8:
+    case TypeKind::U8:
+    case TypeKind::S16:
+    case TypeKind::U16:
+    case TypeKind::S32:
+    case TypeKind::U32:
+    case TypeKind::Char:
+    case TypeKind::Own:
+    case TypeKind::Borrow:
+    case TypeKind::ErrorContext:
+    case TypeKind::Stream:
+    case TypeKind::Future: return {ValType::I32};
+    case TypeKind::S64:
+    case TypeKind::U64: return {ValType::I64};
+    case TypeKind::F32: return {ValType::F32};
+    case TypeKind::F64: return {ValType::F64};
+    case TypeKind::String:
+    case TypeKind::Map: return {ValType::I32, ValType::I32};
+    case TypeKind::List: {
+      if (!t.length) return {ValType::I32, ValType::I32};
+      std::vector<ValType> out;
+      if (!t.element) return out;
+      auto one = flatten_type(*t.element);
+      // Element by element; cap the work, since anything past
+      // kMaxFlatParams spills anyway.
+      for (uint32_t i = 0; i < *t.length && out.size() <= kMaxFlatParams; ++i)
+        out.insert(out.end(), one.begin(), one.end());
+      if (uint64_t(one.size()) * *t.length > out.size())
+        out.resize(kMaxFlatParams + 2, ValType::I32);
+      return out;
     }
+    case TypeKind::Record:
+    case TypeKind::Tuple: {
+      std::vector<ValType> out;
+      for (const Field& f : t.fields) {
+        if (!f.type) continue;
+        auto one = flatten_type(*f.type);
+        out.insert(out.end(), one.begin(), one.end());
+      }
+      return out;
+    }
+    case TypeKind::Variant:
+    case TypeKind::Enum:
+    case TypeKind::Option:
+    case TypeKind::Result: {
+      std::vector<ValType> payload;
+      for (const ValueType* c : case_types(t)) {
+        if (!c) continue;
+        auto one = flatten_type(*c);
+        for (size_t i = 0; i < one.size(); ++i) {
+          if (i < payload.size())
+            payload[i] = join(payload[i], one[i]);
+          else
+            payload.push_back(one[i]);
+        }
+      }
+      payload.insert(payload.begin(), ValType::I32);  // the discriminant
+      return payload;
+    }
+    case TypeKind::Flags:
+      return std::vector<ValType>(flags_i32_count(t.labels.size()), ValType::I32);
   }
-  return core;
+  return {};
+}
+
+std::vector<ValType> flatten_types(const std::vector<const ValueType*>& types) {
+  std::vector<ValType> out;
+  for (const ValueType* t : types) {
+    auto one = flatten_type(*t);
+    out.insert(out.end(), one.begin(), one.end());
+  }
+  return out;
+}
+
+CoreSignature flatten_function(const FunctionType& type, FlattenContext context) {
+  CoreSignature sig;
+  std::vector<const ValueType*> params;
+  for (const auto& p : type.params)
+    if (p.type) params.push_back(p.type.get());
+  sig.params = flatten_types(params);
+  if (sig.params.size() > kMaxFlatParams) sig.params = {ValType::I32};
+  if (type.result) sig.results = flatten_type(*type.result);
+  if (sig.results.size() > kMaxFlatResults) {
+    sig.results.clear();
+    if (context == FlattenContext::Lift)
+      sig.results.push_back(ValType::I32);
+    else
+      sig.params.push_back(ValType::I32);
+  }
+  return sig;
 }
 
 bool uses_memory(const ValueType& t, int depth) {

@@ -1,13 +1,12 @@
-// Flattening for validation (component-model CanonicalABI.md,
-// "Flattening"): the core signature a `canon lift` expects of its core
-// function and a `canon lower` gives its core function, so the validator
-// can check core functions against component function types.
-//
-// Only the synchronous ABI is covered; the runtime's own ABI lives in
-// src/canon. Flattening stops counting past the limits (MAX_FLAT_PARAMS
-// 16, MAX_FLAT_RESULTS 1) so deep or huge fixed-size lists cost nothing.
+// Flattening (component-model CanonicalABI.md, "Flattening"): which core
+// values carry a component value, and the core signature of a `canon lift`
+// or `canon lower`. One implementation for the validator (it checks core
+// functions against component function types) and the canonical ABI in
+// src/canon (it lifts and lowers through these signatures).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "component/value_type.h"
@@ -15,19 +14,41 @@
 
 namespace flint::component {
 
-/// MAX_FLAT_PARAMS and MAX_FLAT_RESULTS of CanonicalABI.md.
+/// More flat parameters than this go through memory (a pointer instead).
 inline constexpr size_t kMaxFlatParams = 16;
+/// More flat results than this come back through memory.
 inline constexpr size_t kMaxFlatResults = 1;
 
-/// The flattened core types of `t`, or more than `limit` entries of
-/// nonsense once it exceeds `limit` (the caller only compares the size).
-std::vector<flint::ValType> flatten_value(const ValueType& t, size_t limit);
+/// The payload types of a variant, enum, option or result, one per case
+/// (null: no payload), so that the four share one rule everywhere.
+std::vector<const ValueType*> case_types(const ValueType& type);
+/// The number of i32s a flags value of `labels` labels occupies flat.
+uint32_t flags_i32_count(size_t labels);
 
-/// flatten_functype for `canon lift` (lift = true) or `canon lower`:
-/// parameters beyond 16 flat values go through memory (one i32 pointer);
-/// results beyond one flat value are returned through memory (lift: an i32
-/// result; lower: an i32 out-pointer parameter, no results).
-flint::FuncType flatten_function(const FunctionType& f, bool lift);
+/// The core value types that carry `type` flat (the spec's flatten_type):
+/// a variant's cases share slots, joined i32/f32 -> i32, otherwise -> i64.
+/// A fixed-size list stops being expanded a little past kMaxFlatParams
+/// (whatever is that long goes through memory), so a `list<u8, 4000000000>`
+/// costs nothing.
+std::vector<flint::ValType> flatten_type(const ValueType& type);
+/// The flat types of several values one after another.
+std::vector<flint::ValType> flatten_types(const std::vector<const ValueType*>& types);
+
+/// Which side of a call a core signature is for: `canon lift` (the core
+/// function returns a pointer to spilled results) or `canon lower` (the core
+/// caller passes a pointer to receive them, as an extra last parameter).
+enum class FlattenContext : uint8_t { Lift, Lower };
+
+/// A core function signature.
+struct CoreSignature {
+  std::vector<flint::ValType> params, results;
+};
+
+/// The core signature of a component function (the spec's
+/// flatten_functype): more than kMaxFlatParams parameters become one i32
+/// pointer; more than kMaxFlatResults results become an i32 result (Lift)
+/// or an i32 parameter (Lower).
+CoreSignature flatten_function(const FunctionType& type, FlattenContext context);
 
 /// Whether a value of `t` lives (partly) in linear memory: strings, lists,
 /// and the types that hold them. Such parameters and results need the

@@ -34,7 +34,7 @@ TEST(Flatten, ValueTypes) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.what);
-    EXPECT_EQ(flatten_value(*c.type, 100), c.flat);
+    EXPECT_EQ(flatten_type(*c.type), c.flat);
   }
 }
 
@@ -43,19 +43,21 @@ TEST(Flatten, FunctionsSpillPastTheLimits) {
   for (int i = 0; i < 17; ++i) f.params.push_back({"p", prim(TypeKind::U32)});
   f.result = prim(TypeKind::String);
   // Lift: params through one pointer, results returned through memory.
-  EXPECT_EQ(flatten_function(f, true), (flint::FuncType{{V::I32}, {V::I32}}));
+  EXPECT_EQ(flatten_function(f, FlattenContext::Lift).params, (std::vector<V>{V::I32}));
+  EXPECT_EQ(flatten_function(f, FlattenContext::Lift).results, (std::vector<V>{V::I32}));
   // Lower: the caller passes an out-pointer for the results.
-  EXPECT_EQ(flatten_function(f, false), (flint::FuncType{{V::I32, V::I32}, {}}));
+  EXPECT_EQ(flatten_function(f, FlattenContext::Lower).params, (std::vector<V>{V::I32, V::I32}));
+  EXPECT_TRUE(flatten_function(f, FlattenContext::Lower).results.empty());
   FunctionType small;
   small.params.push_back({"x", prim(TypeKind::F64)});
   small.result = prim(TypeKind::S64);
-  EXPECT_EQ(flatten_function(small, true), (flint::FuncType{{V::F64}, {V::I64}}));
+  EXPECT_EQ(flatten_function(small, FlattenContext::Lift).params, (std::vector<V>{V::F64}));
+  EXPECT_EQ(flatten_function(small, FlattenContext::Lift).results, (std::vector<V>{V::I64}));
 }
 
 TEST(Flatten, HugeFixedListsStopCounting) {
   // list<u8, 4000000000> must not build four billion entries.
-  std::vector<V> flat =
-      flatten_value(*ValueType::fixed_list(prim(TypeKind::U8), 4000000000u), kMaxFlatParams);
+  std::vector<V> flat = flatten_type(*ValueType::fixed_list(prim(TypeKind::U8), 4000000000u));
   EXPECT_GT(flat.size(), kMaxFlatParams);
   EXPECT_LT(flat.size(), 64u);
 }
