@@ -7,12 +7,9 @@ namespace flint::component {
 
 namespace {
 
-/// The part of a version that must match: "1" for 1.x.y, "0.2" for 0.2.y,
-/// the whole version for 0.0.z and pre-releases (wasmtime's rule).
-std::string compatibility_line(const SemVer& v) {
-  if (!v.pre.empty() || (v.major == 0 && v.minor == 0)) return to_string(v);
-  if (v.major > 0) return std::to_string(v.major);
-  return "0." + std::to_string(v.minor);
+/// "ns:pkg/iface", the part of an interface name versions are matched under.
+std::string interface_key(const ExternName& n) {
+  return n.ns + ":" + n.package + "/" + n.interface;
 }
 
 /// Orders versions so that the newest compatible definition can be picked.
@@ -24,34 +21,34 @@ bool older(const SemVer& a, const SemVer& b) {
 
 }  // namespace
 
-std::string ComponentLinker::version_key(std::string_view name) {
-  auto parsed = parse_extern_name(name);
-  if (!parsed || parsed->kind != ExternName::Kind::Interface || !parsed->version) return {};
-  return parsed->ns + ":" + parsed->package + "/" + parsed->interface + "@" +
-         compatibility_line(*parsed->version);
-}
-
 void ComponentLinker::define(const std::string& name, Item item) {
   exact_[name] = item;
-  if (std::string key = version_key(name); !key.empty()) by_key_[key][name] = std::move(item);
+  auto parsed = parse_extern_name(name);
+  if (!parsed || parsed->kind != ExternName::Kind::Interface || !parsed->version) return;
+  std::vector<Versioned>& versions = by_interface_[interface_key(*parsed)];
+  for (Versioned& v : versions) {
+    if (v.version == *parsed->version) {
+      v.item = std::move(item);
+      return;
+    }
+  }
+  versions.push_back({*parsed->version, std::move(item)});
 }
 
 Result<Item> ComponentLinker::resolve(std::string_view name) const {
   if (auto it = exact_.find(name); it != exact_.end()) return it->second;
-  if (std::string key = version_key(name); !key.empty()) {
-    if (auto it = by_key_.find(key); it != by_key_.end() && !it->second.empty()) {
-      // The newest compatible version.
-      const Item* best = nullptr;
-      SemVer best_version;
-      for (const auto& [full, item] : it->second) {
-        SemVer v = *parse_extern_name(full)->version;
-        if (!best || older(best_version, v)) best = &item, best_version = v;
-      }
-      return *best;
+  auto parsed = parse_extern_name(name);
+  if (parsed && parsed->kind == ExternName::Kind::Interface && parsed->version) {
+    if (auto it = by_interface_.find(interface_key(*parsed)); it != by_interface_.end()) {
+      const Versioned* best = nullptr;  // the newest compatible version
+      for (const Versioned& v : it->second)
+        if (semver_compatible(*parsed->version, v.version) &&
+            (!best || older(best->version, v.version)))
+          best = &v;
+      if (best) return best->item;
     }
   }
   std::string detail = "component import `" + std::string(name) + "`";
-  auto parsed = parse_extern_name(name);
   if (parsed && parsed->kind == ExternName::Kind::Interface) {
     detail += " (interface " + parsed->ns + ":" + parsed->package + "/" + parsed->interface;
     detail += parsed->version ? ", version " + to_string(*parsed->version) : ", no version";

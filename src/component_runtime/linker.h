@@ -11,7 +11,9 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
+#include "component/extern_name.h"
 #include "component/types.h"
 #include "component_runtime/items.h"
 #include "flint/result.h"
@@ -30,13 +32,16 @@ class ComponentLinker {
   Result<Item> resolve(std::string_view name) const;
 
  private:
-  /// Interface names without their version, and the compatibility line of
-  /// the version ("0.2", "1", or the exact one): the key versions match on.
-  static std::string version_key(std::string_view name);
+  /// One versioned definition of an interface.
+  struct Versioned {
+    SemVer version;
+    Item item;
+  };
 
   std::map<std::string, Item, std::less<>> exact_;
-  /// version_key -> (full name, item), the newest version last.
-  std::map<std::string, std::map<std::string, Item>, std::less<>> by_key_;
+  /// "ns:pkg/iface" -> its versioned definitions, parsed once here rather
+  /// than at every instantiation's lookup.
+  std::map<std::string, std::vector<Versioned>, std::less<>> by_interface_;
 };
 
 }  // namespace flint::component
