@@ -6,6 +6,7 @@
 #include "canon/handle_table.h"
 #include "canon/layout.h"
 #include "component/builtin_signature.h"
+#include "component/type_resolver.h"
 #include "component_runtime/frame.h"
 #include "component_runtime/lifted_function.h"
 #include "component_runtime/lowered_function.h"
@@ -65,7 +66,7 @@ class Instantiator {
   Status canon(Frame& f, const Canon& c);
   Status unsupported_builtin(Frame& f, const Canon& c);
   Status import(Frame& f, const ComponentImport& imp, const ImportSource& imports);
-  Status check_instance_import(const Frame& f, const std::string& name, const InstanceType& type,
+  Status check_instance_import(const std::string& name, const InstanceType& type,
                                const ComponentInstanceItem& given);
   Result<Item> item_at(const Frame& f, const SortIndex& at);
   Status push(Frame& f, Sort sort, Item item);
@@ -77,16 +78,17 @@ class Instantiator {
   std::vector<std::shared_ptr<Frame>> frames_;
 };
 
-const char* sort_word(Sort s) {
-  switch (s.kind) {
-    case SortKind::Core: return "core item";
-    case SortKind::Func: return "func";
-    case SortKind::Value: return "value";
-    case SortKind::Type: return "type";
-    case SortKind::Component: return "component";
-    case SortKind::Instance: return "instance";
+/// Whether `item` is of the sort an extern description names.
+bool is_of_kind(const Item& item, ExternDesc::Kind kind) {
+  switch (kind) {
+    case ExternDesc::Kind::Func: return std::holds_alternative<FunctionPtr>(item);
+    case ExternDesc::Kind::Type: return std::holds_alternative<TypeItem>(item);
+    case ExternDesc::Kind::Instance: return std::holds_alternative<InstancePtr>(item);
+    case ExternDesc::Kind::Component: return std::holds_alternative<DefinitionItem>(item);
+    case ExternDesc::Kind::CoreModule: return std::holds_alternative<CoreModuleItem>(item);
+    case ExternDesc::Kind::Value: return false;
   }
-  return "item";
+  return false;
 }
 
 Result<std::shared_ptr<ComponentInstanceItem>> Instantiator::run(const Component& component,
@@ -214,7 +216,7 @@ Result<Item> Instantiator::item_at(const Frame& f, const SortIndex& at) {
 }
 
 Status Instantiator::push(Frame& f, Sort sort, Item item) {
-  const char* expected = sort_word(sort);
+  const std::string expected(sort_name(sort));
   switch (sort.kind) {
     case SortKind::Func:
       if (auto* fn = std::get_if<FunctionPtr>(&item)) return f.funcs.push_back(*fn), Status{};
@@ -236,7 +238,7 @@ Status Instantiator::push(Frame& f, Sort sort, Item item) {
     case SortKind::Value: return unsupported("component values");
   }
   return make_error(ErrorCode::IncompatibleImportType,
-                    std::string("expected a ") + expected + ", found a " + item_kind(item));
+                    "expected a " + expected + ", found a " + item_kind(item));
 }
 
 Status Instantiator::alias(Frame& f, const Alias& a) {
@@ -446,22 +448,16 @@ Status Instantiator::unsupported_builtin(Frame& f, const Canon& c) {
   return {};
 }
 
-Status Instantiator::check_instance_import(const Frame& f, const std::string& name,
-                                           const InstanceType& type,
+Status Instantiator::check_instance_import(const std::string& name, const InstanceType& type,
                                            const ComponentInstanceItem& given) {
-  (void)f;
   for (const Decl& d : type.decls) {
     if (d.kind != Decl::Kind::Export) continue;
+    const char* want = entity_word(d.desc.kind);
     auto it = given.exports.find(d.name.name);
-    const char* want = d.desc.kind == ExternDesc::Kind::Func        ? "func"
-                       : d.desc.kind == ExternDesc::Kind::Type      ? "type"
-                       : d.desc.kind == ExternDesc::Kind::Instance  ? "instance"
-                       : d.desc.kind == ExternDesc::Kind::Component ? "component"
-                                                                    : "item";
     if (it == given.exports.end())
       return make_error(ErrorCode::UnknownImport,
                         "import `" + name + "` has no " + want + " `" + d.name.name + "`");
-    if (std::string(item_kind(it->second)) != want && d.desc.kind != ExternDesc::Kind::CoreModule)
+    if (!is_of_kind(it->second, d.desc.kind))
       return wrong_sort(name + "#" + d.name.name, want, it->second);
   }
   return {};
@@ -505,7 +501,7 @@ Status Instantiator::import(Frame& f, const ComponentImport& imp, const ImportSo
       const TypeItem& declared = f.types.at(imp.desc.type);
       if (auto* def = std::get_if<const TypeDef*>(&declared.type))
         if (auto* it = std::get_if<InstanceType>(&(*def)->def))
-          FLINT_TRY(check_instance_import(f, name, *it, **i));
+          FLINT_TRY(check_instance_import(name, *it, **i));
       f.instances.push_back(*i);
       return {};
     }
