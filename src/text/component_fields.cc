@@ -86,6 +86,17 @@ Status ComponentParser::emit_inline_exports(
   return {};
 }
 
+Status ComponentParser::emit_inline_import(const ByteWriter& name,
+                                           std::initializer_list<uint8_t> desc, const char* what,
+                                           const Token& at) {
+  FLINT_ASSIGN(uint32_t type, parse_type_use(what, at));
+  ByteWriter imp;
+  imp.raw(name.bytes());
+  for (uint8_t b : desc) imp.u8(b);
+  imp.u32(type);
+  return emit(CSection::Import, imp, at);
+}
+
 Result<bool> ComponentParser::parse_inline_import(ByteWriter* name) {
   // `(import "name" option*)`: a core module's own imports have two names,
   // and a nested component's imports an extern description.
@@ -117,13 +128,7 @@ Status ComponentParser::parse_core_module() {
   FLINT_ASSIGN(bool imported, parse_inline_import(&import_name));
   uint32_t index = 0;
   if (imported) {
-    FLINT_ASSIGN(uint32_t type, parse_type_use("core module", at));
-    ByteWriter imp;
-    imp.raw(import_name.bytes());
-    imp.u8(0x00);
-    imp.u8(0x11);
-    imp.u32(type);
-    FLINT_TRY(emit(CSection::Import, imp, at));
+    FLINT_TRY(emit_inline_import(import_name, {0x00, 0x11}, "core module", at));
   } else {
     size_t end = 0;
     FLINT_ASSIGN(std::vector<uint8_t> module, encode_module_fields(tokens_, cur_.pos(), &end, id));
@@ -228,12 +233,7 @@ Status ComponentParser::parse_nested_component() {
   ByteWriter import_name;
   FLINT_ASSIGN(bool imported, parse_inline_import(&import_name));
   if (imported) {
-    FLINT_ASSIGN(uint32_t type, parse_type_use("component", at));
-    ByteWriter imp;
-    imp.raw(import_name.bytes());
-    imp.u8(0x04);
-    imp.u32(type);
-    FLINT_TRY(emit(CSection::Import, imp, at));
+    FLINT_TRY(emit_inline_import(import_name, {0x04}, "component", at));
   } else {
     FLINT_TRY(enter());
     auto inner = std::make_unique<ComponentScope>();
@@ -263,12 +263,7 @@ Status ComponentParser::parse_instance() {
   FLINT_ASSIGN(bool imported, parse_inline_import(&import_name));
   uint32_t index = 0;
   if (imported) {
-    FLINT_ASSIGN(uint32_t type, parse_type_use("instance", at));
-    ByteWriter imp;
-    imp.raw(import_name.bytes());
-    imp.u8(0x05);
-    imp.u32(type);
-    FLINT_TRY(emit(CSection::Import, imp, at));
+    FLINT_TRY(emit_inline_import(import_name, {0x05}, "instance", at));
     FLINT_ASSIGN(index, define(CSpace::Instance, id, at));
   } else {
     FLINT_ASSIGN(index, parse_instance_body(at, id));
@@ -547,12 +542,7 @@ Status ComponentParser::parse_func_field() {
   FLINT_ASSIGN(bool imported, parse_inline_import(&import_name));
   uint32_t index = 0;
   if (imported) {
-    FLINT_ASSIGN(uint32_t type, parse_type_use("func", at));
-    ByteWriter imp;
-    imp.raw(import_name.bytes());
-    imp.u8(0x01);
-    imp.u32(type);
-    FLINT_TRY(emit(CSection::Import, imp, at));
+    FLINT_TRY(emit_inline_import(import_name, {0x01}, "func", at));
     FLINT_ASSIGN(index, define(CSpace::Func, id, at));
   } else if (cur_.at_form("alias")) {
     FLINT_TRY(parse_alias_definition(CSpace::Func, id, &index));

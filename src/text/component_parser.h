@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -201,6 +202,11 @@ class ComponentParser {
   /// `(import "name")` after a definition's `$id` (the name, with its
   /// options, in `*name`).
   Result<bool> parse_inline_import(ByteWriter* name);
+  /// The rest of an inline import: its type use (`what` names the sort in
+  /// errors), emitted as an import of `name` with the externdesc bytes
+  /// `desc` and the type index.
+  Status emit_inline_import(const ByteWriter& name, std::initializer_list<uint8_t> desc,
+                            const char* what, const Token& at);
 
   // ---- types: component_types.cc ------------------------------------------
   Status parse_type_field();
