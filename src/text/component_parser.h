@@ -215,6 +215,8 @@ class ComponentParser {
   Status parse_def_val_type(ByteWriter& out);
   Status parse_def_val_type_body(ByteWriter& out);
   Status parse_func_type(ByteWriter& out, bool async);
+  /// `(keyword "label" t)*`: record fields or function parameters.
+  Status parse_labelled_types(const char* keyword, ByteWriter& out);
   Status parse_func_type_body(ByteWriter& out, bool async);
   /// Parses a value or function type twice, as wasm-tools expands then
   /// resolves: the first ("dry") pass emits the nested inline types and no

@@ -150,19 +150,7 @@ Status ComponentParser::parse_def_val_type_body(ByteWriter& out) {
   };
   if (w == "record") {
     out.u8(0x72);
-    ByteWriter fields;
-    uint32_t n = 0;
-    while (cur_.at_form("field")) {
-      cur_.next();
-      cur_.next();
-      FLINT_ASSIGN(std::string label, cur_.expect_name());
-      fields.name(label);
-      FLINT_TRY(parse_val_type(fields));
-      FLINT_TRY(cur_.expect(TokenKind::RParen));
-      ++n;
-    }
-    out.u32(n);
-    out.raw(fields.bytes());
+    FLINT_TRY(parse_labelled_types("field", out));
   } else if (w == "variant") {
     out.u8(0x71);
     ByteWriter cases;
@@ -289,22 +277,29 @@ Status ComponentParser::parse_func_type(ByteWriter& out, bool async) {
   return two_pass(out, [&](ByteWriter& o) { return parse_func_type_body(o, async); });
 }
 
-// functype body: (param "name" t)* (result t)?
-Status ComponentParser::parse_func_type_body(ByteWriter& out, bool async) {
-  out.u8(async ? 0x43 : 0x40);
-  ByteWriter params;
+// (keyword "label" t)*: a record's fields or a function's parameters,
+// written as their count and then each label and type.
+Status ComponentParser::parse_labelled_types(const char* keyword, ByteWriter& out) {
+  ByteWriter entries;
   uint32_t n = 0;
-  while (cur_.at_form("param")) {
+  while (cur_.at_form(keyword)) {
     cur_.next();
     cur_.next();
     FLINT_ASSIGN(std::string label, cur_.expect_name());
-    params.name(label);
-    FLINT_TRY(parse_val_type(params));
+    entries.name(label);
+    FLINT_TRY(parse_val_type(entries));
     FLINT_TRY(cur_.expect(TokenKind::RParen));
     ++n;
   }
   out.u32(n);
-  out.raw(params.bytes());
+  out.raw(entries.bytes());
+  return {};
+}
+
+// functype body: (param "name" t)* (result t)?
+Status ComponentParser::parse_func_type_body(ByteWriter& out, bool async) {
+  out.u8(async ? 0x43 : 0x40);
+  FLINT_TRY(parse_labelled_types("param", out));
   if (cur_.at_form("result")) {
     cur_.next();
     cur_.next();
