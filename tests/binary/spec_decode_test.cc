@@ -79,7 +79,7 @@ struct Exceptions {
 const Exceptions& exceptions() {
   static const Exceptions list = [] {
     Exceptions e;
-    std::ifstream in(fs::path(__FILE__).parent_path() / "spec_exceptions.txt");
+    std::ifstream in(fs::path(FLINT_TEST_DATA_DIR) / "spec_exceptions.txt");
     std::string line;
     while (std::getline(in, line)) {
       std::istringstream fields(line);

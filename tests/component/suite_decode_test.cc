@@ -59,7 +59,7 @@ bool words_match(const std::string& message, const std::string& expected) {
 // "script:line" -> reason, from a list beside this file.
 std::map<std::string, std::string> read_list(const char* file) {
   std::map<std::string, std::string> out;
-  std::istringstream lines(read_text(fs::path(__FILE__).parent_path() / file));
+  std::istringstream lines(read_text(fs::path(FLINT_TEST_DATA_DIR) / file));
   std::string line;
   while (std::getline(lines, line)) {
     if (line.empty() || line[0] == '#') continue;

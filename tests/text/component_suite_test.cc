@@ -59,7 +59,7 @@ const std::map<std::string, std::string>& skips() {
   static const std::map<std::string, std::string> out = [] {
     std::map<std::string, std::string> m;
     std::istringstream lines(
-        read_text(fs::path(__FILE__).parent_path() / "component_suite_skips.txt"));
+        read_text(fs::path(FLINT_TEST_DATA_DIR) / "component_suite_skips.txt"));
     std::string line;
     while (std::getline(lines, line)) {
       if (line.empty() || line[0] == '#') continue;

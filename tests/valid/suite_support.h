@@ -58,7 +58,7 @@ inline std::string test_name_of(const std::string& script) {
 inline bool is_listed_skip(const std::string& reader, const std::string& where) {
   static const std::vector<std::string> skips = [] {
     std::vector<std::string> out;
-    std::ifstream in(std::filesystem::path(__FILE__).parent_path() / "spec_skips.txt");
+    std::ifstream in(std::filesystem::path(FLINT_TEST_DATA_DIR) / "spec_skips.txt");
     std::string line;
     while (std::getline(in, line)) {
       if (line.empty() || line[0] == '#') continue;
