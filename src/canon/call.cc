@@ -81,11 +81,12 @@ Result<std::optional<ComponentValue>> lift_result(CallContext& callee, const Fun
 }
 
 Result<std::vector<ComponentValue>> lift_arguments(CallContext& caller, const FunctionType& type,
-                                                   std::span<const Value> core_args) {
+                                                   std::span<const Value> core_args,
+                                                   size_t max_flat) {
   if (!types_complete(type)) return mismatch("incomplete function type");
   std::vector<ComponentValue> out;
   size_t flat_count = flatten_types(param_types(type)).size();
-  if (flat_count > kMaxFlatParams) {
+  if (flat_count > max_flat) {
     if (core_args.empty()) return mismatch("expected an argument pointer");
     ValueType tuple = params_tuple(type);
     FLINT_ASSIGN(uint32_t ptr, checked_pointer(caller, core_args[0], tuple));
@@ -112,12 +113,19 @@ Result<std::vector<Value>> lower_result(CallContext& caller, const FunctionType&
   std::vector<Value> out;
   if (flatten_type(*type.result).size() > kMaxFlatResults) {
     if (core_args.empty()) return mismatch("expected a return pointer");
-    FLINT_ASSIGN(uint32_t ptr, checked_pointer(caller, core_args.back(), *type.result));
-    FLINT_TRY(store(caller, *result, *type.result, ptr));
+    FLINT_TRY(store_result(caller, type, result, core_args.back()));
     return out;
   }
   FLINT_TRY(lower_flat(caller, *result, *type.result, out));
   return out;
+}
+
+Status store_result(CallContext& caller, const FunctionType& type,
+                    const std::optional<ComponentValue>& result, const Value& ptr) {
+  if (!type.result) return {};
+  if (!result || !has_type(*result, *type.result)) return mismatch("result");
+  FLINT_ASSIGN(uint32_t at, checked_pointer(caller, ptr, *type.result));
+  return store(caller, *result, *type.result, at);
 }
 
 }  // namespace flint::canon

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "canon/context.h"
+#include "canon/layout.h"
 #include "component/value.h"
 #include "flint/result.h"
 #include "flint/value.h"
@@ -42,9 +43,11 @@ Result<std::optional<ComponentValue>> lift_result(CallContext& callee, const Fun
                                                   std::span<const Value> core_results);
 
 /// canon lower, entering: the component arguments from the caller's core
-/// arguments (read through a pointer when they flatten to more than 16).
+/// arguments (read through a pointer when they flatten to more than
+/// `max_flat`: 16, or 4 for an async lower).
 Result<std::vector<ComponentValue>> lift_arguments(CallContext& caller, const FunctionType& type,
-                                                   std::span<const Value> core_args);
+                                                   std::span<const Value> core_args,
+                                                   size_t max_flat = kMaxFlatParams);
 
 /// canon lower, returning: the caller's core results for `result`; when it
 /// flattens to more than one value it is stored at the return pointer (the
@@ -52,5 +55,10 @@ Result<std::vector<ComponentValue>> lift_arguments(CallContext& caller, const Fu
 Result<std::vector<Value>> lower_result(CallContext& caller, const FunctionType& type,
                                         const std::optional<ComponentValue>& result,
                                         std::span<const Value> core_args);
+
+/// Stores `result` (of `type`'s result type) at the caller's pointer `ptr`,
+/// as an async lower hands every result over, however small.
+Status store_result(CallContext& caller, const FunctionType& type,
+                    const std::optional<ComponentValue>& result, const Value& ptr);
 
 }  // namespace flint::canon

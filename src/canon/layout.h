@@ -23,6 +23,7 @@ using component::flatten_function;
 using component::flatten_type;
 using component::flatten_types;
 using component::FlattenContext;
+using component::kMaxFlatAsyncParams;
 using component::kMaxFlatParams;
 using component::kMaxFlatResults;
 /// The `latin1+utf16` length's tag bit: set when the string is UTF-16.

@@ -18,6 +18,16 @@ const char* option_word(CanonOption::Kind k) {
   }
 }
 
+// The async options of a lift or lower, which change its core signature.
+static AsyncAbi async_abi(const Canon& c) {
+  AsyncAbi abi;
+  for (const CanonOption& o : c.options) {
+    abi.async = abi.async || o.kind == CanonOption::Kind::Async;
+    abi.callback = abi.callback || o.kind == CanonOption::Kind::Callback;
+  }
+  return abi;
+}
+
 Status canon_error(size_t offset, std::string detail) {
   return invalid_at(ErrorCode::InvalidCanonOptions, offset, std::move(detail));
 }
@@ -102,8 +112,8 @@ Status check_canon(Scope& s, const Canon& c) {
                           fmt::format("type index {} is not a function type", c.type));
       FLINT_TRY(check_canon_options(s, c, t.func.get()));
       const CoreExternType& f = s.core_funcs[c.func];
-      if (!t.func->async && f.known) {
-        const CoreSignature want = flatten_function(*t.func, FlattenContext::Lift);
+      if (f.known) {
+        const CoreSignature want = flatten_function(*t.func, FlattenContext::Lift, async_abi(c));
         if (want.params != f.func.params)
           return invalid_at(
               ErrorCode::ComponentTypeMismatch, c.offset,
@@ -124,8 +134,8 @@ Status check_canon(Scope& s, const Canon& c) {
       FLINT_TRY(check_index(s, Space::Func, c.func, c.offset));
       const FunctionTypePtr& f = s.funcs[c.func];
       FLINT_TRY(check_canon_options(s, c, f.get()));
-      if (f && !f->async) {
-        CoreSignature flat = flatten_function(*f, FlattenContext::Lower);
+      if (f) {
+        CoreSignature flat = flatten_function(*f, FlattenContext::Lower, async_abi(c));
         core = CoreExternType::of_func(
             flint::FuncType{std::move(flat.params), std::move(flat.results)});
       }

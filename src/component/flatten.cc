@@ -111,13 +111,24 @@ std::vector<ValType> flatten_types(const std::vector<const ValueType*>& types) {
   return out;
 }
 
-CoreSignature flatten_function(const FunctionType& type, FlattenContext context) {
+CoreSignature flatten_function(const FunctionType& type, FlattenContext context, AsyncAbi abi) {
   CoreSignature sig;
   std::vector<const ValueType*> params;
   for (const auto& p : type.params)
     if (p.type) params.push_back(p.type.get());
   sig.params = flatten_types(params);
-  if (sig.params.size() > kMaxFlatParams) sig.params = {ValType::I32};
+  const bool async_lower = abi.async && context == FlattenContext::Lower;
+  if (sig.params.size() > (async_lower ? kMaxFlatAsyncParams : kMaxFlatParams))
+    sig.params = {ValType::I32};
+  if (abi.async) {
+    if (context == FlattenContext::Lift) {
+      if (abi.callback) sig.results = {ValType::I32};
+      return sig;
+    }
+    if (type.result) sig.params.push_back(ValType::I32);
+    sig.results = {ValType::I32};
+    return sig;
+  }
   if (type.result) sig.results = flatten_type(*type.result);
   if (sig.results.size() > kMaxFlatResults) {
     sig.results.clear();

@@ -18,6 +18,9 @@ namespace flint::component {
 inline constexpr size_t kMaxFlatParams = 16;
 /// More flat results than this come back through memory.
 inline constexpr size_t kMaxFlatResults = 1;
+/// An async `canon lower` passes at most this many flat parameters (more go
+/// through memory); its results always do.
+inline constexpr size_t kMaxFlatAsyncParams = 4;
 
 /// The payload types of a variant, enum, option or result, one per case
 /// (null: no payload), so that the four share one rule everywhere.
@@ -44,11 +47,22 @@ struct CoreSignature {
   std::vector<flint::ValType> params, results;
 };
 
+/// The `async` and `callback` canon options, which change the core
+/// signature of a lift or lower.
+struct AsyncAbi {
+  bool async = false;
+  bool callback = false;  ///< lift only: the core function returns a code
+};
+
 /// The core signature of a component function (the spec's
-/// flatten_functype): more than kMaxFlatParams parameters become one i32
-/// pointer; more than kMaxFlatResults results become an i32 result (Lift)
-/// or an i32 parameter (Lower).
-CoreSignature flatten_function(const FunctionType& type, FlattenContext context);
+/// flatten_functype). Synchronous: more than kMaxFlatParams parameters
+/// become one i32 pointer; more than kMaxFlatResults results become an i32
+/// result (Lift) or an i32 parameter (Lower). Async lift: the same
+/// parameters, results handed over by `task.return`, so no core result (or
+/// the callback code, an i32). Async lower: more than kMaxFlatAsyncParams
+/// parameters become a pointer, any result gets a pointer parameter, and
+/// the one i32 result is the subtask's state.
+CoreSignature flatten_function(const FunctionType& type, FlattenContext context, AsyncAbi abi = {});
 
 /// Whether a value of `t` lives (partly) in linear memory: strings, lists,
 /// and the types that hold them. Such parameters and results need the

@@ -140,6 +140,25 @@ ValueTypePtr ValueType::map(ValueTypePtr key, ValueTypePtr value) {
   return make(std::move(t));
 }
 
+bool equal(const FunctionType& a, const FunctionType& b) {
+  if (a.params.size() != b.params.size() || !a.result != !b.result) return false;
+  if (a.result && !equal(*a.result, *b.result)) return false;
+  for (size_t i = 0; i < a.params.size(); ++i)
+    if (!a.params[i].type != !b.params[i].type ||
+        (a.params[i].type && !equal(*a.params[i].type, *b.params[i].type)))
+      return false;
+  return true;
+}
+
+bool mentions_resource(const ValueType& t, int depth) {
+  if (t.resource) return true;
+  if (depth > 100) return true;  // too deep to tell cheaply: assume it does
+  auto in = [&](const ValueTypePtr& p) { return p && mentions_resource(*p, depth + 1); };
+  for (const Field& f : t.fields)
+    if (in(f.type)) return true;
+  return in(t.element) || in(t.ok) || in(t.error);
+}
+
 bool equal(const ValueType& a, const ValueType& b) {
   if (&a == &b) return true;
   if (a.kind != b.kind || a.labels != b.labels || a.length != b.length ||

@@ -126,6 +126,10 @@ struct ValueType {
 /// Structural equality; resources by identity.
 bool equal(const ValueType& a, const ValueType& b);
 
+/// Whether `t` holds an own or borrow handle anywhere inside it. Only such
+/// types differ between instantiations (resource types are generative).
+bool mentions_resource(const ValueType& t, int depth = 0);
+
 /// The type in the text format's syntax, for messages:
 /// "(list (tuple u8 string))", "(own $r)".
 std::string to_string(const ValueType& type);
@@ -143,5 +147,9 @@ struct FunctionType {
   ValueTypePtr result;  ///< null: no result
 };
 using FunctionTypePtr = std::shared_ptr<const FunctionType>;
+
+/// Whether two function types take and give the same types (parameter
+/// names aside): what an import of a function requires of its argument.
+bool equal(const FunctionType& a, const FunctionType& b);
 
 }  // namespace flint::component

@@ -17,6 +17,12 @@ struct CanonOptions {
   std::optional<Extern> memory;
   std::optional<Extern> realloc;
   std::optional<Extern> post_return;  ///< lift only
+  /// The `async` option: a lift hands its result over with `task.return`,
+  /// a lower returns the subtask's state.
+  bool async = false;
+  /// Lift only, with `async`: the core function the task's event loop calls
+  /// with each event (CanonicalABI.md, "canon lift", callback).
+  std::optional<Extern> callback;
   /// The instance the lift or lower belongs to.
   std::shared_ptr<InstanceState> instance;
 

@@ -33,4 +33,24 @@ Status CompiledComponent::compile_modules(const Component& component, const Conf
   return {};
 }
 
+std::optional<TypeItem> CompiledComponent::resolved_type(const TypeDef& def) const {
+  std::shared_lock lock(types_mutex_);
+  auto it = resolved_types_.find(&def);
+  if (it == resolved_types_.end()) return std::nullopt;
+  return it->second;
+}
+
+void CompiledComponent::cache_resolved_type(const TypeDef& def, const TypeItem& item) const {
+  bool mentions = true;
+  if (const ValueTypePtr* v = item.value()) mentions = mentions_resource(**v);
+  if (const FunctionTypePtr* fn = item.function()) {
+    const FunctionType& t = **fn;
+    mentions = t.result && mentions_resource(*t.result);
+    for (const Param& p : t.params) mentions = mentions || mentions_resource(*p.type);
+  }
+  if (mentions) return;
+  std::unique_lock lock(types_mutex_);
+  resolved_types_.emplace(&def, item);
+}
+
 }  // namespace flint::component

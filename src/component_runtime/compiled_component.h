@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -29,6 +32,15 @@ class CompiledComponent {
   /// one nested in it.
   const CoreModuleItem& core_module(const CoreModule& module) const { return modules_.at(&module); }
 
+  /// The resolved form of `def`, a value or function type definition of
+  /// this component, if an instantiation cached it.
+  std::optional<TypeItem> resolved_type(const TypeDef& def) const;
+  /// Caches `item` as `def`'s resolved form, when it mentions no resource:
+  /// every instantiation would resolve such a type to an equal one, so it
+  /// is resolved once instead of at every instantiation (resource types
+  /// are made anew by each).
+  void cache_resolved_type(const TypeDef& def, const TypeItem& item) const;
+
  private:
   CompiledComponent() = default;
   Status compile_modules(const Component& component, const Config& config);
@@ -36,6 +48,9 @@ class CompiledComponent {
   std::vector<uint8_t> bytes_;
   Component component_;
   std::unordered_map<const CoreModule*, CoreModuleItem> modules_;
+  /// Instantiations on many threads read and fill the cache.
+  mutable std::shared_mutex types_mutex_;
+  mutable std::unordered_map<const TypeDef*, TypeItem> resolved_types_;
 };
 
 }  // namespace flint::component

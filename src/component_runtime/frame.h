@@ -18,6 +18,10 @@ struct Frame {
   std::shared_ptr<const Frame> outer;
   /// The component instance being made.
   std::shared_ptr<InstanceState> state;
+  /// The CompiledComponent whose definitions this frame runs (its identity
+  /// only): a frame may cache resolved types in it only when it is the
+  /// instantiation's own, not a component definition given as an import.
+  const void* compiled = nullptr;
 
   std::vector<Extern> core_funcs, core_tables, core_memories, core_globals;
   /// Core types matter to validation only; kept so indices line up.

@@ -5,10 +5,22 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 
 #include "canon/handle_table.h"
+#include "component/value.h"
 
 namespace flint::component {
+
+/// The task of an async-lifted export running in an instance: where
+/// `task.return` delivers its result.
+struct AsyncTask {
+  /// The export's function type: `task.return` must carry its result type.
+  const FunctionType* type = nullptr;
+  /// What `task.return` delivered.
+  std::optional<ComponentValue> result;
+  bool returned = false;
+};
 
 struct InstanceState {
   /// Own and borrow handles held by this instance's core code.
@@ -26,6 +38,9 @@ struct InstanceState {
   /// `backpressure.inc` / `backpressure.dec`: while non-zero, async callers
   /// wait (issue 14); synchronous calls only keep the count.
   uint32_t backpressure = 0;
+  /// The async task running in the instance, if its export was lifted with
+  /// `async`; null otherwise.
+  AsyncTask* task = nullptr;
 };
 
 }  // namespace flint::component

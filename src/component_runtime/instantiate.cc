@@ -3,6 +3,7 @@
 
 #include <functional>
 
+#include "canon/call.h"
 #include "canon/handle_table.h"
 #include "canon/layout.h"
 #include "component/builtin_signature.h"
@@ -56,6 +57,7 @@ class Instantiator {
   /// its owner without copying the exports).
   Result<std::shared_ptr<ComponentInstanceItem>> run(const Component& component,
                                                      std::shared_ptr<const Frame> outer,
+                                                     const void* compiled,
                                                      const ImportSource& imports);
 
  private:
@@ -65,9 +67,13 @@ class Instantiator {
   Status type(Frame& f, const TypeDefinition& t);
   Status canon(Frame& f, const Canon& c);
   Status unsupported_builtin(Frame& f, const Canon& c);
+  Status task_return(Frame& f, const Canon& c);
   Status import(Frame& f, const ComponentImport& imp, const ImportSource& imports);
+  /// Checks that `given` has every export the instance type `type`
+  /// (declared in `parent`'s scope) names, each of its sort, functions of
+  /// the declared types.
   Status check_instance_import(const std::string& name, const InstanceType& type,
-                               const ComponentInstanceItem& given);
+                               const ComponentInstanceItem& given, const Frame& parent);
   Result<Item> item_at(const Frame& f, const SortIndex& at);
   Status push(Frame& f, Sort sort, Item item);
   Result<CanonOptions> options(const Frame& f, const std::vector<CanonOption>& opts);
@@ -93,10 +99,12 @@ bool is_of_kind(const Item& item, ExternDesc::Kind kind) {
 
 Result<std::shared_ptr<ComponentInstanceItem>> Instantiator::run(const Component& component,
                                                                  std::shared_ptr<const Frame> outer,
+                                                                 const void* compiled,
                                                                  const ImportSource& imports) {
   auto frame = std::make_shared<Frame>();
   frames_.push_back(frame);
   frame->outer = std::move(outer);
+  frame->compiled = compiled;
   frame->state = std::make_shared<InstanceState>();
   auto exports = std::make_shared<ComponentInstanceItem>();
   Frame& f = *frame;
@@ -112,7 +120,7 @@ Result<std::shared_ptr<ComponentInstanceItem>> Instantiator::run(const Component
           break;
         case SectionId::CoreType: ++f.core_type_count; break;
         case SectionId::Component:
-          f.components.push_back({component.components[k].component.get(), frame});
+          f.components.push_back({component.components[k].component.get(), frame, compiled});
           break;
         case SectionId::Instance: FLINT_TRY(instance(f, component.instances[k])); break;
         case SectionId::Alias: FLINT_TRY(alias(f, component.aliases[k])); break;
@@ -143,15 +151,13 @@ Status Instantiator::core_instance(Frame& f, const CoreInstance& ci) {
       const CoreInstanceItem* from = nullptr;
       for (const CoreInstantiateArg& arg : ci.args)
         if (arg.name == imp.module) from = f.core_instances.at(arg.instance).get();
-      auto it = from ? from->exports.find(imp.name) : CoreInstanceItem::Exports::const_iterator{};
-      if (!from || it == from->exports.end())
+      std::optional<Extern> given = from ? from->find(imp.name) : std::nullopt;
+      if (!given)
         return make_error(ErrorCode::UnknownImport,
                           "core import `" + imp.module + "` `" + imp.name + "` is not given");
-      imports.push_back(it->second);
+      imports.push_back(*given);
     }
-    FLINT_ASSIGN(flint::Instance * instance, store_.instantiate(module, imports));
-    for (const Export& e : module.module().exports)
-      made->exports[e.name] = *instance->find_export(e.name);
+    FLINT_ASSIGN(made->instance, store_.instantiate(module, imports));
   } else {
     for (const CoreInlineExport& e : ci.exports) {
       const std::vector<Extern>* space = nullptr;
@@ -192,7 +198,7 @@ Status Instantiator::instance(Frame& f, const Instance& inst) {
                         "missing instantiation argument `" + imp.name.name + "`");
     return it->second;
   };
-  FLINT_ASSIGN(InstancePtr made, run(*def.component, def.outer, source));
+  FLINT_ASSIGN(InstancePtr made, run(*def.component, def.outer, def.compiled, source));
   f.instances.push_back(std::move(made));
   return {};
 }
@@ -244,15 +250,14 @@ Status Instantiator::push(Frame& f, Sort sort, Item item) {
 Status Instantiator::alias(Frame& f, const Alias& a) {
   switch (a.target) {
     case Alias::Target::CoreExport: {
-      const CoreInstanceItem& from = *f.core_instances.at(a.instance);
-      auto it = from.exports.find(a.name);
-      if (it == from.exports.end())
+      std::optional<Extern> given = f.core_instances.at(a.instance)->find(a.name);
+      if (!given)
         return make_error(ErrorCode::UnknownImport, "core instance has no export `" + a.name + "`");
       switch (a.sort.core) {
-        case CoreSort::Func: f.core_funcs.push_back(it->second); break;
-        case CoreSort::Table: f.core_tables.push_back(it->second); break;
-        case CoreSort::Memory: f.core_memories.push_back(it->second); break;
-        case CoreSort::Global: f.core_globals.push_back(it->second); break;
+        case CoreSort::Func: f.core_funcs.push_back(*given); break;
+        case CoreSort::Table: f.core_tables.push_back(*given); break;
+        case CoreSort::Memory: f.core_memories.push_back(*given); break;
+        case CoreSort::Global: f.core_globals.push_back(*given); break;
         default: return unsupported("core export aliases of types, modules or instances");
       }
       return {};
@@ -280,30 +285,32 @@ Status Instantiator::alias(Frame& f, const Alias& a) {
 
 Status Instantiator::type(Frame& f, const TypeDefinition& t) {
   const TypeDef& def = *t.type;
-  TypeItem item;
-  if (auto* v = std::get_if<DefValType>(&def.def)) {
-    FLINT_ASSIGN(ValueTypePtr r, resolve_def_val_type(f, *v));
-    item.type = std::move(r);
-  } else if (auto* fn = std::get_if<FuncType>(&def.def)) {
-    FLINT_ASSIGN(FunctionTypePtr r, resolve_function_type(f, *fn));
-    item.type = std::move(r);
-  } else if (auto* res = std::get_if<ResourceDef>(&def.def)) {
-    // Resource types are generative: each instantiation makes its own.
-    auto made = std::make_shared<component::ResourceType>();
-    made->implementer = f.state.get();
-    if (res->dtor) {
-      Extern dtor = f.core_funcs.at(*res->dtor);
-      Store* store = &store_;
-      made->destructor = [store, dtor](uint32_t rep) -> Status {
-        const Value args[] = {Value::i32_(rep)};
-        FLINT_TRY(store->call(dtor, args));
-        return {};
-      };
-    }
-    item.type = ResourceTypePtr(std::move(made));
-  } else {
-    item.type = &def;  // a component or instance type: imports are checked by their items
+  const bool own_types = f.compiled == &compiled_;
+  if (std::optional<TypeItem> cached = own_types ? compiled_.resolved_type(def) : std::nullopt) {
+    f.types.push_back(std::move(*cached));
+    return {};
   }
+  auto* res = std::get_if<ResourceDef>(&def.def);
+  if (!res) {
+    FLINT_ASSIGN(TypeItem item, resolve_type_definition(f, def));
+    if (own_types) compiled_.cache_resolved_type(def, item);
+    f.types.push_back(std::move(item));
+    return {};
+  }
+  // Resource types are generative: each instantiation makes its own.
+  auto made = std::make_shared<component::ResourceType>();
+  made->implementer = f.state.get();
+  if (res->dtor) {
+    Extern dtor = f.core_funcs.at(*res->dtor);
+    Store* store = &store_;
+    made->destructor = [store, dtor](uint32_t rep) -> Status {
+      const Value args[] = {Value::i32_(rep)};
+      FLINT_TRY(store->call(dtor, args));
+      return {};
+    };
+  }
+  TypeItem item;
+  item.type = ResourceTypePtr(std::move(made));
   f.types.push_back(std::move(item));
   return {};
 }
@@ -319,8 +326,8 @@ Result<CanonOptions> Instantiator::options(const Frame& f, const std::vector<Can
       case CanonOption::Kind::Memory: o.memory = f.core_memories.at(opt.index); break;
       case CanonOption::Kind::Realloc: o.realloc = f.core_funcs.at(opt.index); break;
       case CanonOption::Kind::PostReturn: o.post_return = f.core_funcs.at(opt.index); break;
-      case CanonOption::Kind::Async:
-      case CanonOption::Kind::Callback: return unsupported("async lift and lower (issue 14)");
+      case CanonOption::Kind::Async: o.async = true; break;
+      case CanonOption::Kind::Callback: o.callback = f.core_funcs.at(opt.index); break;
       case CanonOption::Kind::CoreType:
       case CanonOption::Kind::Gc: return unsupported("the GC canon options");
     }
@@ -419,6 +426,7 @@ Status Instantiator::canon(Frame& f, const Canon& c) {
     case CanonKind::BackpressureDec:
       f.core_funcs.push_back(task_builtin(store_, c, f.state));
       return {};
+    case CanonKind::TaskReturn: return task_return(f, c);
     default: return unsupported_builtin(f, c);
   }
 }
@@ -429,14 +437,6 @@ Status Instantiator::unsupported_builtin(Frame& f, const Canon& c) {
   // with its signature, checks the reentrance rule every built-in checks
   // first, then traps saying what is missing.
   std::optional<flint::FuncType> sig = builtin_signature(c.kind);
-  if (c.kind == CanonKind::TaskReturn) {
-    sig.emplace();
-    if (c.result) {
-      FLINT_ASSIGN(ValueTypePtr result, resolve_value_type(f, *c.result));
-      sig->params = canon::flatten_type(*result);
-      if (sig->params.size() > canon::kMaxFlatParams) sig->params = {flint::ValType::I32};
-    }
-  }
   const std::string what = std::string("canon ") + canon_info(c.kind).text;
   if (!sig) return unsupported(what + " (issue 14)");
   auto body = [what, state = f.state](Caller&, std::span<const Value>, std::span<Value>) -> Status {
@@ -448,17 +448,96 @@ Status Instantiator::unsupported_builtin(Frame& f, const Canon& c) {
   return {};
 }
 
+Status Instantiator::task_return(Frame& f, const Canon& c) {
+  // The result travels like the parameters of a lowered function taking
+  // it: flat up to 16 core values, else through a pointer into memory.
+  auto delivered = std::make_shared<FunctionType>();
+  if (c.result) {
+    FLINT_ASSIGN(ValueTypePtr result, resolve_value_type(f, *c.result));
+    delivered->params.push_back({"result", std::move(result)});
+  }
+  FLINT_ASSIGN(CanonOptions o, options(f, c.options));
+  const canon::CoreSignature flat =
+      canon::flatten_function(*delivered, canon::FlattenContext::Lower);
+  auto body = [delivered, o = std::move(o)](Caller& caller, std::span<const Value> args,
+                                            std::span<Value>) -> Status {
+    InstanceState& state = *o.instance;
+    if (!state.may_leave) return make_error(ErrorCode::CannotLeaveComponent);
+    AsyncTask* task = state.task;
+    if (!task) return make_error(ErrorCode::TaskReturnMismatch, "no async task is running");
+    if (task->returned) return make_error(ErrorCode::TaskReturnTwice);
+    const ValueTypePtr& want = task->type->result;
+    const ValueTypePtr* got = delivered->params.empty() ? nullptr : &delivered->params[0].type;
+    if (!want != !got || (want && !equal(*want, **got)))
+      return make_error(ErrorCode::TaskReturnMismatch);
+    Store& store = caller.store();
+    canon::CallScope scope;
+    std::optional<StoreMemory> memory;
+    canon::CallContext cx = o.context(store, scope, memory);
+    FLINT_ASSIGN(std::vector<ComponentValue> values, canon::lift_arguments(cx, *delivered, args));
+    if (!values.empty()) task->result = std::move(values[0]);
+    task->returned = true;
+    return scope.finish();
+  };
+  f.core_funcs.push_back(
+      store_.host_function(flint::FuncType{flat.params, {}}, std::move(body), "task.return"));
+  return {};
+}
+
 Status Instantiator::check_instance_import(const std::string& name, const InstanceType& type,
-                                           const ComponentInstanceItem& given) {
+                                           const ComponentInstanceItem& given,
+                                           const Frame& parent) {
+  // The instance type's own type space, where its declarations resolve:
+  // its exported resource types are `given`'s own, so functions over them
+  // compare equal only with functions of those very resources.
+  Frame local;
+  local.outer = std::shared_ptr<const Frame>(std::shared_ptr<const Frame>(), &parent);  // not owned
   for (const Decl& d : type.decls) {
+    if (d.kind == Decl::Kind::Type) {
+      FLINT_ASSIGN(TypeItem item, resolve_type_definition(local, *d.type));
+      local.types.push_back(std::move(item));
+      continue;
+    }
+    if (d.kind == Decl::Kind::Alias) {
+      const Alias& a = *d.alias;
+      if (a.sort.kind != SortKind::Type) continue;
+      const Frame* scope = &local;
+      for (uint32_t i = 0; scope && i < a.count; ++i) scope = scope->outer.get();
+      if (a.target != Alias::Target::Outer || !scope || a.index >= scope->types.size())
+        local.types.emplace_back();  // not resolvable here; validation checked it
+      else
+        local.types.push_back(scope->types[a.index]);
+      continue;
+    }
     if (d.kind != Decl::Kind::Export) continue;
+    const std::string path = name + "#" + d.name.name;
     const char* want = entity_word(d.desc.kind);
     auto it = given.exports.find(d.name.name);
     if (it == given.exports.end())
       return make_error(ErrorCode::UnknownImport,
                         "import `" + name + "` has no " + want + " `" + d.name.name + "`");
-    if (!is_of_kind(it->second, d.desc.kind))
-      return wrong_sort(name + "#" + d.name.name, want, it->second);
+    const Item& got = it->second;
+    if (!is_of_kind(got, d.desc.kind)) return wrong_sort(path, want, got);
+    switch (d.desc.kind) {
+      case ExternDesc::Kind::Type:
+        if (d.desc.bound.sub_resource)
+          local.types.push_back(std::get<TypeItem>(got));
+        else
+          local.types.push_back(local.types.at(d.desc.bound.eq));
+        break;
+      case ExternDesc::Kind::Func:
+        if (const FunctionTypePtr* declared = local.types.at(d.desc.type).function())
+          if (!equal(**declared, std::get<FunctionPtr>(got)->type()))
+            return make_error(ErrorCode::IncompatibleImportType,
+                              "function `" + path + "` has a different type than imported");
+        break;
+      case ExternDesc::Kind::Instance:
+        if (auto* def = std::get_if<const TypeDef*>(&local.types.at(d.desc.type).type))
+          if (auto* nested = std::get_if<InstanceType>(&(*def)->def))
+            FLINT_TRY(check_instance_import(path, *nested, *std::get<InstancePtr>(got), local));
+        break;
+      default: break;
+    }
   }
   return {};
 }
@@ -475,17 +554,9 @@ Status Instantiator::import(Frame& f, const ComponentImport& imp, const ImportSo
       auto* fn = std::get_if<FunctionPtr>(&item);
       if (!fn) return wrong_sort(name, "func", item);
       const TypeItem& declared = f.types.at(imp.desc.type);
-      if (declared.function()) {
-        const FunctionType& want = **declared.function();
-        const FunctionType& got = (*fn)->type();
-        bool same = want.params.size() == got.params.size() && !want.result == !got.result &&
-                    (!want.result || equal(*want.result, *got.result));
-        for (size_t i = 0; same && i < want.params.size(); ++i)
-          same = equal(*want.params[i].type, *got.params[i].type);
-        if (!same)
-          return make_error(ErrorCode::IncompatibleImportType,
-                            "function `" + name + "` has a different type than imported");
-      }
+      if (declared.function() && !equal(**declared.function(), (*fn)->type()))
+        return make_error(ErrorCode::IncompatibleImportType,
+                          "function `" + name + "` has a different type than imported");
       f.funcs.push_back(*fn);
       return {};
     }
@@ -501,7 +572,7 @@ Status Instantiator::import(Frame& f, const ComponentImport& imp, const ImportSo
       const TypeItem& declared = f.types.at(imp.desc.type);
       if (auto* def = std::get_if<const TypeDef*>(&declared.type))
         if (auto* it = std::get_if<InstanceType>(&(*def)->def))
-          FLINT_TRY(check_instance_import(name, *it, **i));
+          FLINT_TRY(check_instance_import(name, *it, **i, f));
       f.instances.push_back(*i);
       return {};
     }
@@ -542,7 +613,7 @@ Result<InstancePtr> instantiate(Store& store, std::shared_ptr<const CompiledComp
     return linker.resolve(imp.name.name);
   };
   FLINT_ASSIGN(std::shared_ptr<ComponentInstanceItem> top,
-               run.run(component->component(), nullptr, source));
+               run.run(component->component(), nullptr, component.get(), source));
   top->owner = std::move(component);
   return InstancePtr(std::move(top));
 }

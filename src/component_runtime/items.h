@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -63,11 +64,24 @@ struct TypeItem {
   const ResourceTypePtr* resource() const { return std::get_if<ResourceTypePtr>(&type); }
 };
 
-/// A core instance: an instantiated core module's exports, or a bundle of
-/// core definitions (`(core instance (export ...))`).
+/// A core instance: an instantiated core module, whose exports it looks up
+/// in the core instance itself (copying them into a map would cost every
+/// instantiation), or a bundle of core definitions (`(core instance
+/// (export ...))`).
 struct CoreInstanceItem {
   using Exports = std::map<std::string, Extern, std::less<>>;
+  /// The instantiated core module; null for a bundle.
+  const flint::Instance* instance = nullptr;
+  /// A bundle's exports.
   Exports exports;
+
+  /// The export `name`, if there is one.
+  std::optional<Extern> find(std::string_view name) const {
+    if (instance) return instance->find_export(name);
+    auto it = exports.find(name);
+    if (it == exports.end()) return std::nullopt;
+    return it->second;
+  }
 };
 using CoreInstancePtr = std::shared_ptr<const CoreInstanceItem>;
 
@@ -80,6 +94,8 @@ using InstancePtr = std::shared_ptr<const ComponentInstanceItem>;
 struct DefinitionItem {
   const Component* component = nullptr;
   std::shared_ptr<const Frame> outer;
+  /// The CompiledComponent that holds `component` (its identity only).
+  const void* compiled = nullptr;
 };
 
 /// A compiled core module of a component.

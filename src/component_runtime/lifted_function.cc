@@ -1,5 +1,7 @@
-// canon lift, synchronous.
+// canon lift: synchronous, and async for a caller that waits.
 #include "component_runtime/lifted_function.h"
+
+#include <utility>
 
 #include "canon/call.h"
 
@@ -19,6 +21,23 @@ class EnteredGuard {
   InstanceState& state_;
 };
 
+/// Restores the instance's previous task when an async task ends.
+class TaskGuard {
+ public:
+  TaskGuard(InstanceState& s, AsyncTask& task) : state_(s), outer_(std::exchange(s.task, &task)) {}
+  ~TaskGuard() { state_.task = outer_; }
+  TaskGuard(const TaskGuard&) = delete;
+  TaskGuard& operator=(const TaskGuard&) = delete;
+
+ private:
+  InstanceState& state_;
+  AsyncTask* outer_;
+};
+
+/// What a callback returns (CanonicalABI.md, "canon lift", CallbackCode):
+/// the low four bits; WAIT carries a waitable set index above them.
+enum CallbackCode : uint32_t { kExit = 0, kYield = 1, kWait = 2, kPoll = 3 };
+
 }  // namespace
 
 Result<std::optional<ComponentValue>> LiftedFunction::invoke(Store& store,
@@ -34,6 +53,11 @@ Result<std::optional<ComponentValue>> LiftedFunction::invoke(Store& store,
   cx.fused = from_component;
 
   FLINT_ASSIGN(std::vector<Value> core_args, canon::lower_arguments(cx, type(), args));
+  if (options_.async) {
+    FLINT_ASSIGN(std::optional<ComponentValue> result, run_task(store, instance, core_args));
+    FLINT_TRY(scope.finish());
+    return result;
+  }
   FLINT_ASSIGN(std::vector<Value> core_results, store.call(core_, core_args));
   FLINT_ASSIGN(std::optional<ComponentValue> result, canon::lift_result(cx, type(), core_results));
   if (options_.post_return) {
@@ -46,6 +70,31 @@ Result<std::optional<ComponentValue>> LiftedFunction::invoke(Store& store,
   }
   FLINT_TRY(scope.finish());
   return result;
+}
+
+Result<std::optional<ComponentValue>> LiftedFunction::run_task(Store& store,
+                                                               InstanceState& instance,
+                                                               std::span<const Value> core_args) {
+  AsyncTask task;
+  task.type = &type();
+  TaskGuard current(instance, task);
+  FLINT_ASSIGN(std::vector<Value> code, store.call(core_, core_args));
+  // The callback form returns to its event loop after every step. The
+  // caller waits, and nothing else in the store runs meanwhile, so a YIELD
+  // resumes at once with no event. Waiting needs waitables, which the
+  // async built-ins make (issue 14).
+  while (options_.callback) {
+    const uint32_t c = code.at(0).i32;
+    if ((c & 0xf) == kExit) break;
+    if ((c & 0xf) != kYield)
+      return make_error(
+          ErrorCode::ComponentFeatureUnsupported,
+          "a callback waiting on waitable set " + std::to_string(c >> 4) + " (issue 14)");
+    const Value no_event[] = {Value::i32_(0), Value::i32_(0), Value::i32_(0)};
+    FLINT_ASSIGN(code, store.call(*options_.callback, no_event));
+  }
+  if (!task.returned) return make_error(ErrorCode::TaskNoResult);
+  return std::move(task.result);
 }
 
 }  // namespace flint::component

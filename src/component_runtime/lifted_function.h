@@ -1,5 +1,6 @@
 // `canon lift`: a core function called as a component function
-// (CanonicalABI.md, "canon lift", synchronous).
+// (CanonicalABI.md, "canon lift"), synchronous or async with a caller that
+// waits for it.
 #pragma once
 
 #include "component_runtime/canon_options.h"
@@ -20,6 +21,11 @@ class LiftedFunction final : public ComponentFunction {
   bool runs_in_component() const override { return true; }
 
  private:
+  /// The async lift: runs the core function as the instance's task, drives
+  /// its callback loop, and returns what `task.return` delivered.
+  Result<std::optional<ComponentValue>> run_task(Store& store, InstanceState& instance,
+                                                 std::span<const Value> core_args);
+
   Extern core_;
   CanonOptions options_;
 };

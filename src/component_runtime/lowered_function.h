@@ -1,5 +1,5 @@
 // `canon lower`: a component function made callable from core code
-// (CanonicalABI.md, "canon lower", synchronous).
+// (CanonicalABI.md, "canon lower").
 #pragma once
 
 #include <string>
@@ -11,7 +11,8 @@ namespace flint::component {
 
 /// A core host function of the flattened signature of `callee`'s type that
 /// lifts its core arguments from the calling instance, calls `callee` and
-/// lowers the result back. Calling out of an instance running its
+/// lowers the result back. With the `async` option it has the async
+/// signature and returns the subtask's state. Calling out of an instance running its
 /// post-return traps ("cannot leave component instance").
 Extern lower_function(Store& store, FunctionPtr callee, CanonOptions options, std::string name);
 

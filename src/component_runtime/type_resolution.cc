@@ -135,4 +135,18 @@ Result<FunctionTypePtr> resolve_function_type(const Frame& frame, const FuncType
   return FunctionTypePtr(std::move(out));
 }
 
+Result<TypeItem> resolve_type_definition(const Frame& frame, const TypeDef& def) {
+  TypeItem item;
+  if (auto* v = std::get_if<DefValType>(&def.def)) {
+    FLINT_ASSIGN(ValueTypePtr r, resolve_def_val_type(frame, *v));
+    item.type = std::move(r);
+  } else if (auto* fn = std::get_if<FuncType>(&def.def)) {
+    FLINT_ASSIGN(FunctionTypePtr r, resolve_function_type(frame, *fn));
+    item.type = std::move(r);
+  } else {
+    item.type = &def;
+  }
+  return item;
+}
+
 }  // namespace flint::component

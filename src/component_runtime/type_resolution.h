@@ -15,5 +15,8 @@ Result<ValueTypePtr> resolve_value_type(const Frame& frame, const ValType& t);
 Result<ValueTypePtr> resolve_def_val_type(const Frame& frame, const DefValType& def);
 /// The resolved form of a function type.
 Result<FunctionTypePtr> resolve_function_type(const Frame& frame, const FuncType& type);
+/// The resolved form of a type definition that is not a resource: a value
+/// or function type resolved; a component or instance type as written.
+Result<TypeItem> resolve_type_definition(const Frame& frame, const TypeDef& def);
 
 }  // namespace flint::component

@@ -6,54 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include "component_run.h"
 #include "component_runtime/compiled_component.h"
 #include "component_runtime/host_function.h"
-#include "flint/wat.h"
 
 namespace flint::component {
 namespace {
-
-/// Runs each test in the interpreter and, where LLVM is built in, compiled.
-class ComponentRun : public testing::TestWithParam<EngineKind> {
- protected:
-  ComponentRun() : store_(config()) {}
-
-  Config config() const {
-    Config c;
-    c.engine = GetParam();
-    return c;
-  }
-
-  /// Parses, compiles and instantiates `wat` with `linker`'s imports.
-  Result<InstancePtr> instantiate_text(std::string_view wat, const ComponentLinker& linker = {}) {
-    FLINT_ASSIGN(std::vector<uint8_t> bytes, text::parse_wat(wat));
-    FLINT_ASSIGN(auto compiled, CompiledComponent::compile(std::move(bytes), config()));
-    return instantiate(store_, std::move(compiled), linker);
-  }
-
-  /// Calls the export at `path` of `instance`.
-  Result<std::optional<ComponentValue>> call(const InstancePtr& instance, std::string_view path,
-                                             std::vector<ComponentValue> args = {}) {
-    FLINT_ASSIGN(FunctionPtr f, find_function(*instance, path));
-    return f->call(store_, args);
-  }
-
-  Store store_;
-};
-
-ComponentValue u32(uint32_t v) { return ComponentValue::unsigned_int(TypeKind::U32, v); }
-
-// A core module with a bump allocator as `realloc`, shared by the tests.
-constexpr const char* kAllocator = R"WAT(
-    (memory (export "mem") 1)
-    (global $bump (mut i32) (i32.const 4096))
-    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
-      (local $p i32)
-      (local.set $p (i32.and (i32.add (global.get $bump) (i32.sub (local.get 2) (i32.const 1)))
-                             (i32.sub (i32.const 0) (local.get 2))))
-      (global.set $bump (i32.add (local.get $p) (local.get 3)))
-      (local.get $p))
-)WAT";
 
 TEST_P(ComponentRun, LiftsScalarsAndStrings) {
   std::string wat = std::string(R"WAT((component
@@ -216,6 +174,25 @@ TEST_P(ComponentRun, HostInterfacesMatchSemverCompatibleVersions) {
   ASSERT_FALSE(lacking);
   EXPECT_NE(lacking.error().message().find("double"), std::string::npos)
       << lacking.error().message();
+
+  // The function is there with another type: refused before any call,
+  // naming the function, rather than mis-lowered.
+  auto other_type = std::make_shared<FunctionType>();
+  other_type->params.push_back({"x", ValueType::primitive(TypeKind::U64)});
+  other_type->result = ValueType::primitive(TypeKind::U32);
+  auto wrong = std::make_shared<ComponentInstanceItem>();
+  wrong->exports["double"] = FunctionPtr(std::make_shared<HostFunction>(
+      other_type,
+      [](Store&, std::span<const ComponentValue>) -> Result<std::optional<ComponentValue>> {
+        return std::optional<ComponentValue>(u32(0));
+      }));
+  ComponentLinker mistyped;
+  mistyped.define("test:math/ops@0.2.6", InstancePtr(wrong));
+  auto refused = instantiate_text(wat, mistyped);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::IncompatibleImportType);
+  EXPECT_NE(refused.error().message().find("test:math/ops@0.2.0#double"), std::string::npos)
+      << refused.error().message();
 }
 
 // A resource defined by the component: handles created by its constructor,
@@ -387,15 +364,7 @@ TEST_P(ComponentRun, NestedComponentDefinitionsDoNotKeepTheirFramesAlive) {
   EXPECT_EQ(m1.use_count(), before);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, ComponentRun,
-#ifdef FLINT_HAVE_AOT
-                         testing::Values(EngineKind::Interpreter, EngineKind::Aot),
-#else
-                         testing::Values(EngineKind::Interpreter),
-#endif
-                         [](const auto& info) {
-                           return info.param == EngineKind::Aot ? "Compiled" : "Interpreted";
-                         });
+INSTANTIATE_COMPONENT_RUN_ENGINES(ComponentRun);
 
 }  // namespace
 }  // namespace flint::component

@@ -1,0 +1,156 @@
+// Async lifts and lowers whose caller waits (CanonicalABI.md, "canon lift"
+// and "canon lower" with `async`; "canon task.return"): the result handed
+// over by task.return, the callback loop's EXIT and YIELD, the subtask
+// state an async lower returns, and the traps of each rule.
+#include <gtest/gtest.h>
+
+#include "component_run.h"
+
+namespace flint::component {
+namespace {
+
+using AsyncTask = ComponentRun;
+
+// A component whose exports are lifted with `async`, each a different way
+// of handing the result over (or failing to).
+constexpr const char* kAsyncExports = R"WAT((component
+  (core module $Memory (memory (export "mem") 1))
+  (core instance $memory (instantiate $Memory))
+  (core func $return-u32 (canon task.return (result u32)))
+  (core func $return-string (canon task.return (result string)
+    (memory (core memory $memory "mem"))))
+  (core func $return-nothing (canon task.return))
+  (core module $M
+    (import "" "mem" (memory 1))
+    (import "" "return-u32" (func $return-u32 (param i32)))
+    (import "" "return-string" (func $return-string (param i32 i32)))
+    (import "" "return-nothing" (func $return-nothing))
+    (global $steps (mut i32) (i32.const 0))
+    (data (i32.const 16) "async hello")
+    (func (export "add") (param i32 i32)
+      (call $return-u32 (i32.add (local.get 0) (local.get 1))))
+    (func (export "greet")
+      (call $return-string (i32.const 16) (i32.const 11)))
+    (func (export "forget"))
+    (func (export "twice")
+      (call $return-u32 (i32.const 1))
+      (call $return-u32 (i32.const 2)))
+    (func (export "wrong-type")
+      (call $return-nothing))
+    ;; The callback form: start yields twice, then the callback returns.
+    (func (export "start") (result i32)
+      (global.set $steps (i32.const 0))
+      (i32.const 1 (; YIELD ;)))
+    (func (export "callback") (param i32 i32 i32) (result i32)
+      (global.set $steps (i32.add (global.get $steps) (i32.const 1)))
+      (if (i32.lt_u (global.get $steps) (i32.const 2))
+        (then (return (i32.const 1 (; YIELD ;)))))
+      (call $return-u32 (global.get $steps))
+      (i32.const 0 (; EXIT ;)))
+    (func (export "wait") (result i32) (i32.const 0x12 (; WAIT on set 1 ;))))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "mem" (memory $memory "mem"))
+    (export "return-u32" (func $return-u32))
+    (export "return-string" (func $return-string))
+    (export "return-nothing" (func $return-nothing))))))
+  (func (export "add") async (param "a" u32) (param "b" u32) (result u32)
+    (canon lift (core func $m "add") async))
+  (func (export "greet") async (result string)
+    (canon lift (core func $m "greet") async (memory (core memory $memory "mem"))))
+  (func (export "forget") async (result u32) (canon lift (core func $m "forget") async))
+  (func (export "twice") async (result u32) (canon lift (core func $m "twice") async))
+  (func (export "wrong-type") async (result u32) (canon lift (core func $m "wrong-type") async))
+  (func (export "steps") async (result u32)
+    (canon lift (core func $m "start") async (callback (core func $m "callback"))))
+  (func (export "wait") async (result u32)
+    (canon lift (core func $m "wait") async (callback (core func $m "callback"))))
+))WAT";
+
+TEST_P(AsyncTask, TaskReturnHandsTheResultToTheWaitingCaller) {
+  auto instance = instantiate_text(kAsyncExports);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  auto sum = call(*instance, "add", {u32(40), u32(2)});
+  ASSERT_TRUE(sum) << sum.error().describe();
+  EXPECT_EQ((*sum)->as_unsigned(), 42u);
+  auto greeting = call(*instance, "greet");
+  ASSERT_TRUE(greeting) << greeting.error().describe();
+  EXPECT_EQ((*greeting)->as_string(), "async hello");
+}
+
+TEST_P(AsyncTask, TheCallbackLoopResumesAfterEachYieldUntilExit) {
+  auto instance = instantiate_text(kAsyncExports);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  for (int run = 0; run < 2; ++run) {  // the task state does not outlive a call
+    auto steps = call(*instance, "steps");
+    ASSERT_TRUE(steps) << steps.error().describe();
+    EXPECT_EQ((*steps)->as_unsigned(), 2u);
+  }
+}
+
+TEST_P(AsyncTask, EachBrokenRuleTrapsWithItsWords) {
+  auto instance = instantiate_text(kAsyncExports);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  const std::pair<const char*, ErrorCode> cases[] = {
+      {"forget", ErrorCode::TaskNoResult},
+      {"twice", ErrorCode::TaskReturnTwice},
+      {"wrong-type", ErrorCode::TaskReturnMismatch},
+      {"wait", ErrorCode::ComponentFeatureUnsupported},
+  };
+  for (const auto& [name, code] : cases) {
+    auto r = call(*instance, name);
+    ASSERT_FALSE(r) << name;
+    EXPECT_EQ(r.error().code, code) << name << ": " << r.error().describe();
+  }
+  // A trap leaves no task behind: the next call works.
+  auto sum = call(*instance, "add", {u32(1), u32(2)});
+  ASSERT_TRUE(sum) << sum.error().describe();
+  EXPECT_EQ((*sum)->as_unsigned(), 3u);
+}
+
+// An async lower of a function that finishes before it returns: the
+// subtask is RETURNED (2) at once and the result is at the pointer, even a
+// string (allocated with the caller's realloc).
+TEST_P(AsyncTask, AnAsyncLowerReturnsReturnedAndStoresTheResult) {
+  std::string wat = std::string(R"WAT((component
+    (component $C
+      (core module $M
+        (memory (export "mem") 1)
+        (data (i32.const 0) "from C")
+        (func (export "name") (param i32 i32 i32 i32 i32) (result i32)
+          (i32.store (i32.const 64) (i32.const 0))
+          (i32.store (i32.const 68) (i32.const 6))
+          (i32.const 64)))
+      (core instance $m (instantiate $M))
+      (func (export "name") (param "a" u32) (param "b" u32) (param "c" u32)
+                             (param "d" u32) (param "e" u32) (result string)
+        (canon lift (core func $m "name") (memory (core memory $m "mem")))))
+    (instance $c (instantiate $C))
+    (core module $A )WAT") +
+                    kAllocator + R"WAT()
+    (core instance $a (instantiate $A))
+    (core func $name (canon lower (func $c "name") async
+      (memory (core memory $a "mem")) (realloc (core func $a "realloc"))))
+    (core module $Main
+      (import "" "mem" (memory 1))
+      (import "" "name" (func $name (param i32 i32) (result i32)))
+      (func (export "run") (result i32)
+        ;; five u32 parameters are more than 4: they go through memory
+        (if (i32.ne (call $name (i32.const 128) (i32.const 256)) (i32.const 2))
+          (then unreachable))
+        (i32.load offset=4 (i32.const 256))))
+    (core instance $main (instantiate $Main (with "" (instance
+      (export "mem" (memory $a "mem"))
+      (export "name" (func $name))))))
+    (func (export "run") (result u32) (canon lift (core func $main "run")))
+  ))WAT";
+  auto instance = instantiate_text(wat);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  auto length = call(*instance, "run");
+  ASSERT_TRUE(length) << length.error().describe();
+  EXPECT_EQ((*length)->as_unsigned(), 6u);
+}
+
+INSTANTIATE_COMPONENT_RUN_ENGINES(AsyncTask);
+
+}  // namespace
+}  // namespace flint::component
