@@ -191,6 +191,7 @@ class ValueMaker {
       case K::Record:
       case K::Tuple:
       case K::Map:
+        if (v.byte_items()) return;  // bytes hold no handles
         for (const ComponentValue& item : v.items()) collect(item);
         return;
       case K::Variant:

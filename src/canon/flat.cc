@@ -246,18 +246,20 @@ Status lower_flat(CallContext& cx, const ComponentValue& v, const ValueType& t,
     }
     case TypeKind::List:
     case TypeKind::Map: {
-      const auto* items = std::get_if<std::vector<ComponentValue>>(&v.payload);
-      if (!items || !t.element) return mismatch();
+      if (!t.element) return mismatch();
       ValueType entry = t.kind == TypeKind::Map ? map_entry(t) : ValueType{};
       const ValueType& element = t.kind == TypeKind::Map ? entry : *t.element;
       if (t.length) {
-        if (items->size() != *t.length) return mismatch();
-        for (const auto& item : *items) FLINT_TRY(lower_flat(cx, item, element, out));
+        if (!v.byte_items() && !std::holds_alternative<std::vector<ComponentValue>>(v.payload))
+          return mismatch();
+        const std::vector<ComponentValue> items = component::list_items(v);
+        if (items.size() != *t.length) return mismatch();
+        for (const auto& item : items) FLINT_TRY(lower_flat(cx, item, element, out));
         return {};
       }
-      FLINT_ASSIGN(uint32_t ptr, store_list_into_range(cx, *items, element));
-      out.push_back(Value::i32_(ptr));
-      out.push_back(Value::i32_(uint32_t(items->size())));
+      FLINT_ASSIGN(auto range, store_list_into_range(cx, v, element));
+      out.push_back(Value::i32_(range.first));
+      out.push_back(Value::i32_(range.second));
       return {};
     }
     case TypeKind::Record:

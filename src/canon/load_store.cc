@@ -1,6 +1,8 @@
 // load and store, case by case as CanonicalABI.md defines them.
 #include "canon/load_store.h"
 
+#include <algorithm>
+
 #include "canon/access.h"
 #include "canon/handles.h"
 #include "canon/layout.h"
@@ -146,21 +148,35 @@ Result<ComponentValue> load_list_from_range(CallContext& cx, const ValueType& el
   uint64_t bytes = uint64_t(length) * size_of(element);
   if (bytes == 0 && length > kMaxZeroSizeListLength) return abi_trap(ErrorCode::ListTooLong);
   auto oob = cx.fused ? ErrorCode::ListContentOutOfBounds : ErrorCode::ListOutOfBounds;
-  FLINT_TRY(memory_range(cx, ptr, bytes, oob));
+  FLINT_ASSIGN(std::span<uint8_t> range, memory_range(cx, ptr, bytes, oob));
+  // Bytes are copied out at once: one allocation, not a value per byte.
+  if (element.kind == TypeKind::U8)
+    return ComponentValue::byte_list(std::vector<uint8_t>(range.begin(), range.end()));
   FLINT_ASSIGN(auto items, load_elements(cx, element, ptr, length));
   return ComponentValue::sequence(TypeKind::List, std::move(items));
 }
 
-Result<uint32_t> store_list_into_range(CallContext& cx, const std::vector<ComponentValue>& items,
-                                       const ValueType& element) {
-  uint64_t bytes = uint64_t(items.size()) * size_of(element);
-  if (bytes >= (uint64_t(1) << 32) || items.size() > UINT32_MAX)
-    return abi_trap(ErrorCode::ListTooLong);
+Result<std::pair<uint32_t, uint32_t>> store_list_into_range(CallContext& cx,
+                                                            const ComponentValue& list,
+                                                            const ValueType& element) {
+  const std::vector<uint8_t>* bytes = list.byte_items();
+  const auto* items = std::get_if<std::vector<ComponentValue>>(&list.payload);
+  if (bytes && element.kind != TypeKind::U8) return mismatch();
+  if (!bytes && !items) return mismatch();
+  const size_t length = bytes ? bytes->size() : items->size();
+  const uint64_t size = uint64_t(length) * size_of(element);
+  if (size >= (uint64_t(1) << 32) || length > UINT32_MAX) return abi_trap(ErrorCode::ListTooLong);
   uint32_t align = alignment_of(element);
-  FLINT_ASSIGN(uint32_t ptr, checked_realloc(cx, 0, 0, align, uint32_t(bytes),
-                                             ErrorCode::ListContentOutOfBounds));
-  FLINT_TRY(store_elements(cx, items, element, ptr));
-  return ptr;
+  FLINT_ASSIGN(uint32_t ptr,
+               checked_realloc(cx, 0, 0, align, uint32_t(size), ErrorCode::ListContentOutOfBounds));
+  if (bytes) {
+    FLINT_ASSIGN(std::span<uint8_t> to,
+                 memory_range(cx, ptr, size, ErrorCode::ListContentOutOfBounds));
+    std::copy(bytes->begin(), bytes->end(), to.begin());
+  } else {
+    FLINT_TRY(store_elements(cx, *items, element, ptr));
+  }
+  return std::make_pair(ptr, uint32_t(length));
 }
 
 Result<ComponentValue> load(CallContext& cx, const ValueType& t, uint32_t ptr) {
@@ -277,17 +293,19 @@ Status store(CallContext& cx, const ComponentValue& v, const ValueType& t, uint3
     }
     case TypeKind::List:
     case TypeKind::Map: {
-      const auto* items = std::get_if<std::vector<ComponentValue>>(&v.payload);
-      if (!items || !t.element) return mismatch();
+      if (!t.element) return mismatch();
       ValueType entry = t.kind == TypeKind::Map ? map_entry(t) : ValueType{};
       const ValueType& element = t.kind == TypeKind::Map ? entry : *t.element;
       if (t.length) {
-        if (items->size() != *t.length) return mismatch();
-        return store_elements(cx, *items, element, ptr);
+        if (!v.byte_items() && !std::holds_alternative<std::vector<ComponentValue>>(v.payload))
+          return mismatch();
+        const std::vector<ComponentValue> items = component::list_items(v);
+        if (items.size() != *t.length) return mismatch();
+        return store_elements(cx, items, element, ptr);
       }
-      FLINT_ASSIGN(uint32_t begin, store_list_into_range(cx, *items, element));
-      FLINT_TRY(store_int(cx, begin, ptr, 4));
-      return store_int(cx, items->size(), uint64_t(ptr) + 4, 4);
+      FLINT_ASSIGN(auto range, store_list_into_range(cx, v, element));
+      FLINT_TRY(store_int(cx, range.first, ptr, 4));
+      return store_int(cx, range.second, uint64_t(ptr) + 4, 4);
     }
     case TypeKind::Record:
     case TypeKind::Tuple: return store_fields(cx, v, t, ptr);

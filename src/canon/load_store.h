@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 
 #include "canon/context.h"
 #include "component/value.h"
@@ -28,9 +29,11 @@ Status store(CallContext& cx, const ComponentValue& value, const ValueType& type
 Result<ComponentValue> load_list_from_range(CallContext& cx, const ValueType& element, uint32_t ptr,
                                             uint32_t length);
 
-/// Stores `items` in memory from realloc (the spec's store_list_into_range):
-/// the pointer; the length is items.size().
-Result<uint32_t> store_list_into_range(CallContext& cx, const std::vector<ComponentValue>& items,
-                                       const ValueType& element);
+/// Stores the elements of `list` (a list value in either form) in memory
+/// from realloc (the spec's store_list_into_range): the pointer and the
+/// length.
+Result<std::pair<uint32_t, uint32_t>> store_list_into_range(CallContext& cx,
+                                                            const ComponentValue& list,
+                                                            const ValueType& element);
 
 }  // namespace flint::canon

@@ -14,7 +14,36 @@ ComponentValue ComponentValue::case_of(TypeKind k, uint32_t index,
   return {k, std::move(c)};
 }
 
+std::vector<ComponentValue> list_items(const ComponentValue& list) {
+  const std::vector<uint8_t>* bytes = list.byte_items();
+  if (!bytes) return list.items();
+  std::vector<ComponentValue> out;
+  out.reserve(bytes->size());
+  for (uint8_t b : *bytes) out.push_back(ComponentValue::unsigned_int(TypeKind::U8, b));
+  return out;
+}
+
+namespace {
+
+// A list<u8> in byte form against a list in either form.
+bool equal_bytes(const std::vector<uint8_t>& bytes, const ComponentValue& other) {
+  if (const std::vector<uint8_t>* b = other.byte_items()) return bytes == *b;
+  const auto* items = std::get_if<std::vector<ComponentValue>>(&other.payload);
+  if (!items || items->size() != bytes.size()) return false;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const auto* u = std::get_if<uint64_t>(&(*items)[i].payload);
+    if (!u || *u != bytes[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool equal(const ComponentValue& a, const ComponentValue& b) {
+  if (a.kind == b.kind) {
+    if (const std::vector<uint8_t>* bytes = a.byte_items()) return equal_bytes(*bytes, b);
+    if (const std::vector<uint8_t>* bytes = b.byte_items()) return equal_bytes(*bytes, a);
+  }
   if (a.kind != b.kind || a.payload.index() != b.payload.index()) return false;
   switch (a.payload.index()) {
     case 3: {  // float: NaN equals NaN, since lifted NaNs are all canonical
@@ -95,7 +124,11 @@ bool has_type(const ComponentValue& value, const ValueType& type) {
     }
     case TypeKind::String: return holds(value, 6);
     case TypeKind::List: {
-      if (!holds(value, 7) || !type.element) return false;
+      if (!type.element) return false;
+      if (const std::vector<uint8_t>* bytes = value.byte_items())
+        return type.element->kind == TypeKind::U8 &&
+               (!type.length || bytes->size() == *type.length);
+      if (!holds(value, 7)) return false;
       if (type.length && value.items().size() != *type.length) return false;
       for (const auto& item : value.items())
         if (!has_type(item, *type.element)) return false;

@@ -33,7 +33,10 @@ struct HandleValue {
 /// - Variant, Enum, Option, Result: `Case` (Option: 0 none, 1 some;
 ///   Result: 0 ok, 1 error; Enum: no payload);
 /// - Flags: `std::vector<bool>`, one per label in declaration order;
-/// - Own, Borrow: HandleValue.
+/// - Own, Borrow: HandleValue;
+/// - List of u8, also `std::vector<uint8_t>` (byte_list): what lifting a
+///   `list<u8>` makes, so a large byte list is one allocation rather than a
+///   value per byte. Both forms of the same bytes are equal values.
 struct ComponentValue {
   /// A case of a variant, enum, option or result, and its payload if any.
   struct Case {
@@ -43,7 +46,8 @@ struct ComponentValue {
 
   TypeKind kind = TypeKind::Bool;
   std::variant<bool, int64_t, uint64_t, float, double, char32_t, std::string,
-               std::vector<ComponentValue>, Case, std::vector<bool>, HandleValue>
+               std::vector<ComponentValue>, Case, std::vector<bool>, HandleValue,
+               std::vector<uint8_t>>
       payload;
 
   static ComponentValue boolean(bool b) { return {TypeKind::Bool, b}; }
@@ -56,6 +60,10 @@ struct ComponentValue {
   /// List, Record, Tuple, Map.
   static ComponentValue sequence(TypeKind k, std::vector<ComponentValue> items) {
     return {k, std::move(items)};
+  }
+  /// A list<u8> in byte form.
+  static ComponentValue byte_list(std::vector<uint8_t> bytes) {
+    return {TypeKind::List, std::move(bytes)};
   }
   /// Variant, Enum, Option, Result.
   static ComponentValue case_of(TypeKind k, uint32_t index, std::optional<ComponentValue> payload);
@@ -71,13 +79,22 @@ struct ComponentValue {
   double as_f64() const { return std::get<double>(payload); }
   char32_t as_char() const { return std::get<char32_t>(payload); }
   const std::string& as_string() const { return std::get<std::string>(payload); }
+  /// The elements of a list (not in byte form), record, tuple or map.
   const std::vector<ComponentValue>& items() const {
     return std::get<std::vector<ComponentValue>>(payload);
+  }
+  /// A list<u8>'s bytes when it is in byte form; null otherwise.
+  const std::vector<uint8_t>* byte_items() const {
+    return std::get_if<std::vector<uint8_t>>(&payload);
   }
   const Case& as_case() const { return std::get<Case>(payload); }
   const std::vector<bool>& as_flags() const { return std::get<std::vector<bool>>(payload); }
   const HandleValue& as_handle() const { return std::get<HandleValue>(payload); }
 };
+
+/// The elements of a list in either form (byte form expanded to u8
+/// values): for the few consumers that want values, not bytes.
+std::vector<ComponentValue> list_items(const ComponentValue& list);
 
 /// Whether two values are equal: floats by value, except that NaN equals
 /// NaN (lifted NaNs are canonical); handles by resource identity and rep.

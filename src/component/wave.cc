@@ -122,7 +122,7 @@ void write(std::string& out, const ComponentValue& v, const ValueType& t) {
     case TypeKind::Map: {
       out += '[';
       bool first = true;
-      for (const auto& item : v.items()) {
+      for (const auto& item : list_items(v)) {
         if (!first) out += ", ";
         first = false;
         if (t.kind == TypeKind::Map) {

@@ -46,10 +46,7 @@ ComponentValue list(std::vector<ComponentValue> items) {
   return ComponentValue::sequence(TypeKind::List, std::move(items));
 }
 ComponentValue bytes(const uint8_t* data, size_t size) {
-  std::vector<ComponentValue> items;
-  items.reserve(size);
-  for (size_t i = 0; i < size; ++i) items.push_back(u8(data[i]));
-  return list(std::move(items));
+  return ComponentValue::byte_list(std::vector<uint8_t>(data, data + size));
 }
 ComponentValue tuple(std::vector<ComponentValue> items) {
   return ComponentValue::sequence(TypeKind::Tuple, std::move(items));
@@ -77,6 +74,7 @@ ComponentValue own(ResourceTypePtr resource, uint32_t rep) {
   return ComponentValue::handle(TypeKind::Own, std::move(resource), rep);
 }
 std::vector<uint8_t> to_bytes(const ComponentValue& list) {
+  if (const std::vector<uint8_t>* bytes = list.byte_items()) return *bytes;
   std::vector<uint8_t> out;
   auto* items = std::get_if<std::vector<ComponentValue>>(&list.payload);
   if (!items) return out;

@@ -294,7 +294,7 @@ void define_streams(ComponentLinker& linker, const HostPtr& host) {
                });
   iface.method("output-stream", "write", write_type, [host](Store&, Args a) -> Return {
     // Beyond check-write's budget is a guest error; WIT says it traps.
-    if (a[1].items().size() > kChunk)
+    if (val::to_bytes(a[1]).size() > kChunk)
       return make_error(ErrorCode::HostTrap, "output-stream.write beyond check-write");
     return do_write(*host, a);
   });

@@ -47,6 +47,12 @@ std::vector<RoundTrip> cases() {
   std::vector<bool> wide(40);
   wide[0] = wide[31] = wide[32] = wide[39] = true;
   return {
+      {"list<u8> in byte form", ValueType::list(P(TypeKind::U8)), CV::byte_list({1, 2, 255})},
+      {"list<u8> as values", ValueType::list(P(TypeKind::U8)),
+       CV::sequence(TypeKind::List,
+                    {CV::unsigned_int(TypeKind::U8, 1), CV::unsigned_int(TypeKind::U8, 200)})},
+      {"list<u8, 3> in byte form", ValueType::fixed_list(P(TypeKind::U8), 3),
+       CV::byte_list({7, 8, 9})},
       {"bool true", P(TypeKind::Bool), CV::boolean(true)},
       {"bool false", P(TypeKind::Bool), CV::boolean(false)},
       {"s8 min", P(TypeKind::S8), CV::signed_int(TypeKind::S8, -128)},
@@ -145,6 +151,26 @@ TEST_P(RoundTripTest, Memory) {
     ASSERT_TRUE(loaded.ok()) << loaded.error().message();
     EXPECT_TRUE(equal(*loaded, c.value));
   }
+}
+
+// A list<u8> lifts in byte form (one allocation, not a value per byte),
+// equal to the same bytes as values; bytes of another element type do not
+// lower.
+TEST(Memory, ByteListsLiftInByteFormAndEqualTheirValues) {
+  Side side;
+  side.put_bytes(200, {'a', 'b', 0, 0xff});
+  auto lifted = load_list_from_range(side.cx, *P(TypeKind::U8), 200, 4);
+  ASSERT_TRUE(lifted.ok()) << lifted.error().message();
+  ASSERT_NE(lifted->byte_items(), nullptr);
+  EXPECT_EQ(*lifted->byte_items(), std::vector<uint8_t>({'a', 'b', 0, 0xff}));
+  std::vector<CV> values;
+  for (uint8_t b : std::vector<uint8_t>{'a', 'b', 0, 0xff})
+    values.push_back(CV::unsigned_int(TypeKind::U8, b));
+  EXPECT_TRUE(equal(*lifted, CV::sequence(TypeKind::List, values)));
+  EXPECT_FALSE(equal(*lifted, CV::byte_list({'a', 'b', 0})));
+  EXPECT_FALSE(has_type(*lifted, *ValueType::list(P(TypeKind::S8))));
+  auto wrong = store_list_into_range(side.cx, *lifted, *P(TypeKind::U16));
+  EXPECT_FALSE(wrong.ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Encodings, RoundTripTest,
