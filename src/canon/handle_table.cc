@@ -22,24 +22,25 @@ Result<uint32_t> HandleTable::add(Handle handle) {
   if (!free_.empty()) {
     uint32_t i = free_.back();
     free_.pop_back();
-    slots_[i] = std::move(handle);
+    (*slots_)[i] = std::move(handle);
     return i;
   }
-  if (slots_.size() >= kMaxTableLength) return make_error(ErrorCode::HandleTableFull);
-  slots_.push_back(std::move(handle));
-  return uint32_t(slots_.size() - 1);
+  if (!slots_) slots_.emplace(1);  // index 0 is never a handle
+  if (slots_->size() >= kMaxTableLength) return make_error(ErrorCode::HandleTableFull);
+  slots_->push_back(std::move(handle));
+  return uint32_t(slots_->size() - 1);
 }
 
 Result<Handle*> HandleTable::get(uint32_t index) {
-  if (index >= slots_.size() || !slots_[index])
+  if (!slots_ || index >= slots_->size() || !(*slots_)[index])
     return make_error(ErrorCode::UnknownHandle, std::to_string(index));
-  return &*slots_[index];
+  return &*(*slots_)[index];
 }
 
 Result<Handle> HandleTable::remove(uint32_t index) {
   FLINT_ASSIGN(Handle * h, get(index));
   Handle out = std::move(*h);
-  slots_[index].reset();
+  (*slots_)[index].reset();
   free_.push_back(index);
   return out;
 }

@@ -45,8 +45,9 @@ class HandleTable {
  private:
   // A deque, not a vector: a CallScope keeps pointers to lent handles while
   // the table may grow (results lowered into it), and deque growth at the
-  // end never moves elements.
-  std::deque<std::optional<Handle>> slots_{std::nullopt};  // slot 0 unused
+  // end never moves elements. Made at the first add: a deque allocates
+  // even when empty, and most instances never hold a handle.
+  std::optional<std::deque<std::optional<Handle>>> slots_;  // slot 0 unused
   std::vector<uint32_t> free_;
 };
 

@@ -108,6 +108,18 @@ Result<std::shared_ptr<ComponentInstanceItem>> Instantiator::run(const Component
   frame->state = std::make_shared<InstanceState>();
   auto exports = std::make_shared<ComponentInstanceItem>();
   Frame& f = *frame;
+  // Each space at its final size at once, instead of growing by doubling.
+  auto size = [&component](Space s) { return component.space_size(s); };
+  f.core_funcs.reserve(size(Space::CoreFunc));
+  f.core_tables.reserve(size(Space::CoreTable));
+  f.core_memories.reserve(size(Space::CoreMemory));
+  f.core_globals.reserve(size(Space::CoreGlobal));
+  f.core_modules.reserve(size(Space::CoreModule));
+  f.core_instances.reserve(size(Space::CoreInstance));
+  f.funcs.reserve(size(Space::Func));
+  f.types.reserve(size(Space::Type));
+  f.components.reserve(size(Space::Component));
+  f.instances.reserve(size(Space::Instance));
   for (const Section& sec : component.sections) {
     for (uint32_t k = sec.first; k < sec.first + sec.count; ++k) {
       switch (sec.id) {
