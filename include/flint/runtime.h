@@ -61,6 +61,9 @@ struct Config {
   /// running guest with the trap "interrupt". Off by default: the checks
   /// cost a load and a branch each. compile() reads this too.
   bool interruptible = false;
+  /// The proposals compile() decodes and validates with (WebAssembly 3.0's
+  /// multi-memory and the shared flag by default; Features::wasm2() for 2.0).
+  Features features;
 };
 
 /// Something an instance imports or exports: a function, table, memory or
@@ -88,7 +91,8 @@ class Caller {
   /// The instance whose code made the call; nullptr when the host called
   /// the function directly (Store::call).
   const Instance* instance() const { return instance_; }
-  /// The calling instance's memory 0 (the one its loads and stores use).
+  /// The calling instance's memory: memory 0, or with several memories the
+  /// one it exports as "memory" (WASI's convention) when there is one.
   std::optional<Extern> memory() const;
   /// An export of the calling instance (wasmtime's Caller::get_export).
   std::optional<Extern> find_export(std::string_view name) const;

@@ -49,9 +49,12 @@ struct TableType {
   bool operator==(const TableType&) const = default;
 };
 
-/// A memory type (spec 2.3.7): size limits in pages of kPageSize bytes.
+/// A memory type (spec 2.3.7): size limits in pages of kPageSize bytes, and
+/// whether the memory is shared between threads (the threads proposal; a
+/// shared memory must have a maximum).
 struct MemoryType {
   Limits limits;
+  bool shared = false;
   bool operator==(const MemoryType&) const = default;
 };
 
@@ -66,6 +69,23 @@ struct GlobalType {
 enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
 /// "func", "table", "memory" or "global".
 std::string_view to_string(ExternKind k);
+
+/// Proposals beyond WebAssembly 2.0 that the decoder and the validator
+/// accept. Each changes what some bytes mean or which modules are valid, so
+/// the 2.0 spec scripts, which test the old meaning, run with wasm2().
+struct Features {
+  /// Multi-memory (WebAssembly 3.0): several memories per module, and a
+  /// memory index in memargs (bit 6 of the alignment), in memory.size/grow/
+  /// fill/copy/init and in data segments, where 2.0 has a reserved zero byte.
+  bool multi_memory = true;
+  /// The `shared` flag of memory types (limits flag 0x03, from the threads
+  /// proposal). Flint implements no atomics: shared memories are types that
+  /// modules may declare and imports must match, but not instantiate
+  /// (runtime/memory.cc says why).
+  bool shared_memory = true;
+  /// WebAssembly 2.0 exactly: one memory, reserved zero bytes, no `shared`.
+  static constexpr Features wasm2() { return Features{false, false}; }
+};
 
 /// Bytes in a page of linear memory (spec 4.2.8).
 constexpr uint32_t kPageSize = 65536;

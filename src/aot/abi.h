@@ -88,6 +88,15 @@ struct Helpers {
   /// Calls a function without machine code (host or interpreted), arguments
   /// and results in slots.
   void (*call_slow)(VmCtx* ctx, FuncInst* callee, uint64_t* slots);
+  // Multi-memory: the bulk instructions on a memory other than 0, which
+  // name it. Memory 0 keeps the helpers above, so its code is unchanged.
+  uint32_t (*memory_size_at)(VmCtx* ctx, uint32_t memory);
+  uint32_t (*memory_grow_at)(VmCtx* ctx, uint32_t memory, uint32_t delta);
+  void (*memory_fill_at)(VmCtx* ctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t n);
+  void (*memory_copy_at)(VmCtx* ctx, uint32_t dst_memory, uint32_t src_memory, uint32_t dst,
+                         uint32_t src, uint32_t n);
+  void (*memory_init_at)(VmCtx* ctx, uint32_t memory, uint32_t segment, uint32_t dst, uint32_t src,
+                         uint32_t n);
 };
 
 /// One instance's context: what compiled code of that instance reads.
@@ -108,6 +117,10 @@ struct VmCtx {
   /// The store's interruption flag (ExecutionState::interrupted), checked by
   /// code compiled as interruptible (fuel_codegen.cc); unused otherwise.
   const uint32_t* interrupted = nullptr;
+  /// The base of every memory in the instance's memory index space
+  /// (multi-memory); code for memory 0 reads mem_base instead. Every one is
+  /// a full reservation with its guard region, as memory 0 is.
+  uint8_t* const* mem_bases = nullptr;
 };
 
 inline constexpr size_t kCtxMemBase = offsetof(VmCtx, mem_base);
@@ -119,5 +132,6 @@ inline constexpr size_t kCtxStackLimit = offsetof(VmCtx, stack_limit);
 inline constexpr size_t kCtxHelpers = offsetof(VmCtx, helpers);
 inline constexpr size_t kCtxFuel = offsetof(VmCtx, fuel);
 inline constexpr size_t kCtxInterrupted = offsetof(VmCtx, interrupted);
+inline constexpr size_t kCtxMemBases = offsetof(VmCtx, mem_bases);
 
 }  // namespace flint::aot

@@ -21,6 +21,7 @@ struct AotInstance {
   std::vector<const NativeFunc*> natives;   ///< per function index
   std::shared_ptr<const AotModule> module;  ///< keeps the code mapped
   ExecutionState* exec = nullptr;           ///< the store's
+  std::vector<uint8_t*> mem_bases;          ///< VmCtx::mem_bases, per memory index
 };
 
 extern const Helpers kHelpers;

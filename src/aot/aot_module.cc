@@ -72,14 +72,17 @@ Status AotModule::prepare_instance(InstanceImpl& instance, ExecutionState& exec)
   auto state = std::make_shared<AotInstance>();
   state->module = std::static_pointer_cast<const AotModule>(shared_from_this());
   state->exec = &exec;
-  if (!instance.memories.empty()) {
-    MemoryInst* mem = instance.memories[0];
+  for (MemoryInst* mem : instance.memories) {
     // Compiled code relies on the guard region instead of bounds checks.
     if (!mem->guarded())
       return make_error(
           ErrorCode::OutOfMemory,
           "compiled code needs the full 8 GiB reservation of its memory (ulimit -v?)");
-    state->ctx.mem_base = mem->base;
+    state->mem_bases.push_back(mem->base);
+  }
+  if (!state->mem_bases.empty()) {
+    state->ctx.mem_base = state->mem_bases[0];
+    state->ctx.mem_bases = state->mem_bases.data();  // never resized again
   }
   state->ctx.globals = instance.globals.data();
   state->ctx.funcs = instance.funcs.data();

@@ -13,7 +13,7 @@ AotInstance& state(VmCtx* ctx) {
   return *static_cast<AotInstance*>(ctx->instance->engine_state.get());
 }
 InstanceImpl& inst(VmCtx* ctx) { return *ctx->instance; }
-MemoryInst& memory(VmCtx* ctx) { return *inst(ctx).memories[0]; }
+MemoryInst& memory(VmCtx* ctx, uint32_t index = 0) { return *inst(ctx).memories[index]; }
 TableInst& table(VmCtx* ctx, uint32_t t) { return *inst(ctx).tables[t]; }
 
 [[noreturn]] void trap(ErrorCode code) { raise_trap(make_error(code)); }
@@ -39,24 +39,41 @@ const ErrorCode kTrapCodes[] = {
 [[noreturn]] void h_trap(VmCtx*, uint32_t code) {
   trap(code < std::size(kTrapCodes) ? kTrapCodes[code] : ErrorCode::HostTrap);
 }
-uint32_t h_memory_size(VmCtx* ctx) { return uint32_t(memory(ctx).pages()); }
-uint32_t h_memory_grow(VmCtx* ctx, uint32_t delta) { return uint32_t(memory(ctx).grow(delta)); }
-void h_memory_fill(VmCtx* ctx, uint32_t d, uint32_t v, uint32_t n) {
-  MemoryInst& m = memory(ctx);
+uint32_t h_memory_size_at(VmCtx* ctx, uint32_t mem) { return uint32_t(memory(ctx, mem).pages()); }
+uint32_t h_memory_grow_at(VmCtx* ctx, uint32_t mem, uint32_t delta) {
+  return uint32_t(memory(ctx, mem).grow(delta));
+}
+void h_memory_fill_at(VmCtx* ctx, uint32_t mem, uint32_t d, uint32_t v, uint32_t n) {
+  MemoryInst& m = memory(ctx, mem);
   check(uint64_t(d) + n <= m.size, ErrorCode::OutOfBoundsMemoryAccess);
   std::memset(m.base + d, int(v & 0xff), n);
 }
-void h_memory_copy(VmCtx* ctx, uint32_t d, uint32_t s, uint32_t n) {
-  MemoryInst& m = memory(ctx);
-  check(uint64_t(d) + n <= m.size && uint64_t(s) + n <= m.size, ErrorCode::OutOfBoundsMemoryAccess);
-  std::memmove(m.base + d, m.base + s, n);
+void h_memory_copy_at(VmCtx* ctx, uint32_t dst_mem, uint32_t src_mem, uint32_t d, uint32_t s,
+                      uint32_t n) {
+  MemoryInst& dst = memory(ctx, dst_mem);
+  MemoryInst& src = memory(ctx, src_mem);
+  check(uint64_t(d) + n <= dst.size && uint64_t(s) + n <= src.size,
+        ErrorCode::OutOfBoundsMemoryAccess);
+  std::memmove(dst.base + d, src.base + s, n);
 }
-void h_memory_init(VmCtx* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n) {
-  MemoryInst& m = memory(ctx);
+void h_memory_init_at(VmCtx* ctx, uint32_t mem, uint32_t seg, uint32_t d, uint32_t s, uint32_t n) {
+  MemoryInst& m = memory(ctx, mem);
   std::span<const uint8_t> data = inst(ctx).datas[seg];
   check(uint64_t(s) + n <= data.size() && uint64_t(d) + n <= m.size,
         ErrorCode::OutOfBoundsMemoryAccess);
   if (n) std::memcpy(m.base + d, data.data() + s, n);
+}
+// Memory 0's helpers, as compiled code calls them.
+uint32_t h_memory_size(VmCtx* ctx) { return h_memory_size_at(ctx, 0); }
+uint32_t h_memory_grow(VmCtx* ctx, uint32_t delta) { return h_memory_grow_at(ctx, 0, delta); }
+void h_memory_fill(VmCtx* ctx, uint32_t d, uint32_t v, uint32_t n) {
+  h_memory_fill_at(ctx, 0, d, v, n);
+}
+void h_memory_copy(VmCtx* ctx, uint32_t d, uint32_t s, uint32_t n) {
+  h_memory_copy_at(ctx, 0, 0, d, s, n);
+}
+void h_memory_init(VmCtx* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n) {
+  h_memory_init_at(ctx, 0, seg, d, s, n);
 }
 void h_data_drop(VmCtx* ctx, uint32_t seg) { inst(ctx).datas[seg] = {}; }
 void* h_table_get(VmCtx* ctx, uint32_t t, uint32_t i) {
@@ -127,9 +144,12 @@ void h_call_slow(VmCtx* ctx, FuncInst* f, uint64_t* slots) {
 }  // namespace
 
 const Helpers kHelpers = {
-    h_trap,       h_memory_size, h_memory_grow, h_memory_fill,     h_memory_copy, h_memory_init,
-    h_data_drop,  h_table_get,   h_table_set,   h_table_size,      h_table_grow,  h_table_fill,
-    h_table_copy, h_table_init,  h_elem_drop,   h_indirect_callee, h_call_slow,
+    h_trap,           h_memory_size,    h_memory_grow,    h_memory_fill,
+    h_memory_copy,    h_memory_init,    h_data_drop,      h_table_get,
+    h_table_set,      h_table_size,     h_table_grow,     h_table_fill,
+    h_table_copy,     h_table_init,     h_elem_drop,      h_indirect_callee,
+    h_call_slow,      h_memory_size_at, h_memory_grow_at, h_memory_fill_at,
+    h_memory_copy_at, h_memory_init_at,
 };
 
 }  // namespace flint::aot

@@ -33,9 +33,9 @@ Result<std::shared_ptr<const CompiledModule>> compile(std::span<const uint8_t> w
     return make_error(ErrorCode::BadArtifact,
                       "a precompiled artifact, not WebAssembly: load it with load_precompiled "
                       "(`flint run` does for files named .fwasm or with --allow-precompiled)");
-  FLINT_ASSIGN(Module module, decode_module(wasm));
+  FLINT_ASSIGN(Module module, decode_module(wasm, config.features));
   FLINT_ASSIGN(std::shared_ptr<const ValidatedModule> validated,
-               ValidatedModule::validate(std::move(module)));
+               ValidatedModule::validate(std::move(module), config.features));
   FLINT_ASSIGN(std::shared_ptr<const EngineModule> compiled,
                engine_for(config.engine).compile(wasm, std::move(validated), config));
   return std::shared_ptr<const CompiledModule>(std::move(compiled));

@@ -119,8 +119,8 @@ Status check_section_agreement(const DecodeState& s, size_t module_end) {
 
 }  // namespace
 
-Result<Module> decode_module(std::span<const uint8_t> bytes) {
-  Reader r(bytes);
+Result<Module> decode_module(std::span<const uint8_t> bytes, const Features& features) {
+  Reader r(bytes, features);
   FLINT_TRY(decode_preamble(r));
   DecodeState s;
   int last_rank = 0;

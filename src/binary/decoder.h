@@ -13,6 +13,7 @@ namespace flint {
 /// ("unexpected end", "integer too large", ...) and carry the byte offset.
 /// The name section is decoded into Module::names when well formed; a
 /// malformed name section is ignored, as the spec allows for custom sections.
-Result<Module> decode_module(std::span<const uint8_t> bytes);
+/// `features` decide the grammar where proposals change it (see Features).
+Result<Module> decode_module(std::span<const uint8_t> bytes, const Features& features = {});
 
 }  // namespace flint

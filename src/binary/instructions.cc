@@ -9,10 +9,12 @@ namespace flint::binary {
 namespace {
 
 // The memarg alignment is a u32 exponent; 2.0 gives no meaning to values of
-// 32 and above (later proposals use bit 6 for a memory index), so the
-// reference interpreter rejects them as malformed. Whether the alignment
-// exceeds the natural one is a validation question.
+// 32 and above, so the reference interpreter rejects them as malformed.
+// Multi-memory (5.4.7 in 3.0) takes bit 6 to mean "a memory index follows
+// the alignment"; the exponent is then the bits below it. Whether the
+// alignment exceeds the natural one is a validation question.
 constexpr uint32_t kMaxAlignExponent = 31;
+constexpr uint32_t kMemIndexFlag = 1u << 6;
 
 // What a control frame still accepts: `else` only after the `then` arm of an `if`.
 enum class Frame : uint8_t { Plain, IfThen };
@@ -99,9 +101,9 @@ class ExpressionDecoder {
       case ImmKind::TableCopy: return two_indices(in);
       case ImmKind::SelectTypes: return select_types(in);
       case ImmKind::MemArg: return memarg(in);
-      case ImmKind::Memory: return r_.zero_byte();  // memory index 0, a reserved byte in 2.0
-      case ImmKind::MemoryInit: FLINT_TRY(index(in.a)); return r_.zero_byte();
-      case ImmKind::MemoryCopy: FLINT_TRY(r_.zero_byte()); return r_.zero_byte();
+      case ImmKind::Memory: return memory_index(in.a);
+      case ImmKind::MemoryInit: FLINT_TRY(index(in.a)); return memory_index(in.b);
+      case ImmKind::MemoryCopy: FLINT_TRY(memory_index(in.a)); return memory_index(in.b);
       case ImmKind::I32: return i32_const(in);
       case ImmKind::I64: return i64_const(in);
       case ImmKind::F32: return f32_const(in);
@@ -124,6 +126,14 @@ class ExpressionDecoder {
   Status index(uint32_t& out) {
     FLINT_ASSIGN(out, r_.u32());
     return {};
+  }
+
+  // A memory index (multi-memory), or in 2.0 the reserved zero byte that
+  // stands for memory 0.
+  Status memory_index(uint32_t& out) {
+    out = 0;
+    if (!r_.features().multi_memory) return r_.zero_byte();
+    return index(out);
   }
 
   Status two_indices(Instr& in) {
@@ -180,12 +190,16 @@ class ExpressionDecoder {
   Status memarg(Instr& in) {
     const size_t at = r_.offset();
     FLINT_ASSIGN(uint32_t align, r_.u32());
+    in.b = 0;  // memory 0 unless bit 6 names another
+    if (r_.features().multi_memory && align < 2 * kMemIndexFlag && (align & kMemIndexFlag)) {
+      align &= ~kMemIndexFlag;
+      FLINT_TRY(index(in.b));
+    }
     if (align > kMaxAlignExponent)
       return error_at(ErrorCode::MalformedMemopFlags, at,
                       fmt::format("alignment exponent {}", align));
     FLINT_ASSIGN(uint32_t offset, r_.u32());
     in.a = align;
-    in.b = 0;  // memory index: always 0 in 2.0
     in.u64 = offset;
     return {};
   }

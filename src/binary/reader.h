@@ -14,16 +14,25 @@
 #include <string>
 
 #include "flint/result.h"
+#include "flint/types.h"
 
 namespace flint::binary {
 
 class Reader {
  public:
-  explicit Reader(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+  explicit Reader(std::span<const uint8_t> bytes, Features features = {})
+      : bytes_(bytes), features_(features) {}
 
   /// A reader of the bytes from here up to `end` (an offset of this reader,
   /// at most size()); its offsets stay those of the whole module.
-  Reader bounded(size_t end) const { return Reader(bytes_.first(end), pos_, end_error_); }
+  Reader bounded(size_t end) const {
+    return Reader(bytes_.first(end), pos_, end_error_, features_);
+  }
+
+  /// The proposals the bytes are read under: they decide what a memarg's
+  /// bit 6, a reserved byte after memory.size or a limits flag 0x03 mean,
+  /// so the grammar itself depends on them.
+  const Features& features() const { return features_; }
 
   size_t offset() const { return pos_; }
   size_t size() const { return bytes_.size(); }
@@ -82,12 +91,13 @@ class Reader {
   Error end_of_input() const { return error_at(end_error_, pos_); }
 
  private:
-  Reader(std::span<const uint8_t> bytes, size_t pos, ErrorCode end_error)
-      : bytes_(bytes), pos_(pos), end_error_(end_error) {}
+  Reader(std::span<const uint8_t> bytes, size_t pos, ErrorCode end_error, Features features)
+      : bytes_(bytes), pos_(pos), end_error_(end_error), features_(features) {}
 
   std::span<const uint8_t> bytes_;
   size_t pos_ = 0;
   ErrorCode end_error_ = ErrorCode::UnexpectedEnd;
+  Features features_;
 };
 
 /// vec(B) (5.1.3): an element count, then `each(i)` for every element.

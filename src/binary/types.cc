@@ -79,8 +79,26 @@ Result<TableType> read_table_type(Reader& r) {
 }
 
 Result<MemoryType> read_memory_type(Reader& r) {
+  if (!r.features().shared_memory) {
+    MemoryType type;
+    FLINT_ASSIGN(type.limits, read_limits(r));
+    return type;
+  }
+  // The threads proposal makes the flag a byte whose bit 1 is `shared`:
+  // 0x00 min, 0x01 min max, 0x02 min shared (decoded, then invalid: "shared
+  // memory must have maximum"), 0x03 min max shared. Other values (0x04-0x07
+  // are memory64's, which Flint lacks) are malformed.
+  const size_t at = r.offset();
+  FLINT_ASSIGN(uint8_t flags, r.u8());
+  if (flags > 0x03)
+    return error_at(ErrorCode::MalformedLimitsFlags, at, fmt::format("0x{:02x}", flags));
   MemoryType type;
-  FLINT_ASSIGN(type.limits, read_limits(r));
+  type.shared = (flags & 0x02) != 0;
+  FLINT_ASSIGN(type.limits.min, r.u32());
+  if (flags & 0x01) {
+    FLINT_ASSIGN(uint32_t max, r.u32());
+    type.limits.max = max;
+  }
   return type;
 }
 

@@ -18,6 +18,8 @@ Result<FuncType> read_function_type(Reader& r);
 /// the minimum and, when the flag is 1, the maximum.
 Result<Limits> read_limits(Reader& r);
 Result<TableType> read_table_type(Reader& r);
+/// memtype (5.3.8): limits; with Features::shared_memory, a flag byte whose
+/// bit 1 marks a shared memory ("malformed limits flags" above 0x03).
 Result<MemoryType> read_memory_type(Reader& r);
 /// globaltype (5.3.10): a value type and a mutability byte, 0x00 or 0x01.
 Result<GlobalType> read_global_type(Reader& r);

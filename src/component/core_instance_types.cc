@@ -135,8 +135,10 @@ CoreModuleSig module_sig(const Module& m) {
 
 Status core_extern_matches(const CoreExternType& actual, const CoreExternType& expected,
                            size_t offset) {
+  // A validation error: the component validator checks core instantiations
+  // statically, as wasmparser does, before anything is linked.
   auto mismatch = [&](std::string detail) {
-    return error_at(ErrorCode::IncompatibleImportType, offset, std::move(detail));
+    return error_at(ErrorCode::ComponentTypeMismatch, offset, std::move(detail));
   };
   if (actual.kind != expected.kind)
     return mismatch(
@@ -156,6 +158,8 @@ Status core_extern_matches(const CoreExternType& actual, const CoreExternType& e
         return mismatch("mismatch in table limits");
       return {};
     case ExternKind::Memory:
+      if (actual.memory.shared != expected.memory.shared)
+        return mismatch("mismatch in the shared flag for memories");
       if (!limits_within(actual.memory.limits, expected.memory.limits))
         return mismatch("mismatch in memory limits");
       return {};

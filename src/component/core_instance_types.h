@@ -76,8 +76,10 @@ CoreExternType import_type(const Module& m, const Import& i);
 
 /// Whether `actual` may be supplied where `expected` is wanted (core spec
 /// "Import Subtyping": same kind, equal function and global types, limits
-/// within limits). The error's detail has wasmparser's words: "expected
-/// global, found func", "mismatch in table limits", ...
+/// within limits, equal shared flags). A validation error ("component type
+/// mismatch") whose detail has wasmparser's words: "expected global, found
+/// func", "mismatch in table limits", "mismatch in the shared flag for
+/// memories", ...
 Status core_extern_matches(const CoreExternType& actual, const CoreExternType& expected,
                            size_t offset);
 

@@ -785,11 +785,7 @@ Status check_export(Scope& s, const ComponentExport& e) {
 // must stay apart when mangled to one level ("a" "b" -> "a:b").
 Status check_core_module(const CoreModule& m) {
   if (!m.module) return {};
-  // Flint's core validator knows one memory per module; the component
-  // scripts' modules may use several (multi-memory), so those are left to
-  // the decoder's checks rather than rejected for a proposal Flint lacks.
-  const bool multi_memory = m.module->memory_count() > 1;
-  if (Status v = multi_memory ? Status() : flint::validate(*m.module); !v) {
+  if (Status v = flint::validate(*m.module); !v) {
     Error e = std::move(v).error();
     e.offset = m.offset + e.offset.value_or(0);
     return e;

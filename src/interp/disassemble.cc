@@ -68,6 +68,8 @@ const FormTable& forms() {
     add(&op::memory_copy, "memory.copy", Shape::Pair);
     add(&op::memory_init, "memory.init", Shape::Pair);
     add(&op::data_drop, "data.drop", Shape::Pair);
+    add(&op::select_memory, "select_memory", Shape::Pair);
+    add(&op::memory_copy_between, "memory.copy_between", Shape::PairWord);
     add(&op::table_get, "table.get", Shape::PairWord);
     add(&op::table_set, "table.set", Shape::PairWord);
     add(&op::table_size, "table.size", Shape::Pair);

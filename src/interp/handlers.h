@@ -20,6 +20,9 @@
 //   memory_size        [dst, -]     memory_grow [dst, delta]
 //   memory_fill/copy   [base, -]    (operands in slots base, base+1, base+2)
 //   memory_init        [base, data] data_drop [data, -]
+//   select_memory      [memory, -]  (then the instruction on that memory, then
+//                      select_memory [0, -]: see handlers_memory.cc)
+//   memory_copy_between [base, -] [dst memory, src memory]
 //   table_get          [dst, index] [table, -]      table_set [index, value] [table, -]
 //   table_size         [dst, table] table_grow/fill [base, table]
 //   table_copy         [base, -] [dst table, src table]
@@ -79,6 +82,11 @@ FLINT_HANDLER(memory_fill);
 FLINT_HANDLER(memory_copy);
 FLINT_HANDLER(memory_init);
 FLINT_HANDLER(data_drop);
+/// Points `mem`, ctx->memory and ctx->mem_size at the memory it names, for
+/// the one instruction after it (multi-memory; memory 0's code has none).
+FLINT_HANDLER(select_memory);
+/// memory.copy between two memories that may differ.
+FLINT_HANDLER(memory_copy_between);
 FLINT_HANDLER(table_get);
 FLINT_HANDLER(table_set);
 FLINT_HANDLER(table_size);

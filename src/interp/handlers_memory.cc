@@ -3,6 +3,16 @@
 // u32 static offset computed in 64 bits, so it cannot wrap around.
 // Bulk operations check their whole range before writing anything (2.0 rules;
 // a zero-length access exactly at the end is in bounds).
+//
+// Multi-memory. Every memory handler works on memory 0 as `mem` (a register)
+// and ctx->memory / ctx->mem_size describe it, so memory 0's code is exactly
+// what it was before there could be several memories. An instruction on
+// memory N != 0 is translated as
+//   select_memory [N, -]   <the usual handler>   select_memory [0, -]
+// The first points those three at memory N, the last back at memory 0;
+// nothing between them calls out, so nothing else sees memory N there. A
+// trap between them unwinds the whole activation, and every entry into wasm
+// loads memory 0 afresh (ExecContext::enter).
 #include <cstring>
 
 #include "interp/handlers.h"
@@ -112,6 +122,25 @@ FLINT_HANDLER(memory_init) {
     return raise(ctx, ip, ErrorCode::OutOfBoundsMemoryAccess);
   if (n) std::memcpy(mem + d, data.data() + s, n);
   FLINT_NEXT(2);
+}
+
+FLINT_HANDLER(select_memory) {
+  MemoryInst* m = ctx->instance->memories[ip[1].u32[0]];
+  ctx->memory = m;
+  ctx->mem_size = m->size;  // re-read: the memory may have grown since it was last selected
+  uint8_t* base = m->base;
+  [[clang::musttail]] return ip[2].handler(ip + 2, fp, ctx, base);
+}
+
+FLINT_HANDLER(memory_copy_between) {
+  const uint64_t* args = fp + ip[1].u32[0];
+  const MemoryInst* dst = ctx->instance->memories[ip[2].u32[0]];
+  const MemoryInst* src = ctx->instance->memories[ip[2].u32[1]];
+  uint64_t d = uint32_t(args[0]), s = uint32_t(args[1]), n = uint32_t(args[2]);
+  if (!in_bounds(d, n, dst->size) || !in_bounds(s, n, src->size))
+    return raise(ctx, ip, ErrorCode::OutOfBoundsMemoryAccess);
+  std::memmove(dst->base + d, src->base + s, n);  // one memory imported twice may overlap itself
+  FLINT_NEXT(3);
 }
 
 FLINT_HANDLER(data_drop) {

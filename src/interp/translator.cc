@@ -129,11 +129,11 @@ Status FunctionTranslator::translate(const Instr& in) {
 #define FLINT_OP FLINT_CASE_MEMORY_ACCESS
 #include "module/opcodes.def"
 #undef FLINT_OP
-      return memory(in);
+      return on_memory(in, &FunctionTranslator::memory);
 #define FLINT_OP FLINT_CASE_VECTOR
 #include "module/opcodes.def"
 #undef FLINT_OP
-      return simd(in);
+      return on_memory(in, &FunctionTranslator::simd);
 #define FLINT_OP FLINT_CASE_OPERATOR
 #include "module/opcodes.def"
 #undef FLINT_OP

@@ -78,6 +78,9 @@ class FunctionTranslator {
   Status numeric(const Instr& in);
   Status variable(const Instr& in);
   Status memory(const Instr& in);
+  /// Runs `emit` for an instruction on a memory, bracketed by select_memory
+  /// when that memory is not memory 0 (handlers_memory.cc).
+  Status on_memory(const Instr& in, Status (FunctionTranslator::*emit)(const Instr&));
   Status table(const Instr& in);
   Status call(const Instr& in);
   Status simd(const Instr& in);

@@ -27,9 +27,22 @@ Status FunctionTranslator::check_operands(const Instr& in) const {
   const OpcodeInfo& info = flint::info(in.op);
   if (info.sig != Signature::Special) need = signature_types(info.sig).params.size();
   bool needs_memory = info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane ||
-                      info.imm == ImmKind::Memory ||
-                      info.imm == ImmKind::MemoryInit || info.imm == ImmKind::MemoryCopy;
+                      info.imm == ImmKind::Memory || info.imm == ImmKind::MemoryInit ||
+                      info.imm == ImmKind::MemoryCopy;
   if (needs_memory && mod_.memory_count() == 0) return fail("no memory");
+  if (needs_memory) {
+    const uint32_t count = mod_.memory_count();
+    bool known = true;
+    switch (info.imm) {
+      case ImmKind::MemArg:
+      case ImmKind::MemArgLane:
+      case ImmKind::MemoryInit: known = in.b < count; break;
+      case ImmKind::Memory: known = in.a < count; break;
+      case ImmKind::MemoryCopy: known = in.a < count && in.b < count; break;
+      default: break;
+    }
+    if (!known) return fail("unknown memory");
+  }
   switch (in.op) {
     case Opcode::Drop:
     case Opcode::LocalSet:

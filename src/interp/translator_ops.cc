@@ -142,6 +142,38 @@ Status FunctionTranslator::variable(const Instr& in) {
   return make_error(ErrorCode::Usage, "not a variable instruction");
 }
 
+namespace {
+
+// The memory an instruction works on, when a select_memory bracket must
+// point the handlers at it (handlers_memory.cc); memory.copy names two and
+// has a handler of its own instead.
+uint32_t bracketed_memory(const Instr& in) {
+  switch (flint::info(in.op).imm) {
+    case ImmKind::MemArg:
+    case ImmKind::MemArgLane:
+    case ImmKind::MemoryInit: return in.b;
+    case ImmKind::Memory: return in.a;
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+Status FunctionTranslator::on_memory(const Instr& in,
+                                     Status (FunctionTranslator::*emit)(const Instr&)) {
+  const uint32_t m = bracketed_memory(in);
+  if (m == 0) return (this->*emit)(in);  // memory 0: the handlers' own
+  begin(&op::select_memory);
+  pair(m, 0);
+  FLINT_TRY((this->*emit)(in));
+  // Back to memory 0. Coming after the instruction's result, this also keeps
+  // the peepholes that rewrite the last instruction (they check that it
+  // ends the code) away from it.
+  begin(&op::select_memory);
+  pair(0, 0);
+  return {};
+}
+
 Status FunctionTranslator::memory(const Instr& in) {
   const OpcodeInfo& info = flint::info(in.op);
   if (info.imm == ImmKind::MemArg) {
@@ -191,6 +223,12 @@ Status FunctionTranslator::memory(const Instr& in) {
       materialize_from(first);
       uint32_t base = stack_[first].home;
       stack_.resize(first);
+      if (in.op == Opcode::MemoryCopy && (in.a != 0 || in.b != 0)) {
+        begin(&op::memory_copy_between);
+        pair(base, 0);
+        pair(in.a, in.b);
+        return {};
+      }
       begin(in.op == Opcode::MemoryFill   ? &op::memory_fill
             : in.op == Opcode::MemoryCopy ? &op::memory_copy
                                           : &op::memory_init);

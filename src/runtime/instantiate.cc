@@ -54,6 +54,9 @@ Status check_import(const ValidatedModule& module, const Import& imp, const Exte
     }
     case ExternKind::Memory: {
       MemoryType actual = ext.memory->type();
+      // Spec 4.5.2 (threads): the shared flags must be equal.
+      if (actual.shared != imp.memory.shared)
+        return incompatible(imp, "mismatch in the shared flag for memories");
       if (!limits_match(actual.limits, imp.memory.limits))
         return incompatible(
             imp, fmt::format("expected memory {}, got {}", limits_text(imp.memory.limits),

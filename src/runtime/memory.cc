@@ -1,10 +1,10 @@
 #include "runtime/memory.h"
 
-#include "runtime/reservation_pool.h"
-
 #include <sys/mman.h>
 
 #include <algorithm>
+
+#include "runtime/reservation_pool.h"
 
 namespace flint {
 
@@ -12,11 +12,22 @@ namespace {
 constexpr uint64_t kFullReservation = kFullReservationBytes;
 
 // Full reservations come from, and go back to, the pool (reservation_pool.h).
-void* reserve(uint64_t bytes, uint64_t* accessible) { return acquire_reservation(bytes, accessible); }
+void* reserve(uint64_t bytes, uint64_t* accessible) {
+  return acquire_reservation(bytes, accessible);
+}
 }  // namespace
 
 Result<std::unique_ptr<MemoryInst>> MemoryInst::create(MemoryType type,
                                                        std::optional<uint64_t> page_cap) {
+  // Wasmtime without its `threads` feature rejects every shared memory
+  // ("threads must be enabled for shared memories"). Flint implements no
+  // atomics (no atomic accesses, no wait/notify), so it does the same where
+  // it matters: shared memory types decode, validate and take part in import
+  // matching (the component validator needs them), but none is ever created,
+  // rather than running one as if it were unshared.
+  if (type.shared)
+    return make_error(ErrorCode::SharedMemoryUnsupported,
+                      "the threads proposal (atomics) is not implemented");
   std::unique_ptr<MemoryInst> m(new MemoryInst());
   m->max_pages = type.limits.max;
   m->cap_pages_ = std::min<uint64_t>(type.limits.max.value_or(kMaxPages32), kMaxPages32);

@@ -129,6 +129,13 @@ void ExecutionState::start_fuel_budget() {
 std::optional<Extern> Caller::memory() const {
   const auto* inst = static_cast<const InstanceImpl*>(instance_);
   if (!inst || inst->memories.empty()) return std::nullopt;
+  // With several memories (multi-memory), host APIs use the one exported as
+  // "memory", as WASI's convention and wasmtime's get_export("memory") have
+  // it; only then is the lookup worth its cost.
+  if (inst->memories.size() > 1) {
+    auto it = inst->exports.find("memory");
+    if (it != inst->exports.end() && it->second.kind == ExternKind::Memory) return it->second;
+  }
   Extern e;
   e.kind = ExternKind::Memory;
   e.memory = inst->memories[0];

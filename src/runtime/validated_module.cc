@@ -10,8 +10,9 @@ ValidatedModule::ValidatedModule(Module module) : module_(std::move(module)) {
   for (const FuncType& t : module_.types) type_ids_.push_back(canonical_type_id(t));
 }
 
-Result<std::shared_ptr<const ValidatedModule>> ValidatedModule::validate(Module module) {
-  FLINT_TRY(flint::validate(module));
+Result<std::shared_ptr<const ValidatedModule>> ValidatedModule::validate(Module module,
+                                                                         const Features& features) {
+  FLINT_TRY(flint::validate(module, features));
   return trusted(std::move(module));
 }
 

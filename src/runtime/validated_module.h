@@ -16,7 +16,8 @@ namespace flint {
 class ValidatedModule {
  public:
   /// Validates `module`; the error names the function and instruction.
-  static Result<std::shared_ptr<const ValidatedModule>> validate(Module module);
+  static Result<std::shared_ptr<const ValidatedModule>> validate(Module module,
+                                                                 const Features& features = {});
   /// A module whose validation happened elsewhere: a precompiled artifact
   /// whose checksum shows these are the bytes its compiler validated. Only
   /// the artifact loader calls this.

@@ -643,7 +643,14 @@ Status ComponentParser::parse_core_import_desc(ByteWriter& out, uint32_t* module
     out.u32(t);
   } else if (k.text == "memory") {
     out.u8(0x02);
-    FLINT_TRY(parse_core_limits(out));
+    ByteWriter limits;
+    FLINT_TRY(parse_core_limits(limits));
+    std::vector<uint8_t> bytes = limits.bytes();
+    if (cur_.at_keyword("shared")) {  // the threads proposal's flag bit
+      cur_.next();
+      bytes[0] |= 0x02;
+    }
+    out.raw(bytes);
   } else if (k.text == "table") {
     out.u8(0x01);
     ByteWriter limits;

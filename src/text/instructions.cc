@@ -238,8 +238,27 @@ Status ModuleParser::parse_local_index(FunctionScope& scope, ByteWriter& out) {
   return {};
 }
 
-// memarg ::= offset=n? align=n? (spec 6.5.7); the binary holds log2(align).
+// Whether a memory index comes first (multi-memory, spec 6.5.7 in 3.0): an
+// identifier always does; a number only when more of the instruction
+// follows, since a lone number after a lane instruction is its lane index.
+bool ModuleParser::at_memory_index(const OpcodeInfo& op) const {
+  if (cur_.at(TokenKind::Id)) return true;
+  if (!cur_.at(TokenKind::Number)) return false;
+  if (op.imm != ImmKind::MemArgLane) return true;
+  const Token& after = cur_.peek(1);
+  return after.kind == TokenKind::Number ||
+         (after.kind == TokenKind::Keyword &&
+          (after.text.starts_with("offset=") || after.text.starts_with("align=")));
+}
+
+// memarg ::= memidx? offset=n? align=n? (spec 6.5.7); the binary holds
+// log2(align), with bit 6 set and the index after it when the memory is
+// not 0 (so single-memory code stays byte-identical to 2.0's).
 Status ModuleParser::parse_memarg(const OpcodeInfo& op, ByteWriter& out) {
+  uint32_t memory = 0;
+  if (at_memory_index(op)) {
+    FLINT_ASSIGN(memory, parse_index(Space::Memory));
+  }
   uint32_t offset = 0;
   uint32_t align_log2 = op.align_log2;
   if (cur_.at(TokenKind::Keyword) && cur_.peek().text.starts_with("offset=")) {
@@ -263,8 +282,35 @@ Status ModuleParser::parse_memarg(const OpcodeInfo& op, ByteWriter& out) {
     }
     align_log2 = static_cast<uint32_t>(std::countr_zero(v.value));
   }
-  out.u32(align_log2);
+  if (memory == 0) {
+    out.u32(align_log2);
+  } else {
+    out.u32(align_log2 | 0x40);
+    out.u32(memory);
+  }
   out.u32(offset);
+  return {};
+}
+
+// memory.size/grow/fill memidx? (spec 6.5.7): 0 when absent.
+Status ModuleParser::parse_memory_index(ByteWriter& out) {
+  uint32_t memory = 0;
+  if (cur_.at_index()) {
+    FLINT_ASSIGN(memory, parse_index(Space::Memory));
+  }
+  out.u32(memory);
+  return {};
+}
+
+// memory.copy (x y)?: both memories or neither (then 0 and 0).
+Status ModuleParser::parse_memory_copy(ByteWriter& out) {
+  uint32_t dst = 0, src = 0;
+  if (cur_.at_index()) {
+    FLINT_ASSIGN(dst, parse_index(Space::Memory));
+    FLINT_ASSIGN(src, parse_index(Space::Memory));
+  }
+  out.u32(dst);
+  out.u32(src);
   return {};
 }
 
@@ -405,12 +451,22 @@ Status ModuleParser::parse_table_copy(ByteWriter& out) {
   return {};
 }
 
-// memory.init x: the data index, then memory 0 (a reserved byte in 2.0).
+// memory.init x? y: with one index it names the data segment of memory 0;
+// the binary has the data index first.
 Status ModuleParser::parse_memory_init(ByteWriter& out) {
   uses_data_count_ = true;
-  FLINT_ASSIGN(uint32_t data, parse_index(Space::Data));
+  if (!cur_.at_index()) return cur_.unexpected();
+  const Token& first = cur_.next();
+  uint32_t memory = 0;
+  uint32_t data;
+  if (cur_.at_index()) {
+    FLINT_ASSIGN(memory, resolve_index(Space::Memory, first));
+    FLINT_ASSIGN(data, parse_index(Space::Data));
+  } else {
+    FLINT_ASSIGN(data, resolve_index(Space::Data, first));
+  }
   out.u32(data);
-  out.u8(0x00);
+  out.u32(memory);
   return {};
 }
 
@@ -501,14 +557,10 @@ Status ModuleParser::parse_immediates(const OpcodeInfo& op, FunctionScope& scope
     case ImmKind::TableInit: return parse_table_init(out);
     case ImmKind::TableCopy: return parse_table_copy(out);
     case ImmKind::MemArg: return parse_memarg(op, out);
-    case ImmKind::Memory:
-      out.u8(0x00);  // memory index 0: a reserved byte in 2.0
-      return {};
+    // A memory index of 0 is one 0x00 byte, the reserved byte of 2.0.
+    case ImmKind::Memory: return parse_memory_index(out);
     case ImmKind::MemoryInit: return parse_memory_init(out);
-    case ImmKind::MemoryCopy:
-      out.u8(0x00);
-      out.u8(0x00);
-      return {};
+    case ImmKind::MemoryCopy: return parse_memory_copy(out);
     case ImmKind::I32:
     case ImmKind::I64: return parse_int_const(op.imm, out);
     case ImmKind::F32:

@@ -80,7 +80,7 @@ Status ModuleParser::encode_import_field() {
   } else if (kind.text == "memory") {
     take_index(Space::Memory);
     FLINT_TRY(write_import_header(module, name, ExternKind::Memory));
-    FLINT_TRY(parse_limits(imports_));
+    FLINT_TRY(parse_memory_type(imports_));
   } else if (kind.text == "global") {
     take_index(Space::Global);
     FLINT_TRY(write_import_header(module, name, ExternKind::Global));
@@ -246,7 +246,7 @@ Status ModuleParser::encode_memory_field() {
     std::string module, name;
     FLINT_TRY(parse_inline_import(&module, &name));
     FLINT_TRY(write_import_header(module, name, ExternKind::Memory));
-    FLINT_TRY(parse_limits(imports_));
+    FLINT_TRY(parse_memory_type(imports_));
     return cur_.expect(TokenKind::RParen);
   }
   ++memory_count_;
@@ -270,7 +270,7 @@ Status ModuleParser::encode_memory_field() {
     ++data_count_;
     return cur_.expect(TokenKind::RParen);
   }
-  FLINT_TRY(parse_limits(memories_));
+  FLINT_TRY(parse_memory_type(memories_));
   return cur_.expect(TokenKind::RParen);
 }
 

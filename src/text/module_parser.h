@@ -98,6 +98,8 @@ class ModuleParser {
   Status parse_inline_import(std::string* module, std::string* name);
   Status write_import_header(const std::string& module, const std::string& name, ExternKind kind);
   Status parse_limits(ByteWriter& out);
+  /// memtype ::= limits `shared`? (the threads proposal's flag 0x02 bit).
+  Status parse_memory_type(ByteWriter& out);
   Result<ValType> parse_value_type();
   Result<ValType> parse_ref_type();
   Status parse_global_type(ByteWriter& out);
@@ -139,6 +141,9 @@ class ModuleParser {
   Status parse_table_init(ByteWriter& out);
   Status parse_table_copy(ByteWriter& out);
   Status parse_memory_init(ByteWriter& out);
+  Status parse_memory_index(ByteWriter& out);
+  Status parse_memory_copy(ByteWriter& out);
+  bool at_memory_index(const OpcodeInfo& op) const;
   Status parse_int_const(ImmKind imm, ByteWriter& out);
   Status parse_float_const(ImmKind imm, ByteWriter& out);
   Status parse_ref_null_type(ByteWriter& out);

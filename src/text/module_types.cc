@@ -132,6 +132,18 @@ Status ModuleParser::parse_limits(ByteWriter& out) {
   return {};
 }
 
+Status ModuleParser::parse_memory_type(ByteWriter& out) {
+  ByteWriter limits;
+  FLINT_TRY(parse_limits(limits));
+  std::vector<uint8_t> bytes = limits.bytes();
+  if (cur_.at_keyword("shared")) {
+    cur_.next();
+    bytes[0] |= 0x02;  // the limits flag: 0x02 shared, 0x03 shared with a maximum
+  }
+  out.raw(bytes);
+  return {};
+}
+
 // globaltype ::= t | (mut t) (spec 6.4.6)
 Status ModuleParser::parse_global_type(ByteWriter& out) {
   if (cur_.at_form("mut")) {

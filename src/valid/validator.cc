@@ -35,8 +35,12 @@ Status check_table_type(const TableType& t) {
   return check_limits(t.limits, 0xFFFF'FFFFu, ErrorCode::TableSizeTooLarge);
 }
 
+// Spec 3.2.4 "Memory Types"; the threads proposal adds that a shared
+// memory has a maximum, since it may never move to grow past a reservation.
 Status check_memory_type(const MemoryType& m) {
-  return check_limits(m.limits, kMaxPages32, ErrorCode::MemorySizeTooLarge);
+  FLINT_TRY(check_limits(m.limits, kMaxPages32, ErrorCode::MemorySizeTooLarge));
+  if (m.shared && !m.limits.max) return make_error(ErrorCode::SharedMemoryWithoutMaximum);
+  return {};
 }
 
 // Spec appendix A.2 lets an implementation bound a function type's arity.
@@ -136,14 +140,15 @@ Status check_exports(const ModuleContext& context) {
       case ExternKind::Memory: FLINT_TRY(context.memory(e.index)); break;
       case ExternKind::Global: FLINT_TRY(context.global(e.index)); break;
     }
-    if (!names.insert(e.name).second) return make_error(ErrorCode::DuplicateExportName, fmt::format("\"{}\"", e.name));
+    if (!names.insert(e.name).second)
+      return make_error(ErrorCode::DuplicateExportName, fmt::format("\"{}\"", e.name));
   }
   return {};
 }
 
 }  // namespace
 
-Status validate(const Module& module) {
+Status validate(const Module& module, const Features& features) {
   ModuleContext context(module);
   FLINT_TRY(check_types(module));
   FLINT_TRY(check_imports(context));
@@ -157,8 +162,10 @@ Status validate(const Module& module) {
   FLINT_TRY(check_functions(context));
   if (module.start) FLINT_TRY(check_start(context, *module.start));
   FLINT_TRY(check_exports(context));
-  // WebAssembly 2.0 allows many tables but at most one memory (spec 3.4.10).
-  if (module.memory_count() > 1) return make_error(ErrorCode::MultipleMemories);
+  // WebAssembly 2.0 allows many tables but at most one memory (spec 3.4.10);
+  // multi-memory lifts the limit.
+  if (!features.multi_memory && module.memory_count() > 1)
+    return make_error(ErrorCode::MultipleMemories);
   return {};
 }
 

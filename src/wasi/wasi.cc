@@ -12,7 +12,7 @@ namespace flint::wasi {
 
 namespace {
 
-// The calling instance's memory 0, which WASI modules export as "memory":
+// The calling instance's memory, which WASI modules export as "memory":
 // reached through the caller, so calls work from a start function too. A
 // module without memory gets an empty one, and a call that needs it traps
 // on its first pointer.

@@ -15,6 +15,8 @@ struct Case {
   Bytes bytes;
   ErrorCode code;
   uint64_t offset;
+  /// 2.0's grammar unless a case says otherwise (multi_memory_cases).
+  Features features = Features::wasm2();
 };
 
 // Offset of the first instruction of one_function_module(code, extra).
@@ -24,6 +26,13 @@ Case in_function(const char* what, const Bytes& code, ErrorCode error, uint64_t 
                  std::initializer_list<Bytes> extra = {}) {
   Bytes m = one_function_module(code, extra);
   return {what, m, error, code_start(m, code) + delta};
+}
+
+Case in_function_3_0(const char* what, const Bytes& code, ErrorCode error, uint64_t delta,
+                     std::initializer_list<Bytes> extra = {}) {
+  Case c = in_function(what, code, error, delta, extra);
+  c.features = Features{};
+  return c;
 }
 
 const Bytes kMemory = section(5, vec(1, {0x00, 0x01}));
@@ -193,6 +202,22 @@ std::vector<Case> cases() {
                   ErrorCode::UnexpectedEndOfSection, 1),
       in_function("br_table count beyond the input", {0x0E, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00},
                   ErrorCode::UnexpectedEndOfSection, 7),
+      // ---- multi-memory and the shared flag (3.0) ----
+      in_function_3_0("memory index after bit 6 missing", {0x41, 0x00, 0x28, 0x40},
+                      ErrorCode::UnexpectedEndOfSection, 4, {kMemory}),
+      in_function_3_0("alignment exponent 32 beside bit 6",
+                      {0x41, 0x00, 0x28, 0x60, 0x01, 0x00, 0x1A, 0x0B},
+                      ErrorCode::MalformedMemopFlags, 3, {kMemory}),
+      in_function_3_0("memory.size index too long",
+                      {0x3F, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x1A, 0x0B},
+                      ErrorCode::IntegerRepresentationTooLong, 6, {kMemory}),
+      in_function_3_0("memory.copy source index missing",
+                      {0x41, 0, 0x41, 0, 0x41, 0, 0xFC, 0x0A, 0x01},
+                      ErrorCode::UnexpectedEndOfSection, 9, {kMemory}),
+      {"memory limits flag 4", module({section(5, vec(1, {0x04, 0x00}))}),
+       ErrorCode::MalformedLimitsFlags, 11, Features{}},
+      {"memory limits flag as long LEB128", module({section(5, vec(1, {0x81, 0x00, 0x00}))}),
+       ErrorCode::MalformedLimitsFlags, 11, Features{}},
       {"constant expression without end",
        module({section(6, vec(1, {0x7F, 0x00, 0x41, 0x00})), section(10, vec(0, {}))}),
        ErrorCode::IllegalOpcode, 15},
@@ -203,7 +228,7 @@ class DecodeError : public ::testing::TestWithParam<Case> {};
 
 TEST_P(DecodeError, IsReportedWithTheSpecWordsAndOffset) {
   const Case& c = GetParam();
-  Result<Module> m = decode_module(c.bytes);
+  Result<Module> m = decode_module(c.bytes, c.features);
   ASSERT_FALSE(m.ok()) << c.what << ": decoded";
   EXPECT_EQ(spec_text(m.error().code), spec_text(c.code)) << c.what << ": " << m.error().describe();
   EXPECT_EQ(m.error().phase(), Phase::Decode);

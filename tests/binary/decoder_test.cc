@@ -326,6 +326,41 @@ TEST(Decoder, DataSegmentWithExplicitMemory) {
   EXPECT_EQ(m->data[0].bytes, (Bytes{'a', 'b'}));
 }
 
+// Multi-memory (3.0): bit 6 of a memarg's alignment announces a memory
+// index; the bulk instructions name their memories where 2.0 has zero bytes.
+TEST(Decoder, MemoryIndicesOfMultiMemory) {
+  const Bytes code = {0x41, 0x00, 0x28, 0x42, 0x03, 0x10, 0x1A,  // i32.load 3 offset=16 align=4
+                      0x3F, 0x02, 0x1A,                          // memory.size 2
+                      0x41, 0,    0x41, 0,    0x41, 0,    0xFC,
+                      0x0A, 0x01, 0x02,  // memory.copy 1 2
+                      0x0B};
+  Result<Module> m = decode_module(one_function_module(code));
+  ASSERT_TRUE(m.ok()) << m.error().describe();
+  const std::vector<Instr>& body = m->functions[0].body;
+  EXPECT_EQ(body[1].op, Opcode::I32Load);
+  EXPECT_EQ(body[1].a, 2u);  // the alignment exponent without bit 6
+  EXPECT_EQ(body[1].b, 3u);
+  EXPECT_EQ(body[1].u64, 16u);
+  EXPECT_EQ(body[3].op, Opcode::MemorySize);
+  EXPECT_EQ(body[3].a, 2u);
+  EXPECT_EQ(body[8].op, Opcode::MemoryCopy);
+  EXPECT_EQ(body[8].a, 1u);
+  EXPECT_EQ(body[8].b, 2u);
+  // 2.0 reads the same bytes as malformed.
+  EXPECT_FALSE(decode_module(one_function_module(code), Features::wasm2()).ok());
+}
+
+// The threads proposal's limits flags on memories: bit 1 is `shared`.
+TEST(Decoder, SharedMemoryFlag) {
+  Result<Module> m = decode_module(module({section(5, vec(2, {0x03, 0x01, 0x02, 0x02, 0x01}))}));
+  ASSERT_TRUE(m.ok()) << m.error().describe();
+  ASSERT_EQ(m->memories.size(), 2u);
+  EXPECT_TRUE(m->memories[0].shared);
+  EXPECT_EQ(m->memories[0].limits.max, 2u);
+  EXPECT_TRUE(m->memories[1].shared);  // no maximum: the validator's to reject
+  EXPECT_FALSE(m->memories[1].limits.max);
+}
+
 TEST(Decoder, DeepNestingNeedsNoRecursion) {
   // 100000 nested blocks: decoded iteratively, bounded by the input.
   Bytes code;

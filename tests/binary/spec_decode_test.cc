@@ -138,7 +138,7 @@ FileOutcome run_file(const std::string& stem, const fs::path& tool) {
     const std::string where =
         stem + ".wast:" + std::to_string(int(cmd.get("line") ? cmd.get("line")->number : 0));
     const std::vector<uint8_t> bytes = read_bytes(work / filename);
-    Result<Module> decoded = decode_module(bytes);
+    Result<Module> decoded = decode_module(bytes, Features::wasm2());
     if (type == "assert_malformed") {
       ++out.malformed;
       const std::string expected = cmd.str("text");

@@ -74,5 +74,26 @@ TEST(Superinstructions, ConstantOnTheLeftOfACompareIsSwapped) {
   EXPECT_NE(code.find("br_if i32.le_u.imm s0, 10"), std::string::npos) << code;
 }
 
+// Multi-memory: an access to memory 0 is the same single handler whatever
+// else the module declares; one to another memory is bracketed by
+// select_memory (handlers_memory.cc), and its result cannot be retargeted
+// into the local that follows.
+TEST(Superinstructions, OnlyOtherMemoriesPayForMultiMemory) {
+  const char* single = R"((module (memory 1)
+    (func (param i32) (result i32) (local i32)
+      (local.set 1 (i32.load offset=8 (local.get 0))) (local.get 1))))";
+  const char* multi = R"((module (memory $a 1) (memory $b 1)
+    (func (param i32) (result i32) (local i32)
+      (local.set 1 (i32.load $a offset=8 (local.get 0))) (local.get 1))))";
+  EXPECT_EQ(listing(single), listing(multi));
+  EXPECT_EQ(listing(R"((module (memory $a 1) (memory $b 1)
+    (func (param i32) (result i32)
+      (i32.load $b offset=8 (local.get 0)))))"),
+            "   0: select_memory 1, 0\n"
+            "   2: i32.load 1, 0, 8, 0\n"
+            "   5: select_memory 0, 0\n"
+            "   7: ret1 1, 0\n");
+}
+
 }  // namespace
 }  // namespace flint

@@ -81,11 +81,25 @@ INSTANTIATE_TEST_SUITE_P(
         IncompatibleCase{"TableElement", R"((module (import "env" "table" (table 10 externref))))"},
         IncompatibleCase{"MemoryMinTooLarge", R"((module (import "env" "memory" (memory 2))))"},
         IncompatibleCase{"MemoryMaxTooSmall", R"((module (import "env" "memory" (memory 1 1))))"},
+        IncompatibleCase{"MemorySharedFlag",
+                         R"((module (import "env" "memory" (memory 1 2 shared))))"},
         IncompatibleCase{"GlobalMutability",
                          R"((module (import "env" "const" (global (mut i32)))))"},
         IncompatibleCase{"GlobalImmutability", R"((module (import "env" "var" (global i32))))"},
         IncompatibleCase{"GlobalType", R"((module (import "env" "const" (global i64))))"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// Flint has no atomics: a shared memory type validates and takes part in
+// import matching, but no shared memory is ever created (runtime/memory.cc).
+TEST(Linker, SharedMemoriesAreNotCreated) {
+  Store store;
+  Linker linker;
+  auto m = compile_wat(R"((module (memory 1 2 shared)))");
+  auto r = linker.instantiate(store, *m);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::SharedMemoryUnsupported) << r.error().describe();
+  EXPECT_FALSE(store.create_memory(MemoryType{Limits{1, 2}, /*shared=*/true}).ok());
+}
 
 TEST(Linker, LimitsSubtypingAccepts) {
   Store store;

@@ -187,6 +187,51 @@ TEST(Module, MemargAlignment) {
             ErrorCode::I32ConstantOutOfRange);
 }
 
+// Multi-memory (3.0): a memory index or identifier before the memarg and
+// in the bulk instructions; memory 0 encodes as in 2.0.
+TEST(Module, MemoryIndicesOfMultiMemory) {
+  auto r = parse_wat(
+      "(memory $a 1) (memory $b 1) (data $d \"x\")"
+      "(func (param i32)"
+      " (i32.store8 $b offset=4 align=1 (local.get 0) (i32.const 7))"
+      " (drop (i32.load8_u 1 (local.get 0)))"
+      " (drop (i32.load $a (local.get 0)))"
+      " (drop (v128.load8_lane $b 3 (local.get 0) (v128.const i64x2 0 0)))"
+      " (drop (v128.load8_lane 3 (local.get 0) (v128.const i64x2 0 0)))"
+      " (drop (memory.size $b)) (drop (memory.grow 1 (i32.const 1)))"
+      " (memory.fill $b (i32.const 0) (i32.const 0) (i32.const 0))"
+      " (memory.copy $a $b (i32.const 0) (i32.const 0) (i32.const 0))"
+      " (memory.init $b $d (i32.const 0) (i32.const 0) (i32.const 0))"
+      " (memory.init $d (i32.const 0) (i32.const 0) (i32.const 0)))");
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  auto m = decode_module(*r);
+  ASSERT_TRUE(m.ok()) << m.error().describe();
+  std::vector<std::pair<Opcode, std::pair<uint32_t, uint32_t>>> memops;
+  for (const Instr& in : m->functions[0].body) {
+    ImmKind k = info(in.op).imm;
+    if (k == ImmKind::MemArg || k == ImmKind::MemArgLane)
+      memops.push_back({in.op, {in.b, 0}});
+    else if (k == ImmKind::Memory || k == ImmKind::MemoryInit || k == ImmKind::MemoryCopy)
+      memops.push_back({in.op, {in.a, in.b}});
+  }
+  using enum Opcode;
+  const std::vector<std::pair<Opcode, std::pair<uint32_t, uint32_t>>> want = {
+      {I32Store8, {1, 0}},     {I32Load8U, {1, 0}},  {I32Load, {0, 0}},    {V128Load8Lane, {1, 0}},
+      {V128Load8Lane, {0, 0}}, {MemorySize, {1, 0}}, {MemoryGrow, {1, 0}}, {MemoryFill, {1, 0}},
+      {MemoryCopy, {0, 1}},    {MemoryInit, {0, 1}}, {MemoryInit, {0, 0}}};
+  EXPECT_EQ(memops, want);
+  EXPECT_EQ(wat_error("(memory 1) (func (drop (i32.load $nope (i32.const 0))))").code,
+            ErrorCode::UnknownIdentifier);
+}
+
+// The threads proposal's `shared` flag: limits flag 0x03 (0x02 without a maximum).
+TEST(Module, SharedMemories) {
+  EXPECT_EQ(wat("(memory 1 2 shared)"), bytes({0x05, 0x04, 0x01, 0x03, 0x01, 0x02}));
+  EXPECT_EQ(wat("(memory 1 shared)"), bytes({0x05, 0x03, 0x01, 0x02, 0x01}));
+  EXPECT_EQ(wat("(import \"m\" \"n\" (memory 1 2 shared))"),
+            bytes({0x02, 0x09, 0x01, 0x01, 'm', 0x01, 'n', 0x02, 0x03, 0x01, 0x02}));
+}
+
 TEST(Module, ConstantsOutOfRange) {
   EXPECT_EQ(wat_error("(func (i32.const 4294967296) drop)").code, ErrorCode::ConstantOutOfRange);
   EXPECT_EQ(wat_error("(func (f32.const 1e39) drop)").code, ErrorCode::ConstantOutOfRange);

@@ -125,7 +125,7 @@ TEST_P(SpecSuite, TextModulesDecode) {
       if (!wasm.ok()) continue;  // reported by QuotedModulesParseOrFailAsExpected
       bytes = *wasm;
     }
-    auto module = decode_module(bytes);
+    auto module = decode_module(bytes, Features::wasm2());
     EXPECT_TRUE(module.ok()) << GetParam() << ":" << script->lines[i] << ": "
                              << (module.ok() ? "" : module.error().describe());
   }

@@ -85,9 +85,9 @@ TEST(Differential, MutatedCodeAgreesWithWabt) {
       size_t at = code->first + 2 + rng() % (code->second - code->first - 2);
       bytes[at] = rng() % 4 ? interesting[rng() % sizeof interesting] : uint8_t(rng());
     }
-    Result<Module> module = decode_module(bytes);
+    Result<Module> module = decode_module(bytes, Features::wasm2());
     if (!module.ok()) continue;  // decoding is the binary tests' subject
-    bool flint_ok = validate(*module).ok();
+    bool flint_ok = validate(*module, Features::wasm2()).ok();
     std::ofstream(file, std::ios::binary)
         .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
     bool wabt_ok = wabt_accepts(file);

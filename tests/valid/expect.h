@@ -8,15 +8,16 @@
 
 namespace flint::test {
 
-inline ::testing::AssertionResult is_valid(ModuleBuilder& b) {
-  Status s = validate(b.module());
+inline ::testing::AssertionResult is_valid(ModuleBuilder& b, const Features& features = {}) {
+  Status s = validate(b.module(), features);
   if (s.ok()) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "rejected: " << s.error().describe();
 }
 
 /// The module must be rejected with `code`; returns the error for further checks.
-inline ::testing::AssertionResult is_invalid(ModuleBuilder& b, ErrorCode code) {
-  Status s = validate(b.module());
+inline ::testing::AssertionResult is_invalid(ModuleBuilder& b, ErrorCode code,
+                                             const Features& features = {}) {
+  Status s = validate(b.module(), features);
   if (s.ok())
     return ::testing::AssertionFailure() << "accepted, expected \"" << spec_text(code) << "\"";
   if (s.error().code != code) {

@@ -63,16 +63,69 @@ TEST(Module, TableLimits) {
   EXPECT_TRUE(is_invalid(min_max, ErrorCode::SizeMinimumGreaterThanMaximum));
 }
 
-TEST(Module, AtMostOneMemoryButManyTables) {
+TEST(Module, AtMostOneMemoryIn2_0ButManyTables) {
   ModuleBuilder memories;
   memories.import_memory(0);
   memories.memory(0);
-  EXPECT_TRUE(is_invalid(memories, ErrorCode::MultipleMemories));
+  EXPECT_TRUE(is_invalid(memories, ErrorCode::MultipleMemories, Features::wasm2()));
   ModuleBuilder tables;
   tables.table(FuncRef);
   tables.table(ExternRef);
   tables.table(FuncRef);
   EXPECT_TRUE(is_valid(tables));
+}
+
+// Multi-memory (3.0): several memories, each instruction and data segment
+// naming one that exists ("unknown memory").
+TEST(Module, MultiMemoryIndices) {
+  ModuleBuilder memories;
+  memories.import_memory(0);
+  memories.memory(0);
+  memories.memory(1);
+  EXPECT_TRUE(is_valid(memories));
+
+  auto with_body = [](std::vector<Instr> body) {
+    ModuleBuilder b;
+    b.memory(1);
+    b.memory(1);
+    b.func({}, std::move(body));
+    return b;
+  };
+  ModuleBuilder ok = with_body({i32_const(), op(I32Load, 2, 1), op(Drop)});
+  EXPECT_TRUE(is_valid(ok));
+  ModuleBuilder bad_load = with_body({i32_const(), op(I32Load, 2, 2), op(Drop)});
+  EXPECT_TRUE(is_invalid(bad_load, ErrorCode::UnknownMemory));
+  ModuleBuilder bad_size = with_body({op(MemorySize, 2), op(Drop)});
+  EXPECT_TRUE(is_invalid(bad_size, ErrorCode::UnknownMemory));
+  ModuleBuilder bad_copy = with_body({i32_const(), i32_const(), i32_const(), op(MemoryCopy, 1, 2)});
+  EXPECT_TRUE(is_invalid(bad_copy, ErrorCode::UnknownMemory));
+  ModuleBuilder copy = with_body({i32_const(), i32_const(), i32_const(), op(MemoryCopy, 1, 0)});
+  EXPECT_TRUE(is_valid(copy));
+
+  ModuleBuilder data;
+  data.memory(1);
+  DataSegment active;
+  active.mode = SegmentMode::Active;
+  active.memory = 1;
+  active.offset.instrs = {i32_const(), end()};
+  data.module().data.push_back(active);
+  EXPECT_TRUE(is_invalid(data, ErrorCode::UnknownMemory));
+}
+
+// The threads proposal's rule: a shared memory has a maximum.
+TEST(Module, SharedMemoryMustHaveMaximum) {
+  ModuleBuilder ok;
+  ok.memory(1, 2);
+  ok.module().memories.back().shared = true;
+  EXPECT_TRUE(is_valid(ok));
+  ModuleBuilder no_max;
+  no_max.memory(1);
+  no_max.module().memories.back().shared = true;
+  EXPECT_TRUE(is_invalid(no_max, ErrorCode::SharedMemoryWithoutMaximum));
+  ModuleBuilder imported;
+  imported.import_memory(1);
+  imported.module().imports.back().memory.shared = true;
+  EXPECT_TRUE(is_invalid(imported, ErrorCode::SharedMemoryWithoutMaximum));
 }
 
 TEST(Module, GlobalInitialisers) {

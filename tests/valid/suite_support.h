@@ -87,13 +87,13 @@ inline bool message_exact(const Error& e, const std::string& expected) {
 inline void expect_invalid(SuiteTally& tally, const std::string& where,
                            const std::vector<uint8_t>& bytes, const std::string& expected) {
   ++tally.invalid_total;
-  Result<Module> module = decode_module(bytes);
+  Result<Module> module = decode_module(bytes, Features::wasm2());
   if (!module.ok()) {
     ADD_FAILURE() << where << ": decoder rejected an invalid (well-formed) module: "
                   << module.error().describe() << " (expected \"" << expected << "\")";
     return;
   }
-  Status s = validate(*module);
+  Status s = validate(*module, Features::wasm2());
   if (s.ok()) {
     ADD_FAILURE() << where << ": accepted, expected \"" << expected << "\"";
   } else if (!message_matches(s.error(), expected)) {
@@ -112,12 +112,12 @@ inline void expect_invalid(SuiteTally& tally, const std::string& where,
 inline void expect_valid(SuiteTally& tally, const std::string& where,
                          const std::vector<uint8_t>& bytes) {
   ++tally.valid_total;
-  Result<Module> module = decode_module(bytes);
+  Result<Module> module = decode_module(bytes, Features::wasm2());
   if (!module.ok()) {
     ADD_FAILURE() << where << ": decoder rejected a valid module: " << module.error().describe();
     return;
   }
-  Status s = validate(*module);
+  Status s = validate(*module, Features::wasm2());
   if (s.ok())
     ++tally.valid_accepted;
   else

@@ -142,10 +142,25 @@ llvm::Value* FunctionCodegen::global_slot(uint32_t index) {
 // operand and the static offset. The reservation covers 8 GiB plus a guard
 // page beyond the base, so no check is needed: an access past the memory's
 // size faults, and the signal handler turns the fault into a trap.
-llvm::Value* FunctionCodegen::effective_address(llvm::Value* addr, uint64_t offset) {
+// Every memory is such a reservation (aot_module.cc checks), so memory N
+// differs from memory 0 only in where its base comes from.
+llvm::Value* FunctionCodegen::effective_address(llvm::Value* addr, uint64_t offset,
+                                                uint32_t memory) {
   llvm::Value* ea = b_.CreateZExt(addr, b_.getInt64Ty());
   if (offset) ea = b_.CreateAdd(ea, b_.getInt64(offset), "", true, true);
-  return b_.CreateInBoundsGEP(b_.getInt8Ty(), mem_base_, ea);
+  return b_.CreateInBoundsGEP(b_.getInt8Ty(), memory == 0 ? mem_base_ : memory_base(memory), ea);
+}
+
+llvm::Value* FunctionCodegen::memory_base(uint32_t memory) {
+  if (mem_bases_[memory]) return mem_bases_[memory];
+  // A memory's base never moves (runtime/memory.h): load it once, in the
+  // entry block, as memory 0's is.
+  llvm::IRBuilder<> eb(entry_);
+  llvm::Value* bases = eb.CreateLoad(
+      eb.getPtrTy(), eb.CreateConstInBoundsGEP1_64(eb.getInt8Ty(), ctx_, kCtxMemBases));
+  mem_bases_[memory] =
+      eb.CreateLoad(eb.getPtrTy(), eb.CreateConstInBoundsGEP1_64(eb.getPtrTy(), bases, memory));
+  return mem_bases_[memory];
 }
 
 // ---- the body -------------------------------------------------------------
@@ -156,6 +171,7 @@ Status FunctionCodegen::emit() {
   b_.SetInsertPoint(entry_);
   ctx_ = fn_->getArg(0);
   global_slots_.assign(wasm_.global_count(), nullptr);
+  mem_bases_.assign(wasm_.memory_count(), nullptr);
 
   local_types_ = type_.params;
   local_types_.insert(local_types_.end(), function_.locals.begin(), function_.locals.end());
@@ -444,7 +460,7 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
 }
 
 void FunctionCodegen::emit_load(const Instr& in) {
-  llvm::Value* p = effective_address(pop(), in.u64);
+  llvm::Value* p = effective_address(pop(), in.u64, in.b);
   auto load = [&](llvm::Type* t) { return memory_load(t, p); };
   auto i8 = b_.getInt8Ty(), i16 = b_.getInt16Ty(), i32 = b_.getInt32Ty(), i64 = b_.getInt64Ty();
   switch (in.op) {
@@ -468,7 +484,7 @@ void FunctionCodegen::emit_load(const Instr& in) {
 
 void FunctionCodegen::emit_store(const Instr& in) {
   llvm::Value* v = pop();
-  llvm::Value* p = effective_address(pop(), in.u64);
+  llvm::Value* p = effective_address(pop(), in.u64, in.b);
   switch (in.op) {
     case Opcode::I32Store8:
     case Opcode::I64Store8: v = b_.CreateTrunc(v, b_.getInt8Ty()); break;
@@ -588,27 +604,49 @@ void FunctionCodegen::emit_table_or_bulk(const Instr& in) {
     params.insert(params.begin(), ptr);
     return llvm::FunctionType::get(ret, params, false);
   };
+  // Memory 0 calls the helpers without a memory index, as before
+  // multi-memory; another memory the *_at ones, its index(es) first.
+  auto on_memory = [&](std::initializer_list<uint32_t> memories, size_t memory0_helper,
+                       size_t indexed_helper, llvm::Type* ret, std::vector<llvm::Type*> params,
+                       std::vector<llvm::Value*> args) {
+    bool memory0 = true;
+    for (uint32_t m : memories) memory0 = memory0 && m == 0;
+    if (memory0) return helper(memory0_helper, fn(ret, params), args);
+    size_t at = 0;
+    for (uint32_t m : memories) {
+      params.insert(params.begin() + at, i32);
+      args.insert(args.begin() + at++, b_.getInt32(m));
+    }
+    return helper(indexed_helper, fn(ret, params), args);
+  };
   switch (in.op) {
-    case Opcode::MemorySize: push(helper(offsetof(Helpers, memory_size), fn(i32, {}), {})); break;
+    case Opcode::MemorySize:
+      push(on_memory({in.a}, offsetof(Helpers, memory_size), offsetof(Helpers, memory_size_at), i32,
+                     {}, {}));
+      break;
     case Opcode::MemoryGrow: {
       llvm::Value* d = pop();
-      push(helper(offsetof(Helpers, memory_grow), fn(i32, {i32}), {d}));
+      push(on_memory({in.a}, offsetof(Helpers, memory_grow), offsetof(Helpers, memory_grow_at), i32,
+                     {i32}, {d}));
       break;
     }
     case Opcode::MemoryFill: {
       auto a = pop_n(3);
-      helper(offsetof(Helpers, memory_fill), fn(void_, {i32, i32, i32}), a);
+      on_memory({in.a}, offsetof(Helpers, memory_fill), offsetof(Helpers, memory_fill_at), void_,
+                {i32, i32, i32}, a);
       break;
     }
     case Opcode::MemoryCopy: {
       auto a = pop_n(3);
-      helper(offsetof(Helpers, memory_copy), fn(void_, {i32, i32, i32}), a);
+      on_memory({in.a, in.b}, offsetof(Helpers, memory_copy), offsetof(Helpers, memory_copy_at),
+                void_, {i32, i32, i32}, a);
       break;
     }
     case Opcode::MemoryInit: {
       auto a = pop_n(3);
       a.insert(a.begin(), b_.getInt32(in.a));
-      helper(offsetof(Helpers, memory_init), fn(void_, {i32, i32, i32, i32}), a);
+      on_memory({in.b}, offsetof(Helpers, memory_init), offsetof(Helpers, memory_init_at), void_,
+                {i32, i32, i32, i32}, a);
       break;
     }
     case Opcode::DataDrop:

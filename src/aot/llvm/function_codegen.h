@@ -93,7 +93,10 @@ class FunctionCodegen {
   llvm::Value* helper(size_t offset, llvm::FunctionType* type, std::vector<llvm::Value*> args);
   void trap_if(llvm::Value* condition, TrapCode code);
   llvm::Value* global_slot(uint32_t index);
-  llvm::Value* effective_address(llvm::Value* addr, uint64_t offset);
+  /// The address of an access to `memory` (multi-memory; 0 is mem_base_).
+  llvm::Value* effective_address(llvm::Value* addr, uint64_t offset, uint32_t memory);
+  /// The base of a memory other than 0, loaded once per function.
+  llvm::Value* memory_base(uint32_t memory);
   /// One unit of fuel, at function entry and loop heads (fuel_codegen.cc).
   void charge_fuel();
   /// A trap "interrupt" when the store's flag is set, at function entry and
@@ -195,6 +198,7 @@ class FunctionCodegen {
   SimdLowering simd_;  ///< vector operations for the module's target (simd_lowering.h)
   llvm::Value* ctx_ = nullptr;
   llvm::Value* mem_base_ = nullptr;
+  std::vector<llvm::Value*> mem_bases_;  ///< memory_base(), per memory index
   llvm::BasicBlock* entry_ = nullptr;
   std::vector<llvm::AllocaInst*> locals_;
   std::vector<ValType> local_types_;

@@ -20,7 +20,7 @@ void FunctionCodegen::emit_simd_memory(const Instr& in) {
   // Lane forms: the vector operand is above the address.
   llvm::Value* lanes = nullptr;
   if (info(in.op).imm == ImmKind::MemArgLane || in.op == Opcode::V128Store) lanes = pop();
-  llvm::Value* p = effective_address(pop(), in.u64);
+  llvm::Value* p = effective_address(pop(), in.u64, in.b);
 
   // v128.loadMxN_s/u: N lanes of M bits, each extended to 2M bits.
   auto load_extend = [&](llvm::Type* lane, unsigned n, bool is_signed) {
