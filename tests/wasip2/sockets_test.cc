@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
+
 #include "wasip2/wasip2.h"
 
 namespace flint::wasip2 {
@@ -161,6 +163,33 @@ TEST_F(Sockets, TcpConnectAcceptReadWriteShutdownOverLoopback) {
   ComponentValue end = call(kStreams, "[method]input-stream.blocking-read", {a[1], val::u64(100)});
   EXPECT_EQ(end.as_case().index, 1u);
   EXPECT_EQ(end.as_case().payload->as_case().index, 1u);  // closed
+}
+
+TEST_F(Sockets, PollWaitsOnASocketAndAClockTogether) {
+  start({.inherit_network = true});
+  uint16_t port = 0;
+  ComponentValue server = listener(port);
+  ComponentValue incoming = tcp("subscribe", {server});
+  EXPECT_FALSE(call("wasi:io/poll@0.2.0", "[method]pollable.ready", {incoming}).as_bool());
+  auto poll = [&] {
+    ComponentValue timer =
+        call("wasi:clocks/monotonic-clock@0.2.0", "subscribe-duration", {val::u64(50'000'000)});
+    ComponentValue ready = call("wasi:io/poll@0.2.0", "poll", {val::list({incoming, timer})});
+    std::vector<uint64_t> out;
+    for (const ComponentValue& i : ready.items()) out.push_back(i.as_unsigned());
+    return out;
+  };
+  // No client yet: the clock wakes the poll.
+  EXPECT_EQ(poll(), std::vector<uint64_t>{1});
+  // A client connects: the listener's pollable is ready at once.
+  ComponentValue client = tcp_socket();
+  ok(tcp("start-connect", {client, network_, loopback(port)}), "start-connect");
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(poll(), std::vector<uint64_t>{0});
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(40));
+  // accept: then nothing is waiting and accept would block.
+  ok(tcp("accept", {server}), "accept");
+  EXPECT_EQ(error(tcp("accept", {server})), kWouldBlock);
 }
 
 TEST_F(Sockets, TcpStateMachineRefusesOutOfOrderCalls) {
