@@ -297,6 +297,8 @@ void define_tcp(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
                   wit::func({{"address-family", ip_address_family_type()}},
                             wit::result(wit::own(socket), code)),
                   [h](Store&, Args a) -> Return {
+                    // As Wasmtime: with -S tcp=n not even a socket is made.
+                    if (!h->sockets.tcp) return fail(kAccessDenied);
                     bool ipv6 = a[0].as_case().index == 1;
                     int fd = new_socket(ipv6, SOCK_STREAM);
                     if (fd < 0) return fail_errno();

@@ -264,6 +264,8 @@ void define_udp(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
                   wit::func({{"address-family", ip_address_family_type()}},
                             wit::result(wit::own(socket), code)),
                   [h](Store&, Args a) -> Return {
+                    // As Wasmtime: with -S udp=n not even a socket is made.
+                    if (!h->sockets.udp) return fail(kAccessDenied);
                     bool ipv6 = a[0].as_case().index == 1;
                     int fd = new_socket(ipv6, SOCK_DGRAM);
                     if (fd < 0) return fail_errno();
