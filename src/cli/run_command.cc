@@ -49,6 +49,7 @@ struct RunOptions {
   std::vector<std::string> dirs_read_only;
   std::vector<std::string> envs;
   std::vector<std::string> tcp_listen;
+  std::vector<std::string> wasi_switches;  ///< -S values, as wasmtime's
   std::optional<std::string> argv0;
 };
 
@@ -146,6 +147,12 @@ class Watchdog {
   std::thread thread_;
 };
 
+Result<WasiSwitches> wasi_switches(const RunOptions& o) {
+  WasiSwitches switches;
+  for (const std::string& spec : o.wasi_switches) FLINT_TRY(apply_wasi_switch(spec, switches));
+  return switches;
+}
+
 Result<wasi::WasiOptions> wasi_options(const RunOptions& o) {
   wasi::WasiOptions w;
   w.args.push_back(o.argv0 ? *o.argv0 : guest_argv0(o.module));
@@ -156,7 +163,9 @@ Result<wasi::WasiOptions> wasi_options(const RunOptions& o) {
   }
   for (const std::string& d : o.dirs) w.dirs.push_back(parse_dir_flag(d, false));
   for (const std::string& d : o.dirs_read_only) w.dirs.push_back(parse_dir_flag(d, true));
+  FLINT_ASSIGN(WasiSwitches switches, wasi_switches(o));
   w.tcp_listen = o.tcp_listen;
+  for (const std::string& t : switches.tcp_listen) w.tcp_listen.push_back(t);
   return w;
 }
 
@@ -243,11 +252,16 @@ int run_component(const RunOptions& o, std::span<const uint8_t> bytes, const Con
     if (!parsed) return report_error(o.module, parsed.error());
     invocation = std::move(*parsed);
   }
-  // A socket the guest could never reach (wasi:sockets has no tcp yet) is
-  // refused rather than bound for nothing.
-  if (!o.tcp_listen.empty())
-    return report_error(
-        o.module, make_error(ErrorCode::Usage, "--tcplisten is not supported for components yet"));
+  // Preview 1's preopened listening sockets have no WASI 0.2 counterpart (a
+  // component binds its own with -S inherit-network): refused rather than
+  // bound for nothing, as Wasmtime documents tcplisten for preview 1 only.
+  auto switches = wasi_switches(o);
+  if (!switches) return report_error(o.module, switches.error());
+  if (!o.tcp_listen.empty() || !switches->tcp_listen.empty())
+    return report_error(o.module,
+                        make_error(ErrorCode::Usage,
+                                   "--tcplisten is for core modules (WASI preview 1); a component "
+                                   "binds its own sockets with -S inherit-network"));
   auto compiled = component::CompiledComponent::compile({bytes.begin(), bytes.end()}, config);
   if (!compiled) return report_error(o.module, compiled.error());
   auto options = wasi_options(o);
@@ -256,7 +270,7 @@ int run_component(const RunOptions& o, std::span<const uint8_t> bytes, const Con
   if (!created) return report_error(o.module, created.error());
   Store store(config);
   component::ComponentLinker linker;
-  std::shared_ptr<wasip2::Host> host = wasip2::define_wasip2(linker, *created);
+  std::shared_ptr<wasip2::Host> host = wasip2::define_wasip2(linker, *created, switches->sockets);
 
   std::optional<Watchdog> watchdog;
   if (timeout) {
@@ -371,6 +385,12 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
          "--tcplisten", options->tcp_listen,
          "Listen on HOST:PORT and give the guest the socket (for sock_accept), after the --dir fds")
       ->type_name("HOST:PORT")
+      ->allow_extra_args(false);  // one value per flag: the module follows
+  cmd->add_option("-S", options->wasi_switches,
+                  "A WASI option, as wasmtime's: inherit-network[=y|n] (WASI 0.2 sockets may use "
+                  "any address), allow-ip-name-lookup[=y|n], tcp[=y|n], udp[=y|n] (both on), "
+                  "tcplisten=HOST:PORT (as --tcplisten)")
+      ->type_name("NAME[=VALUE]")
       ->allow_extra_args(false);  // one value per flag: the module follows
   cmd->add_option("--argv0", options->argv0,
                   "The guest's argv[0] (default: the module's file name)");

@@ -10,6 +10,7 @@
 
 #include "flint/result.h"
 #include "wasi/context.h"
+#include "wasip2/host.h"
 
 namespace flint::cli {
 
@@ -28,6 +29,18 @@ Result<uint64_t> parse_memory_pages(std::string_view spec);
 
 /// `--timeout 1.5s`: a duration in s, ms, us, m or h (seconds when bare).
 Result<std::chrono::nanoseconds> parse_duration(std::string_view spec);
+
+/// The WASI options `-S NAME[=y|n]` that Flint implements, with Wasmtime
+/// 48's names and defaults.
+struct WasiSwitches {
+  wasip2::SocketGrants sockets;         ///< inherit-network, allow-ip-name-lookup, tcp, udp
+  std::vector<std::string> tcp_listen;  ///< tcplisten=HOST:PORT (preview 1, as --tcplisten)
+};
+
+/// Applies one `-S` value ("inherit-network", "tcp=n", "tcplisten=HOST:PORT")
+/// to `switches`. A boolean's value may be y, n, yes, no, true or false
+/// (absent: yes); any other option is a Usage error naming it.
+Status apply_wasi_switch(std::string_view spec, WasiSwitches& switches);
 
 /// argv[0] for the guest: the module's base name, as `wasmtime run` passes
 /// it, so the guest does not learn the host's directory layout.

@@ -31,6 +31,9 @@ using SharedFd = std::shared_ptr<wasi::UniqueFd>;
 struct IoError {
   std::string message;
   std::optional<uint32_t> filesystem_code;
+  /// The host errno of a failed stream operation, from which
+  /// wasi:sockets/network.network-error-code derives its answer; 0: none.
+  int host_errno = 0;
 };
 
 /// wasi:io/poll's `pollable`: a clock's is ready from its deadline on; a
@@ -86,9 +89,66 @@ struct DirectoryEntries {
 /// terminal.
 struct Terminal {};
 
+/// What wasi:sockets may do, as Wasmtime's `-S` switches grant it: nothing
+/// reaches the network unless `inherit_network` is set, and names are
+/// looked up only with `allow_ip_name_lookup` (deny by default).
+struct SocketGrants {
+  bool inherit_network = false;       ///< -S inherit-network: any address, any port
+  bool allow_ip_name_lookup = false;  ///< -S allow-ip-name-lookup
+  bool tcp = true;                    ///< -S tcp=n turns TCP off (even when inherited)
+  bool udp = true;                    ///< -S udp=n turns UDP off
+};
+
 /// wasi:sockets/network's `network`: the capability socket functions take.
-/// No socket is granted yet (deny by default), so it holds nothing.
+/// What it grants is the host's SocketGrants, the same for every handle.
 struct Network {};
+
+/// wasi:sockets/tcp's `tcp-socket`: a non-blocking host socket and where it
+/// is in the WIT's state machine (tcp.wit, "TCP socket states").
+struct TcpSocket {
+  enum class State : uint8_t {
+    Unbound,
+    BindStarted,
+    Bound,
+    ListenStarted,
+    Listening,
+    Connecting,
+    ConnectReady,  ///< connect(2) answered at once; finish-connect reports it
+    Connected,
+    Closed,  ///< a failed connect: the socket can do nothing more
+  };
+  SharedFd fd;
+  bool ipv6 = false;
+  State state = State::Unbound;
+  uint64_t backlog = 128;  ///< set-listen-backlog-size's value, used by start-listen
+};
+
+/// wasi:sockets/udp's `udp-socket`, and its stream state: `remote` is the
+/// address `stream` connected it to, if any.
+struct UdpSocket {
+  enum class State : uint8_t { Unbound, BindStarted, Bound };
+  SharedFd fd;
+  bool ipv6 = false;
+  State state = State::Unbound;
+  bool connected = false;
+};
+
+/// wasi:sockets/udp's `incoming-datagram-stream` and
+/// `outgoing-datagram-stream`: the socket's descriptor, and (outgoing)
+/// whether the socket was connected when `stream` made it.
+struct DatagramStream {
+  SharedFd fd;
+  bool ipv6 = false;
+  bool connected = false;
+};
+
+/// wasi:sockets/ip-name-lookup's `resolve-address-stream`: the addresses the
+/// lookup found (done when resolve-addresses is called), and how many were
+/// given. Each is a wasi:sockets/network.ip-address value.
+struct ResolvedAddresses {
+  std::vector<ComponentValue> addresses;
+  size_t next = 0;
+};
 
 /// All state of one guest's WASI 0.2 host.
 struct Host {
@@ -112,6 +172,15 @@ struct Host {
   HostResourceTable<Terminal> terminal_inputs{"wasi:cli/terminal-input.terminal-input"};
   HostResourceTable<Terminal> terminal_outputs{"wasi:cli/terminal-output.terminal-output"};
   HostResourceTable<Network> networks{"wasi:sockets/network.network"};
+  HostResourceTable<TcpSocket> tcp_sockets{"wasi:sockets/tcp.tcp-socket"};
+  HostResourceTable<UdpSocket> udp_sockets{"wasi:sockets/udp.udp-socket"};
+  HostResourceTable<DatagramStream> incoming_datagrams{"wasi:sockets/udp.incoming-datagram-stream"};
+  HostResourceTable<DatagramStream> outgoing_datagrams{"wasi:sockets/udp.outgoing-datagram-stream"};
+  HostResourceTable<ResolvedAddresses> resolved_addresses{
+      "wasi:sockets/ip-name-lookup.resolve-address-stream"};
+
+  /// What wasi:sockets may do (set by define_wasip2).
+  SocketGrants sockets;
 
   /// wasi:random/insecure-seed's value: the same for the whole run.
   std::optional<std::pair<uint64_t, uint64_t>> insecure_seed;
@@ -155,5 +224,9 @@ void define_io(component::ComponentLinker& linker, const std::shared_ptr<Host>& 
 void define_clocks_random(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
 void define_filesystem(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
 void define_sockets(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
+/// wasi:sockets/tcp and tcp-create-socket (tcp.cc), udp and
+/// udp-create-socket (udp.cc); define_sockets calls them.
+void define_tcp(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
+void define_udp(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
 
 }  // namespace flint::wasip2

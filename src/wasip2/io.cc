@@ -32,11 +32,19 @@ Return stream_failure(Host& h, int host_errno, const char* what) {
   if (host_errno == EPIPE) return val::err(val::variant_case(1));
   FLINT_ASSIGN(ComponentValue e,
                h.errors.insert_own({std::string(what) + ": " + std::strerror(host_errno),
-                                    error_code_of_host(host_errno)}));
+                                    error_code_of_host(host_errno), host_errno}));
   return val::err(val::variant_case(0, std::move(e)));
 }
 
 Return closed() { return val::err(val::variant_case(1)); }
+
+/// Waits until `fd` is ready for `events` (or has failed: the retried call
+/// then reports it).
+void wait_fd(int fd, short events) {
+  pollfd pfd{fd, events, 0};
+  while (::poll(&pfd, 1, -1) < 0 && errno == EINTR) {
+  }
+}
 
 /// Writes all of `data`, as blocking-write-and-flush promises.
 Return write_all(Host& h, OutputStream& s, const std::vector<uint8_t>& data) {
@@ -50,6 +58,11 @@ Return write_all(Host& h, OutputStream& s, const std::vector<uint8_t>& data) {
     else
       n = write(fd, data.data() + done, data.size() - done);  // Append: the fd has O_APPEND
     if (n < 0 && errno == EINTR) continue;
+    // A socket's descriptor is non-blocking: wait until it takes more.
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      wait_fd(fd, POLLOUT);
+      continue;
+    }
     if (n < 0) {
       if (errno == EPIPE) s.closed = true;
       return stream_failure(h, errno, "write");
@@ -68,10 +81,17 @@ std::vector<uint8_t> read_some(InputStream& s, uint64_t len, int& error) {
   error = 0;
   if (buf.empty() || s.closed) return buf;
   ssize_t n;
-  do {
+  for (;;) {
     n = s.positional ? pread(s.fd->get(), buf.data(), buf.size(), off_t(s.offset))
                      : read(s.fd->get(), buf.data(), buf.size());
-  } while (n < 0 && errno == EINTR);
+    if (n >= 0 || errno == EINTR) {
+      if (n >= 0) break;
+      continue;
+    }
+    // A socket's descriptor is non-blocking: wait for a byte.
+    if (errno != EAGAIN && errno != EWOULDBLOCK) break;
+    wait_fd(s.fd->get(), POLLIN);
+  }
   if (n < 0) {
     error = errno;
     buf.clear();

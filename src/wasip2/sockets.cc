@@ -1,69 +1,316 @@
-// wasi:sockets@0.2 (wit/network.wit, instance-network.wit), as far as the
-// network capability: a guest importing them links and receives a network
-// handle that grants nothing. No socket, lookup or bind function is defined
-// yet, so a component importing one fails to link with a message naming it
-// (deny by default; nothing pretends to work).
-#include "wasip2/host.h"
+// wasi:sockets@0.2 (wit/network.wit, instance-network.wit,
+// ip-name-lookup.wit) and what tcp.cc and udp.cc share (sockets.h). Deny
+// by default, as Wasmtime: the network handle grants what the host's
+// SocketGrants say (`-S inherit-network`, `-S allow-ip-name-lookup`,
+// `-S tcp=n`, `-S udp=n`), so without them every bind, connect and send is
+// `access-denied` and every lookup `permanent-resolver-failure`.
+#include "wasip2/sockets.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace flint::wasip2 {
 
 using namespace component;
 
+namespace sockets {
+
 namespace {
 
 using Args = std::span<const ComponentValue>;
-using Return = HostReturn;
+
+ComponentValue u16(uint16_t v) { return ComponentValue::unsigned_int(TypeKind::U16, v); }
+
+ValueTypePtr ipv4_type() {
+  static const ValueTypePtr t = wit::tuple({wit::u8(), wit::u8(), wit::u8(), wit::u8()});
+  return t;
+}
+ValueTypePtr ipv6_type() {
+  static const ValueTypePtr t = wit::tuple(std::vector<ValueTypePtr>(8, wit::u16()));
+  return t;
+}
+ValueTypePtr ipv4_socket_type() {
+  static const ValueTypePtr t = wit::record({{"port", wit::u16()}, {"address", ipv4_type()}});
+  return t;
+}
+ValueTypePtr ipv6_socket_type() {
+  static const ValueTypePtr t = wit::record({{"port", wit::u16()},
+                                             {"flow-info", wit::u32()},
+                                             {"address", ipv6_type()},
+                                             {"scope-id", wit::u32()}});
+  return t;
+}
+
+ComponentValue ipv4_value(const in_addr& a) {
+  const auto* b = reinterpret_cast<const uint8_t*>(&a.s_addr);
+  return val::tuple({val::u8(b[0]), val::u8(b[1]), val::u8(b[2]), val::u8(b[3])});
+}
+ComponentValue ipv6_value(const in6_addr& a) {
+  std::vector<ComponentValue> parts;
+  for (int i = 0; i < 8; ++i)
+    parts.push_back(u16(uint16_t(a.s6_addr[2 * i] << 8 | a.s6_addr[2 * i + 1])));
+  return val::tuple(std::move(parts));
+}
 
 }  // namespace
 
-void define_sockets(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
+ValueTypePtr error_code_type() {
+  static const ValueTypePtr t = wit::enumeration({"unknown",
+                                                  "access-denied",
+                                                  "not-supported",
+                                                  "invalid-argument",
+                                                  "out-of-memory",
+                                                  "timeout",
+                                                  "concurrency-conflict",
+                                                  "not-in-progress",
+                                                  "would-block",
+                                                  "invalid-state",
+                                                  "new-socket-limit",
+                                                  "address-not-bindable",
+                                                  "address-in-use",
+                                                  "remote-unreachable",
+                                                  "connection-refused",
+                                                  "connection-reset",
+                                                  "connection-aborted",
+                                                  "datagram-too-large",
+                                                  "name-unresolvable",
+                                                  "temporary-resolver-failure",
+                                                  "permanent-resolver-failure"});
+  return t;
+}
+
+ValueTypePtr ip_address_family_type() {
+  static const ValueTypePtr t = wit::enumeration({"ipv4", "ipv6"});
+  return t;
+}
+
+ValueTypePtr ip_address_type() {
+  static const ValueTypePtr t = wit::variant({{"ipv4", ipv4_type()}, {"ipv6", ipv6_type()}});
+  return t;
+}
+
+ValueTypePtr ip_socket_address_type() {
+  static const ValueTypePtr t =
+      wit::variant({{"ipv4", ipv4_socket_type()}, {"ipv6", ipv6_socket_type()}});
+  return t;
+}
+
+uint32_t code_of_errno(int e) {
+  switch (e) {
+    case EACCES:
+    case EPERM: return kAccessDenied;
+    case EADDRINUSE: return kAddressInUse;
+    case EADDRNOTAVAIL: return kAddressNotBindable;
+    case ECONNABORTED: return kConnectionAborted;
+    case ECONNREFUSED: return kConnectionRefused;
+    case ECONNRESET: return kConnectionReset;
+    case EAGAIN: return kWouldBlock;
+    case EINVAL: return kInvalidArgument;
+    case EMFILE:
+    case ENFILE: return kNewSocketLimit;
+    case ENOBUFS:
+    case ENOMEM: return kOutOfMemory;
+    case EMSGSIZE: return kDatagramTooLarge;
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+    case ENETDOWN:
+    case EHOSTDOWN: return kRemoteUnreachable;
+    case ETIMEDOUT: return kTimeout;
+    case ENOTCONN:
+    case EISCONN: return kInvalidState;
+    case EAFNOSUPPORT:
+    case EOPNOTSUPP:
+    case EPROTONOSUPPORT: return kNotSupported;
+    default: return kUnknown;
+  }
+}
+
+HostReturn fail(uint32_t code) { return val::err(val::enum_case(code)); }
+HostReturn fail_errno() { return fail(code_of_errno(errno)); }
+
+uint16_t Address::port() const {
+  return ntohs(ipv6() ? reinterpret_cast<const sockaddr_in6&>(storage).sin6_port
+                      : reinterpret_cast<const sockaddr_in&>(storage).sin_port);
+}
+
+bool Address::unspecified() const {
+  if (ipv6())
+    return IN6_IS_ADDR_UNSPECIFIED(&reinterpret_cast<const sockaddr_in6&>(storage).sin6_addr);
+  return reinterpret_cast<const sockaddr_in&>(storage).sin_addr.s_addr == INADDR_ANY;
+}
+
+Address address_of(const ComponentValue& v) {
+  Address a;
+  const ComponentValue::Case& c = v.as_case();
+  const auto& fields = c.payload->items();
+  if (c.index == 0) {
+    auto& in = reinterpret_cast<sockaddr_in&>(a.storage);
+    in.sin_family = AF_INET;
+    in.sin_port = htons(uint16_t(fields[0].as_unsigned()));
+    auto* b = reinterpret_cast<uint8_t*>(&in.sin_addr.s_addr);
+    for (int i = 0; i < 4; ++i) b[i] = uint8_t(fields[1].items()[i].as_unsigned());
+    a.length = sizeof(sockaddr_in);
+  } else {
+    auto& in = reinterpret_cast<sockaddr_in6&>(a.storage);
+    in.sin6_family = AF_INET6;
+    in.sin6_port = htons(uint16_t(fields[0].as_unsigned()));
+    in.sin6_flowinfo = htonl(uint32_t(fields[1].as_unsigned()));
+    for (int i = 0; i < 8; ++i) {
+      auto part = uint16_t(fields[2].items()[i].as_unsigned());
+      in.sin6_addr.s6_addr[2 * i] = uint8_t(part >> 8);
+      in.sin6_addr.s6_addr[2 * i + 1] = uint8_t(part);
+    }
+    in.sin6_scope_id = uint32_t(fields[3].as_unsigned());
+    a.length = sizeof(sockaddr_in6);
+  }
+  return a;
+}
+
+ComponentValue socket_address_value(const sockaddr_storage& s) {
+  if (s.ss_family == AF_INET6) {
+    const auto& in = reinterpret_cast<const sockaddr_in6&>(s);
+    return val::variant_case(
+        1, val::record({u16(ntohs(in.sin6_port)), val::u32(ntohl(in.sin6_flowinfo)),
+                        ipv6_value(in.sin6_addr), val::u32(in.sin6_scope_id)}));
+  }
+  const auto& in = reinterpret_cast<const sockaddr_in&>(s);
+  return val::variant_case(0, val::record({u16(ntohs(in.sin_port)), ipv4_value(in.sin_addr)}));
+}
+
+bool allowed(const Host& host, Use use) {
+  const SocketGrants& g = host.sockets;
+  bool tcp = use == Use::TcpBind || use == Use::TcpConnect;
+  if (tcp ? !g.tcp : !g.udp) return false;
+  // Wasmtime's default SocketAddrCheck denies every address; inheriting
+  // the network allows them all.
+  return g.inherit_network;
+}
+
+int new_socket(bool ipv6, int type) {
+  int fd = ::socket(ipv6 ? AF_INET6 : AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd >= 0 && ipv6) {
+    int one = 1;
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  }
+  return fd;
+}
+
+HostReturn socket_name(int fd, bool peer) {
+  sockaddr_storage s{};
+  socklen_t len = sizeof s;
+  int r = peer ? getpeername(fd, reinterpret_cast<sockaddr*>(&s), &len)
+               : getsockname(fd, reinterpret_cast<sockaddr*>(&s), &len);
+  if (r < 0) return fail_errno();
+  return val::ok(socket_address_value(s));
+}
+
+HostReturn get_option(int fd, int level, int name, ComponentValue (*make)(uint64_t)) {
+  int value = 0;
+  socklen_t len = sizeof value;
+  if (getsockopt(fd, level, name, &value, &len) < 0) return fail_errno();
+  return val::ok(make(uint64_t(std::max(value, 0))));
+}
+
+HostReturn set_option(int fd, int level, int name, int value) {
+  if (setsockopt(fd, level, name, &value, sizeof value) < 0) return fail_errno();
+  return val::ok();
+}
+
+HostReturn subscribe(Host& host, const SharedFd& fd, short events) {
+  Pollable p;
+  if (fd) p.fd = fd, p.events = events;
+  return host.pollables.insert_own(std::move(p));
+}
+
+}  // namespace sockets
+
+namespace {
+
+using namespace sockets;
+using Args = std::span<const ComponentValue>;
+using Return = HostReturn;
+
+/// Whether `name` can be a domain name (letters, digits, '-', '_', '.'):
+/// anything else is `invalid-argument`, as Wasmtime's parse of the name.
+bool plausible_name(const std::string& name) {
+  if (name.empty() || name.size() > 253) return false;
+  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+/// resolve-addresses: an IP address is returned as itself; a name is looked
+/// up at once with getaddrinfo (the stream then never blocks).
+Return resolve(Host& h, const std::string& name) {
+  if (!h.sockets.allow_ip_name_lookup) return fail(kPermanentResolverFailure);
+  ResolvedAddresses out;
+  in_addr v4;
+  in6_addr v6;
+  std::string literal = name.size() > 2 && name.front() == '[' && name.back() == ']'
+                            ? name.substr(1, name.size() - 2)
+                            : name;
+  if (inet_pton(AF_INET, name.c_str(), &v4) == 1) {
+    out.addresses.push_back(val::variant_case(0, ipv4_value(v4)));
+  } else if (inet_pton(AF_INET6, literal.c_str(), &v6) == 1) {
+    out.addresses.push_back(val::variant_case(1, ipv6_value(v6)));
+  } else {
+    if (!plausible_name(name)) return fail(kInvalidArgument);
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;  // one entry per address, not per socket type
+    addrinfo* found = nullptr;
+    int r = getaddrinfo(name.c_str(), nullptr, &hints, &found);
+    if (r == EAI_NONAME || r == EAI_NODATA) return fail(kNameUnresolvable);
+    if (r == EAI_AGAIN) return fail(kTemporaryResolverFailure);
+    if (r != 0) return fail(kPermanentResolverFailure);
+    for (addrinfo* a = found; a; a = a->ai_next) {
+      ComponentValue v;
+      if (a->ai_family == AF_INET)
+        v = val::variant_case(0, ipv4_value(reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr));
+      else if (a->ai_family == AF_INET6)
+        v = val::variant_case(1,
+                              ipv6_value(reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr));
+      else
+        continue;
+      if (std::none_of(out.addresses.begin(), out.addresses.end(),
+                       [&](const ComponentValue& x) { return equal(x, v); }))
+        out.addresses.push_back(std::move(v));
+    }
+    freeaddrinfo(found);
+    if (out.addresses.empty()) return fail(kNameUnresolvable);
+  }
+  FLINT_ASSIGN(ComponentValue stream, h.resolved_addresses.insert_own(std::move(out)));
+  return val::ok(std::move(stream));
+}
+
+void define_network(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
   ResourceTypePtr network = host->networks.type();
-  ValueTypePtr code = wit::enumeration({"unknown",
-                                        "access-denied",
-                                        "not-supported",
-                                        "invalid-argument",
-                                        "out-of-memory",
-                                        "timeout",
-                                        "concurrency-conflict",
-                                        "not-in-progress",
-                                        "would-block",
-                                        "invalid-state",
-                                        "new-socket-limit",
-                                        "address-not-bindable",
-                                        "address-in-use",
-                                        "remote-unreachable",
-                                        "connection-refused",
-                                        "connection-reset",
-                                        "connection-aborted",
-                                        "datagram-too-large",
-                                        "name-unresolvable",
-                                        "temporary-resolver-failure",
-                                        "permanent-resolver-failure"});
-  ValueTypePtr ipv4 = wit::tuple({wit::u8(), wit::u8(), wit::u8(), wit::u8()});
-  ValueTypePtr ipv6 = wit::tuple(std::vector<ValueTypePtr>(8, wit::u16()));
-  ValueTypePtr ipv4_socket = wit::record({{"port", wit::u16()}, {"address", ipv4}});
-  ValueTypePtr ipv6_socket = wit::record({{"port", wit::u16()},
-                                          {"flow-info", wit::u32()},
-                                          {"address", ipv6},
-                                          {"scope-id", wit::u32()}});
+  ValueTypePtr code = error_code_type();
   HostInterface iface("wasi:sockets/network", kVersion);
   iface.resource("network", network);
   iface.resource("error", host->errors.type());
   iface.type("error-code", code);
-  iface.type("ip-address-family", wit::enumeration({"ipv4", "ipv6"}));
-  iface.type("ipv4-address", ipv4);
-  iface.type("ipv6-address", ipv6);
-  iface.type("ip-address", wit::variant({{"ipv4", ipv4}, {"ipv6", ipv6}}));
-  iface.type("ipv4-socket-address", ipv4_socket);
-  iface.type("ipv6-socket-address", ipv6_socket);
-  iface.type("ip-socket-address", wit::variant({{"ipv4", ipv4_socket}, {"ipv6", ipv6_socket}}));
-  // No error the host makes comes from a socket.
+  iface.type("ip-address-family", ip_address_family_type());
+  iface.type("ipv4-address", ipv4_type());
+  iface.type("ipv6-address", ipv6_type());
+  iface.type("ip-address", ip_address_type());
+  iface.type("ipv4-socket-address", ipv4_socket_type());
+  iface.type("ipv6-socket-address", ipv6_socket_type());
+  iface.type("ip-socket-address", ip_socket_address_type());
+  // A socket stream's error carries the errno it failed with.
   iface.function("network-error-code",
                  wit::func({{"err", wit::borrow(host->errors.type())}}, wit::option(code)),
                  [host](Store&, Args a) -> Return {
                    FLINT_ASSIGN(IoError * e, host->errors.get(a[0]));
-                   (void)e;
-                   return val::none();
+                   if (!e->host_errno) return val::none();
+                   return val::some(val::enum_case(code_of_errno(e->host_errno)));
                  });
   define(linker, iface);
 
@@ -72,6 +319,51 @@ void define_sockets(ComponentLinker& linker, const std::shared_ptr<Host>& host) 
   instance.function("instance-network", wit::func({}, wit::own(network)),
                     [host](Store&, Args) -> Return { return host->networks.insert_own({}); });
   define(linker, instance);
+}
+
+void define_ip_name_lookup(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
+  ResourceTypePtr stream = host->resolved_addresses.type();
+  HostInterface iface("wasi:sockets/ip-name-lookup", kVersion);
+  iface.resource("pollable", host->pollables.type());
+  iface.resource("network", host->networks.type());
+  iface.resource("resolve-address-stream", stream);
+  iface.type("error-code", error_code_type());
+  iface.type("ip-address", ip_address_type());
+  iface.function(
+      "resolve-addresses",
+      wit::func({{"network", wit::borrow(host->networks.type())}, {"name", wit::string()}},
+                wit::result(wit::own(stream), error_code_type())),
+      [host](Store&, Args a) -> Return {
+        FLINT_ASSIGN(Network * n, host->networks.get(a[0]));
+        (void)n;
+        return resolve(*host, a[1].as_string());
+      });
+  iface.method("resolve-address-stream", "resolve-next-address",
+               wit::func({{"self", wit::borrow(stream)}},
+                         wit::result(wit::option(ip_address_type()), error_code_type())),
+               [host](Store&, Args a) -> Return {
+                 FLINT_ASSIGN(ResolvedAddresses * r, host->resolved_addresses.get(a[0]));
+                 if (r->next == r->addresses.size()) return val::ok(val::none());
+                 return val::ok(val::some(r->addresses[r->next++]));
+               });
+  // The lookup is done by the time the stream exists: always ready.
+  iface.method("resolve-address-stream", "subscribe",
+               wit::func({{"self", wit::borrow(stream)}}, wit::own(host->pollables.type())),
+               [host](Store&, Args a) -> Return {
+                 FLINT_ASSIGN(ResolvedAddresses * r, host->resolved_addresses.get(a[0]));
+                 (void)r;
+                 return subscribe(*host, nullptr, 0);
+               });
+  define(linker, iface);
+}
+
+}  // namespace
+
+void define_sockets(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
+  define_network(linker, host);
+  define_ip_name_lookup(linker, host);
+  define_tcp(linker, host);
+  define_udp(linker, host);
 }
 
 }  // namespace flint::wasip2

@@ -133,9 +133,10 @@ uint32_t error_code_of_host(int host_errno) {
   return error_code_of(wasi::errno_from_host(host_errno));
 }
 
-std::shared_ptr<Host> define_wasip2(ComponentLinker& linker,
-                                    std::shared_ptr<wasi::WasiContext> ctx) {
+std::shared_ptr<Host> define_wasip2(ComponentLinker& linker, std::shared_ptr<wasi::WasiContext> ctx,
+                                    SocketGrants sockets) {
   auto host = std::make_shared<Host>(std::move(ctx));
+  host->sockets = sockets;
   define_io(linker, host);
   define_cli(linker, host);
   define_clocks_random(linker, host);

@@ -1,9 +1,8 @@
 // WASI 0.2 (preview 2) for components: the wasi:cli, wasi:io, wasi:clocks,
-// wasi:random, wasi:filesystem and (so far only the network capability)
-// wasi:sockets interfaces, defined in a ComponentLinker at version 0.2.6 so
-// that imports of any 0.2.x resolve to them. The grants are preview 1's
-// WasiOptions (arguments, environment, --dir preopens), checked by the
-// same sandbox: nothing is granted unless the options grant it.
+// wasi:random, wasi:filesystem and wasi:sockets interfaces, defined in a ComponentLinker at version
+// 0.2.6 so that imports of any 0.2.x resolve to them. The grants are preview 1's WasiOptions
+// (arguments, environment, --dir preopens), checked by the same sandbox: nothing is granted unless
+// the options grant it.
 //
 //   auto ctx = wasi::WasiContext::create(options);
 //   ComponentLinker linker;
@@ -28,8 +27,10 @@ namespace flint::wasip2 {
 /// serves one store. The embedder should ignore SIGPIPE (as `flint run`
 /// does) so that a guest writing to a closed pipe gets `closed` instead of
 /// the host process being killed.
+/// `sockets` grants wasi:sockets (none by default, as Wasmtime).
 std::shared_ptr<Host> define_wasip2(component::ComponentLinker& linker,
-                                    std::shared_ptr<wasi::WasiContext> ctx);
+                                    std::shared_ptr<wasi::WasiContext> ctx,
+                                    SocketGrants sockets = {});
 
 /// The `run` function of the instance's exported wasi:cli/run@0.2.x, the
 /// entry point of a command component.

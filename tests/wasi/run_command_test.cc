@@ -157,8 +157,9 @@ TEST_F(RunCommandTest, ModuleWithoutWasiRuns) {
 TEST_F(RunCommandTest, HelpDocumentsEveryFlag) {
   Outcome r = run_command({FLINT_BINARY, "run", "--help"}, dir_.path());
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* flag : {"--dir", "--dir-ro", "--env", "--tcplisten", "--argv0", "--max-memory",
-                           "--timeout", "--fuel", "--invoke"})
+  for (const char* flag :
+       {"--dir", "--dir-ro", "--env", "--tcplisten", "--argv0", "--max-memory", "--timeout",
+        "--fuel", "--invoke", "-S", "inherit-network", "allow-ip-name-lookup"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
 }
 
@@ -210,6 +211,11 @@ TEST_F(RunCommandTest, BadFlagValues) {
   expect_one_line_error(flint({"--max-memory", "12Q", m.string()}), {"--max-memory"});
   expect_one_line_error(flint({"--tcplisten", "no-port", m.string()}), {"--tcplisten"});
   expect_one_line_error(flint({"--tcplisten", "127.0.0.1:99999", m.string()}), {"--tcplisten"});
+  // -S as wasmtime's: an unknown option or a value other than y/n is refused.
+  expect_one_line_error(flint({"-S", "frobnicate", m.string()}), {"-S frobnicate"});
+  expect_one_line_error(flint({"-S", "tcp=maybe", m.string()}), {"-S tcp=maybe"});
+  expect_one_line_error(flint({"-S", "tcplisten=no-port", m.string()}), {"tcplisten"});
+  EXPECT_EQ(flint({"-S", "inherit-network", "-S", "udp=n", m.string()}).exit_code, 0);
   fs::path wasi = write("m.wat", kWasiModule);
   expect_one_line_error(flint({"--env", "=value", "--invoke", "next", wasi.string()}), {"--env"});
   expect_one_line_error(

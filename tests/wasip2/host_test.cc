@@ -70,7 +70,12 @@ TEST_F(WasiP2Host, EveryInterfaceResolvesFromOlderAndNewerPatchVersions) {
                             "wasi:filesystem/types",
                             "wasi:filesystem/preopens",
                             "wasi:sockets/network",
-                            "wasi:sockets/instance-network"})
+                            "wasi:sockets/instance-network",
+                            "wasi:sockets/tcp",
+                            "wasi:sockets/tcp-create-socket",
+                            "wasi:sockets/udp",
+                            "wasi:sockets/udp-create-socket",
+                            "wasi:sockets/ip-name-lookup"})
     for (const char* version : {"@0.2.0", "@0.2.12"})
       EXPECT_TRUE(linker_.resolve(std::string(iface) + version).ok()) << iface << version;
 }

@@ -1,0 +1,90 @@
+// What wasi:sockets' interfaces (sockets.cc, tcp.cc, udp.cc) share: the
+// network types as WIT values, host errno -> error-code as Wasmtime maps
+// it, socket addresses to and from sockaddr, and the grant check every
+// bind, connect and send passes.
+#pragma once
+
+#include <sys/socket.h>
+
+#include "wasip2/host.h"
+
+namespace flint::wasip2::sockets {
+
+/// wasi:sockets/network.error-code's cases, in WIT order.
+enum Code : uint32_t {
+  kUnknown,
+  kAccessDenied,
+  kNotSupported,
+  kInvalidArgument,
+  kOutOfMemory,
+  kTimeout,
+  kConcurrencyConflict,
+  kNotInProgress,
+  kWouldBlock,
+  kInvalidState,
+  kNewSocketLimit,
+  kAddressNotBindable,
+  kAddressInUse,
+  kRemoteUnreachable,
+  kConnectionRefused,
+  kConnectionReset,
+  kConnectionAborted,
+  kDatagramTooLarge,
+  kNameUnresolvable,
+  kTemporaryResolverFailure,
+  kPermanentResolverFailure,
+};
+
+/// network.error-code (enum).
+component::ValueTypePtr error_code_type();
+/// network.ip-address-family (enum ipv4, ipv6).
+component::ValueTypePtr ip_address_family_type();
+/// network.ip-address (variant of ipv4-address, ipv6-address).
+component::ValueTypePtr ip_address_type();
+/// network.ip-socket-address (variant of ipv4-, ipv6-socket-address).
+component::ValueTypePtr ip_socket_address_type();
+
+/// The error-code of a host errno, as Wasmtime's `From<io::Error>`.
+uint32_t code_of_errno(int host_errno);
+/// `err(code)` of a result<_, error-code>.
+component::HostReturn fail(uint32_t code);
+/// `err(code_of_errno(errno))`.
+component::HostReturn fail_errno();
+
+/// A socket address, as the host's sockaddr.
+struct Address {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  bool ipv6() const { return storage.ss_family == AF_INET6; }
+  uint16_t port() const;
+  /// 0.0.0.0 or ::
+  bool unspecified() const;
+};
+/// An ip-socket-address value as a host address.
+Address address_of(const ComponentValue& ip_socket_address);
+/// A host address as an ip-socket-address value.
+ComponentValue socket_address_value(const sockaddr_storage& address);
+
+/// What an address is checked for (Wasmtime's SocketAddrUse).
+enum class Use : uint8_t { TcpBind, TcpConnect, UdpBind, UdpConnect, UdpOutgoing };
+/// Whether the host's grants allow `use`; `access-denied` if not.
+bool allowed(const Host& host, Use use);
+
+/// A new non-blocking, close-on-exec socket of `type` (SOCK_STREAM or
+/// SOCK_DGRAM) for an ip-address-family case (0 ipv4, 1 ipv6), or -1 with
+/// errno set. IPv6 sockets are IPv6-only, as the WIT requires.
+int new_socket(bool ipv6, int type);
+
+/// The local (or, with `peer`, remote) address of `fd` as an
+/// ip-socket-address result.
+component::HostReturn socket_name(int fd, bool peer);
+
+/// Reads and writes of one int socket option, as result<T, error-code>
+/// values built by `make`.
+component::HostReturn get_option(int fd, int level, int name, ComponentValue (*make)(uint64_t));
+component::HostReturn set_option(int fd, int level, int name, int value);
+
+/// A pollable for `fd` ready on `events`, or (fd null) one always ready.
+component::HostReturn subscribe(Host& host, const SharedFd& fd, short events);
+
+}  // namespace flint::wasip2::sockets
