@@ -41,6 +41,10 @@ Return closed() { return val::err(val::variant_case(1)); }
 /// Writes all of `data`, as blocking-write-and-flush promises.
 Return write_all(Host& h, OutputStream& s, const std::vector<uint8_t>& data) {
   if (s.closed) return closed();
+  if (s.sink) {
+    if (!s.sink->write(data)) s.closed = true;
+    return s.closed ? closed() : val::ok();
+  }
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n;
@@ -67,6 +71,12 @@ std::vector<uint8_t> read_some(InputStream& s, uint64_t len, int& error) {
   std::vector<uint8_t> buf(std::min(len, kChunk));
   error = 0;
   if (buf.empty() || s.closed) return buf;
+  if (s.source) {
+    bool end = false;
+    buf = s.source->read(buf.size(), end);
+    if (end && buf.empty()) s.closed = true;
+    return buf;
+  }
   ssize_t n;
   do {
     n = s.positional ? pread(s.fd->get(), buf.data(), buf.size(), off_t(s.offset))
@@ -89,7 +99,7 @@ Return do_read(Host& h, Args a, bool blocking) {
   FLINT_ASSIGN(InputStream * s, h.input_streams.get(a[0]));
   if (s->closed) return closed();
   // `read` never waits: nothing available yet is an empty list.
-  if (!blocking && !s->positional && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
+  if (!blocking && !s->positional && !s->source && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
     return val::ok(val::list({}));
   int error = 0;
   std::vector<uint8_t> data = read_some(*s, a[1].as_unsigned(), error);
@@ -101,7 +111,7 @@ Return do_read(Host& h, Args a, bool blocking) {
 Return do_skip(Host& h, Args a, bool blocking) {
   FLINT_ASSIGN(InputStream * s, h.input_streams.get(a[0]));
   if (s->closed) return closed();
-  if (!blocking && !s->positional && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
+  if (!blocking && !s->positional && !s->source && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
     return val::ok(val::u64(0));
   int error = 0;
   std::vector<uint8_t> data = read_some(*s, a[1].as_unsigned(), error);
@@ -275,7 +285,8 @@ void define_streams(ComponentLinker& linker, const HostPtr& host) {
   iface.method("input-stream", "subscribe", wit::func({self_in}, wit::own(host->pollables.type())),
                [host](Store&, Args a) -> Return {
                  FLINT_ASSIGN(InputStream * s, host->input_streams.get(a[0]));
-                 return subscribe_fd(*host, s->fd, s->positional, POLLIN);
+                 // A source's read always has bytes or the end: always ready.
+                 return subscribe_fd(*host, s->fd, s->positional || s->source, POLLIN);
                });
 
   auto unit = wit::result(nullptr, stream_error);
@@ -309,7 +320,9 @@ void define_streams(ComponentLinker& linker, const HostPtr& host) {
                wit::func({self_out}, wit::own(host->pollables.type())),
                [host](Store&, Args a) -> Return {
                  FLINT_ASSIGN(OutputStream * s, host->output_streams.get(a[0]));
-                 return subscribe_fd(*host, s->fd, s->mode != OutputStream::Mode::Stream, POLLOUT);
+                 // A sink takes every write whole: always ready.
+                 return subscribe_fd(*host, s->fd, s->mode != OutputStream::Mode::Stream || s->sink,
+                                     POLLOUT);
                });
   auto zeroes_type = wit::func({self_out, {"len", wit::u64()}}, unit);
   iface.method("output-stream", "write-zeroes", zeroes_type,
