@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""`flint serve` end to end (issue 13), against a real wasi:http guest.
+
+Starts `flint serve --addr 127.0.0.1:0 -S cli GUEST`, reads the URL from the
+first stderr line, and checks with a real client (http.client, raw sockets):
+the echo of method, path, header and body; keep-alive; a chunked request
+body; a streamed (chunked) response; HEAD; a guest trap answering 500 with
+the trap logged, the next request still 200; 431, 413 and 400 for bad
+requests, the server going on; and SIGTERM with a request in flight: the
+request completes and the server exits 0. With --wasmtime, the same echo
+requests go to `wasmtime serve` too and status, body and x-echo must agree.
+Exit 77 (skip) when the guest was not built.
+"""
+import argparse
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+FAILURES = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILURES.append(what)
+        print(f"FAIL: {what}", file=sys.stderr)
+
+
+class Served:
+    """A running server process and the port it printed."""
+
+    def __init__(self, argv, first_line_re):
+        self.proc = subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        self.first = self.proc.stderr.readline().decode().rstrip("\n")
+        m = re.fullmatch(first_line_re, self.first)
+        if not m:
+            rest = self.proc.stderr.read().decode() if self.proc.poll() is not None else ""
+            raise SystemExit(f"unexpected first stderr line {self.first!r} {rest}")
+        self.port = int(m.group(1))
+        self.log = []
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+
+    def _drain(self):
+        for line in self.proc.stderr:
+            self.log.append(line.decode(errors="replace"))
+
+    def conn(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return None
+
+
+def request(conn, method, path, body=None, headers=None, **kw):
+    conn.request(method, path, body=body, headers=headers or {}, **kw)
+    r = conn.getresponse()
+    return r, r.read()
+
+
+def echo_cases():
+    """(name, method, path, body, headers, request kwargs) sent to both servers."""
+    return [
+        ("post", "POST", "/a/b?q=1", b"hello body", {"X-Echo": "hi there"}, {}),
+        ("get", "GET", "/", None, {}, {}),
+        ("chunked-body", "PUT", "/c", iter([b"chu", b"nky"]), {"x-echo": "c"},
+         {"encode_chunked": True}),
+        ("stream", "GET", "/stream", None, {}, {}),
+        ("other-method", "PURGE", "/p", None, {}, {}),
+    ]
+
+
+def run_echo(served):
+    out = {}
+    for name, method, path, body, headers, kw in echo_cases():
+        c = served.conn()
+        r, data = request(c, method, path, body, headers, **kw)
+        out[name] = (r.status, data, r.getheader("x-echo"), r.getheader("transfer-encoding"))
+        c.close()
+    return out
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def raw(port, data, read_all=True):
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s.sendall(data)
+    chunks = []
+    while True:
+        try:
+            b = s.recv(65536)
+        except ConnectionResetError:
+            break
+        if not b:
+            break
+        chunks.append(b)
+        if not read_all:
+            break
+    s.close()
+    return b"".join(chunks)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--flint", required=True)
+    ap.add_argument("--guest", required=True)
+    ap.add_argument("--engine", default="interp")
+    ap.add_argument("--wasmtime")
+    a = ap.parse_args()
+    if not os.path.exists(a.guest):
+        print(f"skip: {a.guest} was not built (needs rustup's wasm32-wasip2)")
+        return 77
+
+    served = Served([a.flint, "serve", "--engine", a.engine, "--addr", "127.0.0.1:0", "-S", "cli",
+                     a.guest], r"Serving HTTP on http://127\.0\.0\.1:(\d+)/")
+    check(served.port != 0, "the first line names the real bound port")
+    try:
+        # The echo: method, path with query, header, body.
+        flint = run_echo(served)
+        status, body, echo, te = flint["post"]
+        check(status == 200, f"POST status {status}")
+        check(body == b"method=POST\npath=/a/b?q=1\nx-echo=hi there\nbody=hello body\n",
+              f"POST body {body!r}")
+        check(echo == "hi there", f"x-echo response header {echo!r}")
+        check(flint["chunked-body"][1].endswith(b"body=chunky\n"),
+              f"chunked request body {flint['chunked-body'][1]!r}")
+        check(flint["stream"][3] == "chunked", "a streamed response goes chunked")
+        check(flint["stream"][1].startswith(b"one\ntwo\nthree\nmethod=GET\n"),
+              f"streamed body {flint['stream'][1]!r}")
+        check(flint["other-method"][1].startswith(b"method=PURGE\n"), "method other(PURGE)")
+
+        # Keep-alive: three requests over one connection.
+        c = served.conn()
+        socks = []
+        for i in range(3):
+            r, data = request(c, "GET", f"/k{i}")
+            check(r.status == 200 and data.startswith(b"method=GET\npath=/k%d" % i),
+                  f"keep-alive request {i}")
+            check(r.getheader("connection") != "close", "no connection: close")
+            socks.append(c.sock)
+        check(socks[0] is not None and socks[0] is socks[1] is socks[2],
+              "keep-alive: one connection for all three requests")
+        # HEAD: the head only.
+        r, data = request(c, "HEAD", "/h")
+        check(r.status == 200 and data == b"", f"HEAD {r.status} {data!r}")
+        r, data = request(c, "GET", "/after-head")
+        check(r.status == 200 and b"path=/after-head" in data, "the connection goes on after HEAD")
+        c.close()
+
+        # A trap answers 500, is logged with its backtrace; the next request is fine.
+        c = served.conn()
+        r, data = request(c, "GET", "/trap")
+        check(r.status == 500, f"trap status {r.status}")
+        check(len(data) < 200 and data, f"trap body is a short message: {data!r}")
+        c.close()
+        c = served.conn()
+        r, data = request(c, "GET", "/ok")
+        check(r.status == 200, f"after the trap: {r.status}")
+        c.close()
+        time.sleep(0.2)
+        log = "".join(served.log)
+        check("trap" in log and "wasm backtrace" in log, f"the trap is logged: {log[-500:]!r}")
+
+        # Limits and malformed requests: answered, and the server goes on.
+        big = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n"
+        check(raw(served.port, big).startswith(b"HTTP/1.1 431"), "a 70 KB header: 431")
+        huge = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n"
+        check(raw(served.port, huge).startswith(b"HTTP/1.1 413"), "a 100 MB body: 413")
+        check(raw(served.port, b"NOT HTTP AT ALL\r\n\r\n").startswith(b"HTTP/1.1 400"),
+              "garbage: 400")
+        c = served.conn()
+        r, data = request(c, "GET", "/still")
+        check(r.status == 200, "the server goes on after bad requests")
+        c.close()
+
+        # SIGTERM with a request in flight: it completes; the server exits 0.
+        result = {}
+
+        def slow():
+            cc = served.conn()
+            rr, dd = request(cc, "GET", "/slow")
+            result["status"], result["body"] = rr.status, dd
+
+        t = threading.Thread(target=slow)
+        t.start()
+        time.sleep(0.2)
+        served.proc.send_signal(signal.SIGTERM)
+        t.join(30)
+        check(result.get("status") == 200 and b"path=/slow" in result.get("body", b""),
+              f"the request in flight completes: {result}")
+        code = served.stop()
+        check(code == 0, f"exit status after SIGTERM: {code}")
+    finally:
+        served.stop()
+
+    if a.wasmtime:
+        port = free_port()
+        wt = Served([a.wasmtime, "serve", "-S", "cli", "--addr", f"127.0.0.1:{port}", a.guest],
+                    r"Serving HTTP on http://127\.0\.0\.1:(\d+)/")
+        try:
+            theirs = run_echo(wt)
+        finally:
+            wt.stop()
+        for name in theirs:
+            check(flint[name] == theirs[name],
+                  f"{name}: flint {flint[name]!r} != wasmtime {theirs[name]!r}")
+
+    if FAILURES:
+        print(f"{len(FAILURES)} failure(s)", file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
