@@ -28,23 +28,6 @@ unsigned per_core(unsigned n) {
   return cores ? cores : 1;
 }
 
-/// A request body the parser read whole, as the guest's incoming-body stream.
-class BufferSource : public wasip2::StreamSource {
- public:
-  explicit BufferSource(std::string body) : body_(std::move(body)) {}
-  std::vector<uint8_t> read(uint64_t len, bool& end) override {
-    size_t n = size_t(std::min<uint64_t>(len, body_.size() - at_));
-    std::vector<uint8_t> out(body_.begin() + at_, body_.begin() + at_ + n);
-    at_ += n;
-    end = n == 0 && at_ == body_.size();
-    return out;
-  }
-
- private:
-  std::string body_;
-  size_t at_ = 0;
-};
-
 /// The reason phrase of `status` ("Not Found").
 std::string reason(unsigned status) {
   auto r = http::obsolete_reason(http::status(status));
@@ -193,29 +176,6 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     // A declared body beyond the limit is refused before it is sent.
     if (auto n = parser_->content_length(); n && *n > server_.options.max_body_bytes)
       return refuse(413, "request body too large\n");
-    if (req[http::field::expect] == "100-continue") {
-      auto self = shared_from_this();
-      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      stream_.expires_after(server_.options.write_timeout);
-      net::async_write(stream_, net::buffer(kContinue), [self](beast::error_code ec, size_t) {
-        if (ec) return self->close();
-        self->read_body();
-      });
-      return;
-    }
-    read_body();
-  }
-
-  void read_body() {
-    stream_.expires_after(server_.options.read_timeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_request(ec); });
-  }
-
-  void on_request(beast::error_code ec) {
-    if (ec) return failed_read(ec);
-    auto req = parser_->release();
     wasihttp::IncomingRequestData data;
     data.method = std::string(req.method_string());
     data.path_with_query = std::string(req.target());
@@ -223,10 +183,12 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     for (const auto& field : req)
       data.headers.add_unchecked(std::string(field.name_string()),
                                  {field.value().begin(), field.value().end()});
-    data.body = std::make_shared<BufferSource>(std::move(req.body()));
+    // The body streams: the guest's reads pull it from the connection.
+    data.body = std::make_shared<BodySource>(shared_from_this());
+    expect_continue_ = req[http::field::expect] == "100-continue";
     keep_alive_ = req.keep_alive() && !server_.stopping;
     head_request_ = req.method() == http::verb::head;
-    started_ = finished_ = broken_ = false;
+    started_ = finished_ = broken_ = body_failed_ = false;
     length_.reset();
     sent_body_ = 0;
     // The guest runs on a worker; the work guard keeps the I/O threads
@@ -237,6 +199,71 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
       net::post(self->stream_.get_executor(), [self] { self->after_response(); });
     });
   }
+
+  /// The request body as the guest's incoming-body stream.
+  class BodySource : public wasip2::StreamSource {
+   public:
+    explicit BodySource(std::shared_ptr<Session> session) : session_(std::move(session)) {}
+    Read read(uint64_t len) override { return session_->read_body(len); }
+
+   private:
+    std::shared_ptr<Session> session_;
+  };
+
+  /// On the worker: up to `len` bytes of the request body, read from the
+  /// connection on its I/O thread. `Expect: 100-continue` is answered on the
+  /// first read: a guest that never reads the body never asks for it.
+  wasip2::StreamSource::Read read_body(uint64_t len) {
+    wasip2::StreamSource::Read r;
+    if (body_failed_) {
+      r.error = "the request body could not be read";
+      return r;
+    }
+    if (parser_->is_done()) {
+      r.end = true;
+      return r;
+    }
+    if (expect_continue_) {
+      expect_continue_ = false;
+      std::string line = "HTTP/1.1 100 Continue\r\n\r\n";
+      if (!send(line)) {
+        body_failed_ = true;
+        r.error = "the client went away";
+        return r;
+      }
+    }
+    // What arrives now, or at least one byte: read_some until the parser
+    // gives body bytes (a chunk's size line alone gives none) or the end.
+    std::vector<uint8_t> buf(size_t(std::min<uint64_t>(std::max<uint64_t>(len, 1), kBodyPiece)));
+    while (r.bytes.empty() && !parser_->is_done()) {
+      std::promise<beast::error_code> done;
+      auto result = done.get_future();
+      net::post(stream_.get_executor(), [this, &buf, &done] {
+        auto& body = parser_->get().body();
+        body.data = buf.data();
+        body.size = buf.size();
+        stream_.expires_after(server_.options.read_timeout);
+        http::async_read_some(stream_, buffer_, *parser_, [&done](beast::error_code ec, size_t) {
+          done.set_value(ec == http::error::need_buffer ? beast::error_code() : ec);
+        });
+      });
+      beast::error_code ec = result.get();
+      if (ec) {
+        body_failed_ = true;
+        r.error = ec == http::error::body_limit
+                      ? "the request body is larger than the limit"
+                      : "the request body could not be read: " + ec.message();
+        return r;
+      }
+      size_t got = buf.size() - parser_->get().body().size;
+      r.bytes.assign(buf.begin(), buf.begin() + got);
+    }
+    r.end = r.bytes.empty();
+    return r;
+  }
+
+  /// The most body bytes one read takes from the connection.
+  static constexpr size_t kBodyPiece = 64 * 1024;
 
   /// On the worker: the handler, then a 500 if it gave no response.
   void serve(wasihttp::IncomingRequestData data) {
@@ -251,7 +278,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
 
   void after_response() {
     busy_ = false;
-    if (broken_ || !finished_ || !keep_alive_ || server_.stopping) return close();
+    // A body the guest did not read to its end leaves the connection in the
+    // middle of a message: it cannot carry another.
+    bool whole = parser_->is_done() && !body_failed_;
+    if (broken_ || !finished_ || !whole || !keep_alive_ || server_.stopping) return close();
     read_header();
   }
 
@@ -286,16 +316,20 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
   /// On the worker: writes `pending_` through the connection's executor and
   /// waits until it is written (or the write failed or timed out).
   bool send() {
+    bool ok = send(pending_);
+    pending_.clear();
+    return ok;
+  }
+  bool send(const std::string& data) {
     if (broken_) return false;
     std::promise<beast::error_code> done;
     auto result = done.get_future();
-    net::post(stream_.get_executor(), [this, &done] {
+    net::post(stream_.get_executor(), [this, &data, &done] {
       stream_.expires_after(server_.options.write_timeout);
-      net::async_write(stream_, net::buffer(pending_),
+      net::async_write(stream_, net::buffer(data),
                        [&done](beast::error_code ec, size_t) { done.set_value(ec); });
     });
     beast::error_code ec = result.get();
-    pending_.clear();
     if (ec) broken_ = true;
     return !ec;
   }
@@ -303,10 +337,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
   Impl& server_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::buffer_body>> parser_;
   std::atomic<bool> busy_{false};
   // The response in progress (touched by the worker while busy_).
-  bool keep_alive_ = true, head_request_ = false;
+  bool keep_alive_ = true, head_request_ = false, expect_continue_ = false, body_failed_ = false;
   bool started_ = false, finished_ = false, broken_ = false, chunked_ = false, no_body_ = false;
   std::optional<uint64_t> length_;
   uint64_t sent_body_ = 0;

@@ -48,10 +48,16 @@ struct Pollable {
 /// incoming bodies): what the embedder gives the guest to read.
 class StreamSource {
  public:
+  /// What one read gave: bytes, or the end, or a failure (the guest's
+  /// stream reports `last-operation-failed` with `error`).
+  struct Read {
+    std::vector<uint8_t> bytes;
+    bool end = false;
+    std::optional<std::string> error;
+  };
   virtual ~StreamSource() = default;
-  /// Up to `len` bytes, waiting for at least one; empty with `end` set at
-  /// the end of the stream.
-  virtual std::vector<uint8_t> read(uint64_t len, bool& end) = 0;
+  /// Up to `len` bytes, waiting for at least one.
+  virtual Read read(uint64_t len) = 0;
 };
 
 /// Where the bytes of an output stream that is not a host descriptor go

@@ -72,10 +72,14 @@ std::vector<uint8_t> read_some(InputStream& s, uint64_t len, int& error) {
   error = 0;
   if (buf.empty() || s.closed) return buf;
   if (s.source) {
-    bool end = false;
-    buf = s.source->read(buf.size(), end);
-    if (end && buf.empty()) s.closed = true;
-    return buf;
+    StreamSource::Read r = s.source->read(buf.size());
+    if (r.error) {
+      error = EIO;  // reported as the failed read it is; the stream is done
+      s.closed = true;
+    } else if (r.end && r.bytes.empty()) {
+      s.closed = true;
+    }
+    return std::move(r.bytes);
   }
   ssize_t n;
   do {

@@ -164,6 +164,44 @@ def main():
         check(r.status == 200 and b"path=/after-head" in data, "the connection goes on after HEAD")
         c.close()
 
+        # Pipelining: two requests in one write, two responses in order.
+        two = (b"GET /p1 HTTP/1.1\r\nHost: x\r\n\r\n"
+               b"POST /p2 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc")
+        got = raw(served.port, two)
+        check(got.count(b"HTTP/1.1 200") == 2 and got.index(b"path=/p1") < got.index(b"path=/p2")
+              and b"body=abc" in got, f"pipelined requests: {got!r}")
+
+        # Expect: 100-continue: the server asks for the body when the guest reads it.
+        s = socket.create_connection(("127.0.0.1", served.port), timeout=30)
+        s.sendall(b"PUT /e HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        interim = s.recv(4096)
+        check(interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"), f"100 Continue: {interim!r}")
+        s.sendall(b"hello")
+        got = b""
+        while b"body=hello\n" not in got:
+            b = s.recv(65536)
+            if not b:
+                break
+            got += b
+        check(b"HTTP/1.1 200" in got and b"body=hello\n" in got, f"after 100 Continue: {got!r}")
+        s.close()
+
+        # A request body sent slowly, in chunks: the guest reads it as it comes.
+        s = socket.create_connection(("127.0.0.1", served.port), timeout=30)
+        s.sendall(b"POST /slowbody HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for piece in (b"ab", b"cd", b"ef"):
+            time.sleep(0.1)
+            s.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+        s.sendall(b"0\r\n\r\n")
+        got = b""
+        while not got.endswith(b"0\r\n\r\n"):
+            b = s.recv(65536)
+            if not b:
+                break
+            got += b
+        check(b"body=abcdef\n" in got, f"a slow chunked body: {got!r}")
+        s.close()
+
         # A trap answers 500, is logged with its backtrace; the next request is fine.
         c = served.conn()
         r, data = request(c, "GET", "/trap")
@@ -205,7 +243,12 @@ def main():
         t.join(30)
         check(result.get("status") == 200 and b"path=/slow" in result.get("body", b""),
               f"the request in flight completes: {result}")
-        code = served.stop()
+        # Waited for, not signalled again: a second signal while the process
+        # exits would be the default action's.
+        try:
+            code = served.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            code = None
         check(code == 0, f"exit status after SIGTERM: {code}")
     finally:
         served.stop()
