@@ -3,12 +3,15 @@
 
 Starts `flint serve --addr 127.0.0.1:0 -S cli GUEST`, reads the URL from the
 first stderr line, and checks with a real client (http.client, raw sockets):
-the echo of method, path, header and body; keep-alive; a chunked request
-body; a streamed (chunked) response; HEAD; a guest trap answering 500 with
+the echo of method, path, header and body; keep-alive; pipelining; a
+chunked request body, also sent slowly; `Expect: 100-continue`; a
+streamed (chunked) response; HEAD; a guest trap answering 500 with
 the trap logged, the next request still 200; 431, 413 and 400 for bad
 requests, the server going on; and SIGTERM with a request in flight: the
 request completes and the server exits 0. With --wasmtime, the same echo
 requests go to `wasmtime serve` too and status, body and x-echo must agree.
+Outbound HTTP is denied (HTTP-request-denied), and without -S cli a guest
+importing wasi:cli/environment is refused at start-up, as by wasmtime serve.
 Exit 77 (skip) when the guest was not built.
 """
 import argparse
@@ -128,6 +131,13 @@ def main():
         print(f"skip: {a.guest} was not built (needs rustup's wasm32-wasip2)")
         return 77
 
+    # Without -S cli only the proxy world's WASI links, as under wasmtime
+    # serve: Rust's std imports wasi:cli/environment, so start-up refuses it.
+    p = subprocess.run([a.flint, "serve", "--addr", "127.0.0.1:0", a.guest],
+                       capture_output=True, timeout=120)
+    check(p.returncode == 1 and b"wasi:cli/environment" in p.stderr,
+          f"without -S cli: {p.returncode} {p.stderr[-300:]!r}")
+
     served = Served([a.flint, "serve", "--engine", a.engine, "--addr", "127.0.0.1:0", "-S", "cli",
                      a.guest], r"Serving HTTP on http://127\.0\.0\.1:(\d+)/")
     check(served.port != 0, "the first line names the real bound port")
@@ -162,6 +172,14 @@ def main():
         check(r.status == 200 and data == b"", f"HEAD {r.status} {data!r}")
         r, data = request(c, "GET", "/after-head")
         check(r.status == 200 and b"path=/after-head" in data, "the connection goes on after HEAD")
+        c.close()
+
+        # Outbound HTTP is denied by default: the guest's outgoing-handler
+        # call answers HTTP-request-denied (the interface links).
+        c = served.conn()
+        r, data = request(c, "GET", "/outbound")
+        check(r.status == 200 and data == b"outbound: ErrorCode::HttpRequestDenied\n",
+              f"outbound request denied: {data!r}")
         c.close()
 
         # Pipelining: two requests in one write, two responses in order.

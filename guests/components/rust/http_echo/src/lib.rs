@@ -4,7 +4,10 @@
 //! again as `x-echo` on the response. `/trap` panics (a trap: the host must
 //! answer 500 and go on); `/stream` writes its body in several flushed
 //! pieces with no content-length (the host must stream them chunked);
-//! `/slow` sleeps 500 ms first (a request in flight for the shutdown test).
+//! `/slow` sleeps 500 ms first (a request in flight for the shutdown test);
+//! `/outbound` sends a request to http://example.com/ through
+//! wasi:http/outgoing-handler and answers what became of it (Flint denies
+//! outbound HTTP by default: `HTTP-request-denied`).
 use wasi::exports::http::incoming_handler::Guest;
 use wasi::http::types::{
     Fields, IncomingRequest, Method, OutgoingBody, OutgoingResponse, ResponseOutparam,
@@ -53,6 +56,17 @@ impl Guest for Echo {
         if path == "/slow" {
             wasi::clocks::monotonic_clock::subscribe_duration(500_000_000).block();
         }
+        if path == "/outbound" {
+            let text = outbound();
+            let response = OutgoingResponse::new(Fields::new());
+            let body = response.body().expect("body");
+            ResponseOutparam::set(outparam, Ok(response));
+            let stream = body.write().expect("write");
+            stream.blocking_write_and_flush(text.as_bytes()).expect("write");
+            drop(stream);
+            OutgoingBody::finish(body, None).expect("finish");
+            return;
+        }
         let method = method_name(&request.method());
         let echo: Vec<u8> = request
             .headers()
@@ -90,5 +104,18 @@ impl Guest for Echo {
         stream.blocking_write_and_flush(text.as_bytes()).expect("echo");
         drop(stream);
         OutgoingBody::finish(out_body, None).expect("finish");
+    }
+}
+
+/// What outgoing-handler.handle answered for GET http://example.com/.
+fn outbound() -> String {
+    use wasi::http::types::{OutgoingRequest, Scheme};
+    let request = OutgoingRequest::new(Fields::new());
+    request.set_scheme(Some(&Scheme::Http)).expect("scheme");
+    request.set_authority(Some("example.com")).expect("authority");
+    request.set_path_with_query(Some("/")).expect("path");
+    match wasi::http::outgoing_handler::handle(request, None) {
+        Ok(_) => "outbound: sent\n".to_string(),
+        Err(e) => format!("outbound: {:?}\n", e),
     }
 }
