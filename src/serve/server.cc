@@ -352,6 +352,11 @@ void Server::Impl::accept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || stopping) return;
     if (!ec) {
+      // Responses go out in pieces as the guest writes them: Nagle's
+      // algorithm would hold each piece back until the client's delayed
+      // ACK of the one before (40 ms a response).
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       auto session = std::make_shared<Session>(*this, std::move(socket));
       {
         std::lock_guard lock(sessions_mutex);
