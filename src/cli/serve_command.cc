@@ -1,11 +1,10 @@
 // `flint serve [OPTIONS] COMPONENT`: serves a wasi:http@0.2
 // incoming-handler component over HTTP/1.1 with wasmtime serve's spelling:
 // --addr HOST:PORT (default 0.0.0.0:8080), --env, --dir, -S cli, and
-// Flint's --engine. The first line on stderr is `Serving HTTP on
-// http://ADDR:PORT/` with the port actually bound (so --addr HOST:0
-// works). The component is compiled once; every request gets a fresh
-// instance (src/serve/component_handler.h). SIGINT or SIGTERM stops
-// accepting, lets requests in flight finish, and exits 0.
+// Flint's --engine, --timeout and --max-memory (per request). The first line on stderr is `Serving
+// HTTP on http://ADDR:PORT/` with the port actually bound (so --addr HOST:0 works). The component
+// is compiled once; every request gets a fresh instance (src/serve/component_handler.h). SIGINT or
+// SIGTERM stops accepting, lets requests in flight finish, and exits 0.
 #include <fmt/format.h>
 #include <signal.h>
 
@@ -31,6 +30,8 @@ struct ServeOptions {
   std::vector<std::string> wasi;  ///< -S options: only `cli` so far
   std::string engine = "interp";
   bool no_cache = false;
+  std::string timeout;     ///< per request
+  std::string max_memory;  ///< per linear memory
 };
 
 int fail(const std::string& what, const Error& error) {
@@ -84,6 +85,18 @@ int serve(const ServeOptions& o) {
   if (!component::is_component(*bytes))
     return fail(o.component, make_error(ErrorCode::Usage,
                                         "not a component (flint serve runs wasi:http components)"));
+  if (!o.timeout.empty()) {
+    auto t = parse_duration(o.timeout);
+    if (!t) return fail(o.component, t.error());
+    handler.timeout = *t;
+    handler.timeout_spec = o.timeout;
+    handler.config.interruptible = true;  // checks compiled in: the deadline can stop a guest
+  }
+  if (!o.max_memory.empty()) {
+    auto pages = parse_memory_pages(o.max_memory);
+    if (!pages) return fail(o.component, pages.error());
+    handler.config.max_memory_pages = *pages;
+  }
   if (o.engine == "aot") {
     handler.config.engine = EngineKind::Aot;
     use_artifact_cache(o.no_cache);
@@ -132,6 +145,12 @@ void add_serve_command(CLI::App& app, CommandRunner& run) {
       ->allow_extra_args(false);
   cmd->add_option("--engine", options->engine, "interp, or aot: compile to machine code first")
       ->check(CLI::IsMember({"interp", "aot"}));
+  cmd->add_option("--timeout", options->timeout,
+                  "Stop a request's guest after this long, e.g. 10s or 500ms (answered 500)")
+      ->type_name("DURATION");
+  cmd->add_option("--max-memory", options->max_memory,
+                  "Upper bound on each linear memory of a request's instance, e.g. 64M")
+      ->type_name("SIZE");
   cmd->add_flag("--no-cache", options->no_cache, kNoCacheHelp);
   cmd->add_option("component", options->component, "The component to serve (.wasm)")->required();
   cmd->callback([&run, options] { run = [options] { return serve(*options); }; });

@@ -27,6 +27,8 @@ Result<std::unique_ptr<RequestInstance>> instantiate(
     const HandlerOptions& options) {
   FLINT_ASSIGN(auto ctx, wasi::WasiContext::create(options.wasi));
   auto r = std::make_unique<RequestInstance>(options.config);
+  // The deadline covers instantiation (start functions) and the call.
+  if (options.timeout) r->store.set_deadline(std::chrono::steady_clock::now() + *options.timeout);
   std::shared_ptr<wasip2::Host> wasi = options.cli ? wasip2::define_wasip2(r->linker, ctx)
                                                    : wasip2::define_wasip2_proxy(r->linker, ctx);
   r->http = wasihttp::define_wasihttp(r->linker, wasi);
@@ -35,7 +37,9 @@ Result<std::unique_ptr<RequestInstance>> instantiate(
 }
 
 /// The trap and its backtrace on stderr, as `flint run` reports one.
-void log_failure(const HandlerOptions& o, const Error& error, const Store* store) {
+void log_failure(const HandlerOptions& o, Error error, const Store* store) {
+  if (error.code == ErrorCode::Interrupt && o.timeout)
+    error.detail = "the request ran longer than --timeout " + o.timeout_spec;
   std::string text = fmt::format("flint serve: {} in {}: {}\n", phase_name(error.phase()), o.name,
                                  error.message());
   if (store) {
@@ -88,6 +92,8 @@ RequestHandler component_handler(std::shared_ptr<const component::CompiledCompon
       case wasihttp::Exchange::State::Waiting:
         if (out.call)
           std::fprintf(stderr, "flint serve: %s: the guest set no response\n", o->name.c_str());
+        if (!out.call && out.call.error().code == ErrorCode::Interrupt)
+          return internal_error(writer, "the request ran longer than its time limit");
         return internal_error(writer, out.call ? "the guest set no response" : "the guest trapped");
       case wasihttp::Exchange::State::Failed:
         std::fprintf(stderr, "flint serve: %s: the guest answered error-code %s\n", o->name.c_str(),

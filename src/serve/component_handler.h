@@ -6,7 +6,10 @@
 // trap and its wasm backtrace go to stderr, and the server goes on.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "component_runtime/compiled_component.h"
 #include "serve/server.h"
@@ -23,6 +26,11 @@ struct HandlerOptions {
   bool cli = false;
   /// The engine and limits each request's Store gets (the component's).
   Config config;
+  /// How long one request's guest may run (the engine's interruption: the
+  /// component must be compiled with Config::interruptible); none: no limit.
+  std::optional<std::chrono::nanoseconds> timeout;
+  /// The --timeout flag as written, for messages.
+  std::string timeout_spec;
   /// The component's file name, for messages.
   std::string name;
 };

@@ -10,6 +10,7 @@ the trap logged, the next request still 200; 431, 413 and 400 for bad
 requests, the server going on; and SIGTERM with a request in flight: the
 request completes and the server exits 0. With --wasmtime, the same echo
 requests go to `wasmtime serve` too and status, body and x-echo must agree.
+With --timeout a guest that never returns is interrupted and answered 500.
 Outbound HTTP is denied (HTTP-request-denied), and without -S cli a guest
 importing wasi:cli/environment is refused at start-up, as by wasmtime serve.
 Exit 77 (skip) when the guest was not built.
@@ -270,6 +271,27 @@ def main():
         check(code == 0, f"exit status after SIGTERM: {code}")
     finally:
         served.stop()
+
+    # --timeout: a guest that never returns is interrupted, answered 500, and
+    # the server goes on.
+    timed = Served([a.flint, "serve", "--engine", a.engine, "--timeout", "300ms", "--addr",
+                    "127.0.0.1:0", "-S", "cli", a.guest],
+                   r"Serving HTTP on http://127\.0\.0\.1:(\d+)/")
+    try:
+        c = timed.conn()
+        start = time.time()
+        r, data = request(c, "GET", "/spin")
+        check(r.status == 500 and b"time limit" in data and time.time() - start < 10,
+              f"--timeout: {r.status} {data!r} after {time.time() - start:.1f} s")
+        c.close()
+        c = timed.conn()
+        r, data = request(c, "GET", "/after-spin")
+        check(r.status == 200, f"after a timed-out request: {r.status}")
+        c.close()
+        time.sleep(0.2)
+        check("ran longer than --timeout 300ms" in "".join(timed.log), "the timeout is logged")
+    finally:
+        timed.stop()
 
     if a.wasmtime:
         port = free_port()

@@ -5,6 +5,7 @@
 //! answer 500 and go on); `/stream` writes its body in several flushed
 //! pieces with no content-length (the host must stream them chunked);
 //! `/slow` sleeps 500 ms first (a request in flight for the shutdown test);
+//! `/spin` loops forever (for `flint serve --timeout`);
 //! `/outbound` sends a request to http://example.com/ through
 //! wasi:http/outgoing-handler and answers what became of it (Flint denies
 //! outbound HTTP by default: `HTTP-request-denied`).
@@ -52,6 +53,12 @@ impl Guest for Echo {
         let path = request.path_with_query().unwrap_or_default();
         if path == "/trap" {
             panic!("the guest traps on /trap");
+        }
+        if path == "/spin" {
+            let mut n: u64 = 0;
+            loop {
+                n = std::hint::black_box(n.wrapping_add(1));
+            }
         }
         if path == "/slow" {
             wasi::clocks::monotonic_clock::subscribe_duration(500_000_000).block();
