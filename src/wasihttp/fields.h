@@ -53,12 +53,20 @@ class Fields {
   /// received). The name is lowercased.
   void add_unchecked(std::string_view name, std::vector<uint8_t> value);
 
+  /// Every value of `name`, in order (none for a name that is not a token).
   std::vector<std::vector<uint8_t>> get(std::string_view name) const;
+  /// Whether `name` has a value.
   bool has(std::string_view name) const;
+  /// Replaces every value of `name` with `values` (none: removes it); on an
+  /// error nothing changes.
   std::optional<HeaderError> set(std::string_view name, std::vector<std::vector<uint8_t>> values);
+  /// Removes every value of `name` (wasi:http's `delete`).
   std::optional<HeaderError> remove(std::string_view name);
+  /// Adds one value of `name` after the others.
   std::optional<HeaderError> append(std::string_view name, std::vector<uint8_t> value);
+  /// Every (lowercase name, value), in insertion order.
   const std::vector<Entry>& entries() const { return entries_; }
+  /// Whether changes are refused with `immutable`.
   bool immutable() const { return immutable_; }
   /// A mutable copy (wasi:http's `clone`).
   Fields clone() const {

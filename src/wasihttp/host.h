@@ -69,30 +69,37 @@ struct BodyState {
   std::optional<Fields> trailers;
 };
 
+/// incoming-request: the request, and whether its body was taken.
 struct IncomingRequest {
   IncomingRequestData data;
   bool consumed = false;
 };
+/// incoming-body: the request body's source, streamed once.
 struct IncomingBody {
   std::shared_ptr<wasip2::StreamSource> source;
   bool stream_taken = false;
 };
+/// future-trailers: ready at once (request trailers are not passed on).
 struct FutureTrailers {
   bool taken = false;
 };
+/// outgoing-response: what the guest builds before response-outparam.set.
 struct OutgoingResponse {
   uint16_t status = 200;
   Fields headers;
   std::shared_ptr<BodyState> body = std::make_shared<BodyState>();
   bool body_taken = false;
 };
+/// outgoing-body: a response's or request's body, written through one stream.
 struct OutgoingBody {
   std::shared_ptr<BodyState> state;
   bool stream_taken = false;
 };
+/// response-outparam: where the one response of the request goes.
 struct ResponseOutparam {
   std::shared_ptr<Exchange> exchange;
 };
+/// outgoing-request: built by the guest for outgoing-handler (which denies it).
 struct OutgoingRequest {
   ComponentValue method = ComponentValue::case_of(component::TypeKind::Variant, 0, std::nullopt);
   std::optional<std::string> path_with_query, authority;
@@ -101,6 +108,7 @@ struct OutgoingRequest {
   std::shared_ptr<BodyState> body = std::make_shared<BodyState>();
   bool body_taken = false;
 };
+/// request-options: the timeouts of an outgoing request, in nanoseconds.
 struct RequestOptions {
   std::optional<uint64_t> connect_timeout, first_byte_timeout, between_bytes_timeout;
 };
@@ -116,6 +124,7 @@ struct HttpHost {
   /// The WASI 0.2 host whose streams and pollables wasi:http's use.
   std::shared_ptr<wasip2::Host> io;
 
+  // One table per wasi:http resource type (headers and trailers are fields).
   HostResourceTable<Fields> fields{"wasi:http/types.fields"};
   HostResourceTable<IncomingRequest> incoming_requests{"wasi:http/types.incoming-request"};
   HostResourceTable<OutgoingRequest> outgoing_requests{"wasi:http/types.outgoing-request"};
