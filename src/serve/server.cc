@@ -184,7 +184,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
       data.headers.add_unchecked(std::string(field.name_string()),
                                  {field.value().begin(), field.value().end()});
     // The body streams: the guest's reads pull it from the connection.
-    data.body = std::make_shared<BodySource>(shared_from_this());
+    header_fields_ = size_t(std::distance(req.begin(), req.end()));
+    data.body = std::make_shared<ConnectionBody>(shared_from_this());
     expect_continue_ = req[http::field::expect] == "100-continue";
     keep_alive_ = req.keep_alive() && !server_.stopping;
     head_request_ = req.method() == http::verb::head;
@@ -201,10 +202,11 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
   }
 
   /// The request body as the guest's incoming-body stream.
-  class BodySource : public wasip2::StreamSource {
+  class ConnectionBody : public wasihttp::BodySource {
    public:
-    explicit BodySource(std::shared_ptr<Session> session) : session_(std::move(session)) {}
+    explicit ConnectionBody(std::shared_ptr<Session> session) : session_(std::move(session)) {}
     Read read(uint64_t len) override { return session_->read_body(len); }
+    std::optional<wasihttp::Fields> trailers() override { return session_->trailers(); }
 
    private:
     std::shared_ptr<Session> session_;
@@ -260,6 +262,21 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     }
     r.end = r.bytes.empty();
     return r;
+  }
+
+  /// On the worker: a chunked body's trailers, once it is read to its end.
+  /// Beast adds them to the message's fields after the header's.
+  std::optional<wasihttp::Fields> trailers() {
+    if (!parser_->is_done() || body_failed_) return std::nullopt;
+    std::optional<wasihttp::Fields> out;
+    size_t i = 0;
+    for (const auto& field : parser_->get())
+      if (i++ >= header_fields_) {
+        if (!out) out.emplace();
+        out->add_unchecked(std::string(field.name_string()),
+                           {field.value().begin(), field.value().end()});
+      }
+    return out;
   }
 
   /// The most body bytes one read takes from the connection.
@@ -343,6 +360,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
   bool keep_alive_ = true, head_request_ = false, expect_continue_ = false, body_failed_ = false;
   bool started_ = false, finished_ = false, broken_ = false, chunked_ = false, no_body_ = false;
   std::optional<uint64_t> length_;
+  size_t header_fields_ = 0;  ///< fields beyond these are the body's trailers
   uint64_t sent_body_ = 0;
   std::string pending_;
 };

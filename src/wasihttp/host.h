@@ -20,6 +20,15 @@ namespace flint::wasihttp {
 using component::ComponentValue;
 using component::HostResourceTable;
 
+/// A request body as the server gives it: a stream, and the trailers once
+/// it has been read to its end.
+class BodySource : public wasip2::StreamSource {
+ public:
+  /// The request's trailers, once read() has given the end (none: no
+  /// trailers, or the body is not read to its end).
+  virtual std::optional<Fields> trailers() { return std::nullopt; }
+};
+
 /// A request as the server received it, for wasi:http's incoming-request.
 struct IncomingRequestData {
   std::string method;                    ///< as on the wire: "GET", "PURGE"
@@ -27,7 +36,7 @@ struct IncomingRequestData {
   std::optional<std::string> authority;  ///< the Host header
   bool https = false;
   Fields headers;
-  std::shared_ptr<wasip2::StreamSource> body;  ///< null: an empty body
+  std::shared_ptr<BodySource> body;  ///< null: an empty body
 };
 
 /// Where a response goes; the server implements it. Calls come in order:
@@ -76,11 +85,13 @@ struct IncomingRequest {
 };
 /// incoming-body: the request body's source, streamed once.
 struct IncomingBody {
-  std::shared_ptr<wasip2::StreamSource> source;
+  std::shared_ptr<BodySource> source;
   bool stream_taken = false;
 };
-/// future-trailers: ready at once (request trailers are not passed on).
+/// future-trailers: the body's trailers, ready once the body is read to its
+/// end (get reads what the guest left unread).
 struct FutureTrailers {
+  std::shared_ptr<BodySource> source;
   bool taken = false;
 };
 /// outgoing-response: what the guest builds before response-outparam.set.

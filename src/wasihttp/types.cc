@@ -306,30 +306,43 @@ void define_bodies(HostInterface& iface, const HostPtr& host) {
                  FLINT_ASSIGN(ComponentValue h, host->io->input_streams.insert_own(std::move(s)));
                  return val::ok(std::move(h));
                });
-  iface.static_function("incoming-body", "finish",
-                        wit::func({{"this", wit::own(in_body)}}, wit::own(trailers)),
-                        [host](Store&, Args a) -> Return {
-                          FLINT_TRY(host->incoming_bodies.take(a[0].as_handle().rep));
-                          return host->future_trailers.insert_own({});
-                        });
-  // Request trailers are not passed on yet: the trailers are always none.
+  iface.static_function(
+      "incoming-body", "finish", wit::func({{"this", wit::own(in_body)}}, wit::own(trailers)),
+      [host](Store&, Args a) -> Return {
+        FLINT_ASSIGN(IncomingBody b, host->incoming_bodies.take(a[0].as_handle().rep));
+        return host->future_trailers.insert_own({b.source});
+      });
   auto trailers_result = wit::option(
       wit::result(wit::result(wit::option(wit::own(fields)), error_code_type()), nullptr));
   iface.method("future-trailers", "subscribe",
                wit::func({{"self", wit::borrow(trailers)}}, wit::own(host->io->pollables.type())),
                [host](Store&, Args a) -> Return {
                  FLINT_TRY(host->future_trailers.get(a[0]));
-                 return host->io->pollables.insert_own({});  // ready at once
+                 // Ready at once: get reads the rest of the body itself.
+                 return host->io->pollables.insert_own({});
                });
-  iface.method("future-trailers", "get",
-               wit::func({{"self", wit::borrow(trailers)}}, trailers_result),
-               [host](Store&, Args a) -> Return {
-                 FLINT_ASSIGN(FutureTrailers * t, host->future_trailers.get(a[0]));
-                 // WIT: the value once, then `some(err)`.
-                 if (t->taken) return val::some(val::err());
-                 t->taken = true;
-                 return val::some(val::ok(val::ok(val::none())));
-               });
+  iface.method(
+      "future-trailers", "get", wit::func({{"self", wit::borrow(trailers)}}, trailers_result),
+      [host](Store&, Args a) -> Return {
+        FLINT_ASSIGN(FutureTrailers * t, host->future_trailers.get(a[0]));
+        // WIT: the value once, then `some(err)`.
+        if (t->taken) return val::some(val::err());
+        t->taken = true;
+        if (!t->source) return val::some(val::ok(val::ok(val::none())));
+        // The trailers follow the body: what the guest left unread is read
+        // (and dropped) first.
+        for (;;) {
+          wasip2::StreamSource::Read r = t->source->read(64 * 1024);
+          if (r.error)
+            return val::some(val::ok(val::err(val::variant_case(
+                38, val::some(val::string(*r.error))))));  // internal-error(message)
+          if (r.end) break;
+        }
+        std::optional<Fields> fields = t->source->trailers();
+        if (!fields) return val::some(val::ok(val::ok(val::none())));
+        FLINT_ASSIGN(ComponentValue h, host->fields.insert_own(Fields::immutable_copy(*fields)));
+        return val::some(val::ok(val::ok(val::some(std::move(h)))));
+      });
 
   iface.method("outgoing-body", "write",
                wit::func({{"self", wit::borrow(out_body)}},

@@ -4,7 +4,7 @@
 Starts `flint serve --addr 127.0.0.1:0 -S cli GUEST`, reads the URL from the
 first stderr line, and checks with a real client (http.client, raw sockets):
 the echo of method, path, header and body; keep-alive; pipelining; a
-chunked request body, also sent slowly; `Expect: 100-continue`; a
+chunked request body, also sent slowly, and its trailers; `Expect: 100-continue`; a
 streamed (chunked) response; HEAD; a guest trap answering 500 with
 the trap logged, the next request still 200; 431, 413 and 400 for bad
 requests, the server going on; and SIGTERM with a request in flight: the
@@ -220,6 +220,11 @@ def main():
             got += b
         check(b"body=abcdef\n" in got, f"a slow chunked body: {got!r}")
         s.close()
+
+        # A chunked body's trailers reach the guest (future-trailers).
+        got = raw(served.port, b"POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                               b"Connection: close\r\n\r\n3\r\nabc\r\n0\r\nX-Sum: 42\r\n\r\n")
+        check(b"body=abc\ntrailer=x-sum: 42\n" in got, f"request trailers: {got!r}")
 
         # A trap answers 500, is logged with its backtrace; the next request is fine.
         c = served.conn()

@@ -16,7 +16,7 @@ namespace flint::wasihttp {
 namespace {
 
 /// The body as pieces, one per read: the guest must read them all.
-class PiecesSource : public wasip2::StreamSource {
+class PiecesSource : public BodySource {
  public:
   explicit PiecesSource(std::vector<std::string> pieces) : pieces_(std::move(pieces)) {}
   Read read(uint64_t len) override {

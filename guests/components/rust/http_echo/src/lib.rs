@@ -1,6 +1,6 @@
 //! A wasi:http/incoming-handler that echoes the request back, for `flint
 //! serve`'s end-to-end tests (tests/serve): the method, path with query, the
-//! `x-echo` header and the whole body, as the response body; the header
+//! `x-echo` header, the whole body and its trailers, as the response body; the header
 //! again as `x-echo` on the response. `/trap` panics (a trap: the host must
 //! answer 500 and go on); `/stream` writes its body in several flushed
 //! pieces with no content-length (the host must stream them chunked);
@@ -33,7 +33,8 @@ fn method_name(m: &Method) -> String {
     }
 }
 
-fn read_body(request: &IncomingRequest) -> Vec<u8> {
+/// The whole body, and its trailers as "name: value" lines.
+fn read_body(request: &IncomingRequest) -> (Vec<u8>, String) {
     let body = request.consume().expect("consume");
     let stream = body.stream().expect("stream");
     let mut out = Vec::new();
@@ -44,8 +45,15 @@ fn read_body(request: &IncomingRequest) -> Vec<u8> {
         }
     }
     drop(stream);
-    let _ = wasi::http::types::IncomingBody::finish(body);
-    out
+    let future = wasi::http::types::IncomingBody::finish(body);
+    future.subscribe().block();
+    let mut trailers = String::new();
+    if let Some(Ok(Ok(Some(fields)))) = future.get() {
+        for (name, value) in fields.entries() {
+            trailers += &format!("trailer={}: {}\n", name, String::from_utf8_lossy(&value));
+        }
+    }
+    (out, trailers)
 }
 
 impl Guest for Echo {
@@ -81,7 +89,7 @@ impl Guest for Echo {
             .into_iter()
             .next()
             .unwrap_or_default();
-        let body = read_body(&request);
+        let (body, trailers) = read_body(&request);
 
         let headers = Fields::new();
         headers
@@ -97,11 +105,12 @@ impl Guest for Echo {
 
         let stream = out_body.write().expect("write");
         let text = format!(
-            "method={}\npath={}\nx-echo={}\nbody={}\n",
+            "method={}\npath={}\nx-echo={}\nbody={}\n{}",
             method,
             path,
             String::from_utf8_lossy(&echo),
-            String::from_utf8_lossy(&body)
+            String::from_utf8_lossy(&body),
+            trailers
         );
         if path == "/stream" {
             for piece in ["one\n", "two\n", "three\n"] {
