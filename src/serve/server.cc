@@ -82,7 +82,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
  public:
   Session(Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
 
-  void start() { read_header(); }
+  /// Starts reading the first request.
+  void begin() { read_header(); }
 
   /// Closes the connection if no request is in progress (graceful stop).
   void close_if_idle() {
@@ -381,7 +382,7 @@ void Server::Impl::accept() {
         std::erase_if(sessions, [](const auto& w) { return w.expired(); });
         sessions.push_back(session);
       }
-      session->start();
+      session->begin();
     }
     accept();  // an accept error (out of descriptors) is not the end of serving
   });
