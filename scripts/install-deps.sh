@@ -7,6 +7,7 @@ packages=(
   cmake ninja-build
   clang-19 lld-19 llvm-19-dev libclang-rt-19-dev   # the compiler, and libFuzzer for fuzz builds
   libfmt-dev libcli11-dev                          # formatting, command line
+  libboost-dev                                     # flint serve's HTTP server (Boost.Beast, header-only)
   libgtest-dev libbenchmark-dev                    # unit tests, micro-benchmarks
   wabt                                             # an oracle for tests only
   wasi-libc libclang-rt-19-dev-wasm32              # C guest programs (guests/)

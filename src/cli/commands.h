@@ -2,10 +2,9 @@
 // CLI11 app and returns the process exit code when it runs.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <optional>
-
-#include <CLI/CLI.hpp>
 
 namespace flint::cli {
 
@@ -15,6 +14,9 @@ using CommandRunner = std::function<int()>;
 void add_wast_command(CLI::App& app, CommandRunner& run);
 CLI::App* add_run_command(CLI::App& app, CommandRunner& run);
 void add_compile_command(CLI::App& app, CommandRunner& run);
+/// `flint serve COMPONENT`: serves a wasi:http/incoming-handler component
+/// over HTTP/1.1, as `wasmtime serve` does (serve_command.cc).
+void add_serve_command(CLI::App& app, CommandRunner& run);
 /// `flint bench`: execs the benchmark program (bench/flintbench) with every
 /// word after `bench`; argv0 locates flint itself when /proc is missing.
 void add_bench_command(CLI::App& app, CommandRunner& run, const char* argv0);
@@ -34,7 +36,7 @@ std::optional<int> run_without_option_parser(int argc, char** argv);
 
 /// Exit codes shared by the subcommands.
 constexpr int kExitOk = 0;
-constexpr int kExitError = 1;     // bad input: unreadable, malformed, invalid, unlinkable
-constexpr int kExitTrap = 134;    // a guest trapped (what `wasmtime run` returns)
+constexpr int kExitError = 1;   // bad input: unreadable, malformed, invalid, unlinkable
+constexpr int kExitTrap = 134;  // a guest trapped (what `wasmtime run` returns)
 
 }  // namespace flint::cli

@@ -1,12 +1,11 @@
 // `flint`: the command-line front end. One subcommand per file in src/cli.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 
@@ -21,12 +20,14 @@ int main(int argc, char** argv) {
   // Help, --version and unknown words see every subcommand.
   flint::cli::CommandRunner run;
   std::string_view named = argc > 1 ? argv[1] : "";
-  bool known = named == "run" || named == "wast" || named == "compile" || named == "bench";
+  bool known = named == "run" || named == "wast" || named == "compile" || named == "bench" ||
+               named == "serve";
   CLI::App* run_command = nullptr;
   if (!known || named == "run") run_command = flint::cli::add_run_command(app, run);
   if (!known || named == "wast") flint::cli::add_wast_command(app, run);
   if (!known || named == "compile") flint::cli::add_compile_command(app, run);
   if (!known || named == "bench") flint::cli::add_bench_command(app, run, argv[0]);
+  if (!known || named == "serve") flint::cli::add_serve_command(app, run);
 
   // The guest's words follow a "--", so CLI11 takes them as positionals verbatim.
   int own = run_command ? flint::cli::words_for_flint(*run_command, argc, argv) : argc;
@@ -36,7 +37,8 @@ int main(int argc, char** argv) {
     words.insert(words.end(), argv + own, argv + argc);
   }
   try {
-    std::vector<std::string> reversed(words.rbegin(), words.rend() - 1);  // CLI11 takes them back to front
+    std::vector<std::string> reversed(words.rbegin(),
+                                      words.rend() - 1);  // CLI11 takes them back to front
     app.parse(reversed);
   } catch (const CLI::ParseError& e) {
     // CLI11 prints help/version as "errors" with exit code 0.

@@ -70,7 +70,9 @@ void define_exit(ComponentLinker& linker, const HostPtr& host) {
   define(linker, iface);
 }
 
-void define_stdio(ComponentLinker& linker, const HostPtr& host) {
+}  // namespace
+
+void define_cli_stdio(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
   ResourceTypePtr in = host->input_streams.type(), out = host->output_streams.type();
   HostInterface stdin_iface("wasi:cli/stdin", kVersion);
   stdin_iface.resource("input-stream", in);
@@ -89,6 +91,8 @@ void define_stdio(ComponentLinker& linker, const HostPtr& host) {
     define(linker, iface);
   }
 }
+
+namespace {
 
 void define_terminals(ComponentLinker& linker, const HostPtr& host) {
   ResourceTypePtr input = host->terminal_inputs.type(), output = host->terminal_outputs.type();
@@ -130,7 +134,7 @@ void define_terminals(ComponentLinker& linker, const HostPtr& host) {
 void define_cli(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
   define_environment(linker, host);
   define_exit(linker, host);
-  define_stdio(linker, host);
+  define_cli_stdio(linker, host);
   define_terminals(linker, host);
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,22 +47,51 @@ struct Pollable {
   short events = 0;  ///< POLLIN or POLLOUT
 };
 
-/// wasi:io/streams' `input-stream`: stdin, or a file read from an offset.
+/// The bytes of an input stream that is not a host descriptor (wasi:http's
+/// incoming bodies): what the embedder gives the guest to read.
+class StreamSource {
+ public:
+  /// What one read gave: bytes, or the end, or a failure (the guest's
+  /// stream reports `last-operation-failed` with `error`).
+  struct Read {
+    std::vector<uint8_t> bytes;
+    bool end = false;
+    std::optional<std::string> error;
+  };
+  virtual ~StreamSource() = default;
+  /// Up to `len` bytes, waiting for at least one.
+  virtual Read read(uint64_t len) = 0;
+};
+
+/// Where the bytes of an output stream that is not a host descriptor go
+/// (wasi:http's outgoing bodies).
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+  /// Takes all of `data` before it returns; false when the reader is gone
+  /// (the stream is then closed).
+  virtual bool write(std::span<const uint8_t> data) = 0;
+};
+
+/// wasi:io/streams' `input-stream`: stdin, a file read from an offset, or
+/// an embedder's source.
 struct InputStream {
   SharedFd fd;
   bool positional = false;  ///< a file: pread at `offset`
   uint64_t offset = 0;
-  bool closed = false;  ///< end of file seen
+  bool closed = false;                   ///< end of file seen
+  std::shared_ptr<StreamSource> source;  ///< set: reads come from it, not `fd`
 };
 
-/// wasi:io/streams' `output-stream`: stdout/stderr, or a file written at an
-/// offset or appended to.
+/// wasi:io/streams' `output-stream`: stdout/stderr, a file written at an
+/// offset or appended to, or an embedder's sink.
 struct OutputStream {
   enum class Mode : uint8_t { Stream, At, Append };
   SharedFd fd;
   Mode mode = Mode::Stream;
   uint64_t offset = 0;
-  bool closed = false;  ///< the reader went away (EPIPE)
+  bool closed = false;               ///< the reader went away (EPIPE)
+  std::shared_ptr<StreamSink> sink;  ///< set: writes go to it, not `fd`
 };
 
 /// wasi:filesystem/types' `descriptor`: an open file or directory.
@@ -220,6 +250,8 @@ inline constexpr const char* kVersion = "0.2.6";
 /// Each defines its group's interfaces in `linker` over `host` (see README.md
 /// for which): cli.cc, io.cc, clocks_random.cc, filesystem.cc, sockets.cc.
 void define_cli(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
+/// Of wasi:cli only stdin, stdout and stderr (what wasi:http/proxy imports).
+void define_cli_stdio(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
 void define_io(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
 void define_clocks_random(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);
 void define_filesystem(component::ComponentLinker& linker, const std::shared_ptr<Host>& host);

@@ -49,6 +49,10 @@ void wait_fd(int fd, short events) {
 /// Writes all of `data`, as blocking-write-and-flush promises.
 Return write_all(Host& h, OutputStream& s, const std::vector<uint8_t>& data) {
   if (s.closed) return closed();
+  if (s.sink) {
+    if (!s.sink->write(data)) s.closed = true;
+    return s.closed ? closed() : val::ok();
+  }
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n;
@@ -80,6 +84,16 @@ std::vector<uint8_t> read_some(InputStream& s, uint64_t len, int& error) {
   std::vector<uint8_t> buf(std::min(len, kChunk));
   error = 0;
   if (buf.empty() || s.closed) return buf;
+  if (s.source) {
+    StreamSource::Read r = s.source->read(buf.size());
+    if (r.error) {
+      error = EIO;  // reported as the failed read it is; the stream is done
+      s.closed = true;
+    } else if (r.end && r.bytes.empty()) {
+      s.closed = true;
+    }
+    return std::move(r.bytes);
+  }
   ssize_t n;
   for (;;) {
     n = s.positional ? pread(s.fd->get(), buf.data(), buf.size(), off_t(s.offset))
@@ -109,7 +123,7 @@ Return do_read(Host& h, Args a, bool blocking) {
   FLINT_ASSIGN(InputStream * s, h.input_streams.get(a[0]));
   if (s->closed) return closed();
   // `read` never waits: nothing available yet is an empty list.
-  if (!blocking && !s->positional && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
+  if (!blocking && !s->positional && !s->source && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
     return val::ok(val::list({}));
   int error = 0;
   std::vector<uint8_t> data = read_some(*s, a[1].as_unsigned(), error);
@@ -121,7 +135,7 @@ Return do_read(Host& h, Args a, bool blocking) {
 Return do_skip(Host& h, Args a, bool blocking) {
   FLINT_ASSIGN(InputStream * s, h.input_streams.get(a[0]));
   if (s->closed) return closed();
-  if (!blocking && !s->positional && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
+  if (!blocking && !s->positional && !s->source && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
     return val::ok(val::u64(0));
   int error = 0;
   std::vector<uint8_t> data = read_some(*s, a[1].as_unsigned(), error);
@@ -295,7 +309,8 @@ void define_streams(ComponentLinker& linker, const HostPtr& host) {
   iface.method("input-stream", "subscribe", wit::func({self_in}, wit::own(host->pollables.type())),
                [host](Store&, Args a) -> Return {
                  FLINT_ASSIGN(InputStream * s, host->input_streams.get(a[0]));
-                 return subscribe_fd(*host, s->fd, s->positional, POLLIN);
+                 // A source's read always has bytes or the end: always ready.
+                 return subscribe_fd(*host, s->fd, s->positional || s->source, POLLIN);
                });
 
   auto unit = wit::result(nullptr, stream_error);
@@ -329,7 +344,9 @@ void define_streams(ComponentLinker& linker, const HostPtr& host) {
                wit::func({self_out}, wit::own(host->pollables.type())),
                [host](Store&, Args a) -> Return {
                  FLINT_ASSIGN(OutputStream * s, host->output_streams.get(a[0]));
-                 return subscribe_fd(*host, s->fd, s->mode != OutputStream::Mode::Stream, POLLOUT);
+                 // A sink takes every write whole: always ready.
+                 return subscribe_fd(*host, s->fd, s->mode != OutputStream::Mode::Stream || s->sink,
+                                     POLLOUT);
                });
   auto zeroes_type = wit::func({self_out, {"len", wit::u64()}}, unit);
   iface.method("output-stream", "write-zeroes", zeroes_type,

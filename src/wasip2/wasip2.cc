@@ -145,6 +145,15 @@ std::shared_ptr<Host> define_wasip2(ComponentLinker& linker, std::shared_ptr<was
   return host;
 }
 
+std::shared_ptr<Host> define_wasip2_proxy(ComponentLinker& linker,
+                                          std::shared_ptr<wasi::WasiContext> ctx) {
+  auto host = std::make_shared<Host>(std::move(ctx));
+  define_io(linker, host);
+  define_cli_stdio(linker, host);
+  define_clocks_random(linker, host);
+  return host;
+}
+
 Result<FunctionPtr> find_run(const ComponentInstanceItem& instance) {
   // Any 0.2.x: the export's name carries the version the guest was built with.
   for (const auto& [name, item] : instance.exports)

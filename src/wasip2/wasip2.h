@@ -32,6 +32,12 @@ std::shared_ptr<Host> define_wasip2(component::ComponentLinker& linker,
                                     std::shared_ptr<wasi::WasiContext> ctx,
                                     SocketGrants sockets = {});
 
+/// Defines only the WASI 0.2 interfaces the wasi:http/proxy world imports
+/// besides wasi:http itself: wasi:io, wasi:clocks, wasi:random and wasi:cli's
+/// stdin, stdout and stderr (what `wasmtime serve` links without `-S cli`).
+std::shared_ptr<Host> define_wasip2_proxy(component::ComponentLinker& linker,
+                                          std::shared_ptr<wasi::WasiContext> ctx);
+
 /// The `run` function of the instance's exported wasi:cli/run@0.2.x, the
 /// entry point of a command component.
 Result<component::FunctionPtr> find_run(const component::ComponentInstanceItem& instance);

@@ -1,0 +1,159 @@
+// `flint serve [OPTIONS] COMPONENT`: serves a wasi:http@0.2
+// incoming-handler component over HTTP/1.1 with wasmtime serve's spelling:
+// --addr HOST:PORT (default 0.0.0.0:8080), --env, --dir, -S cli, and
+// Flint's --engine, --timeout and --max-memory (per request). The first line on stderr is `Serving
+// HTTP on http://ADDR:PORT/` with the port actually bound (so --addr HOST:0 works). The component
+// is compiled once; every request gets a fresh instance (src/serve/component_handler.h). SIGINT or
+// SIGTERM stops accepting, lets requests in flight finish, and exits 0.
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <cstdio>
+
+#include "cli/artifact_cache_flag.h"
+#include "cli/commands.h"
+#include "cli/module_file.h"
+#include "cli/run_flags.h"
+#include "component/decoder.h"
+#include "serve/component_handler.h"
+#include "serve/server.h"
+
+namespace flint::cli {
+
+namespace {
+
+struct ServeOptions {
+  std::string component;
+  std::string addr = "0.0.0.0:8080";
+  std::vector<std::string> envs;
+  std::vector<std::string> dirs;
+  std::vector<std::string> wasi;  ///< -S options: only `cli` so far
+  std::string engine = "interp";
+  bool no_cache = false;
+  std::string timeout;     ///< per request
+  std::string max_memory;  ///< per linear memory
+};
+
+int fail(const std::string& what, const Error& error) {
+  fmt::print(stderr, "flint: error: {}: {}\n", what, error.describe());
+  return kExitError;
+}
+
+/// `HOST:PORT`, `[V6]:PORT`.
+Result<std::pair<std::string, uint16_t>> parse_addr(const std::string& addr) {
+  size_t colon = addr.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return make_error(ErrorCode::Usage, "--addr " + addr + ": expected HOST:PORT");
+  std::string host = addr.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  unsigned long port = 0;
+  try {
+    size_t used = 0;
+    port = std::stoul(addr.substr(colon + 1), &used);
+    if (used != addr.size() - colon - 1 || port > 65535) throw std::out_of_range("port");
+  } catch (...) {
+    return make_error(ErrorCode::Usage, "--addr " + addr + ": the port is not a number 0-65535");
+  }
+  return std::pair{host, uint16_t(port)};
+}
+
+int serve(const ServeOptions& o) {
+  // A guest writing to a closed pipe gets EPIPE; the server is not killed.
+  signal(SIGPIPE, SIG_IGN);
+  auto addr = parse_addr(o.addr);
+  if (!addr) return fail(o.component, addr.error());
+  serve::HandlerOptions handler;
+  for (const std::string& s : o.wasi) {
+    if (s == "cli" || s == "cli=y")
+      handler.cli = true;
+    else if (s != "cli=n")
+      return fail(o.component, make_error(ErrorCode::Usage,
+                                          "-S " + s + ": flint serve knows only -S cli so far"));
+  }
+  handler.name = o.component;
+  handler.wasi.args.push_back(guest_argv0(o.component));
+  for (const std::string& spec : o.envs) {
+    auto var = parse_env_flag(spec);
+    if (!var) return fail(o.component, var.error());
+    if (*var) handler.wasi.env.push_back(**var);
+  }
+  for (const std::string& d : o.dirs) handler.wasi.dirs.push_back(parse_dir_flag(d, false));
+
+  auto bytes = load_module_file(o.component);
+  if (!bytes) return fail(o.component, bytes.error());
+  if (!component::is_component(*bytes))
+    return fail(o.component, make_error(ErrorCode::Usage,
+                                        "not a component (flint serve runs wasi:http components)"));
+  if (!o.timeout.empty()) {
+    auto t = parse_duration(o.timeout);
+    if (!t) return fail(o.component, t.error());
+    handler.timeout = *t;
+    handler.timeout_spec = o.timeout;
+    handler.config.interruptible = true;  // checks compiled in: the deadline can stop a guest
+  }
+  if (!o.max_memory.empty()) {
+    auto pages = parse_memory_pages(o.max_memory);
+    if (!pages) return fail(o.component, pages.error());
+    handler.config.max_memory_pages = *pages;
+  }
+  if (o.engine == "aot") {
+    handler.config.engine = EngineKind::Aot;
+    use_artifact_cache(o.no_cache);
+  }
+  auto compiled = component::CompiledComponent::compile(
+      {bytes->span().begin(), bytes->span().end()}, handler.config);
+  if (!compiled) return fail(o.component, compiled.error());
+  // Refused now, not per request: imports that do not link, no handler.
+  if (auto ok = serve::check_component(*compiled, handler); !ok)
+    return fail(o.component, ok.error());
+
+  serve::ServerOptions server_options;
+  server_options.host = addr->first;
+  server_options.port = addr->second;
+  auto server = serve::Server::listen(server_options,
+                                      serve::component_handler(*compiled, std::move(handler)));
+  if (!server) return fail(o.component, server.error());
+  std::string host = (*server)->host();
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  fmt::print(stderr, "Serving HTTP on http://{}:{}/\n", host, (*server)->port());
+  std::fflush(stderr);
+  (*server)->run(true);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, CommandRunner& run) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "Serve a wasi:http/incoming-handler component over HTTP (as `wasmtime serve`)");
+  cmd->add_option("--addr", options->addr, "The address to listen on (default 0.0.0.0:8080)")
+      ->type_name("HOST:PORT");
+  cmd->add_option("--env", options->envs,
+                  "Set a guest environment variable: NAME=VALUE, or NAME to pass the host's value")
+      ->type_name("NAME[=VALUE]")
+      ->allow_extra_args(false);
+  cmd->add_option("--dir", options->dirs,
+                  "Grant the guest a host directory: HOST[::GUEST] (GUEST defaults to HOST)")
+      ->type_name("HOST[::GUEST]")
+      ->allow_extra_args(false);
+  cmd->add_option("-S", options->wasi,
+                  "WASI option: `cli` also links all of wasi:cli (and wasi:filesystem) for the "
+                  "handler, as wasmtime serve -S cli")
+      ->type_name("OPTION")
+      ->allow_extra_args(false);
+  cmd->add_option("--engine", options->engine, "interp, or aot: compile to machine code first")
+      ->check(CLI::IsMember({"interp", "aot"}));
+  cmd->add_option("--timeout", options->timeout,
+                  "Stop a request's guest after this long, e.g. 10s or 500ms (answered 500)")
+      ->type_name("DURATION");
+  cmd->add_option("--max-memory", options->max_memory,
+                  "Upper bound on each linear memory of a request's instance, e.g. 64M")
+      ->type_name("SIZE");
+  cmd->add_flag("--no-cache", options->no_cache, kNoCacheHelp);
+  cmd->add_option("component", options->component, "The component to serve (.wasm)")->required();
+  cmd->callback([&run, options] { run = [options] { return serve(*options); }; });
+}
+
+}  // namespace flint::cli

@@ -1,0 +1,49 @@
+// A wasi:http/incoming-handler@0.2.x component as the server's
+// RequestHandler: per request a fresh Store, linker and instance of one
+// CompiledComponent compiled at start-up (per-request isolation, issue 13),
+// so nothing one request does reaches another. A trap, or a component that
+// sets an error-code or no response, answers 500 with a short message; the
+// trap and its wasm backtrace go to stderr, and the server goes on.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "component_runtime/compiled_component.h"
+#include "serve/server.h"
+#include "wasi/context.h"
+
+namespace flint::serve {
+
+/// What each request's instance is granted.
+struct HandlerOptions {
+  /// --env and --dir, as `flint run` grants them (arguments: the component's name).
+  wasi::WasiOptions wasi;
+  /// -S cli: all of WASI 0.2's wasi:cli (environment, exit, terminals) and
+  /// wasi:filesystem too, not only the wasi:http/proxy world's imports.
+  bool cli = false;
+  /// The engine and limits each request's Store gets (the component's).
+  Config config;
+  /// How long one request's guest may run (the engine's interruption: the
+  /// component must be compiled with Config::interruptible); none: no limit.
+  std::optional<std::chrono::nanoseconds> timeout;
+  /// The --timeout flag as written, for messages.
+  std::string timeout_spec;
+  /// The component's file name, for messages.
+  std::string name;
+};
+
+/// The handler serving `component`. Before serving, check_component()
+/// instantiates it once so that a component that cannot link or exports no
+/// handler is refused at start-up, not per request.
+RequestHandler component_handler(std::shared_ptr<const component::CompiledComponent> component,
+                                 HandlerOptions options);
+
+/// Instantiates `component` once with the handler's imports and checks that
+/// it exports wasi:http/incoming-handler@0.2.x.
+Status check_component(const std::shared_ptr<const component::CompiledComponent>& component,
+                       const HandlerOptions& options);
+
+}  // namespace flint::serve

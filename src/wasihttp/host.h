@@ -1,0 +1,177 @@
+// The state wasi:http@0.2's host functions share for one request's store:
+// one HostResourceTable per wasi:http resource type, over the WASI 0.2
+// host (src/wasip2) whose streams, pollables and errors the bodies use.
+// The server's side of a request is an IncomingRequestData in and a
+// ResponseWriter out; an Exchange records what became of the response.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "wasihttp/fields.h"
+#include "wasip2/host.h"
+
+namespace flint::wasihttp {
+
+using component::ComponentValue;
+using component::HostResourceTable;
+
+/// A request body as the server gives it: a stream, and the trailers once
+/// it has been read to its end.
+class BodySource : public wasip2::StreamSource {
+ public:
+  /// The request's trailers, once read() has given the end (none: no
+  /// trailers, or the body is not read to its end).
+  virtual std::optional<Fields> trailers() { return std::nullopt; }
+};
+
+/// A request as the server received it, for wasi:http's incoming-request.
+struct IncomingRequestData {
+  std::string method;                    ///< as on the wire: "GET", "PURGE"
+  std::string path_with_query;           ///< the origin-form target: "/a/b?q=1"
+  std::optional<std::string> authority;  ///< the Host header
+  bool https = false;
+  Fields headers;
+  std::shared_ptr<BodySource> body;  ///< null: an empty body
+};
+
+/// Where a response goes; the server implements it. Calls come in order:
+/// start once, then write any number of times, then finish, all on the
+/// thread that runs the guest.
+class ResponseWriter {
+ public:
+  virtual ~ResponseWriter() = default;
+  /// The status and headers (response-outparam.set with a response).
+  virtual void start(uint16_t status, const Fields& headers) = 0;
+  /// Body bytes; false when the client is gone.
+  virtual bool write(std::span<const uint8_t> data) = 0;
+  /// The body is complete (outgoing-body.finish); trailers may be null.
+  virtual void finish(const Fields* trailers) = 0;
+};
+
+/// What became of one request's response.
+struct Exchange {
+  enum class State : uint8_t {
+    Waiting,   ///< response-outparam.set not called
+    Started,   ///< the head went out; the body is not finished
+    Finished,  ///< the whole response went out
+    Failed,    ///< set with an error-code (`error` says which)
+  };
+  ResponseWriter* writer = nullptr;  ///< null once the handler returned
+  State state = State::Waiting;
+  std::string error;
+};
+
+/// An outgoing body's bytes: held until the response is set (a guest may
+/// write before it sets the response), then passed to the writer. An
+/// outgoing request's body (never sent: outbound HTTP is denied) has no
+/// exchange and its bytes are dropped.
+struct BodyState {
+  std::shared_ptr<Exchange> exchange;  ///< set for a response's body
+  bool attached = false;               ///< the response is set: write through
+  bool finished = false;
+  std::vector<uint8_t> pending;
+  std::optional<Fields> trailers;
+};
+
+/// incoming-request: the request, and whether its body was taken.
+struct IncomingRequest {
+  IncomingRequestData data;
+  bool consumed = false;
+};
+/// incoming-body: the request body's source, streamed once.
+struct IncomingBody {
+  std::shared_ptr<BodySource> source;
+  bool stream_taken = false;
+};
+/// future-trailers: the body's trailers, ready once the body is read to its
+/// end (get reads what the guest left unread).
+struct FutureTrailers {
+  std::shared_ptr<BodySource> source;
+  bool taken = false;
+};
+/// outgoing-response: what the guest builds before response-outparam.set.
+struct OutgoingResponse {
+  uint16_t status = 200;
+  Fields headers;
+  std::shared_ptr<BodyState> body = std::make_shared<BodyState>();
+  bool body_taken = false;
+};
+/// outgoing-body: a response's or request's body, written through one stream.
+struct OutgoingBody {
+  std::shared_ptr<BodyState> state;
+  bool stream_taken = false;
+};
+/// response-outparam: where the one response of the request goes.
+struct ResponseOutparam {
+  std::shared_ptr<Exchange> exchange;
+};
+/// outgoing-request: built by the guest for outgoing-handler (which denies it).
+struct OutgoingRequest {
+  ComponentValue method = ComponentValue::case_of(component::TypeKind::Variant, 0, std::nullopt);
+  std::optional<std::string> path_with_query, authority;
+  std::optional<ComponentValue> scheme;
+  Fields headers;
+  std::shared_ptr<BodyState> body = std::make_shared<BodyState>();
+  bool body_taken = false;
+};
+/// request-options: the timeouts of an outgoing request, in nanoseconds.
+struct RequestOptions {
+  std::optional<uint64_t> connect_timeout, first_byte_timeout, between_bytes_timeout;
+};
+/// Outbound HTTP is denied, so these are never made; their tables exist so
+/// that the interfaces' resource types do.
+struct IncomingResponse {};
+struct FutureIncomingResponse {};
+
+/// All wasi:http state of one store.
+struct HttpHost {
+  explicit HttpHost(std::shared_ptr<wasip2::Host> wasi) : io(std::move(wasi)) {}
+
+  /// The WASI 0.2 host whose streams and pollables wasi:http's use.
+  std::shared_ptr<wasip2::Host> io;
+
+  // One table per wasi:http resource type (headers and trailers are fields).
+  HostResourceTable<Fields> fields{"wasi:http/types.fields"};
+  HostResourceTable<IncomingRequest> incoming_requests{"wasi:http/types.incoming-request"};
+  HostResourceTable<OutgoingRequest> outgoing_requests{"wasi:http/types.outgoing-request"};
+  HostResourceTable<RequestOptions> request_options{"wasi:http/types.request-options"};
+  HostResourceTable<ResponseOutparam> response_outparams{"wasi:http/types.response-outparam"};
+  HostResourceTable<IncomingResponse> incoming_responses{"wasi:http/types.incoming-response"};
+  HostResourceTable<IncomingBody> incoming_bodies{"wasi:http/types.incoming-body"};
+  HostResourceTable<FutureTrailers> future_trailers{"wasi:http/types.future-trailers"};
+  HostResourceTable<OutgoingResponse> outgoing_responses{"wasi:http/types.outgoing-response"};
+  HostResourceTable<OutgoingBody> outgoing_bodies{"wasi:http/types.outgoing-body"};
+  HostResourceTable<FutureIncomingResponse> future_incoming_responses{
+      "wasi:http/types.future-incoming-response"};
+};
+
+// ---- Mapping between the wire and WIT values ---------------------------------
+
+/// wasi:http/types.method for a request line's method: a known one's case,
+/// else `other(name)`.
+ComponentValue method_value(std::string_view method);
+/// The wire name of a method value ("GET"; `other`'s string).
+std::string method_name(const ComponentValue& method);
+/// wasi:http/types.error-code's case names, in WIT order (for messages).
+std::string_view error_code_name(uint32_t index);
+/// wasi:http/types.error-code, the variant.
+component::ValueTypePtr error_code_type();
+/// error-code's case HTTP-request-denied.
+inline constexpr uint32_t kHttpRequestDenied = 15;
+
+/// The wasi:http version Flint defines its interfaces at; the linker's
+/// semver-compatible resolution gives it to imports of any 0.2.x.
+inline constexpr const char* kVersion = "0.2.6";
+
+/// Defines wasi:http/types in `linker` over `host` (types.cc).
+void define_types(component::ComponentLinker& linker, const std::shared_ptr<HttpHost>& host);
+/// Defines wasi:http/outgoing-handler: every request is denied (outgoing.cc).
+void define_outgoing_handler(component::ComponentLinker& linker,
+                             const std::shared_ptr<HttpHost>& host);
+
+}  // namespace flint::wasihttp

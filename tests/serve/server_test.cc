@@ -1,0 +1,175 @@
+// The HTTP/1.1 server on its own, over real sockets, with handlers written
+// here instead of guests: how a handler's start/write/finish calls are
+// framed on the wire (content-length, chunked with trailers, no body), what
+// the server answers for a handler that gives no response or a short one,
+// and that stop() lets a request in flight finish.
+#include "serve/server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+namespace flint::serve {
+namespace {
+
+using wasihttp::Fields;
+
+std::vector<uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
+
+void body(wasihttp::ResponseWriter& w, std::string_view text) {
+  w.write({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+}
+
+/// Responses by path.
+void handler(wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& w) {
+  const std::string& path = request.path_with_query;
+  Fields h;
+  if (path == "/len") {
+    h.add_unchecked("content-length", bytes("5"));
+    w.start(200, h);
+    body(w, "hello");
+    w.finish(nullptr);
+  } else if (path == "/short") {
+    h.add_unchecked("content-length", bytes("10"));
+    w.start(200, h);
+    body(w, "hello");
+    w.finish(nullptr);
+  } else if (path == "/trailers") {
+    w.start(200, h);
+    body(w, "ab");
+    body(w, "cde");
+    Fields t;
+    t.add_unchecked("x-checksum", bytes("42"));
+    w.finish(&t);
+  } else if (path == "/nocontent") {
+    w.start(204, h);
+    w.finish(nullptr);
+  } else if (path == "/slow") {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    w.start(200, h);
+    body(w, "slow");
+    w.finish(nullptr);
+  } else if (path == "/unfinished") {
+    w.start(200, h);
+    body(w, "partial");
+  }
+  // Any other path: no response at all.
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.io_threads = 2;
+    o.workers = 2;
+    auto s = Server::listen(o, handler);
+    ASSERT_TRUE(s.ok()) << s.error().describe();
+    server_ = std::move(*s);
+    thread_ = std::thread([this] { server_->run(false); });
+  }
+  void TearDown() override {
+    if (!server_) return;
+    server_->stop();
+    thread_.join();
+  }
+
+  /// Sends `request` on a new connection and reads until the server closes
+  /// it (or `until` appears).
+  std::string exchange(const std::string& request, const std::string& until = "") {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server_->port());
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    timeval tv{10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    EXPECT_EQ(send(fd, request.data(), request.size(), 0), ssize_t(request.size()));
+    std::string got;
+    char buf[4096];
+    while (until.empty() || got.find(until) == std::string::npos) {
+      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      got.append(buf, size_t(n));
+    }
+    close(fd);
+    return got;
+  }
+
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+TEST_F(ServerTest, AContentLengthResponseIsSentAsIsAndTheConnectionGoesOn) {
+  std::string got = exchange(
+      "GET /len HTTP/1.1\r\nHost: x\r\n\r\nGET /len HTTP/1.1\r\nHost: x\r\nConnection: "
+      "close\r\n\r\n");
+  EXPECT_EQ(got.find("transfer-encoding"), std::string::npos) << got;
+  size_t first = got.find("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n");
+  ASSERT_NE(first, std::string::npos) << got;
+  EXPECT_NE(got.find("\r\n\r\nhelloHTTP/1.1 200 OK"), std::string::npos) << got;
+  EXPECT_TRUE(got.ends_with("\r\n\r\nhello")) << got;
+  EXPECT_NE(got.find("connection: close"), std::string::npos);
+}
+
+TEST_F(ServerTest, AChunkedResponseCarriesEachWriteAndTheTrailers) {
+  std::string got = exchange("GET /trailers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(got.find("transfer-encoding: chunked\r\n"), std::string::npos) << got;
+  EXPECT_TRUE(got.ends_with("\r\n\r\n2\r\nab\r\n3\r\ncde\r\n0\r\nx-checksum: 42\r\n\r\n")) << got;
+}
+
+TEST_F(ServerTest, A204HasNoBodyAndNoFraming) {
+  std::string got = exchange("GET /nocontent HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 204 No Content\r\n")) << got;
+  EXPECT_EQ(got.find("transfer-encoding"), std::string::npos) << got;
+  EXPECT_TRUE(got.ends_with("\r\n\r\n")) << got;
+}
+
+TEST_F(ServerTest, NoResponseFromTheHandlerIsA500) {
+  std::string got = exchange("GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 500 Internal Server Error\r\n")) << got;
+}
+
+TEST_F(ServerTest, AShortOrUnfinishedBodyCutsTheConnection) {
+  // Keep-alive was asked for, and a second request is waiting: neither
+  // gets an answer, since the first response cannot be completed.
+  std::string got =
+      exchange("GET /short HTTP/1.1\r\nHost: x\r\n\r\nGET /len HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n")) << got;
+  EXPECT_EQ(got.find("HTTP/1.1", 1), std::string::npos) << got;
+  got = exchange("GET /unfinished HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(got.ends_with("7\r\npartial\r\n")) << got;  // no last chunk: incomplete
+}
+
+TEST_F(ServerTest, LimitsAndMalformedRequestsAreAnswered) {
+  std::string big = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(70000, 'a') + "\r\n\r\n";
+  EXPECT_TRUE(exchange(big).starts_with("HTTP/1.1 431 ")) << exchange(big).substr(0, 40);
+  EXPECT_TRUE(exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n")
+                  .starts_with("HTTP/1.1 413 "));
+  EXPECT_TRUE(exchange("BAD\x01 / HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 400 "));
+  EXPECT_TRUE(exchange("GET /len HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                  .starts_with("HTTP/1.1 200 "));
+}
+
+TEST_F(ServerTest, StopLetsTheRequestInFlightFinish) {
+  std::string got;
+  std::thread client([&] { got = exchange("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n", "0\r\n\r\n"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  server_->stop();
+  thread_.join();  // run() returns once the request is answered
+  client.join();
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 200 OK\r\n")) << got;
+  EXPECT_TRUE(got.ends_with("4\r\nslow\r\n0\r\n\r\n")) << got;
+  server_.reset();
+}
+
+}  // namespace
+}  // namespace flint::serve
