@@ -81,15 +81,22 @@ Result<std::optional<ComponentValue>> LiftedFunction::run_task(Store& store,
   FLINT_ASSIGN(std::vector<Value> code, store.call(core_, core_args));
   // The callback form returns to its event loop after every step. The
   // caller waits, and nothing else in the store runs meanwhile, so a YIELD
-  // resumes at once with no event. Waiting needs waitables, which the
-  // async built-ins make (issue 14).
-  while (options_.callback) {
+  // resumes at once with no event. Once the task has returned its result
+  // the caller stops waiting: a task that yields on after task.return
+  // would run on in a store's event loop, which is issue 14; here it is
+  // not resumed. Waiting needs waitables, which the async built-ins make
+  // (issue 14 too). Each step is a call from the host, so each would get
+  // a fresh fuel budget: under fuel the whole loop counts as one call, one
+  // unit per step, and a task that yields forever runs out.
+  const std::optional<uint64_t> fuel = store.config().fuel;
+  for (uint64_t steps = 0; options_.callback && !task.returned; ++steps) {
     const uint32_t c = code.at(0).i32;
     if ((c & 0xf) == kExit) break;
     if ((c & 0xf) != kYield)
       return make_error(
           ErrorCode::ComponentFeatureUnsupported,
           "a callback waiting on waitable set " + std::to_string(c >> 4) + " (issue 14)");
+    if (fuel && steps >= *fuel) return make_error(ErrorCode::OutOfFuel);
     const Value no_event[] = {Value::i32_(0), Value::i32_(0), Value::i32_(0)};
     FLINT_ASSIGN(code, store.call(*options_.callback, no_event));
   }

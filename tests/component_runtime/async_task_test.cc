@@ -47,7 +47,12 @@ constexpr const char* kAsyncExports = R"WAT((component
         (then (return (i32.const 1 (; YIELD ;)))))
       (call $return-u32 (global.get $steps))
       (i32.const 0 (; EXIT ;)))
-    (func (export "wait") (result i32) (i32.const 0x12 (; WAIT on set 1 ;))))
+    (func (export "wait") (result i32) (i32.const 0x12 (; WAIT on set 1 ;)))
+    (func (export "return-then-yield") (result i32)
+      (call $return-u32 (i32.const 7))
+      (i32.const 1 (; YIELD ;)))
+    (func (export "yield") (result i32) (i32.const 1 (; YIELD ;)))
+    (func (export "yield-cb") (param i32 i32 i32) (result i32) (i32.const 1 (; YIELD ;))))
   (core instance $m (instantiate $M (with "" (instance
     (export "mem" (memory $memory "mem"))
     (export "return-u32" (func $return-u32))
@@ -62,6 +67,10 @@ constexpr const char* kAsyncExports = R"WAT((component
   (func (export "wrong-type") async (result u32) (canon lift (core func $m "wrong-type") async))
   (func (export "steps") async (result u32)
     (canon lift (core func $m "start") async (callback (core func $m "callback"))))
+  (func (export "return-then-yield") async (result u32)
+    (canon lift (core func $m "return-then-yield") async (callback (core func $m "yield-cb"))))
+  (func (export "yield-forever") async (result u32)
+    (canon lift (core func $m "yield") async (callback (core func $m "yield-cb"))))
   (func (export "wait") async (result u32)
     (canon lift (core func $m "wait") async (callback (core func $m "callback"))))
 ))WAT";
@@ -105,6 +114,37 @@ TEST_P(AsyncTask, EachBrokenRuleTrapsWithItsWords) {
   auto sum = call(*instance, "add", {u32(1), u32(2)});
   ASSERT_TRUE(sum) << sum.error().describe();
   EXPECT_EQ((*sum)->as_unsigned(), 3u);
+}
+
+// fuzz_component's second finding: a task that returned its result and
+// then yielded forever kept its waiting caller in the callback loop for
+// good. The caller has its result: the task is not resumed.
+TEST_P(AsyncTask, ATaskThatYieldsAfterReturningDoesNotHoldItsCaller) {
+  auto instance = instantiate_text(kAsyncExports);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  auto r = call(*instance, "return-then-yield");
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ((*r)->as_unsigned(), 7u);
+}
+
+// Each callback step is a call from the host, with a fresh fuel budget of
+// its own; under fuel the task's loop counts as one call, so a task that
+// yields forever without returning runs out.
+TEST_P(AsyncTask, UnderFuelATaskThatYieldsForeverRunsOut) {
+  Config limited = config();
+  limited.fuel = 10'000;
+  auto bytes = text::parse_wat(kAsyncExports);
+  ASSERT_TRUE(bytes) << bytes.error().describe();
+  auto compiled = CompiledComponent::compile(std::move(*bytes), limited);
+  ASSERT_TRUE(compiled) << compiled.error().describe();
+  Store store(limited);
+  auto instance = instantiate(store, *compiled, {});
+  ASSERT_TRUE(instance) << instance.error().describe();
+  auto forever = find_function(**instance, "yield-forever");
+  ASSERT_TRUE(forever);
+  auto r = (*forever)->call(store, {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::OutOfFuel) << r.error().describe();
 }
 
 // An async lower of a function that finishes before it returns: the
