@@ -15,9 +15,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
-#include <map>
 
-#include "subprocess.h"
+#include "component_form.h"
 
 namespace flint::wasi_test {
 namespace {
@@ -100,50 +99,17 @@ std::vector<GuestCase> cases() {
   };
 }
 
-// How a guest is packaged: the core module, or the component the preview-1
-// command adapter makes of it (<name>.component.wasm).
-enum class Form { Core, Component };
-
-// The cases whose component form cannot behave as the core form, each with
-// the reason (component_forms.txt: `CASE reason`, # comments).
-std::map<std::string, std::string> component_exceptions() {
-  std::map<std::string, std::string> found;
-  std::ifstream in(FLINT_COMPONENT_FORMS);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    size_t space = line.find(' ');
-    found[line.substr(0, space)] = space == std::string::npos ? "" : line.substr(space + 1);
-  }
-  return found;
-}
-
-// The `wasmtime` command line (PATH or ~/.cargo/bin), or empty.
-std::string wasmtime_cli() {
-  if (std::system("command -v wasmtime > /dev/null 2>&1") == 0) return "wasmtime";
-  const char* home = std::getenv("HOME");
-  fs::path p = fs::path(home ? home : "") / ".cargo/bin/wasmtime";
-  return access(p.c_str(), X_OK) == 0 ? p.string() : std::string();
-}
-
 class DifferentialTest : public ::testing::TestWithParam<std::tuple<GuestCase, Form>> {};
 
 TEST_P(DifferentialTest, SameAsWasmtime) {
   const auto& [c, form] = GetParam();
-  const std::string wasm =
-      form == Form::Core ? c.guest : c.guest.substr(0, c.guest.size() - 5) + ".component.wasm";
-  fs::path module = guest(wasm);
-  if (module.empty())
-    GTEST_SKIP() << wasm
-                 << " was not built (its toolchain, or wasm-tools and the adapter, missing)";
-  fs::path core = guest(c.guest);
-  // argv[0] is the file's base name in both runtimes: the component runs
-  // from a copy named as the core module is.
   ScratchDir renamed("component-form");
-  if (form == Form::Component) {
-    fs::copy_file(module, renamed.path() / core.filename());
-    module = renamed.path() / core.filename();
-  }
+  fs::path module = guest_in_form(c.guest, form, renamed);
+  if (module.empty())
+    GTEST_SKIP()
+        << c.guest
+        << " in this form was not built (its toolchain, or wasm-tools and the adapter, missing)";
+  fs::path core = guest(c.guest);
   if (!wasmtime_available())
     GTEST_SKIP() << "the wasmtime Python package is not installed (pip install wasmtime); "
                     "the differential test needs it as the reference";
@@ -159,11 +125,7 @@ TEST_P(DifferentialTest, SameAsWasmtime) {
   };
   Outcome flint =
       run_command(command({FLINT_BINARY, "run"}, module), flint_dir.path(), c.input, c.env_prefix);
-  std::string exception;
-  if (form == Form::Component) {
-    const std::map<std::string, std::string> listed = component_exceptions();
-    if (auto it = listed.find(c.name); it != listed.end()) exception = it->second;
-  }
+  const std::string exception = form == Form::Component ? component_exception(c.name) : "";
   if (!exception.empty()) {
     // Wasmtime must do as Flint does with the component; the core form's
     // expectations do not hold for it.
@@ -194,7 +156,7 @@ INSTANTIATE_TEST_SUITE_P(Guests, DifferentialTest,
                                             ::testing::Values(Form::Core, Form::Component)),
                          [](const auto& info) {
                            return std::get<0>(info.param).name +
-                                  (std::get<1>(info.param) == Form::Core ? "" : "Component");
+                                  form_suffix(std::get<1>(info.param));
                          });
 
 }  // namespace
