@@ -70,8 +70,8 @@ def runtime_command(spec, calls, flint_calls):
         return [sys.executable, os.path.join(HERE, "run_wasmtime.py")]
     if name == "flint":
         if calls:
-            return [flint_calls]
-        return [path or "flint", "run"]
+            return [os.path.abspath(flint_calls)]
+        return [os.path.abspath(path) if path else "flint", "run"]
     sys.exit(f"check_guest.py: unknown runtime {spec}")
 
 
@@ -118,15 +118,16 @@ def compare_invokes(flint, component, expected_stdout, workdir):
         return True
     ok = True
     for call, result in single_calls(expected_stdout):
+        agreed = True
         for name, prefix in (("flint", [flint, "run"]), ("wasmtime", [cli, "run"])):
             p = subprocess.run(prefix + ["--invoke", call, component], cwd=workdir,
                                stdin=subprocess.DEVNULL, capture_output=True, timeout=300)
             got = p.stdout.decode("utf-8", "replace")
             if p.returncode != 0 or got != result + "\n":
-                ok = False
+                agreed = ok = False
                 print(f"{name} --invoke {call!r}: exit {p.returncode}, printed {got!r}, "
                       f"expected {result + chr(10)!r}\n{p.stderr.decode('utf-8', 'replace')}")
-        if ok:
+        if agreed:
             print(f"--invoke {call}: flint and wasmtime print {result}")
     return ok
 
@@ -158,7 +159,8 @@ def main():
                 f.write(INPUT_TXT)
             out, err, code = run(runtime_command(spec, calls, a.flint_calls), component, calls, work)
             if spec.startswith("flint") and calls and code == 0:
-                failed |= not compare_invokes(spec.partition("=")[2] or "flint", component,
+                flint = spec.partition("=")[2]
+                failed |= not compare_invokes(os.path.abspath(flint) if flint else "flint", component,
                                               expected["stdout"], work)
         if unavailable(spec, code, err):
             # The other runtimes are still compared; the test reports a
