@@ -106,6 +106,19 @@ if ! command -v wit-bindgen > /dev/null && [ ! -x "$HOME/.cargo/bin/wit-bindgen"
   fi
 fi
 
+# The reference runtime for component commands and single --invoke calls
+# (tests/component_guests/check_guest.py): the wasmtime command line, built
+# by cargo install (long, like wit-bindgen: only when absent, never when
+# FLINT_SKIP_WASMTIME_CLI=1; the comparisons then fall back to wasmtime-py
+# or skip with a message).
+if ! command -v wasmtime > /dev/null && [ ! -x "$HOME/.cargo/bin/wasmtime" ] &&
+   [ "${FLINT_SKIP_WASMTIME_CLI:-0}" != 1 ]; then
+  if [ -x "$HOME/.cargo/bin/cargo" ] || command -v cargo > /dev/null; then
+    PATH="$HOME/.cargo/bin:$PATH" cargo install --quiet --locked wasmtime-cli --version 48.0.8 || \
+      echo "install-deps: cargo install wasmtime-cli failed; component commands compare against wasmtime-py"
+  fi
+fi
+
 # ---------------------------------------------------------------------------
 # `flint bench` contenders (issue 6): only with --bench, never in CI, since
 # it installs a container engine. The benchmark is run by hand:

@@ -2,6 +2,7 @@
 #include "cli/component_invoke.h"
 
 #include "component/wave.h"
+#include "component_runtime/instantiate.h"
 
 namespace flint::cli {
 
@@ -16,6 +17,43 @@ Result<ComponentInvocation> parse_component_invocation(std::string_view text) {
                       "--invoke expects `name(arguments)`, as in 'greet(\"x\")', got `" +
                           std::string(text) + "`");
   return ComponentInvocation{std::string(text.substr(0, open)), std::string(text.substr(open))};
+}
+
+namespace {
+
+// The paths of the functions called `name` in the instances `instance`
+// exports, at any depth, each as `outer#inner#name`.
+void collect_nested(const component::ComponentInstanceItem& instance, std::string_view name,
+                    const std::string& prefix,
+                    std::vector<std::pair<std::string, component::FunctionPtr>>& found) {
+  for (const auto& [export_name, item] : instance.exports) {
+    if (const auto* nested = std::get_if<component::InstancePtr>(&item)) {
+      const std::string path = prefix + export_name + "#";
+      auto it = (*nested)->exports.find(name);
+      if (it != (*nested)->exports.end())
+        if (const auto* f = std::get_if<component::FunctionPtr>(&it->second))
+          found.emplace_back(path + std::string(name), *f);
+      collect_nested(**nested, name, path, found);
+    }
+  }
+}
+
+}  // namespace
+
+Result<component::FunctionPtr> find_invoked_function(
+    const component::ComponentInstanceItem& instance, std::string_view name) {
+  auto direct = component::find_function(instance, name);
+  if (direct || name.find('#') != std::string_view::npos) return direct;
+  std::vector<std::pair<std::string, component::FunctionPtr>> found;
+  collect_nested(instance, name, "", found);
+  if (found.empty()) return direct;
+  if (found.size() > 1) {
+    std::string paths;
+    for (const auto& [path, f] : found) paths += (paths.empty() ? "" : ", ") + path;
+    return make_error(ErrorCode::Usage,
+                      "more than one export is named `" + std::string(name) + "`: " + paths);
+  }
+  return found.front().second;
 }
 
 Result<std::vector<component::ComponentValue>> invocation_arguments(

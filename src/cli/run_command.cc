@@ -224,10 +224,10 @@ int call_exports(const RunOptions& o, const Instance& instance, Store& store,
 }
 
 // --invoke on a component: one export called with WAVE arguments, its
-// result printed in WAVE on stdout (wasmtime's form).
+// result printed in WAVE on stdout (wasmtime's form: `()` when it has none).
 int invoke_component(const RunOptions& o, const component::ComponentInstanceItem& instance,
                      const ComponentInvocation& invocation, Store& store, wasip2::Host& host) {
-  auto func = component::find_function(instance, invocation.function);
+  auto func = find_invoked_function(instance, invocation.function);
   if (!func) return report_error(o.module, func.error());
   auto args = invocation_arguments(invocation, (*func)->type());
   if (!args) return report_error(o.module, args.error());
@@ -236,8 +236,9 @@ int invoke_component(const RunOptions& o, const component::ComponentInstanceItem
     if (host.exit_code) end_process(int(*host.exit_code));
     return report_trap(o, result.error(), store);
   }
-  if (*result)
-    std::fputs((component::to_wave(**result, *(*func)->type().result) + "\n").c_str(), stdout);
+  const std::string shown =
+      *result ? component::to_wave(**result, *(*func)->type().result) : std::string("()");
+  std::fputs((shown + "\n").c_str(), stdout);
   end_process(0);
 }
 

@@ -2,12 +2,11 @@
 // refused, both at the resolver (sandbox_path.h) and end to end through a
 // guest; and a guest granted no directory sees no file system at all.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
-#include "subprocess.h"
+#include "component_form.h"
 #include "wasi/sandbox_path.h"
 
 namespace flint::wasi_test {
@@ -53,24 +52,26 @@ class SandboxPathTest : public ::testing::TestWithParam<wasi::Resolver> {
 };
 
 TEST_P(SandboxPathTest, PathsInsideOpen) {
-  for (const char* p : {"inside.txt", "sub/x.txt", "./inside.txt", "sub/../inside.txt", "sub//x.txt",
-                        "sub/deeper/../x.txt", "good_link", ".", "sub/.."})
+  for (const char* p : {"inside.txt", "sub/x.txt", "./inside.txt", "sub/../inside.txt",
+                        "sub//x.txt", "sub/deeper/../x.txt", "good_link", ".", "sub/.."})
     EXPECT_EQ(open_read(p), Errno::Success) << p;
 }
 
 TEST_P(SandboxPathTest, EscapesAreRefusedWithEperm) {
   // EPERM is what Wasmtime answers for each of these (see the differential test).
   for (const char* p : {"..", "../secret.txt", "/etc/passwd", "/", "sub/../../secret.txt",
-                        "sub/deeper/../../../secret.txt", "up", "up/secret.txt", "abs_secret", "root",
-                        "root/etc/passwd", "sneaky", "sneaky/secret.txt", "chain1", "sub/rel_up",
-                        "dirlink/../../../secret.txt", "sub/./../.././secret.txt"})
+                        "sub/deeper/../../../secret.txt", "up", "up/secret.txt", "abs_secret",
+                        "root", "root/etc/passwd", "sneaky", "sneaky/secret.txt", "chain1",
+                        "sub/rel_up", "dirlink/../../../secret.txt", "sub/./../.././secret.txt"})
     EXPECT_EQ(open_read(p), Errno::Perm) << p;
 }
 
 TEST_P(SandboxPathTest, CreatingThroughAnEscapeIsRefused) {
   wasi::UniqueFd fd;
-  EXPECT_EQ(wasi::open_beneath(box_, "../created.txt", O_WRONLY | O_CREAT, 0644, true, fd), Errno::Perm);
-  EXPECT_EQ(wasi::open_beneath(box_, "up/created.txt", O_WRONLY | O_CREAT, 0644, true, fd), Errno::Perm);
+  EXPECT_EQ(wasi::open_beneath(box_, "../created.txt", O_WRONLY | O_CREAT, 0644, true, fd),
+            Errno::Perm);
+  EXPECT_EQ(wasi::open_beneath(box_, "up/created.txt", O_WRONLY | O_CREAT, 0644, true, fd),
+            Errno::Perm);
   // A dangling link aimed outside must not create its target either.
   fs::create_symlink("../made_by_link.txt", root_ / "box" / "dangling");
   EXPECT_EQ(wasi::open_beneath(box_, "dangling", O_WRONLY | O_CREAT, 0644, true, fd), Errno::Perm);
@@ -120,15 +121,22 @@ TEST_P(SandboxPathTest, ResolveParentKeepsTheNameUnfollowed) {
 INSTANTIATE_TEST_SUITE_P(Resolvers, SandboxPathTest,
                          ::testing::Values(wasi::Resolver::Openat2, wasi::Resolver::ComponentWalk),
                          [](const auto& info) {
-                           return info.param == wasi::Resolver::Openat2 ? std::string("Openat2")
-                                                                        : std::string("ComponentWalk");
+                           return info.param == wasi::Resolver::Openat2
+                                      ? std::string("Openat2")
+                                      : std::string("ComponentWalk");
                          });
+
+// The sandbox guests run in both forms (component_form.h): through the
+// preview-1 adapter, a component's every call crosses wasi:filesystem and
+// must meet the same refusals.
+class SandboxGuestTest : public ::testing::TestWithParam<Form> {};
 
 // End to end: the probe guest's every escape attempt is refused, and
 // nothing outside the preopen changed.
-TEST(SandboxGuestTest, EveryEscapeRefused) {
-  fs::path module = guest("c/sandbox_escape.wasm");
-  if (module.empty()) GTEST_SKIP() << "C guests were not built (clang with wasi-libc missing)";
+TEST_P(SandboxGuestTest, EveryEscapeRefused) {
+  ScratchDir renamed("sandbox-form");
+  fs::path module = guest_in_form("c/sandbox_escape.wasm", GetParam(), renamed);
+  if (module.empty()) GTEST_SKIP() << "c/sandbox_escape.wasm in this form was not built";
   ScratchDir dir("escape");
   fs::create_directories(dir.path() / "sandbox" / "sub");
   std::ofstream(dir.path() / "secret.txt") << "secret\n";
@@ -141,7 +149,8 @@ TEST(SandboxGuestTest, EveryEscapeRefused) {
   fs::create_symlink("loop", dir.path() / "sandbox" / "loop");
   std::string outside_before = slurp(dir.path() / "secret.txt");
 
-  Outcome r = run_command({FLINT_BINARY, "run", "--dir", "sandbox::/sandbox", module.string()}, dir.path());
+  Outcome r =
+      run_command({FLINT_BINARY, "run", "--dir", "sandbox::/sandbox", module.string()}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream lines(r.out);
   std::string line;
@@ -149,12 +158,15 @@ TEST(SandboxGuestTest, EveryEscapeRefused) {
   while (std::getline(lines, line)) {
     // Every attempt naming the world outside must fail.
     bool escaping = line.find("..") != std::string::npos || line.find(" /") != std::string::npos ||
-                    line.find(" up") != std::string::npos || line.find(" abs") != std::string::npos ||
+                    line.find(" up") != std::string::npos ||
+                    line.find(" abs") != std::string::npos ||
                     line.find("deep_up") != std::string::npos;
-    bool harmless = line.find("nofollow") != std::string::npos || line.find("readlink up") != std::string::npos ||
-                    line.find("sub/..") != std::string::npos || line.find("sub/../inside") != std::string::npos ||
-                    line.find("from sub x.txt") != std::string::npos || line.find("->") != std::string::npos ||
-                    line.find("symlink ../secret.txt rel_escape") != std::string::npos;
+    bool harmless =
+        line.find("nofollow") != std::string::npos ||
+        line.find("readlink up") != std::string::npos || line.find("sub/..") != std::string::npos ||
+        line.find("sub/../inside") != std::string::npos ||
+        line.find("from sub x.txt") != std::string::npos || line.find("->") != std::string::npos ||
+        line.find("symlink ../secret.txt rel_escape") != std::string::npos;
     if (!escaping || harmless) continue;
     ++escapes;
     EXPECT_EQ(line.find(" ok"), std::string::npos) << "not refused: " << line;
@@ -166,30 +178,37 @@ TEST(SandboxGuestTest, EveryEscapeRefused) {
   EXPECT_TRUE(fs::exists(dir.path() / "sandbox" / "inside.txt"));
 }
 
-TEST(SandboxGuestTest, NoDirMeansNoFileSystem) {
-  fs::path module = guest("c/no_fs.wasm");
-  if (module.empty()) GTEST_SKIP() << "C guests were not built (clang with wasi-libc missing)";
+TEST_P(SandboxGuestTest, NoDirMeansNoFileSystem) {
+  ScratchDir renamed("sandbox-form");
+  fs::path module = guest_in_form("c/no_fs.wasm", GetParam(), renamed);
+  if (module.empty()) GTEST_SKIP() << "c/no_fs.wasm in this form was not built";
   ScratchDir dir("nofs");
   std::ofstream(dir.path() / "data.txt") << "data";
   Outcome r = run_command({FLINT_BINARY, "run", module.string()}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("preopens: 0\n"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("opened"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("path_open on fd 3: 8\n"), std::string::npos) << r.out;  // EBADF: nothing there
+  EXPECT_NE(r.out.find("path_open on fd 3: 8\n"), std::string::npos)
+      << r.out;  // EBADF: nothing there
 }
 
-TEST(SandboxGuestTest, ReadOnlyDirectoryStaysUnchanged) {
-  fs::path module = guest("c/files.wasm");
-  if (module.empty()) GTEST_SKIP() << "C guests were not built (clang with wasi-libc missing)";
+TEST_P(SandboxGuestTest, ReadOnlyDirectoryStaysUnchanged) {
+  ScratchDir renamed("sandbox-form");
+  fs::path module = guest_in_form("c/files.wasm", GetParam(), renamed);
+  if (module.empty()) GTEST_SKIP() << "c/files.wasm in this form was not built";
   ScratchDir dir("ro");
   std::ofstream(dir.path() / "data.txt") << "line one\nline two\n";
   std::string before = tree_snapshot(dir.path());
-  Outcome r = run_command({FLINT_BINARY, "run", "--dir-ro", ".::/work", module.string()}, dir.path());
-  EXPECT_EQ(r.exit_code, 1) << r.out;                                  // it could read, not write
+  Outcome r =
+      run_command({FLINT_BINARY, "run", "--dir-ro", ".::/work", module.string()}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.out;  // it could read, not write
   EXPECT_NE(r.out.find("data: line one"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("FAILED"), std::string::npos) << r.out;
   EXPECT_EQ(tree_snapshot(dir.path()), before);
 }
+
+INSTANTIATE_TEST_SUITE_P(Forms, SandboxGuestTest, ::testing::Values(Form::Core, Form::Component),
+                         [](const auto& info) { return "Form" + form_suffix(info.param); });
 
 }  // namespace
 }  // namespace flint::wasi_test
