@@ -490,7 +490,8 @@ Status check_alias(Scope& s, const Alias& a) {
       const bool fits = (a.sort.core == CoreSort::Func && t->kind == ExternKind::Func) ||
                         (a.sort.core == CoreSort::Table && t->kind == ExternKind::Table) ||
                         (a.sort.core == CoreSort::Memory && t->kind == ExternKind::Memory) ||
-                        (a.sort.core == CoreSort::Global && t->kind == ExternKind::Global);
+                        (a.sort.core == CoreSort::Global && t->kind == ExternKind::Global) ||
+                        (a.sort.core == CoreSort::Tag && t->kind == ExternKind::Tag);
       if (a.sort.kind != SortKind::Core || !fits)
         return invalid_at(ErrorCode::ComponentTypeKindMismatch, a.offset,
                           fmt::format("export `{}` for core instance {} is not a {}", a.name,
@@ -500,6 +501,7 @@ Status check_alias(Scope& s, const Alias& a) {
         case ExternKind::Table: s.core_tables.push_back(*t); break;
         case ExternKind::Memory: s.core_memories.push_back(*t); break;
         case ExternKind::Global: s.core_globals.push_back(*t); break;
+        case ExternKind::Tag: s.core_tags.push_back(*t); break;
       }
       return {};
     }
@@ -659,6 +661,7 @@ Status check_core_instance(Scope& s, const CoreInstance& inst) {
         case CoreSort::Table: sig->exports.push_back({e.name, s.core_tables[e.index]}); break;
         case CoreSort::Memory: sig->exports.push_back({e.name, s.core_memories[e.index]}); break;
         case CoreSort::Global: sig->exports.push_back({e.name, s.core_globals[e.index]}); break;
+        case CoreSort::Tag: sig->exports.push_back({e.name, s.core_tags[e.index]}); break;
         default:
           return invalid_at(
               ErrorCode::InvalidAliasSort, inst.offset,

@@ -160,6 +160,7 @@ Status Instantiator::core_instance(Frame& f, const CoreInstance& ci) {
         case CoreSort::Table: space = &f.core_tables; break;
         case CoreSort::Memory: space = &f.core_memories; break;
         case CoreSort::Global: space = &f.core_globals; break;
+        case CoreSort::Tag: space = &f.core_tags; break;
         default: return unsupported("core instances exporting core types, modules or instances");
       }
       made->exports[e.name] = space->at(e.index);
@@ -253,6 +254,7 @@ Status Instantiator::alias(Frame& f, const Alias& a) {
         case CoreSort::Table: f.core_tables.push_back(it->second); break;
         case CoreSort::Memory: f.core_memories.push_back(it->second); break;
         case CoreSort::Global: f.core_globals.push_back(it->second); break;
+        case CoreSort::Tag: f.core_tags.push_back(it->second); break;
         default: return unsupported("core export aliases of types, modules or instances");
       }
       return {};

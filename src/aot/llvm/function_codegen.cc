@@ -22,7 +22,8 @@ llvm::Type* llvm_type(llvm::LLVMContext& c, ValType t) {
     case ValType::F32: return llvm::Type::getFloatTy(c);
     case ValType::F64: return llvm::Type::getDoubleTy(c);
     case ValType::FuncRef:
-    case ValType::ExternRef: return llvm::PointerType::get(c, 0);
+    case ValType::ExternRef:
+    case ValType::ExnRef: return llvm::PointerType::get(c, 0);
     case ValType::V128: return llvm::FixedVectorType::get(llvm::Type::getInt64Ty(c), 2);
   }
   return nullptr;
@@ -317,7 +318,8 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
     switch (in.op) {
       case Opcode::Block:
       case Opcode::Loop:
-      case Opcode::If: ++dead_depth_; return {};
+      case Opcode::If:
+      case Opcode::TryTable: ++dead_depth_; return {};
       case Opcode::Else:
         if (dead_depth_ == 0) else_arm();
         return {};
@@ -377,6 +379,12 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
       branch_to(uint32_t(frames_.size() - 1));
       mark_unreachable();
       return {};
+    case Opcode::Throw:
+    case Opcode::ThrowRef:
+    case Opcode::TryTable:
+      return make_error(
+          ErrorCode::Usage,
+          "exception handling is not compiled ahead of time yet: use the interpreter");
     case Opcode::Call: emit_call(in.a); return {};
     case Opcode::CallIndirect: emit_call_indirect(in); return {};
     case Opcode::Drop: pop(); return {};
