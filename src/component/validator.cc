@@ -492,10 +492,14 @@ Status check_alias(Scope& s, const Alias& a) {
                         (a.sort.core == CoreSort::Memory && t->kind == ExternKind::Memory) ||
                         (a.sort.core == CoreSort::Global && t->kind == ExternKind::Global) ||
                         (a.sort.core == CoreSort::Tag && t->kind == ExternKind::Tag);
-      if (a.sort.kind != SortKind::Core || !fits)
-        return invalid_at(ErrorCode::ComponentTypeKindMismatch, a.offset,
-                          fmt::format("export `{}` for core instance {} is not a {}", a.name,
-                                      a.instance, sort_name(a.sort)));
+      if (a.sort.kind != SortKind::Core || !fits) {
+        // wasmparser names a core item sort by its core kind: "is not a tag".
+        const bool item = a.sort.kind == SortKind::Core && a.sort.core <= CoreSort::Tag;
+        return invalid_at(
+            ErrorCode::ComponentTypeKindMismatch, a.offset,
+            fmt::format("export `{}` for core instance {} is not a {}", a.name, a.instance,
+                        item ? to_string(ExternKind(uint8_t(a.sort.core))) : sort_name(a.sort)));
+      }
       switch (t->kind) {
         case ExternKind::Func: s.core_funcs.push_back(*t); break;
         case ExternKind::Table: s.core_tables.push_back(*t); break;

@@ -91,6 +91,7 @@ FLINT_HANDLER(elem_drop);
 // tables these name): throw [tag, payload] [table rel, -], throw_ref
 // [exnref, -] [table rel, -] (rel 0: no try_table around it), and the call
 // handlers' variants inside a try_table, each with a last word [table rel, -].
+FLINT_HANDLER(catch_table);
 FLINT_HANDLER(throw_);
 FLINT_HANDLER(throw_ref);
 FLINT_HANDLER(call_direct_eh);

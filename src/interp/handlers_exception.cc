@@ -2,11 +2,11 @@
 // throw_ref, try_table; the design shared by both engines is written down
 // in runtime/execution.h).
 //
-// A try_table is translated into a catch table inside the code, skipped by
-// a `br` where the try_table begins (so its branch targets are fixed up like
-// any other branch):
+// A try_table is translated into a catch table inside the code where the
+// try_table begins (so its branch targets are fixed up like any other
+// branch), an instruction whose handler only steps over it:
 //
-//   [parent rel, count]                       parent: the enclosing try_table's
+//   catch_table [parent rel, count]           parent: the enclosing try_table's
 //                                             table in this function, 0 if none
 //   count times: [kind | 0x80 when the label is the function's, tag index]
 //                [first value slot of the label, target rel]
@@ -43,6 +43,8 @@ uint32_t start_unwinding(ExecContext* ctx, const Word* ip) {
 
 namespace op {
 
+FLINT_HANDLER(catch_table) { FLINT_NEXT(2 + 2 * ip[1].u32[1]); }
+
 // The exception in flight met the try_tables whose innermost catch table is
 // at `ip`: continues at the first matching clause's label, or returns 1 to
 // keep unwinding (also for traps, which no try_table catches).
@@ -51,9 +53,9 @@ FLINT_HANDLER(catch_exception) {
   if (!ctx->trap || ctx->trap->code != ErrorCode::UncaughtException || !exec.exception) return 1;
   ExnInst* exn = exec.exception;
   for (const Word* table = ip; table != nullptr;) {
-    const uint32_t count = table[0].u32[1];
+    const uint32_t count = table[1].u32[1];
     for (uint32_t i = 0; i < count; ++i) {
-      const Word* clause = table + 1 + 2 * i;
+      const Word* clause = table + 2 + 2 * i;
       const auto kind = CatchKind(clause[0].u32[0] & 0x7F);
       const bool returns = clause[0].u32[0] & 0x80;
       const bool all = kind == CatchKind::CatchAll || kind == CatchKind::CatchAllRef;
@@ -73,7 +75,7 @@ FLINT_HANDLER(catch_exception) {
       const Word* to = table + clause[1].i32[1];
       [[clang::musttail]] return to->handler(to, fp, ctx, mem);
     }
-    table = table[0].i32[0] ? table + table[0].i32[0] : nullptr;
+    table = table[1].i32[0] ? table + table[1].i32[0] : nullptr;
   }
   return 1;
 }

@@ -6,15 +6,13 @@
 
 namespace flint::interp {
 
-// try_table: a block whose catch table is written in the code here, jumped
-// over. Each clause's label is resolved outside the try_table, as
+// try_table: a block whose catch table is written in the code here. Each
+// clause's label is resolved outside the try_table, as
 // validation does; its values go where a branch to it would put them.
 void FunctionTranslator::try_table(const Instr& in) {
   materialize_from(0);
   const std::vector<CatchClause> clauses = func_.catches(in);
-  const uint32_t skip = begin(&op::br);
-  pair(0, 0);
-  const uint32_t table = uint32_t(code_.size());
+  const uint32_t table = begin(&op::catch_table);
   const int32_t parent = open_tables_.empty() ? 0 : int32_t(open_tables_.back()) - int32_t(table);
   pair(uint32_t(parent), uint32_t(clauses.size()));
   for (const CatchClause& c : clauses) {
@@ -25,7 +23,6 @@ void FunctionTranslator::try_table(const Instr& in) {
     pair(returns ? 0 : t.base, 0);
     if (!returns) target(t, Fixup{table, word, 1});
   }
-  code_[skip + 1].i32[0] = int32_t(code_.size()) - int32_t(skip);
   label_here();
   open_control(in, std::nullopt);
   open_tables_.push_back(table);
