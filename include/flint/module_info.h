@@ -19,6 +19,7 @@ struct ExternType {
   TableType table;    ///< kind == Table
   MemoryType memory;  ///< kind == Memory
   GlobalType global;  ///< kind == Global
+  FuncType tag;       ///< kind == Tag: the payload as params, no results
 };
 
 /// One import of a module: its two-level name and the type it must have.

@@ -36,6 +36,7 @@ struct FuncInst;
 struct TableInst;
 struct MemoryInst;
 struct GlobalInst;
+struct TagInst;
 
 /// Which engine executes code: the interpreter, or machine code compiled
 /// ahead of time with LLVM (src/aot; compile() then runs the compiler).
@@ -66,8 +67,8 @@ struct Config {
   Features features;
 };
 
-/// Something an instance imports or exports: a function, table, memory or
-/// global living in a Store.
+/// Something an instance imports or exports: a function, table, memory,
+/// global or tag living in a Store.
 struct Extern {
   ExternKind kind = ExternKind::Func;
   union {
@@ -75,6 +76,7 @@ struct Extern {
     TableInst* table;
     MemoryInst* memory;
     GlobalInst* global;
+    TagInst* tag;  ///< exception handling: compared by identity
   };
   Extern() : func(nullptr) {}
 };

@@ -18,10 +18,15 @@ enum class ValType : uint8_t {
   V128 = 0x7B,
   FuncRef = 0x70,
   ExternRef = 0x6F,
+  /// A caught exception (exception handling, wasm 3.0): points at the
+  /// store's exception object, null for `ref.null exn`.
+  ExnRef = 0x69,
 };
 
-/// funcref or externref.
-constexpr bool is_reference(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
+/// funcref, externref or exnref.
+constexpr bool is_reference(ValType t) {
+  return t == ValType::FuncRef || t == ValType::ExternRef || t == ValType::ExnRef;
+}
 /// i32, i64, f32 or f64.
 constexpr bool is_numeric(ValType t) { return !is_reference(t) && t != ValType::V128; }
 /// The text-format name: "i32", "funcref", ...
@@ -65,9 +70,10 @@ struct GlobalType {
   bool operator==(const GlobalType&) const = default;
 };
 
-/// The four kinds of imports and exports, numbered by their binary encoding.
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
-/// "func", "table", "memory" or "global".
+/// The kinds of imports and exports, numbered by their binary encoding
+/// (Tag: the exception-handling proposal, wasm 3.0).
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3, Tag = 4 };
+/// "func", "table", "memory", "global" or "tag".
 std::string_view to_string(ExternKind k);
 
 /// Proposals beyond WebAssembly 2.0 that the decoder and the validator

@@ -97,6 +97,27 @@ struct Helpers {
                          uint32_t src, uint32_t n);
   void (*memory_init_at)(VmCtx* ctx, uint32_t memory, uint32_t segment, uint32_t dst, uint32_t src,
                          uint32_t n);
+
+  // Exception handling (design in runtime/execution.h). Compiled code
+  // unwinds an exception like a trap, to the innermost entry; only calls
+  // inside a try_table go through call_catching, which stops it there so
+  // the function's catch clauses can look at it.
+  /// Makes an exception of tag `tag` (of this instance) with the payload in
+  /// slots the one in flight.
+  void (*new_exception)(VmCtx* ctx, uint32_t tag, const uint64_t* payload);
+  /// throw_ref: makes `exn` the exception in flight; traps on null.
+  void (*set_exception)(VmCtx* ctx, void* exn);
+  /// Unwinds with the exception in flight ("uncaught exception"); never returns.
+  void (*rethrow)(VmCtx* ctx);
+  /// Calls any function through its FuncEntry, arguments and results in
+  /// slots: 0, or 1 when it ended with an exception (then in flight); any
+  /// other error traps on.
+  uint32_t (*call_catching)(VmCtx* ctx, FuncInst* callee, uint64_t* slots);
+  /// Whether the exception in flight has this instance's tag `tag`.
+  uint32_t (*exception_is)(VmCtx* ctx, uint32_t tag);
+  /// Catches the exception in flight: copies its payload to `payload` and
+  /// returns it as an exnref.
+  void* (*catch_exception)(VmCtx* ctx, uint64_t* payload);
 };
 
 /// One instance's context: what compiled code of that instance reads.

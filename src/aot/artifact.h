@@ -37,7 +37,7 @@ inline constexpr uint32_t kArtifactFuel = 1;
 /// function entries and loop heads (Config::interruptible).
 inline constexpr uint32_t kArtifactInterruptible = 2;
 /// Bumped with every change to generated code or abi.h.
-inline constexpr const char* kFlintVersion = "0.1.0-aot4";
+inline constexpr const char* kFlintVersion = "0.1.0-aot5";
 
 /// What a module is compiled with, beyond its target (recorded in the artifact).
 struct ArtifactOptions {

@@ -141,6 +141,47 @@ void h_call_slow(VmCtx* ctx, FuncInst* f, uint64_t* slots) {
   }
 }
 
+// Exception handling (abi.h, runtime/execution.h).
+ExecutionState& exec(VmCtx* ctx) { return *state(ctx).exec; }
+
+void h_new_exception(VmCtx* ctx, uint32_t tag, const uint64_t* payload) {
+  TagInst* t = inst(ctx).tags[tag];
+  exec(ctx).throw_exception(t,
+                            std::vector<uint64_t>(payload, payload + slot_count(t->type.params)));
+}
+void h_set_exception(VmCtx* ctx, void* exn) {
+  check(exn != nullptr, ErrorCode::NullExceptionReference);
+  exec(ctx).exception = static_cast<ExnInst*>(exn);
+}
+[[noreturn]] void h_rethrow(VmCtx*) { trap(ErrorCode::UncaughtException); }
+
+uint32_t h_call_catching(VmCtx* ctx, FuncInst* f, uint64_t* slots) {
+  enter_host();
+  Status status = f->entry(*f, exec(ctx), ctx->instance, slots);
+  leave_host();
+  if (!status) {
+    Error e = std::move(status).error();
+    status = Status{};
+    if (e.code == ErrorCode::UncaughtException && exec(ctx).exception) return 1;
+    raise_trap(std::move(e));
+  }
+  return 0;
+}
+
+uint32_t h_exception_is(VmCtx* ctx, uint32_t tag) {
+  const ExnInst* exn = exec(ctx).exception;
+  return exn && exn->tag == inst(ctx).tags[tag];
+}
+
+void* h_catch_exception(VmCtx* ctx, uint64_t* payload) {
+  ExecutionState& e = exec(ctx);
+  ExnInst* exn = e.exception;
+  std::copy(exn->payload.begin(), exn->payload.end(), payload);
+  e.exception = nullptr;
+  e.backtrace.clear();  // the frames it unwound are no trap's
+  return exn;
+}
+
 }  // namespace
 
 const Helpers kHelpers = {
@@ -149,7 +190,8 @@ const Helpers kHelpers = {
     h_table_set,      h_table_size,     h_table_grow,     h_table_fill,
     h_table_copy,     h_table_init,     h_elem_drop,      h_indirect_callee,
     h_call_slow,      h_memory_size_at, h_memory_grow_at, h_memory_fill_at,
-    h_memory_copy_at, h_memory_init_at,
+    h_memory_copy_at, h_memory_init_at, h_new_exception,  h_set_exception,
+    h_rethrow,        h_call_catching,  h_exception_is,   h_catch_exception,
 };
 
 }  // namespace flint::aot

@@ -15,6 +15,7 @@ ExternType import_type(const Module& m, const Import& import) {
     case ExternKind::Table: t.table = import.table; break;
     case ExternKind::Memory: t.memory = import.memory; break;
     case ExternKind::Global: t.global = import.global; break;
+    case ExternKind::Tag: t.tag = m.types[import.tag_type]; break;
   }
   return t;
 }
@@ -27,6 +28,7 @@ ExternType export_type(const Module& m, const Export& e) {
     case ExternKind::Table: t.table = m.table_type(e.index); break;
     case ExternKind::Memory: t.memory = m.memory_type(e.index); break;
     case ExternKind::Global: t.global = m.global_type(e.index); break;
+    case ExternKind::Tag: t.tag = m.types[m.tag_type_index(e.index)]; break;
   }
   return t;
 }

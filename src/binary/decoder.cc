@@ -29,13 +29,14 @@ int section_rank(SectionId id) {
     case SectionId::Function: return 3;
     case SectionId::Table: return 4;
     case SectionId::Memory: return 5;
-    case SectionId::Global: return 6;
-    case SectionId::Export: return 7;
-    case SectionId::Start: return 8;
-    case SectionId::Element: return 9;
-    case SectionId::DataCount: return 10;
-    case SectionId::Code: return 11;
-    case SectionId::Data: return 12;
+    case SectionId::Tag: return 6;
+    case SectionId::Global: return 7;
+    case SectionId::Export: return 8;
+    case SectionId::Start: return 9;
+    case SectionId::Element: return 10;
+    case SectionId::DataCount: return 11;
+    case SectionId::Code: return 12;
+    case SectionId::Data: return 13;
   }
   return 0;
 }
@@ -48,6 +49,7 @@ Status decode_section_contents(SectionId id, Reader& r, DecodeState& s) {
     case SectionId::Function: return binary::decode_function_section(r, s);
     case SectionId::Table: return binary::decode_table_section(r, s);
     case SectionId::Memory: return binary::decode_memory_section(r, s);
+    case SectionId::Tag: return binary::decode_tag_section(r, s);
     case SectionId::Global: return binary::decode_global_section(r, s);
     case SectionId::Export: return binary::decode_export_section(r, s);
     case SectionId::Start: return binary::decode_start_section(r, s);

@@ -70,7 +70,8 @@ class ExpressionDecoder {
   Status track_structure(Opcode op, size_t at) {
     switch (op) {
       case Opcode::Block:
-      case Opcode::Loop: frames_.push_back(Frame::Plain); break;
+      case Opcode::Loop:
+      case Opcode::TryTable: frames_.push_back(Frame::Plain); break;
       case Opcode::If: frames_.push_back(Frame::IfThen); break;
       case Opcode::Else:
         // The reference decoder ends the current instruction sequence at any
@@ -112,6 +113,8 @@ class ExpressionDecoder {
       case ImmKind::V128:
       case ImmKind::Shuffle: return sixteen_bytes(in);
       case ImmKind::Lane: return lane(in.a);
+      case ImmKind::Tag: return index(in.a);
+      case ImmKind::TryTable: return try_table(in);
       case ImmKind::MemArgLane: {
         FLINT_TRY(memarg(in));
         uint32_t lane_index = 0;
@@ -160,6 +163,28 @@ class ExpressionDecoder {
     if (x < 0) return error_at(ErrorCode::MalformedValueType, at, "negative block type index");
     in.a = uint32_t(BlockKind::TypeIndex);
     in.b = static_cast<uint32_t>(x);
+    return {};
+  }
+
+  // try_table blocktype vec(catch): each catch is a kind byte (0 catch,
+  // 1 catch_ref, 2 catch_all, 3 catch_all_ref), a tag index for the first
+  // two, and a label; kept as three entries of `targets_` (module.h, Instr).
+  Status try_table(Instr& in) {
+    FLINT_TRY(block_type(in));
+    FLINT_ASSIGN(uint32_t n, r_.count());
+    in.u64 = targets_.size();
+    in.hi = n;
+    for (uint32_t i = 0; i < n; ++i) {
+      const size_t at = r_.offset();
+      FLINT_ASSIGN(uint8_t kind, r_.u8());
+      if (kind > uint8_t(CatchKind::CatchAllRef))
+        return error_at(ErrorCode::MalformedCatchKind, at, fmt::format("0x{:02x}", kind));
+      uint32_t tag = 0;
+      if (kind <= uint8_t(CatchKind::CatchRef)) FLINT_TRY(index(tag));
+      uint32_t label = 0;
+      FLINT_TRY(index(label));
+      targets_.insert(targets_.end(), {kind, tag, label});
+    }
     return {};
   }
 

@@ -44,6 +44,11 @@ Status decode_import_section(Reader& r, DecodeState& s) {
         ++m.imported_globals;
         break;
       }
+      case uint8_t(ExternKind::Tag): {
+        FLINT_ASSIGN(imp.tag_type, read_tag_type(r));
+        ++m.imported_tags;
+        break;
+      }
       default: return error_at(ErrorCode::MalformedImportKind, at, fmt::format("0x{:02x}", kind));
     }
     imp.kind = static_cast<ExternKind>(kind);
@@ -76,6 +81,15 @@ Status decode_memory_section(Reader& r, DecodeState& s) {
   });
 }
 
+// The tag section (id 13, exception handling): a vector of tag types.
+Status decode_tag_section(Reader& r, DecodeState& s) {
+  return read_vector(r, [&](uint32_t) -> Status {
+    FLINT_ASSIGN(uint32_t type_index, read_tag_type(r));
+    s.module.tags.push_back(type_index);
+    return {};
+  });
+}
+
 Status decode_global_section(Reader& r, DecodeState& s) {
   return read_vector(r, [&](uint32_t) -> Status {
     Global g;
@@ -92,7 +106,7 @@ Status decode_export_section(Reader& r, DecodeState& s) {
     FLINT_ASSIGN(e.name, r.name());
     const size_t at = r.offset();
     FLINT_ASSIGN(uint8_t kind, r.u8());
-    if (kind > uint8_t(ExternKind::Global))
+    if (kind > uint8_t(ExternKind::Tag))
       return error_at(ErrorCode::MalformedExportKind, at, fmt::format("0x{:02x}", kind));
     e.kind = static_cast<ExternKind>(kind);
     FLINT_ASSIGN(e.index, r.u32());

@@ -28,8 +28,9 @@ enum class SectionId : uint8_t {
   Code = 10,
   Data = 11,
   DataCount = 12,
+  Tag = 13,  ///< exception handling (wasm 3.0), between memory and global
 };
-constexpr uint8_t kLastSectionId = 12;
+constexpr uint8_t kLastSectionId = 13;
 
 /// A module being decoded. The function and code sections are decoded
 /// apart and joined at the end, when their lengths are known to agree.
@@ -51,6 +52,7 @@ Status decode_import_section(Reader& r, DecodeState& s);
 Status decode_function_section(Reader& r, DecodeState& s);
 Status decode_table_section(Reader& r, DecodeState& s);
 Status decode_memory_section(Reader& r, DecodeState& s);
+Status decode_tag_section(Reader& r, DecodeState& s);
 Status decode_global_section(Reader& r, DecodeState& s);
 Status decode_export_section(Reader& r, DecodeState& s);
 Status decode_start_section(Reader& r, DecodeState& s);

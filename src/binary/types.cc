@@ -24,6 +24,7 @@ Result<ValType> read_value_type(Reader& r) {
     case -0x05: return ValType::V128;
     case -0x10: return ValType::FuncRef;
     case -0x11: return ValType::ExternRef;
+    case -0x17: return ValType::ExnRef;
     default: return error_at(ErrorCode::MalformedValueType, at, describe_code(code));
   }
 }
@@ -33,6 +34,7 @@ Result<ValType> read_reference_type(Reader& r) {
   FLINT_ASSIGN(int64_t code, read_type_code(r));
   if (code == -0x10) return ValType::FuncRef;
   if (code == -0x11) return ValType::ExternRef;
+  if (code == -0x17) return ValType::ExnRef;
   return error_at(ErrorCode::MalformedReferenceType, at, describe_code(code));
 }
 
@@ -100,6 +102,15 @@ Result<MemoryType> read_memory_type(Reader& r) {
     type.limits.max = max;
   }
   return type;
+}
+
+Result<uint32_t> read_tag_type(Reader& r) {
+  // tagtype ::= 0x00 typeidx: the attribute byte is 0 (an exception) for now.
+  const size_t at = r.offset();
+  FLINT_ASSIGN(uint8_t attribute, r.u8());
+  if (attribute != 0)
+    return error_at(ErrorCode::MalformedTagAttribute, at, fmt::format("0x{:02x}", attribute));
+  return r.u32();
 }
 
 Result<GlobalType> read_global_type(Reader& r) {

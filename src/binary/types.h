@@ -23,5 +23,7 @@ Result<TableType> read_table_type(Reader& r);
 Result<MemoryType> read_memory_type(Reader& r);
 /// globaltype (5.3.10): a value type and a mutability byte, 0x00 or 0x01.
 Result<GlobalType> read_global_type(Reader& r);
+/// tagtype (exception handling): the attribute byte 0 and a type index.
+Result<uint32_t> read_tag_type(Reader& r);
 
 }  // namespace flint::binary

@@ -33,6 +33,7 @@ void describe(const ExternType& t, flint_capi_item& out) {
       out.type.global_type = flint_valkind_t(t.global.type);
       out.type.global_mutable = t.global.is_mutable;
       break;
+    case ExternKind::Tag: break;  // the C API describes no tag types yet (kind 4 only)
   }
 }
 

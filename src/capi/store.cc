@@ -38,6 +38,7 @@ flint_val_t to_c(const Value& v) {
     case ValType::V128: std::memcpy(out.of.v128, v.v128.bytes, 16); break;
     case ValType::FuncRef: out.of.funcref = static_cast<flint_func_t*>(v.ref); break;
     case ValType::ExternRef: out.of.externref = v.ref; break;
+    case ValType::ExnRef: out.of.externref = v.ref; break;  // opaque to C, like an externref
   }
   return out;
 }
@@ -63,6 +64,7 @@ flint_extern_t to_c(const Extern& e) {
     case ExternKind::Table: out.of.table = reinterpret_cast<flint_table_t*>(e.table); break;
     case ExternKind::Memory: out.of.memory = reinterpret_cast<flint_memory_t*>(e.memory); break;
     case ExternKind::Global: out.of.global = reinterpret_cast<flint_global_t*>(e.global); break;
+    case ExternKind::Tag: out.of.func = nullptr; break;  // the C API has no tag objects yet
   }
   return out;
 }

@@ -1,10 +1,10 @@
 #include "cli/invoke_args.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace flint::cli {
 
@@ -30,7 +30,8 @@ Result<uint64_t> parse_integer(std::string_view word, unsigned bits, ValType typ
     return bad_argument(word, type);
   uint64_t unsigned_max = bits == 64 ? ~0ull : (1ull << bits) - 1;
   uint64_t negative_max = 1ull << (bits - 1);
-  if (negative ? magnitude > negative_max : magnitude > unsigned_max) return bad_argument(word, type);
+  if (negative ? magnitude > negative_max : magnitude > unsigned_max)
+    return bad_argument(word, type);
   uint64_t value = negative ? (0 - magnitude) : magnitude;
   return bits == 64 ? value : value & unsigned_max;
 }
@@ -70,6 +71,7 @@ Result<Value> parse_argument(std::string_view word, ValType type) {
     }
     case ValType::FuncRef:
     case ValType::ExternRef:
+    case ValType::ExnRef:
       if (word == "null") return Value::null_(type);
       return bad_argument(word, type);
     case ValType::V128: break;
@@ -89,7 +91,8 @@ std::string format_result(const Value& v) {
       return s;
     }
     case ValType::FuncRef:
-    case ValType::ExternRef: return v.ref ? fmt::format("{}:{}", to_string(v.type), v.ref) : "null";
+    case ValType::ExternRef:
+    case ValType::ExnRef: return v.ref ? fmt::format("{}:{}", to_string(v.type), v.ref) : "null";
   }
   return "?";
 }

@@ -80,6 +80,8 @@ std::string describe_import(const Module& m, const Import& imp) {
     case ExternKind::Memory: return fmt::format("memory of {} pages", imp.memory.limits.min);
     case ExternKind::Table: return fmt::format("table of {}", to_string(imp.table.element));
     case ExternKind::Global: return fmt::format("global {}", to_string(imp.global.type));
+    case ExternKind::Tag:
+      return imp.tag_type < m.types.size() ? "tag " + to_string(m.types[imp.tag_type]) : "tag";
   }
   return "?";
 }

@@ -25,6 +25,12 @@ CoreExternType import_type(const Module& m, const Import& i) {
     case ExternKind::Table: t.table = i.table; break;
     case ExternKind::Memory: t.memory = i.memory; break;
     case ExternKind::Global: t.global = i.global; break;
+    case ExternKind::Tag:
+      if (i.tag_type < m.types.size())
+        t.func = m.types[i.tag_type];
+      else
+        t.known = false;
+      break;
   }
   return t;
 }
@@ -65,6 +71,14 @@ CoreExternType item_type(const Module& m, ExternKind kind, uint32_t index) {
       if (index - m.imported_globals < m.globals.size())
         t.global = m.globals[index - m.imported_globals].type;
       return t;
+    case ExternKind::Tag:
+      if (index < m.imported_tags) return import_type(m, *imported(index));
+      if (index - m.imported_tags < m.tags.size() &&
+          m.tags[index - m.imported_tags] < m.types.size())
+        t.func = m.types[m.tags[index - m.imported_tags]];
+      else
+        t.known = false;
+      return t;
   }
   return t;
 }
@@ -75,6 +89,7 @@ const char* kind_word(ExternKind k) {
     case ExternKind::Table: return "table";
     case ExternKind::Memory: return "memory";
     case ExternKind::Global: return "global";
+    case ExternKind::Tag: return "tag";
   }
   return "?";
 }
@@ -89,6 +104,7 @@ const char* debug_name(flint::ValType t) {
     case flint::ValType::V128: return "V128";
     case flint::ValType::FuncRef: return "FuncRef";
     case flint::ValType::ExternRef: return "ExternRef";
+    case flint::ValType::ExnRef: return "ExnRef";
   }
   return "?";
 }
@@ -170,6 +186,11 @@ Status core_extern_matches(const CoreExternType& actual, const CoreExternType& e
         return mismatch(fmt::format("expected global type {}, found {}",
                                     to_string(expected.global.type),
                                     to_string(actual.global.type)));
+      return {};
+    case ExternKind::Tag:
+      if (actual.known && expected.known && !(actual.func == expected.func))
+        return mismatch(fmt::format("tag type mismatch: expected: {}, found: {}",
+                                    wat_func(expected.func), wat_func(actual.func)));
       return {};
   }
   return {};

@@ -29,7 +29,7 @@ namespace flint::component {
 struct CoreExternType {
   ExternKind kind = ExternKind::Func;
   bool known = true;
-  flint::FuncType func;
+  flint::FuncType func;  ///< Func, and Tag: the tag's function type
   TableType table;
   MemoryType memory;
   GlobalType global;

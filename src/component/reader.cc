@@ -39,6 +39,7 @@ bool is_core_sort(uint8_t b) {
     case uint8_t(CoreSort::Table):
     case uint8_t(CoreSort::Memory):
     case uint8_t(CoreSort::Global):
+    case uint8_t(CoreSort::Tag):
     case uint8_t(CoreSort::Type):
     case uint8_t(CoreSort::Module):
     case uint8_t(CoreSort::Instance): return true;

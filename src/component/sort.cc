@@ -10,6 +10,7 @@ Space space_of(Sort s) {
         case CoreSort::Table: return Space::CoreTable;
         case CoreSort::Memory: return Space::CoreMemory;
         case CoreSort::Global: return Space::CoreGlobal;
+        case CoreSort::Tag: return Space::CoreTag;
         case CoreSort::Type: return Space::CoreType;
         case CoreSort::Module: return Space::CoreModule;
         case CoreSort::Instance: return Space::CoreInstance;
@@ -32,6 +33,7 @@ std::string_view sort_name(Sort s) {
         case CoreSort::Table: return "core table";
         case CoreSort::Memory: return "core memory";
         case CoreSort::Global: return "core global";
+        case CoreSort::Tag: return "core tag";
         case CoreSort::Type: return "core type";
         case CoreSort::Module: return "core module";
         case CoreSort::Instance: return "core instance";

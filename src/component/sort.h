@@ -17,6 +17,7 @@ enum class CoreSort : uint8_t {
   Table = 0x01,
   Memory = 0x02,
   Global = 0x03,
+  Tag = 0x04,  ///< exception handling (core wasm 3.0)
   Type = 0x10,
   Module = 0x11,
   Instance = 0x12,
@@ -41,13 +42,14 @@ struct Sort {
   friend bool operator==(const Sort&, const Sort&) = default;
 };
 
-/// The twelve index spaces of a component (and of a component or instance
+/// The thirteen index spaces of a component (and of a component or instance
 /// type's scope): one per sort.
 enum class Space : uint8_t {
   CoreFunc,
   CoreTable,
   CoreMemory,
   CoreGlobal,
+  CoreTag,
   CoreType,
   CoreModule,
   CoreInstance,
@@ -57,7 +59,7 @@ enum class Space : uint8_t {
   Component,
   Instance,
 };
-inline constexpr size_t kSpaceCount = 12;
+inline constexpr size_t kSpaceCount = 13;
 
 /// The index space a definition of sort `s` lands in.
 Space space_of(Sort s);

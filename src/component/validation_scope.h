@@ -63,7 +63,7 @@ struct Scope {
   ScopeKind kind = ScopeKind::Component;
   int depth = 0;
 
-  std::vector<CoreExternType> core_funcs, core_tables, core_memories, core_globals;
+  std::vector<CoreExternType> core_funcs, core_tables, core_memories, core_globals, core_tags;
   std::vector<CoreTypeEntry> core_types;
   std::vector<CoreModuleSigPtr> core_modules;
   std::vector<CoreInstanceSigPtr> core_instances;
@@ -96,6 +96,7 @@ struct Scope {
       case Space::CoreTable: return uint32_t(core_tables.size());
       case Space::CoreMemory: return uint32_t(core_memories.size());
       case Space::CoreGlobal: return uint32_t(core_globals.size());
+      case Space::CoreTag: return uint32_t(core_tags.size());
       case Space::CoreType: return uint32_t(core_types.size());
       case Space::CoreModule: return uint32_t(core_modules.size());
       case Space::CoreInstance: return uint32_t(core_instances.size());
@@ -115,6 +116,7 @@ inline const char* space_word(Space s) {
     case Space::CoreTable: return "core table";
     case Space::CoreMemory: return "core memory";
     case Space::CoreGlobal: return "core global";
+    case Space::CoreTag: return "tag";
     case Space::CoreType: return "core type";
     case Space::CoreModule: return "module";
     case Space::CoreInstance: return "core instance";

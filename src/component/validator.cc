@@ -490,16 +490,22 @@ Status check_alias(Scope& s, const Alias& a) {
       const bool fits = (a.sort.core == CoreSort::Func && t->kind == ExternKind::Func) ||
                         (a.sort.core == CoreSort::Table && t->kind == ExternKind::Table) ||
                         (a.sort.core == CoreSort::Memory && t->kind == ExternKind::Memory) ||
-                        (a.sort.core == CoreSort::Global && t->kind == ExternKind::Global);
-      if (a.sort.kind != SortKind::Core || !fits)
-        return invalid_at(ErrorCode::ComponentTypeKindMismatch, a.offset,
-                          fmt::format("export `{}` for core instance {} is not a {}", a.name,
-                                      a.instance, sort_name(a.sort)));
+                        (a.sort.core == CoreSort::Global && t->kind == ExternKind::Global) ||
+                        (a.sort.core == CoreSort::Tag && t->kind == ExternKind::Tag);
+      if (a.sort.kind != SortKind::Core || !fits) {
+        // wasmparser names a core item sort by its core kind: "is not a tag".
+        const bool item = a.sort.kind == SortKind::Core && a.sort.core <= CoreSort::Tag;
+        return invalid_at(
+            ErrorCode::ComponentTypeKindMismatch, a.offset,
+            fmt::format("export `{}` for core instance {} is not a {}", a.name, a.instance,
+                        item ? to_string(ExternKind(uint8_t(a.sort.core))) : sort_name(a.sort)));
+      }
       switch (t->kind) {
         case ExternKind::Func: s.core_funcs.push_back(*t); break;
         case ExternKind::Table: s.core_tables.push_back(*t); break;
         case ExternKind::Memory: s.core_memories.push_back(*t); break;
         case ExternKind::Global: s.core_globals.push_back(*t); break;
+        case ExternKind::Tag: s.core_tags.push_back(*t); break;
       }
       return {};
     }
@@ -659,6 +665,7 @@ Status check_core_instance(Scope& s, const CoreInstance& inst) {
         case CoreSort::Table: sig->exports.push_back({e.name, s.core_tables[e.index]}); break;
         case CoreSort::Memory: sig->exports.push_back({e.name, s.core_memories[e.index]}); break;
         case CoreSort::Global: sig->exports.push_back({e.name, s.core_globals[e.index]}); break;
+        case CoreSort::Tag: sig->exports.push_back({e.name, s.core_tags[e.index]}); break;
         default:
           return invalid_at(
               ErrorCode::InvalidAliasSort, inst.offset,

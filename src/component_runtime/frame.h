@@ -23,7 +23,7 @@ struct Frame {
   /// instantiation's own, not a component definition given as an import.
   const void* compiled = nullptr;
 
-  std::vector<Extern> core_funcs, core_tables, core_memories, core_globals;
+  std::vector<Extern> core_funcs, core_tables, core_memories, core_globals, core_tags;
   /// Core types matter to validation only; kept so indices line up.
   size_t core_type_count = 0;
   std::vector<CoreModuleItem> core_modules;

@@ -114,6 +114,7 @@ Result<std::shared_ptr<ComponentInstanceItem>> Instantiator::run(const Component
   f.core_tables.reserve(size(Space::CoreTable));
   f.core_memories.reserve(size(Space::CoreMemory));
   f.core_globals.reserve(size(Space::CoreGlobal));
+  f.core_tags.reserve(size(Space::CoreTag));
   f.core_modules.reserve(size(Space::CoreModule));
   f.core_instances.reserve(size(Space::CoreInstance));
   f.funcs.reserve(size(Space::Func));
@@ -178,6 +179,7 @@ Status Instantiator::core_instance(Frame& f, const CoreInstance& ci) {
         case CoreSort::Table: space = &f.core_tables; break;
         case CoreSort::Memory: space = &f.core_memories; break;
         case CoreSort::Global: space = &f.core_globals; break;
+        case CoreSort::Tag: space = &f.core_tags; break;
         default: return unsupported("core instances exporting core types, modules or instances");
       }
       made->exports[e.name] = space->at(e.index);
@@ -270,6 +272,7 @@ Status Instantiator::alias(Frame& f, const Alias& a) {
         case CoreSort::Table: f.core_tables.push_back(*given); break;
         case CoreSort::Memory: f.core_memories.push_back(*given); break;
         case CoreSort::Global: f.core_globals.push_back(*given); break;
+        case CoreSort::Tag: f.core_tags.push_back(*given); break;
         default: return unsupported("core export aliases of types, modules or instances");
       }
       return {};

@@ -12,19 +12,22 @@ namespace {
 
 // How to print an instruction's operands (its layout in handlers.h).
 enum class Shape : uint8_t {
-  None,        // [h] [-, -]
-  Rel,         // [h] [rel, -]
-  CondRel,     // [h] [cond, rel]
-  CmpSS,       // [h] [a, b] [rel, -]
-  CmpSI,       // [h] [a, rel] [imm]
-  BrTable,     // [h] [index, count] rels...
-  Pair,        // [h] [x, y]
-  PairWord,    // [h] [x, y] [z, w]
-  PairImm,     // [h] [x, y] [imm]
-  PairImm2,    // [h] [x, y] [lo] [hi]
-  CallDirect,  // [h] [CompiledFunction*] [frame, -]
-  Simd,        // [h] [r, p0] [p1, p2] [offset, lane]
-  Shuffle,     // [h] [r, p0] [p1, p2] [offset, lane] [lo] [hi] (also constant operands)
+  None,          // [h] [-, -]
+  Rel,           // [h] [rel, -]
+  CondRel,       // [h] [cond, rel]
+  CmpSS,         // [h] [a, b] [rel, -]
+  CmpSI,         // [h] [a, rel] [imm]
+  BrTable,       // [h] [index, count] rels...
+  Pair,          // [h] [x, y]
+  PairWord,      // [h] [x, y] [z, w]
+  PairImm,       // [h] [x, y] [imm]
+  PairImm2,      // [h] [x, y] [lo] [hi]
+  CallDirect,    // [h] [CompiledFunction*] [frame, -]
+  CallDirectEh,  // [h] [CompiledFunction*] [frame, -] [table rel, -]
+  PairWord2,     // [h] [x, y] [z, w] [table rel, -]
+  CatchTable,    // [h] [parent rel, count] then count clauses of two words
+  Simd,          // [h] [r, p0] [p1, p2] [offset, lane]
+  Shuffle,       // [h] [r, p0] [p1, p2] [offset, lane] [lo] [hi] (also constant operands)
 };
 
 struct Form {
@@ -57,6 +60,12 @@ const FormTable& forms() {
     add(&op::call_direct, "call_direct", Shape::CallDirect);
     add(&op::call_import, "call_import", Shape::Pair);
     add(&op::call_indirect, "call_indirect", Shape::PairWord);
+    add(&op::call_direct_eh, "call_direct_eh", Shape::CallDirectEh);
+    add(&op::call_import_eh, "call_import_eh", Shape::PairWord);
+    add(&op::call_indirect_eh, "call_indirect_eh", Shape::PairWord2);
+    add(&op::throw_, "throw", Shape::PairWord);
+    add(&op::throw_ref, "throw_ref", Shape::PairWord);
+    add(&op::catch_table, "catch_table", Shape::CatchTable);
     add(&op::global_get1, "global.get", Shape::Pair);
     add(&op::global_get2, "global.get2", Shape::Pair);
     add(&op::global_set1, "global.set", Shape::Pair);
@@ -172,10 +181,29 @@ std::string disassemble(const CompiledFunction& f) {
           words = 6;
         }
         break;
-      case Shape::CallDirect: {
+      case Shape::CallDirect:
+      case Shape::CallDirectEh: {
         const auto* callee = static_cast<const CompiledFunction*>(code[at + 1].ptr);
         ops = fmt::format("func {}, frame s{}", callee->index, u(2, 0));
         words = 3;
+        if (form.shape == Shape::CallDirectEh) {
+          ops += fmt::format(", catch {}", target(code[at + 3].i32[0]));
+          words = 4;
+        }
+        break;
+      }
+      case Shape::PairWord2:
+        ops = fmt::format("{}, {}, {}, {}, catch {}", u(1, 0), u(1, 1), u(2, 0), u(2, 1),
+                          target(code[at + 3].i32[0]));
+        words = 4;
+        break;
+      case Shape::CatchTable: {
+        uint32_t count = u(1, 1);
+        ops = fmt::format("parent {}", code[at + 1].i32[0] ? target(code[at + 1].i32[0]) : -1);
+        for (uint32_t i = 0; i < count; ++i)
+          ops += fmt::format(", [kind {:#x} tag {} -> s{} at {}]", u(2 + 2 * i, 0), u(2 + 2 * i, 1),
+                             u(3 + 2 * i, 0), target(code[at + 3 + 2 * i].i32[1]));
+        words = 2 + 2 * count;
         break;
       }
     }

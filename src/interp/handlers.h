@@ -95,6 +95,19 @@ FLINT_HANDLER(table_fill);
 FLINT_HANDLER(table_copy);
 FLINT_HANDLER(table_init);
 FLINT_HANDLER(elem_drop);
+// Exception handling (handlers_exception.cc, which describes the catch
+// tables these name): throw [tag, payload] [table rel, -], throw_ref
+// [exnref, -] [table rel, -] (rel 0: no try_table around it), and the call
+// handlers' variants inside a try_table, each with a last word [table rel, -].
+FLINT_HANDLER(catch_table);
+FLINT_HANDLER(throw_);
+FLINT_HANDLER(throw_ref);
+FLINT_HANDLER(call_direct_eh);
+FLINT_HANDLER(call_import_eh);
+FLINT_HANDLER(call_indirect_eh);
+/// Not an instruction: entered with `ip` at a catch table when an
+/// instruction under it failed.
+FLINT_HANDLER(catch_exception);
 }  // namespace op
 
 /// Handlers of a numeric instruction with a fixed signature. Unary ones have

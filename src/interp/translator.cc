@@ -73,7 +73,8 @@ Status FunctionTranslator::translate(const Instr& in) {
     switch (in.op) {
       case Opcode::Block:
       case Opcode::Loop:
-      case Opcode::If: ++dead_depth_; return {};
+      case Opcode::If:
+      case Opcode::TryTable: ++dead_depth_; return {};
       case Opcode::Else:
         if (dead_depth_ > 0) return {};
         break;
@@ -102,6 +103,9 @@ Status FunctionTranslator::translate(const Instr& in) {
     case Opcode::BrIf: br_if(in.a); return {};
     case Opcode::BrTable: br_table(in); return {};
     case Opcode::Return: ret(); return {};
+    case Opcode::TryTable: try_table(in); return {};
+    case Opcode::Throw: throw_(in); return {};
+    case Opcode::ThrowRef: throw_ref(); return {};
     case Opcode::Drop: pop(); return {};
     case Opcode::Select:
     case Opcode::SelectTyped: select(); return {};
@@ -523,6 +527,7 @@ void FunctionTranslator::close_control() {
   if (c.else_fixup) bind_here(*c.else_fixup);
   for (const Fixup& f : c.end_fixups) bind(f, uint32_t(code_.size()));
   if (!c.end_fixups.empty()) label_here();
+  if (c.op == Opcode::TryTable) open_tables_.pop_back();
   size_t height = c.height;
   std::vector<ValType> results = std::move(c.results);
   controls_.pop_back();

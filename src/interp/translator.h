@@ -49,7 +49,7 @@ class FunctionTranslator {
     uint8_t half;
   };
   struct Control {
-    Opcode op;      ///< Block, Loop, If, or End for the function body
+    Opcode op;      ///< Block, Loop, If, TryTable, or End for the function body
     size_t height;  ///< stack entries below the construct's parameters
     uint32_t base;  ///< home slot of its first parameter / result
     std::vector<ValType> params, results;
@@ -121,6 +121,15 @@ class FunctionTranslator {
   void br_if(uint32_t depth);
   void br_table(const Instr& in);
   void ret();  ///< `return`
+  // ---- exception handling (translator_exception.cc) ----
+  void try_table(const Instr& in);
+  void throw_(const Instr& in);
+  void throw_ref();
+  /// The offset from instruction `at` to the innermost open try_table's
+  /// catch table, or 0 outside every try_table of the function.
+  int32_t catch_table_rel(uint32_t at) const {
+    return open_tables_.empty() ? 0 : int32_t(open_tables_.back()) - int32_t(at);
+  }
   void select();
   /// The jump of an `if` to its else arm (or end) on a zero condition.
   Fixup else_jump();
@@ -171,6 +180,9 @@ class FunctionTranslator {
   };
   std::vector<Jump> jumps_;
   uint32_t last_instr_ = 0;  ///< first word of the last instruction emitted
+  /// The catch tables (handlers_exception.cc) of the open try_tables,
+  /// innermost last.
+  std::vector<uint32_t> open_tables_;
   bool done_ = false;
 };
 

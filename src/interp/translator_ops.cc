@@ -325,20 +325,25 @@ Status FunctionTranslator::call(const Instr& in) {
   materialize_from(first);
   uint32_t frame = first < stack_.size() ? stack_[first].home : next_home();
   stack_.resize(first);
+  // Inside a try_table, the variants that look for a catch clause when the
+  // callee fails (handlers_exception.cc); elsewhere the plain handlers.
+  const bool in_try = !open_tables_.empty();
+  uint32_t at;
   if (indirect) {
-    begin(&op::call_indirect);
+    at = begin(in_try ? &op::call_indirect_eh : &op::call_indirect);
     pair(module_.type_id(in.a), in.b);
     pair(index_slot, frame);
   } else if (in.a >= mod_.imported_functions) {
-    begin(&op::call_direct);
+    at = begin(in_try ? &op::call_direct_eh : &op::call_direct);
     Word w;
     w.ptr = &module_.function(in.a - mod_.imported_functions);
     code_.push_back(w);
     pair(frame, 0);
   } else {
-    begin(&op::call_import);
+    at = begin(in_try ? &op::call_import_eh : &op::call_import);
     pair(in.a, frame);
   }
+  if (in_try) pair(uint32_t(catch_table_rel(at)), 0);
   for (ValType t : callee.results) push(t);
   return {};
 }

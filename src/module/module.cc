@@ -34,6 +34,11 @@ GlobalType Module::global_type(uint32_t global) const {
   return globals[global - imported_globals].type;
 }
 
+uint32_t Module::tag_type_index(uint32_t tag) const {
+  if (tag < imported_tags) return nth_import(imports, ExternKind::Tag, tag).tag_type;
+  return tags[tag - imported_tags];
+}
+
 std::string Module::function_name(uint32_t func) const {
   if (auto it = names.functions.find(func); it != names.functions.end()) return it->second;
   for (const Export& e : exports)

@@ -40,6 +40,10 @@ enum class BlockKind : uint8_t { Empty, Value, TypeIndex };
 ///   V128/Shuffle  u64 = low 8 bytes, hi = high 8 bytes (little-endian)
 ///   Lane          a = lane index
 ///   MemArgLane    as MemArg, and hi = lane index
+///   Tag           a = tag index
+///   TryTable      a, b as BlockType; u64 = first entry in
+///                 Function::br_table_targets, hi = number of catch clauses,
+///                 each taking three entries: CatchKind, tag index, label
 struct Instr {
   Opcode op = Opcode::Nop;
   uint32_t offset = 0;  ///< byte offset of the opcode in the binary module
@@ -47,6 +51,17 @@ struct Instr {
   uint32_t b = 0;
   uint64_t u64 = 0;
   uint64_t hi = 0;
+};
+
+/// The four catch clauses of try_table (exception handling, wasm 3.0 spec
+/// 5.4.1), numbered by their binary encoding.
+enum class CatchKind : uint8_t { Catch = 0, CatchRef = 1, CatchAll = 2, CatchAllRef = 3 };
+
+/// One catch clause of a try_table, as read from Function::br_table_targets.
+struct CatchClause {
+  CatchKind kind = CatchKind::Catch;
+  uint32_t tag = 0;  ///< Catch and CatchRef only
+  uint32_t label = 0;
 };
 
 /// A constant expression (spec 3.3.10): instructions ending with `end`.
@@ -62,6 +77,7 @@ struct Import {
   TableType table;         ///< kind == Table
   MemoryType memory;       ///< kind == Memory
   GlobalType global;       ///< kind == Global
+  uint32_t tag_type = 0;   ///< kind == Tag: type index of its function type
 };
 
 struct Export {
@@ -77,8 +93,19 @@ struct Function {
   std::vector<ValType> locals;
   /// The body, ending with the function's final `end`.
   std::vector<Instr> body;
-  /// Label depths of every br_table in the body (see Instr, BrTable).
+  /// Label depths of every br_table in the body (see Instr, BrTable), and
+  /// the catch clauses of every try_table (see Instr, TryTable).
   std::vector<uint32_t> br_table_targets;
+
+  /// The catch clauses of a try_table instruction of this body.
+  std::vector<CatchClause> catches(const Instr& try_table) const {
+    std::vector<CatchClause> out;
+    for (uint64_t i = 0; i < try_table.hi; ++i) {
+      const uint32_t* c = &br_table_targets[try_table.u64 + 3 * i];
+      out.push_back(CatchClause{CatchKind(c[0]), c[1], c[2]});
+    }
+    return out;
+  }
   uint32_t code_offset = 0;  ///< byte offset of the body's size field
 };
 
@@ -123,10 +150,13 @@ struct Names {
 struct Module {
   std::vector<FuncType> types;
   std::vector<Import> imports;
-  std::vector<Function> functions;  ///< defined functions, after imported ones
-  std::vector<TableType> tables;    ///< defined tables
-  std::vector<MemoryType> memories; ///< defined memories
-  std::vector<Global> globals;      ///< defined globals
+  std::vector<Function> functions;   ///< defined functions, after imported ones
+  std::vector<TableType> tables;     ///< defined tables
+  std::vector<MemoryType> memories;  ///< defined memories
+  std::vector<Global> globals;       ///< defined globals
+  /// Defined tags (exception handling): the type index of each one's
+  /// function type, whose results are empty.
+  std::vector<uint32_t> tags;
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elements;
@@ -140,11 +170,13 @@ struct Module {
   uint32_t imported_tables = 0;
   uint32_t imported_memories = 0;
   uint32_t imported_globals = 0;
+  uint32_t imported_tags = 0;
 
   uint32_t function_count() const { return imported_functions + uint32_t(functions.size()); }
   uint32_t table_count() const { return imported_tables + uint32_t(tables.size()); }
   uint32_t memory_count() const { return imported_memories + uint32_t(memories.size()); }
   uint32_t global_count() const { return imported_globals + uint32_t(globals.size()); }
+  uint32_t tag_count() const { return imported_tags + uint32_t(tags.size()); }
 
   /// Type index of any function in the index space; index must be in range.
   uint32_t function_type_index(uint32_t func) const;
@@ -152,6 +184,8 @@ struct Module {
   TableType table_type(uint32_t table) const;
   MemoryType memory_type(uint32_t memory) const;
   GlobalType global_type(uint32_t global) const;
+  /// Type index of any tag in the index space; index must be in range.
+  uint32_t tag_type_index(uint32_t tag) const;
   /// The function's name from the name section, or from an export, or empty.
   std::string function_name(uint32_t func) const;
 };

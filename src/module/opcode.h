@@ -14,29 +14,34 @@ namespace flint {
 /// What follows an opcode in the binary (spec 5.4).
 enum class ImmKind : uint8_t {
   None,
-  BlockType,    // block, loop, if
-  Label,        // br, br_if
-  BrTable,      // br_table
-  Func,         // call, ref.func
-  CallIndirect, // call_indirect typeidx tableidx
-  SelectTypes,  // select t*
+  BlockType,     // block, loop, if
+  Label,         // br, br_if
+  BrTable,       // br_table
+  Func,          // call, ref.func
+  CallIndirect,  // call_indirect typeidx tableidx
+  SelectTypes,   // select t*
   Local,
   Global,
-  Table,        // table.get/set/grow/size/fill
-  TableInit,    // table.init elemidx tableidx
-  TableCopy,    // table.copy dst src
-  Elem,         // elem.drop
-  MemArg,       // loads and stores: align offset
-  Memory,       // memory.size/grow/fill: memory index (a reserved 0x00 byte in 2.0)
-  MemoryInit,   // memory.init dataidx memidx
-  MemoryCopy,   // memory.copy dst src
-  Data,         // data.drop
-  I32, I64, F32, F64,
-  RefType,      // ref.null t
-  V128,         // v128.const
-  Shuffle,      // i8x16.shuffle: 16 lane indices
-  Lane,         // extract/replace lane
-  MemArgLane,   // load/store lane
+  Table,       // table.get/set/grow/size/fill
+  TableInit,   // table.init elemidx tableidx
+  TableCopy,   // table.copy dst src
+  Elem,        // elem.drop
+  MemArg,      // loads and stores: align offset
+  Memory,      // memory.size/grow/fill: memory index (a reserved 0x00 byte in 2.0)
+  MemoryInit,  // memory.init dataidx memidx
+  MemoryCopy,  // memory.copy dst src
+  Data,        // data.drop
+  I32,
+  I64,
+  F32,
+  F64,
+  RefType,     // ref.null t
+  V128,        // v128.const
+  Shuffle,     // i8x16.shuffle: 16 lane indices
+  Lane,        // extract/replace lane
+  MemArgLane,  // load/store lane
+  Tag,         // throw tagidx
+  TryTable,    // try_table blocktype vec(catch)
 };
 
 enum class Signature : uint8_t {

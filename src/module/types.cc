@@ -1,6 +1,6 @@
-#include <fmt/format.h>
-
 #include "flint/types.h"
+
+#include <fmt/format.h>
 
 namespace flint {
 
@@ -13,6 +13,7 @@ std::string_view to_string(ValType t) {
     case ValType::V128: return "v128";
     case ValType::FuncRef: return "funcref";
     case ValType::ExternRef: return "externref";
+    case ValType::ExnRef: return "exnref";
   }
   return "<invalid type>";
 }
@@ -32,6 +33,7 @@ std::string_view to_string(ExternKind k) {
     case ExternKind::Table: return "table";
     case ExternKind::Memory: return "memory";
     case ExternKind::Global: return "global";
+    case ExternKind::Tag: return "tag";
   }
   return "<invalid kind>";
 }

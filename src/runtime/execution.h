@@ -8,6 +8,23 @@
 // activation a trap leaves appends its own frames to `backtrace`, so the
 // frames of a callee in another engine (appended first, when its entry
 // returned) come before the caller's: innermost first, as the API reports.
+//
+// Exceptions (the exception-handling proposal, wasm 3.0) cross engines and
+// instances the same way: `throw` makes an ExnInst, stores it in
+// ExecutionState::exception and fails with the error "uncaught exception"
+// (ErrorCode::UncaughtException), which then unwinds exactly like a trap:
+// through FuncEntry returns, host functions and either engine. What differs
+// is that a frame may stop it. Each call site (and throw) inside a
+// try_table checks, when its callee failed with that error, the clauses of
+// the enclosing try_tables of its own function, innermost first; a match
+// by tag identity (or a catch_all) copies the payload (and the exnref) to
+// the label's values, clears the error and continues at the label.
+// Frames without a try_table pay nothing: only code inside a try_table is
+// translated (interpreter) or compiled (AOT) with these checks, so a
+// module without exception handling runs the code it always ran. An
+// exception reaching the host stays an Error "uncaught exception"
+// (the WAST command assert_exception), with the ExnInst still in
+// ExecutionState::exception.
 #pragma once
 
 #include <atomic>
@@ -22,6 +39,14 @@ namespace flint {
 struct FuncInst;
 class InstanceImpl;
 struct ExecutionState;
+struct TagInst;
+
+/// An exception (exception handling, wasm 3.0): the tag it was thrown with
+/// and its payload in store_value's slot encoding. An exnref points at one.
+struct ExnInst {
+  TagInst* tag = nullptr;
+  std::vector<uint64_t> payload;
+};
 
 /// Engine-neutral entry of every function instance: the runtime, the host
 /// and other engines call any function through it. Arguments are in
@@ -60,11 +85,23 @@ struct ExecutionState {
   uint32_t depth = 0;
   /// The wasm frames of the last trap, innermost first.
   std::vector<BacktraceFrame> backtrace;
+  /// The exception being propagated while an error "uncaught exception"
+  /// unwinds (see above); null otherwise.
+  ExnInst* exception = nullptr;
+  /// Every exception thrown in this store: exnrefs may be kept in tables,
+  /// globals and locals, so they live as long as the store (no collector).
+  std::vector<std::unique_ptr<ExnInst>> exceptions;
   /// Each engine's state, indexed by EngineKind.
   std::unique_ptr<EngineStoreState> engine_states[2];
 
   /// Starts a new budget of Config::fuel units (or an unlimited one).
   void start_fuel_budget();
+  /// A new exception of `tag` with `payload`, made the one in flight.
+  ExnInst* throw_exception(TagInst* tag, std::vector<uint64_t> payload) {
+    exceptions.push_back(std::make_unique<ExnInst>(ExnInst{tag, std::move(payload)}));
+    exception = exceptions.back().get();
+    return exception;
+  }
   /// Appends a trap's frame unless the backtrace is full.
   void record_frame(BacktraceFrame frame) {
     if (backtrace.size() < kMaxBacktraceFrames) backtrace.push_back(std::move(frame));

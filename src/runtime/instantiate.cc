@@ -72,6 +72,13 @@ Status check_import(const ValidatedModule& module, const Import& imp, const Exte
                              to_string(actual.type)));
       return {};
     }
+    case ExternKind::Tag:
+      // Tags match by their (canonical) function type.
+      if (ext.tag->type_id != module.type_id(imp.tag_type))
+        return incompatible(imp, fmt::format("expected tag {}, got tag {}",
+                                             to_string(module.module().types[imp.tag_type]),
+                                             to_string(ext.tag->type)));
+      return {};
   }
   return {};
 }
@@ -151,12 +158,13 @@ bool may_leak_references(const Module& m) {
 // instantiation truncates them back to where it began, releasing what it
 // made (memory reservations return to their pool).
 struct StoreMark {
-  size_t funcs, tables, memories, globals, instances;
+  size_t funcs, tables, memories, globals, tags, instances;
   bool operator==(const StoreMark&) const = default;
 };
 
 StoreMark mark_of(const Store::State& s) {
-  return {s.funcs.size(), s.tables.size(), s.memories.size(), s.globals.size(), s.instances.size()};
+  return {s.funcs.size(),   s.tables.size(), s.memories.size(),
+          s.globals.size(), s.tags.size(),   s.instances.size()};
 }
 
 void release_since(Store::State& s, const StoreMark& mark) {
@@ -165,6 +173,7 @@ void release_since(Store::State& s, const StoreMark& mark) {
   s.tables.resize(mark.tables);
   s.memories.resize(mark.memories);
   s.globals.resize(mark.globals);
+  s.tags.resize(mark.tags);
 }
 
 }  // namespace
@@ -215,6 +224,7 @@ Result<InstanceImpl*> Store::instantiate_without_start(const CompiledModule& com
       case ExternKind::Table: inst->tables.push_back(ext.table); break;
       case ExternKind::Memory: inst->memories.push_back(ext.memory); break;
       case ExternKind::Global: inst->globals.push_back(ext.global); break;
+      case ExternKind::Tag: inst->tags.push_back(ext.tag); break;
     }
   }
 
@@ -242,6 +252,13 @@ Result<InstanceImpl*> Store::instantiate_without_start(const CompiledModule& com
     inst->memories.push_back(memory.get());
     state_->memories.push_back(std::move(memory));
   }
+  for (uint32_t type_index : m.tags) {
+    auto tag = std::make_unique<TagInst>();
+    tag->type = m.types[type_index];
+    tag->type_id = validated.type_id(type_index);
+    inst->tags.push_back(tag.get());
+    state_->tags.push_back(std::move(tag));
+  }
   for (const Global& g : m.globals) {
     FLINT_ASSIGN(Value v, evaluate(g.init, *inst));
     auto global = std::make_unique<GlobalInst>();
@@ -259,6 +276,7 @@ Result<InstanceImpl*> Store::instantiate_without_start(const CompiledModule& com
       case ExternKind::Table: x.table = inst->tables.at(e.index); break;
       case ExternKind::Memory: x.memory = inst->memories.at(e.index); break;
       case ExternKind::Global: x.global = inst->globals.at(e.index); break;
+      case ExternKind::Tag: x.tag = inst->tags.at(e.index); break;
     }
     inst->exports.emplace(e.name, x);
   }

@@ -22,7 +22,8 @@ void store_value(const Value& v, uint64_t* slots) {
     case ValType::F64: slots[0] = v.f64_bits; break;
     case ValType::V128: std::memcpy(slots, v.v128.bytes, 16); break;
     case ValType::FuncRef:
-    case ValType::ExternRef: slots[0] = reinterpret_cast<uintptr_t>(v.ref); break;
+    case ValType::ExternRef:
+    case ValType::ExnRef: slots[0] = reinterpret_cast<uintptr_t>(v.ref); break;
   }
 }
 
@@ -38,7 +39,8 @@ Value load_value(ValType type, const uint64_t* slots) {
       return Value::v128_(v);
     }
     case ValType::FuncRef:
-    case ValType::ExternRef: return Value::ref_(type, reinterpret_cast<void*>(uintptr_t(slots[0])));
+    case ValType::ExternRef:
+    case ValType::ExnRef: return Value::ref_(type, reinterpret_cast<void*>(uintptr_t(slots[0])));
   }
   return Value();
 }

@@ -72,6 +72,15 @@ struct GlobalInst {
   alignas(16) uint64_t value[2] = {0, 0};
 };
 
+/// A tag instance (exception handling, wasm 3.0): an exception's kind. Tags
+/// are generative: each definition instantiated makes a new one, and a
+/// catch clause matches a thrown exception by the tag's identity (its
+/// address), never by its type.
+struct TagInst {
+  FuncType type;         ///< the payload's types as params; results are empty
+  uint32_t type_id = 0;  ///< canonical_type_id(type), for import matching
+};
+
 /// Converts between API values and slot bits (the encoding GlobalInst and
 /// the interpreter's frames share).
 void store_value(const Value& v, uint64_t* slots);
@@ -96,6 +105,7 @@ class InstanceImpl final : public Instance {
   std::vector<TableInst*> tables;
   std::vector<MemoryInst*> memories;
   std::vector<GlobalInst*> globals;
+  std::vector<TagInst*> tags;
   /// Element instances: the references of each element segment, emptied by
   /// elem.drop (spec 4.2.10).
   std::vector<std::vector<void*>> elems;

@@ -21,6 +21,7 @@ struct Store::State {
   std::vector<std::unique_ptr<TableInst>> tables;
   std::vector<std::unique_ptr<MemoryInst>> memories;
   std::vector<std::unique_ptr<GlobalInst>> globals;
+  std::vector<std::unique_ptr<TagInst>> tags;
   std::vector<std::unique_ptr<InstanceImpl>> instances;
   ExecutionState exec;
 };

@@ -6,6 +6,7 @@
 
 #include <bit>
 
+#include "module/module.h"
 #include "text/literals.h"
 #include "text/module_parser.h"
 
@@ -30,7 +31,7 @@ Status literal_error(LiteralStatus status, const Token& t) {
 }
 
 bool is_block_op(Opcode op) {
-  return op == Opcode::Block || op == Opcode::Loop || op == Opcode::If;
+  return op == Opcode::Block || op == Opcode::Loop || op == Opcode::If || op == Opcode::TryTable;
 }
 
 }  // namespace
@@ -77,7 +78,11 @@ Status ModuleParser::parse_instrs(FunctionScope& scope, ByteWriter& out) {
       out.u8(0x05);
     } else if (cur_.at(TokenKind::Keyword)) {
       const OpcodeInfo* op = opcode_by_text(cur_.peek().text);
-      if (op != nullptr && is_block_op(op->op)) {
+      if (op != nullptr && op->op == Opcode::TryTable) {
+        cur_.next();
+        FLINT_TRY(parse_try_table(scope, out));
+        open.push_back({false, false});
+      } else if (op != nullptr && is_block_op(op->op)) {
         cur_.next();
         write_opcode(*op, out);
         FLINT_TRY(parse_block_label(scope));
@@ -161,10 +166,14 @@ Status ModuleParser::parse_folded_instr(FunctionScope& scope, ByteWriter& out) {
   if (op == nullptr || op->op == Opcode::End || op->op == Opcode::Else) {
     return Cursor::unexpected_at(t);
   }
-  if (op->op == Opcode::Block || op->op == Opcode::Loop) {
-    write_opcode(*op, out);
-    FLINT_TRY(parse_block_label(scope));
-    FLINT_TRY(parse_block_type(out));
+  if (op->op == Opcode::Block || op->op == Opcode::Loop || op->op == Opcode::TryTable) {
+    if (op->op == Opcode::TryTable) {
+      FLINT_TRY(parse_try_table(scope, out));
+    } else {
+      write_opcode(*op, out);
+      FLINT_TRY(parse_block_label(scope));
+      FLINT_TRY(parse_block_type(out));
+    }
     FLINT_TRY(parse_instrs(scope, out));
     FLINT_TRY(cur_.expect(TokenKind::RParen));
     scope.labels.pop_back();
@@ -386,6 +395,46 @@ Status ModuleParser::parse_br_table(FunctionScope& scope, ByteWriter& out) {
   return {};
 }
 
+// try_table label? blocktype catch* (exception handling, after the keyword):
+// writes the opcode, block type and catch vector, and opens the label. The
+// catch clauses' labels resolve outside the try_table, so its own label is
+// pushed only after them.
+Status ModuleParser::parse_try_table(FunctionScope& scope, ByteWriter& out) {
+  out.u8(static_cast<uint8_t>(Opcode::TryTable));
+  std::string label = cur_.take_id().value_or(std::string());
+  FLINT_TRY(parse_block_type(out));
+  ByteWriter catches;
+  uint32_t count = 0;
+  while (cur_.at(TokenKind::LParen) && cur_.at(TokenKind::Keyword, 1)) {
+    std::string_view k = cur_.peek(1).text;
+    CatchKind kind;
+    if (k == "catch")
+      kind = CatchKind::Catch;
+    else if (k == "catch_ref")
+      kind = CatchKind::CatchRef;
+    else if (k == "catch_all")
+      kind = CatchKind::CatchAll;
+    else if (k == "catch_all_ref")
+      kind = CatchKind::CatchAllRef;
+    else
+      break;
+    cur_.next();
+    cur_.next();
+    catches.u8(static_cast<uint8_t>(kind));
+    if (kind == CatchKind::Catch || kind == CatchKind::CatchRef) {
+      FLINT_ASSIGN(uint32_t tag, parse_index(Space::Tag));
+      catches.u32(tag);
+    }
+    FLINT_TRY(parse_label_index(scope, catches));
+    FLINT_TRY(cur_.expect(TokenKind::RParen));
+    ++count;
+  }
+  out.u32(count);
+  out.raw(catches.bytes());
+  scope.labels.push_back(std::move(label));
+  return {};
+}
+
 // call_indirect x? typeuse (spec 6.5.2): the table defaults to 0; the binary
 // has the type index first.
 Status ModuleParser::parse_call_indirect(ByteWriter& out) {
@@ -513,6 +562,8 @@ Status ModuleParser::parse_ref_null_type(ByteWriter& out) {
     out.u8(static_cast<uint8_t>(ValType::FuncRef));
   else if (cur_.at_keyword("extern"))
     out.u8(static_cast<uint8_t>(ValType::ExternRef));
+  else if (cur_.at_keyword("exn"))
+    out.u8(static_cast<uint8_t>(ValType::ExnRef));
   else
     return cur_.unexpected();
   cur_.next();
@@ -549,6 +600,12 @@ Status ModuleParser::parse_immediates(const OpcodeInfo& op, FunctionScope& scope
       return {};
     }
     case ImmKind::CallIndirect: return parse_call_indirect(out);
+    case ImmKind::Tag: {
+      FLINT_ASSIGN(uint32_t tag, parse_index(Space::Tag));
+      out.u32(tag);
+      return {};
+    }
+    case ImmKind::TryTable: return cur_.unexpected();  // parse_try_table, above
     case ImmKind::Local: return parse_local_index(scope, out);
     case ImmKind::Global:
     case ImmKind::Elem:

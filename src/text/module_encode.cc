@@ -54,6 +54,7 @@ std::vector<uint8_t> ModuleParser::assemble() const {
   write_section(out, 3, func_count_, functions_);
   write_section(out, 4, table_count_, tables_);
   write_section(out, 5, memory_count_, memories_);
+  write_section(out, 13, tag_count_, tags_);  // the tag section precedes globals
   write_section(out, 6, global_count_, globals_);
   write_section(out, 7, export_count_, exports_);
   if (start_) {

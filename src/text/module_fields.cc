@@ -18,6 +18,7 @@ Status ModuleParser::encode_field() {
   if (k == "table") return encode_table_field();
   if (k == "memory") return encode_memory_field();
   if (k == "global") return encode_global_field();
+  if (k == "tag") return encode_tag_field();
   if (k == "export") return encode_export_field();
   if (k == "start") return encode_start_field();
   if (k == "elem") return encode_elem_field();
@@ -85,6 +86,10 @@ Status ModuleParser::encode_import_field() {
     take_index(Space::Global);
     FLINT_TRY(write_import_header(module, name, ExternKind::Global));
     FLINT_TRY(parse_global_type(imports_));
+  } else if (kind.text == "tag") {
+    take_index(Space::Tag);
+    FLINT_TRY(write_import_header(module, name, ExternKind::Tag));
+    FLINT_TRY(parse_tag_type(imports_));
   } else {
     return Cursor::unexpected_at(kind);
   }
@@ -293,7 +298,34 @@ Status ModuleParser::encode_global_field() {
   return cur_.expect(TokenKind::RParen);
 }
 
-// (export "name" (func|table|memory|global x))
+// (tag $id? (export)* (import)? typeuse): exception handling, wasm 3.0.
+Status ModuleParser::encode_tag_field() {
+  cur_.next();  // 'tag'
+  cur_.take_id();
+  uint32_t index = take_index(Space::Tag);
+  FLINT_TRY(parse_inline_exports(ExternKind::Tag, index));
+  if (cur_.at_form("import")) {
+    std::string module, name;
+    FLINT_TRY(parse_inline_import(&module, &name));
+    FLINT_TRY(write_import_header(module, name, ExternKind::Tag));
+    FLINT_TRY(parse_tag_type(imports_));
+    return cur_.expect(TokenKind::RParen);
+  }
+  FLINT_TRY(parse_tag_type(tags_));
+  ++tag_count_;
+  return cur_.expect(TokenKind::RParen);
+}
+
+// tagtype: attribute 0 (exception) and the type index of a type use.
+Status ModuleParser::parse_tag_type(ByteWriter& out) {
+  FLINT_ASSIGN(TypeUse use, parse_type_use(false));
+  FLINT_ASSIGN(uint32_t type, resolve_type_use(use));
+  out.u8(0);
+  out.u32(type);
+  return {};
+}
+
+// (export "name" (func|table|memory|global|tag x))
 Status ModuleParser::encode_export_field() {
   cur_.next();  // 'export'
   FLINT_ASSIGN(std::string name, cur_.expect_name());
@@ -313,6 +345,9 @@ Status ModuleParser::encode_export_field() {
   } else if (kind.text == "global") {
     k = ExternKind::Global;
     s = Space::Global;
+  } else if (kind.text == "tag") {
+    k = ExternKind::Tag;
+    s = Space::Tag;
   } else
     return Cursor::unexpected_at(kind);
   FLINT_ASSIGN(uint32_t index, parse_index(s));

@@ -71,7 +71,7 @@ class ModuleParser {
   Result<std::vector<uint8_t>> run(size_t* end);
 
  private:
-  enum class Space : uint8_t { Type, Func, Table, Memory, Global, Elem, Data };
+  enum class Space : uint8_t { Type, Func, Table, Memory, Global, Elem, Data, Tag };
 
   // ---- phase 1: module_scan.cc --------------------------------------------
   Status scan_fields();
@@ -90,6 +90,9 @@ class ModuleParser {
   Status encode_table_field();
   Status encode_memory_field();
   Status encode_global_field();
+  Status encode_tag_field();
+  /// A tag's type use, written as its type index to `out`.
+  Status parse_tag_type(ByteWriter& out);
   Status encode_export_field();
   Status encode_start_field();
   Status encode_elem_field();
@@ -136,6 +139,7 @@ class ModuleParser {
   Status parse_select(ByteWriter& out);
   Status parse_br_table(FunctionScope& scope, ByteWriter& out);
   Status parse_call_indirect(ByteWriter& out);
+  Status parse_try_table(FunctionScope& scope, ByteWriter& out);
   Status parse_space_index(ImmKind imm, ByteWriter& out);
   Status parse_table_index(ByteWriter& out);
   Status parse_table_init(ByteWriter& out);
@@ -165,8 +169,8 @@ class ModuleParser {
   Cursor cur_;
   size_t begin_;
   std::optional<std::string> module_name_;
-  IndexSpace spaces_[7];
-  uint32_t next_index_[7] = {};  ///< phase 2: the index the next definition gets
+  IndexSpace spaces_[8];
+  uint32_t next_index_[8] = {};  ///< phase 2: the index the next definition gets
   size_t fields_end_ = 0;
   std::vector<FuncType> types_;  ///< explicit types, then implicit ones
   uint32_t explicit_types_ = 0;
@@ -176,8 +180,9 @@ class ModuleParser {
 
   // section contents (counts and bodies)
   uint32_t import_count_ = 0, func_count_ = 0, table_count_ = 0, memory_count_ = 0,
-           global_count_ = 0, export_count_ = 0, elem_count_ = 0, data_count_ = 0;
-  ByteWriter imports_, functions_, tables_, memories_, globals_, exports_, elems_, code_, datas_;
+           global_count_ = 0, tag_count_ = 0, export_count_ = 0, elem_count_ = 0, data_count_ = 0;
+  ByteWriter imports_, functions_, tables_, memories_, globals_, tags_, exports_, elems_, code_,
+      datas_;
   std::optional<uint32_t> start_;
   bool uses_data_count_ = false;  ///< memory.init / data.drop need the data count section
   uint32_t depth_ = 0;            ///< nesting of blocks and folded instructions

@@ -30,6 +30,8 @@ Status ModuleParser::scan_field() {
     FLINT_TRY(scan_definition(Space::Memory, ExternKind::Memory));
   } else if (k == "global") {
     FLINT_TRY(scan_definition(Space::Global, ExternKind::Global));
+  } else if (k == "tag") {
+    FLINT_TRY(scan_definition(Space::Tag, ExternKind::Tag));
   } else if (k == "elem" || k == "data") {
     cur_.next();
     const Token& at = cur_.peek();
@@ -70,6 +72,8 @@ Status ModuleParser::scan_import_field() {
     s = Space::Memory;
   else if (kind.text == "global")
     s = Space::Global;
+  else if (kind.text == "tag")
+    s = Space::Tag;
   else
     return Cursor::unexpected_at(kind);
   FLINT_TRY(note_import(at));
@@ -108,6 +112,8 @@ Status ModuleParser::note_import(const Token& at) {
     case ExternKind::Table: return error_at_token(ErrorCode::ImportAfterTable, at);
     case ExternKind::Memory: return error_at_token(ErrorCode::ImportAfterMemory, at);
     case ExternKind::Global: return error_at_token(ErrorCode::ImportAfterGlobal, at);
+    // The spec's text format has no "import after tag" rule of its own words.
+    case ExternKind::Tag: return error_at_token(ErrorCode::ImportAfterDefinition, at);
   }
   return {};
 }
@@ -119,7 +125,7 @@ Status ModuleParser::define(Space s, const std::optional<std::string>& id, const
       static constexpr ErrorCode kDuplicate[] = {
           ErrorCode::DuplicateType,   ErrorCode::DuplicateFunc,   ErrorCode::DuplicateTable,
           ErrorCode::DuplicateMemory, ErrorCode::DuplicateGlobal, ErrorCode::DuplicateElem,
-          ErrorCode::DuplicateData};
+          ErrorCode::DuplicateData,   ErrorCode::DuplicateTag};
       return error_at_token(kDuplicate[static_cast<size_t>(s)], at, "$" + *id);
     }
     sp.names.emplace(*id, sp.count);

@@ -70,7 +70,7 @@ Result<uint32_t> ModuleParser::resolve_index(Space s, const Token& t) {
   auto it = sp.names.find(t.value);
   if (it != sp.names.end()) return it->second;
   static constexpr std::string_view kSpaceNames[] = {"type",   "function", "table", "memory",
-                                                     "global", "elem",     "data"};
+                                                     "global", "elem",     "data",  "tag"};
   if (s == Space::Type) return error_at_token(ErrorCode::UnknownTextType, t, "$" + t.value);
   return error_at_token(ErrorCode::UnknownIdentifier, t,
                         fmt::format("{} ${}", kSpaceNames[static_cast<size_t>(s)], t.value));
@@ -96,6 +96,8 @@ Result<ValType> ModuleParser::parse_value_type() {
       v = ValType::FuncRef;
     else if (k == "externref")
       v = ValType::ExternRef;
+    else if (k == "exnref")
+      v = ValType::ExnRef;
     if (v) {
       cur_.next();
       return *v;
@@ -113,6 +115,10 @@ Result<ValType> ModuleParser::parse_ref_type() {
   if (cur_.at_keyword("externref")) {
     cur_.next();
     return ValType::ExternRef;
+  }
+  if (cur_.at_keyword("exnref")) {
+    cur_.next();
+    return ValType::ExnRef;
   }
   return cur_.unexpected();
 }

@@ -107,6 +107,9 @@ class ScriptParser {
         command = wast::AssertTrap{std::move(a), std::move(msg)};
       else
         command = wast::AssertExhaustion{std::move(a), std::move(msg)};
+    } else if (k == "assert_exception") {
+      FLINT_ASSIGN(Action a, parse_action());
+      command = wast::AssertException{std::move(a)};
     } else if (k == "assert_malformed" || k == "assert_invalid" || k == "assert_unlinkable") {
       FLINT_ASSIGN(ScriptModule m, parse_module());
       FLINT_ASSIGN(std::string msg, cur_.expect_string());

@@ -31,6 +31,9 @@ constexpr Rule special_rule(Opcode op) {
     case Opcode::Return: return &V::on_return;
     case Opcode::Call: return &V::on_call;
     case Opcode::CallIndirect: return &V::on_call_indirect;
+    case Opcode::Throw: return &V::on_throw;
+    case Opcode::ThrowRef: return &V::on_throw_ref;
+    case Opcode::TryTable: return &V::on_try_table;
     case Opcode::Drop: return &V::on_drop;
     case Opcode::Select: return &V::on_select;
     case Opcode::SelectTyped: return &V::on_select_typed;
@@ -133,6 +136,8 @@ Status FunctionValidator::check_immediates(const Instr& in, const OpcodeInfo& in
     // instruction's own rule (rules_*.cc) or need no check.
     case ImmKind::None:
     case ImmKind::BlockType:
+    case ImmKind::Tag:
+    case ImmKind::TryTable:
     case ImmKind::Label:
     case ImmKind::BrTable:
     case ImmKind::Func:

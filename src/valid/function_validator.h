@@ -40,6 +40,9 @@ class FunctionValidator {
   Status on_return(const Instr&);
   Status on_call(const Instr&);
   Status on_call_indirect(const Instr&);
+  Status on_throw(const Instr&);
+  Status on_throw_ref(const Instr&);
+  Status on_try_table(const Instr&);
 
   // ---- parametric, variable and reference (rules_variable.cc), spec 3.3.2-3.3.5 ----
   Status on_drop(const Instr&);

@@ -23,12 +23,14 @@ ModuleContext::ModuleContext(const Module& module) : module_(module) {
       case ExternKind::Table: tables_.push_back(imp.table); break;
       case ExternKind::Memory: memories_.push_back(imp.memory); break;
       case ExternKind::Global: globals_.push_back(imp.global); break;
+      case ExternKind::Tag: tag_types_.push_back(imp.tag_type); break;
     }
   }
   for (const Function& f : module.functions) function_types_.push_back(f.type_index);
   tables_.insert(tables_.end(), module.tables.begin(), module.tables.end());
   memories_.insert(memories_.end(), module.memories.begin(), module.memories.end());
   for (const Global& g : module.globals) globals_.push_back(g.type);
+  tag_types_.insert(tag_types_.end(), module.tags.begin(), module.tags.end());
 
   // C.refs (spec 3.4.10): function indices in globals, element segments,
   // data segments and exports; bodies and the start function do not count.
@@ -70,6 +72,11 @@ Result<MemoryType> ModuleContext::memory(uint32_t index) const {
 Result<GlobalType> ModuleContext::global(uint32_t index) const {
   if (index >= globals_.size()) return unknown(ErrorCode::UnknownGlobal, index);
   return globals_[index];
+}
+
+Result<const FuncType*> ModuleContext::tag(uint32_t index) const {
+  if (index >= tag_types_.size()) return unknown(ErrorCode::UnknownTag, index);
+  return type(tag_types_[index]);
 }
 
 Result<ValType> ModuleContext::elem(uint32_t index) const {

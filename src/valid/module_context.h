@@ -24,6 +24,8 @@ class ModuleContext {
   Result<TableType> table(uint32_t index) const;
   Result<MemoryType> memory(uint32_t index) const;
   Result<GlobalType> global(uint32_t index) const;
+  /// A tag's function type (exception handling): "unknown tag".
+  Result<const FuncType*> tag(uint32_t index) const;
   /// The reference type of an element segment.
   Result<ValType> elem(uint32_t index) const;
   Status data(uint32_t index) const;
@@ -44,6 +46,7 @@ class ModuleContext {
   std::vector<TableType> tables_;
   std::vector<MemoryType> memories_;
   std::vector<GlobalType> globals_;
+  std::vector<uint32_t> tag_types_;  ///< type index of every tag
   std::vector<bool> declared_;
   uint32_t data_count_ = 0;
 };

@@ -114,4 +114,46 @@ Status FunctionValidator::on_call_indirect(const Instr& in) {
   return {};
 }
 
+// Exception handling (wasm 3.0, 3.3.8): throw x pops the tag's parameters.
+Status FunctionValidator::on_throw(const Instr& in) {
+  FLINT_ASSIGN(const FuncType* tag, context_.tag(in.a));
+  FLINT_TRY(stack_.pop(tag->params));
+  stack_.set_unreachable();
+  return {};
+}
+
+Status FunctionValidator::on_throw_ref(const Instr&) {
+  FLINT_TRY(stack_.pop(ValType::ExnRef));
+  stack_.set_unreachable();
+  return {};
+}
+
+// try_table bt catch*: a block whose catch clauses branch to labels outside
+// it. Each label must take exactly what its clause delivers: the tag's
+// parameters (catch), those and an exnref (catch_ref), nothing (catch_all)
+// or an exnref (catch_all_ref). The labels are resolved before the block's
+// own frame is pushed, as the clauses are outside it.
+Status FunctionValidator::on_try_table(const Instr& in) {
+  FLINT_ASSIGN(BlockSignature sig, block_signature(in));
+  if (in.hi > function_.br_table_targets.size() ||
+      in.u64 + 3 * in.hi > function_.br_table_targets.size())
+    return make_error(ErrorCode::UnknownLabel, "try_table catch clauses out of range");
+  for (const CatchClause& c : function_.catches(in)) {
+    std::vector<ValType> delivered;
+    if (c.kind == CatchKind::Catch || c.kind == CatchKind::CatchRef) {
+      FLINT_ASSIGN(const FuncType* tag, context_.tag(c.tag));
+      delivered = tag->params;
+    }
+    if (c.kind == CatchKind::CatchRef || c.kind == CatchKind::CatchAllRef)
+      delivered.push_back(ValType::ExnRef);
+    FLINT_ASSIGN(const ControlFrame* target, label(c.label));
+    std::span<const ValType> expected = target->label_types();
+    if (!std::equal(expected.begin(), expected.end(), delivered.begin(), delivered.end()))
+      return make_error(ErrorCode::TypeMismatch, "catch clause and its label disagree");
+  }
+  FLINT_TRY(stack_.pop(sig.params()));
+  stack_.push_frame(in.op, sig);
+  return {};
+}
+
 }  // namespace flint::valid

@@ -27,7 +27,8 @@ constexpr bool is_value_type(ValType t) {
     case ValType::F64:
     case ValType::V128:
     case ValType::FuncRef:
-    case ValType::ExternRef: return true;
+    case ValType::ExternRef:
+    case ValType::ExnRef: return true;
   }
   return false;
 }

@@ -62,6 +62,13 @@ Status check_types(const Module& module) {
   return {};
 }
 
+// Exception handling, "Tags": a tag's type is a function type with no results.
+Status check_tag_type(const ModuleContext& context, uint32_t type_index) {
+  FLINT_ASSIGN(const FuncType* type, context.type(type_index));
+  if (!type->results.empty()) return make_error(ErrorCode::NonEmptyTagResult, to_string(*type));
+  return {};
+}
+
 Status check_imports(const ModuleContext& context) {
   for (const Import& imp : context.module().imports) {
     switch (imp.kind) {
@@ -69,6 +76,7 @@ Status check_imports(const ModuleContext& context) {
       case ExternKind::Table: FLINT_TRY(check_table_type(imp.table)); break;
       case ExternKind::Memory: FLINT_TRY(check_memory_type(imp.memory)); break;
       case ExternKind::Global: break;
+      case ExternKind::Tag: FLINT_TRY(check_tag_type(context, imp.tag_type)); break;
     }
   }
   return {};
@@ -139,6 +147,7 @@ Status check_exports(const ModuleContext& context) {
       case ExternKind::Table: FLINT_TRY(context.table(e.index)); break;
       case ExternKind::Memory: FLINT_TRY(context.memory(e.index)); break;
       case ExternKind::Global: FLINT_TRY(context.global(e.index)); break;
+      case ExternKind::Tag: FLINT_TRY(context.tag(e.index)); break;
     }
     if (!names.insert(e.name).second)
       return make_error(ErrorCode::DuplicateExportName, fmt::format("\"{}\"", e.name));
@@ -157,6 +166,7 @@ Status validate(const Module& module, const Features& features) {
     FLINT_TRY(validate_const_expr(context, g.init, g.type.type));
   for (const TableType& t : module.tables) FLINT_TRY(check_table_type(t));
   for (const MemoryType& m : module.memories) FLINT_TRY(check_memory_type(m));
+  for (uint32_t type_index : module.tags) FLINT_TRY(check_tag_type(context, type_index));
   for (const ElemSegment& seg : module.elements) FLINT_TRY(check_element_segment(context, seg));
   for (const DataSegment& seg : module.data) FLINT_TRY(check_data_segment(context, seg));
   FLINT_TRY(check_functions(context));

@@ -1,8 +1,8 @@
 #include "wast/expect.h"
 
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 namespace flint::wast {
 
@@ -37,7 +37,8 @@ bool exact_matches(const Value& expected, const Value& actual) {
     case ValType::F64: return expected.f64_bits == actual.f64_bits;
     case ValType::V128: return expected.v128 == actual.v128;
     case ValType::FuncRef:
-    case ValType::ExternRef: return expected.ref == actual.ref;
+    case ValType::ExternRef:
+    case ValType::ExnRef: return expected.ref == actual.ref;
   }
   return false;
 }
@@ -51,7 +52,7 @@ bool lanes_match(const Expected& e, const Value& actual) {
     std::memcpy(&want, e.value.v128.bytes + i * width, width);
     std::memcpy(&got, actual.v128.bytes + i * width, width);
     bool ok = e.lanes[i] == Expected::Kind::Exact ? want == got
-                                                   : nan_matches(e.lanes[i], e.lane_type, got);
+                                                  : nan_matches(e.lanes[i], e.lane_type, got);
     if (!ok) return false;
   }
   return true;
@@ -90,6 +91,7 @@ std::string describe(const Value& v) {
     }
     case ValType::FuncRef:
     case ValType::ExternRef:
+    case ValType::ExnRef:
       if (!v.ref) return fmt::format("{}:null", to_string(v.type));
       return fmt::format("{}:{}", to_string(v.type), v.ref);
   }
@@ -99,8 +101,10 @@ std::string describe(const Value& v) {
 std::string describe(const Expected& e) {
   switch (e.kind) {
     case Expected::Kind::Exact: return describe(e.value);
-    case Expected::Kind::CanonicalNan: return fmt::format("{}:nan:canonical", to_string(e.value.type));
-    case Expected::Kind::ArithmeticNan: return fmt::format("{}:nan:arithmetic", to_string(e.value.type));
+    case Expected::Kind::CanonicalNan:
+      return fmt::format("{}:nan:canonical", to_string(e.value.type));
+    case Expected::Kind::ArithmeticNan:
+      return fmt::format("{}:nan:arithmetic", to_string(e.value.type));
     case Expected::Kind::AnyRef: return fmt::format("{}:non-null", to_string(e.value.type));
     case Expected::Kind::LanePatterns: return "v128 lanes with NaN patterns";
     case Expected::Kind::Either: {

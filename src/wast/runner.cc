@@ -122,6 +122,18 @@ class ScriptRun {
     return expect_failure(perform(c.action), Phase::Exhaustion, c.message);
   }
 
+  Outcome execute(const AssertException& c) { return expect_exception(perform(c.action)); }
+
+  // An exception reaching the host is the error "uncaught exception"; a
+  // trap is not an exception.
+  template <typename T>
+  Outcome expect_exception(const Result<T>& r) {
+    if (r) return fail("expected an uncaught exception, got a result");
+    if (r.error().code != ErrorCode::UncaughtException)
+      return fail("expected an uncaught exception, got: " + r.error().describe());
+    return pass();
+  }
+
   Outcome execute(const AssertUninstantiable& c) {
     auto compiled = compile_module(c.module);
     if (!compiled) return fail("module failed to compile: " + compiled.error().describe());
@@ -206,6 +218,10 @@ class ScriptRun {
 
   Outcome execute_component(const AssertExhaustion& c) {
     return expect_failure(components_.perform(c.action), Phase::Exhaustion, c.message);
+  }
+
+  Outcome execute_component(const AssertException& c) {
+    return expect_exception(components_.perform(c.action));
   }
 
   Outcome execute_component(const AssertUninstantiable& c) {

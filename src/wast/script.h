@@ -111,6 +111,11 @@ struct AssertExhaustion {
   Action action;
   std::string message;
 };
+/// assert_exception (exception handling, wasm 3.0): the action ends with
+/// an exception no try_table caught.
+struct AssertException {
+  Action action;
+};
 struct AssertMalformed {
   ScriptModule module;
   std::string message;
@@ -124,9 +129,10 @@ struct AssertUnlinkable {
   std::string message;
 };
 
-using Command = std::variant<ModuleCommand, RegisterCommand, ActionCommand, AssertReturn,
-                             AssertTrap, AssertUninstantiable, AssertExhaustion, AssertMalformed,
-                             AssertInvalid, AssertUnlinkable, DefinitionCommand, InstanceCommand>;
+using Command =
+    std::variant<ModuleCommand, RegisterCommand, ActionCommand, AssertReturn, AssertTrap,
+                 AssertUninstantiable, AssertExhaustion, AssertMalformed, AssertInvalid,
+                 AssertUnlinkable, DefinitionCommand, InstanceCommand, AssertException>;
 
 /// True for a command about a component (the component runtime is not wired
 /// into the script runner yet).

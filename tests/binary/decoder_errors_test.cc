@@ -47,7 +47,13 @@ std::vector<Case> cases() {
       {"version 2", {0x00, 0x61, 0x73, 0x6D, 2, 0, 0, 0}, ErrorCode::UnknownBinaryVersion, 4},
 
       // ---- section headers and order (5.5.2) ----
-      {"section id 13", module({{13, 0x00}}), ErrorCode::MalformedSectionId, 8},
+      {"section id 14", module({{14, 0x00}}), ErrorCode::MalformedSectionId, 8},
+      // ---- exception handling (wasm 3.0): the tag section, id 13 ----
+      {"tag attribute 1",
+       module({section(1, vec(1, {0x60, 0x00, 0x00})), section(13, vec(1, {0x01, 0x00}))}),
+       ErrorCode::MalformedTagAttribute, 17},
+      {"tag section after global", module({section(6, vec(0, {})), section(13, vec(0, {}))}),
+       ErrorCode::UnexpectedContentAfterLastSection, 11},
       {"section id 0x80", module({{0x80, 0x00}}), ErrorCode::MalformedSectionId, 8},
       {"section size missing", module({{0x01}}), ErrorCode::UnexpectedEnd, 9},
       {"section size past the end", module({{0x01, 0x05, 0x00}}), ErrorCode::LengthOutOfBounds, 9},
@@ -104,14 +110,14 @@ std::vector<Case> cases() {
        ErrorCode::MalformedMutability, 12},
 
       // ---- imports, exports, names ----
-      {"import kind 4", module({section(2, vec(1, {0x00, 0x00, 0x04, 0x00}))}),
+      {"import kind 5", module({section(2, vec(1, {0x00, 0x00, 0x05, 0x00}))}),
        ErrorCode::MalformedImportKind, 13},
       {"import name not UTF-8",
        module({section(2, vec(1, cat({{0x02, 0xC0, 0x80}, name("f"), {0x00, 0x00}})))}),
        ErrorCode::MalformedUtf8, 11},
       {"import name longer than the input", module({section(2, {0x01, 0x09, 'a'})}),
        ErrorCode::LengthOutOfBounds, 11},
-      {"export kind 4", module({section(7, vec(1, {0x00, 0x04, 0x00}))}),
+      {"export kind 5", module({section(7, vec(1, {0x00, 0x05, 0x00}))}),
        ErrorCode::MalformedExportKind, 12},
       {"custom section name not UTF-8", module({section(0, {0x01, 0xFF})}),
        ErrorCode::MalformedUtf8, 10},
@@ -153,6 +159,9 @@ std::vector<Case> cases() {
       // ---- instructions (5.4) ----
       in_function("opcode 0x06", {0x06, 0x0B}, ErrorCode::IllegalOpcode, 0),
       in_function("opcode 0xFF", {0xFF, 0x0B}, ErrorCode::IllegalOpcode, 0),
+      // try_table (0x1F) blocktype, one catch clause of kind 4 (0 to 3 exist)
+      in_function("catch clause kind 4", {0x1F, 0x40, 0x01, 0x04, 0x00, 0x0B, 0x0B},
+                  ErrorCode::MalformedCatchKind, 3),
       in_function("0xFC sub-opcode 0x20", {0xFC, 0x20, 0x0B}, ErrorCode::IllegalOpcode, 0),
       in_function("0xFC sub-opcode aliasing the 0xFD space", {0xFC, 0x80, 0x02, 0x0B},
                   ErrorCode::IllegalOpcode, 0),
@@ -219,8 +228,8 @@ std::vector<Case> cases() {
       {"memory limits flag as long LEB128", module({section(5, vec(1, {0x81, 0x00, 0x00}))}),
        ErrorCode::MalformedLimitsFlags, 11, Features{}},
       {"constant expression without end",
-       module({section(6, vec(1, {0x7F, 0x00, 0x41, 0x00})), section(10, vec(0, {}))}),
-       ErrorCode::IllegalOpcode, 15},
+       module({section(6, vec(1, {0x7F, 0x00, 0x41, 0x00})), {0x06}}), ErrorCode::IllegalOpcode,
+       15},
   };
 }
 

@@ -22,7 +22,8 @@ llvm::Type* llvm_type(llvm::LLVMContext& c, ValType t) {
     case ValType::F32: return llvm::Type::getFloatTy(c);
     case ValType::F64: return llvm::Type::getDoubleTy(c);
     case ValType::FuncRef:
-    case ValType::ExternRef: return llvm::PointerType::get(c, 0);
+    case ValType::ExternRef:
+    case ValType::ExnRef: return llvm::PointerType::get(c, 0);
     case ValType::V128: return llvm::FixedVectorType::get(llvm::Type::getInt64Ty(c), 2);
   }
   return nullptr;
@@ -333,7 +334,8 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
     switch (in.op) {
       case Opcode::Block:
       case Opcode::Loop:
-      case Opcode::If: ++dead_depth_; return {};
+      case Opcode::If:
+      case Opcode::TryTable: ++dead_depth_; return {};
       case Opcode::Else:
         if (dead_depth_ == 0) else_arm();
         return {};
@@ -393,6 +395,9 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
       branch_to(uint32_t(frames_.size() - 1));
       mark_unreachable();
       return {};
+    case Opcode::TryTable: emit_try_table(in); return {};
+    case Opcode::Throw: emit_throw(in); return {};
+    case Opcode::ThrowRef: emit_throw_ref(); return {};
     case Opcode::Call: emit_call(in.a); return {};
     case Opcode::CallIndirect: emit_call_indirect(in); return {};
     case Opcode::Drop: pop(); return {};
@@ -506,6 +511,13 @@ void FunctionCodegen::emit_call_results(llvm::Value* ret, const FuncType& type) 
 
 void FunctionCodegen::emit_call(uint32_t func_index) {
   const FuncType& type = wasm_.function_type(func_index);
+  if (innermost_dispatch()) {
+    llvm::Value* funcs = ctx_field(kCtxFuncs, b_.getPtrTy(), "funcs");
+    emit_catching_call(b_.CreateLoad(b_.getPtrTy(), b_.CreateConstInBoundsGEP1_64(
+                                                        b_.getPtrTy(), funcs, func_index)),
+                       type);
+    return;
+  }
   if (func_index >= wasm_.imported_functions) {
     // A function of this module: a direct call the optimizer may inline.
     std::vector<llvm::Value*> args = pop_n(type.params.size());
@@ -531,6 +543,13 @@ void FunctionCodegen::emit_call_indirect(const Instr& in) {
       b_.getPtrTy(), {b_.getPtrTy(), b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty()}, false);
   llvm::Value* native =
       helper(offsetof(Helpers, indirect_callee), ftype, {b_.getInt32(in.b), index, type_id});
+  if (innermost_dispatch()) {
+    llvm::Value* func = b_.CreateLoad(
+        b_.getPtrTy(),
+        b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), native, offsetof(NativeFunc, func)));
+    emit_catching_call(func, wasm_.types[in.a]);
+    return;
+  }
   emit_native_call(native, wasm_.types[in.a]);
 }
 

@@ -64,6 +64,9 @@ class FunctionCodegen {
     std::vector<llvm::Value*> params;        ///< If: restored for the else arm
     size_t height = 0;                       ///< operand stack height below the frame's parameters
     bool unreachable = false;
+    /// A try_table: the block matching an exception against its catch
+    /// clauses (exception_codegen.cc); null for other frames.
+    llvm::BasicBlock* dispatch = nullptr;
   };
 
   // ---- structure ----
@@ -117,6 +120,21 @@ class FunctionCodegen {
   void emit_call_indirect(const Instr& in);
   void emit_native_call(llvm::Value* native, const FuncType& type);
   void emit_call_results(llvm::Value* ret, const FuncType& type);
+  // ---- exception handling (exception_codegen.cc) ----
+  void emit_try_table(const Instr& in);
+  void emit_throw(const Instr& in);
+  void emit_throw_ref();
+  /// A call inside a try_table: through Helpers::call_catching, then to the
+  /// catch clauses when the callee ended with an exception.
+  void emit_catching_call(llvm::Value* func_inst, const FuncType& type);
+  /// The dispatch block of the innermost try_table around the code being
+  /// emitted, or null.
+  llvm::BasicBlock* innermost_dispatch() const;
+  /// Continues with the exception in flight: to the innermost try_table's
+  /// clauses, or out of the function.
+  void unwind_here();
+  /// An i64 array of `n` slots in the entry block.
+  llvm::Value* slot_buffer(uint32_t n);
   /// Every access to linear memory, volatile so its fault stays in place
   /// (memory_order.h).
   llvm::Value* memory_load(llvm::Type* type, llvm::Value* address);
