@@ -44,9 +44,13 @@ TEST(ModuleGenerator, ScalarModulesValidateFor1000Seeds) { generate_and_validate
 TEST(ModuleGenerator, SimdModulesValidateFor1000SeedsAndUseEveryOpcode) {
   std::set<Opcode> seen;
   generate_and_validate(true, 1000, &seen);
+  // Exception handling (wasm 3.0) is not generated yet: the differential
+  // fuzzer compares the engines on wasm 2.0 with SIMD; the exception
+  // scripts of the 3.0 suite test it in both engines.
+  const std::set<Opcode> not_generated = {Opcode::Throw, Opcode::ThrowRef, Opcode::TryTable};
   std::vector<std::string_view> missing;
   for (const OpcodeInfo& op : all_opcodes())
-    if (!seen.count(op.op)) missing.push_back(op.text);
+    if (!seen.count(op.op) && !not_generated.count(op.op)) missing.push_back(op.text);
   EXPECT_TRUE(missing.empty()) << "never generated: " << ::testing::PrintToString(missing);
 }
 
