@@ -1,13 +1,14 @@
 // The differential fuzzer's module generator (fuzz/module_generator.h):
 // every module it makes is valid, and together its modules use every opcode
 // of the table; the NaN fences and the NaN comparison follow spec 4.3.3.
+#include "fuzz/module_generator.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
 #include <set>
 
 #include "binary/decoder.h"
-#include "fuzz/module_generator.h"
 #include "fuzz/nan_fence.h"
 #include "fuzz/value_compare.h"
 #include "valid/validator.h"
@@ -39,7 +40,9 @@ void generate_and_validate(bool simd, uint64_t seeds, std::set<Opcode>* seen) {
   }
 }
 
-TEST(ModuleGenerator, ScalarModulesValidateFor1000Seeds) { generate_and_validate(false, 1000, nullptr); }
+TEST(ModuleGenerator, ScalarModulesValidateFor1000Seeds) {
+  generate_and_validate(false, 1000, nullptr);
+}
 
 TEST(ModuleGenerator, SimdModulesValidateFor1000SeedsAndUseEveryOpcode) {
   std::set<Opcode> seen;
@@ -90,11 +93,11 @@ TEST(NanFence, FencesExactlyTheOperationsWhoseNanBitsMayVary) {
   EXPECT_EQ(fence("f64x2.nearest"), NanFence::F64x2);
   EXPECT_EQ(fence("f64x2.promote_low_f32x4"), NanFence::F64x2);
   // Bit-exact by the spec: sign operations, pmin/pmax, moves, conversions from integers.
-  for (const char* exact : {"f32.abs", "f64.neg", "f32.copysign", "f32x4.pmin", "f64x2.pmax",
-                            "f32x4.neg", "f32.load", "f64.reinterpret_i64", "f32.convert_i64_u",
-                            "f32x4.convert_i32x4_s", "f32x4.splat", "f64x2.replace_lane",
-                            "f32x4.extract_lane", "f32x4.eq", "f64.const", "i32.add",
-                            "i32x4.trunc_sat_f32x4_s", "f32.eq"})
+  for (const char* exact :
+       {"f32.abs", "f64.neg", "f32.copysign", "f32x4.pmin", "f64x2.pmax", "f32x4.neg", "f32.load",
+        "f64.reinterpret_i64", "f32.convert_i64_u", "f32x4.convert_i32x4_s", "f32x4.splat",
+        "f64x2.replace_lane", "f32x4.extract_lane", "f32x4.eq", "f64.const", "i32.add",
+        "i32x4.trunc_sat_f32x4_s", "f32.eq"})
     EXPECT_EQ(fence(exact), NanFence::None) << exact;
 }
 

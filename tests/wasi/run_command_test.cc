@@ -310,8 +310,7 @@ TEST_P(SocketTest, EchoesOverPreopenedListener) {
   Outcome flint = run_command({FLINT_BINARY, "run", "--tcplisten", listen, module.string(), "2"},
                               renamed.path());
   EXPECT_EQ(flint.exit_code, 1) << flint.out;
-  EXPECT_NE(flint.err.find("--tcplisten is for core modules"), std::string::npos)
-      << flint.err;
+  EXPECT_NE(flint.err.find("--tcplisten is for core modules"), std::string::npos) << flint.err;
   const std::string cli = wasmtime_cli();
   if (cli.empty()) GTEST_SKIP() << exception << " (and the wasmtime command line is absent)";
   Outcome wasmtime =
