@@ -87,4 +87,39 @@ component::HostReturn set_option(int fd, int level, int name, int value);
 /// A pollable for `fd` ready on `events`, or (fd null) one always ready.
 component::HostReturn subscribe(Host& host, const SharedFd& fd, short events);
 
+/// Defines `wasi:sockets/PROTOCOL-create-socket` (PROTOCOL "tcp" or "udp"),
+/// whose `create-PROTOCOL-socket` puts a new socket of `kind` (SOCK_STREAM,
+/// SOCK_DGRAM) in the host's `table`. With the grant `enabled` off it
+/// answers access-denied: as Wasmtime, with -S tcp=n not even a socket is
+/// made.
+template <typename Socket>
+void define_create_socket(component::ComponentLinker& linker, const std::shared_ptr<Host>& host,
+                          const std::string& protocol,
+                          component::HostResourceTable<Socket> Host::* table,
+                          bool SocketGrants::* enabled, int kind) {
+  using namespace component;
+  ResourceTypePtr socket = ((*host).*table).type();
+  ValueTypePtr code = error_code_type();
+  HostInterface create("wasi:sockets/" + protocol + "-create-socket", kVersion);
+  create.resource("network", host->networks.type());
+  create.resource(protocol + "-socket", socket);
+  create.type("error-code", code);
+  create.type("ip-address-family", ip_address_family_type());
+  create.function(
+      "create-" + protocol + "-socket",
+      wit::func({{"address-family", ip_address_family_type()}},
+                wit::result(wit::own(socket), code)),
+      [host, table, enabled, kind](Store&, std::span<const ComponentValue> a) -> HostReturn {
+        if (!(host->sockets.*enabled)) return fail(kAccessDenied);
+        bool ipv6 = a[0].as_case().index == 1;
+        int fd = new_socket(ipv6, kind);
+        if (fd < 0) return fail_errno();
+        FLINT_ASSIGN(
+            ComponentValue s,
+            ((*host).*table).insert_own(Socket{std::make_shared<wasi::UniqueFd>(fd), ipv6}));
+        return val::ok(std::move(s));
+      });
+  define(linker, create);
+}
+
 }  // namespace flint::wasip2::sockets

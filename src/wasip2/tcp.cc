@@ -288,26 +288,7 @@ void define_tcp(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
     [h](Store&, Args a) { return shutdown(*h, a); });
   define(linker, iface);
 
-  HostInterface create("wasi:sockets/tcp-create-socket", kVersion);
-  create.resource("network", host->networks.type());
-  create.resource("tcp-socket", socket);
-  create.type("error-code", code);
-  create.type("ip-address-family", ip_address_family_type());
-  create.function("create-tcp-socket",
-                  wit::func({{"address-family", ip_address_family_type()}},
-                            wit::result(wit::own(socket), code)),
-                  [h](Store&, Args a) -> Return {
-                    // As Wasmtime: with -S tcp=n not even a socket is made.
-                    if (!h->sockets.tcp) return fail(kAccessDenied);
-                    bool ipv6 = a[0].as_case().index == 1;
-                    int fd = new_socket(ipv6, SOCK_STREAM);
-                    if (fd < 0) return fail_errno();
-                    FLINT_ASSIGN(
-                        ComponentValue s,
-                        h->tcp_sockets.insert_own({std::make_shared<wasi::UniqueFd>(fd), ipv6}));
-                    return val::ok(std::move(s));
-                  });
-  define(linker, create);
+  define_create_socket(linker, host, "tcp", &Host::tcp_sockets, &SocketGrants::tcp, SOCK_STREAM);
 }
 
 }  // namespace flint::wasip2

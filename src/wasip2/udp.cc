@@ -255,26 +255,7 @@ void define_udp(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
                });
   define(linker, iface);
 
-  HostInterface create("wasi:sockets/udp-create-socket", kVersion);
-  create.resource("network", host->networks.type());
-  create.resource("udp-socket", socket);
-  create.type("error-code", code);
-  create.type("ip-address-family", ip_address_family_type());
-  create.function("create-udp-socket",
-                  wit::func({{"address-family", ip_address_family_type()}},
-                            wit::result(wit::own(socket), code)),
-                  [h](Store&, Args a) -> Return {
-                    // As Wasmtime: with -S udp=n not even a socket is made.
-                    if (!h->sockets.udp) return fail(kAccessDenied);
-                    bool ipv6 = a[0].as_case().index == 1;
-                    int fd = new_socket(ipv6, SOCK_DGRAM);
-                    if (fd < 0) return fail_errno();
-                    FLINT_ASSIGN(
-                        ComponentValue s,
-                        h->udp_sockets.insert_own({std::make_shared<wasi::UniqueFd>(fd), ipv6}));
-                    return val::ok(std::move(s));
-                  });
-  define(linker, create);
+  define_create_socket(linker, host, "udp", &Host::udp_sockets, &SocketGrants::udp, SOCK_DGRAM);
 }
 
 }  // namespace flint::wasip2
