@@ -229,6 +229,18 @@ HostReturn subscribe(Host& host, const SharedFd& fd, short events) {
   return host.pollables.insert_own(std::move(p));
 }
 
+HostReturn get_hop_limit(int fd, bool ipv6) {
+  auto make_u8 = [](uint64_t v) { return val::u8(uint8_t(std::min<uint64_t>(v, 255))); };
+  return ipv6 ? get_option(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, make_u8)
+              : get_option(fd, IPPROTO_IP, IP_TTL, make_u8);
+}
+
+HostReturn set_hop_limit(int fd, bool ipv6, uint64_t value) {
+  if (value == 0) return fail(kInvalidArgument);
+  return ipv6 ? set_option(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, int(value))
+              : set_option(fd, IPPROTO_IP, IP_TTL, int(value));
+}
+
 }  // namespace sockets
 
 namespace {

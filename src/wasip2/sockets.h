@@ -84,6 +84,12 @@ component::HostReturn socket_name(int fd, bool peer);
 component::HostReturn get_option(int fd, int level, int name, ComponentValue (*make)(uint64_t));
 component::HostReturn set_option(int fd, int level, int name, int value);
 
+/// The unicast hop limit (IPv6) or TTL (IPv4) of `fd`, as result<u8,
+/// error-code>; and setting it (0 is invalid-argument): TCP's hop-limit
+/// and UDP's unicast-hop-limit alike.
+component::HostReturn get_hop_limit(int fd, bool ipv6);
+component::HostReturn set_hop_limit(int fd, bool ipv6, uint64_t value);
+
 /// A pollable for `fd` ready on `events`, or (fd null) one always ready.
 component::HostReturn subscribe(Host& host, const SharedFd& fd, short events);
 

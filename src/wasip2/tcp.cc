@@ -29,7 +29,6 @@ using Return = HostReturn;
 using State = TcpSocket::State;
 
 ComponentValue make_bool(uint64_t v) { return val::boolean(v != 0); }
-ComponentValue make_u8(uint64_t v) { return val::u8(uint8_t(std::min<uint64_t>(v, 255))); }
 ComponentValue make_u32(uint64_t v) { return val::u32(uint32_t(v)); }
 ComponentValue make_u64(uint64_t v) { return val::u64(v); }
 ComponentValue make_seconds(uint64_t v) { return val::u64(v * 1'000'000'000); }
@@ -272,15 +271,11 @@ void define_tcp(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
   }
   m("hop-limit", get(wit::u8()), [h](Store&, Args a) -> Return {
     FLINT_ASSIGN(TcpSocket * s, h->tcp_sockets.get(a[0]));
-    return s->ipv6 ? get_option(s->fd->get(), IPPROTO_IPV6, IPV6_UNICAST_HOPS, make_u8)
-                   : get_option(s->fd->get(), IPPROTO_IP, IP_TTL, make_u8);
+    return get_hop_limit(s->fd->get(), s->ipv6);
   });
   m("set-hop-limit", set(wit::u8()), [h](Store&, Args a) -> Return {
     FLINT_ASSIGN(TcpSocket * s, h->tcp_sockets.get(a[0]));
-    int v = int(a[1].as_unsigned());
-    if (v == 0) return fail(kInvalidArgument);
-    return s->ipv6 ? set_option(s->fd->get(), IPPROTO_IPV6, IPV6_UNICAST_HOPS, v)
-                   : set_option(s->fd->get(), IPPROTO_IP, IP_TTL, v);
+    return set_hop_limit(s->fd->get(), s->ipv6, a[1].as_unsigned());
   });
   m("subscribe", wit::func({self}, wit::own(host->pollables.type())),
     [h](Store&, Args a) { return subscribe_socket(*h, a); });

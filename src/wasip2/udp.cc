@@ -29,7 +29,6 @@ constexpr size_t kMaxDatagram = 65535;
 /// Most datagrams one receive returns, and check-send's permit.
 constexpr uint64_t kBatch = 16;
 
-ComponentValue make_u8(uint64_t v) { return val::u8(uint8_t(std::min<uint64_t>(v, 255))); }
 ComponentValue make_u64(uint64_t v) { return val::u64(v); }
 
 Return start_bind(Host& h, Args a) {
@@ -194,15 +193,11 @@ void define_udp(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
   });
   m("unicast-hop-limit", get(wit::u8()), [h](Store&, Args a) -> Return {
     FLINT_ASSIGN(UdpSocket * s, h->udp_sockets.get(a[0]));
-    return s->ipv6 ? get_option(s->fd->get(), IPPROTO_IPV6, IPV6_UNICAST_HOPS, make_u8)
-                   : get_option(s->fd->get(), IPPROTO_IP, IP_TTL, make_u8);
+    return get_hop_limit(s->fd->get(), s->ipv6);
   });
   m("set-unicast-hop-limit", set(wit::u8()), [h](Store&, Args a) -> Return {
     FLINT_ASSIGN(UdpSocket * s, h->udp_sockets.get(a[0]));
-    int v = int(a[1].as_unsigned());
-    if (v == 0) return fail(kInvalidArgument);
-    return s->ipv6 ? set_option(s->fd->get(), IPPROTO_IPV6, IPV6_UNICAST_HOPS, v)
-                   : set_option(s->fd->get(), IPPROTO_IP, IP_TTL, v);
+    return set_hop_limit(s->fd->get(), s->ipv6, a[1].as_unsigned());
   });
   for (auto [name, opt] :
        {std::pair{"receive-buffer-size", SO_RCVBUF}, std::pair{"send-buffer-size", SO_SNDBUF}}) {
