@@ -7,7 +7,8 @@
 #                                        Flint::flint pulls in exactly the
 #                                        stages it needs (no combined archive
 #                                        to keep in sync with the stages)
-#   bin/flint, bin/flint-compile         the CLI and the AOT compiler, which
+#   bin/flint, bin/flint-serve,          the CLI, its serving half and
+#   bin/flint-compile                    the AOT compiler, which
 #                                        the AOT engine runs
 #   lib/cmake/Flint/                     find_package(Flint): Flint::flint
 #                                        (C++20) and Flint::flint_c (C)
@@ -20,7 +21,7 @@ install(TARGETS ${flint_installed_libraries} EXPORT FlintTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS flint RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS flint flint-serve RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 if(TARGET flint-compile)
   install(TARGETS flint-compile RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()

@@ -8,6 +8,10 @@ packages=(
   clang-19 lld-19 llvm-19-dev libclang-rt-19-dev   # the compiler, and libFuzzer for fuzz builds
   libfmt-dev libcli11-dev                          # formatting, command line
   libboost-dev                                     # flint serve's HTTP server (Boost.Beast, header-only)
+  libtomlplusplus-dev libcurl4-openssl-dev         # flint up: spin.toml, outbound HTTP
+  libsqlite3-dev libhiredis-dev libpq-dev          # Spin's key-value, SQLite, Redis, PostgreSQL
+  libmariadb-dev libmosquitto-dev                  # Spin's MySQL and MQTT
+  redis-server mosquitto postgresql mariadb-server # the real services the Spin tests talk to
   libgtest-dev libbenchmark-dev                    # unit tests, micro-benchmarks
   wabt                                             # an oracle for tests only
   wasi-libc libclang-rt-19-dev-wasm32              # C guest programs (guests/)

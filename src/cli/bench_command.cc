@@ -25,14 +25,6 @@ namespace {
 
 bool is_file(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
 
-std::string executable_path(const char* argv0) {
-  char self[4096];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) return argv0;
-  self[n] = '\0';
-  return self;
-}
-
 std::string parent_dir(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? "." : path.substr(0, slash);
@@ -83,8 +75,8 @@ int run_bench(const std::vector<std::string>& words, const char* argv0) {
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   execvp(python, argv.data());
-  fmt::print(stderr, "flint bench: cannot run {}: {} (install Python 3, or set FLINT_PYTHON)\n", python,
-             std::strerror(errno));
+  fmt::print(stderr, "flint bench: cannot run {}: {} (install Python 3, or set FLINT_PYTHON)\n",
+             python, std::strerror(errno));
   return kExitError;
 }
 
@@ -92,8 +84,9 @@ int run_bench(const std::vector<std::string>& words, const char* argv0) {
 
 void add_bench_command(CLI::App& app, CommandRunner& run, const char* argv0) {
   CLI::App* cmd = app.add_subcommand(
-      "bench", "Benchmark WebAssembly runtimes, containers and native code on this machine "
-               "(`flint bench --help` for its options)");
+      "bench",
+      "Benchmark WebAssembly runtimes, containers and native code on this machine "
+      "(`flint bench --help` for its options)");
   // Every word is the benchmark program's, --help included.
   cmd->set_help_flag();
   cmd->allow_extras();

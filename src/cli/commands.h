@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <optional>
+#include <string>
 
 namespace flint::cli {
 
@@ -14,12 +15,17 @@ using CommandRunner = std::function<int()>;
 void add_wast_command(CLI::App& app, CommandRunner& run);
 CLI::App* add_run_command(CLI::App& app, CommandRunner& run);
 void add_compile_command(CLI::App& app, CommandRunner& run);
-/// `flint serve COMPONENT`: serves a wasi:http/incoming-handler component
-/// over HTTP/1.1, as `wasmtime serve` does (serve_command.cc).
-void add_serve_command(CLI::App& app, CommandRunner& run);
+/// `flint serve` and `flint up`: registered for help, and run by replacing
+/// this process with `flint-serve` beside it (forward_command.cc), which
+/// links the HTTP server and the service clients that `flint run` must not
+/// load at start-up.
+void add_serving_commands(CLI::App& app, CommandRunner& run, const char* argv0);
 /// `flint bench`: execs the benchmark program (bench/flintbench) with every
 /// word after `bench`; argv0 locates flint itself when /proc is missing.
 void add_bench_command(CLI::App& app, CommandRunner& run, const char* argv0);
+
+/// The path of the running executable (/proc/self/exe; argv0 without /proc).
+std::string executable_path(const char* argv0);
 
 /// How many of argv's words are flint's own. `flint run` hands every word
 /// after the module to the guest untouched (flags included), as `wasmtime

@@ -11,14 +11,16 @@
 #include <cstdio>
 
 #include "cli/artifact_cache_flag.h"
-#include "cli/commands.h"
 #include "cli/module_file.h"
 #include "cli/run_flags.h"
 #include "component/decoder.h"
 #include "serve/component_handler.h"
 #include "serve/server.h"
+#include "serve_cli/commands.h"
 
-namespace flint::cli {
+namespace flint::serve_cli {
+
+using namespace cli;
 
 namespace {
 
@@ -156,4 +158,4 @@ void add_serve_command(CLI::App& app, CommandRunner& run) {
   cmd->callback([&run, options] { run = [options] { return serve(*options); }; });
 }
 
-}  // namespace flint::cli
+}  // namespace flint::serve_cli

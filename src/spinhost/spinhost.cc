@@ -1,0 +1,13 @@
+// Spin's whole host world for one component instance: each interface family
+// defines its own versions (see spinhost.h).
+#include "spinhost/spinhost.h"
+
+namespace flint::spinhost {
+
+void define_spin(component::ComponentLinker& linker,
+                 std::shared_ptr<const SpinHostContext> context) {
+  (void)linker;
+  (void)context;
+}
+
+}  // namespace flint::spinhost
