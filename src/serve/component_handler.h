@@ -12,6 +12,7 @@
 #include <string>
 
 #include "component_runtime/compiled_component.h"
+#include "outbound/allowed_hosts.h"
 #include "serve/server.h"
 #include "wasi/context.h"
 
@@ -33,6 +34,10 @@ struct HandlerOptions {
   std::string timeout_spec;
   /// The component's file name, for messages.
   std::string name;
+  /// Where the guest may connect (Spin's allowed_outbound_hosts, or
+  /// `--allow-outbound-host`): outbound HTTP, and with `cli` wasi:sockets
+  /// too; null: nowhere (deny by default).
+  std::shared_ptr<const outbound::AllowedHosts> allowed_hosts;
 };
 
 /// The handler serving `component`. Before serving, check_component()
