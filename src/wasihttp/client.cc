@@ -289,6 +289,7 @@ void Transfer::run() {
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_PROXY, "");  // straight to the host, as Wasmtime and Spin
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_text);
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(easy, CURLOPT_HTTP_CONTENT_DECODING, 0L);  // bytes as the server sent them

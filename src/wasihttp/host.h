@@ -143,9 +143,11 @@ struct IncomingResponse {
   bool consumed = false;
 };
 /// future-incoming-response: a sent request, ready once its head (or its
-/// failure) is known.
+/// failure) is known; or a request refused before it was sent (`refused`,
+/// ready at once).
 struct FutureIncomingResponse {
   std::shared_ptr<ClientExchange> exchange;
+  std::optional<ClientError> refused;
   bool taken = false;
 };
 

@@ -2,7 +2,8 @@
 // Deny by default (issue 13): a request goes out only when the host's
 // AllowedHosts (Spin's allowed_outbound_hosts, `flint serve
 // --allow-outbound-host`) allows its URL; any other is answered
-// `HTTP-request-denied` from `handle` itself, as Spin answers it. An
+// `HTTP-request-denied` by its future-incoming-response, as Spin answers
+// it (malformed requests are refused by `handle` itself, as Wasmtime). An
 // allowed request is sent with libcurl (client.cc) and `handle` returns at
 // once with a future-incoming-response whose pollable is ready when the
 // response head arrives.
@@ -62,7 +63,15 @@ HostReturn send(HttpHost& host, std::span<const ComponentValue> a) {
   if (path.empty()) path = "/";
   if (!plain_path(path)) return deny(kUriInvalid);
   std::string url = scheme + "://" + *q.authority + path;
-  if (!host.allowed_hosts || !host.allowed_hosts->allows_url(url)) return deny(kHttpRequestDenied);
+  if (!host.allowed_hosts || !host.allowed_hosts->allows_url(url)) {
+    // As Spin: the future answers the denial (the guest sees it at
+    // future-incoming-response.get), not handle.
+    FutureIncomingResponse refused;
+    refused.refused = ClientError{kHttpRequestDenied, "not an allowed outbound host: " + url};
+    FLINT_ASSIGN(ComponentValue future,
+                 host.future_incoming_responses.insert_own(std::move(refused)));
+    return val::ok(std::move(future));
+  }
 
   ClientRequest request;
   request.method = method_name(q.method);

@@ -617,7 +617,7 @@ void define_incoming_response(HostInterface& iface, const HostPtr& host) {
                  // Ready once the head or the failure is known (an eventfd
                  // the transfer raises); once taken, ready for good.
                  wasip2::Pollable p;
-                 if (!x->taken) p.fd = x->exchange->head_fd(), p.events = POLLIN;
+                 if (!x->taken && x->exchange) p.fd = x->exchange->head_fd(), p.events = POLLIN;
                  return host->io->pollables.insert_own(std::move(p));
                });
   iface.method(
@@ -627,6 +627,10 @@ void define_incoming_response(HostInterface& iface, const HostPtr& host) {
       [host](Store&, Args a) -> Return {
         FLINT_ASSIGN(FutureIncomingResponse * x, host->future_incoming_responses.get(a[0]));
         if (x->taken) return val::some(val::err());  // WIT: the value once, then err
+        if (x->refused) {
+          x->taken = true;
+          return val::some(val::ok(val::err(error_code_value(x->refused->code))));
+        }
         if (!x->exchange->head_ready()) return val::none();
         x->taken = true;
         auto head = x->exchange->head();
