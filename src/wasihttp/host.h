@@ -71,7 +71,8 @@ struct Exchange {
 /// outgoing request's body (never sent: outbound HTTP is denied) has no
 /// exchange and its bytes are dropped.
 struct BodyState {
-  std::shared_ptr<Exchange> exchange;  ///< set for a response's body
+  std::shared_ptr<Exchange> exchange;  ///< set for a response's body once it is set
+  bool request = false;                ///< an outgoing request's body: dropped
   bool attached = false;               ///< the response is set: write through
   bool finished = false;
   std::vector<uint8_t> pending;
@@ -116,7 +117,11 @@ struct OutgoingRequest {
   std::optional<std::string> path_with_query, authority;
   std::optional<ComponentValue> scheme;
   Fields headers;
-  std::shared_ptr<BodyState> body = std::make_shared<BodyState>();
+  std::shared_ptr<BodyState> body = [] {
+    auto b = std::make_shared<BodyState>();
+    b->request = true;
+    return b;
+  }();
   bool body_taken = false;
 };
 /// request-options: the timeouts of an outgoing request, in nanoseconds.

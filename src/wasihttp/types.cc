@@ -160,7 +160,7 @@ class BodySink : public wasip2::StreamSink {
   bool write(std::span<const uint8_t> data) override {
     BodyState& s = *state_;
     if (s.finished) return false;
-    if (!s.exchange) return true;  // an outgoing request's body: never sent
+    if (s.request) return true;  // an outgoing request's body: never sent
     if (s.attached) return s.exchange->writer && s.exchange->writer->write(data);
     // Before the response is set: held, within a bound (a guest cannot make
     // the host buffer without limit).
