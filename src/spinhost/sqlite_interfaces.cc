@@ -1,7 +1,9 @@
 // The SQLite interfaces guests import, over SqliteDatabases:
 // fermyon:spin/sqlite@2.0.0 (Spin's wit/deps/spin@2.0.0/sqlite.wit) and
-// spin:sqlite/sqlite@3.0.0 (the same, plus `last-insert-rowid` and
-// `changes` on the connection). Opening a database the component's
+// spin:sqlite/sqlite@3.1.0 (the same, plus `last-insert-rowid` and
+// `changes` on the connection, and 3.1's `open-async`,
+// `last-insert-rowid-async` and `changes-async`; an import of 3.0.0 links
+// to it, the same major version). Opening a database the component's
 // `sqlite_databases` does not grant answers access-denied; a granted label
 // with no configured database answers no-such-database.
 #include "component_runtime/host_interface.h"
@@ -58,6 +60,13 @@ SqliteValue from_value(const ComponentValue& v) {
   }
 }
 
+/// `type` as an `async func`.
+FunctionTypePtr async_of(const FunctionTypePtr& type) {
+  auto f = std::make_shared<FunctionType>(*type);
+  f->async = true;
+  return f;
+}
+
 void define_sqlite_interface(ComponentLinker& linker, const Ctx& ctx, const std::string& name,
                              const std::string& version, bool v3) {
   HostResourceTable<Connection> connections(name + ".connection");
@@ -83,22 +92,22 @@ void define_sqlite_interface(ComponentLinker& linker, const Ctx& ctx, const std:
   iface.type("value", value);
   iface.type("row-result", row_result);
   iface.type("query-result", query_result);
-  iface.static_function(
-      "connection", "open",
-      wit::func({{"database", wit::string()}}, wit::result(wit::own(connection), error)),
-      [ctx, connections](Store&, Args a) mutable -> HostReturn {
-        const std::string& label = a[0].as_string();
-        const auto& grants = ctx->sqlite_grants;
-        if (std::find(grants.begin(), grants.end(), label) == grants.end())
-          return error_value(kAccessDenied);
-        if (!ctx->sqlite || !ctx->sqlite->has(label)) return error_value(kNoSuchDatabase);
-        auto db = ctx->sqlite->open(label);
-        if (!db) return error_value(kIo, db.error().detail);
-        if (connections.size() >= HostResourceTable<Connection>::kMaxObjects)
-          return error_value(kIo, "too many open connections");
-        FLINT_ASSIGN(ComponentValue handle, connections.insert_own(Connection{*db}));
-        return val::ok(std::move(handle));
-      });
+  auto open_type =
+      wit::func({{"database", wit::string()}}, wit::result(wit::own(connection), error));
+  HostBody open = [ctx, connections](Store&, Args a) mutable -> HostReturn {
+    const std::string& label = a[0].as_string();
+    const auto& grants = ctx->sqlite_grants;
+    if (std::find(grants.begin(), grants.end(), label) == grants.end())
+      return error_value(kAccessDenied);
+    if (!ctx->sqlite || !ctx->sqlite->has(label)) return error_value(kNoSuchDatabase);
+    auto db = ctx->sqlite->open(label);
+    if (!db) return error_value(kIo, db.error().detail);
+    if (connections.size() >= HostResourceTable<Connection>::kMaxObjects)
+      return error_value(kIo, "too many open connections");
+    FLINT_ASSIGN(ComponentValue handle, connections.insert_own(Connection{*db}));
+    return val::ok(std::move(handle));
+  };
+  iface.static_function("connection", "open", open_type, open);
   iface.method(
       "connection", "execute",
       wit::func({self, {"statement", wit::string()}, {"parameters", wit::list(value)}},
@@ -125,16 +134,24 @@ void define_sqlite_interface(ComponentLinker& linker, const Ctx& ctx, const std:
         return val::ok(val::record({val::list(std::move(columns)), val::list(std::move(rows))}));
       });
   if (v3) {
+    HostBody last_insert_rowid = [connections](Store&, Args a) mutable -> HostReturn {
+      FLINT_ASSIGN(Connection * c, connections.get(a[0]));
+      return val::s64(c->last_insert_rowid);
+    };
+    HostBody changes = [connections](Store&, Args a) mutable -> HostReturn {
+      FLINT_ASSIGN(Connection * c, connections.get(a[0]));
+      return val::u64(c->changes);
+    };
     iface.method("connection", "last-insert-rowid", wit::func({self}, wit::s64()),
-                 [connections](Store&, Args a) mutable -> HostReturn {
-                   FLINT_ASSIGN(Connection * c, connections.get(a[0]));
-                   return val::s64(c->last_insert_rowid);
-                 });
-    iface.method("connection", "changes", wit::func({self}, wit::u64()),
-                 [connections](Store&, Args a) mutable -> HostReturn {
-                   FLINT_ASSIGN(Connection * c, connections.get(a[0]));
-                   return val::u64(c->changes);
-                 });
+                 last_insert_rowid);
+    iface.method("connection", "changes", wit::func({self}, wit::u64()), changes);
+    // 3.1.0's async twins: the host answers at once, so the same bodies.
+    // (`execute-async` answers with a stream and a future: it waits for
+    // streams and futures, issue 14.)
+    iface.static_function("connection", "open-async", async_of(open_type), open);
+    iface.method("connection", "last-insert-rowid-async", async_of(wit::func({self}, wit::s64())),
+                 last_insert_rowid);
+    iface.method("connection", "changes-async", async_of(wit::func({self}, wit::u64())), changes);
   }
   define(linker, iface);
 }
@@ -143,7 +160,7 @@ void define_sqlite_interface(ComponentLinker& linker, const Ctx& ctx, const std:
 
 void define_sqlite(ComponentLinker& linker, const std::shared_ptr<const SpinHostContext>& ctx) {
   define_sqlite_interface(linker, ctx, "fermyon:spin/sqlite", "2.0.0", false);
-  define_sqlite_interface(linker, ctx, "spin:sqlite/sqlite", "3.0.0", true);
+  define_sqlite_interface(linker, ctx, "spin:sqlite/sqlite", "3.1.0", true);
 }
 
 }  // namespace flint::spinhost

@@ -49,7 +49,8 @@ ComponentValue blob(std::string_view s) { return val::variant_case(3, bytes(s));
 ComponentValue null() { return val::variant_case(4); }
 
 constexpr const char* kV2 = "fermyon:spin/sqlite@2.0.0";
-constexpr const char* kV3 = "spin:sqlite/sqlite@3.0.0";
+constexpr const char* kV3 =
+    "spin:sqlite/sqlite@3.0.0";  // defined as 3.1.0: the same major version links
 
 TEST_F(SqliteTest, EveryValueTypeGoesInAndComesBack) {
   auto dbs = std::make_shared<SqliteDatabases>(file(".spin/sqlite_db.db"));
@@ -107,6 +108,12 @@ TEST_F(SqliteTest, Version3HasLastInsertRowidAndChanges) {
   EXPECT_EQ(host.call(kV3, "[method]connection.changes", {conn}).as_unsigned(), 3u);
   ASSERT_EQ(case_index(exec("UPDATE t SET x = 0 WHERE x > 1")), 0u);
   EXPECT_EQ(host.call(kV3, "[method]connection.changes", {conn}).as_unsigned(), 2u);
+  // 3.1's async twins answer the same.
+  const char* v31 = "spin:sqlite/sqlite@3.1.0";
+  EXPECT_EQ(host.call(v31, "[method]connection.changes-async", {conn}).as_unsigned(), 2u);
+  EXPECT_EQ(host.call(v31, "[method]connection.last-insert-rowid-async", {conn}).as_signed(), 3);
+  auto again = host.call(v31, "[static]connection.open-async", {str("default")});
+  EXPECT_EQ(case_index(again), 0u);
 }
 
 TEST_F(SqliteTest, AnUngrantedDatabaseIsAccessDeniedAnUnknownOneNoSuchDatabase) {
