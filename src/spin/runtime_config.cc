@@ -49,10 +49,10 @@ Status each_named(const toml::table& root, std::string_view kind, const std::str
 
 }  // namespace
 
-std::vector<std::unique_ptr<spinhost::VariableProvider>> RuntimeConfig::make_variable_providers()
-    const {
+std::vector<std::unique_ptr<spinhost::VariableProvider>> RuntimeConfig::make_variable_providers(
+    const std::string& default_dotenv) const {
   std::vector<std::unique_ptr<spinhost::VariableProvider>> out;
-  out.push_back(spinhost::env_provider());
+  out.push_back(spinhost::env_provider("SPIN_VARIABLE", default_dotenv));
   for (const auto& p : variables_providers) {
     if (p.type == "env")
       out.push_back(spinhost::env_provider(p.prefix, p.dotenv_path));
@@ -128,7 +128,7 @@ Result<RuntimeConfig> parse_runtime_config(std::string_view text, const std::str
         FLINT_ASSIGN(auto prefix, string_at(*t, "prefix", where));
         if (prefix) p.prefix = *prefix;
         FLINT_ASSIGN(auto dotenv, string_at(*t, "dotenv_path", where));
-        if (dotenv) p.dotenv_path = resolve(base_dir, *dotenv);
+        if (dotenv) p.dotenv_path = *dotenv;
       } else if (p.type == "static") {
         const toml::node* values = t->get("values");
         const toml::table* vt = values ? values->as_table() : nullptr;

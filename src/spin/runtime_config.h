@@ -8,10 +8,10 @@
 //   [[variables_provider]]  type = "env", prefix = "...", dotenv_path = "..."
 //                           type = "static", values = { name = "value" }
 //
-// Relative paths are relative to the folder of the runtime config file, as
-// Spin resolves them. Other sections (outbound services, LLM, triggers) are
-// left to their owners: parse_runtime_config ignores tables it does not
-// know.
+// Relative store and database paths are relative to the folder of the
+// runtime config file; a dotenv_path is used as written (relative to the
+// working directory), as Spin's env provider opens it. Other sections (outbound services, LLM,
+// triggers) are left to their owners: parse_runtime_config ignores tables it does not know.
 #pragma once
 
 #include <map>
@@ -32,7 +32,8 @@ namespace flint::spin {
 struct VariablesProviderConfig {
   std::string type;  ///< "env" or "static"
   /// env: the prefix of the environment variables (Spin's default
-  /// SPIN_VARIABLE) and a dotenv file, resolved against the config's folder.
+  /// SPIN_VARIABLE) and a dotenv file (as written: Spin opens it relative to
+  /// the working directory).
   std::string prefix = "SPIN_VARIABLE";
   std::optional<std::string> dotenv_path;
   /// static: the values by variable name.
@@ -46,8 +47,11 @@ struct RuntimeConfig {
   std::vector<VariablesProviderConfig> variables_providers;
 
   /// The variable providers in Spin's order: the `SPIN_VARIABLE_*`
-  /// environment first (always there), then the configured ones.
-  std::vector<std::unique_ptr<spinhost::VariableProvider>> make_variable_providers() const;
+  /// environment with the dotenv file `default_dotenv` (Spin's `.env` of the
+  /// working directory; a missing file is no error) first, always there,
+  /// then the configured ones.
+  std::vector<std::unique_ptr<spinhost::VariableProvider>> make_variable_providers(
+      const std::string& default_dotenv = ".env") const;
 };
 
 /// Reads and parses the runtime config file at `path`.

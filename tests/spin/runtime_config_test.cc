@@ -56,7 +56,7 @@ type = "spin"
   EXPECT_EQ(config->sqlite_databases[1].path, "/abs/db.sqlite");
   ASSERT_EQ(config->variables_providers.size(), 2u);
   EXPECT_EQ(config->variables_providers[0].prefix, "MYAPP");
-  EXPECT_EQ(*config->variables_providers[0].dotenv_path, "/srv/app/.env");
+  EXPECT_EQ(*config->variables_providers[0].dotenv_path, ".env");
   EXPECT_EQ(config->variables_providers[1].values.at("greeting"), "hello");
 
   // The providers: environment (SPIN_VARIABLE_*) first, then the file's.
