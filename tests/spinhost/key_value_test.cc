@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "flint/wat.h"
 #include "host_calls.h"
 
 namespace flint::spinhost {
@@ -93,6 +94,28 @@ TEST(KeyValueSqlite, RoundTripThroughTheInterface) {
   EXPECT_EQ(case_index(host.call(kSpin2, "[method]store.delete", {store, str("absent")})), 0u);
   // Spin's file, Spin's table: the row is where Spin keeps it.
   EXPECT_TRUE(fs::exists(dir.file(".spin/sqlite_key_value.db")));
+}
+
+TEST(KeyValueInterface, Spin3StoreSharesTheDataAndItsGetKeysWaitsForStreams) {
+  TempDir dir;
+  auto stores = std::make_shared<KeyValueStores>(dir.file("kv.db"));
+  HostCalls host(context(stores, {"default"}));
+  const std::string v3 = "spin:key-value/key-value@3.0.0";
+  auto store2 = payload(host.call(kSpin2, "[static]store.open", {str("default")}));
+  auto store3 = payload(host.call(v3, "[static]store.open", {str("default")}));
+  EXPECT_EQ(case_index(host.call(kSpin2, "[method]store.set", {store2, str("k"), bytes("v")})), 0u);
+  auto got = host.call(v3, "[method]store.get", {store3, str("k")});
+  EXPECT_EQ(text(payload(payload(got))), "v");
+  EXPECT_TRUE(payload(host.call(v3, "[method]store.exists", {store3, str("k")})).as_bool());
+  // get-keys answers with a stream: linked, but a trap until streams run.
+  auto item = host.linker.resolve(v3);
+  ASSERT_TRUE(item.ok());
+  auto f = component::find_function(**std::get_if<component::InstancePtr>(&*item),
+                                    "[method]store.get-keys");
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE((*f)->type().async);
+  std::vector<component::ComponentValue> args{store3};
+  EXPECT_FALSE((*f)->call(host.store, args).ok());
 }
 
 TEST(KeyValueSqlite, ValuesSurviveReopeningTheFile) {
@@ -458,6 +481,44 @@ TEST(KeyValueRedis, AnUnreachableServerIsAnOtherError) {
   EXPECT_EQ(case_index(payload(r)), 3u) << "other(message)";
   EXPECT_NE(payload(payload(r)).as_string().find("connect"), std::string::npos)
       << payload(payload(r)).as_string();
+}
+
+}  // namespace
+}  // namespace flint::spinhost
+
+namespace flint::spinhost {
+namespace {
+
+// A guest built for Spin 3 (WASI 0.3) imports spin:key-value@3.0.0 with
+// async functions and the stream-typed get-keys: the import links.
+TEST(KeyValueInterface, ASpin3ImportOfTheStoreLinks) {
+  constexpr const char* kGuest = R"WAT((component
+    (type $kv (instance
+      (export "store" (type (sub resource)))
+      (type $e (variant (case "store-table-full") (case "no-such-store") (case "access-denied")
+                        (case "other" string)))
+      (export "error" (type (eq 1)))
+      (type $own (own 0))
+      (type $open-result (result $own (error 2)))
+      (type $open (func async (param "label" string) (result $open-result)))
+      (export "[static]store.open" (func (type $open)))
+      (type $self (borrow 0))
+      (type $keys (stream string))
+      (type $done-result (result (error 2)))
+      (type $done (future $done-result))
+      (type $keys-result (tuple $keys $done))
+      (type $get-keys (func async (param "self" $self) (result $keys-result)))
+      (export "[method]store.get-keys" (func (type $get-keys)))
+    ))
+    (import "spin:key-value/key-value@3.0.0" (instance (type $kv)))
+  ))WAT";
+  auto bytes = text::parse_wat(kGuest);
+  ASSERT_TRUE(bytes.ok()) << bytes.error().describe();
+  auto compiled = component::CompiledComponent::compile(std::move(*bytes));
+  ASSERT_TRUE(compiled.ok()) << compiled.error().describe();
+  HostCalls host(context(std::make_shared<KeyValueStores>(""), {"default"}));
+  auto instance = component::instantiate(host.store, *compiled, host.linker);
+  EXPECT_TRUE(instance.ok()) << instance.error().describe();
 }
 
 }  // namespace
