@@ -49,13 +49,15 @@ class AllowedHosts {
   /// port uses its scheme's well-known port. A malformed URL is not allowed.
   bool allows_url(std::string_view url) const;
 
-  /// Whether `scheme` (or any scheme, for wasi:sockets: `*` patterns and
-  /// every pattern whose host and port match) may reach `host` (a name or an
-  /// IP literal) on `port`.
+  /// Whether `scheme` may reach `host` (a name or an IP literal) on `port`;
+  /// `scheme` "*" asks whether any pattern's host and port match, whatever
+  /// its scheme.
   bool allows(std::string_view scheme, std::string_view host, uint16_t port) const;
 
   /// Whether a socket may connect to the IP address `ip` (text form) on
-  /// `port`, whatever the scheme: what wasi:sockets' connect asks.
+  /// `port`: as Spin, a socket's URL is `tcp://IP:PORT` or `udp://IP:PORT`,
+  /// so patterns of scheme `*`, `tcp` or `udp` can allow it (wasi:sockets
+  /// asks allows("tcp" or "udp", ...) for its protocol).
   bool allows_address(std::string_view ip, uint16_t port) const;
 
   /// Whether any pattern names a host by name (so that wasi:sockets'
@@ -65,8 +67,10 @@ class AllowedHosts {
   /// Whether nothing is allowed.
   bool empty() const;
 
- private:
+  /// One parsed pattern (allowed_hosts.cc).
   struct Pattern;
+
+ private:
   std::vector<Pattern> patterns_;
   bool allow_all_ = false;
 };
