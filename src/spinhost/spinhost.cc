@@ -2,12 +2,13 @@
 // defines its own versions (see spinhost.h).
 #include "spinhost/spinhost.h"
 
+#include "spinhost/redis.h"
+
 namespace flint::spinhost {
 
 void define_spin(component::ComponentLinker& linker,
                  std::shared_ptr<const SpinHostContext> context) {
-  (void)linker;
-  (void)context;
+  define_redis(linker, context);
 }
 
 }  // namespace flint::spinhost
