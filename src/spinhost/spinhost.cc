@@ -2,6 +2,7 @@
 // defines its own versions (see spinhost.h).
 #include "spinhost/spinhost.h"
 
+#include "spinhost/mqtt.h"
 #include "spinhost/redis.h"
 
 namespace flint::spinhost {
@@ -9,6 +10,7 @@ namespace flint::spinhost {
 void define_spin(component::ComponentLinker& linker,
                  std::shared_ptr<const SpinHostContext> context) {
   define_redis(linker, context);
+  define_mqtt(linker, context);
 }
 
 }  // namespace flint::spinhost
