@@ -160,7 +160,9 @@ class BodySink : public wasip2::StreamSink {
   bool write(std::span<const uint8_t> data) override {
     BodyState& s = *state_;
     if (s.finished) return false;
-    if (!s.exchange) return true;  // an outgoing request's body: never sent
+    // A response's body before response-outparam.set has no exchange yet:
+    // held below like any body not yet attached (helpers that write the
+    // whole body, then set the response, are common).
     if (s.attached) return s.exchange->writer && s.exchange->writer->write(data);
     // Before the response is set: held, within a bound (a guest cannot make
     // the host buffer without limit).
