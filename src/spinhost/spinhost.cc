@@ -3,6 +3,7 @@
 #include "spinhost/spinhost.h"
 
 #include "spinhost/mqtt.h"
+#include "spinhost/postgres.h"
 #include "spinhost/redis.h"
 
 namespace flint::spinhost {
@@ -11,6 +12,7 @@ void define_spin(component::ComponentLinker& linker,
                  std::shared_ptr<const SpinHostContext> context) {
   define_redis(linker, context);
   define_mqtt(linker, context);
+  define_postgres(linker, context);
 }
 
 }  // namespace flint::spinhost
