@@ -2,6 +2,7 @@
 // defines its own versions (see spinhost.h).
 #include "spinhost/spinhost.h"
 
+#include "spinhost/llm.h"
 #include "spinhost/mqtt.h"
 #include "spinhost/postgres.h"
 #include "spinhost/redis.h"
@@ -13,6 +14,7 @@ void define_spin(component::ComponentLinker& linker,
   define_redis(linker, context);
   define_mqtt(linker, context);
   define_postgres(linker, context);
+  define_llm(linker, context);
 }
 
 }  // namespace flint::spinhost
