@@ -4,6 +4,7 @@
 
 #include "spinhost/llm.h"
 #include "spinhost/mqtt.h"
+#include "spinhost/mysql.h"
 #include "spinhost/postgres.h"
 #include "spinhost/redis.h"
 
@@ -14,6 +15,7 @@ void define_spin(component::ComponentLinker& linker,
   define_redis(linker, context);
   define_mqtt(linker, context);
   define_postgres(linker, context);
+  define_mysql(linker, context);
   define_llm(linker, context);
 }
 

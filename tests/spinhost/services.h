@@ -276,7 +276,7 @@ inline Started start_mariadb() {
   std::string socket = (s->dir() / "mysqld.sock").string();
   const char* user = geteuid() == 0 ? "mysql" : nullptr;
   if (user && !getpwnam(user)) user = "root";
-  std::vector<std::string> init{*install, "--datadir=" + data,
+  std::vector<std::string> init{*install, "--no-defaults", "--datadir=" + data,
                                 "--auth-root-authentication-method=normal", "--skip-test-db"};
   if (user) init.push_back(std::string("--user=") + user);
   if (user) s->chown_to(user);
