@@ -38,6 +38,12 @@ FunctionTypePtr func(std::vector<Param> params, ValueTypePtr result) {
   f->result = std::move(result);
   return f;
 }
+FunctionTypePtr async_if(FunctionTypePtr f, bool async) {
+  if (!async) return f;
+  auto copy = std::make_shared<FunctionType>(*f);
+  copy->async = true;
+  return copy;
+}
 }  // namespace wit
 
 namespace val {

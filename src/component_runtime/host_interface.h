@@ -85,6 +85,9 @@ ValueTypePtr own(ResourceTypePtr resource);
 ValueTypePtr borrow(ResourceTypePtr resource);
 /// A function type: named parameters and an optional result.
 FunctionTypePtr func(std::vector<Param> params, ValueTypePtr result = nullptr);
+/// `f` as an `async func` when `async` (a host body still runs to its end:
+/// a guest's sync lowering blocks on it).
+FunctionTypePtr async_if(FunctionTypePtr f, bool async);
 }  // namespace wit
 
 /// Terse builders of component values, the counterparts of `wit`.

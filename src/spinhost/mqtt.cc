@@ -127,10 +127,10 @@ std::variant<std::unique_ptr<Client>, ComponentValue> open(const std::string& ad
   return client;
 }
 
-}  // namespace
-
-void define_mqtt(ComponentLinker& linker, const std::shared_ptr<const SpinHostContext>& context) {
-  auto host = std::make_shared<MqttHost>(context);
+/// Defines `name`@`version`; `async`: its functions are `async func`s
+/// (spin:mqtt@3.0.0).
+void define_version(ComponentLinker& linker, const std::shared_ptr<MqttHost>& host,
+                    const std::string& name, const std::string& version, bool async) {
   ValueTypePtr payload = wit::list(wit::u8());
   ValueTypePtr error_type = wit::variant({{"invalid-address", nullptr},
                                           {"too-many-connections", nullptr},
@@ -139,18 +139,19 @@ void define_mqtt(ComponentLinker& linker, const std::shared_ptr<const SpinHostCo
   ValueTypePtr qos = wit::enumeration({"at-most-once", "at-least-once", "exactly-once"});
   ResourceTypePtr connection = host->connections.type();
 
-  HostInterface iface("fermyon:spin/mqtt", "2.0.0");
+  HostInterface iface(name, version);
   iface.resource("connection", connection);
   iface.type("error", error_type);
   iface.type("payload", payload);
   iface.type("qos", qos);
   iface.static_function(
       "connection", "open",
-      wit::func({{"address", wit::string()},
-                 {"username", wit::string()},
-                 {"password", wit::string()},
-                 {"keep-alive-interval-in-secs", wit::u64()}},
-                wit::result(wit::own(connection), error_type)),
+      wit::async_if(wit::func({{"address", wit::string()},
+                               {"username", wit::string()},
+                               {"password", wit::string()},
+                               {"keep-alive-interval-in-secs", wit::u64()}},
+                              wit::result(wit::own(connection), error_type)),
+                    async),
       [host](Store&, std::span<const ComponentValue> a) -> HostReturn {
         const std::string& address = a[0].as_string();
         if (!may_reach(*host->context, address))
@@ -163,11 +164,12 @@ void define_mqtt(ComponentLinker& linker, const std::shared_ptr<const SpinHostCo
         return val::ok(std::move(*handle));
       });
   iface.method("connection", "publish",
-               wit::func({{"self", wit::borrow(connection)},
-                          {"topic", wit::string()},
-                          {"payload", payload},
-                          {"qos", qos}},
-                         wit::result(nullptr, error_type)),
+               wit::async_if(wit::func({{"self", wit::borrow(connection)},
+                                        {"topic", wit::string()},
+                                        {"payload", payload},
+                                        {"qos", qos}},
+                                       wit::result(nullptr, error_type)),
+                             async),
                [host](Store&, std::span<const ComponentValue> a) -> HostReturn {
                  FLINT_ASSIGN(std::unique_ptr<Client> * found, host->connections.get(a[0]));
                  Client& c = **found;
@@ -191,6 +193,14 @@ void define_mqtt(ComponentLinker& linker, const std::shared_ptr<const SpinHostCo
                  return val::ok();
                });
   define(linker, iface);
+}
+
+}  // namespace
+
+void define_mqtt(ComponentLinker& linker, const std::shared_ptr<const SpinHostContext>& context) {
+  auto host = std::make_shared<MqttHost>(context);
+  define_version(linker, host, "fermyon:spin/mqtt", "2.0.0", false);
+  define_version(linker, host, "spin:mqtt/mqtt", "3.0.0", true);
 }
 
 }  // namespace flint::spinhost

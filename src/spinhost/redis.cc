@@ -144,7 +144,7 @@ struct RedisHost {
 };
 
 void define_interface(ComponentLinker& linker, const std::shared_ptr<RedisHost>& host,
-                      const std::string& name, const std::string& version) {
+                      const std::string& name, const std::string& version, bool async) {
   ValueTypePtr payload = wit::list(wit::u8());
   ValueTypePtr error_type = wit::variant({{"invalid-address", nullptr},
                                           {"too-many-connections", nullptr},
@@ -156,7 +156,7 @@ void define_interface(ComponentLinker& linker, const std::shared_ptr<RedisHost>&
   ResourceTypePtr connection = host->connections.type();
   auto self = [&](std::vector<Param> rest, ValueTypePtr ok) {
     rest.insert(rest.begin(), {"self", wit::borrow(connection)});
-    return wit::func(std::move(rest), wit::result(std::move(ok), error_type));
+    return wit::async_if(wit::func(std::move(rest), wit::result(std::move(ok), error_type)), async);
   };
   auto conn = [host](const ComponentValue& self) -> Result<redisContext*> {
     FLINT_ASSIGN(Connection * c, host->connections.get(self));
@@ -171,7 +171,9 @@ void define_interface(ComponentLinker& linker, const std::shared_ptr<RedisHost>&
   iface.type("redis-result", result_type);
   iface.static_function(
       "connection", "open",
-      wit::func({{"address", wit::string()}}, wit::result(wit::own(connection), error_type)),
+      wit::async_if(
+          wit::func({{"address", wit::string()}}, wit::result(wit::own(connection), error_type)),
+          async),
       [host](Store&, std::span<const ComponentValue> a) -> HostReturn {
         const std::string& address = a[0].as_string();
         if (!may_reach(*host->context, address)) return error(kInvalidAddress);
@@ -264,7 +266,8 @@ void define_interface(ComponentLinker& linker, const std::shared_ptr<RedisHost>&
 
 void define_redis(ComponentLinker& linker, const std::shared_ptr<const SpinHostContext>& context) {
   auto host = std::make_shared<RedisHost>(context);
-  define_interface(linker, host, "fermyon:spin/redis", "2.0.0");
+  define_interface(linker, host, "fermyon:spin/redis", "2.0.0", false);
+  define_interface(linker, host, "spin:redis/redis", "3.0.0", true);
 }
 
 }  // namespace flint::spinhost

@@ -1,4 +1,4 @@
-// Spin's outbound Redis (fermyon:spin/redis@2.0.0, spin-redis.wit): a
+// Spin's outbound Redis (fermyon:spin/redis@2.0.0 and spin:redis@3.0.0): a
 // connection resource opened by address (`redis://[user:password@]host
 // [:port][/db]`), with publish, get, set, incr, del, sadd, srem, smembers
 // and a general `execute`. Over hiredis, blocking, with timeouts. An
@@ -13,7 +13,8 @@
 
 namespace flint::spinhost {
 
-/// Defines fermyon:spin/redis@2.0.0 in `linker` for one instance.
+/// Defines fermyon:spin/redis@2.0.0 and spin:redis/redis@3.0.0 (the same
+/// functions as `async func`s) in `linker` for one instance.
 void define_redis(component::ComponentLinker& linker,
                   const std::shared_ptr<const SpinHostContext>& context);
 

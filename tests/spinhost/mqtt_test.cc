@@ -138,3 +138,26 @@ TEST_F(MqttTest, NotAllowedIsSpinsConnectionFailedMessage) {
 
 }  // namespace
 }  // namespace flint::spinhost::testing
+
+namespace flint::spinhost::testing {
+namespace {
+
+TEST_F(MqttTest, SpinMqtt3PublishesToo) {
+  Subscriber sub(port_, "v3/#");
+  HostCalls h;
+  define_mqtt(h.linker, context_allowing({"mqtt://localhost:" + std::to_string(port_)}));
+  constexpr const char* kV3 = "spin:mqtt/mqtt@3.0.0";
+  ComponentValue opened =
+      h.call(kV3, "[static]connection.open",
+             {val::string(address()), val::string("user"), val::string("password"), val::u64(30)});
+  ASSERT_EQ(case_of(opened), 0u);
+  const HandleValue& own = payload(opened).as_handle();
+  ComponentValue self = ComponentValue::handle(TypeKind::Borrow, own.resource, own.rep);
+  EXPECT_EQ(case_of(h.call(kV3, "[method]connection.publish",
+                           {self, val::string("v3/x"), bytes_of("hello"), val::enum_case(1)})),
+            0u);
+  EXPECT_EQ(sub.wait_for(1), (std::vector<std::string>{"hello"}));
+}
+
+}  // namespace
+}  // namespace flint::spinhost::testing

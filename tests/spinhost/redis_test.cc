@@ -168,3 +168,27 @@ TEST_F(RedisTest, UnreachableServerIsOther) {
 
 }  // namespace
 }  // namespace flint::spinhost::testing
+
+namespace flint::spinhost::testing {
+namespace {
+
+TEST_F(RedisTest, SpinRedis3IsTheSameInterfaceAsync) {
+  HostCalls h;
+  define_redis(h.linker, context_allowing({"redis://127.0.0.1:" + port_}));
+  constexpr const char* kV3 = "spin:redis/redis@3.0.0";
+  auto item = h.linker.resolve(kV3);
+  ASSERT_TRUE(item.ok());
+  auto open_fn = find_function(*std::get<InstancePtr>(*item), "[static]connection.open");
+  ASSERT_TRUE(open_fn.ok());
+  EXPECT_TRUE((*open_fn)->type().async);
+  ComponentValue opened = h.call(kV3, "[static]connection.open", {val::string(address())});
+  ASSERT_EQ(case_of(opened), 0u);
+  ComponentValue c = borrow(payload(opened));
+  EXPECT_EQ(case_of(h.call(kV3, "[method]connection.set", {c, val::string("v3"), bytes_of("x")})),
+            0u);
+  ComponentValue got = h.call(kV3, "[method]connection.get", {c, val::string("v3")});
+  EXPECT_EQ(text_of(payload(payload(got))), "x");
+}
+
+}  // namespace
+}  // namespace flint::spinhost::testing
