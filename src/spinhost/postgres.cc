@@ -4,6 +4,7 @@
 #include "spinhost/postgres.h"
 
 #include <libpq-fe.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <string>
@@ -94,12 +95,44 @@ std::optional<DbError> check_address(const SpinHostContext& context, const std::
   return std::nullopt;
 }
 
-std::variant<Connection, DbError> connect(const SpinHostContext& context,
-                                          const std::string& address) {
+/// A PEM file that lives while the connection is made (libpq reads
+/// `sslrootcert` from a file).
+class TempFile {
+ public:
+  explicit TempFile(const std::string& contents) {
+    char name[] = "/tmp/flint-pg-ca-XXXXXX";
+    int fd = mkstemp(name);
+    if (fd < 0) return;
+    path_ = name;
+    bool ok = ::write(fd, contents.data(), contents.size()) == ssize_t(contents.size());
+    ::close(fd);
+    if (!ok) path_.clear();
+  }
+  ~TempFile() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+/// Connects as `address` says; `ca_root`: a PEM certificate to trust for
+/// TLS (connection-builder.set-ca-root).
+std::variant<Connection, DbError> connect(
+    const SpinHostContext& context, const std::string& address,
+    const std::optional<std::string>& ca_root = std::nullopt) {
   if (auto e = check_address(context, address)) return *e;
+  std::optional<TempFile> ca;
+  if (ca_root) {
+    ca.emplace(*ca_root);
+    if (ca->path().empty()) return DbError{"other", "cannot write the CA certificate", {}};
+  }
   // The guest's string may set its own connect_timeout; passfile it may not.
-  const char* keywords[] = {"connect_timeout", "dbname", "passfile", nullptr};
-  const char* values[] = {"10", address.c_str(), "/dev/null", nullptr};
+  const char* keywords[] = {"connect_timeout", "dbname", "passfile", ca ? "sslrootcert" : nullptr,
+                            nullptr};
+  const char* values[] = {"10", address.c_str(), "/dev/null", ca ? ca->path().c_str() : nullptr,
+                          nullptr};
   Connection c(PQconnectdbParams(keywords, values, 1));
   if (!c) return DbError{"connection-failed", "out of memory", {}};
   if (PQstatus(c.get()) != CONNECTION_OK)
@@ -202,11 +235,18 @@ struct PostgresHost {
   std::shared_ptr<const SpinHostContext> context;
 };
 
-/// Defines one version: `name`@`version` with `types`; `named_types`
-/// exported with it (rdbms-types@2.0.0's are `use`d by postgres@2.0.0).
+/// spin:postgres@4.1's connection-builder: an address and a CA root.
+struct Builder {
+  std::string address;
+  std::optional<std::string> ca_root;
+};
+
+/// Defines one version: `name`@`version` with `types`, all exported
+/// (postgres@2.0.0 re-exports the rdbms-types@2.0.0 it `use`s);
+/// `with_builder`: 4.1's connection-builder too.
 void define_version(ComponentLinker& linker, const std::shared_ptr<PostgresHost>& host,
-                    const std::string& name, const std::string& version,
-                    const rdbms::Types& types) {
+                    const std::string& name, const std::string& version, const rdbms::Types& types,
+                    bool with_builder = false) {
   // One table per version: a handle of one version is not another's.
   auto connections = std::make_shared<HostResourceTable<Connection>>(name + ".connection");
   ResourceTypePtr connection = connections->type();
@@ -249,6 +289,36 @@ void define_version(ComponentLinker& linker, const std::shared_ptr<PostgresHost>
                  const char* n = PQcmdTuples(std::get<PgResult>(r).get());
                  return val::ok(val::u64(n && *n ? std::strtoull(n, nullptr, 10) : 0));
                });
+  if (with_builder) {
+    auto builders = std::make_shared<HostResourceTable<Builder>>(name + ".connection-builder");
+    ResourceTypePtr builder = builders->type();
+    iface.resource("connection-builder", builder);
+    iface.constructor("connection-builder",
+                      wit::func({{"address", wit::string()}}, wit::own(builder)),
+                      [builders](Store&, std::span<const ComponentValue> a) -> HostReturn {
+                        return builders->insert_own(Builder{a[0].as_string(), std::nullopt});
+                      });
+    iface.method("connection-builder", "set-ca-root",
+                 wit::func({{"self", wit::borrow(builder)}, {"certificate", wit::string()}},
+                           wit::result(nullptr, types.error)),
+                 [builders](Store&, std::span<const ComponentValue> a) -> HostReturn {
+                   FLINT_ASSIGN(Builder * b, builders->get(a[0]));
+                   b->ca_root = a[1].as_string();
+                   return val::ok();
+                 });
+    iface.method(
+        "connection-builder", "build",
+        wit::func({{"self", wit::borrow(builder)}}, wit::result(wit::own(connection), types.error)),
+        [host, builders, connections, err](Store&,
+                                           std::span<const ComponentValue> a) -> HostReturn {
+          FLINT_ASSIGN(Builder * b, builders->get(a[0]));
+          auto made = connect(*host->context, b->address, b->ca_root);
+          if (auto* e = std::get_if<DbError>(&made)) return err(*e);
+          auto handle = connections->insert_own(std::move(std::get<Connection>(made)));
+          if (!handle) return err({"connection-failed", "too many connections", {}});
+          return val::ok(std::move(*handle));
+        });
+  }
   define(linker, iface);
 }
 
@@ -258,7 +328,8 @@ void define_postgres(ComponentLinker& linker,
                      const std::shared_ptr<const SpinHostContext>& context) {
   auto host = std::make_shared<PostgresHost>(context);
   rdbms::define_rdbms_types(linker);
-  define_version(linker, host, "spin:postgres/postgres", "4.0.0", rdbms::postgres_types_v4());
+  // 4.1.0 satisfies imports of 4.0.0 and 4.1.0 (and the sync part of 4.2.0).
+  define_version(linker, host, "spin:postgres/postgres", "4.1.0", rdbms::postgres_types_v4(), true);
   define_version(linker, host, "spin:postgres/postgres", "3.0.0", rdbms::postgres_types_v3());
   define_version(linker, host, "fermyon:spin/postgres", "2.0.0", rdbms::types_v2());
 }

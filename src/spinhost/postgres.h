@@ -1,5 +1,6 @@
-// Spin's outbound PostgreSQL: spin:postgres/postgres@4.0.0 (what current
-// Spin SDKs and the conformance test use), spin:postgres/postgres@3.0.0 and
+// Spin's outbound PostgreSQL: spin:postgres/postgres@4.1.0 (4.0.0, which
+// the conformance test uses, plus 4.1's connection-builder with a CA root
+// for TLS), spin:postgres/postgres@3.0.0 and
 // fermyon:spin/postgres@2.0.0 with fermyon:spin/rdbms-types@2.0.0. A
 // connection opened by a libpq connection string (`host=... port=...` or
 // `postgres://...`), `query` giving a row-set, `execute` the number of rows

@@ -268,3 +268,35 @@ TEST_F(PostgresTest, AddressesAreCheckedHostByHost) {
 
 }  // namespace
 }  // namespace flint::spinhost::testing
+
+namespace flint::spinhost::testing {
+namespace {
+
+TEST_F(PostgresTest, V41ConnectionBuilder) {
+  HostCalls h;
+  define_postgres(h.linker, context_allowing({"postgres://localhost:" + port_}));
+  constexpr const char* kV41 = "spin:postgres/postgres@4.1.0";
+  auto borrow = [](const ComponentValue& own) {
+    return ComponentValue::handle(TypeKind::Borrow, own.as_handle().resource, own.as_handle().rep);
+  };
+  ComponentValue b = h.call(kV41, "[constructor]connection-builder", {val::string(address())});
+  // The server has no TLS: libpq's default sslmode (prefer) goes without.
+  EXPECT_EQ(case_of(h.call(kV41, "[method]connection-builder.set-ca-root",
+                           {borrow(b), val::string("-----BEGIN CERTIFICATE-----\n")})),
+            0u);
+  ComponentValue built = h.call(kV41, "[method]connection-builder.build", {borrow(b)});
+  ASSERT_EQ(case_of(built), 0u) << payload(payload(built)).as_string();
+  ComponentValue r = h.call(kV41, "[method]connection.query",
+                            {borrow(payload(built)), val::string("SELECT 1"), val::list({})});
+  EXPECT_EQ(case_of(r), 0u);
+  ComponentValue denied_builder =
+      h.call(kV41, "[constructor]connection-builder", {val::string("host=example.com dbname=x")});
+  ComponentValue denied =
+      h.call(kV41, "[method]connection-builder.build", {borrow(denied_builder)});
+  ASSERT_EQ(case_of(denied), 1u);
+  EXPECT_EQ(payload(payload(denied)).as_string(),
+            "address postgres://example.com:5432 is not permitted");
+}
+
+}  // namespace
+}  // namespace flint::spinhost::testing
