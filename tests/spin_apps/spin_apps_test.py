@@ -103,8 +103,12 @@ class FlintUp:
         env.update(env_extra)
         self.command = [flint, "up", "--from", app, "--listen", "127.0.0.1:0"]
         self.stderr = open(self.log_path, "wb")
-        self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=self.stderr,
-                                        stdin=subprocess.DEVNULL, env=env, cwd=log_dir)
+        try:
+            self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=self.stderr,
+                                            stdin=subprocess.DEVNULL, env=env, cwd=log_dir)
+        except OSError as error:
+            self.stderr.close()
+            raise Failure(f"cannot start {' '.join(self.command)}: {error}") from error
         self.reader = threading.Thread(target=self._read_stdout, daemon=True)
         self.reader.start()
         if not self.first_line_ready.wait(START_TIMEOUT):
