@@ -94,7 +94,7 @@ class Upstream:
 class FlintUp:
     """One `flint up` process: started, its port read, stopped with SIGTERM."""
 
-    def __init__(self, flint, app, env_extra, log_dir, attempt):
+    def __init__(self, flint, app, env_extra, log_dir, attempt, engine=None):
         self.stdout_lines = []
         self.first_line = None
         self.first_line_ready = threading.Event()
@@ -102,6 +102,8 @@ class FlintUp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SPIN_VARIABLE_")}
         env.update(env_extra)
         self.command = [flint, "up", "--from", app, "--listen", "127.0.0.1:0"]
+        if engine:
+            self.command += ["--engine", engine]
         self.stderr = open(self.log_path, "wb")
         try:
             self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=self.stderr,
@@ -196,7 +198,7 @@ class Run:
         self.attempt += 1
         env_extra = {"SPIN_VARIABLE_UPSTREAM_PORT": str(self.upstream.port)}
         env_extra.update(env)
-        up = FlintUp(self.args.flint, self.args.app, env_extra, self.log_dir, self.attempt)
+        up = FlintUp(self.args.flint, self.args.app, env_extra, self.log_dir, self.attempt, self.args.engine)
         self.running.append(up)
         return up
 
@@ -286,6 +288,7 @@ def main():
     parser.add_argument("--app", required=True, help="the app's folder (its spin.toml and built components)")
     parser.add_argument("--lang", required=True, help="the app's language, as its hello component names it")
     parser.add_argument("--scenario", action="append", choices=SCENARIOS + ("all",), required=True)
+    parser.add_argument("--engine", choices=("interp", "aot"), help="flint up's --engine (default: its own)")
     args = parser.parse_args()
     scenarios = SCENARIOS if "all" in args.scenario else tuple(dict.fromkeys(args.scenario))
     args.app = os.path.abspath(args.app)
