@@ -325,19 +325,23 @@ void define_wasi_keyvalue(ComponentLinker& linker, const Ctx& ctx) {
   auto pair = wit::tuple({wit::string(), bytes});
   batch.resource("bucket", bucket_type);
   batch.type("error", error);
-  batch.function(
-      "get-many", wit::func({bucket, keys}, wit::result(wit::list(wit::option(pair)), error)),
-      [buckets](Store&, Args a) mutable -> HostReturn {
-        FLINT_ASSIGN(StorePtr * s, buckets.get(a[0]));
-        std::vector<ComponentValue> out;
-        for (const ComponentValue& k : a[1].items()) {
-          auto v = (*s)->get(k.as_string());
-          if (!v) return val::err(wasi_other_value(v.error().detail));
-          out.push_back(*v ? val::some(val::tuple({val::string(k.as_string()), bytes_value(**v)}))
-                           : val::none());
-        }
-        return val::ok(val::list(std::move(out)));
-      });
+  // get-many as the wasi-keyvalue 0.2.0-draft2 release and Spin 3's SDKs
+  // have it: each key with its value or none (an earlier draft of the same
+  // version returned option<tuple<key, value>>).
+  auto key_and_value = wit::tuple({wit::string(), wit::option(bytes)});
+  batch.function("get-many",
+                 wit::func({bucket, keys}, wit::result(wit::list(key_and_value), error)),
+                 [buckets](Store&, Args a) mutable -> HostReturn {
+                   FLINT_ASSIGN(StorePtr * s, buckets.get(a[0]));
+                   std::vector<ComponentValue> out;
+                   for (const ComponentValue& k : a[1].items()) {
+                     auto v = (*s)->get(k.as_string());
+                     if (!v) return val::err(wasi_other_value(v.error().detail));
+                     out.push_back(val::tuple({val::string(k.as_string()),
+                                               *v ? val::some(bytes_value(**v)) : val::none()}));
+                   }
+                   return val::ok(val::list(std::move(out)));
+                 });
   batch.function(
       "set-many", wit::func({bucket, {"key-values", wit::list(pair)}}, wit::result(nullptr, error)),
       [buckets](Store&, Args a) mutable -> HostReturn {

@@ -63,10 +63,11 @@ std::vector<Field> cases(const std::vector<std::string>& names) {
 const std::vector<std::string> kV2 = {"boolean",    "int8",   "int16",  "int32",  "int64",
                                       "uint8",      "uint16", "uint32", "uint64", "floating32",
                                       "floating64", "str",    "binary"};
-const std::vector<std::string> kV3 = {"boolean",    "int8",     "int16",  "int32",  "int64",
-                                      "uint8",      "uint16",   "uint32", "uint64", "floating32",
-                                      "floating64", "str",      "binary", "date",   "time",
-                                      "datetime",   "timestamp"};
+// spin:postgres@3.0.0 has no unsigned cases (PostgreSQL has no unsigned
+// types), as the WIT Spin's SDKs import says.
+const std::vector<std::string> kV3 = {"boolean",    "int8",       "int16",    "int32",  "int64",
+                                      "floating32", "floating64", "str",      "binary", "date",
+                                      "time",       "datetime",   "timestamp"};
 const std::vector<std::string> kV4 = {
     "boolean",       "int8",        "int16",       "int32",         "int64",       "floating32",
     "floating64",    "str",         "binary",      "date",          "time",        "datetime",

@@ -310,9 +310,12 @@ TEST(KeyValueInterface, WasiKeyValueStoreAtomicsAndBatch) {
   ASSERT_EQ(case_index(many), 0u);
   const auto& items = payload(many).items();
   ASSERT_EQ(items.size(), 3u);
-  EXPECT_EQ(text(payload(items[0]).items()[1]), "1");
-  EXPECT_EQ(case_index(items[1]), 0u) << "absent: none";
-  EXPECT_EQ(text(payload(items[2]).items()[1]), "2");
+  // Each key with its value, or none.
+  EXPECT_EQ(items[0].items()[0].as_string(), "a");
+  EXPECT_EQ(text(payload(items[0].items()[1])), "1");
+  EXPECT_EQ(items[1].items()[0].as_string(), "zz");
+  EXPECT_EQ(case_index(items[1].items()[1]), 0u) << "absent: none";
+  EXPECT_EQ(text(payload(items[2].items()[1])), "2");
   auto listed = host.call(store, "[method]bucket.list-keys", {bucket, none()});
   EXPECT_EQ(payload(listed).items()[0].items().size(), 3u);
   EXPECT_EQ(case_index(payload(listed).items()[1]), 0u) << "one page: cursor none";
