@@ -167,6 +167,11 @@ void respond(wasihttp::ResponseWriter& writer, uint16_t status, const Environmen
   writer.finish(nullptr);
 }
 
+/// A nonzero exit code as an error.
+Error exited(uint32_t code) {
+  return make_error(ErrorCode::ProcExit, fmt::format("the script exited with code {}", code));
+}
+
 /// The BodySource read to its end, or an error when it exceeds `limit`
 /// (`too_large` set) or fails.
 Result<std::vector<uint8_t>> read_body(wasihttp::BodySource* source, uint64_t limit,
@@ -388,6 +393,7 @@ Result<std::shared_ptr<WagiHandler>> WagiHandler::create(std::vector<uint8_t> wa
     w.stdio = {-1, -1, 2};
     FLINT_ASSIGN(auto ctx, wasi::WasiContext::create(std::move(w)));
     Store store(o.config);
+    if (o.timeout) store.set_deadline(std::chrono::steady_clock::now() + *o.timeout);
     component::ComponentLinker linker;
     wasip2::define_wasip2(linker, ctx, o.sockets);
     if (o.define_more) o.define_more(linker);
@@ -436,12 +442,6 @@ void WagiHandler::log_failure(const Error& error, const Store* store) const {
   std::fputs(text.c_str(), stderr);  // one write: concurrent requests' lines do not mix
 }
 
-namespace {
-Error exited(uint32_t code) {
-  return make_error(ErrorCode::ProcExit, fmt::format("the script exited with code {}", code));
-}
-}  // namespace
-
 Status WagiHandler::run_module(const std::shared_ptr<wasi::WasiContext>& ctx) const {
   Store store(options_.config);
   if (options_.timeout) store.set_deadline(std::chrono::steady_clock::now() + *options_.timeout);
@@ -488,10 +488,6 @@ Status WagiHandler::run_component(const std::shared_ptr<wasi::WasiContext>& ctx)
   return {};
 }
 
-Status WagiHandler::run(std::shared_ptr<wasi::WasiContext> ctx) const {
-  return module_ ? run_module(ctx) : run_component(ctx);
-}
-
 void WagiHandler::handle(wasihttp::IncomingRequestData request, const RouteMatch& match,
                          wasihttp::ResponseWriter& writer) const {
   auto fail = [&](const Error& e, bool logged) {
@@ -526,7 +522,7 @@ void WagiHandler::handle(wasihttp::IncomingRequestData request, const RouteMatch
   w.stdio = {in->get(), out->get(), 2};
   auto ctx = wasi::WasiContext::create(std::move(w));
   if (!ctx) return fail(ctx.error(), false);
-  Status ran = run(*ctx);
+  Status ran = module_ ? run_module(*ctx) : run_component(*ctx);
   if (!ran) {
     bool logged = ran.error().code != ErrorCode::ProcExit && ran.error().code != ErrorCode::Usage;
     return fail(ran.error(), logged);

@@ -126,13 +126,13 @@ class WagiHandler {
               wasihttp::ResponseWriter& writer) const;
 
  private:
-  struct Run;
   WagiHandler() = default;
-  /// One run of the script with `ctx` (its stdio already set): a trap or
-  /// nonzero exit as an error.
-  Status run(std::shared_ptr<wasi::WasiContext> ctx) const;
+  /// One run of the script in a fresh Store with `ctx` (its stdio already
+  /// set): exit code 0 or a normal return is success; a trap (logged with
+  /// its backtrace) or a nonzero exit an error.
   Status run_module(const std::shared_ptr<wasi::WasiContext>& ctx) const;
   Status run_component(const std::shared_ptr<wasi::WasiContext>& ctx) const;
+  /// A trap and its wasm backtrace on stderr, in one write.
   void log_failure(const Error& error, const Store* store) const;
 
   WagiOptions options_;
