@@ -29,8 +29,27 @@ ValueTypePtr enumeration(std::vector<std::string> labels) {
 ValueTypePtr flags(std::vector<std::string> labels) { return ValueType::flags(std::move(labels)); }
 ValueTypePtr own(ResourceTypePtr resource) { return ValueType::own(std::move(resource)); }
 ValueTypePtr borrow(ResourceTypePtr resource) { return ValueType::borrow(std::move(resource)); }
+ValueTypePtr stream(ValueTypePtr element) {
+  auto t = std::make_shared<ValueType>();
+  t->kind = TypeKind::Stream;
+  t->element = std::move(element);
+  return t;
+}
+ValueTypePtr future(ValueTypePtr element) {
+  auto t = std::make_shared<ValueType>();
+  t->kind = TypeKind::Future;
+  t->element = std::move(element);
+  return t;
+}
 FunctionTypePtr func(std::vector<Param> params, ValueTypePtr result) {
   auto f = std::make_shared<FunctionType>();
+  f->params = std::move(params);
+  f->result = std::move(result);
+  return f;
+}
+FunctionTypePtr async_func(std::vector<Param> params, ValueTypePtr result) {
+  auto f = std::make_shared<FunctionType>();
+  f->async = true;
   f->params = std::move(params);
   f->result = std::move(result);
   return f;

@@ -80,8 +80,13 @@ ValueTypePtr enumeration(std::vector<std::string> labels);
 ValueTypePtr flags(std::vector<std::string> labels);
 ValueTypePtr own(ResourceTypePtr resource);
 ValueTypePtr borrow(ResourceTypePtr resource);
+/// `stream<t>` and `future<t>` (a null `element`: no payload type).
+ValueTypePtr stream(ValueTypePtr element);
+ValueTypePtr future(ValueTypePtr element);
 /// A function type: named parameters and an optional result.
 FunctionTypePtr func(std::vector<Param> params, ValueTypePtr result = nullptr);
+/// The same as an `async func`.
+FunctionTypePtr async_func(std::vector<Param> params, ValueTypePtr result = nullptr);
 }  // namespace wit
 
 /// Terse builders of component values, the counterparts of `wit`.

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "component_runtime/compiled_component.h"
+#include "outbound/allowed_hosts.h"
 #include "serve/server.h"
 #include "wasi/context.h"
 #include "wasip2/host.h"
@@ -35,9 +36,10 @@ struct HandlerOptions {
   std::string timeout_spec;
   /// The component's file name, for messages.
   std::string name;
-  /// wasi:sockets grants (none by default; `flint up` grants what the
-  /// manifest's allowed_outbound_hosts allow).
-  wasip2::SocketGrants sockets;
+  /// Where the guest may connect (Spin's allowed_outbound_hosts, or
+  /// `--allow-outbound-host`): outbound HTTP, and with `cli` wasi:sockets
+  /// too; null: nowhere (deny by default).
+  std::shared_ptr<const outbound::AllowedHosts> allowed_hosts;
   /// More host interfaces for each request's linker, after WASI and
   /// wasi:http (`flint up`: Spin's).
   std::function<void(component::ComponentLinker&)> define_more;

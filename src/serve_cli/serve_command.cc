@@ -1,7 +1,9 @@
 // `flint serve [OPTIONS] COMPONENT`: serves a wasi:http@0.2
 // incoming-handler component over HTTP/1.1 with wasmtime serve's spelling:
 // --addr HOST:PORT (default 0.0.0.0:8080), --env, --dir, -S cli, and
-// Flint's --engine, --timeout and --max-memory (per request). The first line on stderr is `Serving
+// Flint's --engine, --timeout and --max-memory (per request), and
+// --allow-outbound-host (Spin's allowed_outbound_hosts patterns; unlike
+// wasmtime serve, outbound HTTP is denied unless granted). The first line on stderr is `Serving
 // HTTP on http://ADDR:PORT/` with the port actually bound (so --addr HOST:0 works). The component
 // is compiled once; every request gets a fresh instance (src/serve/component_handler.h). SIGINT or
 // SIGTERM stops accepting, lets requests in flight finish, and exits 0.
@@ -34,9 +36,10 @@ struct ServeOptions {
   std::vector<std::string> wasi;  ///< -S options: only `cli` so far
   std::string engine = "interp";
   bool no_cache = false;
-  std::string timeout;  ///< per request
-  std::string max_memory;
-  ServerFlags server;  ///< the HTTP server's limits  ///< per linear memory
+  std::string timeout;                     ///< per request
+  std::string max_memory;                  ///< per linear memory
+  std::vector<std::string> allowed_hosts;  ///< --allow-outbound-host, Spin's patterns
+  ServerFlags server;                      ///< the HTTP server's limits
 };
 
 int fail(const std::string& what, const Error& error) {
@@ -58,6 +61,11 @@ int serve(const ServeOptions& o) {
                                           "-S " + s + ": flint serve knows only -S cli so far"));
   }
   handler.name = o.component;
+  if (!o.allowed_hosts.empty()) {
+    auto hosts = outbound::AllowedHosts::parse(o.allowed_hosts);
+    if (!hosts) return fail("--allow-outbound-host", hosts.error());
+    handler.allowed_hosts = std::make_shared<const outbound::AllowedHosts>(std::move(*hosts));
+  }
   handler.wasi.args.push_back(guest_argv0(o.component));
   for (const std::string& spec : o.envs) {
     auto var = parse_env_flag(spec);
@@ -140,6 +148,12 @@ void add_serve_command(CLI::App& app, CommandRunner& run) {
                   "Upper bound on each linear memory of a request's instance, e.g. 64M")
       ->type_name("SIZE");
   add_server_flags(cmd, options->server);
+  cmd->add_option("--allow-outbound-host", options->allowed_hosts,
+                  "Let the guest reach a destination, as Spin's allowed_outbound_hosts: "
+                  "SCHEME://HOST[:PORT] (e.g. https://example.com, *://127.0.0.0/24:7777); "
+                  "outbound HTTP, and wasi:sockets with -S cli. Repeatable; nothing by default")
+      ->type_name("PATTERN")
+      ->allow_extra_args(false);
   cmd->add_flag("--no-cache", options->no_cache, kNoCacheHelp);
   cmd->add_option("component", options->component, "The component to serve (.wasm)")->required();
   cmd->callback([&run, options] { run = [options] { return serve(*options); }; });

@@ -265,8 +265,7 @@ Result<std::shared_ptr<App::Loaded>> App::load(size_t index) {
   for (const auto& kv : options_.env) h.wasi.env.push_back(kv);
   if (!slot.files_root.empty())
     h.wasi.dirs.push_back({slot.files_root, "/", !options_.allow_transient_write});
-  h.sockets.allowed_hosts = slot.allowed_hosts;
-  h.sockets.allow_ip_name_lookup = slot.allowed_hosts->allows_any_name();
+  h.allowed_hosts = slot.allowed_hosts;
   std::shared_ptr<const spinhost::SpinHostContext> host = slot.host;
   h.define_more = [host](component::ComponentLinker& linker) {
     spinhost::define_spin(linker, host);

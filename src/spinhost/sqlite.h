@@ -1,7 +1,7 @@
 // Spin's SQLite databases (issue 13): the default database in the app's
 // `.spin/sqlite_db.db` and named ones from runtime-config.toml's
 // `[sqlite_database.NAME] type = "spin", path = "..."`. The guest-facing
-// interfaces (fermyon:spin/sqlite@2.0.0, spin:sqlite/sqlite@3.0.0) are in
+// interfaces (fermyon:spin/sqlite@2.0.0, spin:sqlite/sqlite@3.1.0) are in
 // sqlite_interfaces.cc.
 //
 // Thread-safety: one SqliteDatabases serves every request of the app; each
@@ -92,7 +92,7 @@ class SqliteDatabases {
 
 struct SpinHostContext;
 
-/// Defines fermyon:spin/sqlite@2.0.0 and spin:sqlite/sqlite@3.0.0 in `linker` for `context`'s
+/// Defines fermyon:spin/sqlite@2.0.0 and spin:sqlite/sqlite@3.1.0 in `linker` for `context`'s
 /// component.
 void define_sqlite(component::ComponentLinker& linker,
                    const std::shared_ptr<const SpinHostContext>& context);

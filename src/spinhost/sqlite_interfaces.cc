@@ -1,7 +1,10 @@
 // The SQLite interfaces guests import, over SqliteDatabases:
 // fermyon:spin/sqlite@2.0.0 (Spin's wit/deps/spin@2.0.0/sqlite.wit) and
-// spin:sqlite/sqlite@3.0.0 (the same, plus `last-insert-rowid` and
-// `changes` on the connection). Opening a database the component's
+// spin:sqlite/sqlite@3.1.0 (the same, plus `last-insert-rowid` and
+// `changes` on the connection, and 3.1's `open-async`,
+// `last-insert-rowid-async` and `changes-async`, answered at once, and
+// `execute-async`, which links but traps until streams run; an import of
+// 3.0.0 links to it, the same major version). Opening a database the component's
 // `sqlite_databases` does not grant answers access-denied; a granted label
 // with no configured database answers no-such-database.
 #include "component_runtime/host_interface.h"
@@ -83,22 +86,22 @@ void define_sqlite_interface(ComponentLinker& linker, const Ctx& ctx, const std:
   iface.type("value", value);
   iface.type("row-result", row_result);
   iface.type("query-result", query_result);
-  iface.static_function(
-      "connection", "open",
-      wit::func({{"database", wit::string()}}, wit::result(wit::own(connection), error)),
-      [ctx, connections](Store&, Args a) mutable -> HostReturn {
-        const std::string& label = a[0].as_string();
-        const auto& grants = ctx->sqlite_grants;
-        if (std::find(grants.begin(), grants.end(), label) == grants.end())
-          return error_value(kAccessDenied);
-        if (!ctx->sqlite || !ctx->sqlite->has(label)) return error_value(kNoSuchDatabase);
-        auto db = ctx->sqlite->open(label);
-        if (!db) return error_value(kIo, db.error().detail);
-        if (connections.size() >= HostResourceTable<Connection>::kMaxObjects)
-          return error_value(kIo, "too many open connections");
-        FLINT_ASSIGN(ComponentValue handle, connections.insert_own(Connection{*db}));
-        return val::ok(std::move(handle));
-      });
+  auto open_type =
+      wit::func({{"database", wit::string()}}, wit::result(wit::own(connection), error));
+  HostBody open = [ctx, connections](Store&, Args a) mutable -> HostReturn {
+    const std::string& label = a[0].as_string();
+    const auto& grants = ctx->sqlite_grants;
+    if (std::find(grants.begin(), grants.end(), label) == grants.end())
+      return error_value(kAccessDenied);
+    if (!ctx->sqlite || !ctx->sqlite->has(label)) return error_value(kNoSuchDatabase);
+    auto db = ctx->sqlite->open(label);
+    if (!db) return error_value(kIo, db.error().detail);
+    if (connections.size() >= HostResourceTable<Connection>::kMaxObjects)
+      return error_value(kIo, "too many open connections");
+    FLINT_ASSIGN(ComponentValue handle, connections.insert_own(Connection{*db}));
+    return val::ok(std::move(handle));
+  };
+  iface.static_function("connection", "open", open_type, open);
   iface.method(
       "connection", "execute",
       wit::func({self, {"statement", wit::string()}, {"parameters", wit::list(value)}},
@@ -125,16 +128,39 @@ void define_sqlite_interface(ComponentLinker& linker, const Ctx& ctx, const std:
         return val::ok(val::record({val::list(std::move(columns)), val::list(std::move(rows))}));
       });
   if (v3) {
+    HostBody last_insert_rowid = [connections](Store&, Args a) mutable -> HostReturn {
+      FLINT_ASSIGN(Connection * c, connections.get(a[0]));
+      return val::s64(c->last_insert_rowid);
+    };
+    HostBody changes = [connections](Store&, Args a) mutable -> HostReturn {
+      FLINT_ASSIGN(Connection * c, connections.get(a[0]));
+      return val::u64(c->changes);
+    };
     iface.method("connection", "last-insert-rowid", wit::func({self}, wit::s64()),
-                 [connections](Store&, Args a) mutable -> HostReturn {
-                   FLINT_ASSIGN(Connection * c, connections.get(a[0]));
-                   return val::s64(c->last_insert_rowid);
-                 });
-    iface.method("connection", "changes", wit::func({self}, wit::u64()),
-                 [connections](Store&, Args a) mutable -> HostReturn {
-                   FLINT_ASSIGN(Connection * c, connections.get(a[0]));
-                   return val::u64(c->changes);
-                 });
+                 last_insert_rowid);
+    iface.method("connection", "changes", wit::func({self}, wit::u64()), changes);
+    // 3.1.0's async twins: the host answers at once, so the same bodies.
+    iface.static_function(
+        "connection", "open-async",
+        wit::async_func({{"database", wit::string()}}, wit::result(wit::own(connection), error)),
+        open);
+    iface.method("connection", "last-insert-rowid-async", wit::async_func({self}, wit::s64()),
+                 last_insert_rowid);
+    iface.method("connection", "changes-async", wit::async_func({self}, wit::u64()), changes);
+    // `execute-async` answers with a stream of rows and a future: linked
+    // (componentize-py's guests import every function), not callable until
+    // Flint runs streams and futures (the async issue).
+    iface.method(
+        "connection", "execute-async",
+        wit::async_func({self, {"statement", wit::string()}, {"parameters", wit::list(value)}},
+                        wit::result(wit::tuple({wit::list(wit::string()), wit::stream(row_result),
+                                                wit::future(wit::result(nullptr, error))}),
+                                    error)),
+        [](Store&, Args) -> HostReturn {
+          return make_error(ErrorCode::HostTrap,
+                            "spin:sqlite@3.1.0 execute-async answers with a stream, which Flint "
+                            "does not run yet");
+        });
   }
   define(linker, iface);
 }
@@ -143,7 +169,7 @@ void define_sqlite_interface(ComponentLinker& linker, const Ctx& ctx, const std:
 
 void define_sqlite(ComponentLinker& linker, const std::shared_ptr<const SpinHostContext>& ctx) {
   define_sqlite_interface(linker, ctx, "fermyon:spin/sqlite", "2.0.0", false);
-  define_sqlite_interface(linker, ctx, "spin:sqlite/sqlite", "3.0.0", true);
+  define_sqlite_interface(linker, ctx, "spin:sqlite/sqlite", "3.1.0", true);
 }
 
 }  // namespace flint::spinhost

@@ -76,6 +76,20 @@ class EnvProvider final : public VariableProvider {
   std::map<std::string, std::string> dotenv_;
 };
 
+/// Fixed values by name.
+class StaticProvider final : public VariableProvider {
+ public:
+  explicit StaticProvider(std::map<std::string, std::string> values) : values_(std::move(values)) {}
+  Result<std::optional<std::string>> get(std::string_view name) const override {
+    auto it = values_.find(std::string(name));
+    if (it == values_.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
 /// `KEY=VALUE` lines; `#` starts a comment line; blank lines, an `export `
 /// prefix and quotes around the value are allowed, as dotenv files have them.
 std::map<std::string, std::string> read_dotenv(const std::string& path) {
@@ -175,6 +189,10 @@ std::unique_ptr<VariableProvider> env_provider(std::string prefix,
   std::map<std::string, std::string> dotenv;
   if (dotenv_path) dotenv = read_dotenv(*dotenv_path);
   return std::make_unique<EnvProvider>(std::move(prefix), std::move(dotenv));
+}
+
+std::unique_ptr<VariableProvider> static_provider(std::map<std::string, std::string> values) {
+  return std::make_unique<StaticProvider>(std::move(values));
 }
 
 }  // namespace flint::spinhost

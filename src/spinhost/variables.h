@@ -80,6 +80,9 @@ bool valid_variable_name(std::string_view name, std::string* why = nullptr);
 std::unique_ptr<VariableProvider> env_provider(std::string prefix = "SPIN_VARIABLE",
                                                std::optional<std::string> dotenv_path = {});
 
+/// A provider of fixed values (runtime config's `type = "static"`).
+std::unique_ptr<VariableProvider> static_provider(std::map<std::string, std::string> values);
+
 struct SpinHostContext;
 
 /// Defines fermyon:spin/variables@2.0.0, spin:variables/variables@3.0.0 and

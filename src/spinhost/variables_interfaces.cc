@@ -39,15 +39,19 @@ Lookup lookup(const SpinHostContext& ctx, const std::string& name) {
   return {Lookup::Kind::Ok, std::move(*value)};
 }
 
+/// `async_get`: spin:variables@3.0.0's `get` is an `async func` (the host
+/// answers at once).
 void define_spin_variables(ComponentLinker& linker, const Ctx& ctx, const std::string& name,
-                           const std::string& version) {
+                           const std::string& version, bool async_get) {
   auto error = wit::variant({{"invalid-name", wit::string()},
                              {"undefined", wit::string()},
                              {"provider", wit::string()},
                              {"other", wit::string()}});
   HostInterface iface(name, version);
   iface.type("error", error);
-  iface.function("get", wit::func({{"name", wit::string()}}, wit::result(wit::string(), error)),
+  std::vector<Param> params{{"name", wit::string()}};
+  auto result = wit::result(wit::string(), error);
+  iface.function("get", async_get ? wit::async_func(params, result) : wit::func(params, result),
                  [ctx](Store&, Args a) -> HostReturn {
                    Lookup l = lookup(*ctx, a[0].as_string());
                    if (l.kind == Lookup::Kind::Ok) return val::ok(val::string(std::move(l.text)));
@@ -93,8 +97,8 @@ void define_wasi_config(ComponentLinker& linker, const Ctx& ctx) {
 }  // namespace
 
 void define_variables(ComponentLinker& linker, const std::shared_ptr<const SpinHostContext>& ctx) {
-  define_spin_variables(linker, ctx, "fermyon:spin/variables", "2.0.0");
-  define_spin_variables(linker, ctx, "spin:variables/variables", "3.0.0");
+  define_spin_variables(linker, ctx, "fermyon:spin/variables", "2.0.0", false);
+  define_spin_variables(linker, ctx, "spin:variables/variables", "3.0.0", true);
   define_wasi_config(linker, ctx);
 }
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "outbound/allowed_hosts.h"
+#include "wasihttp/client.h"
 #include "wasihttp/fields.h"
 #include "wasip2/host.h"
 
@@ -68,13 +70,13 @@ struct Exchange {
   std::string error;
 };
 
-/// An outgoing body's bytes: held until the response is set (a guest may
-/// write before it sets the response), then passed to the writer. An
-/// outgoing request's body (never sent: outbound HTTP is denied) has no
-/// exchange and its bytes are dropped.
+/// An outgoing body's bytes: held until the response is set or the request
+/// handed to outgoing-handler.handle (a guest may write before either),
+/// then passed on: to the server's writer, or to the outbound transfer.
 struct BodyState {
-  std::shared_ptr<Exchange> exchange;  ///< set for a response's body
-  bool attached = false;               ///< the response is set: write through
+  std::shared_ptr<Exchange> exchange;      ///< set for a response's body
+  bool attached = false;                   ///< the response is set: write through
+  std::shared_ptr<ClientExchange> upload;  ///< a sent request's body: write to it
   bool finished = false;
   std::vector<uint8_t> pending;
   std::optional<Fields> trailers;
@@ -104,15 +106,24 @@ struct OutgoingResponse {
   bool body_taken = false;
 };
 /// outgoing-body: a response's or request's body, written through one stream.
+/// A sent request's body dropped unfinished fails the request (types.wit:
+/// dropping without finish means the body was corrupted).
 struct OutgoingBody {
   std::shared_ptr<BodyState> state;
   bool stream_taken = false;
+
+  OutgoingBody(std::shared_ptr<BodyState> s) : state(std::move(s)) {}
+  OutgoingBody(OutgoingBody&&) noexcept = default;
+  OutgoingBody& operator=(OutgoingBody&&) noexcept = default;
+  ~OutgoingBody() {
+    if (state && state->upload && !state->finished) state->upload->abort_body();
+  }
 };
 /// response-outparam: where the one response of the request goes.
 struct ResponseOutparam {
   std::shared_ptr<Exchange> exchange;
 };
-/// outgoing-request: built by the guest for outgoing-handler (which denies it).
+/// outgoing-request: built by the guest for outgoing-handler.
 struct OutgoingRequest {
   ComponentValue method = ComponentValue::case_of(component::TypeKind::Variant, 0, std::nullopt);
   std::optional<std::string> path_with_query, authority;
@@ -125,10 +136,22 @@ struct OutgoingRequest {
 struct RequestOptions {
   std::optional<uint64_t> connect_timeout, first_byte_timeout, between_bytes_timeout;
 };
-/// Outbound HTTP is denied, so these are never made; their tables exist so
-/// that the interfaces' resource types do.
-struct IncomingResponse {};
-struct FutureIncomingResponse {};
+/// incoming-response: an outbound request's response head, and its body
+/// (streamed by the transfer) once consumed.
+struct IncomingResponse {
+  uint16_t status = 0;
+  Fields headers;
+  std::shared_ptr<BodySource> body;
+  bool consumed = false;
+};
+/// future-incoming-response: a sent request, ready once its head (or its
+/// failure) is known; or a request refused before it was sent (`refused`,
+/// ready at once).
+struct FutureIncomingResponse {
+  std::shared_ptr<ClientExchange> exchange;
+  std::optional<ClientError> refused;
+  bool taken = false;
+};
 
 /// All wasi:http state of one store.
 struct HttpHost {
@@ -136,6 +159,8 @@ struct HttpHost {
 
   /// The WASI 0.2 host whose streams and pollables wasi:http's use.
   std::shared_ptr<wasip2::Host> io;
+  /// Where outgoing-handler may send requests; null: nowhere.
+  std::shared_ptr<const outbound::AllowedHosts> allowed_hosts;
 
   // One table per wasi:http resource type (headers and trailers are fields).
   HostResourceTable<Fields> fields{"wasi:http/types.fields"};
@@ -165,6 +190,9 @@ std::string_view error_code_name(uint32_t index);
 component::ValueTypePtr error_code_type();
 /// error-code's case HTTP-request-denied.
 inline constexpr uint32_t kHttpRequestDenied = 15;
+/// An error-code value of case `index`, its payload empty or (for the
+/// cases that carry a string: internal-error, the content codings) `message`.
+ComponentValue error_code_value(uint32_t index, const std::string& message = {});
 
 /// The wasi:http version Flint defines its interfaces at; the linker's
 /// semver-compatible resolution gives it to imports of any 0.2.x.
@@ -172,7 +200,8 @@ inline constexpr const char* kVersion = "0.2.6";
 
 /// Defines wasi:http/types in `linker` over `host` (types.cc).
 void define_types(component::ComponentLinker& linker, const std::shared_ptr<HttpHost>& host);
-/// Defines wasi:http/outgoing-handler: every request is denied (outgoing.cc).
+/// Defines wasi:http/outgoing-handler: requests to the allowed hosts are
+/// sent with libcurl, others denied (outgoing.cc).
 void define_outgoing_handler(component::ComponentLinker& linker,
                              const std::shared_ptr<HttpHost>& host);
 

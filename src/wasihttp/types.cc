@@ -1,10 +1,12 @@
 // wasi:http/types@0.2 (wasi-http types.wit): fields, the incoming request
 // and its body as the handler sees them, the outgoing response and its
 // body as the handler builds them, response-outparam, trailers' futures,
-// and (for outbound requests, denied by outgoing.cc) outgoing-request and
-// request-options. Bodies are wasi:io streams of the WASI 0.2 host: an
-// incoming body reads the server's StreamSource, an outgoing body writes
+// and for outbound requests (sent by outgoing.cc) outgoing-request,
+// request-options, future-incoming-response and incoming-response. Bodies are wasi:io streams of
+// the WASI 0.2 host: an incoming body reads the server's StreamSource, an outgoing body writes
 // through to the server's ResponseWriter once the response is set.
+#include <poll.h>
+
 #include <array>
 
 #include "wasihttp/host.h"
@@ -160,10 +162,10 @@ class BodySink : public wasip2::StreamSink {
   bool write(std::span<const uint8_t> data) override {
     BodyState& s = *state_;
     if (s.finished) return false;
-    if (!s.exchange) return true;  // an outgoing request's body: never sent
+    if (s.upload) return s.upload->write_body(data);  // a sent request's body
     if (s.attached) return s.exchange->writer && s.exchange->writer->write(data);
-    // Before the response is set: held, within a bound (a guest cannot make
-    // the host buffer without limit).
+    // Before the response is set or the request sent: held, within a bound
+    // (a guest cannot make the host buffer without limit).
     if (s.pending.size() + data.size() > kMaxPending) return false;
     s.pending.insert(s.pending.end(), data.begin(), data.end());
     return true;
@@ -368,6 +370,7 @@ void define_bodies(HostInterface& iface, const HostPtr& host) {
           s.trailers = std::move(t);
         }
         s.finished = true;
+        if (s.upload) s.upload->finish_body();  // request trailers are not sent
         if (s.exchange && s.attached) finish_response(s);
         return val::ok();
       });
@@ -569,42 +572,78 @@ void define_request_options(HostInterface& iface, const HostPtr& host) {
   }
 }
 
-/// incoming-response and future-incoming-response: made only by outbound
-/// HTTP, which is denied, so no handle of either ever reaches a guest; their
-/// methods still link.
+/// An outbound response's body as the guest's incoming-body reads it.
+class ResponseBody : public BodySource {
+ public:
+  explicit ResponseBody(std::shared_ptr<ClientExchange> x) : x_(std::move(x)) {}
+  Read read(uint64_t len) override { return x_->read_body(len); }
+  std::optional<Fields> trailers() override { return x_->trailers(); }
+  wasip2::SharedFd ready_fd() override { return x_->body_fd(); }
+
+ private:
+  std::shared_ptr<ClientExchange> x_;
+};
+
+/// incoming-response and future-incoming-response: an outbound request's
+/// response (outgoing.cc sends the request).
 void define_incoming_response(HostInterface& iface, const HostPtr& host) {
   ResourceTypePtr r = host->incoming_responses.type();
   ResourceTypePtr f = host->future_incoming_responses.type();
   auto self = Param{"self", wit::borrow(r)};
   iface.method("incoming-response", "status", wit::func({self}, wit::u16()),
                [host](Store&, Args a) -> Return {
-                 FLINT_TRY(host->incoming_responses.get(a[0]));
-                 return ComponentValue::unsigned_int(TypeKind::U16, 0);
+                 FLINT_ASSIGN(IncomingResponse * x, host->incoming_responses.get(a[0]));
+                 return ComponentValue::unsigned_int(TypeKind::U16, x->status);
                });
   iface.method("incoming-response", "headers", wit::func({self}, wit::own(host->fields.type())),
                [host](Store&, Args a) -> Return {
-                 FLINT_TRY(host->incoming_responses.get(a[0]));
-                 return host->fields.insert_own(Fields::immutable_copy({}));
+                 FLINT_ASSIGN(IncomingResponse * x, host->incoming_responses.get(a[0]));
+                 return host->fields.insert_own(Fields::immutable_copy(x->headers));
                });
   iface.method("incoming-response", "consume",
                wit::func({self}, wit::result(wit::own(host->incoming_bodies.type()), nullptr)),
                [host](Store&, Args a) -> Return {
-                 FLINT_TRY(host->incoming_responses.get(a[0]));
-                 return val::err();
+                 FLINT_ASSIGN(IncomingResponse * x, host->incoming_responses.get(a[0]));
+                 if (x->consumed) return val::err();  // WIT: once only
+                 x->consumed = true;
+                 FLINT_ASSIGN(ComponentValue body, host->incoming_bodies.insert_own({x->body}));
+                 return val::ok(std::move(body));
                });
   iface.method("future-incoming-response", "subscribe",
                wit::func({{"self", wit::borrow(f)}}, wit::own(host->io->pollables.type())),
                [host](Store&, Args a) -> Return {
-                 FLINT_TRY(host->future_incoming_responses.get(a[0]));
-                 return host->io->pollables.insert_own({});
+                 FLINT_ASSIGN(FutureIncomingResponse * x,
+                              host->future_incoming_responses.get(a[0]));
+                 // Ready once the head or the failure is known (an eventfd
+                 // the transfer raises); once taken, ready for good.
+                 wasip2::Pollable p;
+                 if (!x->taken && x->exchange) p.fd = x->exchange->head_fd(), p.events = POLLIN;
+                 return host->io->pollables.insert_own(std::move(p));
                });
   iface.method(
       "future-incoming-response", "get",
       wit::func({{"self", wit::borrow(f)}},
                 wit::option(wit::result(wit::result(wit::own(r), error_code_type()), nullptr))),
       [host](Store&, Args a) -> Return {
-        FLINT_TRY(host->future_incoming_responses.get(a[0]));
-        return val::some(val::err());
+        FLINT_ASSIGN(FutureIncomingResponse * x, host->future_incoming_responses.get(a[0]));
+        if (x->taken) return val::some(val::err());  // WIT: the value once, then err
+        if (x->refused) {
+          x->taken = true;
+          return val::some(val::ok(val::err(error_code_value(x->refused->code))));
+        }
+        if (!x->exchange->head_ready()) return val::none();
+        x->taken = true;
+        auto head = x->exchange->head();
+        if (auto* e = std::get_if<ClientError>(&head))
+          return val::some(val::ok(val::err(error_code_value(e->code, e->message))));
+        auto& h = std::get<ClientHead>(head);
+        IncomingResponse response;
+        response.status = h.status;
+        response.headers = std::move(h.headers);
+        response.body = std::make_shared<ResponseBody>(x->exchange);
+        FLINT_ASSIGN(ComponentValue handle,
+                     host->incoming_responses.insert_own(std::move(response)));
+        return val::some(val::ok(val::ok(std::move(handle))));
       });
 }
 
@@ -620,6 +659,30 @@ std::string method_name(const ComponentValue& method) {
   const auto& c = method.as_case();
   if (c.index < kMethods.size()) return std::string(kMethods[c.index]);
   return c.payload ? c.payload->as_string() : std::string();
+}
+
+ComponentValue error_code_value(uint32_t index, const std::string& message) {
+  switch (index) {
+    case 1:   // DNS-error: rcode, info-code unknown
+    case 14:  // TLS-alert-received: alert-id, alert-message
+    case 24:
+    case 27:
+    case 30:  // field-size-payload
+      return val::variant_case(index, val::record({val::none(), val::none()}));
+    case 17:
+    case 21:
+    case 22:
+    case 23:
+    case 26:
+    case 28:
+    case 29: return val::variant_case(index, val::none());
+    case 31:
+    case 32:
+    case 38:
+      return val::variant_case(index,
+                               message.empty() ? val::none() : val::some(val::string(message)));
+    default: return val::variant_case(index);
+  }
 }
 
 std::string_view error_code_name(uint32_t index) {

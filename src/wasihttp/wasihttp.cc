@@ -5,9 +5,11 @@ namespace flint::wasihttp {
 
 using namespace component;
 
-std::shared_ptr<HttpHost> define_wasihttp(ComponentLinker& linker,
-                                          std::shared_ptr<wasip2::Host> wasi) {
+std::shared_ptr<HttpHost> define_wasihttp(
+    ComponentLinker& linker, std::shared_ptr<wasip2::Host> wasi,
+    std::shared_ptr<const outbound::AllowedHosts> allowed_hosts) {
   auto host = std::make_shared<HttpHost>(std::move(wasi));
+  host->allowed_hosts = std::move(allowed_hosts);
   define_types(linker, host);
   define_outgoing_handler(linker, host);
   return host;

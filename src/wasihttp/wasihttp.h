@@ -1,6 +1,6 @@
 // wasi:http@0.2 for components: the host side of the wasi:http/proxy world.
-// wasi:http/types and wasi:http/outgoing-handler (outbound requests denied)
-// are defined in a ComponentLinker at version 0.2.6, so that imports of any
+// wasi:http/types and wasi:http/outgoing-handler (outbound requests to the
+// allowed hosts only) are defined in a ComponentLinker at version 0.2.6, so that imports of any
 // 0.2.x resolve to them; a component's exported
 // wasi:http/incoming-handler@0.2.x `handle` is called once per request with
 // the request the server received, and the response goes to the server's
@@ -23,8 +23,11 @@ namespace flint::wasihttp {
 
 /// Defines wasi:http/types and wasi:http/outgoing-handler over `wasi`'s
 /// streams and pollables; the returned host keeps the request's resources.
-std::shared_ptr<HttpHost> define_wasihttp(component::ComponentLinker& linker,
-                                          std::shared_ptr<wasip2::Host> wasi);
+/// Outbound requests may go where `allowed_hosts` allows (null: nowhere,
+/// every request answered HTTP-request-denied).
+std::shared_ptr<HttpHost> define_wasihttp(
+    component::ComponentLinker& linker, std::shared_ptr<wasip2::Host> wasi,
+    std::shared_ptr<const outbound::AllowedHosts> allowed_hosts = nullptr);
 
 /// Whether `component` exports wasi:http/incoming-handler@0.2.x (checked
 /// before serving, on the instance of a first request).

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "component_runtime/host_interface.h"
+#include "outbound/allowed_hosts.h"
 #include "wasi/context.h"
 #include "wasi/host_errno.h"
 
@@ -65,6 +66,10 @@ class StreamSource {
   virtual ~StreamSource() = default;
   /// Up to `len` bytes, waiting for at least one.
   virtual Read read(uint64_t len) = 0;
+  /// A descriptor poll(2) finds readable while read() would not wait (its
+  /// stream's pollable, and non-blocking reads, use it); null: read()
+  /// never waits long.
+  virtual SharedFd ready_fd() { return nullptr; }
 };
 
 /// Where the bytes of an output stream that is not a host descriptor go
@@ -131,8 +136,11 @@ struct SocketGrants {
   bool allow_ip_name_lookup = false;  ///< -S allow-ip-name-lookup
   bool tcp = true;                    ///< -S tcp=n turns TCP off (even when inherited)
   bool udp = true;                    ///< -S udp=n turns UDP off
-  /// When set (`flint up`: the component's allowed_outbound_hosts), connect
-  /// and send reach only the addresses it allows, without inherit_network.
+  /// Spin's allowed_outbound_hosts (when set, instead of inherit_network):
+  /// TCP connects to addresses it allows as `tcp://IP:PORT`, UDP binds,
+  /// connects and sends to those it allows as `udp://IP:PORT`, TCP binds
+  /// and listens never (Spin's socket address check); names are looked up
+  /// when it names a host (allows_any_name), besides allow_ip_name_lookup.
   std::shared_ptr<const outbound::AllowedHosts> allowed_hosts;
 };
 

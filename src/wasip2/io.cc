@@ -119,12 +119,17 @@ std::vector<uint8_t> read_some(InputStream& s, uint64_t len, int& error) {
 
 bool fd_ready(const Pollable& p, int timeout_ms);
 
+/// Whether a read of the (non-positional) stream would not wait.
+bool ready_now(const InputStream& s) {
+  SharedFd fd = s.source ? s.source->ready_fd() : s.fd;
+  return !fd || fd_ready({std::nullopt, fd, POLLIN}, 0);
+}
+
 Return do_read(Host& h, Args a, bool blocking) {
   FLINT_ASSIGN(InputStream * s, h.input_streams.get(a[0]));
   if (s->closed) return closed();
   // `read` never waits: nothing available yet is an empty list.
-  if (!blocking && !s->positional && !s->source && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
-    return val::ok(val::list({}));
+  if (!blocking && !s->positional && !ready_now(*s)) return val::ok(val::list({}));
   int error = 0;
   std::vector<uint8_t> data = read_some(*s, a[1].as_unsigned(), error);
   if (error) return stream_failure(h, error, "read");
@@ -135,8 +140,7 @@ Return do_read(Host& h, Args a, bool blocking) {
 Return do_skip(Host& h, Args a, bool blocking) {
   FLINT_ASSIGN(InputStream * s, h.input_streams.get(a[0]));
   if (s->closed) return closed();
-  if (!blocking && !s->positional && !s->source && !fd_ready({std::nullopt, s->fd, POLLIN}, 0))
-    return val::ok(val::u64(0));
+  if (!blocking && !s->positional && !ready_now(*s)) return val::ok(val::u64(0));
   int error = 0;
   std::vector<uint8_t> data = read_some(*s, a[1].as_unsigned(), error);
   if (error) return stream_failure(h, error, "read");
@@ -309,8 +313,13 @@ void define_streams(ComponentLinker& linker, const HostPtr& host) {
   iface.method("input-stream", "subscribe", wit::func({self_in}, wit::own(host->pollables.type())),
                [host](Store&, Args a) -> Return {
                  FLINT_ASSIGN(InputStream * s, host->input_streams.get(a[0]));
-                 // A source's read always has bytes or the end: always ready.
-                 return subscribe_fd(*host, s->fd, s->positional || s->source, POLLIN);
+                 // A source's read waits only if it has a ready_fd (an
+                 // outbound response's body): polled; else always ready.
+                 if (s->source) {
+                   SharedFd fd = s->source->ready_fd();
+                   return subscribe_fd(*host, fd, !fd, POLLIN);
+                 }
+                 return subscribe_fd(*host, s->fd, s->positional, POLLIN);
                });
 
   auto unit = wit::result(nullptr, stream_error);

@@ -184,13 +184,24 @@ ComponentValue socket_address_value(const sockaddr_storage& s) {
   return val::variant_case(0, val::record({u16(ntohs(in.sin_port)), ipv4_value(in.sin_addr)}));
 }
 
-bool allowed(const Host& host, Use use) {
+bool allowed(const Host& host, Use use, const Address& address) {
   const SocketGrants& g = host.sockets;
   bool tcp = use == Use::TcpBind || use == Use::TcpConnect;
   if (tcp ? !g.tcp : !g.udp) return false;
   // Wasmtime's default SocketAddrCheck denies every address; inheriting
   // the network allows them all.
-  return g.inherit_network;
+  if (g.inherit_network) return true;
+  if (!g.allowed_hosts) return false;
+  // Spin's check (spin-factor-outbound-networking): no TCP server sockets;
+  // otherwise the address as a `tcp://` or `udp://` URL.
+  if (use == Use::TcpBind) return false;
+  char text[INET6_ADDRSTRLEN] = {};
+  const void* ip = address.ipv6()
+                       ? static_cast<const void*>(
+                             &reinterpret_cast<const sockaddr_in6&>(address.storage).sin6_addr)
+                       : &reinterpret_cast<const sockaddr_in&>(address.storage).sin_addr;
+  if (!inet_ntop(address.ipv6() ? AF_INET6 : AF_INET, ip, text, sizeof text)) return false;
+  return g.allowed_hosts->allows(tcp ? "tcp" : "udp", text, address.port());
 }
 
 int new_socket(bool ipv6, int type) {
@@ -261,7 +272,9 @@ bool plausible_name(const std::string& name) {
 /// resolve-addresses: an IP address is returned as itself; a name is looked
 /// up at once with getaddrinfo (the stream then never blocks).
 Return resolve(Host& h, const std::string& name) {
-  if (!h.sockets.allow_ip_name_lookup) return fail(kPermanentResolverFailure);
+  bool granted = h.sockets.allow_ip_name_lookup ||
+                 (h.sockets.allowed_hosts && h.sockets.allowed_hosts->allows_any_name());
+  if (!granted) return fail(kPermanentResolverFailure);
   ResolvedAddresses out;
   in_addr v4;
   in6_addr v6;

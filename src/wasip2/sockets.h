@@ -67,8 +67,9 @@ ComponentValue socket_address_value(const sockaddr_storage& address);
 
 /// What an address is checked for (Wasmtime's SocketAddrUse).
 enum class Use : uint8_t { TcpBind, TcpConnect, UdpBind, UdpConnect, UdpOutgoing };
-/// Whether the host's grants allow `use`; `access-denied` if not.
-bool allowed(const Host& host, Use use);
+/// Whether the host's grants allow `use` of `address`; `access-denied` if
+/// not.
+bool allowed(const Host& host, Use use, const Address& address);
 
 /// A new non-blocking, close-on-exec socket of `type` (SOCK_STREAM or
 /// SOCK_DGRAM) for an ip-address-family case (0 ipv4, 1 ipv6), or -1 with

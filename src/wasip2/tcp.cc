@@ -49,7 +49,7 @@ Result<std::pair<ComponentValue, ComponentValue>> streams(Host& h, const SharedF
 std::optional<uint32_t> check_address(const Host& h, const TcpSocket& s, const Address& a,
                                       Use use) {
   if (a.ipv6() != s.ipv6) return kInvalidArgument;
-  if (!allowed(h, use)) return kAccessDenied;
+  if (!allowed(h, use, a)) return kAccessDenied;
   return std::nullopt;
 }
 
@@ -116,7 +116,7 @@ Return start_listen(Host& h, Args a) {
   if (s->state == State::ListenStarted) return fail(kConcurrencyConflict);
   // Listening needs an explicit bind first (no implicit bind, as Wasmtime).
   if (s->state != State::Bound) return fail(kInvalidState);
-  if (!allowed(h, Use::TcpBind)) return fail(kAccessDenied);
+  if (!allowed(h, Use::TcpBind, Address{})) return fail(kAccessDenied);
   if (::listen(s->fd->get(), clamp_int(s->backlog)) < 0) return fail_errno();
   s->state = State::ListenStarted;
   return val::ok();

@@ -38,7 +38,7 @@ Return start_bind(Host& h, Args a) {
   if (s->state != State::Unbound) return fail(kInvalidState);
   Address addr = address_of(a[2]);
   if (addr.ipv6() != s->ipv6) return fail(kInvalidArgument);
-  if (!allowed(h, Use::UdpBind)) return fail(kAccessDenied);
+  if (!allowed(h, Use::UdpBind, addr)) return fail(kAccessDenied);
   if (::bind(s->fd->get(), reinterpret_cast<const sockaddr*>(&addr.storage), addr.length) < 0)
     return fail_errno();
   s->state = State::BindStarted;
@@ -55,7 +55,7 @@ Return stream(Host& h, Args a) {
     Address addr = address_of(*remote.payload);
     if (addr.ipv6() != s->ipv6 || addr.unspecified() || addr.port() == 0)
       return fail(kInvalidArgument);
-    if (!allowed(h, Use::UdpConnect)) return fail(kAccessDenied);
+    if (!allowed(h, Use::UdpConnect, addr)) return fail(kAccessDenied);
     if (::connect(s->fd->get(), reinterpret_cast<const sockaddr*>(&addr.storage), addr.length) < 0)
       return fail_errno();
     s->connected = true;
@@ -107,7 +107,7 @@ Return send(Host& h, Args a) {
       Address addr = address_of(*remote.payload);
       if (addr.ipv6() != d->ipv6 || addr.unspecified() || addr.port() == 0 || d->connected)
         code = kInvalidArgument;  // a connected stream sends only to its peer
-      else if (!allowed(h, Use::UdpOutgoing))
+      else if (!allowed(h, Use::UdpOutgoing, addr))
         code = kAccessDenied;
       else
         n = ::sendto(d->fd->get(), data.data(), data.size(), MSG_DONTWAIT,

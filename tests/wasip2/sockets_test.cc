@@ -5,8 +5,11 @@
 // inherit-network, allow-ip-name-lookup, tcp, udp) are not given.
 #include "wasip2/sockets.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 
@@ -327,6 +330,80 @@ TEST_F(Sockets, UdpOffDeniesUdp) {
       error(call("wasi:sockets/udp-create-socket@0.2.0", "create-udp-socket", {val::enum_case(0)})),
       kAccessDenied);
   ok(tcp("start-bind", {tcp_socket(), network_, loopback(0)}), "tcp start-bind");
+}
+
+/// A host socket listening on 127.0.0.1 (outside the guest: with allowed
+/// hosts the guest may not listen), and its port.
+struct HostListener {
+  HostListener() {
+    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd, 8);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+  }
+  ~HostListener() { ::close(fd); }
+  int fd = -1;
+  uint16_t port = 0;
+};
+
+SocketGrants allowing(std::vector<std::string> patterns) {
+  auto hosts = outbound::AllowedHosts::parse(patterns);
+  EXPECT_TRUE(hosts.ok());
+  SocketGrants g;
+  g.allowed_hosts = std::make_shared<const outbound::AllowedHosts>(std::move(*hosts));
+  return g;
+}
+
+// Spin's allowed_outbound_hosts as the conformance tests tcp-sockets,
+// tcp-sockets-ip-range, -no-ip-permission and -no-port-permission use them.
+TEST_F(Sockets, AllowedHostsGrantConnectsToTheirAddressesOnly) {
+  HostListener server;
+  std::string port = std::to_string(server.port);
+  auto connects = [&](std::vector<std::string> patterns) {
+    start(allowing(std::move(patterns)));
+    ComponentValue client = tcp_socket();
+    ComponentValue r = tcp("start-connect", {client, network_, loopback(server.port)});
+    if (r.as_case().index != 0) return error(r);
+    wait(tcp("subscribe", {client}));
+    ComponentValue done = tcp("finish-connect", {client});
+    return done.as_case().index == 0 ? 0u : error(done);
+  };
+  EXPECT_EQ(connects({"*://127.0.0.1:" + port}), 0u);
+  EXPECT_EQ(connects({"*://127.0.0.0/24:" + port}), 0u);
+  EXPECT_EQ(connects({"tcp://127.0.0.1:*"}), 0u);
+  EXPECT_EQ(connects({"*://127.0.0.2:" + port}), kAccessDenied);
+  EXPECT_EQ(connects({"*://127.0.0.1:" + std::to_string(server.port + 1)}), kAccessDenied);
+  EXPECT_EQ(connects({"http://127.0.0.1:" + port}), kAccessDenied);  // not a tcp:// pattern
+  EXPECT_EQ(connects({"udp://127.0.0.1:*"}), kAccessDenied);
+}
+
+TEST_F(Sockets, AllowedHostsNeverGrantTcpServers) {
+  start(allowing({"*://*:*"}));
+  ComponentValue s = tcp_socket();
+  EXPECT_EQ(error(tcp("start-bind", {s, network_, loopback(0)})), kAccessDenied);
+}
+
+TEST_F(Sockets, AllowedHostsGrantUdpToTheirAddresses) {
+  start(allowing({"udp://127.0.0.1:*"}));
+  ComponentValue u = udp_socket();
+  ok(udp("udp-socket", "start-bind", {u, network_, loopback(0)}), "udp start-bind");
+  start(allowing({"*://127.0.0.2:*"}));
+  EXPECT_EQ(error(udp("udp-socket", "start-bind", {udp_socket(), network_, loopback(0)})),
+            kAccessDenied);
+}
+
+TEST_F(Sockets, AllowedHostsGrantNameLookupWhenTheyNameAHost) {
+  const char* lookup = "wasi:sockets/ip-name-lookup@0.2.0";
+  start(allowing({"*://127.0.0.0/24:7"}));
+  EXPECT_EQ(error(call(lookup, "resolve-addresses", {network_, val::string("localhost")})),
+            kPermanentResolverFailure);
+  start(allowing({"*://localhost:7"}));
+  ok(call(lookup, "resolve-addresses", {network_, val::string("localhost")}), "resolve-addresses");
 }
 
 }  // namespace

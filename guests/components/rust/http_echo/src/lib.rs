@@ -8,7 +8,7 @@
 //! `/spin` loops forever (for `flint serve --timeout`);
 //! `/outbound` sends a request to http://example.com/ through
 //! wasi:http/outgoing-handler and answers what became of it (Flint denies
-//! outbound HTTP by default: `HTTP-request-denied`).
+//! outbound HTTP by default: `HTTP-request-denied`, through the future).
 use wasi::exports::http::incoming_handler::Guest;
 use wasi::http::types::{
     Fields, IncomingRequest, Method, OutgoingBody, OutgoingResponse, ResponseOutparam,
@@ -123,7 +123,8 @@ impl Guest for Echo {
     }
 }
 
-/// What outgoing-handler.handle answered for GET http://example.com/.
+/// What outgoing-handler answered for GET http://example.com/: handle's
+/// error, or (as Spin and Flint deny) the future's.
 fn outbound() -> String {
     use wasi::http::types::{OutgoingRequest, Scheme};
     let request = OutgoingRequest::new(Fields::new());
@@ -131,7 +132,14 @@ fn outbound() -> String {
     request.set_authority(Some("example.com")).expect("authority");
     request.set_path_with_query(Some("/")).expect("path");
     match wasi::http::outgoing_handler::handle(request, None) {
-        Ok(_) => "outbound: sent\n".to_string(),
+        Ok(future) => {
+            future.subscribe().block();
+            match future.get() {
+                Some(Ok(Err(e))) => format!("outbound: {:?}\n", e),
+                Some(Ok(Ok(response))) => format!("outbound: {}\n", response.status()),
+                _ => "outbound: no answer\n".to_string(),
+            }
+        }
         Err(e) => format!("outbound: {:?}\n", e),
     }
 }
