@@ -280,7 +280,7 @@ Result<std::shared_ptr<App::Loaded>> App::load(size_t index) {
     w.timeout_spec = h.timeout_spec;
     w.wasi = std::move(h.wasi);
     w.wasi.args.clear();  // argv comes from the executor, per request
-    w.sockets = h.sockets;
+    w.allowed_hosts = h.allowed_hosts;
     w.define_more = h.define_more;
     auto handler = WagiHandler::create(std::move(bytes), std::move(w));
     if (!handler) return failed(handler.error());

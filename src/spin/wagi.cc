@@ -17,6 +17,7 @@
 #include "flint/module_info.h"
 #include "wasi/wasi.h"
 #include "wasihttp/fields.h"
+#include "wasihttp/wasihttp.h"
 #include "wasip2/wasip2.h"
 
 namespace flint::spin {
@@ -395,8 +396,7 @@ Result<std::shared_ptr<WagiHandler>> WagiHandler::create(std::vector<uint8_t> wa
     Store store(o.config);
     if (o.timeout) store.set_deadline(std::chrono::steady_clock::now() + *o.timeout);
     component::ComponentLinker linker;
-    wasip2::define_wasip2(linker, ctx, o.sockets);
-    if (o.define_more) o.define_more(linker);
+    h->link(linker, ctx);
     FLINT_ASSIGN(auto instance, component::instantiate(store, h->component_, linker));
     FLINT_TRY(wasip2::find_run(*instance));
     return h;
@@ -462,12 +462,23 @@ Status WagiHandler::run_module(const std::shared_ptr<wasi::WasiContext>& ctx) co
   return instance.error();
 }
 
+std::shared_ptr<wasip2::Host> WagiHandler::link(
+    component::ComponentLinker& linker, const std::shared_ptr<wasi::WasiContext>& ctx) const {
+  wasip2::SocketGrants sockets;
+  sockets.allowed_hosts = options_.allowed_hosts;
+  std::shared_ptr<wasip2::Host> host = wasip2::define_wasip2(linker, ctx, sockets);
+  // Spin links its whole world for every component; wasi:http's outbound
+  // half is what a command can use.
+  wasihttp::define_wasihttp(linker, host, options_.allowed_hosts);
+  if (options_.define_more) options_.define_more(linker);
+  return host;
+}
+
 Status WagiHandler::run_component(const std::shared_ptr<wasi::WasiContext>& ctx) const {
   Store store(options_.config);
   if (options_.timeout) store.set_deadline(std::chrono::steady_clock::now() + *options_.timeout);
   component::ComponentLinker linker;
-  std::shared_ptr<wasip2::Host> host = wasip2::define_wasip2(linker, ctx, options_.sockets);
-  if (options_.define_more) options_.define_more(linker);
+  std::shared_ptr<wasip2::Host> host = link(linker, ctx);
   auto instance = component::instantiate(store, component_, linker);
   if (!instance) {
     if (host->exit_code) return *host->exit_code == 0 ? Status() : Status(exited(*host->exit_code));

@@ -35,6 +35,10 @@
 #include "wasihttp/host.h"
 #include "wasip2/host.h"
 
+namespace flint::outbound {
+class AllowedHosts;  // outbound/allowed_hosts.h
+}  // namespace flint::outbound
+
 namespace flint::component {
 class ComponentLinker;
 class CompiledComponent;
@@ -96,8 +100,10 @@ struct WagiOptions {
   /// in both keeps the component's, as the first one set wins under Spin)
   /// and its files; args and stdio are set per request.
   wasi::WasiOptions wasi;
-  /// wasi:sockets grants of a command component.
-  wasip2::SocketGrants sockets;
+  /// Where a command component may connect (the component's
+  /// allowed_outbound_hosts), through wasi:sockets and wasi:http's
+  /// outgoing-handler; null: nowhere. A core module has no network.
+  std::shared_ptr<const outbound::AllowedHosts> allowed_hosts;
   /// More host interfaces for a command component's linker (`flint up`:
   /// Spin's).
   std::function<void(component::ComponentLinker&)> define_more;
@@ -132,6 +138,10 @@ class WagiHandler {
   /// its backtrace) or a nonzero exit an error.
   Status run_module(const std::shared_ptr<wasi::WasiContext>& ctx) const;
   Status run_component(const std::shared_ptr<wasi::WasiContext>& ctx) const;
+  /// A command component's imports over `ctx`: WASI 0.2, wasi:http, and
+  /// define_more's; the WASI host (its exit code) returned.
+  std::shared_ptr<wasip2::Host> link(component::ComponentLinker& linker,
+                                     const std::shared_ptr<wasi::WasiContext>& ctx) const;
   /// A trap and its wasm backtrace on stderr, in one write.
   void log_failure(const Error& error, const Store* store) const;
 
