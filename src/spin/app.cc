@@ -236,8 +236,8 @@ Result<std::shared_ptr<App::Loaded>> App::load(size_t index) {
                              std::istreambuf_iterator<char>());
   if (!in && !in.eof()) return failed(make_error(ErrorCode::Io, c.source + ": cannot read"));
   // A component its triggers run with `executor = { type = "wagi" }` is a
-  // WASI command served as CGI (wagi.h), with the first such trigger's
-  // argv and entrypoint; it cannot serve wasi:http triggers as well.
+  // WASI command served as CGI (wagi.h), each trigger with its own argv;
+  // it cannot serve wasi:http triggers as well.
   const WagiExecutor* wagi = nullptr;
   bool http = false;
   for (const HttpTrigger& t : manifest_.http_triggers)
@@ -335,7 +335,9 @@ void App::handle(wasihttp::IncomingRequestData request, wasihttp::ResponseWriter
     std::fprintf(stderr, "flint up: %s\n", loaded.error().message().c_str());
     return respond(writer, 500, {}, "");
   }
-  if ((*loaded)->wagi) return (*loaded)->wagi->handle(std::move(request), *match, writer);
+  if ((*loaded)->wagi)
+    return (*loaded)->wagi->handle(std::move(request), *match, writer,
+                                   trigger.wagi ? &trigger.wagi->argv : nullptr);
 
   // Spin's request headers; a client's own spin-* headers are dropped so
   // that none can be forged.

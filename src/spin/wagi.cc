@@ -500,7 +500,7 @@ Status WagiHandler::run_component(const std::shared_ptr<wasi::WasiContext>& ctx)
 }
 
 void WagiHandler::handle(wasihttp::IncomingRequestData request, const RouteMatch& match,
-                         wasihttp::ResponseWriter& writer) const {
+                         wasihttp::ResponseWriter& writer, const std::string* argv) const {
   auto fail = [&](const Error& e, bool logged) {
     if (!logged)
       std::fprintf(stderr, "flint up: %s (WAGI): %s\n", options_.name.c_str(),
@@ -524,7 +524,7 @@ void WagiHandler::handle(wasihttp::IncomingRequestData request, const RouteMatch
   std::string_view query = question == target.npos ? "" : target.substr(question + 1);
 
   wasi::WasiOptions w = options_.wasi;
-  w.args = wagi_argv(options_.executor.argv, path, query);
+  w.args = wagi_argv(argv ? *argv : options_.executor.argv, path, query);
   for (auto& [name, value] : cgi_environment(request, match, body->size())) {
     bool taken = false;
     for (const auto& kv : options_.wasi.env) taken = taken || kv.first == name;

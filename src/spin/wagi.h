@@ -127,9 +127,11 @@ class WagiHandler {
   ~WagiHandler();
 
   /// Runs the script for `request`, routed by `match`, and writes its
-  /// response (or a 500) to `writer`.
+  /// response (or a 500) to `writer`. `argv` is the routed trigger's argv
+  /// template (several triggers may name one component); null: the
+  /// options' executor's.
   void handle(wasihttp::IncomingRequestData request, const RouteMatch& match,
-              wasihttp::ResponseWriter& writer) const;
+              wasihttp::ResponseWriter& writer, const std::string* argv = nullptr) const;
 
  private:
   WagiHandler() = default;

@@ -444,6 +444,11 @@ route = "/cgi/..."
 component = "echo"
 executor = { type = "wagi", argv = "${SCRIPT_NAME} --flag ${ARGS}" }
 
+[[trigger.http]]
+route = "/other/..."
+component = "echo"
+executor = { type = "wagi", argv = "other ${ARGS}" }
+
 [component.echo]
 source = "echo.wasm"
 environment = { GREETING = "from spin.toml" }
@@ -473,6 +478,15 @@ environment = { GREETING = "from spin.toml" }
   second.path_with_query = "/cgi/status";
   (*app)->handle(std::move(second), status);
   EXPECT_EQ(status.status, 404);
+
+  // Another trigger of the same component, with its own argv.
+  RecordingWriter other;
+  wasihttp::IncomingRequestData third;
+  third.method = "GET";
+  third.path_with_query = "/other/x?k";
+  (*app)->handle(std::move(third), other);
+  EXPECT_EQ(other.status, 200);
+  EXPECT_NE(other.body.find("argv[0]=other\nargv[1]=k\nenv"), std::string::npos) << other.body;
   app->reset();
   fs::remove_all(dir);
 }
