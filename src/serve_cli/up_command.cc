@@ -21,6 +21,7 @@
 #include "serve_cli/server_flags.h"
 #include "spin/app.h"
 #include "spin/manifest.h"
+#include "spin/runtime_config.h"
 #include "spinhost/key_value.h"
 #include "spinhost/sqlite.h"
 
@@ -86,10 +87,16 @@ int up(const UpOptions& o) {
   }
   options.allow_transient_write = o.allow_transient_write;
 
-  std::vector<std::unique_ptr<spinhost::VariableProvider>> providers;
-  providers.push_back(spinhost::env_provider());
-  auto variables =
-      std::make_shared<spinhost::VariableResolver>(manifest->variables, std::move(providers));
+  // runtime-config.toml: stores and databases beside the defaults, and the
+  // variables providers after the SPIN_VARIABLE_* environment (and .env).
+  spin::RuntimeConfig runtime_config;
+  if (!o.runtime_config_file.empty()) {
+    auto loaded = spin::load_runtime_config(o.runtime_config_file);
+    if (!loaded) return fail(loaded.error());
+    runtime_config = std::move(*loaded);
+  }
+  auto variables = std::make_shared<spinhost::VariableResolver>(
+      manifest->variables, runtime_config.make_variable_providers());
   std::map<std::string, std::map<std::string, std::string>> component_variables;
   for (const spin::Component& c : manifest->components) component_variables[c.id] = c.variables;
   if (auto ok = variables->validate(component_variables); !ok) return fail(ok.error());
@@ -100,9 +107,9 @@ int up(const UpOptions& o) {
   std::string state_dir =
       o.state_dir.empty() ? (fs::path(manifest->directory) / ".spin").string() : o.state_dir;
   options.key_value = std::make_shared<spinhost::KeyValueStores>(
-      (fs::path(state_dir) / "sqlite_key_value.db").string());
-  options.sqlite =
-      std::make_shared<spinhost::SqliteDatabases>((fs::path(state_dir) / "sqlite_db.db").string());
+      (fs::path(state_dir) / "sqlite_key_value.db").string(), runtime_config.key_value_stores);
+  options.sqlite = std::make_shared<spinhost::SqliteDatabases>(
+      (fs::path(state_dir) / "sqlite_db.db").string(), runtime_config.sqlite_databases);
   if (auto ok = options.key_value->validate(); !ok) return fail(ok.error());
   if (auto ok = options.sqlite->validate(); !ok) return fail(ok.error());
   for (const std::string& kv : o.key_values)

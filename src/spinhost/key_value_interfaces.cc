@@ -10,6 +10,8 @@
 // Opening a label the component's `key_value_stores` does not grant
 // answers access-denied; a granted label with no configured store answers
 // no-such-store (Spin's order of checks).
+#include <algorithm>
+
 #include "component_runtime/host_interface.h"
 #include "spinhost/key_value.h"
 #include "spinhost/spinhost.h"

@@ -7,6 +7,8 @@
 // 3.0.0 links to it, the same major version). Opening a database the component's
 // `sqlite_databases` does not grant answers access-denied; a granted label
 // with no configured database answers no-such-database.
+#include <algorithm>
+
 #include "component_runtime/host_interface.h"
 #include "spinhost/spinhost.h"
 #include "spinhost/sqlite.h"

@@ -109,14 +109,17 @@ class TestServer {
         if (n == 0) break;
       }
     }
+    {
+      // Recorded before answering: the test reads it once the answer is in.
+      std::lock_guard lock(m_);
+      last_ = r;
+    }
     std::string body = r.method + " " + r.target + " body=" + r.body;
     std::string response =
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Test: yes\r\n"
         "Connection: close\r\nContent-Length: " +
         std::to_string(body.size()) + "\r\n\r\n" + body;
     (void)!::write(c, response.data(), response.size());
-    std::lock_guard lock(m_);
-    last_ = r;
   }
 
   int fd_ = -1;
