@@ -13,6 +13,7 @@
 
 #include "component/decoder.h"
 #include "serve/component_handler.h"
+#include "spin/wagi.h"
 
 namespace flint::spin {
 
@@ -21,6 +22,7 @@ namespace fs = std::filesystem;
 /// A compiled component and the handler serving its requests.
 struct App::Loaded {
   serve::RequestHandler handler;
+  std::shared_ptr<const WagiHandler> wagi;  ///< instead, for a WAGI component (wagi.h)
 };
 
 /// One manifest component: its grants, and the compiled form once loaded.
@@ -233,7 +235,20 @@ Result<std::shared_ptr<App::Loaded>> App::load(size_t index) {
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
   if (!in && !in.eof()) return failed(make_error(ErrorCode::Io, c.source + ": cannot read"));
-  if (!component::is_component(bytes))
+  // A component its triggers run with `executor = { type = "wagi" }` is a
+  // WASI command served as CGI (wagi.h), each trigger with its own argv;
+  // it cannot serve wasi:http triggers as well.
+  const WagiExecutor* wagi = nullptr;
+  bool http = false;
+  for (const HttpTrigger& t : manifest_.http_triggers)
+    if (t.component == c.id) {
+      if (t.wagi && !wagi) wagi = &*t.wagi;
+      http = http || !t.wagi;
+    }
+  if (wagi && http)
+    return failed(make_error(ErrorCode::Usage,
+                             "both WAGI and wasi:http triggers name it; a component runs as one"));
+  if (!wagi && !component::is_component(bytes))
     return failed(make_error(ErrorCode::Usage,
                              c.source + " is a core module; flint up runs components (wrap it "
                                         "with `wasm-tools component new`)"));
@@ -256,6 +271,24 @@ Result<std::shared_ptr<App::Loaded>> App::load(size_t index) {
     spinhost::define_spin(linker, host);
   };
 
+  if (wagi) {
+    WagiOptions w;
+    w.name = h.name;
+    w.executor = *wagi;
+    w.config = h.config;
+    w.timeout = h.timeout;
+    w.timeout_spec = h.timeout_spec;
+    w.wasi = std::move(h.wasi);
+    w.wasi.args.clear();  // argv comes from the executor, per request
+    w.allowed_hosts = h.allowed_hosts;
+    w.define_more = h.define_more;
+    auto handler = WagiHandler::create(std::move(bytes), std::move(w));
+    if (!handler) return failed(handler.error());
+    auto loaded = std::make_shared<Loaded>();
+    loaded->wagi = std::move(*handler);
+    slot.loaded = loaded;
+    return slot.loaded;
+  }
   auto compiled = component::CompiledComponent::compile(std::move(bytes), h.config);
   if (!compiled) return failed(compiled.error());
   if (auto ok = serve::check_component(*compiled, h); !ok) return failed(ok.error());
@@ -302,6 +335,9 @@ void App::handle(wasihttp::IncomingRequestData request, wasihttp::ResponseWriter
     std::fprintf(stderr, "flint up: %s\n", loaded.error().message().c_str());
     return respond(writer, 500, {}, "");
   }
+  if ((*loaded)->wagi)
+    return (*loaded)->wagi->handle(std::move(request), *match, writer,
+                                   trigger.wagi ? &trigger.wagi->argv : nullptr);
 
   // Spin's request headers; a client's own spin-* headers are dropped so
   // that none can be forged.
