@@ -11,6 +11,7 @@ ValueTypePtr u32() { return ValueType::primitive(TypeKind::U32); }
 ValueTypePtr u64() { return ValueType::primitive(TypeKind::U64); }
 ValueTypePtr s32() { return ValueType::primitive(TypeKind::S32); }
 ValueTypePtr s64() { return ValueType::primitive(TypeKind::S64); }
+ValueTypePtr f64() { return ValueType::primitive(TypeKind::F64); }
 ValueTypePtr string() { return ValueType::primitive(TypeKind::String); }
 ValueTypePtr list(ValueTypePtr element) { return ValueType::list(std::move(element)); }
 ValueTypePtr tuple(std::vector<ValueTypePtr> elements) {
@@ -41,6 +42,8 @@ ComponentValue boolean(bool b) { return ComponentValue::boolean(b); }
 ComponentValue u8(uint8_t v) { return ComponentValue::unsigned_int(TypeKind::U8, v); }
 ComponentValue u32(uint32_t v) { return ComponentValue::unsigned_int(TypeKind::U32, v); }
 ComponentValue u64(uint64_t v) { return ComponentValue::unsigned_int(TypeKind::U64, v); }
+ComponentValue s64(int64_t v) { return ComponentValue::signed_int(TypeKind::S64, v); }
+ComponentValue f64(double v) { return ComponentValue::f64(v); }
 ComponentValue string(std::string s) { return ComponentValue::string(std::move(s)); }
 ComponentValue list(std::vector<ComponentValue> items) {
   return ComponentValue::sequence(TypeKind::List, std::move(items));

@@ -68,6 +68,7 @@ ValueTypePtr u32();
 ValueTypePtr u64();
 ValueTypePtr s32();
 ValueTypePtr s64();
+ValueTypePtr f64();
 ValueTypePtr string();
 ValueTypePtr list(ValueTypePtr element);
 ValueTypePtr tuple(std::vector<ValueTypePtr> elements);
@@ -89,6 +90,8 @@ ComponentValue boolean(bool b);
 ComponentValue u8(uint8_t v);
 ComponentValue u32(uint32_t v);
 ComponentValue u64(uint64_t v);
+ComponentValue s64(int64_t v);
+ComponentValue f64(double v);
 ComponentValue string(std::string s);
 ComponentValue list(std::vector<ComponentValue> items);
 /// A list<u8> from bytes.

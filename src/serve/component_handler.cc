@@ -29,9 +29,11 @@ Result<std::unique_ptr<RequestInstance>> instantiate(
   auto r = std::make_unique<RequestInstance>(options.config);
   // The deadline covers instantiation (start functions) and the call.
   if (options.timeout) r->store.set_deadline(std::chrono::steady_clock::now() + *options.timeout);
-  std::shared_ptr<wasip2::Host> wasi = options.cli ? wasip2::define_wasip2(r->linker, ctx)
-                                                   : wasip2::define_wasip2_proxy(r->linker, ctx);
+  std::shared_ptr<wasip2::Host> wasi = options.cli
+                                           ? wasip2::define_wasip2(r->linker, ctx, options.sockets)
+                                           : wasip2::define_wasip2_proxy(r->linker, ctx);
   r->http = wasihttp::define_wasihttp(r->linker, wasi);
+  if (options.define_more) options.define_more(r->linker);
   FLINT_ASSIGN(r->instance, component::instantiate(r->store, component, r->linker));
   return r;
 }

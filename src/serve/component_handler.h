@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "component_runtime/compiled_component.h"
 #include "serve/server.h"
 #include "wasi/context.h"
+#include "wasip2/host.h"
 
 namespace flint::serve {
 
@@ -33,6 +35,12 @@ struct HandlerOptions {
   std::string timeout_spec;
   /// The component's file name, for messages.
   std::string name;
+  /// wasi:sockets grants (none by default; `flint up` grants what the
+  /// manifest's allowed_outbound_hosts allow).
+  wasip2::SocketGrants sockets;
+  /// More host interfaces for each request's linker, after WASI and
+  /// wasi:http (`flint up`: Spin's).
+  std::function<void(component::ComponentLinker&)> define_more;
 };
 
 /// The handler serving `component`. Before serving, check_component()

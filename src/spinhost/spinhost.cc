@@ -2,12 +2,16 @@
 // defines its own versions (see spinhost.h).
 #include "spinhost/spinhost.h"
 
+#include "spinhost/key_value.h"
+#include "spinhost/sqlite.h"
+
 namespace flint::spinhost {
 
 void define_spin(component::ComponentLinker& linker,
                  std::shared_ptr<const SpinHostContext> context) {
-  (void)linker;
-  (void)context;
+  define_key_value(linker, context);
+  define_sqlite(linker, context);
+  define_variables(linker, context);
 }
 
 }  // namespace flint::spinhost

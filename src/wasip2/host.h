@@ -17,6 +17,10 @@
 #include "wasi/context.h"
 #include "wasi/host_errno.h"
 
+namespace flint::outbound {
+class AllowedHosts;  // outbound/allowed_hosts.h
+}  // namespace flint::outbound
+
 namespace flint::wasip2 {
 
 using component::ComponentValue;
@@ -127,6 +131,9 @@ struct SocketGrants {
   bool allow_ip_name_lookup = false;  ///< -S allow-ip-name-lookup
   bool tcp = true;                    ///< -S tcp=n turns TCP off (even when inherited)
   bool udp = true;                    ///< -S udp=n turns UDP off
+  /// When set (`flint up`: the component's allowed_outbound_hosts), connect
+  /// and send reach only the addresses it allows, without inherit_network.
+  std::shared_ptr<const outbound::AllowedHosts> allowed_hosts;
 };
 
 /// wasi:sockets/network's `network`: the capability socket functions take.
