@@ -331,69 +331,116 @@ def count_column(count: int) -> str:
     return f"{count:,} app{'s' if count != 1 else ''}"
 
 
+UP_ENGINES = ("interp", "aot")
+BEFORE, AFTER_ONE, AFTER_ALL = "before any request", "after one request", "after a request to every route"
+STATES = (BEFORE, AFTER_ONE, AFTER_ALL)
+PER_EXTRA_APP = "per extra app"
+
+
+def up_row(engine: str, state: str) -> str:
+    return f"flint up ({engine}), {state}"
+
+
+def get_each(port: int, paths: list[str]) -> str | None:
+    """GETs every path once over one keep-alive connection (a new one when
+    the server closes it); None when each answered 200 with the hello body,
+    else the first thing that went wrong."""
+    connection = None
+    try:
+        for path in paths:
+            for attempt in (1, 2):
+                if connection is None:
+                    connection = http.client.HTTPConnection(LISTEN_HOST, port, timeout=60)
+                try:
+                    connection.request("GET", path)
+                    response = connection.getresponse()
+                    body = response.read()
+                    break
+                except (OSError, http.client.HTTPException):
+                    connection.close()
+                    connection = None
+                    if attempt == 2:
+                        raise
+            if response.status != 200 or body != HELLO_BODY:
+                return f"GET {path} answered {response.status} {body[:80]!r}"
+            if response.will_close:
+                connection.close()
+                connection = None
+    finally:
+        if connection is not None:
+            connection.close()
+    return None
+
+
 def up_memory_table(session: Session, component: Program, flint: str | None) -> Table:
     o = session.options
     counts = sorted(set(o.serve_apps))
-    columns = [Column(count_column(n), BYTES) for n in counts]
-    columns += [Column(f"{count_column(counts[-1])}, after a request", BYTES), Column("per extra app", BYTES)]
-    table = Table("serve-memory", "Serving: idle memory of one `flint up` with N apps", columns, baseline=None)
+    columns = [Column(count_column(n), BYTES) for n in counts] + [Column(PER_EXTRA_APP, BYTES)]
+    table = Table("serve-memory", "Serving: resident memory of one `flint up` holding N apps", columns,
+                  baseline=None)
     table.notes.append(
         f"A spin.toml with N [[trigger.http]] routes (`/`, `/r1`, ...), each its own [component.cN], all the "
-        f"same hello .wasm; `flint up --from DIR --listen {LISTEN_HOST}:0`, pinned to CPU {o.server_cpu}. "
-        "VmRSS of the server (/proc/PID/status) once start-up has settled (4 readings 0.25 s apart within 1%), "
-        f"before any request; then after one GET of the last route. Per extra app: the slope from "
-        f"{count_column(counts[0])} to {count_column(counts[-1])}, before any request.")
-    row = "flint up"
+        f"same hello .wasm; `flint up --engine E --from DIR --listen {LISTEN_HOST}:0`, pinned to CPU "
+        f"{o.server_cpu}, a fresh server for each N. VmRSS (/proc/PID/status) once it settles (4 readings "
+        "0.25 s apart within 1%): before any request, after one GET of the last route, and after one GET of "
+        f"every route (one keep-alive connection, in order). Per extra app: the slope from "
+        f"{count_column(counts[0])} to {count_column(counts[-1])}.")
+    rows = [up_row(engine, state) for engine in UP_ENGINES for state in STATES]
     if flint is None:
-        for column in columns:
-            table.set(row, column.name, Cell.unavailable("flint not found"))
+        for row in rows:
+            for column in columns:
+                table.set(row, column.name, Cell.unavailable("flint not found"))
         return table
     try:
         wasm = component.build_of("wasm")
     except BuildError as error:
-        for column in columns:
-            table.set(row, column.name, Cell.failed(str(error)))
+        for row in rows:
+            for column in columns:
+                table.set(row, column.name, Cell.failed(str(error)))
         return table
-    before: dict[int, float] = {}
-    after_last: tuple[float, dict] | None = None
-    for count in counts:
-        session.progress.note(f"serve: flint up with {count_column(count)}")
-        app = write_app(session.out_dir / "serve" / f"apps-{count}", count, wasm)
-        argv = [flint, "up", "--from", str(app), "--listen", f"{LISTEN_HOST}:0"]
-        started = time.monotonic()
-        try:
-            with serve_process(argv, None, o.server_cpu, o.timeout_s, probe_path=None) as running:
-                ready_s = time.monotonic() - started
-                figure, readings = settled_rss(running.process.pid)
-                before[count] = float(figure)
-                table.set(row, count_column(count),
-                          Cell(OK, figure=float(figure), samples=[float(r) for r in readings],
-                               details={"ready_s": ready_s, "tree": running.memory().details},
-                               command=" ".join(running.argv)))
-                if count == counts[-1]:
-                    path = route_of(count - 1)
-                    status, body = get(running.port, path)
-                    if status != 200 or body != HELLO_BODY:
-                        raise ServeError(f"GET {path} answered {status} {body[:80]!r}")
-                    figure, readings = settled_rss(running.process.pid)
-                    after_last = (float(figure), {"readings": readings, "path": path})
-        except (ServerError, ServeError, OSError, ValueError, http.client.HTTPException) as error:
-            reason = str(error)
-            make = Cell.unavailable if "not available yet" in reason else Cell.failed
-            for column in (count_column(count), f"{count_column(counts[-1])}, after a request"):
-                if table.cell(row, column).status != OK:
-                    table.set(row, column, make(f"flint up: {reason}", command=" ".join(argv)))
-    if after_last is not None:
-        table.set(row, f"{count_column(counts[-1])}, after a request",
-                  Cell(OK, figure=after_last[0], samples=[float(r) for r in after_last[1]["readings"]],
-                       details={"path": after_last[1]["path"]}))
-    slope = per_extra_app(before)
-    if slope is not None:
-        table.set(row, "per extra app", Cell(OK, figure=slope, samples=[slope],
-                                             details={"by_count": before}))
-        verdict = "met" if slope <= MIB else "not met"
-        table.notes.append(f"Issue 13's target, at most 1 MiB per extra loaded app: {verdict} "
-                           f"({slope / MIB:.3f} MiB).")
-    else:
-        table.set(row, "per extra app", Cell.unavailable("needs two app counts measured"))
+    for engine in UP_ENGINES:
+        figures: dict[str, dict[int, float]] = {state: {} for state in STATES}
+        for count in counts:
+            session.progress.note(f"serve: flint up --engine {engine} with {count_column(count)}")
+            app = write_app(session.out_dir / "serve" / f"apps-{count}", count, wasm)
+            argv = [flint, "up", "--engine", engine, "--from", str(app), "--listen", f"{LISTEN_HOST}:0"]
+            started = time.monotonic()
+            state = BEFORE
+            try:
+                with serve_process(argv, None, o.server_cpu, o.timeout_s, probe_path=None) as running:
+                    command = " ".join(running.argv)
+                    details = {"ready_s": time.monotonic() - started}
+                    for state in STATES:
+                        if state == AFTER_ONE:
+                            problem = get_each(running.port, [route_of(count - 1)])
+                        elif state == AFTER_ALL:
+                            began = time.monotonic()
+                            problem = get_each(running.port, [route_of(i) for i in range(count)])
+                            details = {"requests_s": time.monotonic() - began}
+                        else:
+                            problem = None
+                        if problem:
+                            raise ServeError(problem)
+                        figure, readings = settled_rss(running.process.pid)
+                        figures[state][count] = float(figure)
+                        table.set(up_row(engine, state), count_column(count),
+                                  Cell(OK, figure=float(figure), samples=[float(r) for r in readings],
+                                       details=details, command=command))
+                        details = {}
+            except (ServerError, ServeError, OSError, ValueError, http.client.HTTPException) as error:
+                reason = f"flint up: {error}"
+                make = Cell.unavailable if "not available yet" in reason else Cell.failed
+                for later in STATES[STATES.index(state):]:
+                    table.set(up_row(engine, later), count_column(count), make(reason, command=" ".join(argv)))
+        for state in STATES:
+            slope = per_extra_app(figures[state])
+            row = up_row(engine, state)
+            if slope is None:
+                table.set(row, PER_EXTRA_APP, Cell.unavailable("needs two app counts measured"))
+                continue
+            table.set(row, PER_EXTRA_APP, Cell(OK, figure=slope, samples=[slope],
+                                               details={"by_count": figures[state]}))
+            verdict = "met" if slope <= MIB else "not met"
+            table.notes.append(f"{row}: {slope / MIB:.3f} MiB per extra app; issue 13's target (at most "
+                               f"1 MiB): {verdict}.")
     return table

@@ -6,6 +6,8 @@ the runtimes and for `flint up` (wrk replaced by a fixed report)."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import sys
 import tempfile
 import tomllib
@@ -21,7 +23,7 @@ from flintbench.http_load import HttpResult
 from flintbench.model import BYTES, FAILED, NOT_AVAILABLE, OK, PER_SECOND, SECONDS, Cell, Column, Table
 from flintbench.programs import Program
 from flintbench.render import markdown_table
-from flintbench.servers import announced_port
+from flintbench.servers import announced_port, serve_process
 from flintbench.session import Options, Session
 
 # Serves 200 "hello from flint bench\n" on every path. As a runtime:
@@ -38,8 +40,8 @@ host, port = addr.rsplit(":", 1)
 class Hello(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def do_GET(self):
-        body = b"hello from flint bench\\n"
-        self.send_response(200)
+        body = b"no route" if "--notfound" in args else b"hello from flint bench\\n"
+        self.send_response(404 if "--notfound" in args else 200)
         self.send_header("content-length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -175,9 +177,11 @@ class PureFunctionsTest(unittest.TestCase):
 
 class ServeEndToEndTest(unittest.TestCase):
     def setUp(self):
-        settle = mock.patch.object(serve_workload, "SETTLE_S", 0.0)
-        settle.start()
-        self.addCleanup(settle.stop)
+        for name, value in (("SETTLE_S", 0.0),
+                            ("settled_rss", functools.partial(serve_workload.settled_rss, interval_s=0.01))):
+            patch = mock.patch.object(serve_workload, name, value)
+            patch.start()
+            self.addCleanup(patch.stop)
         self.dir = Path(tempfile.mkdtemp(prefix="flintbench-serve-"))
         self.server = self.dir / "server.py"
         self.server.write_text(FAKE_SERVER)
@@ -233,23 +237,42 @@ class ServeEndToEndTest(unittest.TestCase):
     def test_up_memory_table(self):
         session = self.session([], serve_apps=(1, 3))
         table = serve_workload.up_memory_table(session, self.component, str(self.server))
-        for column in ("1 app", "3 apps", "3 apps, after a request", "per extra app"):
-            self.assertEqual(table.cell("flint up", column).status, OK, table.cell("flint up", column).reason)
-        self.assertGreater(table.cell("flint up", "1 app").figure, 0)
-        self.assertEqual(table.cell("flint up", "3 apps, after a request").details["path"], "/r2")
+        self.assertEqual(list(table.rows), [f"flint up ({engine}), {state}" for engine in ("interp", "aot")
+                                            for state in serve_workload.STATES])
+        for row in table.rows:
+            for column in ("1 app", "3 apps", "per extra app"):
+                self.assertEqual(table.cell(row, column).status, OK, table.cell(row, column).reason)
+        self.assertGreater(table.cell("flint up (aot), before any request", "1 app").figure, 0)
+        self.assertIn("ready_s", table.cell("flint up (aot), before any request", "3 apps").details)
         app = self.dir / "serve" / "apps-3"
         self.assertEqual(len(tomllib.loads((app / "spin.toml").read_text())["component"]), 3)
         self.assertTrue((app / "http_hello.wasm").is_file())
-        self.assertIn("server.py up --from", table.cell("flint up", "1 app").command)
-        self.assertIn("| flint up |", markdown_table(table))
+        self.assertIn("server.py up --engine aot --from",
+                      table.cell("flint up (aot), before any request", "1 app").command)
+        self.assertIn("| flint up (interp), after a request to every route |", markdown_table(table))
         self.assertEqual(table.columns[-1], Column("per extra app", BYTES))
+        self.assertEqual(sum("issue 13's target" in note for note in table.notes), 6)
+
+    def test_get_each_reports_the_first_wrong_answer(self):
+        with serve_workload_server(self.server) as port:
+            self.assertIsNone(serve_workload.get_each(port, ["/", "/r1", "/r2"]))
+        with serve_workload_server(self.server, "--notfound") as port:
+            self.assertEqual(serve_workload.get_each(port, ["/", "/r1"]), "GET / answered 404 b'no route'")
 
     def test_up_not_there_yet_is_not_available(self):
         script = write_script(self.dir, "flint", f'exec {self.server} "$@" --exit')
         table = serve_workload.up_memory_table(self.session([], serve_apps=(1, 2)), self.component, str(script))
-        self.assertEqual(table.cell("flint up", "1 app").status, NOT_AVAILABLE)
-        self.assertIn("not available yet", table.cell("flint up", "1 app").reason)
-        self.assertEqual(table.cell("flint up", "per extra app").status, NOT_AVAILABLE)
+        row = "flint up (interp), before any request"
+        self.assertEqual(table.cell(row, "1 app").status, NOT_AVAILABLE)
+        self.assertIn("not available yet", table.cell(row, "1 app").reason)
+        self.assertEqual(table.cell("flint up (aot), after one request", "2 apps").status, NOT_AVAILABLE)
+        self.assertEqual(table.cell(row, "per extra app").status, NOT_AVAILABLE)
+
+
+@contextlib.contextmanager
+def serve_workload_server(script, *flags):
+    with serve_process([str(script), "127.0.0.1:0", *flags], None, None, 30, probe_path=None) as running:
+        yield running.port
 
 
 if __name__ == "__main__":
