@@ -66,6 +66,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--serve-threads", type=int, default=1, help="serve: wrk threads (default %(default)s)")
     parser.add_argument("--serve-apps", default="1,100,1000",
                         help="serve: app counts of `flint up` whose idle memory is read (default %(default)s)")
+    parser.add_argument("--serve-own-session", action="store_true",
+                        help="serve: start each server in a session of its own (its own autogroup for the "
+                             "scheduler) instead of the harness's, as the http workload does")
     parser.add_argument("--serve-component", type=Path,
                         help="serve: the wasi:http component (default: guests/components/rust/http_hello, "
                              "from the build tree or built with cargo)")
@@ -127,7 +130,7 @@ def options_from(args: argparse.Namespace) -> Options:
                    serve_duration_s=args.serve_duration or (2.0 if quick else 10.0),
                    serve_warmup_s=args.serve_warmup if args.serve_warmup is not None else (1.0 if quick else 2.0),
                    serve_rounds=args.serve_rounds or (1 if quick else 5), serve_threads=args.serve_threads,
-                   serve_apps=args.serve_apps)
+                   serve_apps=args.serve_apps, serve_own_session=args.serve_own_session)
 
 
 def discover(args: argparse.Namespace) -> list[Contender]:

@@ -143,7 +143,11 @@ def serve_table(session: Session, component: Program, server: Program) -> Table:
         f"CPU {o.load_cpu} (taskset). The runtimes serve {HELLO_SOURCE.relative_to(REPO_DIR)} "
         "(`flint serve --engine E -S cli`, `wasmtime serve -S cli`: Rust's std imports wasi:cli/environment, "
         "outside the proxy world), each with its defaults; native is bench/http/server.c, one thread and "
-        "poll(2), answering the same body: the ceiling, not a contender.")
+        "poll(2), answering the same body: the ceiling, not a contender. Servers run "
+        + ("each in a session of its own (so an autogroup of its own for the scheduler)."
+           if o.serve_own_session else
+           "in the harness's session, as wrk does (one autogroup for the scheduler; "
+           "--serve-own-session gives each server its own)."))
     table.notes.append(f"Idle RSS: the server's process tree {SETTLE_S:g} s after its first answer, before "
                        "the warm-up; median over rounds.")
     launchers = {}
@@ -182,7 +186,8 @@ def serve_table(session: Session, component: Program, server: Program) -> Table:
                                   left * (o.serve_duration_s + o.serve_warmup_s + SETTLE_S + 1))
             argv, port = launchers[name]()
             try:
-                with serve_process(argv, port, o.server_cpu, o.timeout_s) as running:
+                with serve_process(argv, port, o.server_cpu, o.timeout_s,
+                                   own_session=o.serve_own_session) as running:
                     commands[name] = " ".join(running.argv)
                     time.sleep(SETTLE_S)
                     memory[name].append(float(running.memory().bytes))
@@ -407,7 +412,8 @@ def up_memory_table(session: Session, component: Program, flint: str | None) -> 
             started = time.monotonic()
             state = BEFORE
             try:
-                with serve_process(argv, None, o.server_cpu, o.timeout_s, probe_path=None) as running:
+                with serve_process(argv, None, o.server_cpu, o.timeout_s, probe_path=None,
+                                   own_session=o.serve_own_session) as running:
                     command = " ".join(running.argv)
                     details = {"ready_s": time.monotonic() - started}
                     for state in STATES:

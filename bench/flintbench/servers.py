@@ -168,16 +168,21 @@ def serve(contender, program: Program, cpu: int | None, ready_timeout_s: float =
 
 @contextmanager
 def serve_process(argv: list[str], port: int | None, cpu: int | None, ready_timeout_s: float = 60.0,
-                  contender=None, probe_path: str | None = "/"):
+                  contender=None, probe_path: str | None = "/", own_session: bool = True):
     """Runs argv (pinned to `cpu`) as a server on LISTEN_HOST:port, or on
     the port it announces when `port` is None; yields a ProcessServer once
     it answers GET / (with probe_path None: once it accepts a connection,
     so that no request has reached it), and stops its process group
-    afterwards."""
+    afterwards. own_session False keeps it in the harness's session (a
+    process group of its own all the same): with the kernel's autogroup
+    scheduling a session is a scheduling group, and on a loaded machine
+    that decides how much CPU the server gets next to wrk and to other
+    sessions' work."""
     argv = pinned(argv, cpu)
     with tempfile.TemporaryFile("w+") as log:
+        placement = {"start_new_session": True} if own_session else {"process_group": 0}
         process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+                                   **placement)
 
         def read_log() -> str:
             # Through a description of its own: seeking the shared one would

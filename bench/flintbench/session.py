@@ -32,6 +32,7 @@ class Options:
     serve_rounds: int = 5
     serve_threads: int = 1  # wrk threads
     serve_apps: tuple[int, ...] = (1, 100, 1000)  # apps in one `flint up` for its idle memory
+    serve_own_session: bool = False  # servers in a session (an autogroup) of their own, not the harness's
 
 
 @dataclass

@@ -169,6 +169,8 @@ class PureFunctionsTest(unittest.TestCase):
         quick = cli.options_from(cli.parse_arguments(["--quick", "--serve-warmup", "0"]))
         self.assertEqual((quick.serve_rounds, quick.serve_duration_s, quick.serve_warmup_s), (1, 2.0, 0.0))
         self.assertIn("serve", cli.parse_arguments([]).workloads)
+        self.assertFalse(options.serve_own_session)
+        self.assertTrue(cli.options_from(cli.parse_arguments(["--serve-own-session"])).serve_own_session)
         with mock.patch("sys.stderr"):
             for bad in (["--serve-apps", "1,x"], ["--serve-apps", "0"], ["--serve-rounds", "0"]):
                 with self.assertRaises(SystemExit):
