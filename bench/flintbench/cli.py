@@ -44,8 +44,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         description="Measure start-up, memory, compute, HTTP I/O and wasi:http serving of WebAssembly "
                     "runtimes, containers and native code on this machine, side by side, and write a report.")
     parser.add_argument("--quick", action="store_true",
-                        help="about a minute: 10 start-up runs, small kernels (fib, sieve, sha256) once, "
-                             "2-second HTTP runs")
+                        help="a minute or two: 10 start-up runs, small kernels (fib, sieve, sha256) once, "
+                             "2-second HTTP and serve runs, flint up with 1 and 100 apps")
     parser.add_argument("--workloads", default=",".join(WORKLOADS),
                         help="comma-separated subset of %(default)s")
     parser.add_argument("--contenders", help="comma-separated names (or first words: 'flint', 'docker') "
@@ -64,8 +64,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
                         help="serve: seconds of discarded wrk load before each round (default 2, --quick 1)")
     parser.add_argument("--serve-rounds", type=int, help="serve: rounds per contender (default 5, --quick 1)")
     parser.add_argument("--serve-threads", type=int, default=1, help="serve: wrk threads (default %(default)s)")
-    parser.add_argument("--serve-apps", default="1,100,1000",
-                        help="serve: app counts of `flint up` whose idle memory is read (default %(default)s)")
+    parser.add_argument("--serve-apps",
+                        help="serve: app counts of one `flint up` whose memory is read (default 1,100,1000; "
+                             "--quick 1,100)")
     parser.add_argument("--serve-own-session", action="store_true",
                         help="serve: start each server in a session of its own (its own autogroup for the "
                              "scheduler) instead of the harness's, as the http workload does")
@@ -98,12 +99,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         parser.error(f"--module: no file {args.module}")
     if args.serve_component is not None and not args.serve_component.is_file():
         parser.error(f"--serve-component: no file {args.serve_component}")
-    try:
-        args.serve_apps = tuple(int(n) for n in args.serve_apps.split(",") if n.strip())
-    except ValueError:
-        parser.error(f"--serve-apps: comma-separated numbers, not {args.serve_apps!r}")
-    if not args.serve_apps or min(args.serve_apps) < 1:
-        parser.error("--serve-apps: at least one count, each at least 1")
+    if args.serve_apps is not None:
+        try:
+            args.serve_apps = tuple(int(n) for n in args.serve_apps.split(",") if n.strip())
+        except ValueError:
+            parser.error(f"--serve-apps: comma-separated numbers, not {args.serve_apps!r}")
+        if not args.serve_apps or min(args.serve_apps) < 1:
+            parser.error("--serve-apps: at least one count, each at least 1")
     for name in ("runs", "compute_runs", "http_rounds", "serve_rounds", "serve_threads"):
         value = getattr(args, name)
         if value is not None and value < 1:
@@ -130,7 +132,8 @@ def options_from(args: argparse.Namespace) -> Options:
                    serve_duration_s=args.serve_duration or (2.0 if quick else 10.0),
                    serve_warmup_s=args.serve_warmup if args.serve_warmup is not None else (1.0 if quick else 2.0),
                    serve_rounds=args.serve_rounds or (1 if quick else 5), serve_threads=args.serve_threads,
-                   serve_apps=args.serve_apps, serve_own_session=args.serve_own_session)
+                   serve_apps=args.serve_apps or ((1, 100) if quick else (1, 100, 1000)),
+                   serve_own_session=args.serve_own_session)
 
 
 def discover(args: argparse.Namespace) -> list[Contender]:

@@ -167,7 +167,9 @@ class PureFunctionsTest(unittest.TestCase):
         self.assertEqual((options.serve_apps, options.serve_rounds, options.serve_duration_s,
                           options.serve_warmup_s, options.serve_threads), ((1, 10), 3, 10.0, 2.0, 1))
         quick = cli.options_from(cli.parse_arguments(["--quick", "--serve-warmup", "0"]))
-        self.assertEqual((quick.serve_rounds, quick.serve_duration_s, quick.serve_warmup_s), (1, 2.0, 0.0))
+        self.assertEqual((quick.serve_rounds, quick.serve_duration_s, quick.serve_warmup_s, quick.serve_apps),
+                         (1, 2.0, 0.0, (1, 100)))
+        self.assertEqual(cli.options_from(cli.parse_arguments([])).serve_apps, (1, 100, 1000))
         self.assertIn("serve", cli.parse_arguments([]).workloads)
         self.assertFalse(options.serve_own_session)
         self.assertTrue(cli.options_from(cli.parse_arguments(["--serve-own-session"])).serve_own_session)
