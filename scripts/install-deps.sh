@@ -16,7 +16,7 @@ packages=(
   wabt                                             # an oracle for tests only
   wasi-libc libclang-rt-19-dev-wasm32              # C guest programs (guests/)
   rustc libstd-rust-dev-wasm32                     # Rust guest programs
-  python3 hyperfine                                # benchmarks
+  python3 hyperfine wrk                            # benchmarks (wrk: flint bench's http and serve loads)
   python3-matplotlib                               # flint bench's charts (and its tests)
 )
 
