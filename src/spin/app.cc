@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "component/decoder.h"
+#include "flint/wat.h"
 #include "serve/component_handler.h"
 #include "spin/wagi.h"
 
@@ -235,6 +236,14 @@ Result<std::shared_ptr<App::Loaded>> App::load(size_t index) {
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
   if (!in && !in.eof()) return failed(make_error(ErrorCode::Io, c.source + ": cannot read"));
+  // A source in the text format (`(component ...)`) is encoded here, as
+  // `flint run` accepts .wat: a component written by hand needs no tool.
+  if (bytes.size() < 4 || bytes[0] != 0 || bytes[1] != 'a' || bytes[2] != 's' || bytes[3] != 'm') {
+    auto binary =
+        flint::text::parse_wat({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
+    if (!binary) return failed(binary.error());
+    bytes = std::move(*binary);
+  }
   // A component its triggers run with `executor = { type = "wagi" }` is a
   // WASI command served as CGI (wagi.h), each trigger with its own argv;
   // it cannot serve wasi:http triggers as well.
