@@ -41,6 +41,7 @@ Result<std::unique_ptr<RequestInstance>> instantiate(
 
 /// The trap and its backtrace on stderr, as `flint run` reports one.
 void log_failure(const HandlerOptions& o, Error error, const Store* store) {
+  if (o.on_failure) o.on_failure(error);
   if (error.code == ErrorCode::Interrupt && o.timeout)
     error.detail = "the request ran longer than --timeout " + o.timeout_spec;
   std::string text = fmt::format("flint serve: {} in {}: {}\n", phase_name(error.phase()), o.name,

@@ -43,6 +43,9 @@ struct HandlerOptions {
   /// More host interfaces for each request's linker, after WASI and
   /// wasi:http (`flint up`: Spin's).
   std::function<void(component::ComponentLinker&)> define_more;
+  /// Told of every request whose guest trapped or could not be instantiated
+  /// (the metrics' trap count); may be empty.
+  std::function<void(const Error&)> on_failure;
 };
 
 /// The handler serving `component`. Before serving, check_component()

@@ -107,13 +107,22 @@ int serve(const ServeOptions& o) {
   server_options.port = addr->second;
   if (auto ok = apply_server_flags(o.server, server_options); !ok)
     return fail(o.component, ok.error());
-  auto server = serve::Server::listen(server_options,
-                                      serve::component_handler(*compiled, std::move(handler)));
+  auto observability = start_observability(o.server);
+  if (!observability) return fail(o.component, observability.error());
+  std::shared_ptr<serve::Observer> observer = (*observability)->observer;
+  if (observer)
+    handler.on_failure = [observer, name = o.component](const Error&) {
+      observer->count_trap(name);
+    };
+  serve::RequestHandler served = serve::component_handler(*compiled, std::move(handler));
+  if (observer) served = serve::observe(observer, o.component, std::move(served));
+  auto server = serve::Server::listen(server_options, std::move(served));
   if (!server) return fail(o.component, server.error());
   std::string host = (*server)->host();
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   fmt::print(stderr, "Serving HTTP on http://{}:{}/\n", host, (*server)->port());
   std::fflush(stderr);
+  print_metrics_address(**observability);
   (*server)->run(true);
   return kExitOk;
 }

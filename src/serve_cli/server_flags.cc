@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "cli/run_flags.h"
+#include "serve_cli/listen_address.h"
 
 namespace flint::serve_cli {
 
@@ -24,6 +25,55 @@ void add_server_flags(CLI::App* cmd, ServerFlags& f) {
                   "Give up on a client that does not take a response write within this long "
                   "(default 30s)")
       ->type_name("DURATION");
+  cmd->add_option("--access-log", f.access_log,
+                  "Log every request (combined log format, the component and milliseconds) to "
+                  "this file, or - for stdout")
+      ->type_name("FILE|-");
+  cmd->add_option("--metrics-addr", f.metrics_addr,
+                  "Serve Prometheus metrics (requests, latency, instances, traps per component) "
+                  "at http://HOST:PORT/metrics")
+      ->type_name("HOST:PORT");
+}
+
+Observability::~Observability() {
+  if (metrics) {
+    metrics->stop();
+    if (metrics_thread.joinable()) metrics_thread.join();
+  }
+  if (log && log != stdout) std::fclose(log);
+}
+
+Result<std::unique_ptr<Observability>> start_observability(const ServerFlags& f) {
+  auto o = std::make_unique<Observability>();
+  if (f.access_log.empty() && f.metrics_addr.empty()) return o;
+  if (f.access_log == "-") {
+    o->log = stdout;
+  } else if (!f.access_log.empty()) {
+    o->log = std::fopen(f.access_log.c_str(), "a");
+    if (!o->log)
+      return make_error(ErrorCode::Io,
+                        "--access-log " + f.access_log + ": cannot open for writing");
+  }
+  o->observer = std::make_shared<serve::Observer>(o->log);
+  if (!f.metrics_addr.empty()) {
+    FLINT_ASSIGN(auto addr, parse_listen_address(f.metrics_addr, "--metrics-addr"));
+    serve::ServerOptions options;
+    options.host = addr.first;
+    options.port = addr.second;
+    options.io_threads = 1;
+    options.workers = 1;
+    FLINT_ASSIGN(o->metrics, serve::Server::listen(options, serve::metrics_handler(o->observer)));
+    o->metrics_thread = std::thread([server = o->metrics.get()] { server->run(false); });
+  }
+  return o;
+}
+
+void print_metrics_address(const Observability& o) {
+  if (!o.metrics) return;
+  std::string host = o.metrics->host();
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  std::fprintf(stderr, "Metrics on http://%s:%u/metrics\n", host.c_str(), o.metrics->port());
+  std::fflush(stderr);
 }
 
 Status apply_server_flags(const ServerFlags& f, serve::ServerOptions& o) {

@@ -1,12 +1,17 @@
 // The HTTP server's limits as flags, shared by `flint serve` and `flint up`:
 // --max-header-size, --max-body-size, --idle-timeout, --read-timeout,
-// --write-timeout (defaults: serve::ServerOptions').
+// --write-timeout (defaults: serve::ServerOptions'); and what an operator
+// watches: --access-log FILE|- and --metrics-addr HOST:PORT (Prometheus).
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
 #include <string>
+#include <thread>
 
 #include "flint/result.h"
+#include "serve/observer.h"
 #include "serve/server.h"
 
 namespace flint::serve_cli {
@@ -18,7 +23,25 @@ struct ServerFlags {
   std::string idle_timeout;
   std::string read_timeout;
   std::string write_timeout;
+  std::string access_log;    ///< a file to append to, or "-" for stdout
+  std::string metrics_addr;  ///< where GET /metrics answers
 };
+
+/// The access log and metrics the flags ask for, running.
+struct Observability {
+  std::shared_ptr<serve::Observer> observer;  ///< null: neither flag given
+  std::unique_ptr<serve::Server> metrics;     ///< the --metrics-addr server
+  std::thread metrics_thread;
+  std::FILE* log = nullptr;  ///< owned unless stdout
+  ~Observability();
+};
+
+/// Opens the access log and starts the metrics server.
+Result<std::unique_ptr<Observability>> start_observability(const ServerFlags& flags);
+
+/// `Metrics on http://ADDR:PORT/metrics` on stderr, when there is a metrics
+/// server (after the serving line, which must come first).
+void print_metrics_address(const Observability& o);
 
 /// Registers the flags on `cmd`.
 void add_server_flags(CLI::App* cmd, ServerFlags& flags);

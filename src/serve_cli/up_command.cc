@@ -117,6 +117,10 @@ int up(const UpOptions& o) {
   for (const std::string& statement : o.sqlite_statements)
     if (auto ok = options.sqlite->seed(statement); !ok) return fail(ok.error());
 
+  auto observability = start_observability(o.server);
+  if (!observability) return fail(observability.error());
+  options.observer = (*observability)->observer;
+
   auto app = spin::App::create(std::move(*manifest), std::move(options));
   if (!app) return fail(app.error());
   for (const spin::DuplicateRoute& d : (*app)->duplicate_routes())
@@ -142,6 +146,7 @@ int up(const UpOptions& o) {
   fmt::print("Serving {}\nAvailable Routes:\n", base);
   for (const auto& [id, route] : (*app)->routes()) fmt::print("  {}: {}{}\n", id, base, route);
   std::fflush(stdout);
+  print_metrics_address(**observability);
   (*server)->run(true);
   return cli::kExitOk;
 }

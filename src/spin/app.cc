@@ -279,6 +279,10 @@ Result<std::shared_ptr<App::Loaded>> App::load(size_t index) {
   h.define_more = [host](component::ComponentLinker& linker) {
     spinhost::define_spin(linker, host);
   };
+  if (options_.observer)
+    h.on_failure = [observer = options_.observer, id = c.id](const Error&) {
+      observer->count_trap(id);
+    };
 
   if (wagi) {
     WagiOptions w;
@@ -312,7 +316,23 @@ Status App::load_all() {
   return {};
 }
 
+std::string App::observed_name(std::string_view path) const {
+  std::optional<RouteMatch> match = router_.route(path.substr(0, path.find('?')));
+  if (!match) return "-";
+  const HttpTrigger& t = manifest_.http_triggers[routed_triggers_[match->trigger]];
+  return t.component.empty() ? t.id : t.component;
+}
+
 void App::handle(wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& writer) {
+  if (!options_.observer) return route(std::move(request), writer);
+  std::string name = observed_name(request.path_with_query);
+  options_.observer->handle(name, std::move(request), writer,
+                            [this](wasihttp::IncomingRequestData r, wasihttp::ResponseWriter& w) {
+                              route(std::move(r), w);
+                            });
+}
+
+void App::route(wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& writer) {
   std::string_view target = request.path_with_query;
   std::string path(target.substr(0, target.find('?')));
 

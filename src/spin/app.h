@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "flint/runtime.h"
+#include "serve/observer.h"
 #include "serve/server.h"
 #include "spin/manifest.h"
 #include "spin/router.h"
@@ -41,6 +42,8 @@ struct AppOptions {
   std::shared_ptr<spinhost::KeyValueStores> key_value;
   std::shared_ptr<spinhost::SqliteDatabases> sqlite;
   std::shared_ptr<const spinhost::VariableResolver> variables;
+  /// Access log and metrics, per component (null: none).
+  std::shared_ptr<serve::Observer> observer;
 };
 
 /// One loaded application.
@@ -53,7 +56,9 @@ class App {
   static Result<std::shared_ptr<App>> create(Manifest manifest, AppOptions options);
   ~App();
 
-  /// Serves one request (the server's RequestHandler).
+  /// Serves one request (the server's RequestHandler), observed under its
+  /// component's id (or its trigger's, for a static response; `-` when no
+  /// route matched).
   void handle(wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& writer);
 
   /// Compiles every component now (`--preload`, and tests): the first
@@ -71,6 +76,10 @@ class App {
   App() = default;
   /// The compiled component and its handler, compiling it on first use.
   Result<std::shared_ptr<Loaded>> load(size_t component);
+  /// handle() without the observer.
+  void route(wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& writer);
+  /// The id a request for `path` is observed under.
+  std::string observed_name(std::string_view path) const;
 
   Manifest manifest_;
   AppOptions options_;

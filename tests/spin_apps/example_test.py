@@ -2,6 +2,7 @@
 """The README's bundled Spin app (examples/hello-spin) under `flint up`:
 it starts, lists its route, and answers 200 "Hello from Flint!\\n" on any
 path. Its component is a .wat source, so this needs no guest toolchain.
+With --metrics-addr, GET /metrics counts those requests for the component.
 
 Usage: example_test.py --flint FLINT --app examples/hello-spin
 """
@@ -18,7 +19,8 @@ def main():
     p.add_argument("--flint", required=True)
     p.add_argument("--app", required=True)
     args = p.parse_args()
-    proc = subprocess.Popen([args.flint, "up", "--from", args.app, "--listen", "127.0.0.1:0"],
+    proc = subprocess.Popen([args.flint, "up", "--from", args.app, "--listen", "127.0.0.1:0",
+                             "--metrics-addr", "127.0.0.1:0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = proc.stdout.readline()
@@ -38,6 +40,18 @@ def main():
             if resp.status != 200 or body != b"Hello from Flint!\n":
                 print(f"FAIL: GET {path}: {resp.status} {body!r}")
                 return 1
+        metrics_line = proc.stderr.readline()
+        mm = re.match(r"Metrics on http://127\.0\.0\.1:(\d+)/metrics$", metrics_line.strip())
+        if not mm:
+            print(f"FAIL: no metrics address on stderr: {metrics_line!r}")
+            return 1
+        conn = http.client.HTTPConnection("127.0.0.1", int(mm.group(1)), timeout=60)
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode()
+        want = 'flint_http_requests_total{component="hello",status="200"} 3'
+        if want not in text:
+            print(f"FAIL: {want!r} not in the metrics:\n{text}")
+            return 1
         print("passed")
         return 0
     finally:
