@@ -1,6 +1,8 @@
 // Import resolution with semver-compatible versions.
 #include "component_runtime/linker.h"
 
+#include <mutex>
+
 #include "component/extern_name.h"
 
 namespace flint::component {
@@ -23,8 +25,11 @@ bool older(const SemVer& a, const SemVer& b) {
 
 void ComponentLinker::define(const std::string& name, Item item) {
   exact_[name] = item;
+  lazy_exact_.erase(name);  // a real definition replaces a lazy one
   auto parsed = parse_extern_name(name);
   if (!parsed || parsed->kind != ExternName::Kind::Interface || !parsed->version) return;
+  if (auto it = lazy_by_interface_.find(interface_key(*parsed)); it != lazy_by_interface_.end())
+    std::erase_if(it->second, [&](const LazyVersion& v) { return v.version == *parsed->version; });
   std::vector<Versioned>& versions = by_interface_[interface_key(*parsed)];
   for (Versioned& v : versions) {
     if (v.version == *parsed->version) {
@@ -35,7 +40,71 @@ void ComponentLinker::define(const std::string& name, Item item) {
   versions.push_back({*parsed->version, std::move(item)});
 }
 
+void ComponentLinker::build_lazy(const Builder& build) const {
+  for (auto it = lazy_exact_.begin(); it != lazy_exact_.end();)
+    it = it->second == build ? lazy_exact_.erase(it) : std::next(it);
+  for (auto& [key, versions] : lazy_by_interface_)
+    std::erase_if(versions, [&](const LazyVersion& v) { return v.build == build; });
+  (*build)();
+}
+
+void ComponentLinker::define_group_lazily(const std::string& group,
+                                          std::function<void(ComponentLinker&)> define_group) {
+  static std::mutex mutex;
+  static std::map<std::string, std::vector<std::string>> names_of_group;
+  std::vector<std::string> names;
+  {
+    std::lock_guard lock(mutex);
+    auto it = names_of_group.find(group);
+    if (it == names_of_group.end()) {
+      ComponentLinker probe;
+      define_group(probe);
+      it = names_of_group.emplace(group, probe.names()).first;
+    }
+    names = it->second;
+  }
+  // The builder defines into this linker, which owns it (and outlives it).
+  auto build = std::make_shared<std::function<void()>>(
+      [this, define_group = std::move(define_group)] { define_group(*this); });
+  // Like define(), a later definition replaces an earlier one of the same
+  // name, built or not.
+  for (const std::string& name : names) {
+    exact_.erase(name);
+    lazy_exact_[name] = build;
+    auto parsed = parse_extern_name(name);
+    if (!parsed || parsed->kind != ExternName::Kind::Interface || !parsed->version) continue;
+    std::string key = interface_key(*parsed);
+    if (auto it = by_interface_.find(key); it != by_interface_.end())
+      std::erase_if(it->second, [&](const Versioned& v) { return v.version == *parsed->version; });
+    std::vector<LazyVersion>& lazy = lazy_by_interface_[key];
+    std::erase_if(lazy, [&](const LazyVersion& v) { return v.version == *parsed->version; });
+    lazy.push_back({*parsed->version, build});
+  }
+}
+
+std::vector<std::string> ComponentLinker::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, item] : exact_) out.push_back(name);
+  for (const auto& [name, build] : lazy_exact_) out.push_back(name);
+  return out;
+}
+
 Result<Item> ComponentLinker::resolve(std::string_view name) const {
+  // A group offering this name (or a compatible version of it) is built
+  // first; then the lookup below finds its definition.
+  if (!lazy_exact_.empty()) {
+    Builder build;
+    if (auto it = lazy_exact_.find(name); it != lazy_exact_.end()) build = it->second;
+    if (!build) {
+      auto lazy_parsed = parse_extern_name(name);
+      if (lazy_parsed && lazy_parsed->kind == ExternName::Kind::Interface && lazy_parsed->version)
+        if (auto it = lazy_by_interface_.find(interface_key(*lazy_parsed));
+            it != lazy_by_interface_.end())
+          for (const LazyVersion& v : it->second)
+            if (semver_compatible(*lazy_parsed->version, v.version)) build = v.build;
+    }
+    if (build) build_lazy(build);
+  }
   if (auto it = exact_.find(name); it != exact_.end()) return it->second;
   auto parsed = parse_extern_name(name);
   if (parsed && parsed->kind == ExternName::Kind::Interface && parsed->version) {

@@ -9,7 +9,9 @@
 // 0.0.x versions match exactly. The newest compatible definition wins.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,18 @@ class ComponentLinker {
   /// names the interface, its version and what was looked for.
   Result<Item> resolve(std::string_view name) const;
 
+  /// Offers everything `define_group(*this)` defines without building it:
+  /// the group runs (once) when an import first resolves to one of its
+  /// names, so a linker made per request builds only the interfaces its
+  /// component imports. The group's names are found once per process and
+  /// `group` (a stable name for it) by running it on a scratch linker, so
+  /// running it must have no effect beyond defining.
+  void define_group_lazily(const std::string& group,
+                           std::function<void(ComponentLinker&)> define_group);
+
+  /// Every name defined, lazily or not.
+  std::vector<std::string> names() const;
+
  private:
   /// One versioned definition of an interface.
   struct Versioned {
@@ -42,6 +56,18 @@ class ComponentLinker {
   /// "ns:pkg/iface" -> its versioned definitions, parsed once here rather
   /// than at every instantiation's lookup.
   std::map<std::string, std::vector<Versioned>, std::less<>> by_interface_;
+
+  /// Groups not built yet, by each name they define (exact, and by
+  /// interface with its version). Mutable: resolving builds them.
+  using Builder = std::shared_ptr<std::function<void()>>;
+  struct LazyVersion {
+    SemVer version;
+    Builder build;
+  };
+  mutable std::map<std::string, Builder, std::less<>> lazy_exact_;
+  mutable std::map<std::string, std::vector<LazyVersion>, std::less<>> lazy_by_interface_;
+  /// Runs `build` after forgetting every name it stands for.
+  void build_lazy(const Builder& build) const;
 };
 
 }  // namespace flint::component

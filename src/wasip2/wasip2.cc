@@ -137,11 +137,15 @@ std::shared_ptr<Host> define_wasip2(ComponentLinker& linker, std::shared_ptr<was
                                     SocketGrants sockets) {
   auto host = std::make_shared<Host>(std::move(ctx));
   host->sockets = sockets;
+  // Built when first imported: a request's linker builds only what its
+  // component imports (most import neither files nor sockets).
   define_io(linker, host);
   define_cli(linker, host);
   define_clocks_random(linker, host);
-  define_filesystem(linker, host);
-  define_sockets(linker, host);
+  linker.define_group_lazily("wasip2/filesystem",
+                             [host](ComponentLinker& l) { define_filesystem(l, host); });
+  linker.define_group_lazily("wasip2/sockets",
+                             [host](ComponentLinker& l) { define_sockets(l, host); });
   return host;
 }
 
