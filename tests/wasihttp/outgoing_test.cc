@@ -450,6 +450,10 @@ TEST_F(Outgoing, BetweenBytesTimeout) {
   release = true;
   ASSERT_EQ(failed.as_case().index, 1u);
   EXPECT_EQ(failed.as_case().payload->as_case().index, 0u);  // last-operation-failed
+  // http-error-code tells the guest why.
+  ComponentValue code = types("http-error-code", {*failed.as_case().payload->as_case().payload});
+  ASSERT_TRUE(code.as_case().payload != nullptr);
+  EXPECT_EQ(error_code_name(code.as_case().payload->as_case().index), "connection-read-timeout");
 }
 
 TEST_F(Outgoing, HttpsToAPlainServerIsATlsError) {
