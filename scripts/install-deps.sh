@@ -16,7 +16,7 @@ packages=(
   wabt                                             # an oracle for tests only
   wasi-libc libclang-rt-19-dev-wasm32              # C guest programs (guests/)
   rustc libstd-rust-dev-wasm32                     # Rust guest programs
-  python3 hyperfine                                # benchmarks
+  python3 hyperfine wrk                            # benchmarks (wrk: flint bench's http and serve loads)
   python3-matplotlib                               # flint bench's charts (and its tests)
 )
 
@@ -73,6 +73,30 @@ if [ ! -x "$deps_dir/npm/node_modules/.bin/componentize-js" ]; then
   fi
 fi
 
+# Spin apps (guests/spin, issue 13). Python: Spin's SDK spin-sdk 3.4.1, the
+# newest release whose apps export wasi:http/incoming-handler@0.2.0 (4.0.0 and
+# 5.0.0 export WASI 0.3's wasi:http/handler), with the componentize-py it was
+# made for (0.17.2), both in a private folder so that the componentize-py of
+# the component guests stays as it is (~10 s).
+if [ ! -x "$deps_dir/spin-sdk-py/bin/componentize-py" ] || [ ! -d "$deps_dir/spin-sdk-py/spin_sdk" ]; then
+  python3 -m pip install --quiet --target "$deps_dir/spin-sdk-py" spin-sdk==3.4.1 componentize-py==0.17.2 || \
+    echo "install-deps: could not pip install spin-sdk 3.4.1; the Python Spin app will skip"
+fi
+# JavaScript: Spin's build tool j2w (@spinframework/build-tools, componentize-js
+# 0.19 under it) and the HTTP trigger's WIT package, in their own npm prefix
+# (~20 s). The SDK's spin-kv/spin-variables/spin-sqlite wrappers are not on the
+# registry here: the apps declare the same WIT (guests/spin/wit) themselves.
+if [ ! -f "$deps_dir/npm-spin/node_modules/@spinframework/build-tools/dist/index.js" ]; then
+  if command -v npm > /dev/null; then
+    mkdir -p "$deps_dir/npm-spin"
+    npm install --silent --no-fund --no-audit --prefix "$deps_dir/npm-spin" \
+      @spinframework/build-tools@1.0.7 @spinframework/wasi-http-proxy@1.0.1 || \
+      echo "install-deps: npm install of @spinframework/build-tools failed; the JavaScript Spin app will skip"
+  else
+    echo "install-deps: no npm; the JavaScript Spin app will skip"
+  fi
+fi
+
 # Rust components: rustup's toolchain with the WASI targets (Debian's rustc
 # 1.63 has no wasm32-wasip2; ~20 s each), then the Rust reactor's crates
 # (wit-bindgen), fetched now so that the build needs no network.
@@ -82,6 +106,10 @@ if command -v rustup > /dev/null || [ -x "$HOME/.cargo/bin/rustup" ]; then
   PATH="$HOME/.cargo/bin:$PATH" cargo fetch --locked --quiet \
     --manifest-path "$here/../guests/components/rust/reactor/Cargo.toml" || \
     echo "install-deps: cargo fetch of the Rust reactor's crates failed; its build needs the network"
+  # The Rust Spin app's crates (Spin's SDK, spin-sdk 5.2.0; guests/spin/rust).
+  PATH="$HOME/.cargo/bin:$PATH" cargo fetch --locked --quiet \
+    --manifest-path "$here/../guests/spin/rust/Cargo.toml" || \
+    echo "install-deps: cargo fetch of the Rust Spin app's crates failed; its build needs the network"
 else
   echo "install-deps: no rustup (https://rustup.rs); the Rust component guests will skip"
 fi

@@ -25,12 +25,13 @@ from .model import Cell
 from .programs import FIB, BuildError, build_hello, build_peak_rss
 from .progress import Progress
 from .render import format_bytes, json_document, markdown_report
+from .serve_workload import hello_component, serve_table, up_memory_table
 from .session import Options, Session
 from .startup import (HELLO_RSS_COLUMN, SERVER_COLUMN, hello_commands, hello_memory_cells, memory_table,
                       run_hello, startup_table)
 from .user_workload import user_table
 
-WORKLOADS = ("startup", "memory", "compute", "http")
+WORKLOADS = ("startup", "memory", "compute", "http", "serve")
 QUICK_KERNELS = ("fib", "sieve", "sha256")
 DEFAULT_OUT = BENCH_DIR / "out" / "flintbench"
 REPORT_NAME = "runtime-comparison"
@@ -40,11 +41,11 @@ MEMORY_RUNS = 10  # hello-world runs for its peak RSS, which hardly varies
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog=os.environ.get("FLINT_BENCH_COMMAND", "python3 -m flintbench"),
-        description="Measure start-up, memory, compute and HTTP I/O of WebAssembly runtimes, containers "
-                    "and native code on this machine, side by side, and write a report.")
+        description="Measure start-up, memory, compute, HTTP I/O and wasi:http serving of WebAssembly "
+                    "runtimes, containers and native code on this machine, side by side, and write a report.")
     parser.add_argument("--quick", action="store_true",
-                        help="about a minute: 10 start-up runs, small kernels (fib, sieve, sha256) once, "
-                             "2-second HTTP runs")
+                        help="a minute or two: 10 start-up runs, small kernels (fib, sieve, sha256) once, "
+                             "2-second HTTP and serve runs, flint up with 1 and 100 apps")
     parser.add_argument("--workloads", default=",".join(WORKLOADS),
                         help="comma-separated subset of %(default)s")
     parser.add_argument("--contenders", help="comma-separated names (or first words: 'flint', 'docker') "
@@ -58,6 +59,20 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--http-duration", type=float, help="seconds of wrk load per round (default 10)")
     parser.add_argument("--http-rounds", type=int, help="wrk rounds per contender (default 3)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default %(default)s)")
+    parser.add_argument("--serve-duration", type=float, help="serve: seconds of wrk load per round (default 10)")
+    parser.add_argument("--serve-warmup", type=float,
+                        help="serve: seconds of discarded wrk load before each round (default 2, --quick 1)")
+    parser.add_argument("--serve-rounds", type=int, help="serve: rounds per contender (default 5, --quick 1)")
+    parser.add_argument("--serve-threads", type=int, default=1, help="serve: wrk threads (default %(default)s)")
+    parser.add_argument("--serve-apps",
+                        help="serve: app counts of one `flint up` whose memory is read (default 1,100,1000; "
+                             "--quick 1,100)")
+    parser.add_argument("--serve-own-session", action="store_true",
+                        help="serve: start each server in a session of its own (its own autogroup for the "
+                             "scheduler) instead of the harness's, as the http workload does")
+    parser.add_argument("--serve-component", type=Path,
+                        help="serve: the wasi:http component (default: guests/components/rust/http_hello, "
+                             "from the build tree or built with cargo)")
     parser.add_argument("--server-cpu", type=int, default=0, help="core the server is pinned to")
     parser.add_argument("--load-cpu", type=int, default=1, help="core wrk is pinned to")
     parser.add_argument("--timeout", type=float, default=600, help="seconds before one run counts as failed")
@@ -82,7 +97,16 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     args.workloads = workloads
     if args.module is not None and not args.module.is_file():
         parser.error(f"--module: no file {args.module}")
-    for name in ("runs", "compute_runs", "http_rounds"):
+    if args.serve_component is not None and not args.serve_component.is_file():
+        parser.error(f"--serve-component: no file {args.serve_component}")
+    if args.serve_apps is not None:
+        try:
+            args.serve_apps = tuple(int(n) for n in args.serve_apps.split(",") if n.strip())
+        except ValueError:
+            parser.error(f"--serve-apps: comma-separated numbers, not {args.serve_apps!r}")
+        if not args.serve_apps or min(args.serve_apps) < 1:
+            parser.error("--serve-apps: at least one count, each at least 1")
+    for name in ("runs", "compute_runs", "http_rounds", "serve_rounds", "serve_threads"):
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -104,7 +128,12 @@ def options_from(args: argparse.Namespace) -> Options:
                    http_duration_s=args.http_duration or (2.0 if quick else 10.0),
                    http_rounds=args.http_rounds or (1 if quick else 3),
                    http_connections=args.connections, server_cpu=args.server_cpu,
-                   load_cpu=args.load_cpu, timeout_s=args.timeout, cc=args.cc)
+                   load_cpu=args.load_cpu, timeout_s=args.timeout, cc=args.cc,
+                   serve_duration_s=args.serve_duration or (2.0 if quick else 10.0),
+                   serve_warmup_s=args.serve_warmup if args.serve_warmup is not None else (1.0 if quick else 2.0),
+                   serve_rounds=args.serve_rounds or (1 if quick else 5), serve_threads=args.serve_threads,
+                   serve_apps=args.serve_apps or ((1, 100) if quick else (1, 100, 1000)),
+                   serve_own_session=args.serve_own_session)
 
 
 def discover(args: argparse.Namespace) -> list[Contender]:
@@ -180,6 +209,12 @@ def run_workloads(session: Session, args: argparse.Namespace) -> list[Table]:
         tables.append(compute_table(session))
     if "http" in wanted:
         tables.append(http_table(session, build_server(session)))
+    if "serve" in wanted:
+        flint = next((c.executable for c in session.contenders
+                      if c.name.startswith("flint") and getattr(c, "executable", None)), None)
+        component = hello_component(session, args.serve_component, flint)
+        tables.append(serve_table(session, component, build_server(session)))
+        tables.append(up_memory_table(session, component, flint))
     if args.module is not None or args.image:
         tables.append(user_table(session, args.module, shlex.split(args.module_args), args.image,
                                  shlex.split(args.image_args)))

@@ -76,6 +76,16 @@ class Contender:
         """The command serving HTTP on LISTEN_HOST:port; raises Unsupported."""
         raise Unsupported("serving a socket is not supported")
 
+    def component_server_command(self, component: Path, addr: str) -> list[str]:
+        """The command serving a wasi:http/incoming-handler component on
+        `addr` (HOST:PORT, PORT 0 where the runtime announces the port it
+        bound), a fresh instance per request; raises Unsupported."""
+        raise Unsupported("serves no wasi:http components")
+
+    def announces_port(self) -> bool:
+        """True when component_server_command may be given port 0."""
+        return False
+
 
 class Native(Contender):
     """The baseline: the same C source compiled with clang-19 -O2."""
@@ -106,7 +116,9 @@ class WasmRuntime(Contender):
                  run_argv: Callable[[str, str, list[str]], list[str]],
                  listen_argv: Callable[[str, str, str], list[str]] | None = None,
                  listen_unsupported: str = "no preopened listening sockets",
-                 unsupported_markers: tuple[str, ...] = ()):
+                 unsupported_markers: tuple[str, ...] = (),
+                 http_serve_argv: Callable[[str, str, str], list[str]] | None = None,
+                 http_serve_any_port: bool = False):
         self.name = name
         self.executable = executable  # resolved path, None when not found
         self.missing_reason = missing_reason
@@ -117,6 +129,10 @@ class WasmRuntime(Contender):
         # Words in the runtime's error output that mean "this version cannot
         # do it" rather than "it broke", for features that come and go.
         self.unsupported_markers = unsupported_markers
+        # (executable, component, host:port) -> argv serving a wasi:http
+        # component (`flint serve`, `wasmtime serve`), None: unsupported.
+        self.http_serve_argv = http_serve_argv
+        self.http_serve_any_port = http_serve_any_port  # binds port 0 and says which port it got
         self._version: str | None = None
 
     def probe(self) -> tuple[bool, str]:
@@ -137,6 +153,14 @@ class WasmRuntime(Contender):
             raise Unsupported(f"not supported by {self.name}: {self.listen_unsupported}")
         return self.listen_argv(self.executable, self.module_for(program), f"{LISTEN_HOST}:{port}")
 
+    def component_server_command(self, component: Path, addr: str) -> list[str]:
+        if self.http_serve_argv is None:
+            return super().component_server_command(component, addr)
+        return self.http_serve_argv(self.executable, str(component), addr)
+
+    def announces_port(self) -> bool:
+        return self.http_serve_any_port
+
 
 class FlintAot(WasmRuntime):
     """Flint's compiled engine, timed as it is deployed: `flint compile`
@@ -146,7 +170,8 @@ class FlintAot(WasmRuntime):
     def __init__(self, flint: str | None, missing_reason: str):
         super().__init__("flint (aot)", flint, missing_reason, ["--version"],
                          lambda exe, module, args: [exe, "run", module, *args],
-                         lambda exe, module, addr: [exe, "run", "--tcplisten", addr, module])
+                         lambda exe, module, addr: [exe, "run", "--tcplisten", addr, module],
+                         http_serve_argv=flint_serve_argv("aot"), http_serve_any_port=True)
         self.artifacts: dict[str, Path] = {}
         self.errors: dict[str, str] = {}
 
@@ -178,6 +203,13 @@ class FlintAot(WasmRuntime):
         return str(self.artifacts[program.name])
 
 
+def flint_serve_argv(engine: str) -> Callable[[str, str, str], list[str]]:
+    """`flint serve` with wasmtime serve's spelling; -S cli links all of
+    wasi:cli, which Rust's std imports (the proxy world has only stdio)."""
+    return lambda exe, component, addr: [exe, "serve", "--engine", engine, "-S", "cli", "--addr", addr,
+                                         component]
+
+
 def find_flint(explicit: str | None) -> tuple[str | None, str]:
     """The flint binary: --flint, else the build tree's, else PATH."""
     if explicit:
@@ -200,7 +232,8 @@ def wasm_runtimes(flint: str | None, flint_missing: str, path: str) -> list[Cont
         WasmRuntime("flint (interp)", flint, flint_missing, ["--version"],
                     lambda exe, module, args: [exe, "run", "--engine", "interp", module, *args],
                     lambda exe, module, addr: [exe, "run", "--engine", "interp", "--tcplisten", addr,
-                                               module]),
+                                               module],
+                    http_serve_argv=flint_serve_argv("interp"), http_serve_any_port=True),
         FlintAot(flint, flint_missing),
         # `-S tcplisten` belongs to the legacy WASI preview 1 implementation
         # (`-S help`: "legacy wasip1 implementation only"), which recent
@@ -209,7 +242,12 @@ def wasm_runtimes(flint: str | None, flint_missing: str, path: str) -> list[Cont
         WasmRuntime("wasmtime", *find("wasmtime"), ["--version"],
                     lambda exe, module, args: [exe, "run", module, *args],
                     lambda exe, module, addr: [exe, "run", "-S", f"tcplisten={addr}", module],
-                    unsupported_markers=("do not support --tcplisten", "no longer supported")),
+                    unsupported_markers=("do not support --tcplisten", "no longer supported"),
+                    # Its defaults: a fresh instance per request, the pooling
+                    # allocator. -S cli as for `flint serve`: Rust's std
+                    # imports wasi:cli/environment, outside the proxy world.
+                    http_serve_argv=lambda exe, component, addr: [exe, "serve", "-S", "cli", "--addr", addr,
+                                                                  component]),
         WasmRuntime("wazero", *find("wazero"), ["version"],
                     lambda exe, module, args: [exe, "run", module, *args],
                     lambda exe, module, addr: [exe, "run", f"-listen={addr}", module]),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -20,6 +21,11 @@ from .contenders import LISTEN_HOST, Unsupported
 from .container_contenders import ContainerContender
 from .measure import tree_memory
 from .programs import Program
+
+# How a server says where it listens, on stdout or stderr: `flint serve` and
+# `wasmtime serve` print "Serving HTTP on http://127.0.0.1:8080/", `flint up`
+# (as `spin up`) "Serving http://127.0.0.1:3000".
+ANNOUNCEMENT = re.compile(r"Serving (?:HTTP on )?https?://(\[[^\]]*\]|[^\s/:]+):(\d+)")
 
 
 class ServerError(Exception):
@@ -47,6 +53,30 @@ def answers_http(host: str, port: int, timeout_s: float = 2.0) -> str | None:
         connection.close()
 
 
+def announced_port(output: str) -> int | None:
+    """The port of the first "Serving ..." line in a server's output."""
+    m = ANNOUNCEMENT.search(output)
+    return int(m.group(2)) if m else None
+
+
+def wait_for_announcement(alive, timeout_s: float, log) -> int:
+    """Polls the server's output until it announces its port; raises
+    ServerError if it exits or `timeout_s` passes first."""
+    deadline = time.monotonic() + timeout_s
+    delay = 0.005
+    while True:
+        port = announced_port(log())
+        if port is not None:
+            return port
+        if not alive():
+            raise ServerError(f"server exited before serving: {log()[-300:].strip() or 'no output'}")
+        if time.monotonic() >= deadline:
+            raise ServerError(f"the server announced no port within {timeout_s:g} s "
+                              f"({log()[-300:].strip() or 'no output'})")
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
+
+
 def wait_until_serving(port: int, alive, timeout_s: float, log=lambda: "") -> None:
     """Polls until the server answers GET /; raises ServerError if the
     process exits or `timeout_s` passes first (a runtime compiling a module
@@ -63,6 +93,23 @@ def wait_until_serving(port: int, alive, timeout_s: float, log=lambda: "") -> No
     raise ServerError(f"no HTTP answer on port {port} within {timeout_s:g} s ({last})")
 
 
+def wait_until_accepting(port: int, alive, timeout_s: float, log=lambda: "") -> None:
+    """Polls until LISTEN_HOST:port accepts a TCP connection, sending
+    nothing; raises ServerError as wait_until_serving does."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if not alive():
+            raise ServerError(f"server exited before serving: {log()[-300:].strip() or 'no output'}")
+        try:
+            with socket.create_connection((LISTEN_HOST, port), timeout=1):
+                return
+        except OSError as error:
+            if time.monotonic() >= deadline:
+                raise ServerError(f"nothing accepted connections on port {port} within {timeout_s:g} s "
+                                  f"({error})") from error
+        time.sleep(0.05)
+
+
 @dataclass
 class ServerMemory:
     bytes: int  # the table's figure
@@ -70,8 +117,8 @@ class ServerMemory:
 
 
 class ProcessServer:
-    def __init__(self, process: subprocess.Popen, port: int, argv: list[str]):
-        self.process, self.port, self.argv = process, port, argv
+    def __init__(self, process: subprocess.Popen, port: int, argv: list[str], log=lambda: ""):
+        self.process, self.port, self.argv, self.log = process, port, argv, log
         self.url = f"http://{LISTEN_HOST}:{port}/"
 
     def memory(self) -> ServerMemory:
@@ -114,22 +161,51 @@ def serve(contender, program: Program, cpu: int | None, ready_timeout_s: float =
             wait_until_serving(port, lambda: True, ready_timeout_s)
             yield ContainerServer(running, port)
         return
-    argv = pinned(contender.server_command(program, port), cpu)
+    with serve_process(contender.server_command(program, port), port, cpu, ready_timeout_s,
+                       contender) as server:
+        yield server
+
+
+@contextmanager
+def serve_process(argv: list[str], port: int | None, cpu: int | None, ready_timeout_s: float = 60.0,
+                  contender=None, probe_path: str | None = "/", own_session: bool = True):
+    """Runs argv (pinned to `cpu`) as a server on LISTEN_HOST:port, or on
+    the port it announces when `port` is None; yields a ProcessServer once
+    it answers GET / (with probe_path None: once it accepts a connection,
+    so that no request has reached it), and stops its process group
+    afterwards. own_session False keeps it in the harness's session (a
+    process group of its own all the same): with the kernel's autogroup
+    scheduling a session is a scheduling group, and on a loaded machine
+    that decides how much CPU the server gets next to wrk and to other
+    sessions' work."""
+    argv = pinned(argv, cpu)
     with tempfile.TemporaryFile("w+") as log:
+        placement = {"start_new_session": True} if own_session else {"process_group": 0}
         process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+                                   **placement)
 
         def read_log() -> str:
-            log.seek(0)
-            return log.read()
+            # Through a description of its own: seeking the shared one would
+            # move where the server's next write lands.
+            with open(f"/proc/self/fd/{log.fileno()}", errors="replace") as mine:
+                return mine.read()
+
+        def alive() -> bool:
+            return process.poll() is None
 
         try:
             try:
-                wait_until_serving(port, lambda: process.poll() is None, ready_timeout_s, read_log)
+                if port is None:
+                    port = wait_for_announcement(alive, ready_timeout_s, read_log)
+                if probe_path is None:
+                    wait_until_accepting(port, alive, ready_timeout_s, read_log)
+                else:
+                    wait_until_serving(port, alive, ready_timeout_s, read_log)
             except ServerError:
-                raise_if_unsupported(contender, read_log())
+                if contender is not None:
+                    raise_if_unsupported(contender, read_log())
                 raise
-            yield ProcessServer(process, port, argv)
+            yield ProcessServer(process, port, argv, read_log)
         finally:
             stop(process)
 

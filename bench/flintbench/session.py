@@ -27,6 +27,12 @@ class Options:
     load_cpu: int | None = 1
     timeout_s: float = 600.0
     cc: str = "clang-19"
+    serve_duration_s: float = 10.0  # the serve workload's wrk run, after serve_warmup_s of warm-up
+    serve_warmup_s: float = 2.0
+    serve_rounds: int = 5
+    serve_threads: int = 1  # wrk threads
+    serve_apps: tuple[int, ...] = (1, 100, 1000)  # apps in one `flint up` for its idle memory
+    serve_own_session: bool = False  # servers in a session (an autogroup) of their own, not the harness's
 
 
 @dataclass

@@ -1,4 +1,4 @@
-// `flint serve` and `flint up` run in a second executable, `flint-serve`,
+// `flint serve`, `flint up` and `flint build` run in a second executable, `flint-serve`,
 // installed beside `flint`. Why: serving links Boost.Asio, libcurl, SQLite
 // and the clients of Redis, PostgreSQL, MySQL and MQTT, which are shared
 // libraries on Debian; `flint` itself is a static executable whose start-up
@@ -64,6 +64,8 @@ void add_serving_commands(CLI::App& app, CommandRunner& run, const char* argv0) 
                 "Serve a wasi:http/incoming-handler component over HTTP (as `wasmtime serve`)");
   add_forwarded(app, run, argv0, "up",
                 "Run a Spin application (spin.toml) over HTTP (as `spin up`)");
+  add_forwarded(app, run, argv0, "build",
+                "Build a Spin application's components (as `spin build`)");
 }
 
 }  // namespace flint::cli

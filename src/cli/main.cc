@@ -21,13 +21,13 @@ int main(int argc, char** argv) {
   flint::cli::CommandRunner run;
   std::string_view named = argc > 1 ? argv[1] : "";
   bool known = named == "run" || named == "wast" || named == "compile" || named == "bench" ||
-               named == "serve" || named == "up";
+               named == "serve" || named == "up" || named == "build";
   CLI::App* run_command = nullptr;
   if (!known || named == "run") run_command = flint::cli::add_run_command(app, run);
   if (!known || named == "wast") flint::cli::add_wast_command(app, run);
   if (!known || named == "compile") flint::cli::add_compile_command(app, run);
   if (!known || named == "bench") flint::cli::add_bench_command(app, run, argv[0]);
-  if (!known || named == "serve" || named == "up")
+  if (!known || named == "serve" || named == "up" || named == "build")
     flint::cli::add_serving_commands(app, run, argv[0]);
 
   // The guest's words follow a "--", so CLI11 takes them as positionals verbatim.

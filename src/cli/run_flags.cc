@@ -49,7 +49,12 @@ Result<std::pair<double, std::string>> number_and_unit(std::string_view spec,
 }  // namespace
 
 Result<uint64_t> parse_memory_pages(std::string_view spec) {
-  FLINT_ASSIGN(auto parsed, number_and_unit(spec, "--max-memory"));
+  FLINT_ASSIGN(uint64_t bytes, parse_byte_count(spec, "--max-memory"));
+  return std::min(bytes / kPageSize, uint64_t(kMaxPages32));
+}
+
+Result<uint64_t> parse_byte_count(std::string_view spec, std::string_view flag) {
+  FLINT_ASSIGN(auto parsed, number_and_unit(spec, flag));
   auto [value, unit] = parsed;
   double factor;
   if (unit.empty() || unit == "B")
@@ -61,15 +66,14 @@ Result<uint64_t> parse_memory_pages(std::string_view spec) {
   else if (unit == "G" || unit == "GiB")
     factor = 1024.0 * 1024 * 1024;
   else
-    return make_error(
-        ErrorCode::Usage,
-        fmt::format("--max-memory {}: unknown unit '{}' (use K, M or G)", spec, unit));
+    return make_error(ErrorCode::Usage,
+                      fmt::format("{} {}: unknown unit '{}' (use K, M or G)", flag, spec, unit));
   // value >= 0 and finite (number_and_unit), so the conversion rounds down.
-  return uint64_t(std::min(value * factor / kPageSize, double(kMaxPages32)));
+  return uint64_t(std::min(value * factor, 1e18));
 }
 
-Result<std::chrono::nanoseconds> parse_duration(std::string_view spec) {
-  FLINT_ASSIGN(auto parsed, number_and_unit(spec, "--timeout"));
+Result<std::chrono::nanoseconds> parse_duration(std::string_view spec, std::string_view flag) {
+  FLINT_ASSIGN(auto parsed, number_and_unit(spec, flag));
   auto [value, unit] = parsed;
   double seconds;
   if (unit.empty() || unit == "s")
@@ -83,9 +87,8 @@ Result<std::chrono::nanoseconds> parse_duration(std::string_view spec) {
   else if (unit == "h")
     seconds = value * 3600;
   else
-    return make_error(
-        ErrorCode::Usage,
-        fmt::format("--timeout {}: unknown unit '{}' (use ms, s, m or h)", spec, unit));
+    return make_error(ErrorCode::Usage, fmt::format("{} {}: unknown unit '{}' (use ms, s, m or h)",
+                                                    flag, spec, unit));
   if (seconds > 1e9) seconds = 1e9;  // ~31 years: effectively no limit, and no overflow
   return std::chrono::nanoseconds(int64_t(seconds * 1e9));
 }

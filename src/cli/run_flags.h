@@ -27,8 +27,14 @@ Result<std::optional<std::pair<std::string, std::string>>> parse_env_flag(std::s
 /// (powers of 1024), rounded down to whole 64 KiB pages.
 Result<uint64_t> parse_memory_pages(std::string_view spec);
 
-/// `--timeout 1.5s`: a duration in s, ms, us, m or h (seconds when bare).
-Result<std::chrono::nanoseconds> parse_duration(std::string_view spec);
+/// `--max-body-size 10M`: a byte count with an optional K, M or G suffix
+/// (powers of 1024); `flag` names the flag in errors.
+Result<uint64_t> parse_byte_count(std::string_view spec, std::string_view flag);
+
+/// `--timeout 1.5s`: a duration in s, ms, us, m or h (seconds when bare);
+/// `flag` names the flag in errors.
+Result<std::chrono::nanoseconds> parse_duration(std::string_view spec,
+                                                std::string_view flag = "--timeout");
 
 /// The WASI options `-S NAME[=y|n]` that Flint implements, with Wasmtime
 /// 48's names and defaults.

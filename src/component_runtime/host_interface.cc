@@ -5,12 +5,16 @@ namespace flint::component {
 
 namespace wit {
 ValueTypePtr boolean() { return ValueType::primitive(TypeKind::Bool); }
+ValueTypePtr s8() { return ValueType::primitive(TypeKind::S8); }
 ValueTypePtr u8() { return ValueType::primitive(TypeKind::U8); }
+ValueTypePtr s16() { return ValueType::primitive(TypeKind::S16); }
 ValueTypePtr u16() { return ValueType::primitive(TypeKind::U16); }
 ValueTypePtr u32() { return ValueType::primitive(TypeKind::U32); }
 ValueTypePtr u64() { return ValueType::primitive(TypeKind::U64); }
 ValueTypePtr s32() { return ValueType::primitive(TypeKind::S32); }
 ValueTypePtr s64() { return ValueType::primitive(TypeKind::S64); }
+ValueTypePtr f32() { return ValueType::primitive(TypeKind::F32); }
+ValueTypePtr f64() { return ValueType::primitive(TypeKind::F64); }
 ValueTypePtr string() { return ValueType::primitive(TypeKind::String); }
 ValueTypePtr list(ValueTypePtr element) { return ValueType::list(std::move(element)); }
 ValueTypePtr tuple(std::vector<ValueTypePtr> elements) {
@@ -28,19 +32,51 @@ ValueTypePtr enumeration(std::vector<std::string> labels) {
 ValueTypePtr flags(std::vector<std::string> labels) { return ValueType::flags(std::move(labels)); }
 ValueTypePtr own(ResourceTypePtr resource) { return ValueType::own(std::move(resource)); }
 ValueTypePtr borrow(ResourceTypePtr resource) { return ValueType::borrow(std::move(resource)); }
+ValueTypePtr stream(ValueTypePtr element) {
+  auto t = std::make_shared<ValueType>();
+  t->kind = TypeKind::Stream;
+  t->element = std::move(element);
+  return t;
+}
+ValueTypePtr future(ValueTypePtr element) {
+  auto t = std::make_shared<ValueType>();
+  t->kind = TypeKind::Future;
+  t->element = std::move(element);
+  return t;
+}
 FunctionTypePtr func(std::vector<Param> params, ValueTypePtr result) {
   auto f = std::make_shared<FunctionType>();
   f->params = std::move(params);
   f->result = std::move(result);
   return f;
 }
+FunctionTypePtr async_func(std::vector<Param> params, ValueTypePtr result) {
+  auto f = std::make_shared<FunctionType>();
+  f->async = true;
+  f->params = std::move(params);
+  f->result = std::move(result);
+  return f;
+}
+FunctionTypePtr async_if(FunctionTypePtr f, bool async) {
+  if (!async) return f;
+  auto copy = std::make_shared<FunctionType>(*f);
+  copy->async = true;
+  return copy;
+}
 }  // namespace wit
 
 namespace val {
 ComponentValue boolean(bool b) { return ComponentValue::boolean(b); }
+ComponentValue s8(int8_t v) { return ComponentValue::signed_int(TypeKind::S8, v); }
 ComponentValue u8(uint8_t v) { return ComponentValue::unsigned_int(TypeKind::U8, v); }
+ComponentValue s16(int16_t v) { return ComponentValue::signed_int(TypeKind::S16, v); }
+ComponentValue u16(uint16_t v) { return ComponentValue::unsigned_int(TypeKind::U16, v); }
+ComponentValue s32(int32_t v) { return ComponentValue::signed_int(TypeKind::S32, v); }
 ComponentValue u32(uint32_t v) { return ComponentValue::unsigned_int(TypeKind::U32, v); }
+ComponentValue s64(int64_t v) { return ComponentValue::signed_int(TypeKind::S64, v); }
 ComponentValue u64(uint64_t v) { return ComponentValue::unsigned_int(TypeKind::U64, v); }
+ComponentValue f32(float v) { return ComponentValue::f32(v); }
+ComponentValue f64(double v) { return ComponentValue::f64(v); }
 ComponentValue string(std::string s) { return ComponentValue::string(std::move(s)); }
 ComponentValue list(std::vector<ComponentValue> items) {
   return ComponentValue::sequence(TypeKind::List, std::move(items));

@@ -62,12 +62,16 @@ struct HostReturn : Result<std::optional<ComponentValue>> {
 /// without payload, a function without result).
 namespace wit {
 ValueTypePtr boolean();
+ValueTypePtr s8();
 ValueTypePtr u8();
+ValueTypePtr s16();
 ValueTypePtr u16();
 ValueTypePtr u32();
 ValueTypePtr u64();
 ValueTypePtr s32();
 ValueTypePtr s64();
+ValueTypePtr f32();
+ValueTypePtr f64();
 ValueTypePtr string();
 ValueTypePtr list(ValueTypePtr element);
 ValueTypePtr tuple(std::vector<ValueTypePtr> elements);
@@ -79,16 +83,31 @@ ValueTypePtr enumeration(std::vector<std::string> labels);
 ValueTypePtr flags(std::vector<std::string> labels);
 ValueTypePtr own(ResourceTypePtr resource);
 ValueTypePtr borrow(ResourceTypePtr resource);
+/// `stream<t>` and `future<t>` (a null `element`: no payload type).
+ValueTypePtr stream(ValueTypePtr element);
+ValueTypePtr future(ValueTypePtr element);
 /// A function type: named parameters and an optional result.
 FunctionTypePtr func(std::vector<Param> params, ValueTypePtr result = nullptr);
+/// The same as an `async func`.
+FunctionTypePtr async_func(std::vector<Param> params, ValueTypePtr result = nullptr);
+/// `f` as an `async func` when `async` (a host body still runs to its end:
+/// a guest's sync lowering blocks on it).
+FunctionTypePtr async_if(FunctionTypePtr f, bool async);
 }  // namespace wit
 
 /// Terse builders of component values, the counterparts of `wit`.
 namespace val {
 ComponentValue boolean(bool b);
+ComponentValue s8(int8_t v);
 ComponentValue u8(uint8_t v);
+ComponentValue s16(int16_t v);
+ComponentValue u16(uint16_t v);
+ComponentValue s32(int32_t v);
 ComponentValue u32(uint32_t v);
+ComponentValue s64(int64_t v);
 ComponentValue u64(uint64_t v);
+ComponentValue f32(float v);
+ComponentValue f64(double v);
 ComponentValue string(std::string s);
 ComponentValue list(std::vector<ComponentValue> items);
 /// A list<u8> from bytes.

@@ -34,6 +34,7 @@ Result<std::unique_ptr<RequestInstance>> instantiate(
   std::shared_ptr<wasip2::Host> wasi = options.cli ? wasip2::define_wasip2(r->linker, ctx, sockets)
                                                    : wasip2::define_wasip2_proxy(r->linker, ctx);
   r->http = wasihttp::define_wasihttp(r->linker, wasi, options.allowed_hosts);
+  if (options.define_more) options.define_more(r->linker);
   FLINT_ASSIGN(r->instance, component::instantiate(r->store, component, r->linker));
   return r;
 }

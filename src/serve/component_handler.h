@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "outbound/allowed_hosts.h"
 #include "serve/server.h"
 #include "wasi/context.h"
+#include "wasip2/host.h"
 
 namespace flint::serve {
 
@@ -38,6 +40,9 @@ struct HandlerOptions {
   /// `--allow-outbound-host`): outbound HTTP, and with `cli` wasi:sockets
   /// too; null: nowhere (deny by default).
   std::shared_ptr<const outbound::AllowedHosts> allowed_hosts;
+  /// More host interfaces for each request's linker, after WASI and
+  /// wasi:http (`flint up`: Spin's).
+  std::function<void(component::ComponentLinker&)> define_more;
 };
 
 /// The handler serving `component`. Before serving, check_component()

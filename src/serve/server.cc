@@ -115,17 +115,19 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     }
     // 1xx, 204 and 304 have no body (RFC 9110 section 6.4.1), nor has HEAD's.
     no_body_ = head_request_ || status < 200 || status == 204 || status == 304;
-    chunked_ = !length_ && !no_body_;
-    if (chunked_) head += "transfer-encoding: chunked\r\n";
     if (!keep_alive_) head += "connection: close\r\n";
     if (!headers.has("date")) head += "date: " + http_date() + "\r\n";
-    head += "\r\n";
-    pending_ = std::move(head);
+    // The framing waits for the first body bytes or the end: a body that
+    // ends before any byte is sent goes out with `content-length: 0` (as
+    // hyper frames it for Spin and Wasmtime), anything else unframed by
+    // the guest goes chunked.
+    head_ = std::move(head);
   }
 
   bool write(std::span<const uint8_t> data) override {
     if (broken_) return false;
     if (data.empty()) return true;
+    frame_head(false);
     if (no_body_) return true;  // HEAD: the body is not sent
     if (chunked_) {
       pending_ += fmt::format("{:x}\r\n", data.size());
@@ -144,6 +146,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
 
   void finish(const wasihttp::Fields* trailers) override {
     if (broken_) return;
+    frame_head(true);
     if (chunked_) {
       pending_ += "0\r\n";
       if (trailers)
@@ -160,6 +163,25 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
   }
 
  private:
+  /// Completes the head held since start() with its framing and queues it;
+  /// `ended`: the body ended with no byte written.
+  void frame_head(bool ended) {
+    if (!head_) return;
+    std::string head = std::move(*head_);
+    head_.reset();
+    if (!length_ && !no_body_) {
+      if (ended) {
+        head += "content-length: 0\r\n";
+        length_ = 0;
+      } else {
+        head += "transfer-encoding: chunked\r\n";
+      }
+    }
+    chunked_ = !length_ && !no_body_;
+    head += "\r\n";
+    pending_ = std::move(head) + pending_;
+  }
+
   void read_header() {
     parser_.emplace();
     parser_->header_limit(server_.options.max_header_bytes);
@@ -181,6 +203,12 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     data.method = std::string(req.method_string());
     data.path_with_query = std::string(req.target());
     if (auto host = req[http::field::host]; !host.empty()) data.authority = std::string(host);
+    beast::error_code peer_error;
+    auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_error);
+    if (!peer_error)
+      data.client_address = peer.address().is_v6()
+                                ? fmt::format("[{}]:{}", peer.address().to_string(), peer.port())
+                                : fmt::format("{}:{}", peer.address().to_string(), peer.port());
     for (const auto& field : req)
       data.headers.add_unchecked(std::string(field.name_string()),
                                  {field.value().begin(), field.value().end()});
@@ -192,6 +220,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     head_request_ = req.method() == http::verb::head;
     started_ = finished_ = broken_ = body_failed_ = false;
     length_.reset();
+    head_.reset();
     sent_body_ = 0;
     // The guest runs on a worker; the work guard keeps the I/O threads
     // running (and run() from returning) until its answer is written.
@@ -364,6 +393,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
   size_t header_fields_ = 0;  ///< fields beyond these are the body's trailers
   uint64_t sent_body_ = 0;
   std::string pending_;
+  std::optional<std::string> head_;  ///< the head from start(), until its framing is known
 };
 
 void Server::Impl::accept() {

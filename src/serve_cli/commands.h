@@ -19,4 +19,9 @@ void add_serve_command(CLI::App& app, CommandRunner& run);
 /// (up_command.cc).
 void add_up_command(CLI::App& app, CommandRunner& run);
 
+/// `flint build`: runs the components' build commands from spin.toml, as
+/// `spin build` does (build_command.cc); argv0 locates this executable for
+/// `--up`.
+void add_build_command(CLI::App& app, CommandRunner& run, const char* argv0);
+
 }  // namespace flint::serve_cli

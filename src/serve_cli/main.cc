@@ -7,12 +7,13 @@
 #include "serve_cli/commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Flint's HTTP serving: flint serve, flint up", "flint"};
+  CLI::App app{"Flint's HTTP serving: flint serve, flint up, flint build", "flint"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "flint 0.1.0");
   flint::cli::CommandRunner run;
   flint::serve_cli::add_serve_command(app, run);
   flint::serve_cli::add_up_command(app, run);
+  flint::serve_cli::add_build_command(app, run, argv[0]);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -19,6 +19,8 @@
 #include "serve/component_handler.h"
 #include "serve/server.h"
 #include "serve_cli/commands.h"
+#include "serve_cli/listen_address.h"
+#include "serve_cli/server_flags.h"
 
 namespace flint::serve_cli {
 
@@ -37,6 +39,7 @@ struct ServeOptions {
   std::string timeout;                     ///< per request
   std::string max_memory;                  ///< per linear memory
   std::vector<std::string> allowed_hosts;  ///< --allow-outbound-host, Spin's patterns
+  ServerFlags server;                      ///< the HTTP server's limits
 };
 
 int fail(const std::string& what, const Error& error) {
@@ -44,29 +47,10 @@ int fail(const std::string& what, const Error& error) {
   return kExitError;
 }
 
-/// `HOST:PORT`, `[V6]:PORT`.
-Result<std::pair<std::string, uint16_t>> parse_addr(const std::string& addr) {
-  size_t colon = addr.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    return make_error(ErrorCode::Usage, "--addr " + addr + ": expected HOST:PORT");
-  std::string host = addr.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  unsigned long port = 0;
-  try {
-    size_t used = 0;
-    port = std::stoul(addr.substr(colon + 1), &used);
-    if (used != addr.size() - colon - 1 || port > 65535) throw std::out_of_range("port");
-  } catch (...) {
-    return make_error(ErrorCode::Usage, "--addr " + addr + ": the port is not a number 0-65535");
-  }
-  return std::pair{host, uint16_t(port)};
-}
-
 int serve(const ServeOptions& o) {
   // A guest writing to a closed pipe gets EPIPE; the server is not killed.
   signal(SIGPIPE, SIG_IGN);
-  auto addr = parse_addr(o.addr);
+  auto addr = parse_listen_address(o.addr, "--addr");
   if (!addr) return fail(o.component, addr.error());
   serve::HandlerOptions handler;
   for (const std::string& s : o.wasi) {
@@ -121,6 +105,8 @@ int serve(const ServeOptions& o) {
   serve::ServerOptions server_options;
   server_options.host = addr->first;
   server_options.port = addr->second;
+  if (auto ok = apply_server_flags(o.server, server_options); !ok)
+    return fail(o.component, ok.error());
   auto server = serve::Server::listen(server_options,
                                       serve::component_handler(*compiled, std::move(handler)));
   if (!server) return fail(o.component, server.error());
@@ -161,6 +147,7 @@ void add_serve_command(CLI::App& app, CommandRunner& run) {
   cmd->add_option("--max-memory", options->max_memory,
                   "Upper bound on each linear memory of a request's instance, e.g. 64M")
       ->type_name("SIZE");
+  add_server_flags(cmd, options->server);
   cmd->add_option("--allow-outbound-host", options->allowed_hosts,
                   "Let the guest reach a destination, as Spin's allowed_outbound_hosts: "
                   "SCHEME://HOST[:PORT] (e.g. https://example.com, *://127.0.0.0/24:7777); "

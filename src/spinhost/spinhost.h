@@ -44,6 +44,9 @@ struct SpinHostContext {
 
   /// `allowed_outbound_hosts`, expanded.
   std::shared_ptr<const outbound::AllowedHosts> allowed_hosts;
+
+  /// The LLM models this component may use (`ai_models`).
+  std::vector<std::string> ai_models;
 };
 
 /// Defines every Spin host interface in `linker` for one instance of

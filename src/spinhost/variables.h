@@ -18,6 +18,10 @@
 
 #include "flint/result.h"
 
+namespace flint::component {
+class ComponentLinker;
+}  // namespace flint::component
+
 namespace flint::spinhost {
 
 /// One `[variables]` entry of the manifest.
@@ -65,9 +69,25 @@ class VariableResolver {
   std::vector<std::unique_ptr<VariableProvider>> providers_;
 };
 
+/// Whether `name` is a valid variable name as Spin checks them (lowercase
+/// ASCII letters, digits and single underscores, starting with a letter and
+/// ending with a letter or digit); `why` gets the reason when it is not.
+bool valid_variable_name(std::string_view name, std::string* why = nullptr);
+
 /// The `SPIN_VARIABLE_NAME` environment provider (Spin's default; a runtime
-/// config `env` provider may set another prefix and a dotenv file).
+/// config `env` provider may set another prefix and a dotenv file of
+/// `KEY=VALUE` lines, read once here; the environment wins over the file).
 std::unique_ptr<VariableProvider> env_provider(std::string prefix = "SPIN_VARIABLE",
                                                std::optional<std::string> dotenv_path = {});
+
+/// A provider of fixed values (runtime config's `type = "static"`).
+std::unique_ptr<VariableProvider> static_provider(std::map<std::string, std::string> values);
+
+struct SpinHostContext;
+
+/// Defines fermyon:spin/variables@2.0.0, spin:variables/variables@3.0.0 and
+/// wasi:config/store@0.2.0-draft-2024-09-27 in `linker` for `context`'s component.
+void define_variables(component::ComponentLinker& linker,
+                      const std::shared_ptr<const SpinHostContext>& context);
 
 }  // namespace flint::spinhost

@@ -22,15 +22,17 @@ Error io_error(const std::string& what) {
   return make_error(ErrorCode::Io, fmt::format("{}: {}", what, std::strerror(errno)));
 }
 
-std::unique_ptr<FdEntry> stdio_entry(int host_fd) {
+// Guest stdio `fd` (0, 1 or 2) over a dup of `host_fd`.
+std::unique_ptr<FdEntry> stdio_entry(int fd, int host_fd) {
   auto e = std::make_unique<FdEntry>();
   e->kind = FdEntry::Kind::Stdio;
-  e->host = UniqueFd(fcntl(host_fd, F_DUPFD_CLOEXEC, 0));  // invalid when the host's is closed
+  // Invalid when the host's is closed (or -1).
+  e->host = UniqueFd(host_fd < 0 ? -1 : fcntl(host_fd, F_DUPFD_CLOEXEC, 0));
   // As Wasmtime: a terminal is a character device, anything else (pipe,
   // file, socket) shows only as "unknown", so the guest learns nothing more.
   e->filetype =
       e->host.valid() && isatty(e->host.get()) ? Filetype::CharacterDevice : Filetype::Unknown;
-  e->rights_base = e->rights_inheriting = host_fd == 0 ? fd_rights::kStdin : fd_rights::kStdout;
+  e->rights_base = e->rights_inheriting = fd == 0 ? fd_rights::kStdin : fd_rights::kStdout;
   return e;
 }
 
@@ -90,7 +92,7 @@ Result<std::shared_ptr<WasiContext>> WasiContext::create(WasiOptions options) {
   std::shared_ptr<WasiContext> ctx(new WasiContext());
   ctx->args_ = std::move(options.args);
   for (auto& [name, value] : options.env) ctx->env_.push_back(name + "=" + value);
-  for (int fd = 0; fd < 3; ++fd) ctx->fds_.insert_at(fd, stdio_entry(fd));
+  for (int fd = 0; fd < 3; ++fd) ctx->fds_.insert_at(fd, stdio_entry(fd, options.stdio[fd]));
   // Preopens take the numbers after stdio in the order granted, as in
   // Wasmtime: directories first, then sockets.
   uint32_t next = 3;

@@ -4,6 +4,7 @@
 // stdin, stdout and stderr.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -32,6 +33,12 @@ struct WasiOptions {
   /// Host addresses ("HOST:PORT") to listen on; each becomes a preopened
   /// listening socket after the directories, for sock_accept.
   std::vector<std::string> tcp_listen;
+  /// The host descriptors the guest's stdin, stdout and stderr (fds 0, 1,
+  /// 2, and WASI 0.2's wasi:cli stdio) duplicate: the host's own by default;
+  /// a server running a guest as CGI (`flint up`'s WAGI) gives it a request
+  /// body file and a response file instead. Each is duplicated at create(),
+  /// so the caller keeps (and closes) its own; -1 is a closed stdio.
+  std::array<int, 3> stdio = {0, 1, 2};
 };
 
 class WasiContext {

@@ -39,6 +39,8 @@ struct IncomingRequestData {
   bool https = false;
   Fields headers;
   std::shared_ptr<BodySource> body;  ///< null: an empty body
+  /// The client's address, "IP:PORT" ("[V6]:PORT"); empty when unknown.
+  std::string client_address;
 };
 
 /// Where a response goes; the server implements it. Calls come in order:

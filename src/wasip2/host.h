@@ -18,6 +18,10 @@
 #include "wasi/context.h"
 #include "wasi/host_errno.h"
 
+namespace flint::outbound {
+class AllowedHosts;  // outbound/allowed_hosts.h
+}  // namespace flint::outbound
+
 namespace flint::wasip2 {
 
 using component::ComponentValue;

@@ -2,6 +2,7 @@
 // it: edge cases a C guest through the adapter rarely reaches.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -177,6 +178,65 @@ TEST_F(WasiP2Host, NoPreopensWithoutDirAndExitRecordsTheStatus) {
   // although the host held 1 (seen in gdb at this line).
   ASSERT_TRUE(host_->exit_code.has_value());
   EXPECT_EQ(*host_->exit_code, 1u);
+}
+
+TEST(WasiStdio, TheOptionsStdioReplaceTheHostsForPreview1AndWasiCli) {
+  // A CGI-style guest (flint up's WAGI): stdin a file holding the request
+  // body, stdout a file the host reads back, stderr closed.
+  int in = memfd_create("stdin", MFD_CLOEXEC), out = memfd_create("stdout", MFD_CLOEXEC);
+  ASSERT_GE(in, 0);
+  ASSERT_GE(out, 0);
+  ASSERT_EQ(write(in, "body", 4), 4);
+  ASSERT_EQ(lseek(in, 0, SEEK_SET), 0);
+  wasi::WasiOptions options;
+  options.stdio = {in, out, -1};
+  auto ctx = wasi::WasiContext::create(options);
+  ASSERT_TRUE(ctx.ok());
+  close(in);  // the context holds its own duplicates
+  // Preview 1's fd table.
+  wasi::FdEntry* e0 = (*ctx)->fds().get(0);
+  wasi::FdEntry* e1 = (*ctx)->fds().get(1);
+  wasi::FdEntry* e2 = (*ctx)->fds().get(2);
+  ASSERT_TRUE(e0 && e1 && e2);
+  EXPECT_NE(e1->host.get(), out);
+  EXPECT_FALSE(e2->host.valid());
+  char buf[8] = {};
+  ASSERT_EQ(read(e0->host.get(), buf, 2), 2);  // "bo"; the offset is shared
+  EXPECT_EQ(std::string(buf, 2), "bo");
+  // wasi:cli's streams over the same descriptors.
+  ComponentLinker linker;
+  auto host = define_wasip2(linker, *ctx);
+  Store store;
+  auto fn = [&](const std::string& iface, const std::string& name) {
+    auto item = linker.resolve(iface);
+    EXPECT_TRUE(item.ok());
+    const InstancePtr& instance = std::get<InstancePtr>(*item);
+    return std::get<FunctionPtr>(instance->exports.at(name));
+  };
+  auto stdout_stream =
+      fn("wasi:cli/stdout@0.2.0", "get-stdout")->call(store, std::vector<ComponentValue>{});
+  ASSERT_TRUE(stdout_stream.ok());
+  auto self = ComponentValue::handle(TypeKind::Borrow, host->output_streams.type(),
+                                     (*stdout_stream)->as_handle().rep);
+  const uint8_t text[] = {'h', 'i'};
+  auto written = fn("wasi:io/streams@0.2.0", "[method]output-stream.blocking-write-and-flush")
+                     ->call(store, std::vector<ComponentValue>{self, val::bytes(text, 2)});
+  ASSERT_TRUE(written.ok());
+  EXPECT_EQ((*written)->as_case().index, 0u);
+  auto stdin_stream =
+      fn("wasi:cli/stdin@0.2.0", "get-stdin")->call(store, std::vector<ComponentValue>{});
+  ASSERT_TRUE(stdin_stream.ok());
+  auto in_self = ComponentValue::handle(TypeKind::Borrow, host->input_streams.type(),
+                                        (*stdin_stream)->as_handle().rep);
+  auto rest = fn("wasi:io/streams@0.2.0", "[method]input-stream.blocking-read")
+                  ->call(store, std::vector<ComponentValue>{in_self, val::u64(16)});
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ((*rest)->as_case().index, 0u);
+  auto bytes = val::to_bytes(*(*rest)->as_case().payload);
+  EXPECT_EQ(std::string(bytes.begin(), bytes.end()), "dy");
+  ASSERT_EQ(pread(out, buf, sizeof buf, 0), 2);
+  EXPECT_EQ(std::string(buf, 2), "hi");
+  close(out);
 }
 
 }  // namespace
