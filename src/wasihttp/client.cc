@@ -121,7 +121,7 @@ class Transfer {
   std::vector<uint8_t> body;  ///< unread bytes from `body_pos` on
   size_t body_pos = 0;
   bool body_end = false, body_raised = false;
-  std::optional<std::string> body_error;
+  std::optional<ClientError> body_error;
   Clock::time_point last_byte;
   enum class Timeout : uint8_t { None, FirstByte, BetweenBytes } timed_out = Timeout::None;
 
@@ -328,7 +328,7 @@ void Transfer::run() {
         head_error = e;
         raise_event(head_event);
       } else {
-        body_error = e.message;
+        body_error = e;
       }
     }
     done = true;
@@ -418,7 +418,8 @@ wasip2::StreamSource::Read ClientExchange::read_body(uint64_t len) {
     return r;
   }
   if (t.body_error) {
-    r.error = *t.body_error;
+    r.error = t.body_error->message;
+    r.code = t.body_error->code;
     return r;
   }
   r.end = true;

@@ -110,7 +110,9 @@ HostReturn send(HttpHost& host, std::span<const ComponentValue> a) {
   std::shared_ptr<ClientExchange> exchange = ClientExchange::start(std::move(request));
   // The rest of the body streams to the transfer as the guest writes it.
   if (q.body_taken && !body.finished) body.upload = exchange;
-  FLINT_ASSIGN(ComponentValue future, host.future_incoming_responses.insert_own({exchange}));
+  FutureIncomingResponse sent;
+  sent.exchange = exchange;
+  FLINT_ASSIGN(ComponentValue future, host.future_incoming_responses.insert_own(std::move(sent)));
   return val::ok(std::move(future));
 }
 

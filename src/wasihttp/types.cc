@@ -721,12 +721,17 @@ void define_types(ComponentLinker& linker, const std::shared_ptr<HttpHost>& host
   iface.resource("outgoing-response", host->outgoing_responses.type());
   iface.resource("outgoing-body", host->outgoing_bodies.type());
   iface.resource("future-incoming-response", host->future_incoming_responses.type());
-  // http-error-code: no io-error of Flint's carries an HTTP error (bodies
-  // never fail mid-stream: the request body is whole before the handler runs).
+  // http-error-code: an outbound response body's failure (a timeout, a cut
+  // connection) carries its error-code; no other io-error does (a request
+  // body is whole before the handler runs).
   iface.function(
       "http-error-code",
       wit::func({{"err", wit::borrow(host->io->errors.type())}}, wit::option(error_code_type())),
-      [](Store&, Args) -> Return { return val::none(); });
+      [host](Store&, Args a) -> Return {
+        FLINT_ASSIGN(wasip2::IoError * e, host->io->errors.get(a[0]));
+        if (!e->source_code) return val::none();
+        return val::some(error_code_value(*e->source_code, e->message));
+      });
   define_fields(iface, host);
   define_incoming_request(iface, host);
   define_bodies(iface, host);

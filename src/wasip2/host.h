@@ -40,6 +40,9 @@ struct IoError {
   /// The host errno of a failed stream operation, from which
   /// wasi:sockets/network.network-error-code derives its answer; 0: none.
   int host_errno = 0;
+  /// An embedder's code for a failed source's read (wasi:http's
+  /// error-code case, for http-error-code).
+  std::optional<uint32_t> source_code;
 };
 
 /// wasi:io/poll's `pollable`: a clock's is ready from its deadline on; a
@@ -62,6 +65,7 @@ class StreamSource {
     std::vector<uint8_t> bytes;
     bool end = false;
     std::optional<std::string> error;
+    std::optional<uint32_t> code;  ///< with `error`: the embedder's code for it
   };
   virtual ~StreamSource() = default;
   /// Up to `len` bytes, waiting for at least one.
@@ -88,8 +92,9 @@ struct InputStream {
   SharedFd fd;
   bool positional = false;  ///< a file: pread at `offset`
   uint64_t offset = 0;
-  bool closed = false;                   ///< end of file seen
-  std::shared_ptr<StreamSource> source;  ///< set: reads come from it, not `fd`
+  bool closed = false;                        ///< end of file seen
+  std::shared_ptr<StreamSource> source;       ///< set: reads come from it, not `fd`
+  std::optional<StreamSource::Read> failure;  ///< the source's failed read
 };
 
 /// wasi:io/streams' `output-stream`: stdout/stderr, a file written at an

@@ -32,11 +32,20 @@ Return stream_failure(Host& h, int host_errno, const char* what) {
   if (host_errno == EPIPE) return val::err(val::variant_case(1));
   FLINT_ASSIGN(ComponentValue e,
                h.errors.insert_own({std::string(what) + ": " + std::strerror(host_errno),
-                                    error_code_of_host(host_errno), host_errno}));
+                                    error_code_of_host(host_errno), host_errno, std::nullopt}));
   return val::err(val::variant_case(0, std::move(e)));
 }
 
 Return closed() { return val::err(val::variant_case(1)); }
+
+/// The failure of a read of `s`: its source's, with the source's message
+/// and code, or the host call's.
+Return read_failure(Host& h, InputStream& s, int host_errno) {
+  if (!s.failure) return stream_failure(h, host_errno, "read");
+  FLINT_ASSIGN(ComponentValue e,
+               h.errors.insert_own({*s.failure->error, std::nullopt, host_errno, s.failure->code}));
+  return val::err(val::variant_case(0, std::move(e)));
+}
 
 /// Waits until `fd` is ready for `events` (or has failed: the retried call
 /// then reports it).
@@ -89,6 +98,8 @@ std::vector<uint8_t> read_some(InputStream& s, uint64_t len, int& error) {
     if (r.error) {
       error = EIO;  // reported as the failed read it is; the stream is done
       s.closed = true;
+      s.failure = std::move(r);
+      return {};
     } else if (r.end && r.bytes.empty()) {
       s.closed = true;
     }
@@ -132,7 +143,7 @@ Return do_read(Host& h, Args a, bool blocking) {
   if (!blocking && !s->positional && !ready_now(*s)) return val::ok(val::list({}));
   int error = 0;
   std::vector<uint8_t> data = read_some(*s, a[1].as_unsigned(), error);
-  if (error) return stream_failure(h, error, "read");
+  if (error) return read_failure(h, *s, error);
   if (s->closed) return closed();
   return val::ok(val::bytes(data.data(), data.size()));
 }
@@ -143,7 +154,7 @@ Return do_skip(Host& h, Args a, bool blocking) {
   if (!blocking && !s->positional && !ready_now(*s)) return val::ok(val::u64(0));
   int error = 0;
   std::vector<uint8_t> data = read_some(*s, a[1].as_unsigned(), error);
-  if (error) return stream_failure(h, error, "read");
+  if (error) return read_failure(h, *s, error);
   if (s->closed) return closed();
   return val::ok(val::u64(data.size()));
 }
@@ -157,7 +168,7 @@ Return do_splice(Host& h, Args a) {
   if (in->closed) return closed();
   int error = 0;
   std::vector<uint8_t> data = read_some(*in, a[2].as_unsigned(), error);
-  if (error) return stream_failure(h, error, "read");
+  if (error) return read_failure(h, *in, error);
   if (in->closed) return closed();
   FLINT_ASSIGN(std::optional<ComponentValue> written, write_all(h, *out, data));
   if (written->as_case().index != 0) return written;

@@ -6,13 +6,19 @@
 // denied URLs (through the future, as Spin) and refused connections answer
 // their error-codes.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -38,7 +44,8 @@ struct Received {
 /// header `x-test: yes` and a body describing the request.
 class TestServer {
  public:
-  TestServer() {
+  /// `respond`, if given, answers instead (with the request already read).
+  explicit TestServer(std::function<void(int)> respond = nullptr) : respond_(std::move(respond)) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -81,8 +88,13 @@ class TestServer {
   void one(int c) {
     std::string buf;
     size_t end;
-    while ((end = buf.find("\r\n\r\n")) == std::string::npos)
+    while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
       if (!fill(c, buf)) return;
+      if (buf[0] == 0x16) {  // a TLS handshake: answered as a plain server would
+        (void)!::write(c, "HTTP/1.1 400 Bad Request\r\n\r\n", 28);
+        return;
+      }
+    }
     Received r;
     r.head = buf.substr(0, end + 2);
     std::string rest = buf.substr(end + 4);
@@ -110,18 +122,23 @@ class TestServer {
       }
     }
     {
-      // Recorded before answering: the test reads it once the answer is in.
       std::lock_guard lock(m_);
       last_ = r;
     }
+    if (respond_) return respond_(c);
     std::string body = r.method + " " + r.target + " body=" + r.body;
     std::string response =
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Test: yes\r\n"
         "Connection: close\r\nContent-Length: " +
         std::to_string(body.size()) + "\r\n\r\n" + body;
-    (void)!::write(c, response.data(), response.size());
+    for (size_t done = 0; done < response.size();) {
+      ssize_t n = ::write(c, response.data() + done, response.size() - done);
+      if (n <= 0) return;
+      done += size_t(n);
+    }
   }
 
+  std::function<void(int)> respond_;
   int fd_ = -1;
   std::atomic<bool> stop_ = false;
   std::thread thread_;
@@ -187,8 +204,21 @@ class Outgoing : public ::testing::Test {
     return q;
   }
 
-  ComponentValue handle(const ComponentValue& q) {
-    return call("wasi:http/outgoing-handler@0.2.0", "handle", {q, val::none()});
+  ComponentValue handle(const ComponentValue& q, ComponentValue options = val::none()) {
+    return call("wasi:http/outgoing-handler@0.2.0", "handle", {q, std::move(options)});
+  }
+
+  /// request-options with one timeout (`name`: connect-timeout, ...) set.
+  ComponentValue options(const std::string& name, uint64_t nanoseconds) {
+    ComponentValue o = types("[constructor]request-options", {});
+    ok(types("[method]request-options.set-" + name, {o, val::some(val::u64(nanoseconds))}));
+    return val::some(o);
+  }
+
+  /// The error-code name of a failed result<_, error-code>.
+  static std::string failure(const ComponentValue& result) {
+    if (result.as_case().index == 0) return "(succeeded)";
+    return std::string(error_code_name(result.as_case().payload->as_case().index));
   }
 
   /// The body's stream: writes `data`, then (if `finish`) finishes it.
@@ -341,6 +371,183 @@ TEST_F(Outgoing, AnOtherSchemeOrNoAuthorityIsAnError) {
   r = handle(q);
   ASSERT_EQ(r.as_case().index, 1u);
   EXPECT_EQ(error_code_name(r.as_case().payload->as_case().index), "HTTP-protocol-error");
+}
+
+TEST_F(Outgoing, LargeBodiesStreamBothWays) {
+  // More than the megabyte each direction buffers: the writer waits for the
+  // transfer, the transfer for the reader.
+  TestServer server;
+  start({"http://127.0.0.1:*"});
+  std::string big(3 << 20, 'x');
+  for (size_t i = 0; i < big.size(); i += 4096) big[i] = char('a' + (i / 4096) % 26);
+  ComponentValue q = request(2, server.port, "/big");
+  ComponentValue body = ok(types("[method]outgoing-request.body", {q}));
+  ComponentValue future = ok(handle(q));
+  ComponentValue out = ok(types("[method]outgoing-body.write", {body}));
+  for (size_t i = 0; i < big.size(); i += 1 << 20)
+    ok(call("wasi:io/streams@0.2.0", "[method]output-stream.blocking-write-and-flush",
+            {out, bytes(std::string_view(big).substr(i, 1 << 20))}));
+  ok(types("[static]outgoing-body.finish", {body, val::none()}));
+  std::string got = read_all(ok(wait(future)));
+  EXPECT_EQ(got.size(), big.size() + 15);
+  EXPECT_TRUE(got == "POST /big body=" + big) << got.substr(0, 64);
+}
+
+TEST_F(Outgoing, TheBodyStreamIsPolledUntilBytesArrive) {
+  TestServer server([](int c) {
+    std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+    (void)!::write(c, head.data(), head.size());
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    (void)!::write(c, "later", 5);
+  });
+  start({"http://127.0.0.1:*"});
+  ComponentValue response = ok(wait(ok(handle(request(0, server.port, "/")))));
+  ComponentValue body = ok(types("[method]incoming-response.consume", {response}));
+  ComponentValue in = ok(types("[method]incoming-body.stream", {body}));
+  // Nothing yet: `read` does not wait, the pollable is not ready.
+  ComponentValue none =
+      call("wasi:io/streams@0.2.0", "[method]input-stream.read", {in, val::u64(100)});
+  EXPECT_EQ(val::to_bytes(ok(none)).size(), 0u);
+  ComponentValue p = call("wasi:io/streams@0.2.0", "[method]input-stream.subscribe", {in});
+  EXPECT_FALSE(call("wasi:io/poll@0.2.0", "[method]pollable.ready", {p}).as_bool());
+  call("wasi:io/poll@0.2.0", "poll", {val::list({p})});
+  EXPECT_EQ(
+      text(ok(call("wasi:io/streams@0.2.0", "[method]input-stream.read", {in, val::u64(100)}))),
+      "later");
+}
+
+TEST_F(Outgoing, FirstByteTimeout) {
+  std::atomic<bool> release = false;
+  TestServer server([&](int) {
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  });
+  start({"http://127.0.0.1:*"});
+  auto begin = std::chrono::steady_clock::now();
+  ComponentValue r =
+      wait(ok(handle(request(0, server.port, "/"), options("first-byte-timeout", 200'000'000))));
+  release = true;
+  EXPECT_EQ(failure(r), "connection-read-timeout");
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(5));
+}
+
+TEST_F(Outgoing, BetweenBytesTimeout) {
+  std::atomic<bool> release = false;
+  TestServer server([&](int c) {
+    std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf.";
+    (void)!::write(c, head.data(), head.size());
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  });
+  start({"http://127.0.0.1:*"});
+  ComponentValue response = ok(wait(
+      ok(handle(request(0, server.port, "/"), options("between-bytes-timeout", 200'000'000)))));
+  ComponentValue body = ok(types("[method]incoming-response.consume", {response}));
+  ComponentValue in = ok(types("[method]incoming-body.stream", {body}));
+  auto read = [&] {
+    return call("wasi:io/streams@0.2.0", "[method]input-stream.blocking-read", {in, val::u64(100)});
+  };
+  EXPECT_EQ(text(ok(read())), "half.");
+  ComponentValue failed = read();
+  release = true;
+  ASSERT_EQ(failed.as_case().index, 1u);
+  EXPECT_EQ(failed.as_case().payload->as_case().index, 0u);  // last-operation-failed
+  // http-error-code tells the guest why.
+  ComponentValue code = types("http-error-code", {*failed.as_case().payload->as_case().payload});
+  ASSERT_TRUE(code.as_case().payload != nullptr);
+  EXPECT_EQ(error_code_name(code.as_case().payload->as_case().index), "connection-read-timeout");
+}
+
+TEST_F(Outgoing, HttpsToAPlainServerIsATlsError) {
+  TestServer server;
+  start({"https://127.0.0.1:*"});
+  ComponentValue q = request(0, server.port, "/");
+  ok(types("[method]outgoing-request.set-scheme", {q, val::some(val::variant_case(1))}));
+  EXPECT_EQ(failure(wait(ok(handle(q)))), "TLS-protocol-error");
+}
+
+TEST_F(Outgoing, AnUnresolvableNameIsADnsError) {
+  start({"http://*.invalid:*"});
+  ComponentValue q = request(0, 80, "/");
+  ok(types("[method]outgoing-request.set-authority",
+           {q, val::some(val::string("no-such-host.invalid"))}));
+  EXPECT_EQ(failure(wait(ok(handle(q)))), "DNS-error");
+}
+
+TEST_F(Outgoing, DroppingEverythingCancelsTheTransfer) {
+  std::atomic<bool> release = false;
+  TestServer server([&](int) {
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  });
+  start({"http://127.0.0.1:*"});
+  {
+    ComponentValue q = request(2, server.port, "/");
+    ComponentValue body = ok(types("[method]outgoing-request.body", {q}));
+    ComponentValue future = ok(handle(q));
+    // The guest's instance (and its tables) go away: nothing waits forever.
+  }
+  http_.reset();
+  linker_ = ComponentLinker();
+  release = true;
+}
+
+/// `openssl s_server -www` with a fresh self-signed certificate for
+/// 127.0.0.1 (skips when there is no openssl).
+class SelfSignedServer {
+ public:
+  SelfSignedServer() {
+    dir_ = std::filesystem::temp_directory_path() / ("flint-tls-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+    std::string key = (dir_ / "key.pem").string(), cert = (dir_ / "cert.pem").string();
+    std::string make =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+        key + " -out " + cert + " >/dev/null 2>&1";
+    if (std::system(make.c_str()) != 0) return;
+    // A free port: bound, then released for s_server.
+    int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(probe, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(probe, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+    ::close(probe);
+    pid_ = fork();
+    if (pid_ == 0) {
+      int null = ::open("/dev/null", O_RDWR);
+      dup2(null, 0), dup2(null, 1), dup2(null, 2);
+      std::string accept = "127.0.0.1:" + std::to_string(port);
+      execlp("openssl", "openssl", "s_server", "-www", "-accept", accept.c_str(), "-key",
+             key.c_str(), "-cert", cert.c_str(), nullptr);
+      _exit(127);
+    }
+    // Ready once it accepts connections.
+    for (int i = 0; i < 100 && !ready; ++i) {
+      int c = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      ready = ::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+      ::close(c);
+      if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ~SelfSignedServer() {
+    if (pid_ > 0) kill(pid_, SIGKILL), waitpid(pid_, nullptr, 0);
+    std::filesystem::remove_all(dir_);
+  }
+  uint16_t port = 0;
+  bool ready = false;
+
+ private:
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+};
+
+TEST_F(Outgoing, AnUntrustedCertificateIsATlsCertificateError) {
+  SelfSignedServer server;
+  if (!server.ready) GTEST_SKIP() << "no openssl to run a TLS server";
+  start({"https://127.0.0.1:*"});
+  ComponentValue q = request(0, server.port, "/");
+  ok(types("[method]outgoing-request.set-scheme", {q, val::some(val::variant_case(1))}));
+  EXPECT_EQ(failure(wait(ok(handle(q)))), "TLS-certificate-error");
 }
 
 }  // namespace
