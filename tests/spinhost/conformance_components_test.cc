@@ -8,68 +8,22 @@
 #include <fstream>
 #include <iterator>
 
+#include "conformance_harness.h"
 #include "service_calls.h"
 #include "services.h"
-#include "wasihttp/wasihttp.h"
-#include "wasip2/wasip2.h"
 
 namespace flint::spinhost::testing {
 namespace {
 
-const std::string kComponents = FLINT_SPEC_DIR "/../spin-conformance/components/";
 const std::string kPostgresInit = FLINT_SPEC_DIR "/../spin-conformance/services/postgres-init";
 
-/// What reached the writer.
-class Response : public wasihttp::ResponseWriter {
- public:
-  void start(uint16_t s, const wasihttp::Fields&) override { status = s; }
-  bool write(std::span<const uint8_t> data) override {
-    body.append(data.begin(), data.end());
-    return true;
-  }
-  void finish(const wasihttp::Fields*) override {}
-  uint16_t status = 0;
-  std::string body;
-};
+using conformance::load;
+using conformance::Response;
 
-std::shared_ptr<const component::CompiledComponent> load(const std::string& name) {
-  std::ifstream in(kComponents + name + ".wasm", std::ios::binary);
-  if (!in) return nullptr;
-  std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
-  auto c = component::CompiledComponent::compile(std::move(bytes));
-  EXPECT_TRUE(c.ok()) << (c ? "" : c.error().describe());
-  return c ? *c : nullptr;
-}
-
-/// One request to a fresh instance of component `name` with `headers`.
+/// One request to a fresh instance of the suite's component `name`.
 Response serve(const std::string& name, std::shared_ptr<const SpinHostContext> context,
                std::vector<std::pair<std::string, std::string>> headers) {
-  Response response;
-  auto compiled = load(name);
-  if (!compiled) {
-    ADD_FAILURE() << "no component " << name;
-    return response;
-  }
-  Store store;
-  component::ComponentLinker linker;
-  auto wasi_ctx = wasi::WasiContext::create({});
-  EXPECT_TRUE(wasi_ctx.ok());
-  auto wasi = wasip2::define_wasip2(linker, *wasi_ctx);
-  auto http = wasihttp::define_wasihttp(linker, wasi);
-  define_spin(linker, std::move(context));
-  auto instance = component::instantiate(store, compiled, linker);
-  EXPECT_TRUE(instance.ok()) << (instance ? "" : instance.error().describe());
-  if (!instance) return response;
-  wasihttp::IncomingRequestData request;
-  request.method = "GET";
-  request.path_with_query = "/";
-  request.authority = "example.com";
-  request.headers.add_unchecked("host", {'e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'c', 'o', 'm'});
-  for (auto& [k, v] : headers) request.headers.add_unchecked(k, {v.begin(), v.end()});
-  auto out = wasihttp::handle(store, **instance, *http, std::move(request), response);
-  EXPECT_TRUE(out.call.ok()) << (out.call ? "" : out.call.error().describe());
-  EXPECT_TRUE(out.state == wasihttp::Exchange::State::Finished) << int(out.state) << out.error;
-  return response;
+  return conformance::serve(load(name), std::move(context), std::move(headers));
 }
 
 TEST(ConformanceComponents, Instantiate) {

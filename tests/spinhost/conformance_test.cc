@@ -12,61 +12,20 @@
 #include <iterator>
 
 #include "component_runtime/instantiate.h"
+#include "conformance_harness.h"
 #include "spinhost/key_value.h"
 #include "spinhost/spinhost.h"
 #include "spinhost/sqlite.h"
-#include "wasihttp/wasihttp.h"
-#include "wasip2/wasip2.h"
 
 namespace flint::spinhost {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kComponents = fs::path(FLINT_SPEC_DIR) / ".." / "spin-conformance" / "components";
+const fs::path kComponents = conformance::kComponents;
 
-class RecordingWriter : public wasihttp::ResponseWriter {
- public:
-  void start(uint16_t s, const wasihttp::Fields&) override { status = s; }
-  bool write(std::span<const uint8_t> data) override {
-    body.append(data.begin(), data.end());
-    return true;
-  }
-  void finish(const wasihttp::Fields*) override {}
-  uint16_t status = 0;
-  std::string body;
-};
-
-std::shared_ptr<const component::CompiledComponent> compile(const std::string& name) {
-  std::ifstream in(kComponents / (name + ".wasm"), std::ios::binary);
-  std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
-  auto c = component::CompiledComponent::compile(std::move(bytes));
-  EXPECT_TRUE(c.ok()) << name << ": " << (c ? "" : c.error().describe());
-  return c ? *c : nullptr;
-}
-
-/// One GET / through a fresh instance of `component` with `ctx`'s grants.
-RecordingWriter serve(const std::shared_ptr<const component::CompiledComponent>& component,
-                      std::shared_ptr<const SpinHostContext> ctx) {
-  RecordingWriter writer;
-  Store store;
-  component::ComponentLinker linker;
-  auto wasi_ctx = wasi::WasiContext::create({});
-  EXPECT_TRUE(wasi_ctx.ok());
-  auto wasi = wasip2::define_wasip2(linker, *wasi_ctx);
-  auto http = wasihttp::define_wasihttp(linker, wasi);
-  define_spin(linker, std::move(ctx));
-  auto instance = component::instantiate(store, component, linker);
-  EXPECT_TRUE(instance.ok()) << (instance ? "" : instance.error().describe());
-  if (!instance) return writer;
-  wasihttp::IncomingRequestData request;
-  request.method = "GET";
-  request.path_with_query = "/";
-  request.authority = "example.com";
-  auto out = wasihttp::handle(store, **instance, *http, std::move(request), writer);
-  EXPECT_TRUE(out.call.ok()) << (out.call ? "" : out.call.error().describe());
-  return writer;
-}
+using conformance::load;
+using conformance::serve;
 
 class Conformance : public ::testing::Test {
  protected:
@@ -94,7 +53,7 @@ class Conformance : public ::testing::Test {
 };
 
 TEST_F(Conformance, KeyValue) {
-  auto component = compile("key-value");
+  auto component = load("key-value");
   ASSERT_NE(component, nullptr);
   auto ctx = context();
   ctx->key_value_grants = {"default"};
@@ -104,7 +63,7 @@ TEST_F(Conformance, KeyValue) {
 }
 
 TEST_F(Conformance, KeyValueNoPermission) {
-  auto component = compile("key-value");
+  auto component = load("key-value");
   ASSERT_NE(component, nullptr);
   auto w = serve(component, context());
   EXPECT_EQ(w.status, 500);
@@ -112,7 +71,7 @@ TEST_F(Conformance, KeyValueNoPermission) {
 }
 
 TEST_F(Conformance, Sqlite) {
-  auto component = compile("sqlite");
+  auto component = load("sqlite");
   ASSERT_NE(component, nullptr);
   auto ctx = context();
   ctx->sqlite_grants = {"default"};
@@ -121,7 +80,7 @@ TEST_F(Conformance, Sqlite) {
 }
 
 TEST_F(Conformance, SqliteNoPermission) {
-  auto component = compile("sqlite");
+  auto component = load("sqlite");
   ASSERT_NE(component, nullptr);
   auto w = serve(component, context());
   EXPECT_EQ(w.status, 500);
@@ -129,7 +88,7 @@ TEST_F(Conformance, SqliteNoPermission) {
 }
 
 TEST_F(Conformance, Variables) {
-  auto component = compile("variables");
+  auto component = load("variables");
   ASSERT_NE(component, nullptr);
   auto ctx = context();
   ctx->component_variables = {{"variable", "value"}};
@@ -139,7 +98,7 @@ TEST_F(Conformance, Variables) {
 }
 
 TEST_F(Conformance, VariablesUndefinedFails) {
-  auto component = compile("variables");
+  auto component = load("variables");
   ASSERT_NE(component, nullptr);
   auto w = serve(component, context());
   EXPECT_EQ(w.status, 500) << "the component expects its variable";
