@@ -33,11 +33,8 @@ struct ServeOptions {
   std::string addr = "0.0.0.0:8080";
   std::vector<std::string> envs;
   std::vector<std::string> dirs;
-  std::vector<std::string> wasi;  ///< -S options: only `cli` so far
-  std::string engine = "interp";
-  bool no_cache = false;
-  std::string timeout;                     ///< per request
-  std::string max_memory;                  ///< per linear memory
+  std::vector<std::string> wasi;           ///< -S options: only `cli` so far
+  GuestFlags guest;                        ///< --engine, --timeout, --max-memory, --no-cache
   std::vector<std::string> allowed_hosts;  ///< --allow-outbound-host, Spin's patterns
   ServerFlags server;                      ///< the HTTP server's limits
 };
@@ -79,22 +76,9 @@ int serve(const ServeOptions& o) {
   if (!component::is_component(*bytes))
     return fail(o.component, make_error(ErrorCode::Usage,
                                         "not a component (flint serve runs wasi:http components)"));
-  if (!o.timeout.empty()) {
-    auto t = parse_duration(o.timeout);
-    if (!t) return fail(o.component, t.error());
-    handler.timeout = *t;
-    handler.timeout_spec = o.timeout;
-    handler.config.interruptible = true;  // checks compiled in: the deadline can stop a guest
-  }
-  if (!o.max_memory.empty()) {
-    auto pages = parse_memory_pages(o.max_memory);
-    if (!pages) return fail(o.component, pages.error());
-    handler.config.max_memory_pages = *pages;
-  }
-  if (o.engine == "aot") {
-    handler.config.engine = EngineKind::Aot;
-    use_artifact_cache(o.no_cache);
-  }
+  if (auto ok = apply_guest_flags(o.guest, handler.config, handler.timeout); !ok)
+    return fail(o.component, ok.error());
+  handler.timeout_spec = o.guest.timeout;
   auto compiled = component::CompiledComponent::compile(
       {bytes->span().begin(), bytes->span().end()}, handler.config);
   if (!compiled) return fail(o.component, compiled.error());
@@ -148,14 +132,7 @@ void add_serve_command(CLI::App& app, CommandRunner& run) {
                   "handler, as wasmtime serve -S cli")
       ->type_name("OPTION")
       ->allow_extra_args(false);
-  cmd->add_option("--engine", options->engine, "interp, or aot: compile to machine code first")
-      ->check(CLI::IsMember({"interp", "aot"}));
-  cmd->add_option("--timeout", options->timeout,
-                  "Stop a request's guest after this long, e.g. 10s or 500ms (answered 500)")
-      ->type_name("DURATION");
-  cmd->add_option("--max-memory", options->max_memory,
-                  "Upper bound on each linear memory of a request's instance, e.g. 64M")
-      ->type_name("SIZE");
+  add_guest_flags(cmd, options->guest);
   add_server_flags(cmd, options->server);
   cmd->add_option("--allow-outbound-host", options->allowed_hosts,
                   "Let the guest reach a destination, as Spin's allowed_outbound_hosts: "
@@ -163,7 +140,6 @@ void add_serve_command(CLI::App& app, CommandRunner& run) {
                   "outbound HTTP, and wasi:sockets with -S cli. Repeatable; nothing by default")
       ->type_name("PATTERN")
       ->allow_extra_args(false);
-  cmd->add_flag("--no-cache", options->no_cache, kNoCacheHelp);
   cmd->add_option("component", options->component, "The component to serve (.wasm)")->required();
   cmd->callback([&run, options] { run = [options] { return serve(*options); }; });
 }

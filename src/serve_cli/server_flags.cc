@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "cli/artifact_cache_flag.h"
 #include "cli/run_flags.h"
 #include "serve_cli/listen_address.h"
 
@@ -33,6 +34,34 @@ void add_server_flags(CLI::App* cmd, ServerFlags& f) {
                   "Serve Prometheus metrics (requests, latency, instances, traps per component) "
                   "at http://HOST:PORT/metrics")
       ->type_name("HOST:PORT");
+}
+
+void add_guest_flags(CLI::App* cmd, GuestFlags& f) {
+  cmd->add_option("--engine", f.engine, "interp, or aot: compile to machine code first")
+      ->check(CLI::IsMember({"interp", "aot"}));
+  cmd->add_option("--timeout", f.timeout,
+                  "Stop a request's guest after this long, e.g. 10s or 500ms (answered 500)")
+      ->type_name("DURATION");
+  cmd->add_option("--max-memory", f.max_memory,
+                  "Upper bound on each linear memory of a request's instance, e.g. 64M")
+      ->type_name("SIZE");
+  cmd->add_flag("--no-cache", f.no_cache, cli::kNoCacheHelp);
+}
+
+Status apply_guest_flags(const GuestFlags& f, Config& config,
+                         std::optional<std::chrono::nanoseconds>& timeout) {
+  if (!f.timeout.empty()) {
+    FLINT_ASSIGN(timeout, cli::parse_duration(f.timeout));
+    config.interruptible = true;  // checks compiled in: the deadline can stop a guest
+  }
+  if (!f.max_memory.empty()) {
+    FLINT_ASSIGN(config.max_memory_pages, cli::parse_memory_pages(f.max_memory));
+  }
+  if (f.engine == "aot") {
+    config.engine = EngineKind::Aot;
+    cli::use_artifact_cache(f.no_cache);
+  }
+  return {};
 }
 
 Observability::~Observability() {

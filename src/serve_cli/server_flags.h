@@ -5,12 +5,15 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "flint/result.h"
+#include "flint/runtime.h"
 #include "serve/observer.h"
 #include "serve/server.h"
 
@@ -45,6 +48,24 @@ void print_metrics_address(const Observability& o);
 
 /// Registers the flags on `cmd`.
 void add_server_flags(CLI::App* cmd, ServerFlags& flags);
+
+/// How each request's guest runs: --engine, --timeout, --max-memory,
+/// --no-cache, as written.
+struct GuestFlags {
+  std::string engine = "interp";
+  bool no_cache = false;
+  std::string timeout;
+  std::string max_memory;
+};
+
+/// Registers the guest flags on `cmd`.
+void add_guest_flags(CLI::App* cmd, GuestFlags& flags);
+
+/// The guest flags applied: the engine (and the compiled-code cache) and
+/// the memory limit into `config`; the per-request deadline into `timeout`
+/// (and `config.interruptible`, so that it can stop a guest).
+Status apply_guest_flags(const GuestFlags& flags, Config& config,
+                         std::optional<std::chrono::nanoseconds>& timeout);
 
 /// Applies the flags to `options`; an error names the bad flag.
 Status apply_server_flags(const ServerFlags& flags, serve::ServerOptions& options);

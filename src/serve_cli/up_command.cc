@@ -40,10 +40,7 @@ struct UpOptions {
   std::vector<std::string> sqlite_statements;
   std::string state_dir;
   bool allow_transient_write = false;
-  std::string engine = "interp";
-  bool no_cache = false;
-  std::string timeout;
-  std::string max_memory;
+  GuestFlags guest;    ///< --engine, --timeout, --max-memory, --no-cache
   ServerFlags server;  ///< the HTTP server's limits
 };
 
@@ -70,21 +67,9 @@ int up(const UpOptions& o) {
     if (!var) return fail(var.error());
     if (*var) options.env.push_back(**var);
   }
-  if (!o.timeout.empty()) {
-    auto t = cli::parse_duration(o.timeout);
-    if (!t) return fail(t.error());
-    options.timeout = *t;
-    options.timeout_spec = o.timeout;
-  }
-  if (!o.max_memory.empty()) {
-    auto pages = cli::parse_memory_pages(o.max_memory);
-    if (!pages) return fail(pages.error());
-    options.config.max_memory_pages = *pages;
-  }
-  if (o.engine == "aot") {
-    options.config.engine = EngineKind::Aot;
-    cli::use_artifact_cache(o.no_cache);
-  }
+  if (auto ok = apply_guest_flags(o.guest, options.config, options.timeout); !ok)
+    return fail(ok.error());
+  options.timeout_spec = o.guest.timeout;
   options.allow_transient_write = o.allow_transient_write;
 
   // runtime-config.toml: stores and databases beside the defaults, and the
@@ -188,16 +173,8 @@ void add_up_command(CLI::App& app, CommandRunner& run) {
   cmd->add_flag("--allow-transient-write", options->allow_transient_write,
                 "Let components write to their mounted files (a copy; the app's files are never "
                 "changed)");
-  cmd->add_option("--engine", options->engine, "interp, or aot: compile to machine code first")
-      ->check(CLI::IsMember({"interp", "aot"}));
-  cmd->add_option("--timeout", options->timeout,
-                  "Stop a request's guest after this long, e.g. 10s or 500ms (answered 500)")
-      ->type_name("DURATION");
-  cmd->add_option("--max-memory", options->max_memory,
-                  "Upper bound on each linear memory of a request's instance, e.g. 64M")
-      ->type_name("SIZE");
+  add_guest_flags(cmd, options->guest);
   add_server_flags(cmd, options->server);
-  cmd->add_flag("--no-cache", options->no_cache, cli::kNoCacheHelp);
   cmd->callback([&run, options] { run = [options] { return up(*options); }; });
 }
 
