@@ -46,7 +46,7 @@ Result<std::vector<Value>> lower_arguments(CallContext& callee, const FunctionTy
   for (size_t i = 0; i < args.size(); ++i)
     if (!has_type(args[i], *type.params[i].type)) return mismatch("argument " + std::to_string(i));
   std::vector<Value> out;
-  if (flatten_types(param_types(type)).size() <= kMaxFlatParams) {
+  if (component::params_flat_count(type) <= kMaxFlatParams) {
     for (size_t i = 0; i < args.size(); ++i)
       FLINT_TRY(lower_flat(callee, args[i], *type.params[i].type, out));
     return out;
@@ -68,7 +68,7 @@ Result<std::optional<ComponentValue>> lift_result(CallContext& callee, const Fun
     if (!core_results.empty()) return mismatch("results from a function without one");
     return std::optional<ComponentValue>();
   }
-  if (flatten_type(*type.result).size() > kMaxFlatResults) {
+  if (component::flat_count(*type.result) > kMaxFlatResults) {
     if (core_results.size() != 1) return mismatch("expected one pointer result");
     FLINT_ASSIGN(uint32_t ptr, checked_pointer(callee, core_results[0], *type.result));
     FLINT_ASSIGN(ComponentValue v, load(callee, *type.result, ptr));
@@ -85,7 +85,7 @@ Result<std::vector<ComponentValue>> lift_arguments(CallContext& caller, const Fu
                                                    size_t max_flat) {
   if (!types_complete(type)) return mismatch("incomplete function type");
   std::vector<ComponentValue> out;
-  size_t flat_count = flatten_types(param_types(type)).size();
+  size_t flat_count = component::params_flat_count(type);
   if (flat_count > max_flat) {
     if (core_args.empty()) return mismatch("expected an argument pointer");
     ValueType tuple = params_tuple(type);
@@ -111,7 +111,7 @@ Result<std::vector<Value>> lower_result(CallContext& caller, const FunctionType&
   }
   if (!result || !has_type(*result, *type.result)) return mismatch("result");
   std::vector<Value> out;
-  if (flatten_type(*type.result).size() > kMaxFlatResults) {
+  if (component::flat_count(*type.result) > kMaxFlatResults) {
     if (core_args.empty()) return mismatch("expected a return pointer");
     FLINT_TRY(store_result(caller, type, result, core_args.back()));
     return out;

@@ -2,6 +2,8 @@
 // case by case; see flatten.h.
 #include "component/flatten.h"
 
+#include <algorithm>
+
 namespace flint::component {
 
 namespace {
@@ -100,6 +102,45 @@ std::vector<ValType> flatten_type(const ValueType& t) {
       return std::vector<ValType>(flags_i32_count(t.labels.size()), ValType::I32);
   }
   return {};
+}
+
+size_t flat_count(const ValueType& t) {
+  switch (t.kind) {
+    case TypeKind::String:
+    case TypeKind::Map: return 2;
+    case TypeKind::List: {
+      if (!t.length) return 2;
+      if (!t.element) return 0;
+      uint64_t n = uint64_t(flat_count(*t.element)) * *t.length;
+      // As flatten_type caps a long fixed-size list: it spills either way.
+      return n > kMaxFlatParams ? kMaxFlatParams + 2 : size_t(n);
+    }
+    case TypeKind::Record:
+    case TypeKind::Tuple: {
+      size_t n = 0;
+      for (const Field& f : t.fields)
+        if (f.type) n += flat_count(*f.type);
+      return n;
+    }
+    case TypeKind::Variant:
+    case TypeKind::Option:
+    case TypeKind::Result: {
+      size_t widest = 0;
+      for (const ValueType* c : case_types(t))
+        if (c) widest = std::max(widest, flat_count(*c));
+      return 1 + widest;  // the discriminant, then the widest case
+    }
+    case TypeKind::Enum: return 1;
+    case TypeKind::Flags: return flags_i32_count(t.labels.size());
+    default: return 1;  // every scalar and handle is one value
+  }
+}
+
+size_t params_flat_count(const FunctionType& type) {
+  size_t n = 0;
+  for (const auto& p : type.params)
+    if (p.type) n += flat_count(*p.type);
+  return n;
 }
 
 std::vector<ValType> flatten_types(const std::vector<const ValueType*>& types) {

@@ -37,6 +37,12 @@ std::vector<flint::ValType> flatten_type(const ValueType& type);
 /// The flat types of several values one after another.
 std::vector<flint::ValType> flatten_types(const std::vector<const ValueType*>& types);
 
+/// flatten_type(type).size() without building the list (every call through
+/// the canonical ABI asks it, on the hot path of host calls).
+size_t flat_count(const ValueType& type);
+/// The flat count of all of `type`'s parameters.
+size_t params_flat_count(const FunctionType& type);
+
 /// Which side of a call a core signature is for: `canon lift` (the core
 /// function returns a pointer to spilled results) or `canon lower` (the core
 /// caller passes a pointer to receive them, as an extra last parameter).

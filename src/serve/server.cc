@@ -3,6 +3,7 @@
 #include "serve/server.h"
 
 #include <fmt/format.h>
+#include <sched.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -22,8 +23,14 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+/// `n`, or one per core this process may run on: the affinity mask, not
+/// every online core, so that a server pinned with taskset does not crowd
+/// its core with threads that only wait for each other.
 unsigned per_core(unsigned n) {
   if (n) return n;
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return unsigned(CPU_COUNT(&set));
   unsigned cores = std::thread::hardware_concurrency();
   return cores ? cores : 1;
 }

@@ -35,7 +35,16 @@ TEST(Flatten, ValueTypes) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.what);
     EXPECT_EQ(flatten_type(*c.type), c.flat);
+    EXPECT_EQ(flat_count(*c.type), c.flat.size());  // the count without the list
   }
+  // Counting agrees where cases nest and fixed lists outgrow the limit.
+  ValueTypePtr nested = ValueType::variant(
+      {{"a", ValueType::record({{"x", prim(TypeKind::String)}, {"y", prim(TypeKind::U64)}})},
+       {"b", ValueType::option(ValueType::tuple({prim(TypeKind::F32), prim(TypeKind::String)}))},
+       {"c", nullptr}});
+  EXPECT_EQ(flat_count(*nested), flatten_type(*nested).size());
+  ValueTypePtr huge = ValueType::fixed_list(prim(TypeKind::U64), 100000);
+  EXPECT_EQ(flat_count(*huge), flatten_type(*huge).size());
 }
 
 TEST(Flatten, FunctionsSpillPastTheLimits) {
