@@ -11,6 +11,7 @@
 #include <fstream>
 #include <mutex>
 
+#include "aot/sha256.h"
 #include "component/decoder.h"
 #include "flint/wat.h"
 #include "serve/component_handler.h"
@@ -302,13 +303,29 @@ Result<std::shared_ptr<App::Loaded>> App::load(size_t index) {
     slot.loaded = loaded;
     return slot.loaded;
   }
-  auto compiled = component::CompiledComponent::compile(std::move(bytes), h.config);
+  auto compiled = compile_shared(std::move(bytes), h.config);
   if (!compiled) return failed(compiled.error());
   if (auto ok = serve::check_component(*compiled, h); !ok) return failed(ok.error());
   auto loaded = std::make_shared<Loaded>();
   loaded->handler = serve::component_handler(*compiled, std::move(h));
   slot.loaded = loaded;
   return slot.loaded;
+}
+
+Result<std::shared_ptr<const component::CompiledComponent>> App::compile_shared(
+    std::vector<uint8_t> bytes, const Config& config) {
+  aot::Digest digest = aot::sha256(bytes);
+  {
+    std::lock_guard lock(compiled_mutex_);
+    if (auto it = compiled_by_digest_.find(digest); it != compiled_by_digest_.end())
+      return it->second;
+  }
+  // Compiled outside the lock: another component's first request does not
+  // wait for this one. Two first requests of the same bytes may both
+  // compile; the first to finish is kept.
+  FLINT_ASSIGN(auto compiled, component::CompiledComponent::compile(std::move(bytes), config));
+  std::lock_guard lock(compiled_mutex_);
+  return compiled_by_digest_.emplace(digest, std::move(compiled)).first->second;
 }
 
 Status App::load_all() {

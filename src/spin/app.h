@@ -10,12 +10,16 @@
 // stderr once.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "component_runtime/compiled_component.h"
 #include "flint/runtime.h"
 #include "serve/observer.h"
 #include "serve/server.h"
@@ -68,6 +72,12 @@ class App {
   const Manifest& manifest() const { return manifest_; }
   /// The route listing Spin prints at start-up: (trigger id, route shown).
   std::vector<std::pair<std::string, std::string>> routes() const;
+  /// How many distinct compiled components the app holds (components with
+  /// the same source bytes share one).
+  size_t compiled_count() const {
+    std::lock_guard lock(compiled_mutex_);
+    return compiled_by_digest_.size();
+  }
   /// Routes written twice: the earlier one is unreachable.
   const std::vector<DuplicateRoute>& duplicate_routes() const { return duplicates_; }
 
@@ -89,6 +99,16 @@ class App {
   struct ComponentSlot;
   std::vector<std::unique_ptr<ComponentSlot>> slots_;  ///< per manifest component
   std::string staging_root_;                           ///< staged files, removed with the app
+
+  /// Components whose sources are the same bytes (several components of one
+  /// .wasm, as Spin apps do with a static file server) share one compiled
+  /// form: a component costs its compiled size once, however many
+  /// components use it. Each still gets its own grants and instances.
+  Result<std::shared_ptr<const component::CompiledComponent>> compile_shared(
+      std::vector<uint8_t> bytes, const Config& config);
+  mutable std::mutex compiled_mutex_;
+  std::map<std::array<uint8_t, 32>, std::shared_ptr<const component::CompiledComponent>>
+      compiled_by_digest_;  ///< by the SHA-256 of the bytes
 };
 
 }  // namespace flint::spin
