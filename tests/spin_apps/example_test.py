@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 
 
 def main():
@@ -45,10 +46,17 @@ def main():
         if not mm:
             print(f"FAIL: no metrics address on stderr: {metrics_line!r}")
             return 1
-        conn = http.client.HTTPConnection("127.0.0.1", int(mm.group(1)), timeout=60)
-        conn.request("GET", "/metrics")
-        text = conn.getresponse().read().decode()
+        # A request is counted once its handler has returned, a moment
+        # after the client has the whole response: scrape until it shows.
         want = 'flint_http_requests_total{component="hello",status="200"} 3'
+        for _ in range(50):
+            conn = http.client.HTTPConnection("127.0.0.1", int(mm.group(1)), timeout=60)
+            conn.request("GET", "/metrics")
+            text = conn.getresponse().read().decode()
+            conn.close()
+            if want in text:
+                break
+            time.sleep(0.1)
         if want not in text:
             print(f"FAIL: {want!r} not in the metrics:\n{text}")
             return 1
