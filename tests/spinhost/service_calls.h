@@ -1,5 +1,5 @@
-// Calling Spin's service interfaces (Redis, MQTT, PostgreSQL, MySQL, LLM) from a test as a guest would:
-// functions of one interface instance defined in a linker, by name.
+// Calling Spin's service interfaces (Redis, MQTT, PostgreSQL, MySQL, LLM) from a test as a guest
+// would: functions of one interface instance defined in a linker, by name.
 #pragma once
 
 #include <gtest/gtest.h>

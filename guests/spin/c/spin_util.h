@@ -3,10 +3,10 @@
 // wasi:http@0.2.0. Shared by the C components of this app.
 #pragma once
 
-#include "spin_http.h"
-
 #include <stddef.h>
 #include <stdint.h>
+
+#include "spin_http.h"
 
 typedef exports_wasi_http_incoming_handler_own_incoming_request_t request_t;
 typedef exports_wasi_http_incoming_handler_own_response_outparam_t response_out_t;
