@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <functional>
 
+#include "spinhost/sqlite_file.h"
+
 namespace flint::spinhost {
 
 namespace {
@@ -43,19 +45,8 @@ class SqliteKeyValueFile {
  public:
   static Result<std::shared_ptr<SqliteKeyValueFile>> open(const std::string& path) {
     std::string where = path.empty() ? ":memory:" : path;
-    if (!path.empty()) {
-      std::error_code ec;
-      auto parent = std::filesystem::path(path).parent_path();
-      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    }
-    sqlite3* db = nullptr;
-    int rc =
-        sqlite3_open_v2(where.c_str(), &db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    FLINT_ASSIGN(sqlite3 * db, open_sqlite_file(path, "key-value store"));
     auto file = std::shared_ptr<SqliteKeyValueFile>(new SqliteKeyValueFile(db));
-    if (rc != SQLITE_OK)
-      return kv_error("cannot open key-value store " + where + ": " + sqlite3_errmsg(db));
-    sqlite3_busy_timeout(db, 10000);  // another process (a seeding `flint up`) may hold a lock
     const char* setup =
         "PRAGMA journal_mode=WAL;"
         "PRAGMA synchronous=FULL;"

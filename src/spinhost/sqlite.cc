@@ -9,6 +9,8 @@
 #include <mutex>
 #include <sstream>
 
+#include "spinhost/sqlite_file.h"
+
 namespace flint::spinhost {
 
 namespace {
@@ -21,21 +23,8 @@ Error db_error(std::string message) { return make_error(ErrorCode::Io, std::move
 class LocalDatabase final : public SqliteDatabase {
  public:
   static Result<std::shared_ptr<LocalDatabase>> open(const std::string& path) {
-    std::string where = path.empty() ? ":memory:" : path;
-    if (!path.empty()) {
-      std::error_code ec;
-      auto parent = std::filesystem::path(path).parent_path();
-      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    }
-    sqlite3* db = nullptr;
-    int rc =
-        sqlite3_open_v2(where.c_str(), &db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    auto d = std::shared_ptr<LocalDatabase>(new LocalDatabase(db));
-    if (rc != SQLITE_OK)
-      return db_error("cannot open SQLite database " + where + ": " + sqlite3_errmsg(db));
-    sqlite3_busy_timeout(db, 10000);
-    return d;
+    FLINT_ASSIGN(sqlite3 * db, open_sqlite_file(path, "SQLite database"));
+    return std::shared_ptr<LocalDatabase>(new LocalDatabase(db));
   }
   ~LocalDatabase() override { sqlite3_close(db_); }
 
