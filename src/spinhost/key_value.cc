@@ -9,7 +9,6 @@
 #include <charconv>
 #include <condition_variable>
 #include <cstring>
-#include <filesystem>
 #include <functional>
 
 #include "spinhost/sqlite_file.h"
