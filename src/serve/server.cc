@@ -148,6 +148,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
       pending_.append(data.begin(), data.end());
     }
     sent_body_ += data.size();
+    // The write that completes a content-length body waits for finish():
+    // nothing but the end can follow it, and the end goes out with the
+    // connection's next step in one hand-off (serve()).
+    if (length_ && sent_body_ == *length_) return true;
     return send();
   }
 
@@ -165,8 +169,11 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
       pending_ += "\r\n";
     } else if (!no_body_ && length_ && sent_body_ != *length_) {
       broken_ = true;  // fewer bytes than content-length
+      return;
     }
-    if (send()) finished_ = true;
+    // The rest goes out after the handler returns (serve()), without the
+    // worker waiting for it: the response is complete.
+    finished_ = true;
   }
 
  private:
@@ -234,7 +241,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     net::post(server_.workers, [self = shared_from_this(), data = std::move(data),
                                 guard = net::make_work_guard(server_.ioc)]() mutable {
       self->serve(std::move(data));
-      net::post(self->stream_.get_executor(), [self] { self->after_response(); });
+      // The response's tail and the connection's next step: one hand-off.
+      net::post(self->stream_.get_executor(), [self, tail = std::move(self->pending_)]() mutable {
+        self->send_tail(std::move(tail));
+      });
     });
   }
 
@@ -320,14 +330,29 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
   static constexpr size_t kBodyPiece = 64 * 1024;
 
   /// On the worker: the handler, then a 500 if it gave no response.
+  /// Leaves in `pending_` what is still to be written (send_tail()).
   void serve(wasihttp::IncomingRequestData data) {
     server_.handler(std::move(data), *this);
     if (!started_ && !broken_) {
       pending_ = simple_response(500, "Internal Server Error\n", keep_alive_);
-      if (send()) finished_ = true;
+      finished_ = true;
     } else if (!finished_) {
       broken_ = true;  // a started response the handler did not finish
     }
+    if (broken_) pending_.clear();
+  }
+
+  /// On the I/O thread, once the handler returned: writes the response's
+  /// last bytes, then goes on with the connection.
+  void send_tail(std::string tail) {
+    if (tail.empty()) return after_response();
+    auto text = std::make_shared<std::string>(std::move(tail));
+    stream_.expires_after(server_.options.write_timeout);
+    net::async_write(stream_, net::buffer(*text),
+                     [self = shared_from_this(), text](beast::error_code ec, size_t) {
+                       if (ec) self->broken_ = true;
+                       self->after_response();
+                     });
   }
 
   void after_response() {
