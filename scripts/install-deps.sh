@@ -18,6 +18,7 @@ packages=(
   rustc libstd-rust-dev-wasm32                     # Rust guest programs
   python3 hyperfine wrk                            # benchmarks (wrk: flint bench's http and serve loads)
   python3-matplotlib                               # flint bench's charts (and its tests)
+  python3-requests                                 # the WASI test suite runner's HTTP requests (tests/wasi_testsuite)
 )
 
 missing=()

@@ -29,6 +29,7 @@
 #include "module/module.h"
 #include "wasi/wasi.h"
 #include "wasip2/wasip2.h"
+#include "wasip3/wasip3.h"
 
 namespace flint::cli {
 
@@ -274,6 +275,7 @@ int run_component(const RunOptions& o, std::span<const uint8_t> bytes, const Con
   Store store(config);
   component::ComponentLinker linker;
   std::shared_ptr<wasip2::Host> host = wasip2::define_wasip2(linker, *created, switches->sockets);
+  wasip3::define_wasip3(linker, host);
 
   std::optional<Watchdog> watchdog;
   if (timeout) {
@@ -288,7 +290,7 @@ int run_component(const RunOptions& o, std::span<const uint8_t> bytes, const Con
     return report_error(o.module, instance.error());
   }
   if (invocation) return invoke_component(o, **instance, *invocation, store, *host);
-  auto run = wasip2::find_run(**instance);
+  auto run = wasip3::find_run(**instance);
   if (!run) return report_error(o.module, run.error());
   auto result = (*run)->call(store, {});
   std::optional<int> status = wasip2::exit_status(*host, result);

@@ -8,6 +8,7 @@
 #include "component_runtime/instantiate.h"
 #include "wasihttp/wasihttp.h"
 #include "wasip2/wasip2.h"
+#include "wasip3/wasip3.h"
 
 namespace flint::serve {
 
@@ -33,6 +34,7 @@ Result<std::unique_ptr<RequestInstance>> instantiate(
   sockets.allowed_hosts = options.allowed_hosts;
   std::shared_ptr<wasip2::Host> wasi = options.cli ? wasip2::define_wasip2(r->linker, ctx, sockets)
                                                    : wasip2::define_wasip2_proxy(r->linker, ctx);
+  if (options.cli) wasip3::define_wasip3(r->linker, wasi);  // as wasip2's, only with -S cli
   r->http = wasihttp::define_wasihttp(r->linker, wasi, options.allowed_hosts);
   if (options.define_more) options.define_more(r->linker);
   FLINT_ASSIGN(r->instance, component::instantiate(r->store, component, r->linker));

@@ -19,23 +19,9 @@ void define_environment(ComponentLinker& linker, const HostPtr& host) {
   HostInterface iface("wasi:cli/environment", kVersion);
   iface.function("get-environment",
                  wit::func({}, wit::list(wit::tuple({wit::string(), wit::string()}))),
-                 [host](Store&, Args) -> Return {
-                   // Only what --env granted (preview 1 keeps "NAME=VALUE").
-                   std::vector<ComponentValue> vars;
-                   for (const std::string& kv : host->ctx->env()) {
-                     size_t eq = kv.find('=');
-                     std::string name = kv.substr(0, eq);
-                     std::string value = eq == std::string::npos ? "" : kv.substr(eq + 1);
-                     vars.push_back(val::tuple({val::string(name), val::string(value)}));
-                   }
-                   return val::list(std::move(vars));
-                 });
+                 [host](Store&, Args) -> Return { return environment_value(*host); });
   iface.function("get-arguments", wit::func({}, wit::list(wit::string())),
-                 [host](Store&, Args) -> Return {
-                   std::vector<ComponentValue> args;
-                   for (const std::string& a : host->ctx->args()) args.push_back(val::string(a));
-                   return val::list(std::move(args));
-                 });
+                 [host](Store&, Args) -> Return { return arguments_value(*host); });
   // The guest has no working directory of its own: paths are relative to
   // the preopens (as in Wasmtime, which reports none unless told).
   iface.function("initial-cwd", wit::func({}, wit::option(wit::string())),
@@ -49,8 +35,29 @@ Return exit_with(Host& host, uint32_t code) {
   return make_error(ErrorCode::ProcExit, fmt::format("exit code {}", code));
 }
 
-void define_exit(ComponentLinker& linker, const HostPtr& host) {
-  HostInterface iface("wasi:cli/exit", kVersion);
+}  // namespace
+
+ComponentValue environment_value(const Host& host) {
+  // Only what --env granted (preview 1 keeps "NAME=VALUE").
+  std::vector<ComponentValue> vars;
+  for (const std::string& kv : host.ctx->env()) {
+    size_t eq = kv.find('=');
+    std::string name = kv.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    vars.push_back(val::tuple({val::string(name), val::string(value)}));
+  }
+  return val::list(std::move(vars));
+}
+
+ComponentValue arguments_value(const Host& host) {
+  std::vector<ComponentValue> args;
+  for (const std::string& a : host.ctx->args()) args.push_back(val::string(a));
+  return val::list(std::move(args));
+}
+
+void define_exit(ComponentLinker& linker, const std::shared_ptr<Host>& host,
+                 const std::string& version) {
+  HostInterface iface("wasi:cli/exit", version);
   iface.function("exit", wit::func({{"status", wit::result(nullptr, nullptr)}}),
                  [host](Store&, Args a) -> Return {
                    return exit_with(*host, a[0].as_case().index == 0 ? 0 : 1);
@@ -69,8 +76,6 @@ void define_exit(ComponentLinker& linker, const HostPtr& host) {
                  });
   define(linker, iface);
 }
-
-}  // namespace
 
 void define_cli_stdio(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
   ResourceTypePtr in = host->input_streams.type(), out = host->output_streams.type();
@@ -92,20 +97,19 @@ void define_cli_stdio(ComponentLinker& linker, const std::shared_ptr<Host>& host
   }
 }
 
-namespace {
-
-void define_terminals(ComponentLinker& linker, const HostPtr& host) {
+void define_terminals(ComponentLinker& linker, const std::shared_ptr<Host>& host,
+                      const std::string& version) {
   ResourceTypePtr input = host->terminal_inputs.type(), output = host->terminal_outputs.type();
-  HostInterface terminal_input("wasi:cli/terminal-input", kVersion);
+  HostInterface terminal_input("wasi:cli/terminal-input", version);
   terminal_input.resource("terminal-input", input);
   define(linker, terminal_input);
-  HostInterface terminal_output("wasi:cli/terminal-output", kVersion);
+  HostInterface terminal_output("wasi:cli/terminal-output", version);
   terminal_output.resource("terminal-output", output);
   define(linker, terminal_output);
 
   // Some terminal only when the host's stdio is one (so a guest can decide
   // on colours); the resource itself carries nothing.
-  HostInterface terminal_stdin("wasi:cli/terminal-stdin", kVersion);
+  HostInterface terminal_stdin("wasi:cli/terminal-stdin", version);
   terminal_stdin.resource("terminal-input", input);
   terminal_stdin.function("get-terminal-stdin", wit::func({}, wit::option(wit::own(input))),
                           [host](Store&, Args) -> Return {
@@ -116,7 +120,7 @@ void define_terminals(ComponentLinker& linker, const HostPtr& host) {
   define(linker, terminal_stdin);
   const char* names[] = {"stdout", "stderr"};
   for (int i = 0; i < 2; ++i) {
-    HostInterface iface(std::string("wasi:cli/terminal-") + names[i], kVersion);
+    HostInterface iface(std::string("wasi:cli/terminal-") + names[i], version);
     iface.resource("terminal-output", output);
     iface.function(std::string("get-terminal-") + names[i],
                    wit::func({}, wit::option(wit::own(output))),
@@ -129,13 +133,11 @@ void define_terminals(ComponentLinker& linker, const HostPtr& host) {
   }
 }
 
-}  // namespace
-
 void define_cli(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
   define_environment(linker, host);
-  define_exit(linker, host);
+  define_exit(linker, host, kVersion);
   define_cli_stdio(linker, host);
-  define_terminals(linker, host);
+  define_terminals(linker, host, kVersion);
 }
 
 }  // namespace flint::wasip2

@@ -19,9 +19,13 @@ using Args = std::span<const ComponentValue>;
 using Return = HostReturn;
 using Clock = std::chrono::steady_clock;
 
-/// The most random bytes one call returns: a bound on what a guest can make
-/// the host allocate (its own memory must hold the list anyway).
-constexpr uint64_t kMaxRandomBytes = 64 << 20;
+/// A monotonic instant as a steady_clock time, saturating far in the future.
+Clock::time_point instant_time(uint64_t ns) {
+  constexpr uint64_t kMax = uint64_t(std::numeric_limits<int64_t>::max());
+  return Clock::time_point(std::chrono::nanoseconds(int64_t(std::min(ns, kMax))));
+}
+
+}  // namespace
 
 uint64_t monotonic_now() {
   return uint64_t(
@@ -29,10 +33,10 @@ uint64_t monotonic_now() {
           .count());
 }
 
-/// A monotonic instant as a steady_clock time, saturating far in the future.
-Clock::time_point instant_time(uint64_t ns) {
-  constexpr uint64_t kMax = uint64_t(std::numeric_limits<int64_t>::max());
-  return Clock::time_point(std::chrono::nanoseconds(int64_t(std::min(ns, kMax))));
+uint64_t clock_resolution_ns(clockid_t clock) {
+  timespec res{};
+  clock_getres(clock, &res);
+  return uint64_t(res.tv_sec) * 1'000'000'000 + uint64_t(res.tv_nsec);
 }
 
 Result<std::vector<uint8_t>> random_bytes(uint64_t len) {
@@ -56,6 +60,18 @@ Result<uint64_t> random_u64() {
   return v;
 }
 
+Result<ComponentValue> insecure_seed_value(Host& host) {
+  // WIT: the same value for every call in one instance.
+  if (!host.insecure_seed) {
+    FLINT_ASSIGN(uint64_t a, random_u64());
+    FLINT_ASSIGN(uint64_t b, random_u64());
+    host.insecure_seed = {a, b};
+  }
+  return val::tuple({val::u64(host.insecure_seed->first), val::u64(host.insecure_seed->second)});
+}
+
+namespace {
+
 void define_monotonic(ComponentLinker& linker, const HostPtr& host) {
   ResourceTypePtr pollable = host->pollables.type();
   HostInterface iface("wasi:clocks/monotonic-clock", kVersion);
@@ -65,9 +81,7 @@ void define_monotonic(ComponentLinker& linker, const HostPtr& host) {
   iface.function("now", wit::func({}, wit::u64()),
                  [](Store&, Args) -> Return { return val::u64(monotonic_now()); });
   iface.function("resolution", wit::func({}, wit::u64()), [](Store&, Args) -> Return {
-    timespec res{};
-    clock_getres(CLOCK_MONOTONIC, &res);
-    return val::u64(uint64_t(res.tv_sec) * 1'000'000'000 + uint64_t(res.tv_nsec));
+    return val::u64(clock_resolution_ns(CLOCK_MONOTONIC));
   });
   iface.function("subscribe-instant", wit::func({{"when", wit::u64()}}, wit::own(pollable)),
                  [host](Store&, Args a) -> Return {
@@ -119,17 +133,8 @@ void define_random(ComponentLinker& linker, const HostPtr& host) {
   insecure.function("get-insecure-random-u64", wit::func({}, wit::u64()), u64);
   define(linker, insecure);
   HostInterface seed("wasi:random/insecure-seed", kVersion);
-  // WIT: the same value for every call in one instance.
   seed.function("insecure-seed", wit::func({}, wit::tuple({wit::u64(), wit::u64()})),
-                [host](Store&, Args) -> Return {
-                  if (!host->insecure_seed) {
-                    FLINT_ASSIGN(uint64_t a, random_u64());
-                    FLINT_ASSIGN(uint64_t b, random_u64());
-                    host->insecure_seed = {a, b};
-                  }
-                  return val::tuple({val::u64(host->insecure_seed->first),
-                                     val::u64(host->insecure_seed->second)});
-                });
+                [host](Store&, Args) -> Return { return insecure_seed_value(*host); });
   define(linker, seed);
 }
 

@@ -5,6 +5,8 @@
 // filesystem.cc, sockets.cc) defines its interfaces over it.
 #pragma once
 
+#include <time.h>
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -260,6 +262,36 @@ inline constexpr uint32_t kAccess = 0, kBadDescriptor = 3, kExist = 7, kInvalid 
                           kIsDirectory = 14, kNoEntry = 20, kNotDirectory = 24, kUnsupported = 27,
                           kNotPermitted = 31, kReadOnly = 33;
 }
+
+// ---- What WASI 0.3 shares (src/wasip3) --------------------------------------
+// WASI 0.3's synchronous interfaces mean the same as 0.2's: these bodies and
+// definitions serve both, so the two versions cannot drift apart.
+
+/// wasi:cli/environment's get-environment: only what --env granted.
+ComponentValue environment_value(const Host& host);
+/// wasi:cli/environment's get-arguments.
+ComponentValue arguments_value(const Host& host);
+/// wasi:cli/exit (exit, exit-with-code) at `version`: the same WIT in 0.2 and 0.3.
+void define_exit(component::ComponentLinker& linker, const std::shared_ptr<Host>& host,
+                 const std::string& version);
+/// wasi:cli/terminal-input, -output, -stdin, -stdout, -stderr at `version`
+/// (the same WIT in 0.2 and 0.3; the same resource types, so one table).
+void define_terminals(component::ComponentLinker& linker, const std::shared_ptr<Host>& host,
+                      const std::string& version);
+/// Nanoseconds on the host's monotonic clock (steady_clock).
+uint64_t monotonic_now();
+/// The resolution of a host clock (CLOCK_MONOTONIC, CLOCK_REALTIME) in nanoseconds.
+uint64_t clock_resolution_ns(clockid_t clock);
+/// The most random bytes one call returns: a bound on what a guest can make
+/// the host allocate (its own memory must hold the list anyway).
+inline constexpr uint64_t kMaxRandomBytes = 64 << 20;
+/// `len` bytes from the kernel's CSPRNG; more than kMaxRandomBytes is a trap.
+Result<std::vector<uint8_t>> random_bytes(uint64_t len);
+/// Eight random bytes as a u64.
+Result<uint64_t> random_u64();
+/// wasi:random/insecure-seed's tuple<u64, u64>: drawn once, then the same
+/// for the whole run (WIT asks for one value per instance).
+Result<ComponentValue> insecure_seed_value(Host& host);
 
 // ---- The interface groups ----------------------------------------------------
 

@@ -1,0 +1,93 @@
+// wasi:clocks@0.3 (wit/types.wit, monotonic-clock.wit, system-clock.wit).
+// Against 0.2: the monotonic clock's `instant` is now `mark`, `resolution`
+// is `get-resolution`, and pollables gave way to the async functions
+// wait-until and wait-for; wall-clock became system-clock, whose instant has
+// signed seconds (times before 1970 are no longer clamped to 0).
+#include <time.h>
+
+#include <chrono>
+#include <thread>
+
+#include "wasip3/wasip3.h"
+
+namespace flint::wasip3 {
+
+using namespace component;
+
+namespace {
+
+using Args = std::span<const ComponentValue>;
+
+/// Blocks until the monotonic clock reads `mark` (at once when it has).
+/// Why blocking: the runtime runs a host function's body to its end, and a
+/// guest's lowering (sync or async) gets the result when it returns; with
+/// the event loop (issue 14) a waiting task will let others run instead.
+void sleep_until_mark(uint64_t mark) {
+  uint64_t now = wasip2::monotonic_now();
+  if (mark <= now) return;
+  // Saturate: a wait past the clock's range waits "forever", in day steps.
+  constexpr uint64_t kDay = 86'400'000'000'000;
+  for (uint64_t left = mark - now; left > 0;) {
+    uint64_t step = std::min(left, kDay);
+    std::this_thread::sleep_for(std::chrono::nanoseconds(step));
+    now = wasip2::monotonic_now();
+    left = mark > now ? mark - now : 0;
+  }
+}
+
+void define_monotonic(ComponentLinker& linker, const std::string& version) {
+  HostInterface iface("wasi:clocks/monotonic-clock", version);
+  iface.type("duration", wit::u64());
+  iface.type("mark", wit::u64());
+  iface.function("now", wit::func({}, wit::u64()),
+                 [](Store&, Args) -> HostReturn { return val::u64(wasip2::monotonic_now()); });
+  iface.function("get-resolution", wit::func({}, wit::u64()), [](Store&, Args) -> HostReturn {
+    return val::u64(wasip2::clock_resolution_ns(CLOCK_MONOTONIC));
+  });
+  iface.function("wait-until", wit::async_func({{"when", wit::u64()}}),
+                 [](Store&, Args a) -> HostReturn {
+                   sleep_until_mark(a[0].as_unsigned());
+                   return std::nullopt;
+                 });
+  iface.function("wait-for", wit::async_func({{"how-long", wit::u64()}}),
+                 [](Store&, Args a) -> HostReturn {
+                   uint64_t now = wasip2::monotonic_now(), d = a[0].as_unsigned();
+                   sleep_until_mark(d > UINT64_MAX - now ? UINT64_MAX : now + d);
+                   return std::nullopt;
+                 });
+  define(linker, iface);
+}
+
+ValueTypePtr instant_type() {
+  static const ValueTypePtr type =
+      wit::record({{"seconds", wit::s64()}, {"nanoseconds", wit::u32()}});
+  return type;
+}
+
+void define_system(ComponentLinker& linker, const std::string& version) {
+  HostInterface iface("wasi:clocks/system-clock", version);
+  iface.type("duration", wit::u64());
+  iface.type("instant", instant_type());
+  iface.function("now", wit::func({}, instant_type()), [](Store&, Args) -> HostReturn {
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    // timespec's form is the instant's: signed seconds, then 0..1e9 ns after them.
+    return val::record({val::s64(int64_t(now.tv_sec)), val::u32(uint32_t(now.tv_nsec))});
+  });
+  iface.function("get-resolution", wit::func({}, wit::u64()), [](Store&, Args) -> HostReturn {
+    return val::u64(wasip2::clock_resolution_ns(CLOCK_REALTIME));
+  });
+  define(linker, iface);
+}
+
+}  // namespace
+
+void define_clocks(ComponentLinker& linker, const std::string& version) {
+  HostInterface types("wasi:clocks/types", version);
+  types.type("duration", wit::u64());
+  define(linker, types);
+  define_monotonic(linker, version);
+  define_system(linker, version);
+}
+
+}  // namespace flint::wasip3

@@ -1,0 +1,232 @@
+// WASI 0.3's synchronous interfaces (src/wasip3) called as a component's
+// lowered imports call them, at 0.3.0 and at the release candidate current
+// SDKs import. The wasm32-wasip3 tests of the official suite run them end
+// to end through `flint run` (tests/wasi_testsuite).
+#include <gtest/gtest.h>
+#include <time.h>
+
+#include <chrono>
+
+#include "wasip2/wasip2.h"
+#include "wasip3/wasip3.h"
+
+namespace flint::wasip3 {
+namespace {
+
+using component::ComponentLinker;
+using component::ComponentValue;
+using component::FunctionPtr;
+using component::InstancePtr;
+namespace val = component::val;
+
+constexpr const char* kRc = "@0.3.0-rc-2026-03-15";
+
+class WasiP3Host : public ::testing::Test {
+ protected:
+  void SetUp() override { make_host({}); }
+
+  void make_host(wasi::WasiOptions options) {
+    linker_ = ComponentLinker();
+    auto ctx = wasi::WasiContext::create(std::move(options));
+    ASSERT_TRUE(ctx.ok());
+    host_ = wasip2::define_wasip2(linker_, *ctx);
+    define_wasip3(linker_, host_);
+  }
+
+  /// The function `name` of the interface a guest imports as `iface`.
+  FunctionPtr func(const std::string& iface, const std::string& name) {
+    auto item = linker_.resolve(iface);
+    EXPECT_TRUE(item.ok()) << iface;
+    if (!item.ok()) return nullptr;
+    const InstancePtr& instance = std::get<InstancePtr>(*item);
+    auto it = instance->exports.find(name);
+    EXPECT_NE(it, instance->exports.end()) << iface << " " << name;
+    return it == instance->exports.end() ? nullptr : std::get<FunctionPtr>(it->second);
+  }
+
+  Result<std::optional<ComponentValue>> call(const std::string& iface, const std::string& name,
+                                             std::vector<ComponentValue> args = {}) {
+    FunctionPtr f = func(iface, name);
+    if (!f) return make_error(ErrorCode::UnknownImport, name);
+    return f->call(store_, args);
+  }
+
+  ComponentLinker linker_;
+  std::shared_ptr<wasip2::Host> host_;
+  Store store_;
+};
+
+TEST_F(WasiP3Host, EveryInterfaceResolvesAtFinalPatchAndReleaseCandidateVersions) {
+  for (const char* iface :
+       {"wasi:cli/environment", "wasi:cli/exit", "wasi:cli/types", "wasi:cli/terminal-input",
+        "wasi:cli/terminal-output", "wasi:cli/terminal-stdin", "wasi:cli/terminal-stdout",
+        "wasi:cli/terminal-stderr", "wasi:clocks/types", "wasi:clocks/monotonic-clock",
+        "wasi:clocks/system-clock", "wasi:random/random", "wasi:random/insecure",
+        "wasi:random/insecure-seed"})
+    for (const char* version : {"@0.3.0", "@0.3.2", kRc})
+      EXPECT_TRUE(linker_.resolve(std::string(iface) + version).ok()) << iface << version;
+}
+
+TEST_F(WasiP3Host, AnotherReleaseCandidateIsRefusedByName) {
+  // A prerelease matches only itself: an older candidate's WIT differs.
+  auto r = linker_.resolve("wasi:random/random@0.3.0-rc-2025-09-16");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::UnknownImport);
+  EXPECT_NE(r.error().describe().find("0.3.0-rc-2025-09-16"), std::string::npos);
+}
+
+TEST_F(WasiP3Host, StreamInterfacesAreNotOfferedYet) {
+  // stdin/stdout/stderr pass stream<u8> and future<result>: they wait for
+  // the async ABI, and an import of them must fail at link time, by name.
+  for (const char* iface : {"wasi:cli/stdin@0.3.0", "wasi:cli/stdout@0.3.0",
+                            "wasi:filesystem/types@0.3.0", "wasi:sockets/types@0.3.0"}) {
+    auto r = linker_.resolve(iface);
+    ASSERT_FALSE(r.ok()) << iface;
+    EXPECT_NE(r.error().describe().find("is not defined by the host"), std::string::npos);
+  }
+}
+
+TEST_F(WasiP3Host, FunctionNamesAndParametersAreWasi03s) {
+  // Parameter names are part of a function's type for import matching.
+  for (std::string version : {std::string("@0.3.0"), std::string(kRc)}) {
+    FunctionPtr bytes = func("wasi:random/random" + version, "get-random-bytes");
+    ASSERT_TRUE(bytes);
+    ASSERT_EQ(bytes->type().params.size(), 1u);
+    EXPECT_EQ(bytes->type().params[0].name, "max-len");
+    FunctionPtr wait = func("wasi:clocks/monotonic-clock" + version, "wait-for");
+    ASSERT_TRUE(wait);
+    EXPECT_TRUE(wait->type().async);
+    EXPECT_EQ(wait->type().params[0].name, "how-long");
+    FunctionPtr until = func("wasi:clocks/monotonic-clock" + version, "wait-until");
+    ASSERT_TRUE(until);
+    EXPECT_TRUE(until->type().async);
+    EXPECT_EQ(until->type().params[0].name, "when");
+    EXPECT_TRUE(func("wasi:cli/environment" + version, "get-initial-cwd"));
+    EXPECT_TRUE(func("wasi:random/insecure-seed" + version, "get-insecure-seed"));
+    EXPECT_TRUE(func("wasi:clocks/monotonic-clock" + version, "get-resolution"));
+    EXPECT_TRUE(func("wasi:clocks/system-clock" + version, "get-resolution"));
+  }
+  auto types = linker_.resolve("wasi:cli/types@0.3.0");
+  ASSERT_TRUE(types.ok());
+  EXPECT_TRUE(std::get<InstancePtr>(*types)->exports.count("error-code"));
+}
+
+TEST_F(WasiP3Host, EnvironmentIsOnlyWhatWasGranted) {
+  auto none = call("wasi:cli/environment@0.3.0", "get-environment");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE((*none)->items().empty());
+  wasi::WasiOptions options;
+  options.args = {"prog", "one"};
+  options.env = {{"GREETING", "hi"}, {"EMPTY", ""}};
+  make_host(options);
+  auto env = call(std::string("wasi:cli/environment") + kRc, "get-environment");
+  ASSERT_TRUE(env.ok());
+  ASSERT_EQ((*env)->items().size(), 2u);
+  EXPECT_EQ((*env)->items()[0].items()[0].as_string(), "GREETING");
+  EXPECT_EQ((*env)->items()[0].items()[1].as_string(), "hi");
+  EXPECT_EQ((*env)->items()[1].items()[1].as_string(), "");
+  auto args = call("wasi:cli/environment@0.3.0", "get-arguments");
+  ASSERT_TRUE(args.ok());
+  ASSERT_EQ((*args)->items().size(), 2u);
+  EXPECT_EQ((*args)->items()[1].as_string(), "one");
+  auto cwd = call("wasi:cli/environment@0.3.0", "get-initial-cwd");
+  ASSERT_TRUE(cwd.ok());
+  EXPECT_EQ((*cwd)->as_case().index, 0u);  // none
+}
+
+TEST_F(WasiP3Host, ExitRecordsTheStatusAndUnwinds) {
+  auto exit = call("wasi:cli/exit@0.3.0", "exit", {val::err()});
+  ASSERT_FALSE(exit.ok());
+  EXPECT_EQ(exit.error().code, ErrorCode::ProcExit);
+  ASSERT_TRUE(host_->exit_code.has_value());
+  EXPECT_EQ(*host_->exit_code, 1u);
+  auto with_code = call(std::string("wasi:cli/exit") + kRc, "exit-with-code", {val::u8(42)});
+  ASSERT_FALSE(with_code.ok());
+  EXPECT_EQ(*host_->exit_code, 42u);
+  // 126 and above are the shell's: a trap, as in 0.2 and Wasmtime.
+  auto bad = call("wasi:cli/exit@0.3.0", "exit-with-code", {val::u8(200)});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::HostTrap);
+}
+
+TEST_F(WasiP3Host, TerminalsOnlyWhenStdioIsATerminal) {
+  // Under ctest stdin is not a terminal: none, as 0.2 answers.
+  auto in = call("wasi:cli/terminal-stdin@0.3.0", "get-terminal-stdin");
+  ASSERT_TRUE(in.ok());
+  EXPECT_EQ((*in)->as_case().index, isatty(host_->stdio[0]->get()) ? 1u : 0u);
+}
+
+TEST_F(WasiP3Host, MonotonicClockAndItsWaits) {
+  auto a = call("wasi:clocks/monotonic-clock@0.3.0", "now");
+  auto b = call(std::string("wasi:clocks/monotonic-clock") + kRc, "now");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_LE((*a)->as_unsigned(), (*b)->as_unsigned());
+  auto res = call("wasi:clocks/monotonic-clock@0.3.0", "get-resolution");
+  ASSERT_TRUE(res.ok());
+  EXPECT_GT((*res)->as_unsigned(), 0u);
+
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(call("wasi:clocks/monotonic-clock@0.3.0", "wait-for", {val::u64(20'000'000)}).ok());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(20));
+  // A mark already past returns at once; one 15 ms ahead waits for it.
+  auto now = call("wasi:clocks/monotonic-clock@0.3.0", "now");
+  ASSERT_TRUE(now.ok());
+  uint64_t mark = (*now)->as_unsigned();
+  start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(call("wasi:clocks/monotonic-clock@0.3.0", "wait-until", {val::u64(0)}).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(15));
+  ASSERT_TRUE(
+      call("wasi:clocks/monotonic-clock@0.3.0", "wait-until", {val::u64(mark + 15'000'000)}).ok());
+  auto after = call("wasi:clocks/monotonic-clock@0.3.0", "now");
+  ASSERT_TRUE(after.ok());
+  EXPECT_GE((*after)->as_unsigned(), mark + 15'000'000);
+}
+
+TEST_F(WasiP3Host, SystemClockIsTheRealTimeWithSignedSeconds) {
+  timespec before{};
+  clock_gettime(CLOCK_REALTIME, &before);
+  auto now = call("wasi:clocks/system-clock@0.3.0", "now");
+  ASSERT_TRUE(now.ok());
+  const auto& fields = (*now)->items();
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[0].kind, component::TypeKind::S64);
+  EXPECT_GE(fields[0].as_signed(), int64_t(before.tv_sec));
+  EXPECT_LE(fields[0].as_signed(), int64_t(before.tv_sec) + 5);
+  EXPECT_LT(fields[1].as_unsigned(), 1'000'000'000u);
+  auto res = call(std::string("wasi:clocks/system-clock") + kRc, "get-resolution");
+  ASSERT_TRUE(res.ok());
+  EXPECT_GT((*res)->as_unsigned(), 0u);
+}
+
+TEST_F(WasiP3Host, RandomBytesUpToMaxLen) {
+  auto bytes = call("wasi:random/random@0.3.0", "get-random-bytes", {val::u64(32)});
+  ASSERT_TRUE(bytes.ok());
+  std::vector<uint8_t> b = val::to_bytes(**bytes);
+  EXPECT_EQ(b.size(), 32u);
+  EXPECT_NE(b, std::vector<uint8_t>(32, 0));
+  auto insecure = call("wasi:random/insecure@0.3.0", "get-insecure-random-bytes", {val::u64(0)});
+  ASSERT_TRUE(insecure.ok());
+  EXPECT_TRUE(val::to_bytes(**insecure).empty());
+  // More than the host's bound: max-len allows fewer bytes, so no trap.
+  auto huge =
+      call(std::string("wasi:random/random") + kRc, "get-random-bytes", {val::u64(UINT64_MAX)});
+  ASSERT_TRUE(huge.ok());
+  EXPECT_EQ(val::to_bytes(**huge).size(), wasip2::kMaxRandomBytes);
+  auto u1 = call("wasi:random/random@0.3.0", "get-random-u64");
+  auto u2 = call("wasi:random/insecure@0.3.0", "get-insecure-random-u64");
+  ASSERT_TRUE(u1.ok() && u2.ok());
+  EXPECT_NE((*u1)->as_unsigned(), (*u2)->as_unsigned());
+}
+
+TEST_F(WasiP3Host, InsecureSeedIsOneValueSharedWithWasi02) {
+  auto a = call("wasi:random/insecure-seed@0.3.0", "get-insecure-seed");
+  auto b = call(std::string("wasi:random/insecure-seed") + kRc, "get-insecure-seed");
+  auto c = call("wasi:random/insecure-seed@0.2.6", "insecure-seed");
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  for (const auto* other : {&b, &c})
+    for (size_t i = 0; i < 2; ++i)
+      EXPECT_EQ((*a)->items()[i].as_unsigned(), (**other)->items()[i].as_unsigned());
+}
+
+}  // namespace
+}  // namespace flint::wasip3
