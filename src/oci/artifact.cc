@@ -60,8 +60,8 @@ Result<PulledArtifact> pull_artifact(RegistryClient& client, const std::string& 
     });
     if (wasm == entries->end() && entries->size() != 1)
       return make_error(ErrorCode::Registry,
-                        fmt::format("image index {} has {} manifests and none for wasm",
-                                    reference, entries->size()));
+                        fmt::format("image index {} has {} manifests and none for wasm", reference,
+                                    entries->size()));
     if (wasm == entries->end()) wasm = entries->begin();
     fetched = client.get_manifest(wasm->descriptor.digest);
     if (!fetched) return fetched.error();

@@ -61,9 +61,9 @@ Result<std::optional<Credentials>> load_credentials(const std::string& config_pa
     auto decoded = base64_decode(auth->get<std::string>());
     size_t colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos)
-      return make_error(ErrorCode::Usage,
-                        fmt::format("{}: auths.\"{}\".auth is not base64 of user:password",
-                                    config_path, key));
+      return make_error(
+          ErrorCode::Usage,
+          fmt::format("{}: auths.\"{}\".auth is not base64 of user:password", config_path, key));
     return std::optional<Credentials>{
         Credentials{decoded->substr(0, colon), decoded->substr(colon + 1)}};
   }

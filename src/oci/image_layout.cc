@@ -41,12 +41,11 @@ Result<std::string> inside(const fs::path& path, const fs::path& dir, std::strin
 Artifact image(std::string tar, const std::string& entrypoint) {
   Artifact a;
   const Descriptor& layer = a.add_layer(media::kImageLayerTar, std::move(tar));
-  nlohmann::json config = {
-      {"created", created_now()},
-      {"architecture", "amd64"},
-      {"os", "linux"},
-      {"config", {{"Entrypoint", {entrypoint}}}},
-      {"rootfs", {{"type", "layers"}, {"diff_ids", {layer.digest}}}}};
+  nlohmann::json config = {{"created", created_now()},
+                           {"architecture", "amd64"},
+                           {"os", "linux"},
+                           {"config", {{"Entrypoint", {entrypoint}}}},
+                           {"rootfs", {{"type", "layers"}, {"diff_ids", {layer.digest}}}}};
   std::string text = config.dump();
   a.config = Blob{describe(media::kImageConfig, text), text};
   return a;
@@ -63,9 +62,10 @@ Result<Artifact> make_wasm_image(const std::string& name, std::string_view wasm)
 Result<Artifact> make_spin_image(const spin::Manifest& m, const std::string& staging_dir) {
   fs::path dir = fs::path(m.directory).lexically_normal();
   std::map<std::string, fs::path> entries;  // archive path -> host file
-  entries["spin.toml"] = m.path;  // always /spin.toml, where shims look
+  entries["spin.toml"] = m.path;            // always /spin.toml, where shims look
   for (const spin::Component& c : m.components) {
-    FLINT_ASSIGN(std::string source, inside(c.source, dir, fmt::format("component `{}`'s source", c.id)));
+    FLINT_ASSIGN(std::string source,
+                 inside(c.source, dir, fmt::format("component `{}`'s source", c.id)));
     entries[source] = c.source;
     for (const spin::FileMount& mount : c.files) {
       if (!mount.pattern.empty()) continue;

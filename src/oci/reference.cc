@@ -155,7 +155,10 @@ bool Reference::is_loopback() const {
   std::string_view host = registry;
   if (host.starts_with("[::1]")) return true;
   host = host.substr(0, host.find(':'));
-  return host == "localhost" || host.starts_with("127.");
+  // 127.0.0.0/8 as a dotted address, not a name such as 127.example.com.
+  bool numeric = std::all_of(host.begin(), host.end(),
+                             [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+  return host == "localhost" || (numeric && host.starts_with("127."));
 }
 
 }  // namespace flint::oci

@@ -41,7 +41,8 @@ size_t write_header(char* data, size_t size, size_t count, void* user) {
     std::string name(line.substr(0, colon));
     std::transform(name.begin(), name.end(), name.begin(), ::tolower);
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
       value.remove_suffix(1);
     (*headers)[name] = std::string(value);
@@ -141,9 +142,8 @@ Result<RegistryClient::Response> RegistryClient::send(const Request& request) {
                       fmt::format("{}: {} {}: the answer is larger than {} bytes", registry_,
                                   request.method, url, request.limit));
   if (rc != CURLE_OK)
-    return make_error(ErrorCode::Registry,
-                      fmt::format("{}: {} {}: {}", registry_, request.method, url,
-                                  curl_easy_strerror(rc)));
+    return make_error(ErrorCode::Registry, fmt::format("{}: {} {}: {}", registry_, request.method,
+                                                       url, curl_easy_strerror(rc)));
   curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
 }
@@ -176,8 +176,7 @@ Status RegistryClient::authenticate(const std::string& challenge) {
   if (scheme != "bearer")
     return make_error(ErrorCode::Registry,
                       fmt::format("{}: unsupported authentication scheme `{}`", registry_, scheme));
-  auto params =
-      challenge_params(space == std::string_view::npos ? "" : text.substr(space + 1));
+  auto params = challenge_params(space == std::string_view::npos ? "" : text.substr(space + 1));
   std::string realm = params["realm"];
   if (!realm.starts_with("https://") &&
       !(realm.starts_with("http://") && base_.starts_with("http://")))
@@ -185,8 +184,8 @@ Status RegistryClient::authenticate(const std::string& challenge) {
                       fmt::format("{}: token realm `{}` is not an https URL", registry_, realm));
   std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
   if (!params["service"].empty()) url += "service=" + escape(curl_, params["service"]) + "&";
-  std::string scope = params["scope"].empty() ? "repository:" + repository_ + ":pull,push"
-                                               : params["scope"];
+  std::string scope =
+      params["scope"].empty() ? "repository:" + repository_ + ":pull,push" : params["scope"];
   url += "scope=" + escape(curl_, scope);
   // The token service is asked with the user's credentials (anonymous
   // without them), never with a previous bearer token.
@@ -196,19 +195,20 @@ Status RegistryClient::authenticate(const std::string& challenge) {
   authorization_.clear();
   if (!response) return response.error();
   if (response->status == 401 || response->status == 403)
-    return make_error(ErrorCode::Registry,
-                      fmt::format("{}: the token service refused {} ({}); {}", registry_,
-                                  credentials_ ? "the stored credentials" : "anonymous access",
-                                  response->status,
-                                  credentials_ ? "log in again: flint registry login " + registry_
-                                               : "log in first: flint registry login " + registry_));
+    return make_error(
+        ErrorCode::Registry,
+        fmt::format("{}: the token service refused {} ({}); {}", registry_,
+                    credentials_ ? "the stored credentials" : "anonymous access", response->status,
+                    credentials_ ? "log in again: flint registry login " + registry_
+                                 : "log in first: flint registry login " + registry_));
   if (response->status != 200)
     return make_error(ErrorCode::Registry, fmt::format("{}: token service {} answered {}",
                                                        registry_, realm, response->status));
   json doc = json::parse(response->body, nullptr, false);
   std::string value;
   if (doc.is_object()) {
-    if (doc.contains("token") && doc["token"].is_string()) value = doc["token"];
+    if (doc.contains("token") && doc["token"].is_string())
+      value = doc["token"];
     else if (doc.contains("access_token") && doc["access_token"].is_string())
       value = doc["access_token"];
   }
@@ -228,8 +228,7 @@ Error RegistryClient::failure(const Request& request, const Response& response) 
         words += fmt::format(" {}: {};", e.value("code", "?"), e.value("message", ""));
   if (!words.empty()) words.pop_back();
   std::string hint;
-  if (response.status == 401)
-    hint = fmt::format(" (log in: flint registry login {})", registry_);
+  if (response.status == 401) hint = fmt::format(" (log in: flint registry login {})", registry_);
   return make_error(ErrorCode::Registry,
                     fmt::format("{}: {} {}: HTTP {}{}{}", registry_, request.method, request.url,
                                 response.status, words, hint));
@@ -244,7 +243,10 @@ Status RegistryClient::ping() {
 }
 
 Result<FetchedManifest> RegistryClient::get_manifest(std::string_view tag_or_digest) {
-  Request request{"GET", fmt::format("/v2/{}/manifests/{}", repository_, tag_or_digest), "", "",
+  Request request{"GET",
+                  fmt::format("/v2/{}/manifests/{}", repository_, tag_or_digest),
+                  "",
+                  "",
                   fmt::format("{}, {}, {}, {}", media::kImageManifest, media::kImageIndex,
                               media::kDockerManifest, media::kDockerManifestList),
                   kMaxManifestSize};
@@ -271,8 +273,7 @@ Result<std::string> RegistryClient::get_blob(const Descriptor& d) {
     return make_error(ErrorCode::Registry,
                       fmt::format("{}: blob {} has {} bytes, more than the {} Flint accepts",
                                   registry_, d.digest, d.size, kMaxBlobSize));
-  Request request{"GET", fmt::format("/v2/{}/blobs/{}", repository_, d.digest), "", "", "",
-                  d.size};
+  Request request{"GET", fmt::format("/v2/{}/blobs/{}", repository_, d.digest), "", "", "", d.size};
   auto response = exchange(request);
   if (!response) return response.error();
   if (response->status != 200) return failure(request, *response);
@@ -315,8 +316,12 @@ Result<std::string> RegistryClient::push_manifest(std::string_view tag, std::str
                       fmt::format("{}: the manifest has {} bytes, more than the {} registries "
                                   "accept",
                                   registry_, bytes.size(), kMaxManifestSize));
-  Request put{"PUT", fmt::format("/v2/{}/manifests/{}", repository_, tag), std::string(bytes),
-              std::string(media_type), "", 1u << 20};
+  Request put{"PUT",
+              fmt::format("/v2/{}/manifests/{}", repository_, tag),
+              std::string(bytes),
+              std::string(media_type),
+              "",
+              1u << 20};
   auto done = exchange(put);
   if (!done) return done.error();
   if (done->status != 201) return failure(put, *done);

@@ -40,18 +40,20 @@ Result<std::string> component_binary(const spin::Component& c) {
   if (bytes->starts_with(std::string_view("\0asm", 4))) return bytes;
   auto encoded = text::parse_wat(*bytes);
   if (!encoded)
-    return make_error(encoded.error().code,
-                      fmt::format("component `{}`: {}: {}", c.id, c.source,
-                                  encoded.error().describe()));
+    return make_error(encoded.error().code, fmt::format("component `{}`: {}: {}", c.id, c.source,
+                                                        encoded.error().describe()));
   return std::string(encoded->begin(), encoded->end());
 }
 
 json trigger_json(const spin::HttpTrigger& t) {
   json config = {{"component", t.component}};
-  if (t.route) config["route"] = *t.route;
-  else config["route"] = {{"private", true}};
+  if (t.route)
+    config["route"] = *t.route;
+  else
+    config["route"] = {{"private", true}};
   if (t.wagi)
-    config["executor"] = {{"type", "wagi"}, {"argv", t.wagi->argv}, {"entrypoint", t.wagi->entrypoint}};
+    config["executor"] = {
+        {"type", "wagi"}, {"argv", t.wagi->argv}, {"entrypoint", t.wagi->entrypoint}};
   return {{"id", t.id}, {"trigger_type", "http"}, {"trigger_config", config}};
 }
 
@@ -62,7 +64,8 @@ Result<json> files_json(const spin::Component& c, const spin::Manifest& m,
   if (c.files.empty()) return files;
   std::string root = (fs::path(staging_dir) / c.id).string();
   if (auto ok = spin::stage_component_files(c, m.directory, root); !ok)
-    return make_error(ok.error().code, fmt::format("component `{}`: {}", c.id, ok.error().message()));
+    return make_error(ok.error().code,
+                      fmt::format("component `{}`: {}", c.id, ok.error().message()));
   std::vector<fs::path> paths;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(root, ec);
@@ -118,7 +121,8 @@ Result<Artifact> make_spin_artifact(const spin::Manifest& m, const std::string& 
     json component = {{"id", c.id},
                       {"source", {{"content_type", "application/wasm"}, {"digest", layer.digest}}}};
     json meta = json::object();
-    if (!c.allowed_outbound_hosts.empty()) meta["allowed_outbound_hosts"] = c.allowed_outbound_hosts;
+    if (!c.allowed_outbound_hosts.empty())
+      meta["allowed_outbound_hosts"] = c.allowed_outbound_hosts;
     if (!c.key_value_stores.empty()) meta["key_value_stores"] = c.key_value_stores;
     if (!c.sqlite_databases.empty()) meta["databases"] = c.sqlite_databases;
     if (!c.ai_models.empty()) meta["ai_models"] = c.ai_models;
@@ -227,19 +231,22 @@ Result<std::string> content_of(const LockedReader& r, const json& ref, const Blo
   if (!digest) return digest.error();
   if (!is_sha256_digest(*digest)) return r.bad(where, "`digest` is not sha256: and 64 hex digits");
   auto bytes = cache.read(*digest);
-  if (!bytes) return r.bad(where, fmt::format("content {} is not among the pulled layers", *digest));
+  if (!bytes)
+    return r.bad(where, fmt::format("content {} is not among the pulled layers", *digest));
   return *bytes;
 }
 
 /// A guest path inside the files root: relative, no `..`.
-Result<fs::path> guest_path(const LockedReader& r, const std::string& path, std::string_view where) {
+Result<fs::path> guest_path(const LockedReader& r, const std::string& path,
+                            std::string_view where) {
   fs::path p = fs::path(path).relative_path().lexically_normal();
   if (p.empty() || *p.begin() == ".." || p.is_absolute())
     return r.bad(where, fmt::format("file path `{}` leaves the component's root", path));
   return p;
 }
 
-Result<spin::HttpTrigger> read_trigger(const LockedReader& r, const json& t, std::string_view where) {
+Result<spin::HttpTrigger> read_trigger(const LockedReader& r, const json& t,
+                                       std::string_view where) {
   spin::HttpTrigger out;
   auto id = r.string(t, "id", where, false);
   if (!id) return id.error();
@@ -247,7 +254,8 @@ Result<spin::HttpTrigger> read_trigger(const LockedReader& r, const json& t, std
   auto type = r.string(t, "trigger_type", where);
   if (!type) return type.error();
   if (*type != "http")
-    return r.bad(where, fmt::format("trigger type `{}`: flint up serves HTTP triggers only", *type));
+    return r.bad(where,
+                 fmt::format("trigger type `{}`: flint up serves HTTP triggers only", *type));
   auto config = t.find("trigger_config");
   if (config == t.end() || !config->is_object()) return r.bad(where, "`trigger_config` is missing");
   auto component = r.string(*config, "component", where);
@@ -256,7 +264,8 @@ Result<spin::HttpTrigger> read_trigger(const LockedReader& r, const json& t, std
   auto route = config->find("route");
   if (route != config->end() && route->is_string()) {
     out.route = route->get<std::string>();
-  } else if (route == config->end() || !route->is_object() || route->value("private", false) != true) {
+  } else if (route == config->end() || !route->is_object() ||
+             route->value("private", false) != true) {
     return r.bad(where, "`route` is neither a string nor { private = true }");
   }
   if (auto executor = config->find("executor"); executor != config->end() && !executor->is_null()) {
@@ -264,7 +273,8 @@ Result<spin::HttpTrigger> read_trigger(const LockedReader& r, const json& t, std
     if (!kind) return kind.error();
     if (*kind == "wagi") {
       spin::WagiExecutor w;
-      if (executor->contains("argv") && (*executor)["argv"].is_string()) w.argv = (*executor)["argv"];
+      if (executor->contains("argv") && (*executor)["argv"].is_string())
+        w.argv = (*executor)["argv"];
       if (executor->contains("entrypoint") && (*executor)["entrypoint"].is_string())
         w.entrypoint = (*executor)["entrypoint"];
       out.wagi = w;
@@ -338,7 +348,8 @@ Result<spin::Manifest> materialize_spin_app(std::string_view locked_app, const B
   auto version = doc.find("spin_lock_version");
   if (version == doc.end() || !version->is_number_integer() || *version < 0 || *version > 1)
     return r.bad("spin_lock_version", "expected 0 or 1");
-  if (auto must = doc.find("must_understand"); must != doc.end() && must->is_array() && !must->empty())
+  if (auto must = doc.find("must_understand");
+      must != doc.end() && must->is_array() && !must->empty())
     return r.bad("must_understand", fmt::format("features {} are not supported", must->dump()));
   std::error_code ec;
   fs::create_directories(app_dir, ec);

@@ -23,7 +23,8 @@ Status TarWriter::header(const std::string& path, char type, uint64_t size, unsi
   if (name.size() > 100) {
     size_t split = name.rfind('/', 155);
     if (split == std::string::npos || name.size() - split - 1 > 100)
-      return make_error(ErrorCode::Usage, fmt::format("`{}`: too long a path for a tar layer", path));
+      return make_error(ErrorCode::Usage,
+                        fmt::format("`{}`: too long a path for a tar layer", path));
     prefix = name.substr(0, split);
     name = name.substr(split + 1);
   }
@@ -50,8 +51,10 @@ Status TarWriter::header(const std::string& path, char type, uint64_t size, unsi
 
 Status TarWriter::add_file(const std::string& path, std::string_view bytes) {
   if (path.empty() || path.front() == '/' || path.find("..") != std::string::npos)
-    return make_error(ErrorCode::Usage, fmt::format("`{}`: not a relative path for a tar layer", path));
-  for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+    return make_error(ErrorCode::Usage,
+                      fmt::format("`{}`: not a relative path for a tar layer", path));
+  for (size_t slash = path.find('/'); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
     std::string dir = path.substr(0, slash + 1);
     if (dirs_.insert(dir).second) FLINT_TRY(header(dir, '5', 0, 0755));
   }

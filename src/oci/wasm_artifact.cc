@@ -11,7 +11,8 @@ namespace flint::oci {
 
 namespace {
 /// runwasi's older layer media type for components, accepted on pull.
-constexpr char kRunwasiComponentLayer[] = "application/vnd.bytecodealliance.wasm.component.layer.v0+wasm";
+constexpr char kRunwasiComponentLayer[] =
+    "application/vnd.bytecodealliance.wasm.component.layer.v0+wasm";
 }  // namespace
 
 std::string created_now() {
@@ -25,14 +26,19 @@ std::string created_now() {
   return buffer;
 }
 
-Result<Artifact> make_wasm_artifact(std::string wasm, const std::string& created) {
+Result<Artifact> make_wasm_artifact(std::string wasm, const std::string& created,
+                                    const std::string& title) {
   // Binary.md: a module's preamble is version 1 (01 00 00 00), a
   // component's is version 0x0d with layer 1 (0d 00 01 00).
   if (wasm.size() < 8 || wasm.compare(0, 4, std::string("\0asm", 4)) != 0)
     return make_error(ErrorCode::Usage, "not a WebAssembly binary (no \\0asm preamble)");
   bool component = wasm[4] == 0x0d && wasm[6] == 0x01;
   Artifact a;
-  const Descriptor& layer = a.add_layer(media::kWasmLayer, std::move(wasm));
+  a.add_layer(media::kWasmLayer, std::move(wasm));
+  // oras writes a pulled layer to the file its title names.
+  if (!title.empty())
+    a.layers.back().descriptor.annotations["org.opencontainers.image.title"] = title;
+  const Descriptor& layer = a.layers.back().descriptor;
   nlohmann::json config = {{"created", created},
                            {"architecture", "wasm"},
                            {"os", component ? "wasip2" : "wasip1"},
@@ -58,9 +64,8 @@ Result<std::string> wasm_layer_digest(const ImageManifest& manifest, std::string
       ++count;
     }
   if (count != 1)
-    return make_error(ErrorCode::Registry,
-                      fmt::format("{}: {} wasm layers ({}), expected one", where, count,
-                                  media::kWasmLayer));
+    return make_error(ErrorCode::Registry, fmt::format("{}: {} wasm layers ({}), expected one",
+                                                       where, count, media::kWasmLayer));
   return found;
 }
 

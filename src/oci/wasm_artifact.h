@@ -13,8 +13,10 @@
 namespace flint::oci {
 
 /// The artifact holding `wasm` (binary format, a module or a component:
-/// a component is `os: wasip2`, a module `wasip1`). `created` is RFC 3339.
-Result<Artifact> make_wasm_artifact(std::string wasm, const std::string& created);
+/// a component is `os: wasip2`, a module `wasip1`). `created` is RFC 3339;
+/// `title` (a file name) becomes the layer's `org.opencontainers.image.title`.
+Result<Artifact> make_wasm_artifact(std::string wasm, const std::string& created,
+                                    const std::string& title = "");
 
 /// Whether a pulled manifest is in this layout (its config media type).
 bool is_wasm_artifact(const ImageManifest& manifest);

@@ -77,11 +77,11 @@ Result<oci::Artifact> wasm_file_artifact(const std::string& path) {
   if (!bytes) return bytes.error();
   if (!bytes->starts_with(std::string_view("\0asm", 4))) {
     auto encoded = text::parse_wat(*bytes);
-    if (!encoded)
-      return make_error(encoded.error().code, path + ": " + encoded.error().describe());
+    if (!encoded) return make_error(encoded.error().code, path + ": " + encoded.error().describe());
     bytes = std::string(encoded->begin(), encoded->end());
   }
-  auto artifact = oci::make_wasm_artifact(std::move(*bytes), oci::created_now());
+  auto artifact = oci::make_wasm_artifact(std::move(*bytes), oci::created_now(),
+                                          fs::path(path).stem().string() + ".wasm");
   if (!artifact) return make_error(artifact.error().code, path + ": " + artifact.error().detail);
   return artifact;
 }
@@ -106,8 +106,8 @@ int push(const PushOptions& o) {
     return fail("push", make_error(ErrorCode::Usage, o.reference + ": push needs a tag"));
   std::string from = o.from.empty() ? "spin.toml" : o.from;
   std::error_code ec;
-  bool wasm_file = !fs::is_directory(from, ec) &&
-                   (from.ends_with(".wasm") || from.ends_with(".wat"));
+  bool wasm_file =
+      !fs::is_directory(from, ec) && (from.ends_with(".wasm") || from.ends_with(".wat"));
   ScratchDir scratch;
   if (scratch.path.empty())
     return fail("push", make_error(ErrorCode::Io, "cannot create a temporary directory"));
@@ -119,8 +119,8 @@ int push(const PushOptions& o) {
       artifact = oci::make_wasm_image(fs::path(from).stem().string() + ".wasm", wasm);
     }
   } else {
-    std::string manifest_path = fs::is_directory(from, ec) ? (fs::path(from) / "spin.toml").string()
-                                                           : from;
+    std::string manifest_path =
+        fs::is_directory(from, ec) ? (fs::path(from) / "spin.toml").string() : from;
     auto manifest = spin::load_manifest(manifest_path);
     if (!manifest) return fail("push", manifest.error());
     artifact = o.image ? oci::make_spin_image(*manifest, scratch.path)
@@ -148,7 +148,8 @@ int pull(const PullOptions& o) {
     if (!o.output.empty()) {
       auto locked = cache.read(layer->digest);
       if (!locked)
-        return fail("pull", make_error(ErrorCode::Io, cache.path_of(layer->digest) + ": unreadable"));
+        return fail("pull",
+                    make_error(ErrorCode::Io, cache.path_of(layer->digest) + ": unreadable"));
       auto app = oci::materialize_spin_app(*locked, cache, o.output);
       if (!app) return fail("pull", app.error());
       for (const spin::Component& c : app->components) {
@@ -167,7 +168,8 @@ int pull(const PullOptions& o) {
     if (!digest) return fail("pull", digest.error());
     if (!o.output.empty()) {
       auto wasm = cache.read(*digest);
-      if (!wasm) return fail("pull", make_error(ErrorCode::Io, cache.path_of(*digest) + ": unreadable"));
+      if (!wasm)
+        return fail("pull", make_error(ErrorCode::Io, cache.path_of(*digest) + ": unreadable"));
       if (auto ok = write_file(o.output, *wasm); !ok) return fail("pull", ok.error());
     }
     fmt::print("Pulled {} (wasm artifact)\nDigest: {}\nWasm: {}\n", where, pulled->fetched.digest,
@@ -186,7 +188,8 @@ int pull(const PullOptions& o) {
 int login(LoginOptions o) {
   if (o.password_stdin) {
     if (!o.password.empty())
-      return fail("login", make_error(ErrorCode::Usage, "--password and --password-stdin together"));
+      return fail("login",
+                  make_error(ErrorCode::Usage, "--password and --password-stdin together"));
     std::getline(std::cin, o.password);
     if (!o.password.empty() && o.password.back() == '\r') o.password.pop_back();
   }
@@ -225,37 +228,40 @@ void add_push(CLI::App* cmd, CommandRunner& run) {
 }  // namespace
 
 void add_registry_command(CLI::App& app, CommandRunner& run) {
-  CLI::App* registry =
-      app.add_subcommand("registry", "Push, pull and log in to OCI registries (as `spin registry`)");
+  CLI::App* registry = app.add_subcommand(
+      "registry", "Push, pull and log in to OCI registries (as `spin registry`)");
   registry->require_subcommand(1);
   add_push(registry->add_subcommand("push", "Push an app or a wasm file to a registry"), run);
   add_push(app.add_subcommand("push", "Push an app or a wasm file (flint registry push)"), run);
 
   auto pull_options = std::make_shared<PullOptions>();
-  CLI::App* pull_cmd = registry->add_subcommand("pull", "Pull an app or a wasm file into the cache");
+  CLI::App* pull_cmd =
+      registry->add_subcommand("pull", "Pull an app or a wasm file into the cache");
   pull_cmd->add_option("reference", pull_options->reference, "REGISTRY/REPOSITORY[:TAG][@DIGEST]")
       ->required();
-  pull_cmd->add_option("-o,--output", pull_options->output,
-                       "Also write it out: the .wasm of a wasm artifact, or a directory for a "
-                       "Spin app (spin.json, components/, files/)")
+  pull_cmd
+      ->add_option("-o,--output", pull_options->output,
+                   "Also write it out: the .wasm of a wasm artifact, or a directory for a "
+                   "Spin app (spin.json, components/, files/)")
       ->type_name("PATH");
-  pull_cmd->add_option("--cache-dir", pull_options->cache_dir,
-                       "Where pulled content is kept by digest (default ~/.cache/flint/oci)")
+  pull_cmd
+      ->add_option("--cache-dir", pull_options->cache_dir,
+                   "Where pulled content is kept by digest (default ~/.cache/flint/oci)")
       ->type_name("DIR");
-  pull_cmd->callback([&run, pull_options] { run = [pull_options] { return pull(*pull_options); }; });
+  pull_cmd->callback(
+      [&run, pull_options] { run = [pull_options] { return pull(*pull_options); }; });
 
   auto login_options = std::make_shared<LoginOptions>();
-  CLI::App* login_cmd =
-      registry->add_subcommand("login", "Store credentials for a registry in ~/.docker/config.json");
+  CLI::App* login_cmd = registry->add_subcommand(
+      "login", "Store credentials for a registry in ~/.docker/config.json");
   login_cmd->add_option("registry", login_options->registry, "HOST[:PORT]")->required();
   login_cmd->add_option("-u,--username", login_options->username, "The user name");
   login_cmd->add_option("-p,--password", login_options->password,
                         "The password or token (prefer --password-stdin)");
   login_cmd->add_flag("--password-stdin", login_options->password_stdin,
                       "Read the password from the first line of stdin");
-  login_cmd->callback([&run, login_options] {
-    run = [login_options] { return login(*login_options); };
-  });
+  login_cmd->callback(
+      [&run, login_options] { run = [login_options] { return login(*login_options); }; });
 }
 
 }  // namespace flint::serve_cli

@@ -42,7 +42,8 @@ bool glob_match(std::string_view pattern, std::string_view relative) {
 
 }  // namespace
 
-Status stage_component_files(const Component& c, const std::string& app_dir, const std::string& root) {
+Status stage_component_files(const Component& c, const std::string& app_dir,
+                             const std::string& root) {
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) return make_error(ErrorCode::Io, root + ": " + ec.message());
