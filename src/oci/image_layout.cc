@@ -5,10 +5,9 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "oci/file_bytes.h"
 #include "oci/tar_writer.h"
 #include "oci/wasm_artifact.h"
 #include "spin/component_files.h"
@@ -18,14 +17,6 @@ namespace flint::oci {
 namespace {
 
 namespace fs = std::filesystem;
-
-Result<std::string> read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::Io, path.string() + ": cannot read");
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 /// `path` relative to `dir`, or an error when it is outside.
 Result<std::string> inside(const fs::path& path, const fs::path& dir, std::string_view what) {
@@ -102,7 +93,7 @@ Result<Artifact> make_spin_image(const spin::Manifest& m, const std::string& sta
   }
   TarWriter tar;
   for (const auto& [path, host] : entries) {
-    auto bytes = read_bytes(host);
+    auto bytes = read_file_bytes(host.string());
     if (!bytes) return bytes.error();
     FLINT_TRY(tar.add_file(path, *bytes));
   }

@@ -198,7 +198,7 @@ Status RegistryClient::authenticate(const std::string& challenge) {
     return make_error(
         ErrorCode::Registry,
         fmt::format("{}: the token service refused {} ({}); {}", registry_,
-                    credentials_ ? "the stored credentials" : "anonymous access", response->status,
+                    credentials_ ? "the credentials" : "anonymous access", response->status,
                     credentials_ ? "log in again: flint registry login " + registry_
                                  : "log in first: flint registry login " + registry_));
   if (response->status != 200)

@@ -4,13 +4,12 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "flint/wat.h"
 #include "oci/base64.h"
 #include "oci/digest.h"
+#include "oci/file_bytes.h"
 #include "oci/reference.h"
 #include "oci/wasm_artifact.h"
 #include "spin/component_files.h"
@@ -25,17 +24,9 @@ using nlohmann::json;
 /// The spin annotation naming the locked app's digest in the image config.
 constexpr char kLockedAppDigestLabel[] = "com.fermyon.spin.lockedAppDigest";
 
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::Io, path + ": cannot read");
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
 /// A component's wasm in binary form (Spin's layers hold binaries only).
 Result<std::string> component_binary(const spin::Component& c) {
-  auto bytes = read_file(c.source);
+  auto bytes = read_file_bytes(c.source);
   if (!bytes) return bytes.error();
   if (bytes->starts_with(std::string_view("\0asm", 4))) return bytes;
   auto encoded = text::parse_wat(*bytes);
@@ -74,7 +65,7 @@ Result<json> files_json(const spin::Component& c, const spin::Manifest& m,
   if (ec) return make_error(ErrorCode::Io, root + ": " + ec.message());
   std::sort(paths.begin(), paths.end());  // a stable manifest for the same app
   for (const fs::path& path : paths) {
-    auto bytes = read_file(path.string());
+    auto bytes = read_file_bytes(path.string());
     if (!bytes) return bytes.error();
     std::string guest = "/" + fs::relative(path, root).generic_string();
     if (bytes->size() <= kInlineMaxSize) {
@@ -329,10 +320,7 @@ Result<spin::Component> read_component(const LockedReader& r, const json& c, siz
     auto bytes = content_of(r, f, cache, file_where);
     if (!bytes) return bytes.error();
     fs::path target = root / *relative;
-    fs::create_directories(target.parent_path(), ec);
-    std::ofstream out_file(target, std::ios::binary | std::ios::trunc);
-    out_file.write(bytes->data(), std::streamsize(bytes->size()));
-    if (!out_file) return make_error(ErrorCode::Io, target.string() + ": cannot write");
+    FLINT_TRY(write_file_bytes(target.string(), *bytes));
   }
   out.files.push_back(spin::FileMount{"", root.string(), "/"});
   return out;
@@ -357,11 +345,7 @@ Result<spin::Manifest> materialize_spin_app(std::string_view locked_app, const B
   spin::Manifest m;
   m.directory = fs::absolute(app_dir).string();
   m.path = (fs::path(m.directory) / "spin.json").string();
-  {
-    std::ofstream out(m.path, std::ios::binary | std::ios::trunc);
-    out.write(locked_app.data(), std::streamsize(locked_app.size()));
-    if (!out) return make_error(ErrorCode::Io, m.path + ": cannot write");
-  }
+  FLINT_TRY(write_file_bytes(m.path, locked_app));
   const json meta = doc.value("metadata", json::object());
   if (!meta.is_object()) return r.bad("metadata", "not an object");
   FLINT_ASSIGN(m.name, r.string(meta, "name", "metadata", false));

@@ -10,13 +10,12 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "flint/wat.h"
 #include "oci/blob_cache.h"
 #include "oci/credentials.h"
+#include "oci/file_bytes.h"
 #include "oci/image_layout.h"
 #include "oci/remote_app.h"
 #include "oci/spin_layout.h"
@@ -54,26 +53,9 @@ int fail(std::string_view verb, const Error& error) {
   return cli::kExitError;
 }
 
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::Io, path + ": cannot read");
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
-Status write_file(const fs::path& path, std::string_view bytes) {
-  std::error_code ec;
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), std::streamsize(bytes.size()));
-  if (!out) return make_error(ErrorCode::Io, path.string() + ": cannot write");
-  return {};
-}
-
 /// A single module or component: binary, or text encoded here.
 Result<oci::Artifact> wasm_file_artifact(const std::string& path) {
-  auto bytes = read_file(path);
+  auto bytes = oci::read_file_bytes(path);
   if (!bytes) return bytes.error();
   if (!bytes->starts_with(std::string_view("\0asm", 4))) {
     auto encoded = text::parse_wat(*bytes);
@@ -170,7 +152,7 @@ int pull(const PullOptions& o) {
       auto wasm = cache.read(*digest);
       if (!wasm)
         return fail("pull", make_error(ErrorCode::Io, cache.path_of(*digest) + ": unreadable"));
-      if (auto ok = write_file(o.output, *wasm); !ok) return fail("pull", ok.error());
+      if (auto ok = oci::write_file_bytes(o.output, *wasm); !ok) return fail("pull", ok.error());
     }
     fmt::print("Pulled {} (wasm artifact)\nDigest: {}\nWasm: {}\n", where, pulled->fetched.digest,
                cache.path_of(*digest));

@@ -123,7 +123,7 @@ class FakeRegistry(http.server.BaseHTTPRequestHandler):
         repo, kind, ref = m.groups()
         if repo == "big" and kind == "manifests":
             return self.reply(200, b" " * (5 << 20), [("Content-Type", "application/vnd.oci.image.manifest.v1+json")])
-        if kind == "manifests" and ref in self.manifests:
+        if kind == "manifests" and repo in ("bad", "secret") and ref in self.manifests:
             return self.reply(200, self.manifests[ref], [("Content-Type", "application/vnd.oci.image.manifest.v1+json")])
         if kind == "blobs" and ref in self.blobs:
             data = self.blobs[ref]
@@ -275,7 +275,8 @@ files = ["static/**/*"]
             (["registry", "pull", f"127.0.0.1:{free_port()}/x:v1"], "Couldn't connect"),
             (["registry", "pull", f"{fake_reg}/secret:v1"], "flint registry login"),
             (["registry", "pull", f"{fake_reg}/big:v1"], "larger than 4194304 bytes"),
-            (["registry", "pull", f"{fake_reg}/bad:v1"], "refused"),
+            (["registry", "pull", f"{fake_reg}/bad:v1", "--cache-dir", os.path.join(tmp, "fresh")],
+             "refused"),
             (["registry", "pull", f"{fake_reg}/missing:v1"], "MANIFEST_UNKNOWN"),
             (["registry", "login", fake_reg, "-u", "alice", "-p", "wrong"], "refused"),
             (["up", "--from", f"{reg}/mod:v1"], "not a Spin app"),
