@@ -76,7 +76,9 @@ std::string to_json(const ImageManifest& m) {
   return j.dump();
 }
 
-Result<ImageManifest> parse_image_manifest(std::string_view text, std::string_view where) {
+namespace {
+
+Result<ImageManifest> parse_manifest(std::string_view text, std::string_view where) {
   auto doc = parse_object(text, where);
   if (!doc) return doc.error();
   ImageManifest m;
@@ -104,7 +106,7 @@ Result<ImageManifest> parse_image_manifest(std::string_view text, std::string_vi
   return m;
 }
 
-Result<std::vector<IndexEntry>> parse_image_index(std::string_view text, std::string_view where) {
+Result<std::vector<IndexEntry>> parse_index(std::string_view text, std::string_view where) {
   auto doc = parse_object(text, where);
   if (!doc) return doc.error();
   auto manifests = doc->find("manifests");
@@ -123,6 +125,26 @@ Result<std::vector<IndexEntry>> parse_image_index(std::string_view text, std::st
     out.push_back(std::move(e));
   }
   return out;
+}
+
+}  // namespace
+
+// Fields are type-checked before they are read; nlohmann's typed accessors
+// throw on anything missed, which is still a bad manifest, never a crash.
+Result<ImageManifest> parse_image_manifest(std::string_view text, std::string_view where) {
+  try {
+    return parse_manifest(text, where);
+  } catch (const nlohmann::json::exception& e) {
+    return bad(where, e.what());
+  }
+}
+
+Result<std::vector<IndexEntry>> parse_image_index(std::string_view text, std::string_view where) {
+  try {
+    return parse_index(text, where);
+  } catch (const nlohmann::json::exception& e) {
+    return bad(where, e.what());
+  }
 }
 
 Descriptor describe(std::string_view media_type, std::string_view bytes) {

@@ -224,8 +224,11 @@ Error RegistryClient::failure(const Request& request, const Response& response) 
   json doc = json::parse(response.body, nullptr, false);
   if (doc.is_object() && doc.contains("errors") && doc["errors"].is_array())
     for (const json& e : doc["errors"])
-      if (e.is_object())
-        words += fmt::format(" {}: {};", e.value("code", "?"), e.value("message", ""));
+      if (e.is_object() && e.contains("code") && e["code"].is_string())
+        words += fmt::format(" {}: {};", e["code"].get<std::string>(),
+                             e.contains("message") && e["message"].is_string()
+                                 ? e["message"].get<std::string>()
+                                 : std::string());
   if (!words.empty()) words.pop_back();
   std::string hint;
   if (response.status == 401) hint = fmt::format(" (log in: flint registry login {})", registry_);

@@ -238,6 +238,7 @@ Result<fs::path> guest_path(const LockedReader& r, const std::string& path,
 
 Result<spin::HttpTrigger> read_trigger(const LockedReader& r, const json& t,
                                        std::string_view where) {
+  if (!t.is_object()) return r.bad(where, "not an object");
   spin::HttpTrigger out;
   auto id = r.string(t, "id", where, false);
   if (!id) return id.error();
@@ -279,6 +280,7 @@ Result<spin::HttpTrigger> read_trigger(const LockedReader& r, const json& t,
 Result<spin::Component> read_component(const LockedReader& r, const json& c, size_t index,
                                        const BlobCache& cache, const std::string& app_dir) {
   std::string where = fmt::format("components[{}]", index);
+  if (!c.is_object()) return r.bad(where, "not an object");
   spin::Component out;
   auto id = r.string(c, "id", where);
   if (!id) return id.error();
@@ -328,8 +330,10 @@ Result<spin::Component> read_component(const LockedReader& r, const json& c, siz
 
 }  // namespace
 
-Result<spin::Manifest> materialize_spin_app(std::string_view locked_app, const BlobCache& cache,
-                                            const std::string& app_dir) {
+namespace {
+
+Result<spin::Manifest> materialize(std::string_view locked_app, const BlobCache& cache,
+                                   const std::string& app_dir) {
   LockedReader r;
   json doc = json::parse(locked_app, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return r.bad("(root)", "not a JSON object");
@@ -380,6 +384,20 @@ Result<spin::Manifest> materialize_spin_app(std::string_view locked_app, const B
     m.http_triggers.push_back(std::move(*t));
   }
   return m;
+}
+
+}  // namespace
+
+Result<spin::Manifest> materialize_spin_app(std::string_view locked_app, const BlobCache& cache,
+                                            const std::string& app_dir) {
+  // The reader checks each field's type before reading it; a value of an
+  // unexpected type deeper down (nlohmann's typed accessors throw) is still
+  // an error about the locked app, never a crash.
+  try {
+    return materialize(locked_app, cache, app_dir);
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(ErrorCode::Registry, fmt::format("locked app: {}", e.what()));
+  }
 }
 
 }  // namespace flint::oci

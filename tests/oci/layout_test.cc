@@ -53,6 +53,7 @@ TEST(ImageManifest, RefusesWhatFlintWouldMisread) {
        "config: `size`"},
       {R"({"schemaVersion": 2, "config": {"mediaType": "a", "digest": "sha256:0000000000000000000000000000000000000000000000000000000000000000", "size": 1}})",
        "`layers`"},
+      {R"({"schemaVersion": 2, "mediaType": 5, "config": {}, "layers": []})", "config"},
   };
   for (const auto& [text, expected] : cases) {
     auto m = parse_image_manifest(text, "manifest x");
@@ -154,6 +155,10 @@ TEST_F(SpinLayout, RefusesLockedAppsFlintWouldMisrun) {
       {with(R"([{"digest": "sha256:)" + std::string(64, '0') + R"(", "path": "/x"}])", "http"),
        "not among the pulled layers"},
       {with("[]", "redis"), "trigger type `redis`"},
+      {R"({"spin_lock_version": 1, "components": [5], "triggers": []})", "not an object"},
+      {R"({"spin_lock_version": 1, "variables": {"v": {"secret": "yes"}}, "components": []})",
+       "locked app"},
+      {R"({"spin_lock_version": 1, "components": [], "triggers": [7]})", "not an object"},
   };
   for (const auto& [text, expected] : cases) {
     auto app = materialize_spin_app(text, cache, (dir_ / "out").string());
