@@ -82,19 +82,26 @@ Result<json> files_json(const spin::Component& c, const spin::Manifest& m,
 
 Result<Artifact> make_spin_artifact(const spin::Manifest& m, const std::string& staging_dir) {
   Artifact artifact;
-  json locked = {{"spin_lock_version", 1}};
-  json metadata = {{"name", m.name}, {"trigger", {{"type", "http"}}}};
+  // Version 0, as Spin writes a locked app without must_understand or
+  // host_requirements: Spin releases before those fields accept only 0,
+  // later ones read 0 as 1.
+  json locked = {{"spin_lock_version", 0}};
+  // As Spin's loader writes it: the trigger types' global options under
+  // `triggers`, repeated under `trigger` with a `type` for older hosts.
+  json metadata = {
+      {"name", m.name}, {"triggers", {{"http", json::object()}}}, {"trigger", {{"type", "http"}}}};
   if (!m.version.empty()) metadata["version"] = m.version;
   if (!m.description.empty()) metadata["description"] = m.description;
   if (!m.authors.empty()) metadata["authors"] = m.authors;
   locked["metadata"] = metadata;
   json variables = json::object();
   for (const auto& [name, v] : m.variables) {
-    json entry = {{"secret", v.secret}};
+    json entry = json::object();
+    if (v.secret) entry["secret"] = true;
     if (v.default_value) entry["default"] = *v.default_value;
     variables[name] = entry;
   }
-  locked["variables"] = variables;
+  if (!variables.empty()) locked["variables"] = variables;
   locked["triggers"] = json::array();
   for (const spin::HttpTrigger& t : m.http_triggers) {
     if (t.static_response)

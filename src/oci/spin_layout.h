@@ -6,7 +6,8 @@
 // `...v1+data` layer per static file above 128 bytes (smaller ones are
 // inlined, base64, into the locked app), and last the locked app itself
 // (`application/vnd.fermyon.spin.application.v1+config`, spin crates/
-// locked-app), which names each wasm and file by content digest.
+// locked-app, `spin_lock_version` 0 as Spin writes it without host
+// requirements), which names each wasm and file by content digest.
 //
 // Flint writes and reads the locked app's fields that spin.toml v2 HTTP
 // apps use; anything else (non-HTTP triggers, component dependencies,
