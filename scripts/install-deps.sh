@@ -188,3 +188,17 @@ for arg in "$@"; do
     *) echo "install-deps: unknown option $arg (known: --bench)" >&2; exit 2 ;;
   esac
 done
+
+# ---------------------------------------------------------------------------
+# OCI registries (issue 15): Debian's docker-registry, which the registry
+# test starts on 127.0.0.1, and oras from the Go module proxy for the
+# interoperability checks (19 s). Soft: without them the test skips.
+if ! command -v docker-registry > /dev/null; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends docker-registry || \
+    echo "install-deps: could not install docker-registry; the registry test will skip"
+fi
+command -v oras > /dev/null || [ -x "$HOME/go/bin/oras" ] || \
+  { command -v go > /dev/null && go install oras.land/oras/cmd/oras@v1.3.6; } || \
+  echo "install-deps: could not go install oras; the oras interop checks will skip"

@@ -1,10 +1,9 @@
-// `flint serve`, `flint up` and `flint build` run in a second executable, `flint-serve`,
-// installed beside `flint`. Why: serving links Boost.Asio, libcurl, SQLite
-// and the clients of Redis, PostgreSQL, MySQL and MQTT, which are shared
-// libraries on Debian; `flint` itself is a static executable whose start-up
-// is measured in microseconds (issue 4) and must not load any of them. The
-// user sees one command: these subcommands replace this process with
-// `flint-serve SUBCOMMAND ARGS...`, which parses the words itself
+// `flint serve`, `flint up`, `flint build`, `flint registry` and `flint push` run in a second
+// executable, `flint-serve`, installed beside `flint`. Why: serving links Boost.Asio, libcurl,
+// SQLite and the clients of Redis, PostgreSQL, MySQL and MQTT, which are shared libraries on
+// Debian; `flint` itself is a static executable whose start-up is measured in microseconds (issue
+// 4) and must not load any of them. The user sees one command: these subcommands replace this
+// process with `flint-serve SUBCOMMAND ARGS...`, which parses the words itself
 // (`flint up --help` prints its options).
 #include <fmt/format.h>
 #include <unistd.h>
@@ -66,6 +65,9 @@ void add_serving_commands(CLI::App& app, CommandRunner& run, const char* argv0) 
                 "Run a Spin application (spin.toml) over HTTP (as `spin up`)");
   add_forwarded(app, run, argv0, "build",
                 "Build a Spin application's components (as `spin build`)");
+  add_forwarded(app, run, argv0, "registry",
+                "Push, pull and log in to OCI registries (as `spin registry`)");
+  add_forwarded(app, run, argv0, "push", "Push an app or a wasm file (flint registry push)");
 }
 
 }  // namespace flint::cli

@@ -24,4 +24,8 @@ void add_up_command(CLI::App& app, CommandRunner& run);
 /// `--up`.
 void add_build_command(CLI::App& app, CommandRunner& run, const char* argv0);
 
+/// `flint registry push|pull|login` and `flint push`: OCI registries, as
+/// `spin registry` (registry_command.cc).
+void add_registry_command(CLI::App& app, CommandRunner& run);
+
 }  // namespace flint::serve_cli

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   flint::serve_cli::add_serve_command(app, run);
   flint::serve_cli::add_up_command(app, run);
   flint::serve_cli::add_build_command(app, run, argv[0]);
+  flint::serve_cli::add_registry_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,6 +1,6 @@
 // `flint up [OPTIONS]`: runs a Spin application from its spin.toml, with
-// `spin up`'s flags: -f/--from (a manifest, or a directory holding
-// spin.toml; default ./spin.toml), --listen (default 127.0.0.1:3000),
+// `spin up`'s flags: -f/--from (a manifest, a directory holding
+// spin.toml, or a registry reference; default ./spin.toml), --listen (default 127.0.0.1:3000),
 // --runtime-config-file, -e/--env, --key-value KEY=VALUE and --sqlite
 // STATEMENT (seeding the default store and database), --state-dir (default
 // the app's .spin/), --allow-transient-write; and Flint's --engine,
@@ -15,6 +15,9 @@
 
 #include "cli/artifact_cache_flag.h"
 #include "cli/run_flags.h"
+#include "oci/blob_cache.h"
+#include "oci/reference.h"
+#include "oci/remote_app.h"
 #include "serve/server.h"
 #include "serve_cli/commands.h"
 #include "serve_cli/listen_address.h"
@@ -58,7 +61,11 @@ int up(const UpOptions& o) {
   std::error_code ec;
   if (fs::is_directory(manifest_path, ec))
     manifest_path = (fs::path(o.from) / "spin.toml").string();
-  auto manifest = spin::load_manifest(manifest_path);
+  // A path that does not exist but names a registry (`HOST[:PORT]/APP:TAG`)
+  // is pulled, as `spin up --from` does; its state lives beside the pull.
+  bool remote = !fs::exists(manifest_path, ec) && oci::names_registry(o.from);
+  auto manifest = remote ? oci::pull_spin_app(o.from, oci::default_cache_dir())
+                         : spin::load_manifest(manifest_path);
   if (!manifest) return fail(manifest.error());
 
   spin::AppOptions options;
@@ -144,8 +151,9 @@ void add_up_command(CLI::App& app, CommandRunner& run) {
                                      "Run a Spin application (spin.toml) over HTTP (as "
                                      "`spin up`)");
   cmd->add_option("-f,--from", options->from,
-                  "The application: a spin.toml, or a directory holding one (default: spin.toml)")
-      ->type_name("MANIFEST|DIR");
+                  "The application: a spin.toml, a directory holding one, or a registry reference "
+                  "REGISTRY/APP:TAG (pulled into ~/.cache/flint/oci; default: spin.toml)")
+      ->type_name("MANIFEST|DIR|REF");
   cmd->add_option("--listen", options->listen,
                   "The address to listen on (default 127.0.0.1:3000; port 0: any free port)")
       ->type_name("ADDR:PORT");
