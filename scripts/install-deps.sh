@@ -9,6 +9,7 @@ packages=(
   libfmt-dev libcli11-dev                          # formatting, command line
   libboost-dev                                     # flint serve's HTTP server (Boost.Beast, header-only)
   libtomlplusplus-dev libcurl4-openssl-dev         # flint up: spin.toml, outbound HTTP
+  nlohmann-json3-dev                               # OCI manifests and configs (flint registry)
   libsqlite3-dev libhiredis-dev libpq-dev          # Spin's key-value, SQLite, Redis, PostgreSQL
   libmariadb-dev libmosquitto-dev                  # Spin's MySQL and MQTT
   redis-server mosquitto postgresql mariadb-server # the real services the Spin tests talk to
