@@ -8,6 +8,7 @@ packages=(
   clang-19 lld-19 llvm-19-dev libclang-rt-19-dev   # the compiler, and libFuzzer for fuzz builds
   libfmt-dev libcli11-dev                          # formatting, command line
   libboost-dev                                     # flint serve's HTTP server (Boost.Beast, header-only)
+  libboost-context-dev                             # the fibers of async component-model tasks
   libtomlplusplus-dev libcurl4-openssl-dev         # flint up: spin.toml, outbound HTTP
   nlohmann-json3-dev                               # OCI manifests and configs (flint registry)
   libsqlite3-dev libhiredis-dev libpq-dev          # Spin's key-value, SQLite, Redis, PostgreSQL

@@ -210,6 +210,11 @@ class Store {
 
   const Config& config() const { return config_; }
 
+  /// A value a layer above the core runtime keeps per store, found by its
+  /// `key` (the component model's task scheduler); null until set. Released
+  /// with the store, before its objects.
+  std::shared_ptr<void>& attachment(const void* key);
+
  private:
   /// instantiate() up to its start function, not releasing what a failed
   /// instantiation made.
@@ -218,6 +223,8 @@ class Store {
 
  public:
   struct State;  ///< what a store owns (src/runtime/store_state.h), opaque here
+  /// Internal to Flint's runtime (fibers switch its execution state).
+  State& internal_state() { return *state_; }
 
  private:
   Config config_;

@@ -13,6 +13,7 @@
 
 #include "aot/aot_instance.h"
 #include "aot/backtrace.h"
+#include "runtime/engine_thread.h"
 
 namespace flint::aot {
 
@@ -24,11 +25,28 @@ struct Activation {
   Activation* outer = nullptr;
   uintptr_t stack_top = 0;  ///< run_protected's frame: compiled frames lie below
   TrapTrace trace;          ///< the trap's compiled frames (backtrace.h)
+  VmCtx* ctx = nullptr;     ///< the instance the activation entered
 };
 
-thread_local Activation* tls_activation = nullptr;
-/// True while the thread runs generated code (not host code it called).
-thread_local bool tls_in_wasm = false;
+// The innermost activation and whether generated code runs are per thread
+// of execution: they live in the runtime's EngineThreadLocals, which a
+// fiber switch saves and restores (runtime/engine_thread.h).
+Activation*& current_activation() {
+  return *reinterpret_cast<Activation**>(&tls_engine_thread.activation);
+}
+bool& in_generated_code() { return tls_engine_thread.in_wasm; }
+
+// A fiber coming back may find its instances' stack bounds set by another
+// fiber's entries into them: each activation of its own gets its bound back.
+void rearm_stack_limits(const EngineThreadLocals& locals, uintptr_t stack_limit) {
+  for (auto* act = static_cast<Activation*>(locals.activation); act; act = act->outer)
+    act->ctx->stack_limit = stack_limit;
+}
+
+[[maybe_unused]] const bool registered = [] {
+  engine_thread_resume_hook = rearm_stack_limits;
+  return true;
+}();
 
 struct sigaction previous_segv, previous_bus;
 
@@ -40,12 +58,12 @@ struct sigaction previous_segv, previous_bus;
 }
 
 void on_fault(int sig, siginfo_t* info, void* context) {
-  if (tls_in_wasm && tls_activation) {
-    tls_in_wasm = false;  // what follows is runtime code
+  if (in_generated_code() && current_activation()) {
+    in_generated_code() = false;  // what follows is runtime code
     if (divert_fault(context, raise_fault_trap)) return;
-    capture_fault_pc(context, tls_activation->trace);
-    tls_activation->error = make_error(ErrorCode::OutOfBoundsMemoryAccess);
-    siglongjmp(tls_activation->jump, 1);
+    capture_fault_pc(context, current_activation()->trace);
+    current_activation()->error = make_error(ErrorCode::OutOfBoundsMemoryAccess);
+    siglongjmp(current_activation()->jump, 1);
   }
   // Not ours: restore the previous disposition; returning re-runs the
   // faulting instruction under it (usually a crash with a core dump).
@@ -79,14 +97,14 @@ void install_fault_handler() {
 }  // namespace
 
 [[noreturn]] void raise_trap(Error error) {
-  Activation* act = tls_activation;
+  Activation* act = current_activation();
   capture_trace(act->stack_top, act->trace);
   act->error = std::move(error);
   siglongjmp(act->jump, 1);
 }
 
-void enter_host() { tls_in_wasm = false; }
-void leave_host() { tls_in_wasm = true; }
+void enter_host() { in_generated_code() = false; }
+void leave_host() { in_generated_code() = true; }
 
 Status call_compiled(FuncInst& func, ExecutionState& exec, InstanceImpl*, uint64_t* slots) {
   const auto* native = static_cast<const NativeFunc*>(func.code.code);
@@ -94,14 +112,17 @@ Status call_compiled(FuncInst& func, ExecutionState& exec, InstanceImpl*, uint64
     return make_error(ErrorCode::CallStackExhausted);
   install_fault_handler();
   Activation act;
-  act.outer = tls_activation;
-  bool outer_in_wasm = tls_in_wasm;
-  static_cast<VmCtx*>(native->ctx)->stack_limit = exec.native_stack_limit;
-  tls_activation = &act;
-  tls_in_wasm = true;
+  act.outer = current_activation();
+  bool outer_in_wasm = in_generated_code();
+  act.ctx = static_cast<VmCtx*>(native->ctx);
+  const uintptr_t outer_limit = act.ctx->stack_limit;
+  act.ctx->stack_limit = exec.native_stack_limit;
+  current_activation() = &act;
+  in_generated_code() = true;
   bool ok = run_protected(&act, native->entry, native->ctx, slots);
-  tls_in_wasm = outer_in_wasm;
-  tls_activation = act.outer;
+  in_generated_code() = outer_in_wasm;
+  current_activation() = act.outer;
+  act.ctx->stack_limit = outer_limit;
   if (ok) return {};
   // The compiled frames join the store's backtrace after those a callee of
   // another engine already put there (innermost first).

@@ -34,6 +34,7 @@ std::string_view phase_name(Phase phase) {
 
 std::string Error::message() const {
   if (detail.empty()) return std::string(spec_text(code));
+  if (spec_text(code).empty()) return detail;  // the detail is the whole sentence
   // A single word (an index, an operator) follows the spec's words directly,
   // as the reference interpreter writes "unknown global 1"; longer context
   // is set off with a colon.

@@ -7,6 +7,7 @@
 #include <span>
 
 #include "canon/handle_table.h"
+#include "component/value.h"
 #include "flint/result.h"
 
 namespace flint::canon {
@@ -30,6 +31,20 @@ class GuestMemory {
   virtual bool has_realloc() const = 0;
 };
 
+/// Lifts and lowers the async ABI's values (stream, future, error-context),
+/// which live in the component runtime's tables as objects of its own.
+class AsyncValues {
+ public:
+  virtual ~AsyncValues() = default;
+  /// The value of `type` at table index `index` (a stream or future end
+  /// leaves the table).
+  virtual Result<component::ComponentValue> lift(const component::ValueType& type,
+                                                 uint32_t index) = 0;
+  /// Puts `value` of `type` in the table, returning its index.
+  virtual Result<uint32_t> lower(const component::ComponentValue& value,
+                                 const component::ValueType& type) = 0;
+};
+
 /// One side of a call: the options of the lift or lower and the state of
 /// the instance they belong to.
 struct CallContext {
@@ -43,6 +58,8 @@ struct CallContext {
   const void* instance = nullptr;
   /// The call whose borrows and lenders this lift or lower records.
   CallScope* scope = nullptr;
+  /// The instance's streams, futures and error contexts; null: those types trap.
+  AsyncValues* async = nullptr;
   /// Whether the other side of the call is a component instance too (a
   /// component-to-component call) rather than the host. Only trap words
   /// depend on it: Wasmtime's fused adapters say "string content

@@ -189,6 +189,13 @@ Result<ComponentValue> lift_flat(CallContext& cx, const ValueType& t, FlatReader
                                                          : lift_borrow(cx, t.resource, index.i32));
       return ComponentValue::handle(t.kind, t.resource, rep);
     }
+    case TypeKind::Stream:
+    case TypeKind::Future:
+    case TypeKind::ErrorContext: {
+      FLINT_ASSIGN(Value index, in.next(ValType::I32));
+      if (!cx.async) return mismatch();
+      return cx.async->lift(t, index.i32);
+    }
     default: return mismatch();
   }
 }
@@ -295,6 +302,14 @@ Status lower_flat(CallContext& cx, const ComponentValue& v, const ValueType& t,
       if (!h) return mismatch();
       FLINT_ASSIGN(uint32_t index, t.kind == TypeKind::Own ? lower_own(cx, t.resource, h->rep)
                                                            : lower_borrow(cx, t.resource, h->rep));
+      out.push_back(Value::i32_(index));
+      return {};
+    }
+    case TypeKind::Stream:
+    case TypeKind::Future:
+    case TypeKind::ErrorContext: {
+      if (!cx.async) return mismatch();
+      FLINT_ASSIGN(uint32_t index, cx.async->lower(v, t));
       out.push_back(Value::i32_(index));
       return {};
     }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -17,8 +18,19 @@ using component::ResourceTypePtr;
 
 class CallScope;
 
-/// One handle in a table.
+/// A table element that is not a resource handle: the async ABI's
+/// waitables, waitable sets and error contexts share the handles' index
+/// space (CanonicalABI.md, "Table State"). The component runtime defines them.
+class TableObject {
+ public:
+  virtual ~TableObject() = default;
+};
+
+/// One element of a table: a resource handle, or (with `object` set and no
+/// `resource`) one of the async ABI's objects.
 struct Handle {
+  /// Null for an async object, so resource built-ins given its index trap.
+  std::shared_ptr<TableObject> object;
   ResourceTypePtr resource;
   uint32_t rep = 0;
   bool own = true;

@@ -247,7 +247,14 @@ Result<ComponentValue> load(CallContext& cx, const ValueType& t, uint32_t ptr) {
                                      : lift_borrow(cx, t.resource, uint32_t(index)));
       return ComponentValue::handle(t.kind, t.resource, rep);
     }
-    default: return mismatch();  // async types are not part of the sync ABI
+    case TypeKind::Stream:
+    case TypeKind::Future:
+    case TypeKind::ErrorContext: {
+      FLINT_ASSIGN(uint64_t index, load_int(cx, ptr, 4));
+      if (!cx.async) return mismatch();
+      return cx.async->lift(t, uint32_t(index));
+    }
+    default: return mismatch();
   }
 }
 
@@ -320,6 +327,13 @@ Status store(CallContext& cx, const ComponentValue& v, const ValueType& t, uint3
       if (!h) return mismatch();
       FLINT_ASSIGN(uint32_t index, t.kind == TypeKind::Own ? lower_own(cx, t.resource, h->rep)
                                                            : lower_borrow(cx, t.resource, h->rep));
+      return store_int(cx, index, ptr, 4);
+    }
+    case TypeKind::Stream:
+    case TypeKind::Future:
+    case TypeKind::ErrorContext: {
+      if (!cx.async) return mismatch();
+      FLINT_ASSIGN(uint32_t index, cx.async->lower(v, t));
       return store_int(cx, index, ptr, 4);
     }
     default: return mismatch();

@@ -111,6 +111,11 @@ Status check_canon(Scope& s, const Canon& c) {
         return invalid_at(ErrorCode::ComponentTypeKindMismatch, c.offset,
                           fmt::format("type index {} is not a function type", c.type));
       FLINT_TRY(check_canon_options(s, c, t.func.get()));
+      // Only an async function may be lifted with the async ABI: a
+      // synchronous one's callers never wait for it.
+      if (async_abi(c).async && !t.func->async)
+        return canon_error(c.offset,
+                           "the `async` canonical option requires an async function type");
       const CoreExternType& f = s.core_funcs[c.func];
       if (f.known) {
         const CoreSignature want = flatten_function(*t.func, FlattenContext::Lift, async_abi(c));
@@ -134,6 +139,9 @@ Status check_canon(Scope& s, const Canon& c) {
       FLINT_TRY(check_index(s, Space::Func, c.func, c.offset));
       const FunctionTypePtr& f = s.funcs[c.func];
       FLINT_TRY(check_canon_options(s, c, f.get()));
+      if (f && async_abi(c).async && !f->async)
+        return canon_error(c.offset,
+                           "the `async` canonical option requires an async function type");
       if (f) {
         CoreSignature flat = flatten_function(*f, FlattenContext::Lower, async_abi(c));
         core = CoreExternType::of_func(

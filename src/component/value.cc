@@ -166,6 +166,9 @@ bool has_type(const ComponentValue& value, const ValueType& type) {
     case TypeKind::Flags: return holds(value, 9) && value.as_flags().size() == type.labels.size();
     case TypeKind::Own:
     case TypeKind::Borrow: return holds(value, 10) && value.as_handle().resource == type.resource;
+    case TypeKind::Stream:
+    case TypeKind::Future:
+    case TypeKind::ErrorContext: return holds(value, 12);
     default: return false;  // error-context, stream, future: not values of the sync ABI
   }
 }

@@ -24,6 +24,13 @@ struct HandleValue {
   uint32_t rep = 0;
 };
 
+/// A stream, future or error-context passed between instances: the state
+/// behind the end or context (component_runtime/streams.h, task.h), opaque
+/// here. Passing one moves it from the sender's table to the receiver's.
+struct SharedValue {
+  std::shared_ptr<void> object;
+};
+
 /// A component value. `kind` says which alternative of `payload` holds it:
 /// - Bool: bool; S8..S64: int64_t; U8..U64: uint64_t;
 /// - F32: float, F64: double (NaNs canonical once lifted);
@@ -34,6 +41,7 @@ struct HandleValue {
 ///   Result: 0 ok, 1 error; Enum: no payload);
 /// - Flags: `std::vector<bool>`, one per label in declaration order;
 /// - Own, Borrow: HandleValue;
+/// - Stream, Future, ErrorContext: SharedValue;
 /// - List of u8, also `std::vector<uint8_t>` (byte_list): what lifting a
 ///   `list<u8>` makes, so a large byte list is one allocation rather than a
 ///   value per byte. Both forms of the same bytes are equal values.
@@ -47,7 +55,7 @@ struct ComponentValue {
   TypeKind kind = TypeKind::Bool;
   std::variant<bool, int64_t, uint64_t, float, double, char32_t, std::string,
                std::vector<ComponentValue>, Case, std::vector<bool>, HandleValue,
-               std::vector<uint8_t>>
+               std::vector<uint8_t>, SharedValue>
       payload;
 
   static ComponentValue boolean(bool b) { return {TypeKind::Bool, b}; }

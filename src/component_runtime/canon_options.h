@@ -40,6 +40,7 @@ struct CanonOptions {
     cx.handles = &instance->handles;
     cx.instance = instance.get();
     cx.scope = &scope;
+    cx.async = instance->async_values.get();
     return cx;
   }
 };

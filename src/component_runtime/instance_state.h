@@ -1,46 +1,53 @@
 // The runtime state of one component instance (component-model
-// CanonicalABI.md, "Runtime State"): its handle table and the flags of the
-// reentrance rules. Every component instance has one, nested ones too.
+// CanonicalABI.md, "Component Instance State"): its table of handles and
+// async objects, and the flags of the reentrance and concurrency rules.
+// Every component instance has one, nested ones too.
 #pragma once
 
-#include <array>
 #include <cstdint>
-#include <optional>
+#include <memory>
 
+#include "canon/context.h"
 #include "canon/handle_table.h"
-#include "component/value.h"
 
 namespace flint::component {
 
-/// The task of an async-lifted export running in an instance: where
-/// `task.return` delivers its result.
-struct AsyncTask {
-  /// The export's function type: `task.return` must carry its result type.
-  const FunctionType* type = nullptr;
-  /// What `task.return` delivered.
-  std::optional<ComponentValue> result;
-  bool returned = false;
-};
+struct Task;
 
 struct InstanceState {
-  /// Own and borrow handles held by this instance's core code.
+  /// Own and borrow handles held by this instance's core code, and its
+  /// waitables, waitable sets and error contexts (one index space).
   canon::HandleTable handles;
-  /// Cleared while a post-return function runs: calling out of the
-  /// instance then traps ("cannot leave component instance").
+  /// The instance whose definitions instantiated this one (null at the top):
+  /// a call between an instance and its ancestor might be recursive. Kept
+  /// alive by its children, which outlive its instantiation.
+  std::shared_ptr<InstanceState> parent;
+  /// Cleared while a post-return function runs or arguments are lowered
+  /// into the instance: calling out of it then traps ("cannot leave
+  /// component instance").
   bool may_leave = true;
-  /// Set while one of its lifted exports runs: a synchronous call back into
-  /// it traps ("cannot enter component instance").
-  bool entered = false;
-  /// The context slots of the task running in the instance (`context.get`
-  /// / `context.set`). A synchronous export call is one task: the slots
-  /// start at zero when it is entered and live until its post-return ends.
-  std::array<uint32_t, 2> context{};
-  /// `backpressure.inc` / `backpressure.dec`: while non-zero, async callers
-  /// wait (issue 14); synchronous calls only keep the count.
+  /// `backpressure.inc` / `backpressure.dec`: while non-zero, calls of async
+  /// functions wait before they enter.
   uint32_t backpressure = 0;
-  /// The async task running in the instance, if its export was lifted with
-  /// `async`; null otherwise.
-  AsyncTask* task = nullptr;
+  /// The task that must run alone in the instance now (synchronous or
+  /// callback-lifted async function), if any.
+  Task* exclusive = nullptr;
+  /// Set once a trap unwound out of one of its calls: the instance may be
+  /// in any state, so it is never entered again ("cannot enter component
+  /// instance"), as wasmtime does.
+  bool poisoned = false;
+  /// Calls of async functions waiting to enter.
+  uint32_t num_waiting_to_enter = 0;
+  /// Moves streams, futures and error contexts in and out of `handles`
+  /// (streams.h, make_async_values).
+  std::unique_ptr<canon::AsyncValues> async_values;
+
+  /// Whether this instance is `other` or one of its ancestors.
+  bool is_reflexive_ancestor_of(const InstanceState* other) const {
+    for (; other; other = other->parent.get())
+      if (other == this) return true;
+    return false;
+  }
 };
 
 }  // namespace flint::component

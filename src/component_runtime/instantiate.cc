@@ -8,9 +8,11 @@
 #include "canon/layout.h"
 #include "component/builtin_signature.h"
 #include "component/type_resolver.h"
+#include "component_runtime/async_builtins.h"
 #include "component_runtime/frame.h"
 #include "component_runtime/lifted_function.h"
 #include "component_runtime/lowered_function.h"
+#include "component_runtime/streams.h"
 #include "component_runtime/type_resolution.h"
 
 namespace flint::component {
@@ -58,7 +60,8 @@ class Instantiator {
   Result<std::shared_ptr<ComponentInstanceItem>> run(const Component& component,
                                                      std::shared_ptr<const Frame> outer,
                                                      const void* compiled,
-                                                     const ImportSource& imports);
+                                                     const ImportSource& imports,
+                                                     std::shared_ptr<InstanceState> parent);
 
  private:
   Status core_instance(Frame& f, const CoreInstance& ci);
@@ -67,6 +70,9 @@ class Instantiator {
   Status type(Frame& f, const TypeDefinition& t);
   Status canon(Frame& f, const Canon& c);
   Status unsupported_builtin(Frame& f, const Canon& c);
+  /// The async ABI's other built-ins (async_builtins.h); nothing for those
+  /// not supported yet.
+  Result<std::optional<Extern>> async_builtin(Frame& f, const Canon& c);
   Status task_return(Frame& f, const Canon& c);
   Status import(Frame& f, const ComponentImport& imp, const ImportSource& imports);
   /// Checks that `given` has every export the instance type `type`
@@ -97,15 +103,16 @@ bool is_of_kind(const Item& item, ExternDesc::Kind kind) {
   return false;
 }
 
-Result<std::shared_ptr<ComponentInstanceItem>> Instantiator::run(const Component& component,
-                                                                 std::shared_ptr<const Frame> outer,
-                                                                 const void* compiled,
-                                                                 const ImportSource& imports) {
+Result<std::shared_ptr<ComponentInstanceItem>> Instantiator::run(
+    const Component& component, std::shared_ptr<const Frame> outer, const void* compiled,
+    const ImportSource& imports, std::shared_ptr<InstanceState> parent) {
   auto frame = std::make_shared<Frame>();
   frames_.push_back(frame);
   frame->outer = std::move(outer);
   frame->compiled = compiled;
   frame->state = std::make_shared<InstanceState>();
+  frame->state->parent = std::move(parent);
+  frame->state->async_values = make_async_values(*frame->state);
   auto exports = std::make_shared<ComponentInstanceItem>();
   Frame& f = *frame;
   // Each space at its final size at once, instead of growing by doubling.
@@ -212,7 +219,7 @@ Status Instantiator::instance(Frame& f, const Instance& inst) {
                         "missing instantiation argument `" + imp.name.name + "`");
     return it->second;
   };
-  FLINT_ASSIGN(InstancePtr made, run(*def.component, def.outer, def.compiled, source));
+  FLINT_ASSIGN(InstancePtr made, run(*def.component, def.outer, def.compiled, source, f.state));
   f.instances.push_back(std::move(made));
   return {};
 }
@@ -383,20 +390,22 @@ Extern resource_builtin(Store& store, CanonKind kind, ResourceTypePtr type,
 Extern task_builtin(Store& store, const Canon& c, std::shared_ptr<InstanceState> state) {
   flint::FuncType sig = *builtin_signature(c.kind);
   const uint32_t slot = c.slot;
-  auto body = [kind = c.kind, slot, state = std::move(state)](Caller&, std::span<const Value> args,
-                                                              std::span<Value> results) -> Status {
+  auto body = [kind = c.kind, slot, state = std::move(state)](
+                  Caller& caller, std::span<const Value> args, std::span<Value> results) -> Status {
     if (kind == CanonKind::ContextGet || kind == CanonKind::ContextSet) {
-      if (slot >= state->context.size())
+      Thread* thread = Scheduler::of(caller.store()).current();
+      if (!thread) return make_error(ErrorCode::ComponentTrap, "no task is running");
+      if (slot >= thread->storage.size())
         return make_error(ErrorCode::ComponentFeatureUnsupported,
                           "context slot " + std::to_string(slot));
       if (kind == CanonKind::ContextGet)
-        results[0] = Value::i32_(state->context[slot]);
+        results[0] = Value::i32_(thread->storage[slot]);
       else
-        state->context[slot] = args[0].i32;
+        thread->storage[slot] = args[0].i32;
       return {};
     }
     if (kind == CanonKind::BackpressureInc) {
-      if (state->backpressure == UINT32_MAX)
+      if (state->backpressure == 0xffff)
         return make_error(ErrorCode::ComponentFeatureUnsupported, "backpressure counter overflow");
       ++state->backpressure;
     } else {
@@ -442,7 +451,12 @@ Status Instantiator::canon(Frame& f, const Canon& c) {
       f.core_funcs.push_back(task_builtin(store_, c, f.state));
       return {};
     case CanonKind::TaskReturn: return task_return(f, c);
-    default: return unsupported_builtin(f, c);
+    default: {
+      FLINT_ASSIGN(std::optional<Extern> made, async_builtin(f, c));
+      if (!made) return unsupported_builtin(f, c);
+      f.core_funcs.push_back(*made);
+      return {};
+    }
   }
 }
 
@@ -463,6 +477,39 @@ Status Instantiator::unsupported_builtin(Frame& f, const Canon& c) {
   return {};
 }
 
+Result<std::optional<Extern>> Instantiator::async_builtin(Frame& f, const Canon& c) {
+  AsyncBuiltinInputs in;
+  in.instance = f.state;
+  FLINT_ASSIGN(in.options, options(f, c.options));
+  if (builtin_signature(c.kind) &&
+      (c.kind == CanonKind::WaitableSetWait || c.kind == CanonKind::WaitableSetPoll))
+    in.memory = f.core_memories.at(c.memory);
+  switch (c.kind) {
+    case CanonKind::StreamNew:
+    case CanonKind::StreamRead:
+    case CanonKind::StreamWrite:
+    case CanonKind::StreamCancelRead:
+    case CanonKind::StreamCancelWrite:
+    case CanonKind::StreamDropReadable:
+    case CanonKind::StreamDropWritable:
+    case CanonKind::FutureNew:
+    case CanonKind::FutureRead:
+    case CanonKind::FutureWrite:
+    case CanonKind::FutureCancelRead:
+    case CanonKind::FutureCancelWrite:
+    case CanonKind::FutureDropReadable:
+    case CanonKind::FutureDropWritable: {
+      const ValueTypePtr* t = f.types.at(c.type).value();
+      if (!t)
+        return make_error(ErrorCode::ComponentTypeKindMismatch, "not a stream or future type");
+      in.channel = *t;
+      break;
+    }
+    default: break;
+  }
+  return make_async_builtin(store_, c, std::move(in));
+}
+
 Status Instantiator::task_return(Frame& f, const Canon& c) {
   // The result travels like the parameters of a lowered function taking
   // it: flat up to 16 core values, else through a pointer into memory.
@@ -478,21 +525,23 @@ Status Instantiator::task_return(Frame& f, const Canon& c) {
                                             std::span<Value>) -> Status {
     InstanceState& state = *o.instance;
     if (!state.may_leave) return make_error(ErrorCode::CannotLeaveComponent);
-    AsyncTask* task = state.task;
-    if (!task) return make_error(ErrorCode::TaskReturnMismatch, "no async task is running");
-    if (task->returned) return make_error(ErrorCode::TaskReturnTwice);
+    Store& store = caller.store();
+    Thread* thread = Scheduler::of(store).current();
+    Task* task = thread ? thread->task.get() : nullptr;
+    if (!task || !task->opts->async || task->inst != &state)
+      return make_error(ErrorCode::TaskReturnMismatch, "no async task is running");
     const ValueTypePtr& want = task->type->result;
     const ValueTypePtr* got = delivered->params.empty() ? nullptr : &delivered->params[0].type;
     if (!want != !got || (want && !equal(*want, **got)))
       return make_error(ErrorCode::TaskReturnMismatch);
-    Store& store = caller.store();
-    canon::CallScope scope;
+    // A memory it reads the result from must be the task's own.
+    if (o.memory && task->opts->memory && o.memory->memory != task->opts->memory->memory)
+      return make_error(ErrorCode::TaskReturnMismatch);
     std::optional<StoreMemory> memory;
-    canon::CallContext cx = o.context(store, scope, memory);
+    canon::CallContext cx = o.context(store, task->borrows, memory);
     FLINT_ASSIGN(std::vector<ComponentValue> values, canon::lift_arguments(cx, *delivered, args));
-    if (!values.empty()) task->result = std::move(values[0]);
-    task->returned = true;
-    return scope.finish();
+    return task->return_(values.empty() ? std::nullopt
+                                        : std::optional<ComponentValue>(std::move(values[0])));
   };
   f.core_funcs.push_back(
       store_.host_function(flint::FuncType{flat.params, {}}, std::move(body), "task.return"));
@@ -628,7 +677,7 @@ Result<InstancePtr> instantiate(Store& store, std::shared_ptr<const CompiledComp
     return linker.resolve(imp.name.name);
   };
   FLINT_ASSIGN(std::shared_ptr<ComponentInstanceItem> top,
-               run.run(component->component(), nullptr, component.get(), source));
+               run.run(component->component(), nullptr, component.get(), source, nullptr));
   top->owner = std::move(component);
   return InstancePtr(std::move(top));
 }

@@ -16,6 +16,7 @@
 #include "component/component.h"
 #include "component/value.h"
 #include "component/value_type.h"
+#include "component_runtime/task.h"
 #include "flint/runtime.h"
 
 namespace flint::component {
@@ -43,6 +44,15 @@ class ComponentFunction {
   virtual Result<std::optional<ComponentValue>> invoke(Store& store,
                                                        std::span<const ComponentValue> args,
                                                        bool from_component) = 0;
+
+  /// Starts a call as the async ABI does (CanonicalABI.md, "canon lift"):
+  /// `on_start` gives the arguments when the callee takes them, `on_resolve`
+  /// takes its outcome. A callee that can block (an async function lifted
+  /// from a component) may return before it resolves: its task is then in
+  /// `*task` (for cancellation) and resolves later, in the store's event
+  /// loop. The host's functions, and this default, resolve before returning.
+  virtual Status start(Store& store, Supertask& caller, OnStart on_start, OnResolve on_resolve,
+                       std::shared_ptr<Task>* task);
 
   /// Whether its body is core code of a component instance (a `canon
   /// lift`) rather than the host's.

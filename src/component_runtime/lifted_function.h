@@ -1,7 +1,9 @@
 // `canon lift`: a core function called as a component function
-// (CanonicalABI.md, "canon lift"), synchronous or async with a caller that
-// waits for it.
+// (CanonicalABI.md, "canon lift"): synchronous, async with a callback loop,
+// or async on a stack of its own; each call is a task of the instance.
 #pragma once
+
+#include <memory>
 
 #include "component_runtime/canon_options.h"
 #include "component_runtime/items.h"
@@ -11,23 +13,31 @@ namespace flint::component {
 class LiftedFunction final : public ComponentFunction {
  public:
   LiftedFunction(FunctionTypePtr type, Extern core, CanonOptions options)
-      : ComponentFunction(std::move(type)), core_(core), options_(std::move(options)) {}
+      : ComponentFunction(std::move(type)),
+        core_(core),
+        options_(std::make_shared<const CanonOptions>(std::move(options))) {}
 
-  /// Lowers the arguments into the instance, calls the core function,
-  /// lifts its result, runs post-return, and checks the call left no
-  /// borrow behind. Traps when the instance is already running.
+  /// Calls it from the host (or from a host function a task called) and
+  /// drives the store's event loop until it resolves: "deadlock detected"
+  /// when nothing else can run first.
   Result<std::optional<ComponentValue>> invoke(Store& store, std::span<const ComponentValue> args,
                                                bool from_component) override;
+  /// The task: enters the instance (an async function may wait for
+  /// backpressure), lowers the arguments, runs the core function and, for
+  /// the callback form, its event loop. Traps when the call might be
+  /// recursive ("cannot enter component instance").
+  Status start(Store& store, Supertask& caller, OnStart on_start, OnResolve on_resolve,
+               std::shared_ptr<Task>* task) override;
   bool runs_in_component() const override { return true; }
 
  private:
-  /// The async lift: runs the core function as the instance's task, drives
-  /// its callback loop, and returns what `task.return` delivered.
-  Result<std::optional<ComponentValue>> run_task(Store& store, InstanceState& instance,
-                                                 std::span<const Value> core_args);
+  /// start(), with `from_component` saying whether a component's core code
+  /// is the caller (canon::CallContext::fused).
+  Status begin(Store& store, Supertask& caller, OnStart on_start, OnResolve on_resolve,
+               std::shared_ptr<Task>* task, bool from_component);
 
   Extern core_;
-  CanonOptions options_;
+  std::shared_ptr<const CanonOptions> options_;
 };
 
 }  // namespace flint::component

@@ -81,6 +81,10 @@ struct ExecutionState {
   std::atomic<uint32_t> interrupted{0};
   /// The lowest native stack address wasm code of this store may reach.
   uintptr_t native_stack_limit = 0;
+  /// The lowest usable address of the stack of the thread of execution
+  /// running now when it is a fiber's (fiber.h); 0 on the OS thread's own
+  /// stack, whose bounds native_stack_limit finds.
+  uintptr_t stack_floor = 0;
   /// Nesting of calls from the host into wasm (Store::call).
   uint32_t depth = 0;
   /// The wasm frames of the last trap, innermost first.

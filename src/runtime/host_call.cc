@@ -56,8 +56,12 @@ Result<std::vector<Value>> call_with_values(FuncInst& func, ExecutionState& exec
   const FuncType& type = func.type;
   if (exec.depth == 0) {
     // A call from the host with no wasm running: a new budget, a new stack bound.
-    exec.native_stack_limit = native_stack_limit(exec.config.max_stack_bytes);
-    exec.start_fuel_budget();
+    exec.native_stack_limit = exec.stack_floor
+                                  ? fiber_stack_limit(exec.config.max_stack_bytes, exec.stack_floor)
+                                  : native_stack_limit(exec.config.max_stack_bytes);
+    // A fiber's calls run inside the host call that drives the event loop
+    // (fiber.h, begin_host_call): one budget for all of them.
+    if (!exec.stack_floor) exec.start_fuel_budget();
     exec.backtrace.clear();
   } else if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < exec.native_stack_limit) {
     return make_error(ErrorCode::CallStackExhausted);

@@ -53,4 +53,10 @@ uintptr_t native_stack_limit(uint64_t max_bytes) {
   return std::max(limit, std::min(floor, here));
 }
 
+uintptr_t fiber_stack_limit(uint64_t max_bytes, uintptr_t floor) {
+  uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  uintptr_t limit = here > max_bytes ? here - max_bytes : 0;
+  return std::max(limit, std::min(floor, here));
+}
+
 }  // namespace flint

@@ -10,4 +10,7 @@ namespace flint {
 /// margin for host code and signal frames.
 uintptr_t native_stack_limit(uint64_t max_bytes);
 
+/// The same on a fiber's stack, whose lowest usable address is `floor`.
+uintptr_t fiber_stack_limit(uint64_t max_bytes, uintptr_t floor);
+
 }  // namespace flint

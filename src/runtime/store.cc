@@ -98,6 +98,8 @@ std::optional<uint64_t> Store::remaining_fuel() const {
   return state_->exec.fuel < 0 ? 0 : uint64_t(state_->exec.fuel);
 }
 
+std::shared_ptr<void>& Store::attachment(const void* key) { return state_->attachments[key]; }
+
 void Store::interrupt() { state_->exec.interrupted.store(1, std::memory_order_relaxed); }
 
 void Store::set_deadline(std::chrono::steady_clock::time_point deadline) {

@@ -5,6 +5,7 @@
 // (instantiate.cc), whose objects are released again.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct Store::State {
   std::vector<std::unique_ptr<TagInst>> tags;
   std::vector<std::unique_ptr<InstanceImpl>> instances;
   ExecutionState exec;
+  /// Store::attachment's values; declared last so they go first, while the
+  /// objects they may still use (fibers running wasm) exist.
+  std::map<const void*, std::shared_ptr<void>> attachments;
 };
 
 }  // namespace flint
