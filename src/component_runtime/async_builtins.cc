@@ -179,7 +179,12 @@ Status cancel_copy(Store& store, InstanceState& inst, const ChannelOp& op, bool 
           Scheduler::of(store).wait_until(*thread, [e] { return e->has_pending_event(); }, false));
     }
   }
-  results[0] = Value::i32_(e->take_pending_event().payload);
+  uint32_t payload = e->take_pending_event().payload;
+  // A stream copy that moved elements before it was cancelled reports
+  // CANCELLED with their count, as wasmtime does: the copy did not finish.
+  if (!op.future && (payload & 0xf) == uint32_t(CopyResult::Completed))
+    payload = (payload & ~0xfu) | uint32_t(CopyResult::Cancelled);
+  results[0] = Value::i32_(payload);
   return {};
 }
 
