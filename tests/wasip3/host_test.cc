@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "../common/linked_functions.h"
 #include "wasip2/wasip2.h"
 #include "wasip3/wasip3.h"
 
@@ -35,20 +36,12 @@ class WasiP3Host : public ::testing::Test {
 
   /// The function `name` of the interface a guest imports as `iface`.
   FunctionPtr func(const std::string& iface, const std::string& name) {
-    auto item = linker_.resolve(iface);
-    EXPECT_TRUE(item.ok()) << iface;
-    if (!item.ok()) return nullptr;
-    const InstancePtr& instance = std::get<InstancePtr>(*item);
-    auto it = instance->exports.find(name);
-    EXPECT_NE(it, instance->exports.end()) << iface << " " << name;
-    return it == instance->exports.end() ? nullptr : std::get<FunctionPtr>(it->second);
+    return testing::linked_function(linker_, iface, name);
   }
 
   Result<std::optional<ComponentValue>> call(const std::string& iface, const std::string& name,
                                              std::vector<ComponentValue> args = {}) {
-    FunctionPtr f = func(iface, name);
-    if (!f) return make_error(ErrorCode::UnknownImport, name);
-    return f->call(store_, args);
+    return testing::call_linked(linker_, store_, iface, name, std::move(args));
   }
 
   ComponentLinker linker_;
