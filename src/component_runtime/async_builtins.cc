@@ -7,6 +7,7 @@
 #include "component/builtin_signature.h"
 #include "component_runtime/streams.h"
 #include "component_runtime/task.h"
+#include "runtime/objects.h"
 
 namespace flint::component {
 
@@ -71,6 +72,17 @@ Status write_event(Store& store, Extern memory, uint32_t ptr, const Waitable::Ev
 
 using Body =
     std::function<Status(Store&, InstanceState&, std::span<const Value>, std::span<Value>)>;
+
+/// The thread at `index` of the calling instance, which must be suspended
+/// (`fiber_only`: and on a fiber of its own, so the loop can resume it).
+Result<Thread*> suspended_thread(InstanceState& inst, uint32_t index, bool fiber_only) {
+  if (index == 0 || index >= inst.threads.size() || !inst.threads[index])
+    return trap("unknown thread index " + std::to_string(index));
+  Thread* t = inst.threads[index];
+  if (!t->suspended() || (fiber_only && !t->fiber))
+    return trap("thread " + std::to_string(index) + " is not suspended");
+  return t;
+}
 
 /// What kind of channel a built-in works on.
 struct ChannelOp {
@@ -358,6 +370,70 @@ std::optional<Extern> make_async_builtin(Store& store, const Canon& c, AsyncBuil
     case CanonKind::ErrorContextDrop:
       body = [](Store&, InstanceState& inst, std::span<const Value> args, auto) -> Status {
         return without_value(remove_object<ErrorContext>(inst, args[0].i32, "an error context"));
+      };
+      break;
+    case CanonKind::ThreadIndex:
+      body = [](Store& store, InstanceState&, auto, std::span<Value> results) -> Status {
+        FLINT_ASSIGN(Thread * thread, current_thread(store));
+        results[0] = Value::i32_(thread->index);
+        return {};
+      };
+      break;
+    case CanonKind::ThreadNewIndirect:
+      body = [table = *in.table](Store& store, InstanceState&, std::span<const Value> args,
+                                 std::span<Value> results) -> Status {
+        FLINT_ASSIGN(Thread * thread, current_thread(store));
+        const auto& elements = table.table->elements;
+        const uint32_t fi = args[0].i32;
+        if (fi >= elements.size() || !elements[fi])
+          return trap("thread start function " + std::to_string(fi) + " is not in the table");
+        Extern start;
+        start.kind = ExternKind::Func;
+        start.func = static_cast<FuncInst*>(elements[fi]);
+        const flint::FuncType& t = start.func->type;
+        if (t.params.size() != 1 || !t.results.empty())
+          return trap("thread start function has the wrong type");
+        const Value arg = t.params[0] == flint::ValType::I64 ? Value::i64_(args[1].i32)
+                                                             : Value::i32_(args[1].i32);
+        std::shared_ptr<Task> task = thread->task;
+        Thread& made = Scheduler::of(store).make_suspended_thread(
+            task, [&store, start, arg](Thread& self) -> Status {
+              const Value call_args[] = {arg};
+              FLINT_TRY(store.call(start, call_args));
+              return self.task->unregister_thread(self);
+            });
+        task->register_thread(made);
+        results[0] = Value::i32_(made.index);
+        return {};
+      };
+      break;
+    case CanonKind::ThreadSuspend:
+      body = [flag](Store& store, InstanceState&, auto, std::span<Value> results) -> Status {
+        FLINT_ASSIGN(Thread * thread, blocking_thread(store));
+        FLINT_ASSIGN(Cancelled c, Scheduler::of(store).suspend_thread(*thread, flag));
+        results[0] = Value::i32_(uint32_t(c));
+        return {};
+      };
+      break;
+    case CanonKind::ThreadSuspendThenResume:
+    case CanonKind::ThreadYieldThenResume: {
+      const bool stay_ready = c.kind == CanonKind::ThreadYieldThenResume;
+      body = [flag, stay_ready](Store& store, InstanceState& inst, std::span<const Value> args,
+                                std::span<Value> results) -> Status {
+        FLINT_ASSIGN(Thread * thread, current_thread(store));
+        FLINT_ASSIGN(Thread * other, suspended_thread(inst, args[0].i32, false));
+        FLINT_ASSIGN(Cancelled c,
+                     Scheduler::of(store).switch_to(*thread, *other, flag, stay_ready));
+        results[0] = Value::i32_(uint32_t(c));
+        return {};
+      };
+      break;
+    }
+    case CanonKind::ThreadResumeLater:
+      body = [](Store& store, InstanceState& inst, std::span<const Value> args, auto) -> Status {
+        FLINT_ASSIGN(Thread * other, suspended_thread(inst, args[0].i32, true));
+        Scheduler::of(store).resume_later(*other);
+        return {};
       };
       break;
     case CanonKind::StreamNew:

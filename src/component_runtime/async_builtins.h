@@ -23,6 +23,8 @@ struct AsyncBuiltinInputs {
   std::optional<Extern> memory;
   /// stream.* / future.*: the stream or future type.
   ValueTypePtr channel;
+  /// thread.new-indirect: the table of the functions new threads start in.
+  std::optional<Extern> table;
 };
 
 /// The core function running the built-in `c`, or nothing for a built-in

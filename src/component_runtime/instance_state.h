@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "canon/context.h"
 #include "canon/handle_table.h"
@@ -13,6 +14,7 @@
 namespace flint::component {
 
 struct Task;
+struct Thread;
 
 struct InstanceState {
   /// Own and borrow handles held by this instance's core code, and its
@@ -38,6 +40,10 @@ struct InstanceState {
   bool poisoned = false;
   /// Calls of async functions waiting to enter.
   uint32_t num_waiting_to_enter = 0;
+  /// The threads of its tasks by index (`thread.index`; index 0 unused),
+  /// and the indices free for reuse.
+  std::vector<Thread*> threads{nullptr};
+  std::vector<uint32_t> free_thread_indices;
   /// Moves streams, futures and error contexts in and out of `handles`
   /// (streams.h, make_async_values).
   std::unique_ptr<canon::AsyncValues> async_values;

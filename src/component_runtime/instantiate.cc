@@ -505,6 +505,7 @@ Result<std::optional<Extern>> Instantiator::async_builtin(Frame& f, const Canon&
       in.channel = *t;
       break;
     }
+    case CanonKind::ThreadNewIndirect: in.table = f.core_tables.at(c.table); break;
     default: break;
   }
   return make_async_builtin(store_, c, std::move(in));

@@ -67,13 +67,34 @@ Result<bool> Task::enter(Thread& thread) {
     }
     if (needs_exclusive()) inst->exclusive = this;
   }
-  threads.push_back(&thread);
+  register_thread(thread);
   return true;
 }
 
 Status Task::exit(Thread& thread) {
-  std::erase(threads, &thread);
   if (type->async && needs_exclusive() && inst->exclusive == this) inst->exclusive = nullptr;
+  return unregister_thread(thread);
+}
+
+void Task::register_thread(Thread& thread) {
+  threads.push_back(&thread);
+  if (!inst->free_thread_indices.empty()) {
+    thread.index = inst->free_thread_indices.back();
+    inst->free_thread_indices.pop_back();
+    inst->threads[thread.index] = &thread;
+  } else {
+    thread.index = uint32_t(inst->threads.size());
+    inst->threads.push_back(&thread);
+  }
+}
+
+Status Task::unregister_thread(Thread& thread) {
+  std::erase(threads, &thread);
+  if (thread.index && thread.index < inst->threads.size()) {
+    inst->threads[thread.index] = nullptr;
+    inst->free_thread_indices.push_back(thread.index);
+    thread.index = 0;
+  }
   if (threads.empty() && state != State::Resolved) return make_error(ErrorCode::TaskNoResult);
   return {};
 }
@@ -177,12 +198,22 @@ Status Scheduler::spawn(std::shared_ptr<Task> task, std::function<Status(Thread&
   return resume_fiber(thread);
 }
 
-Status Scheduler::resume_fiber(Thread& thread) {
-  Thread* outer = std::exchange(current_, &thread);
-  thread.running = true;
-  thread.fiber->resume();
+Status Scheduler::resume_fiber(Thread& first) {
+  Thread* outer = current_;
+  // A thread that switches to another suspends back here; the other runs
+  // next, from this same stack (a loop, so switching back and forth does
+  // not nest). Handing back to the thread that called this ends the loop.
+  for (Thread* thread = &first; thread;) {
+    current_ = thread;
+    thread->running = true;
+    thread->fiber->resume();
+    thread->running = false;
+    if (thread->fiber->finished()) finish(*thread);
+    Thread* next = std::exchange(run_next_, nullptr);
+    thread = next && next != outer && next->fiber ? next : nullptr;
+    if (next && next == outer) outer->running = true;
+  }
   current_ = outer;
-  if (thread.fiber->finished()) finish(thread);
   // The trap unwinds the resumer's stack from here (once).
   if (trap_) {
     Error e = std::move(*trap_);
@@ -274,6 +305,54 @@ Result<Waitable::Event> Scheduler::wait_for_event(Thread& thread, WaitableSet& s
   if (!waited) return std::move(waited).error();
   if (*waited == Cancelled::Yes) return Waitable::Event{kEventTaskCancelled, 0, 0};
   return set.take_pending_event();
+}
+
+Thread& Scheduler::make_suspended_thread(std::shared_ptr<Task> task,
+                                         std::function<Status(Thread&)> body) {
+  threads_.push_back(std::make_unique<Thread>());
+  Thread& thread = *threads_.back();
+  thread.task = std::move(task);
+  thread.fiber = std::make_unique<WasmFiber>(store_, [this, &thread, body = std::move(body)] {
+    Status status = body(thread);
+    if (!status && !trap_) trap_ = std::move(status).error();
+  });
+  return thread;
+}
+
+Result<Cancelled> Scheduler::suspend_thread(Thread& self, bool cancellable) {
+  if (self.task->deliver_pending_cancel(cancellable)) return Cancelled::Yes;
+  self.cancellable = cancellable;
+  self.cancelled = Cancelled::No;
+  FLINT_TRY(suspend(self));
+  return self.cancelled;
+}
+
+Result<Cancelled> Scheduler::switch_to(Thread& self, Thread& other, bool cancellable,
+                                       bool stay_ready) {
+  if (self.task->deliver_pending_cancel(cancellable)) return Cancelled::Yes;
+  other.cancelled = Cancelled::No;
+  if (!self.fiber) {
+    // Inline on its caller's stack: `other` runs nested, with `self`
+    // suspended meanwhile, and hands back by switching to it.
+    self.running = false;
+    Status nested = resume_fiber(other);
+    self.running = true;
+    FLINT_TRY(std::move(nested));
+    return Cancelled::No;
+  }
+  self.cancellable = cancellable;
+  if (stay_ready) {
+    self.ready = [] { return true; };
+    waiting_.push_back(&self);
+  }
+  run_next_ = &other;
+  FLINT_TRY(suspend(self));
+  return self.cancelled;
+}
+
+void Scheduler::resume_later(Thread& other) {
+  other.ready = [] { return true; };
+  waiting_.push_back(&other);
 }
 
 Status Scheduler::resume(Thread& thread, Cancelled cancelled) {

@@ -74,6 +74,8 @@ struct Thread {
   Cancelled cancelled = Cancelled::No;
   /// `context.get` / `context.set` storage.
   std::array<uint32_t, 2> storage{};
+  /// Its index in its instance's thread table (`thread.index`).
+  uint32_t index = 0;
   bool running = false;
 
   bool waiting() const { return !running && ready != nullptr; }
@@ -167,6 +169,10 @@ struct Task : Supertask {
   Result<bool> enter(Thread& thread);
   /// Leaves it: traps when the last thread leaves a task not yet resolved.
   Status exit(Thread& thread);
+  /// Adds a thread to the task and gives it an index in the instance.
+  void register_thread(Thread& thread);
+  /// Removes one: traps when it was the last and the task has not resolved.
+  Status unregister_thread(Thread& thread);
   /// The caller asks the task to end early.
   Status request_cancellation();
   /// Delivers a pending cancellation to a cancellable wait.
@@ -248,6 +254,19 @@ class Scheduler {
   /// Resumes a waiting or suspended thread now (task cancellation).
   Status resume(Thread& thread, Cancelled cancelled);
 
+  /// A new thread of `task` on a fiber running `body`, suspended until
+  /// something resumes it (`thread.new-indirect`).
+  Thread& make_suspended_thread(std::shared_ptr<Task> task, std::function<Status(Thread&)> body);
+  /// The cooperative-thread switches (CanonicalABI.md, "Thread State"):
+  /// `self` suspends (`thread.suspend`), or lets `other` run in its place
+  /// (`thread.suspend-then-resume`), or does so staying ready itself
+  /// (`thread.yield-then-resume`). A thread running inline on its caller's
+  /// stack runs `other` nested instead, and must be resumed by it.
+  Result<Cancelled> suspend_thread(Thread& self, bool cancellable);
+  Result<Cancelled> switch_to(Thread& self, Thread& other, bool cancellable, bool stay_ready);
+  /// Makes a suspended thread ready to be resumed by the loop (`thread.resume-later`).
+  void resume_later(Thread& other);
+
   /// The first trap of any fiber thread: a trap ends the store's async work.
   const std::optional<Error>& trap() const { return trap_; }
 
@@ -258,6 +277,9 @@ class Scheduler {
 
   Store& store_;
   Thread* current_ = nullptr;
+  /// The thread a switching thread hands over to: resumed by whoever the
+  /// switching one suspends back to.
+  Thread* run_next_ = nullptr;
   std::vector<Thread*> waiting_;
   /// Fiber threads alive (running, waiting or suspended).
   std::vector<std::unique_ptr<Thread>> threads_;
