@@ -186,16 +186,22 @@ Status Scheduler::spawn(std::shared_ptr<Task> task, std::function<Status(Thread&
     Thread* outer = std::exchange(current_, &thread);
     Status status = body(thread);
     current_ = outer;
+    forget_index(thread);
     return status;
   }
-  threads_.push_back(std::make_unique<Thread>());
-  Thread& thread = *threads_.back();
-  thread.task = std::move(task);
-  thread.fiber = std::make_unique<WasmFiber>(store_, [this, &thread, body = std::move(body)] {
-    Status status = body(thread);
-    if (!status && !trap_) trap_ = std::move(status).error();
-  });
-  return resume_fiber(thread);
+  return resume_fiber(make_suspended_thread(std::move(task), std::move(body)));
+}
+
+void Scheduler::forget_index(Thread& thread) {
+  // A thread a trap ended never unregistered: its index must not outlive it.
+  InstanceState* inst = thread.task ? thread.task->inst : nullptr;
+  if (!inst || !thread.index || thread.index >= inst->threads.size()) return;
+  if (inst->threads[thread.index] == &thread) {
+    inst->threads[thread.index] = nullptr;
+    inst->free_thread_indices.push_back(thread.index);
+  }
+  std::erase(thread.task->threads, &thread);
+  thread.index = 0;
 }
 
 Status Scheduler::resume_fiber(Thread& first) {
@@ -225,6 +231,7 @@ Status Scheduler::resume_fiber(Thread& first) {
 
 void Scheduler::finish(Thread& thread) {
   std::erase(waiting_, &thread);
+  forget_index(thread);
   auto it = std::find_if(threads_.begin(), threads_.end(),
                          [&](const std::unique_ptr<Thread>& t) { return t.get() == &thread; });
   if (it != threads_.end()) threads_.erase(it);

@@ -272,6 +272,8 @@ class Scheduler {
 
  private:
   Status suspend(Thread& thread);
+  /// Takes an ended thread out of its instance's thread table and its task.
+  void forget_index(Thread& thread);
   Status resume_fiber(Thread& thread);
   void finish(Thread& thread);
 
