@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "canon/layout.h"
 #include "canon/load_store.h"
@@ -13,7 +14,8 @@ namespace {
 // The spec's Buffer.MAX_LENGTH: a copy's progress fits in 28 bits.
 constexpr uint32_t kMaxBufferLength = (1u << 28) - 1;
 
-/// Elements whose bytes mean the same in any memory: copied as bytes.
+}  // namespace
+
 bool plain_bytes(const ValueTypePtr& t) {
   if (!t) return true;
   switch (t->kind) {
@@ -31,7 +33,23 @@ bool plain_bytes(const ValueTypePtr& t) {
   }
 }
 
-}  // namespace
+Status CopyBuffer::take_from(CopyBuffer& source, uint32_t n) {
+  if (element_ && n > 0) {
+    if (plain_bytes(element_)) {
+      std::span<uint8_t> from = source.raw(n);
+      std::span<uint8_t> to = raw(n);
+      std::memmove(to.data(), from.data(), std::min(from.size(), to.size()));
+    } else {
+      for (uint32_t i = 0; i < n; ++i) {
+        FLINT_ASSIGN(ComponentValue v, source.load(i));
+        FLINT_TRY(store(i, v));
+      }
+    }
+  }
+  progress_ += n;
+  source.progress_ += n;
+  return {};
+}
 
 Result<std::unique_ptr<GuestBuffer>> GuestBuffer::make(Store& store,
                                                        std::shared_ptr<const CanonOptions> opts,
@@ -51,32 +69,31 @@ Result<std::unique_ptr<GuestBuffer>> GuestBuffer::make(Store& store,
       new GuestBuffer(store, std::move(opts), std::move(element), ptr, length));
 }
 
-Status GuestBuffer::take_from(GuestBuffer& source, uint32_t n) {
-  if (element_ && n > 0) {
-    const uint32_t size = canon::size_of(*element_);
-    if (plain_bytes(element_)) {
-      std::span<uint8_t> from = store_.memory_data(*source.opts_->memory);
-      std::span<uint8_t> to = store_.memory_data(*opts_->memory);
-      std::memmove(to.data() + ptr_, from.data() + source.ptr_, size_t(size) * n);
-    } else {
-      canon::CallScope from_scope, to_scope;
-      std::optional<StoreMemory> from_memory, to_memory;
-      canon::CallContext from = source.opts_->context(store_, from_scope, from_memory);
-      canon::CallContext to = opts_->context(store_, to_scope, to_memory);
-      for (uint32_t i = 0; i < n; ++i) {
-        FLINT_ASSIGN(ComponentValue v, canon::load(from, *element_, source.ptr_ + i * size));
-        opts_->instance->may_leave = false;
-        Status stored = canon::store(to, v, *element_, ptr_ + i * size);
-        opts_->instance->may_leave = true;
-        FLINT_TRY(std::move(stored));
-      }
-    }
-    ptr_ += size * n;
-    source.ptr_ += size * n;
-  }
-  progress_ += n;
-  source.progress_ += n;
-  return {};
+uint32_t GuestBuffer::address(uint32_t i) const {
+  return ptr_ + canon::size_of(*element()) * (progress() + i);
+}
+
+std::span<uint8_t> GuestBuffer::raw(uint32_t n) {
+  // make() checked the whole range; memory only grows.
+  return store_.memory_data(*opts_->memory).subspan(address(0), canon::size_of(*element()) * n);
+}
+
+Result<ComponentValue> GuestBuffer::load(uint32_t i) {
+  canon::CallScope scope;
+  std::optional<StoreMemory> memory;
+  canon::CallContext cx = opts_->context(store_, scope, memory);
+  return canon::load(cx, *element(), address(i));
+}
+
+Status GuestBuffer::store(uint32_t i, const ComponentValue& v) {
+  canon::CallScope scope;
+  std::optional<StoreMemory> memory;
+  canon::CallContext cx = opts_->context(store_, scope, memory);
+  // Storing may call realloc, which may not call out of the instance.
+  opts_->instance->may_leave = false;
+  Status stored = canon::store(cx, v, *element(), address(i));
+  opts_->instance->may_leave = true;
+  return stored;
 }
 
 void SharedChannel::reset_pending() {
@@ -97,9 +114,10 @@ void SharedChannel::drop() {
   if (dropped_) return;
   dropped_ = true;
   if (pending_) notify_pending(CopyResult::Dropped);
+  if (drop_hook_) std::exchange(drop_hook_, nullptr)();
 }
 
-Status SharedChannel::copy(bool reading, GuestBuffer& buffer, OnCopy on_copy, OnCopyDone on_done) {
+Status SharedChannel::copy(bool reading, CopyBuffer& buffer, OnCopy on_copy, OnCopyDone on_done) {
   if (dropped_) {
     on_done(CopyResult::Dropped);
     return {};
@@ -109,14 +127,17 @@ Status SharedChannel::copy(bool reading, GuestBuffer& buffer, OnCopy on_copy, On
     pending_reading_ = reading;
     pending_on_copy_ = std::move(on_copy);
     pending_on_done_ = std::move(on_done);
+    // A host writer produces what this read waits for now, if it can.
+    if (reading && read_pending_) return read_pending_(*this, buffer.remain());
     return {};
   }
-  if (pending_->instance() == buffer.instance() && !plain_bytes(element_))
+  // Only between two ends in one guest: the host may pass values to itself.
+  if (buffer.instance() && pending_->instance() == buffer.instance() && !plain_bytes(element_))
     return make_error(ErrorCode::ComponentTrap,
                       future_ ? "cannot read from and write to intra-component future"
                               : "cannot read from and write to intra-component stream");
-  GuestBuffer& reader = reading ? buffer : *pending_;
-  GuestBuffer& writer = reading ? *pending_ : buffer;
+  CopyBuffer& reader = reading ? buffer : *pending_;
+  CopyBuffer& writer = reading ? *pending_ : buffer;
   if (future_) {
     FLINT_TRY(reader.take_from(writer, 1));
     notify_pending(CopyResult::Completed);
@@ -126,7 +147,10 @@ Status SharedChannel::copy(bool reading, GuestBuffer& buffer, OnCopy on_copy, On
   if (pending_->remain() > 0) {
     if (buffer.remain() > 0) {
       FLINT_TRY(reader.take_from(writer, std::min(buffer.remain(), pending_->remain())));
-      pending_on_copy_([this] { reset_pending(); });
+      // A copy of the callback: a host reader's may end its own pending
+      // copy while it runs.
+      OnCopy notify = pending_on_copy_;
+      notify([this] { reset_pending(); });
     }
     on_done(CopyResult::Completed);
     return {};
@@ -140,6 +164,7 @@ Status SharedChannel::copy(bool reading, GuestBuffer& buffer, OnCopy on_copy, On
   pending_reading_ = reading;
   pending_on_copy_ = std::move(on_copy);
   pending_on_done_ = std::move(on_done);
+  if (reading && read_pending_) return read_pending_(*this, buffer.remain());
   return {};
 }
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "component/value.h"
@@ -24,9 +25,54 @@ enum class CopyResult : uint32_t { Completed = 0, Dropped = 1, Cancelled = 2 };
 /// Where an end is in its copies.
 enum class CopyState { Idle, SyncCopying, AsyncCopying, CancellingCopy, Done };
 
+/// The elements of one copy (the spec's Buffer): `length` slots, `progress`
+/// of them done, in a guest's memory (GuestBuffer) or the host's
+/// (HostBuffer, host_channels.h): a copy moves elements between any two.
+class CopyBuffer {
+ public:
+  virtual ~CopyBuffer() = default;
+
+  uint32_t remain() const { return length_ - progress_; }
+  bool zero_length() const { return length_ == 0; }
+  uint32_t progress() const { return progress_; }
+  uint32_t length() const { return length_; }
+  const ValueTypePtr& element() const { return element_; }
+  /// The instance whose memory holds the elements; null for the host's.
+  virtual InstanceState* instance() const { return nullptr; }
+
+  /// Moves `n` elements from `source` (a writer's buffer) into this one (a
+  /// reader's): as bytes when they mean the same anywhere, else lifted out
+  /// of one side and lowered into the other.
+  Status take_from(CopyBuffer& source, uint32_t n);
+
+ protected:
+  CopyBuffer(ValueTypePtr element, uint32_t length)
+      : element_(std::move(element)), length_(length) {}
+
+  /// The bytes of the `n` elements from the current position on, for
+  /// elements that plain_bytes() says are bytes anywhere.
+  virtual std::span<uint8_t> raw(uint32_t n) = 0;
+  /// The element `i` places after the current position, as a value.
+  virtual Result<ComponentValue> load(uint32_t i) = 0;
+  /// Stores `v` as the element `i` places after the current position.
+  virtual Status store(uint32_t i, const ComponentValue& v) = 0;
+  /// Starts over (a host buffer reused for the next copy).
+  void rewind() { progress_ = 0; }
+  void resize(uint32_t length) { length_ = length; }
+
+ private:
+  ValueTypePtr element_;  ///< null: elements carry no value
+  uint32_t length_;
+  uint32_t progress_ = 0;
+};
+
+/// Whether elements of type `t` are the same bytes in any memory (numbers,
+/// or no payload at all): copied with memmove.
+bool plain_bytes(const ValueTypePtr& t);
+
 /// The elements of one copy in a guest's memory (the spec's
-/// BufferGuestImpl): `length` slots at `ptr`, `progress` of them done.
-class GuestBuffer {
+/// BufferGuestImpl), at `ptr`.
+class GuestBuffer final : public CopyBuffer {
  public:
   /// Checks the range (alignment, bounds, the length limit) and makes it.
   static Result<std::unique_ptr<GuestBuffer>> make(Store& store,
@@ -34,30 +80,22 @@ class GuestBuffer {
                                                    ValueTypePtr element, uint32_t ptr,
                                                    uint32_t length);
 
-  uint32_t remain() const { return length_ - progress_; }
-  bool zero_length() const { return length_ == 0; }
-  uint32_t progress() const { return progress_; }
-  InstanceState* instance() const { return opts_->instance.get(); }
-
-  /// Moves `n` elements from `source` (a writer's buffer) into this one (a
-  /// reader's): lifted out of one memory, lowered into the other.
-  Status take_from(GuestBuffer& source, uint32_t n);
+  InstanceState* instance() const override { return opts_->instance.get(); }
 
  private:
   GuestBuffer(Store& store, std::shared_ptr<const CanonOptions> opts, ValueTypePtr element,
               uint32_t ptr, uint32_t length)
-      : store_(store),
-        opts_(std::move(opts)),
-        element_(std::move(element)),
-        ptr_(ptr),
-        length_(length) {}
+      : CopyBuffer(std::move(element), length), store_(store), opts_(std::move(opts)), ptr_(ptr) {}
+
+  std::span<uint8_t> raw(uint32_t n) override;
+  Result<ComponentValue> load(uint32_t i) override;
+  Status store(uint32_t i, const ComponentValue& v) override;
+  /// The guest address of the element `i` places after the current position.
+  uint32_t address(uint32_t i) const;
 
   Store& store_;
   std::shared_ptr<const CanonOptions> opts_;
-  ValueTypePtr element_;  ///< null: elements carry no value
   uint32_t ptr_;
-  uint32_t length_;
-  uint32_t progress_ = 0;
 };
 
 /// Tells a copy's end what happened: elements moved (`reclaim` ends the
@@ -78,9 +116,20 @@ class SharedChannel {
 
   /// A read (`reading`) or write with `buffer`: meets the pending copy of
   /// the other end, or becomes the pending one.
-  Status copy(bool reading, GuestBuffer& buffer, OnCopy on_copy, OnCopyDone on_done);
+  Status copy(bool reading, CopyBuffer& buffer, OnCopy on_copy, OnCopyDone on_done);
+  /// A host writer's hook (host_channels.h): called when a read of up to
+  /// `wanted` elements finds no write waiting, so the host can produce
+  /// elements for it then.
+  using ReadPending = std::function<Status(SharedChannel&, uint32_t wanted)>;
+  void on_read_pending(ReadPending hook) { read_pending_ = std::move(hook); }
+  /// A host end's hook: called once, when either end is dropped (a host
+  /// writer learns that its reader went away).
+  void on_drop(std::function<void()> hook) { drop_hook_ = std::move(hook); }
   /// Ends the pending copy with CANCELLED.
   void cancel();
+  /// Ends the pending copy with COMPLETED, whatever it moved so far (a
+  /// host writer answering a zero-length read: the stream is ready).
+  void complete_pending() { notify_pending(CopyResult::Completed); }
   /// One end dropped: the pending copy (the other end's) ends with DROPPED.
   void drop();
 
@@ -92,9 +141,11 @@ class SharedChannel {
   bool future_;
   bool dropped_ = false;
   bool pending_reading_ = false;
-  GuestBuffer* pending_ = nullptr;
+  CopyBuffer* pending_ = nullptr;
   OnCopy pending_on_copy_;
   OnCopyDone pending_on_done_;
+  ReadPending read_pending_;
+  std::function<void()> drop_hook_;
 };
 
 /// The AsyncValues of `instance`: stream and future ends and error

@@ -171,6 +171,10 @@ Return open_at(Host& h, Descriptor& dir, Args a) {
   const ComponentValue& dflags = a[4];
   bool read = flag(dflags, kRead), write = flag(dflags, kWrite);
   bool create = flag(oflags, kCreate), truncate = flag(oflags, kTruncate);
+  // As Wasmtime opens: neither reading nor writing asked for means reading
+  // (a descriptor must be opened one way), and creating implies writing.
+  if (!read && !write) read = true;
+  if (create) write = true;
   if ((write || create || truncate || flag(dflags, kMutateDirectory)) && !dir.mutate)
     return fail(error_code::kNotPermitted);
   int flags = O_CLOEXEC | O_NOCTTY;
@@ -189,8 +193,12 @@ Return open_at(Host& h, Descriptor& dir, Args a) {
   FS_TRY(e);
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return fail_host();
-  Descriptor made{std::make_shared<UniqueFd>(std::move(fd)), S_ISDIR(st.st_mode), read, write,
-                  dir.mutate};
+  // What is beneath a writable preopen stays mutable (guests' libcs open
+  // subdirectories without mutate-directory and still remove beneath
+  // them); get-flags reports what was asked for.
+  const bool is_dir = S_ISDIR(st.st_mode);
+  Descriptor made{std::make_shared<UniqueFd>(std::move(fd)), is_dir, read, write, dir.mutate,
+                  is_dir && flag(dflags, kMutateDirectory)};
   FLINT_ASSIGN(ComponentValue handle, h.descriptors.insert_own(std::move(made)));
   return val::ok(std::move(handle));
 }
@@ -224,7 +232,9 @@ Errno parent_of(Descriptor& dir, const std::string& path, ParentAndName& out) {
   return wasi::resolve_parent(dir.fd->get(), path, out);
 }
 
-void define_types(ComponentLinker& linker, const HostPtr& host) {
+}  // namespace
+
+HostInterface filesystem_types(const std::shared_ptr<Host>& host) {
   ResourceTypePtr desc = host->descriptors.type();
   ResourceTypePtr entries = host->directory_entries.type();
   ValueTypePtr code = filesystem_error_code_type();
@@ -337,9 +347,8 @@ void define_types(ComponentLinker& linker, const HostPtr& host) {
         FLINT_ASSIGN(Descriptor * d, descriptor(*host, a[0]));
         int fl = fcntl(d->fd->get(), F_GETFL);
         if (fl < 0) return fail_host();
-        return val::ok(
-            ComponentValue::flags({d->read, d->write, (fl & O_SYNC) == O_SYNC, (fl & O_DSYNC) != 0,
-                                   false, d->directory && d->mutate}));
+        return val::ok(ComponentValue::flags({d->read, d->write, (fl & O_SYNC) == O_SYNC,
+                                              (fl & O_DSYNC) != 0, false, d->mutate_flag}));
       });
   iface.method("descriptor", "get-type", wit::func({self}, res(dtype)),
                [host](Store&, Args a) -> Return {
@@ -624,10 +633,10 @@ void define_types(ComponentLinker& linker, const HostPtr& host) {
                    if (!e->filesystem_code) return val::none();
                    return val::some(val::enum_case(*e->filesystem_code));
                  });
-  define(linker, iface);
+  return iface;
 }
 
-void define_preopens(ComponentLinker& linker, const HostPtr& host) {
+HostInterface filesystem_preopens(const std::shared_ptr<Host>& host) {
   ResourceTypePtr desc = host->descriptors.type();
   HostInterface iface("wasi:filesystem/preopens", kVersion);
   iface.resource("descriptor", desc);
@@ -642,20 +651,19 @@ void define_preopens(ComponentLinker& linker, const HostPtr& host) {
           if (!e->preopen_name || e->kind != wasi::FdEntry::Kind::Directory) continue;
           int dup_fd = fcntl(e->host.get(), F_DUPFD_CLOEXEC, 3);
           if (dup_fd < 0) return make_error(ErrorCode::HostTrap, "cannot duplicate a preopen");
-          Descriptor d{std::make_shared<UniqueFd>(dup_fd), true, true, false, e->writable};
+          Descriptor d{
+              std::make_shared<UniqueFd>(dup_fd), true, true, false, e->writable, e->writable};
           FLINT_ASSIGN(ComponentValue handle, host->descriptors.insert_own(std::move(d)));
           dirs.push_back(val::tuple({std::move(handle), val::string(*e->preopen_name)}));
         }
         return val::list(std::move(dirs));
       });
-  define(linker, iface);
+  return iface;
 }
 
-}  // namespace
-
 void define_filesystem(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
-  define_types(linker, host);
-  define_preopens(linker, host);
+  define(linker, filesystem_types(host));
+  define(linker, filesystem_preopens(host));
 }
 
 }  // namespace flint::wasip2

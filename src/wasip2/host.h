@@ -118,6 +118,9 @@ struct Descriptor {
   /// False beneath a read-only preopen (--dir-ro): nothing beneath it may
   /// be created, written, removed, renamed or have its metadata changed.
   bool mutate = false;
+  /// The mutate-directory flag get-flags reports: a directory opened with
+  /// it, or a writable preopen.
+  bool mutate_flag = false;
 };
 
 /// wasi:filesystem/types' `directory-entry-stream`: a snapshot of the
@@ -278,6 +281,17 @@ void define_exit(component::ComponentLinker& linker, const std::shared_ptr<Host>
 /// (the same WIT in 0.2 and 0.3; the same resource types, so one table).
 void define_terminals(component::ComponentLinker& linker, const std::shared_ptr<Host>& host,
                       const std::string& version);
+/// Writes all of `data` to `s` (io.cc's blocking write): 0, or the host
+/// errno of the failure (EPIPE also closes `s`).
+int write_bytes(OutputStream& s, std::span<const uint8_t> data);
+/// Reads up to `len` bytes of `s` (at most 1 MiB), waiting for at least
+/// one: an empty result means len 0, end of file (then `s.closed` is set)
+/// or a failure (then `error` is its host errno).
+std::vector<uint8_t> read_some(InputStream& s, uint64_t len, int& error);
+/// wasi:filesystem/types and wasi:filesystem/preopens at kVersion, not yet
+/// defined in a linker: WASI 0.3's filesystem adapts their functions.
+component::HostInterface filesystem_types(const std::shared_ptr<Host>& host);
+component::HostInterface filesystem_preopens(const std::shared_ptr<Host>& host);
 /// Nanoseconds on the host's monotonic clock (steady_clock).
 uint64_t monotonic_now();
 /// The resolution of a host clock (CLOCK_MONOTONIC, CLOCK_REALTIME) in nanoseconds.

@@ -55,12 +55,13 @@ void wait_fd(int fd, short events) {
   }
 }
 
-/// Writes all of `data`, as blocking-write-and-flush promises.
-Return write_all(Host& h, OutputStream& s, const std::vector<uint8_t>& data) {
-  if (s.closed) return closed();
+}  // namespace
+
+int write_bytes(OutputStream& s, std::span<const uint8_t> data) {
+  if (s.closed) return EPIPE;
   if (s.sink) {
     if (!s.sink->write(data)) s.closed = true;
-    return s.closed ? closed() : val::ok();
+    return 0;
   }
   size_t done = 0;
   while (done < data.size()) {
@@ -78,17 +79,14 @@ Return write_all(Host& h, OutputStream& s, const std::vector<uint8_t>& data) {
     }
     if (n < 0) {
       if (errno == EPIPE) s.closed = true;
-      return stream_failure(h, errno, "write");
+      return errno;
     }
     done += size_t(n);
     if (s.mode == OutputStream::Mode::At) s.offset += uint64_t(n);
   }
-  return val::ok();
+  return 0;
 }
 
-/// Reads up to `len` bytes (at most kChunk), waiting for at least one: an
-/// empty result means len 0, end of file (then `s.closed` is set) or a host
-/// error (then `error` is its errno).
 std::vector<uint8_t> read_some(InputStream& s, uint64_t len, int& error) {
   std::vector<uint8_t> buf(std::min(len, kChunk));
   error = 0;
@@ -126,6 +124,15 @@ std::vector<uint8_t> read_some(InputStream& s, uint64_t len, int& error) {
   buf.resize(size_t(n));
   s.offset += uint64_t(n);
   return buf;
+}
+
+namespace {
+
+/// Writes all of `data`, as blocking-write-and-flush promises.
+Return write_all(Host& h, OutputStream& s, const std::vector<uint8_t>& data) {
+  if (s.closed) return closed();
+  if (const int error = write_bytes(s, data)) return stream_failure(h, error, "write");
+  return s.closed ? closed() : val::ok();
 }
 
 bool fd_ready(const Pollable& p, int timeout_ms);

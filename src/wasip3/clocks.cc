@@ -14,6 +14,12 @@ namespace flint::wasip3 {
 
 using namespace component;
 
+ValueTypePtr instant_type() {
+  static const ValueTypePtr type =
+      wit::record({{"seconds", wit::s64()}, {"nanoseconds", wit::u32()}});
+  return type;
+}
+
 namespace {
 
 using Args = std::span<const ComponentValue>;
@@ -56,12 +62,6 @@ void define_monotonic(ComponentLinker& linker, const std::string& version) {
                    return std::nullopt;
                  });
   define(linker, iface);
-}
-
-ValueTypePtr instant_type() {
-  static const ValueTypePtr type =
-      wit::record({{"seconds", wit::s64()}, {"nanoseconds", wit::u32()}});
-  return type;
 }
 
 void define_system(ComponentLinker& linker, const std::string& version) {

@@ -16,6 +16,7 @@ void define_wasip3(ComponentLinker& linker, const std::shared_ptr<wasip2::Host>&
       define_cli(l, host, version);
       define_clocks(l, version);
       define_random(l, host, version);
+      define_filesystem(l, host, version);
     }
   });
 }

@@ -32,13 +32,18 @@ inline constexpr std::array<const char*, 2> kVersions = {"0.3.0", "0.3.0-rc-2026
 /// define_wasip2_proxy: its grants and exit status serve both versions).
 void define_wasip3(component::ComponentLinker& linker, const std::shared_ptr<wasip2::Host>& host);
 
-/// Each defines one family at `version` (cli.cc, clocks.cc, random.cc);
-/// define_wasip3 calls them.
+/// wasi:clocks/system-clock's `instant`: record { seconds: s64, nanoseconds: u32 }.
+component::ValueTypePtr instant_type();
+
+/// Each defines one family at `version` (cli.cc, clocks.cc, random.cc,
+/// filesystem.cc); define_wasip3 calls them.
 void define_cli(component::ComponentLinker& linker, const std::shared_ptr<wasip2::Host>& host,
                 const std::string& version);
 void define_clocks(component::ComponentLinker& linker, const std::string& version);
 void define_random(component::ComponentLinker& linker, const std::shared_ptr<wasip2::Host>& host,
                    const std::string& version);
+void define_filesystem(component::ComponentLinker& linker,
+                       const std::shared_ptr<wasip2::Host>& host, const std::string& version);
 
 /// The entry point of a command component: the `run` of its exported
 /// wasi:cli/run@0.3.x (or the release candidate), an async lift, when it

@@ -6,8 +6,12 @@
 #include <time.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "../common/linked_functions.h"
+#include "component_runtime/host_channels.h"
 #include "wasip2/wasip2.h"
 #include "wasip3/wasip3.h"
 
@@ -55,7 +59,8 @@ TEST_F(WasiP3Host, EveryInterfaceResolvesAtFinalPatchAndReleaseCandidateVersions
         "wasi:cli/terminal-output", "wasi:cli/terminal-stdin", "wasi:cli/terminal-stdout",
         "wasi:cli/terminal-stderr", "wasi:clocks/types", "wasi:clocks/monotonic-clock",
         "wasi:clocks/system-clock", "wasi:random/random", "wasi:random/insecure",
-        "wasi:random/insecure-seed"})
+        "wasi:random/insecure-seed", "wasi:cli/stdin", "wasi:cli/stdout", "wasi:cli/stderr",
+        "wasi:filesystem/types", "wasi:filesystem/preopens"})
     for (const char* version : {"@0.3.0", "@0.3.2", kRc})
       EXPECT_TRUE(linker_.resolve(std::string(iface) + version).ok()) << iface << version;
 }
@@ -68,11 +73,9 @@ TEST_F(WasiP3Host, AnotherReleaseCandidateIsRefusedByName) {
   EXPECT_NE(r.error().describe().find("0.3.0-rc-2025-09-16"), std::string::npos);
 }
 
-TEST_F(WasiP3Host, StreamInterfacesAreNotOfferedYet) {
-  // stdin/stdout/stderr pass stream<u8> and future<result>: they wait for
-  // the async ABI, and an import of them must fail at link time, by name.
-  for (const char* iface : {"wasi:cli/stdin@0.3.0", "wasi:cli/stdout@0.3.0",
-                            "wasi:filesystem/types@0.3.0", "wasi:sockets/types@0.3.0"}) {
+TEST_F(WasiP3Host, SocketsAreNotOfferedYet) {
+  // An import of what the host does not define fails at link time, by name.
+  for (const char* iface : {"wasi:sockets/types@0.3.0", "wasi:http/types@0.3.0"}) {
     auto r = linker_.resolve(iface);
     ASSERT_FALSE(r.ok()) << iface;
     EXPECT_NE(r.error().describe().find("is not defined by the host"), std::string::npos);
@@ -219,6 +222,99 @@ TEST_F(WasiP3Host, InsecureSeedIsOneValueSharedWithWasi02) {
   for (const auto* other : {&b, &c})
     for (size_t i = 0; i < 2; ++i)
       EXPECT_EQ((*a)->items()[i].as_unsigned(), (**other)->items()[i].as_unsigned());
+}
+
+/// Reads a host future's value as a guest's future.read would.
+std::optional<ComponentValue> read_future(const ComponentValue& future,
+                                          component::ValueTypePtr type) {
+  component::HostBuffer buffer(type, 1);
+  std::optional<component::CopyResult> done;
+  auto channel = component::channel_of(future);
+  EXPECT_TRUE(channel->copy(
+      true, buffer, [](std::function<void()> reclaim) { reclaim(); },
+      [&](component::CopyResult r) { done = r; }));
+  if (done != component::CopyResult::Completed || buffer.values().empty()) return std::nullopt;
+  return buffer.values()[0];
+}
+
+TEST_F(WasiP3Host, StdoutWriteViaStreamWritesEachWriteAndReportsTheEnd) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  wasi::WasiOptions options;
+  options.stdio = {0, fds[1], 2};
+  make_host(std::move(options));
+  close(fds[1]);  // the host keeps its own duplicate
+  auto stream = std::make_shared<component::SharedChannel>(component::wit::u8(), false);
+  auto future =
+      call("wasi:cli/stdout@0.3.0", "write-via-stream", {component::channel_value(stream)});
+  ASSERT_TRUE(future.ok());
+  const std::string text = "hello from a stream";
+  auto w = component::HostBuffer::of_bytes(component::wit::u8(), {text.begin(), text.end()});
+  ASSERT_TRUE(stream->copy(false, *w, [](std::function<void()>) {}, [](component::CopyResult) {}));
+  EXPECT_EQ(w->remain(), 0u);
+  char got[64] = {};
+  ASSERT_EQ(read(fds[0], got, sizeof got), ssize_t(text.size()));
+  EXPECT_EQ(std::string(got), text);
+  auto result_type = component::wit::result(
+      nullptr, component::wit::enumeration({"io", "illegal-byte-sequence", "pipe"}));
+  stream->drop();  // the guest's writer is done
+  auto outcome = read_future(**future, result_type);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->as_case().index, 0u);  // ok
+  close(fds[0]);
+}
+
+TEST_F(WasiP3Host, FilesystemIsWasi02sWithWasi03Types) {
+  std::string dir = ::testing::TempDir() + "wasip3-fs-XXXXXX";
+  ASSERT_TRUE(mkdtemp(dir.data()));
+  std::ofstream(dir + "/a.txt") << "test-a\n";
+  wasi::WasiOptions options;
+  options.dirs.push_back({dir, "/", false});
+  make_host(std::move(options));
+  auto dirs = call("wasi:filesystem/preopens@0.3.0", "get-directories");
+  ASSERT_TRUE(dirs.ok());
+  ASSERT_EQ((*dirs)->items().size(), 1u);
+  ComponentValue root = (*dirs)->items()[0].items()[0];
+  ComponentValue self = ComponentValue::handle(component::TypeKind::Borrow,
+                                               root.as_handle().resource, root.as_handle().rep);
+  const std::string types = "wasi:filesystem/types@0.3.0";
+  EXPECT_TRUE(func(types, "[method]descriptor.stat")->type().async);
+  // A missing file: no-entry, a case of 0.3's error-code variant.
+  auto missing = call(types, "[method]descriptor.stat-at",
+                      {self, ComponentValue::flags({false}), val::string("nope")});
+  ASSERT_TRUE(missing.ok());
+  ASSERT_EQ((*missing)->as_case().index, 1u);
+  EXPECT_EQ((*missing)->as_case().payload->kind, component::TypeKind::Variant);
+  EXPECT_EQ((*missing)->as_case().payload->as_case().index,
+            19u);  // no-entry, after would-block's removal
+  // A file: regular-file, its size, and a signed-seconds instant.
+  auto stat = call(types, "[method]descriptor.stat-at",
+                   {self, ComponentValue::flags({false}), val::string("a.txt")});
+  ASSERT_TRUE(stat.ok());
+  ASSERT_EQ((*stat)->as_case().index, 0u);
+  const auto& fields = (*stat)->as_case().payload->items();
+  EXPECT_EQ(fields[0].as_case().index, 5u);  // regular-file
+  EXPECT_EQ(fields[2].as_unsigned(), 7u);
+  EXPECT_GT(fields[4].as_case().payload->items()[0].as_signed(), 0);
+  // Its bytes through read-via-stream, read as a guest reads them.
+  auto opened = call(types, "[method]descriptor.open-at",
+                     {self, ComponentValue::flags({false}), val::string("a.txt"),
+                      ComponentValue::flags({false, false, false, false}),
+                      ComponentValue::flags({true, false, false, false, false, false})});
+  ASSERT_TRUE(opened.ok());
+  ASSERT_EQ((*opened)->as_case().index, 0u);
+  const auto& file = (*opened)->as_case().payload->as_handle();
+  auto pair = call(
+      types, "[method]descriptor.read-via-stream",
+      {ComponentValue::handle(component::TypeKind::Borrow, file.resource, file.rep), val::u64(1)});
+  ASSERT_TRUE(pair.ok());
+  auto bytes = component::channel_of((*pair)->items()[0]);
+  component::HostBuffer buffer(component::wit::u8(), 100);
+  ASSERT_TRUE(bytes->copy(
+      true, buffer, [](std::function<void()> reclaim) { reclaim(); },
+      [](component::CopyResult) {}));
+  EXPECT_EQ(std::string(buffer.bytes().begin(), buffer.bytes().end()), "est-a\n");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -1,0 +1,227 @@
+// The host's ends of streams and futures (host_channels.h).
+#include "component_runtime/host_channels.h"
+
+#include <algorithm>
+
+#include "canon/layout.h"
+
+namespace flint::component {
+
+namespace {
+
+/// How many elements one host read of a guest's stream takes at most: a
+/// guest writing more sees a partial write and writes the rest next.
+constexpr uint32_t kHostReadChunk = 64 * 1024;
+
+}  // namespace
+
+// ---- buffers ----------------------------------------------------------------
+
+HostBuffer::HostBuffer(ValueTypePtr element, uint32_t capacity)
+    : CopyBuffer(std::move(element), capacity) {
+  if (!this->element()) return;
+  if (plain_bytes(this->element()))
+    bytes_.resize(size_t(element_size()) * capacity);
+  else
+    values_.resize(capacity);
+}
+
+std::unique_ptr<HostBuffer> HostBuffer::of_bytes(ValueTypePtr element, std::vector<uint8_t> bytes) {
+  auto b = std::make_unique<HostBuffer>(std::move(element), 0);
+  b->resize(uint32_t(bytes.size() / b->element_size()));
+  b->bytes_ = std::move(bytes);
+  return b;
+}
+
+std::unique_ptr<HostBuffer> HostBuffer::of_values(ValueTypePtr element,
+                                                  std::vector<ComponentValue> values) {
+  auto b = std::make_unique<HostBuffer>(std::move(element), 0);
+  // A future of no payload still carries one (empty) element.
+  b->resize(b->element() ? uint32_t(values.size()) : 1);
+  b->values_ = std::move(values);
+  return b;
+}
+
+uint32_t HostBuffer::element_size() const { return element() ? canon::size_of(*element()) : 1; }
+
+std::span<const uint8_t> HostBuffer::bytes() const {
+  return std::span<const uint8_t>(bytes_).first(
+      std::min(bytes_.size(), size_t(progress()) * element_size()));
+}
+
+std::span<const ComponentValue> HostBuffer::values() const {
+  return std::span<const ComponentValue>(values_).first(
+      std::min(values_.size(), size_t(progress())));
+}
+
+std::span<uint8_t> HostBuffer::raw(uint32_t n) {
+  const size_t size = element_size();
+  return std::span<uint8_t>(bytes_).subspan(size * progress(), size * n);
+}
+
+Result<ComponentValue> HostBuffer::load(uint32_t i) { return values_.at(progress() + i); }
+
+Status HostBuffer::store(uint32_t i, const ComponentValue& v) {
+  values_.at(progress() + i) = v;
+  return {};
+}
+
+// ---- values -----------------------------------------------------------------
+
+ComponentValue channel_value(const std::shared_ptr<SharedChannel>& channel) {
+  return ComponentValue{channel->future() ? TypeKind::Future : TypeKind::Stream,
+                        SharedValue{channel}};
+}
+
+std::shared_ptr<SharedChannel> channel_of(const ComponentValue& value) {
+  const auto* shared = std::get_if<SharedValue>(&value.payload);
+  if (!shared || (value.kind != TypeKind::Stream && value.kind != TypeKind::Future)) return nullptr;
+  return std::static_pointer_cast<SharedChannel>(shared->object);
+}
+
+// ---- a stream the host reads ------------------------------------------------
+
+namespace {
+
+/// A host reader's state, held by the callbacks of its pending read (never
+/// by its own channel's owner: the channel holds it, not the other way).
+struct StreamReader : std::enable_shared_from_this<StreamReader> {
+  std::weak_ptr<SharedChannel> channel;
+  HostBuffer buffer;
+  std::function<bool(std::span<const uint8_t>)> on_bytes;
+  std::function<void()> on_end;
+  bool ended = false;
+
+  StreamReader(ValueTypePtr element) : buffer(std::move(element), kHostReadChunk) {}
+
+  void finish() {
+    if (ended) return;
+    ended = true;
+    std::function<void()> end = std::move(on_end);
+    end();
+  }
+
+  /// Hands what arrived to the host; false when it stopped reading.
+  bool deliver() {
+    const bool more = buffer.progress() == 0 || on_bytes(buffer.bytes());
+    buffer.clear();
+    return more;
+  }
+
+  /// Waits (pending) for the guest's next write.
+  Status read() {
+    std::shared_ptr<SharedChannel> c = channel.lock();
+    if (!c) return {};
+    auto self = shared_from_this();
+    // A write met this pending read: it stays pending for the next one,
+    // unless the host stopped.
+    OnCopy on_copy = [self](std::function<void()> reclaim) {
+      if (self->deliver()) return;
+      reclaim();
+      self->stop();
+    };
+    // This read met a write that was waiting, or the copy ended.
+    OnCopyDone on_done = [self](CopyResult result) {
+      if (result != CopyResult::Completed) return self->finish();
+      if (!self->deliver()) return self->stop();
+      (void)self->read();
+    };
+    return c->copy(true, buffer, std::move(on_copy), std::move(on_done));
+  }
+
+  void stop() {
+    if (std::shared_ptr<SharedChannel> c = channel.lock()) c->drop();
+    finish();
+  }
+};
+
+}  // namespace
+
+void read_stream(const std::shared_ptr<SharedChannel>& channel,
+                 std::function<bool(std::span<const uint8_t>)> on_bytes,
+                 std::function<void()> on_end) {
+  auto reader = std::make_shared<StreamReader>(channel->element());
+  reader->channel = channel;
+  reader->on_bytes = std::move(on_bytes);
+  reader->on_end = std::move(on_end);
+  // Registering a read calls nothing that can fail: no guest memory is touched
+  // until a write arrives.
+  (void)reader->read();
+}
+
+// ---- a stream the host writes -----------------------------------------------
+
+namespace {
+
+struct StreamSource {
+  ValueTypePtr element;
+  SourcePull pull;
+  /// What the last read could not take.
+  std::unique_ptr<HostBuffer> left;
+  bool ended = false;
+
+  Status give(SharedChannel& channel, uint32_t wanted) {
+    const bool exhausted = !left || left->remain() == 0;
+    if (wanted == 0) {
+      // A zero-length read asks whether the stream is still open: it is,
+      // unless it ended with nothing left.
+      if (exhausted && ended)
+        channel.drop();
+      else
+        channel.complete_pending();
+      return {};
+    }
+    if (exhausted) {
+      left.reset();
+      if (ended) {
+        channel.drop();
+        return {};
+      }
+      SourceChunk chunk = pull(std::max<uint32_t>(wanted, 1));
+      ended = chunk.end;
+      if (plain_bytes(element))
+        left = HostBuffer::of_bytes(element, std::move(chunk.bytes));
+      else
+        left = HostBuffer::of_values(element, std::move(chunk.values));
+      if (left->remain() == 0) {
+        left.reset();
+        if (ended) channel.drop();
+        return {};
+      }
+    }
+    // Meets the waiting read, which takes what fits; the rest stays.
+    return channel.copy(false, *left, [](std::function<void()>) {}, [](CopyResult) {});
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<SharedChannel> source_stream(ValueTypePtr element, SourcePull pull) {
+  auto channel = std::make_shared<SharedChannel>(element, /*future=*/false);
+  auto source = std::make_shared<StreamSource>();
+  source->element = std::move(element);
+  source->pull = std::move(pull);
+  channel->on_read_pending(
+      [source](SharedChannel& c, uint32_t wanted) { return source->give(c, wanted); });
+  return channel;
+}
+
+// ---- a future the host writes -----------------------------------------------
+
+HostFuture::HostFuture(ValueTypePtr element)
+    : channel_(std::make_shared<SharedChannel>(std::move(element), /*future=*/true)),
+      written_(std::make_shared<bool>(false)) {}
+
+Status HostFuture::write(ComponentValue v) const {
+  if (*written_ || channel_->dropped()) return {};
+  *written_ = true;
+  std::vector<ComponentValue> values;
+  if (channel_->element()) values.push_back(std::move(v));
+  std::shared_ptr<HostBuffer> buffer =
+      HostBuffer::of_values(channel_->element(), std::move(values));
+  // Pending until the guest reads, unless it waits already; the callback
+  // keeps the buffer alive for as long as the channel points at it.
+  return channel_->copy(false, *buffer, [](std::function<void()>) {}, [buffer](CopyResult) {});
+}
+
+}  // namespace flint::component

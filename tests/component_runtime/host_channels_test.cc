@@ -1,0 +1,193 @@
+// The host's ends of streams and futures (component_runtime/host_channels.h),
+// met by a reader or writer that copies as a guest's end does: one copy at
+// a time on the shared channel, each ending COMPLETED, DROPPED or pending.
+#include "component_runtime/host_channels.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "component_runtime/host_interface.h"
+
+namespace flint::component {
+namespace {
+
+std::vector<uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
+std::string text_of(std::span<const uint8_t> b) { return {b.begin(), b.end()}; }
+
+/// One read as a guest makes it: up to `capacity` elements, noting how it ended.
+struct Read {
+  HostBuffer buffer;
+  bool notified = false;  ///< a write met it while it was pending
+  std::optional<CopyResult> done;
+
+  Read(ValueTypePtr element, uint32_t capacity) : buffer(std::move(element), capacity) {}
+
+  Status start(SharedChannel& channel) {
+    return channel.copy(
+        true, buffer,
+        [this](std::function<void()> reclaim) {
+          notified = true;
+          reclaim();  // the guest took its event: the channel lets go of the buffer
+        },
+        [this](CopyResult r) { done = r; });
+  }
+  bool got_data() const { return notified || done == CopyResult::Completed; }
+};
+
+TEST(HostChannels, SourceStreamGivesWhatEachReadTakesAndKeepsTheRest) {
+  std::vector<std::string> chunks = {"abc", "de"};
+  size_t pulls = 0;
+  auto channel = source_stream(wit::u8(), [&](uint32_t max) {
+    SourceChunk c;
+    c.bytes = bytes_of(chunks.at(pulls));
+    c.end = ++pulls == chunks.size();
+    EXPECT_GE(max, 1u);
+    return c;
+  });
+  std::string got;
+  for (int i = 0; i < 3; ++i) {
+    Read r(wit::u8(), 2);
+    ASSERT_TRUE(r.start(*channel));
+    ASSERT_TRUE(r.got_data()) << "read " << i;
+    got += text_of(r.buffer.bytes());
+  }
+  EXPECT_EQ(got, "abcde");
+  EXPECT_EQ(pulls, 2u);
+  // The source ended with nothing left: the next read sees the writer gone.
+  Read last(wit::u8(), 2);
+  ASSERT_TRUE(last.start(*channel));
+  EXPECT_EQ(last.done, CopyResult::Dropped);
+  EXPECT_EQ(last.buffer.progress(), 0u);
+}
+
+TEST(HostChannels, ZeroLengthReadOfASourceCompletesWithoutPulling) {
+  size_t pulls = 0;
+  auto channel = source_stream(wit::u8(), [&](uint32_t) {
+    ++pulls;
+    return SourceChunk{bytes_of("x"), {}, false};
+  });
+  Read probe(wit::u8(), 0);
+  ASSERT_TRUE(probe.start(*channel));
+  EXPECT_EQ(probe.done, CopyResult::Completed);
+  EXPECT_EQ(pulls, 0u);
+}
+
+TEST(HostChannels, SourceStreamOfValues) {
+  ValueTypePtr entry = wit::record({{"name", wit::string()}});
+  bool given = false;
+  auto channel = source_stream(entry, [&](uint32_t) {
+    SourceChunk c;
+    if (!given) c.values = {val::record({val::string("a")}), val::record({val::string("b")})};
+    given = c.end = true;
+    return c;
+  });
+  Read r(entry, 8);
+  ASSERT_TRUE(r.start(*channel));
+  ASSERT_EQ(r.buffer.values().size(), 2u);
+  EXPECT_EQ(r.buffer.values()[1].items()[0].as_string(), "b");
+}
+
+TEST(HostChannels, ReadStreamTakesEveryWriteUntilTheWriterDrops) {
+  auto channel = std::make_shared<SharedChannel>(wit::u8(), false);
+  std::string got;
+  int ends = 0;
+  read_stream(
+      channel,
+      [&](std::span<const uint8_t> b) {
+        got += text_of(b);
+        return true;
+      },
+      [&] { ++ends; });
+  for (const char* text : {"hello", ", ", "world"}) {
+    std::unique_ptr<HostBuffer> w = HostBuffer::of_bytes(wit::u8(), bytes_of(text));
+    std::optional<CopyResult> done;
+    ASSERT_TRUE(
+        channel->copy(false, *w, [](std::function<void()>) {}, [&](CopyResult r) { done = r; }));
+    EXPECT_EQ(done, CopyResult::Completed);  // the host took it before the write returned
+    EXPECT_EQ(w->remain(), 0u);
+  }
+  EXPECT_EQ(got, "hello, world");
+  EXPECT_EQ(ends, 0);
+  channel->drop();
+  EXPECT_EQ(ends, 1);
+}
+
+TEST(HostChannels, ReadStreamThatStopsDropsItsEnd) {
+  auto channel = std::make_shared<SharedChannel>(wit::u8(), false);
+  int ends = 0;
+  read_stream(channel, [](std::span<const uint8_t>) { return false; }, [&] { ++ends; });
+  std::unique_ptr<HostBuffer> w = HostBuffer::of_bytes(wit::u8(), bytes_of("lost"));
+  ASSERT_TRUE(channel->copy(false, *w, [](std::function<void()>) {}, [](CopyResult) {}));
+  EXPECT_EQ(ends, 1);
+  std::optional<CopyResult> next;
+  std::unique_ptr<HostBuffer> w2 = HostBuffer::of_bytes(wit::u8(), bytes_of("more"));
+  ASSERT_TRUE(
+      channel->copy(false, *w2, [](std::function<void()>) {}, [&](CopyResult r) { next = r; }));
+  EXPECT_EQ(next, CopyResult::Dropped);
+  EXPECT_EQ(ends, 1);
+}
+
+TEST(HostChannels, ReadStreamLargerThanItsChunkArrivesWhole) {
+  auto channel = std::make_shared<SharedChannel>(wit::u8(), false);
+  std::vector<uint8_t> got;
+  read_stream(
+      channel,
+      [&](std::span<const uint8_t> b) {
+        got.insert(got.end(), b.begin(), b.end());
+        return true;
+      },
+      [] {});
+  std::vector<uint8_t> big(200'000);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = uint8_t(i * 7);
+  std::unique_ptr<HostBuffer> w = HostBuffer::of_bytes(wit::u8(), big);
+  // A partial write leaves the rest for the writer's next write, as a guest would.
+  for (int writes = 0; w->remain() > 0; ++writes) {
+    ASSERT_LT(writes, 10);
+    ASSERT_TRUE(channel->copy(false, *w, [](std::function<void()>) {}, [](CopyResult) {}));
+  }
+  EXPECT_EQ(got, big);
+}
+
+TEST(HostChannels, FutureWrittenBeforeOrAfterTheReadArrives) {
+  ValueTypePtr result = wit::result(nullptr, wit::enumeration({"io", "pipe"}));
+  {
+    HostFuture future(result);
+    ASSERT_TRUE(future.write(val::err(val::enum_case(1))));
+    Read r(result, 1);
+    ASSERT_TRUE(r.start(*channel_of(future.value())));
+    EXPECT_EQ(r.done, CopyResult::Completed);
+    ASSERT_EQ(r.buffer.values().size(), 1u);
+    EXPECT_EQ(r.buffer.values()[0].as_case().index, 1u);
+  }
+  {
+    HostFuture future(result);
+    Read r(result, 1);
+    ASSERT_TRUE(r.start(*channel_of(future.value())));
+    EXPECT_FALSE(r.done);  // pending until the host knows
+    ASSERT_TRUE(future.write(val::ok()));
+    ASSERT_TRUE(future.write(val::err(val::enum_case(0))));  // a second write does nothing
+    EXPECT_EQ(r.done, CopyResult::Completed);
+    EXPECT_EQ(r.buffer.values()[0].as_case().index, 0u);
+  }
+}
+
+TEST(HostChannels, DropHookRunsOnceWhicheverEndDrops) {
+  auto channel = source_stream(wit::u8(), [](uint32_t) { return SourceChunk{}; });
+  int drops = 0;
+  channel->on_drop([&] { ++drops; });
+  channel->drop();
+  channel->drop();
+  EXPECT_EQ(drops, 1);
+}
+
+TEST(HostChannels, ChannelValuesRoundTrip) {
+  auto channel = std::make_shared<SharedChannel>(nullptr, true);
+  ComponentValue v = channel_value(channel);
+  EXPECT_EQ(v.kind, TypeKind::Future);
+  EXPECT_EQ(channel_of(v), channel);
+  EXPECT_EQ(channel_of(val::u32(1)), nullptr);
+}
+
+}  // namespace
+}  // namespace flint::component
