@@ -149,6 +149,18 @@ void read_stream(const std::shared_ptr<SharedChannel>& channel,
   (void)reader->read();
 }
 
+void read_future(const std::shared_ptr<SharedChannel>& channel,
+                 std::function<void(std::optional<ComponentValue>)> on_value) {
+  auto buffer = std::make_shared<HostBuffer>(channel->element(), 1);
+  OnCopyDone done = [buffer, on_value = std::move(on_value)](CopyResult result) {
+    if (result != CopyResult::Completed) return on_value(std::nullopt);
+    if (buffer->values().empty()) return on_value(ComponentValue{});
+    on_value(buffer->values()[0]);
+  };
+  // A future's copy ends with on_done, never with on_copy.
+  (void)channel->copy(true, *buffer, [](std::function<void()>) {}, std::move(done));
+}
+
 // ---- a stream the host writes -----------------------------------------------
 
 namespace {
@@ -161,6 +173,18 @@ struct StreamSource {
   bool ended = false;
 
   Status give(SharedChannel& channel, uint32_t wanted) {
+    // A guest's read takes what it can and comes back for more; the host's
+    // own reader (read_stream of this stream) keeps waiting instead, so it
+    // is given everything now.
+    for (;;) {
+      FLINT_ASSIGN(bool gave, give_once(channel, wanted));
+      wanted = channel.host_read_waiting();
+      if (!gave || !wanted || channel.dropped()) return {};
+    }
+  }
+
+  /// Gives the waiting read what there is; false when nothing was given.
+  Result<bool> give_once(SharedChannel& channel, uint32_t wanted) {
     const bool exhausted = !left || left->remain() == 0;
     if (wanted == 0) {
       // A zero-length read asks whether the stream is still open: it is,
@@ -169,15 +193,15 @@ struct StreamSource {
         channel.drop();
       else
         channel.complete_pending();
-      return {};
+      return false;
     }
     if (exhausted) {
       left.reset();
       if (ended) {
         channel.drop();
-        return {};
+        return false;
       }
-      SourceChunk chunk = pull(std::max<uint32_t>(wanted, 1));
+      SourceChunk chunk = pull(wanted);
       ended = chunk.end;
       if (plain_bytes(element))
         left = HostBuffer::of_bytes(element, std::move(chunk.bytes));
@@ -186,11 +210,12 @@ struct StreamSource {
       if (left->remain() == 0) {
         left.reset();
         if (ended) channel.drop();
-        return {};
+        return false;
       }
     }
     // Meets the waiting read, which takes what fits; the rest stays.
-    return channel.copy(false, *left, [](std::function<void()>) {}, [](CopyResult) {});
+    FLINT_TRY(channel.copy(false, *left, [](std::function<void()>) {}, [](CopyResult) {}));
+    return true;
   }
 };
 

@@ -71,6 +71,13 @@ void read_stream(const std::shared_ptr<SharedChannel>& channel,
                  std::function<bool(std::span<const uint8_t>)> on_bytes,
                  std::function<void()> on_end);
 
+/// Reads a future whose readable end the host received: `on_value` runs
+/// once, with its value when the writer writes it (a future without a
+/// payload type gives an empty value), or std::nullopt when the writer
+/// dropped it unwritten.
+void read_future(const std::shared_ptr<SharedChannel>& channel,
+                 std::function<void(std::optional<ComponentValue>)> on_value);
+
 /// What a host-written stream gives one read: elements (bytes for plain
 /// element types, values otherwise) and whether it ends after them.
 struct SourceChunk {

@@ -130,6 +130,11 @@ class SharedChannel {
   /// Ends the pending copy with COMPLETED, whatever it moved so far (a
   /// host writer answering a zero-length read: the stream is ready).
   void complete_pending() { notify_pending(CopyResult::Completed); }
+  /// How many elements the host's own pending read still takes (0: the
+  /// pending copy, if any, is not a host read).
+  uint32_t host_read_waiting() const {
+    return pending_ && pending_reading_ && !pending_->instance() ? pending_->remain() : 0;
+  }
   /// One end dropped: the pending copy (the other end's) ends with DROPPED.
   void drop();
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "component_runtime/instantiate.h"
+#include "wasihttp/http03.h"
 #include "wasihttp/wasihttp.h"
 #include "wasip2/wasip2.h"
 #include "wasip3/wasip3.h"
@@ -20,6 +21,8 @@ struct RequestInstance {
   Store store;
   component::ComponentLinker linker;
   std::shared_ptr<wasihttp::HttpHost> http;
+  std::shared_ptr<wasihttp::v03::HttpHost>
+      http3;  ///< wasi:http@0.3 (a wasi:http/handler@0.3 service)
   component::InstancePtr instance;
 };
 
@@ -36,6 +39,7 @@ Result<std::unique_ptr<RequestInstance>> instantiate(
                                                    : wasip2::define_wasip2_proxy(r->linker, ctx);
   if (options.cli) wasip3::define_wasip3(r->linker, wasi);  // as wasip2's, only with -S cli
   r->http = wasihttp::define_wasihttp(r->linker, wasi, options.allowed_hosts);
+  r->http3 = wasihttp::v03::define_http(r->linker, options.allowed_hosts);
   if (options.define_more) options.define_more(r->linker);
   FLINT_ASSIGN(r->instance, component::instantiate(r->store, component, r->linker));
   return r;
@@ -78,7 +82,11 @@ void internal_error(wasihttp::ResponseWriter& writer, std::string_view message) 
 Status check_component(const std::shared_ptr<const component::CompiledComponent>& component,
                        const HandlerOptions& options) {
   FLINT_ASSIGN(auto r, instantiate(component, options));
-  FLINT_TRY(wasihttp::find_handler(*r->instance));
+  if (wasihttp::v03::find_handler(*r->instance)) return {};
+  if (!wasihttp::find_handler(*r->instance))
+    return make_error(ErrorCode::UnknownImport,
+                      "the component exports neither wasi:http/incoming-handler@0.2.x nor "
+                      "wasi:http/handler@0.3.x");
   return {};
 }
 
@@ -91,8 +99,12 @@ RequestHandler component_handler(std::shared_ptr<const component::CompiledCompon
       log_failure(*o, r.error(), nullptr);
       return internal_error(writer, "the component could not be instantiated");
     }
+    RequestInstance& ri = **r;
+    // A WASI 0.3 service when it exports wasi:http/handler@0.3, else 0.2's.
     wasihttp::Outcome out =
-        wasihttp::handle((*r)->store, *(*r)->instance, *(*r)->http, std::move(request), writer);
+        wasihttp::v03::find_handler(*ri.instance)
+            ? wasihttp::v03::handle(ri.store, *ri.instance, *ri.http3, std::move(request), writer)
+            : wasihttp::handle(ri.store, *ri.instance, *ri.http, std::move(request), writer);
     if (!out.call) log_failure(*o, out.call.error(), &(*r)->store);
     switch (out.state) {
       case wasihttp::Exchange::State::Waiting:

@@ -186,8 +186,12 @@ ComponentValue method_value(std::string_view method);
 std::string method_name(const ComponentValue& method);
 /// wasi:http/types.error-code's case names, in WIT order (for messages).
 std::string_view error_code_name(uint32_t index);
-/// wasi:http/types.error-code, the variant.
+/// wasi:http/types.error-code, the variant (the same in 0.2 and 0.3).
 component::ValueTypePtr error_code_type();
+/// wasi:http/types.method: the known methods, then other(string).
+component::ValueTypePtr method_type();
+/// wasi:http/types.scheme: HTTP, HTTPS, other(string).
+component::ValueTypePtr scheme_type();
 /// error-code's case HTTP-request-denied.
 inline constexpr uint32_t kHttpRequestDenied = 15;
 /// An error-code value of case `index`, its payload empty or (for the
@@ -197,6 +201,14 @@ ComponentValue error_code_value(uint32_t index, const std::string& message = {})
 /// The wasi:http version Flint defines its interfaces at; the linker's
 /// semver-compatible resolution gives it to imports of any 0.2.x.
 inline constexpr const char* kVersion = "0.2.6";
+
+/// Defines `fields`' constructor and methods in `iface` over `table` (its
+/// owner kept alive through it): 0.2's, or with `wasi03` 0.3's (entries
+/// renamed copy-all, and get-and-delete), `header_error` being the
+/// version's header-error (0.3 adds cases after 0.2's three).
+void define_fields(component::HostInterface& iface,
+                   std::shared_ptr<component::HostResourceTable<Fields>> table,
+                   component::ValueTypePtr header_error, bool wasi03);
 
 /// Defines wasi:http/types in `linker` over `host` (types.cc).
 void define_types(component::ComponentLinker& linker, const std::shared_ptr<HttpHost>& host);

@@ -64,22 +64,6 @@ constexpr std::array<std::string_view, 39> kErrorCodes = {"DNS-timeout",
                                                           "configuration-error",
                                                           "internal-error"};
 
-ValueTypePtr method_type() {
-  static const ValueTypePtr type = [] {
-    std::vector<Field> cases;
-    for (std::string_view m : kMethods) cases.push_back({lowercase(m), nullptr});
-    cases.push_back({"other", wit::string()});
-    return wit::variant(std::move(cases));
-  }();
-  return type;
-}
-
-ValueTypePtr scheme_type() {
-  static const ValueTypePtr type =
-      wit::variant({{"HTTP", nullptr}, {"HTTPS", nullptr}, {"other", wit::string()}});
-  return type;
-}
-
 ValueTypePtr dns_error_payload() {
   static const ValueTypePtr type =
       wit::record({{"rcode", wit::option(wit::string())}, {"info-code", wit::option(wit::u16())}});
@@ -123,6 +107,22 @@ ValueTypePtr error_code_type() {
       cases.push_back({std::string(kErrorCodes[i]), payloads[i]});
     return wit::variant(std::move(cases));
   }();
+  return type;
+}
+
+ValueTypePtr method_type() {
+  static const ValueTypePtr type = [] {
+    std::vector<Field> cases;
+    for (std::string_view m : kMethods) cases.push_back({lowercase(m), nullptr});
+    cases.push_back({"other", wit::string()});
+    return wit::variant(std::move(cases));
+  }();
+  return type;
+}
+
+ValueTypePtr scheme_type() {
+  static const ValueTypePtr type =
+      wit::variant({{"HTTP", nullptr}, {"HTTPS", nullptr}, {"other", wit::string()}});
   return type;
 }
 
@@ -185,69 +185,89 @@ void finish_response(BodyState& body) {
   x.state = Exchange::State::Finished;
 }
 
-void define_fields(HostInterface& iface, const HostPtr& host) {
-  ResourceTypePtr fields = host->fields.type();
+}  // namespace
+
+void define_fields(HostInterface& iface, std::shared_ptr<HostResourceTable<Fields>> table,
+                   ValueTypePtr header_error, bool wasi03) {
+  ResourceTypePtr fields = table->type();
   auto self = Param{"self", wit::borrow(fields)};
   auto entries = wit::list(wit::tuple({wit::string(), field_value_type()}));
-  auto unit = wit::result(nullptr, header_error_type());
+  auto unit = wit::result(nullptr, header_error);
   iface.constructor("fields", wit::func({}, wit::own(fields)),
-                    [host](Store&, Args) -> Return { return host->fields.insert_own({}); });
+                    [table](Store&, Args) -> Return { return table->insert_own({}); });
   iface.static_function(
       "fields", "from-list",
-      wit::func({{"entries", entries}}, wit::result(wit::own(fields), header_error_type())),
-      [host](Store&, Args a) -> Return {
+      wit::func({{"entries", entries}}, wit::result(wit::own(fields), header_error)),
+      [table](Store&, Args a) -> Return {
         std::vector<Fields::Entry> list;
         for (const ComponentValue& e : a[0].items())
           list.emplace_back(e.items()[0].as_string(), val::to_bytes(e.items()[1]));
         Fields f;
         if (auto e = Fields::from_list(std::move(list), f)) return header_result(e);
-        FLINT_ASSIGN(ComponentValue h, host->fields.insert_own(std::move(f)));
+        FLINT_ASSIGN(ComponentValue h, table->insert_own(std::move(f)));
         return val::ok(std::move(h));
       });
   iface.method("fields", "get",
                wit::func({self, {"name", wit::string()}}, wit::list(field_value_type())),
-               [host](Store&, Args a) -> Return {
-                 FLINT_ASSIGN(Fields * f, host->fields.get(a[0]));
+               [table](Store&, Args a) -> Return {
+                 FLINT_ASSIGN(Fields * f, table->get(a[0]));
                  std::vector<ComponentValue> values;
                  for (const auto& v : f->get(name_arg(a[1])))
                    values.push_back(val::bytes(v.data(), v.size()));
                  return val::list(std::move(values));
                });
   iface.method("fields", "has", wit::func({self, {"name", wit::string()}}, wit::boolean()),
-               [host](Store&, Args a) -> Return {
-                 FLINT_ASSIGN(Fields * f, host->fields.get(a[0]));
+               [table](Store&, Args a) -> Return {
+                 FLINT_ASSIGN(Fields * f, table->get(a[0]));
                  return val::boolean(f->has(name_arg(a[1])));
                });
   iface.method(
       "fields", "set",
       wit::func({self, {"name", wit::string()}, {"value", wit::list(field_value_type())}}, unit),
-      [host](Store&, Args a) -> Return {
-        FLINT_ASSIGN(Fields * f, host->fields.get(a[0]));
+      [table](Store&, Args a) -> Return {
+        FLINT_ASSIGN(Fields * f, table->get(a[0]));
         std::vector<std::vector<uint8_t>> values;
         for (const ComponentValue& v : a[2].items()) values.push_back(val::to_bytes(v));
         return header_result(f->set(name_arg(a[1]), std::move(values)));
       });
   iface.method("fields", "delete", wit::func({self, {"name", wit::string()}}, unit),
-               [host](Store&, Args a) -> Return {
-                 FLINT_ASSIGN(Fields * f, host->fields.get(a[0]));
+               [table](Store&, Args a) -> Return {
+                 FLINT_ASSIGN(Fields * f, table->get(a[0]));
                  return header_result(f->remove(name_arg(a[1])));
                });
   iface.method("fields", "append",
                wit::func({self, {"name", wit::string()}, {"value", field_value_type()}}, unit),
-               [host](Store&, Args a) -> Return {
-                 FLINT_ASSIGN(Fields * f, host->fields.get(a[0]));
+               [table](Store&, Args a) -> Return {
+                 FLINT_ASSIGN(Fields * f, table->get(a[0]));
                  return header_result(f->append(name_arg(a[1]), val::to_bytes(a[2])));
                });
-  iface.method("fields", "entries", wit::func({self}, entries), [host](Store&, Args a) -> Return {
-    FLINT_ASSIGN(Fields * f, host->fields.get(a[0]));
-    return entries_value(*f);
-  });
+  // 0.3 renamed entries to copy-all.
+  iface.method("fields", wasi03 ? "copy-all" : "entries", wit::func({self}, entries),
+               [table](Store&, Args a) -> Return {
+                 FLINT_ASSIGN(Fields * f, table->get(a[0]));
+                 return entries_value(*f);
+               });
   iface.method("fields", "clone", wit::func({self}, wit::own(fields)),
-               [host](Store&, Args a) -> Return {
-                 FLINT_ASSIGN(Fields * f, host->fields.get(a[0]));
-                 return host->fields.insert_own(f->clone());
+               [table](Store&, Args a) -> Return {
+                 FLINT_ASSIGN(Fields * f, table->get(a[0]));
+                 return table->insert_own(f->clone());
+               });
+  if (!wasi03) return;
+  iface.method("fields", "get-and-delete",
+               wit::func({self, {"name", wit::string()}},
+                         wit::result(wit::list(field_value_type()), header_error)),
+               [table](Store&, Args a) -> Return {
+                 FLINT_ASSIGN(Fields * f, table->get(a[0]));
+                 const std::string name = name_arg(a[1]);
+                 std::vector<ComponentValue> values;
+                 for (const auto& v : f->get(name))
+                   values.push_back(val::bytes(v.data(), v.size()));
+                 if (auto e = f->remove(name)) return header_result(e);
+                 return val::ok(val::list(std::move(values)));
                });
 }
+
+namespace {
 
 void define_incoming_request(HostInterface& iface, const HostPtr& host) {
   ResourceTypePtr r = host->incoming_requests.type();
@@ -732,7 +752,8 @@ void define_types(ComponentLinker& linker, const std::shared_ptr<HttpHost>& host
         if (!e->source_code) return val::none();
         return val::some(error_code_value(*e->source_code, e->message));
       });
-  define_fields(iface, host);
+  define_fields(iface, std::shared_ptr<HostResourceTable<Fields>>(host, &host->fields),
+                header_error_type(), /*wasi03=*/false);
   define_incoming_request(iface, host);
   define_bodies(iface, host);
   define_outgoing_response(iface, host);

@@ -1,0 +1,162 @@
+// wasi:http@0.3's handler: serving one request through a service's
+// exported `handle` (http.h).
+#include "wasihttp/http03.h"
+
+namespace flint::wasihttp::v03 {
+
+using namespace component;
+
+std::shared_ptr<HttpHost> define_http(ComponentLinker& linker,
+                                      std::shared_ptr<const outbound::AllowedHosts> allowed_hosts) {
+  auto host = std::make_shared<HttpHost>();
+  host->allowed_hosts = std::move(allowed_hosts);
+  linker.define_group_lazily("wasip3-http", [host](ComponentLinker& l) {
+    for (const char* version : wasip3::kVersions) define_http_types(l, host, version);
+  });
+  return host;
+}
+
+Result<FunctionPtr> find_handler(const ComponentInstanceItem& instance) {
+  // Any 0.3.x, or a release candidate: the name carries the guest's version.
+  for (const auto& [name, item] : instance.exports)
+    if (name.starts_with("wasi:http/handler@0.3.") && std::get_if<InstancePtr>(&item))
+      return find_function(instance, name + "#handle");
+  return make_error(ErrorCode::UnknownImport,
+                    "the component exports no wasi:http/handler@0.3.x instance");
+}
+
+namespace {
+
+// error-code cases.
+constexpr uint32_t kConnectionTerminated = 7;
+constexpr uint32_t kInternalError = 38;
+
+/// The request the server received, as the guest's `request`: its body
+/// streamed from the server's source as the guest reads it, its trailers
+/// ready once the body has been read to its end.
+Result<ComponentValue> incoming_request(HttpHost& host, IncomingRequestData data) {
+  HttpRequest q;
+  q.method = method_value(data.method);
+  q.scheme = val::variant_case(data.https ? 1 : 0);
+  q.authority = data.authority;
+  q.path_with_query = data.path_with_query;
+  q.headers = Fields::immutable_copy(data.headers);
+  ResourceTypePtr fields = host.fields.type();
+  HostFuture trailers(wit::result(wit::option(wit::own(fields)), error_code_type()));
+  q.body.trailers = channel_of(trailers.value());
+  std::shared_ptr<BodySource> source = data.body;
+  HttpHost* h = &host;  // the host outlives the request's store use
+  q.body.contents = source_stream(wit::u8(), [source, trailers, h](uint32_t max) {
+    SourceChunk chunk;
+    if (!source) {
+      chunk.end = true;
+      (void)trailers.write(val::ok(val::none()));
+      return chunk;
+    }
+    wasip2::StreamSource::Read r = source->read(max);
+    chunk.bytes = std::move(r.bytes);
+    if (r.error) {
+      chunk.end = true;
+      (void)trailers.write(val::err(error_code_value(r.code.value_or(kInternalError), *r.error)));
+    } else if (r.end) {
+      chunk.end = true;
+      std::optional<Fields> t = source->trailers();
+      Result<ComponentValue> handle = t ? h->fields.insert_own(Fields::immutable_copy(*t))
+                                        : Result<ComponentValue>(val::none());
+      (void)trailers.write(!t       ? val::ok(val::none())
+                           : handle ? val::ok(val::some(std::move(*handle)))
+                                    : val::ok(val::none()));
+    }
+    return chunk;
+  });
+  // A guest that never reads the body still gets its trailers' future answered.
+  q.body.contents->on_drop([trailers] { (void)trailers.write(val::ok(val::none())); });
+  return host.requests.insert_own(std::move(q));
+}
+
+/// The case name of an error-code value, for messages.
+std::string error_name(const ComponentValue& code) {
+  return std::string(error_code_name(code.as_case().index));
+}
+
+}  // namespace
+
+Outcome handle(Store& store, const ComponentInstanceItem& instance, HttpHost& host,
+               IncomingRequestData request, ResponseWriter& writer) {
+  Outcome out;
+  auto fail = [&out](Error e) {
+    out.call = std::move(e);
+    return std::move(out);
+  };
+  Result<FunctionPtr> handler = find_handler(instance);
+  if (!handler) return fail(std::move(handler).error());
+  Result<ComponentValue> req = incoming_request(host, std::move(request));
+  if (!req) return fail(std::move(req).error());
+  const ComponentValue args[] = {std::move(*req)};
+  Result<std::optional<ComponentValue>> result = (*handler)->call(store, args);
+  if (!result) return fail(std::move(result).error());
+  const ComponentValue::Case& c = (*result)->as_case();
+  if (c.index != 0) {
+    out.state = Exchange::State::Failed;
+    out.error = error_name(*c.payload);
+    return out;
+  }
+  Result<HttpResponse> taken = host.responses.take(c.payload->as_handle().rep);
+  if (!taken) return fail(std::move(taken).error());
+  HttpResponse response = std::move(*taken);
+  writer.start(response.status, response.headers);
+  out.state = Exchange::State::Started;
+
+  // The body, to its end: the guest may go on writing after `handle`
+  // returned, so the store's event loop runs its task meanwhile.
+  Scheduler& scheduler = Scheduler::of(store);
+  bool ended = false, client_gone = false;
+  if (response.body.contents) {
+    read_stream(
+        response.body.contents,
+        [&writer, &client_gone](std::span<const uint8_t> bytes) {
+          client_gone = !writer.write(bytes);
+          return !client_gone;
+        },
+        [&ended] { ended = true; });
+    if (Status s = scheduler.run_until([&ended] { return ended; }); !s) return fail(s.error());
+  }
+  std::optional<ComponentValue> trailers;
+  bool got_trailers = false;
+  read_future(response.body.trailers, [&](std::optional<ComponentValue> v) {
+    trailers = std::move(v);
+    got_trailers = true;
+  });
+  if (Status s = scheduler.run_until([&got_trailers] { return got_trailers; }); !s)
+    return fail(s.error());
+  std::optional<Fields> trailer_fields;
+  std::optional<std::string> body_error;
+  if (!trailers) {
+    body_error = "the response's trailers were dropped unwritten";
+  } else if (trailers->as_case().index != 0) {
+    body_error = error_name(*trailers->as_case().payload);
+  } else if (const auto& some = trailers->as_case().payload; some && some->as_case().payload) {
+    Result<Fields> t = host.fields.take(some->as_case().payload->as_handle().rep);
+    if (t) trailer_fields = std::move(*t);
+  }
+  if (body_error || client_gone) {
+    // The head went out: the server ends the connection without finishing.
+    if (response.body.transmitted)
+      (void)response.body.transmitted->write(val::err(error_code_value(
+          client_gone ? kConnectionTerminated : kInternalError, body_error.value_or(""))));
+    if (body_error) out.error = *body_error;
+    return out;
+  }
+  writer.finish(trailer_fields ? &*trailer_fields : nullptr);
+  out.state = Exchange::State::Finished;
+  // Tell the guest its response went out, and let it finish what it does next.
+  if (response.body.transmitted) (void)response.body.transmitted->write(val::ok());
+  for (;;) {
+    Result<bool> ran = scheduler.tick();
+    if (!ran) return fail(std::move(ran).error());
+    if (!*ran) break;
+  }
+  return out;
+}
+
+}  // namespace flint::wasihttp::v03
