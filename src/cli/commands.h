@@ -4,8 +4,17 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+namespace flint::component {
+class ComponentLinker;
+}  // namespace flint::component
+namespace flint::wasip2 {
+struct Host;
+}  // namespace flint::wasip2
 
 namespace flint::cli {
 
@@ -39,6 +48,25 @@ int words_for_flint(const CLI::App& run_command, int argc, char** argv);
 /// which costs more than loading a compiled hello world (issue 4). Returns
 /// the exit code, or nullopt when the command line has another shape.
 std::optional<int> run_without_option_parser(int argc, char** argv);
+
+/// `flint run`'s whole command line (argv[1] is "run"), as `flint` runs it:
+/// the fast path above, else the option parser with only `run` registered.
+/// `flint-serve run` runs the same.
+int run_main(int argc, char** argv);
+
+/// What an executable that links more than WASI adds to a component's
+/// linker before `flint run` instantiates it, over the component's WASI
+/// host. `flint` has none: a component importing wasi:http makes it replace
+/// itself with `flint-serve run` and the same words, whose hook defines
+/// wasi:http (0.2 and 0.3), as `flint serve` does in the same executable.
+using ComponentLinkerHook =
+    std::function<void(component::ComponentLinker&, const std::shared_ptr<wasip2::Host>&)>;
+void set_component_linker_hook(ComponentLinkerHook hook);
+
+/// Replaces this process with `flint-serve SUBCOMMAND WORDS...` beside the
+/// running executable; returns only when that fails (with the exit code).
+int exec_flint_serve(const std::string& subcommand, const std::vector<std::string>& words,
+                     const char* argv0);
 
 /// Exit codes shared by the subcommands.
 constexpr int kExitOk = 0;

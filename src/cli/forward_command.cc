@@ -25,8 +25,6 @@ std::string executable_path(const char* argv0) {
   return self;
 }
 
-namespace {
-
 int exec_flint_serve(const std::string& subcommand, const std::vector<std::string>& words,
                      const char* argv0) {
   std::string self = executable_path(argv0);
@@ -43,6 +41,8 @@ int exec_flint_serve(const std::string& subcommand, const std::vector<std::strin
              subcommand, program, std::strerror(errno));
   return kExitError;
 }
+
+namespace {
 
 void add_forwarded(CLI::App& app, CommandRunner& run, const char* argv0, const std::string& name,
                    const std::string& description) {

@@ -10,7 +10,7 @@
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
-  if (std::optional<int> code = flint::cli::run_without_option_parser(argc, argv)) return *code;
+  if (argc > 1 && std::string_view(argv[1]) == "run") return flint::cli::run_main(argc, argv);
   CLI::App app{"Flint: a WebAssembly runtime", "flint"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "flint 0.1.0");
@@ -20,10 +20,10 @@ int main(int argc, char** argv) {
   // Help, --version and unknown words see every subcommand.
   flint::cli::CommandRunner run;
   std::string_view named = argc > 1 ? argv[1] : "";
-  bool known = named == "run" || named == "wast" || named == "compile" || named == "bench" ||
-               named == "serve" || named == "up" || named == "build";
+  bool known = named == "wast" || named == "compile" || named == "bench" || named == "serve" ||
+               named == "up" || named == "build";
   CLI::App* run_command = nullptr;
-  if (!known || named == "run") run_command = flint::cli::add_run_command(app, run);
+  if (!known) run_command = flint::cli::add_run_command(app, run);
   if (!known || named == "wast") flint::cli::add_wast_command(app, run);
   if (!known || named == "compile") flint::cli::add_compile_command(app, run);
   if (!known || named == "bench") flint::cli::add_bench_command(app, run, argv[0]);

@@ -54,6 +54,30 @@ struct RunOptions {
   std::optional<std::string> argv0;
 };
 
+/// set_component_linker_hook's hook (flint-serve's), if any.
+ComponentLinkerHook& linker_hook() {
+  static ComponentLinkerHook hook;
+  return hook;
+}
+
+/// The words after `run` and argv[0], as run_main got them: what `flint`
+/// hands to `flint-serve run` for a component importing wasi:http.
+struct RunWords {
+  std::vector<std::string> words;
+  const char* argv0 = "flint";
+};
+RunWords& run_words() {
+  static RunWords w;
+  return w;
+}
+
+/// Whether the component imports any wasi:http interface.
+bool imports_wasi_http(const component::Component& c) {
+  for (const component::ComponentImport& i : c.imports)
+    if (i.name.name.starts_with("wasi:http/")) return true;
+  return false;
+}
+
 int report_error(const std::string& path, const Error& error) {
   fmt::print(stderr, "flint: error: {}: {}\n", path, error.describe());
   return kExitError;
@@ -276,6 +300,13 @@ int run_component(const RunOptions& o, std::span<const uint8_t> bytes, const Con
   component::ComponentLinker linker;
   std::shared_ptr<wasip2::Host> host = wasip2::define_wasip2(linker, *created, switches->sockets);
   wasip3::define_wasip3(linker, host);
+  if (linker_hook()) {
+    linker_hook()(linker, host);
+  } else if (imports_wasi_http((*compiled)->component())) {
+    // wasi:http lives in flint-serve with the server and libcurl, which
+    // this static executable does not load.
+    return exec_flint_serve("run", run_words().words, run_words().argv0);
+  }
 
   std::optional<Watchdog> watchdog;
   if (timeout) {
@@ -422,6 +453,35 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
                   "module, flags included, belongs to the guest");
   cmd->callback([&run, options] { run = [options] { return run_module(*options); }; });
   return cmd;
+}
+
+void set_component_linker_hook(ComponentLinkerHook hook) { linker_hook() = std::move(hook); }
+
+int run_main(int argc, char** argv) {
+  run_words().words.assign(argv + 2, argv + argc);
+  run_words().argv0 = argv[0];
+  if (std::optional<int> code = run_without_option_parser(argc, argv)) return *code;
+  CLI::App app{"Flint: a WebAssembly runtime", "flint"};
+  app.require_subcommand(1);
+  CommandRunner run;
+  CLI::App* run_command = add_run_command(app, run);
+  // The guest's words follow a "--", so CLI11 takes them as positionals verbatim.
+  int own = words_for_flint(*run_command, argc, argv);
+  std::vector<std::string> words(argv, argv + own);
+  if (own < argc && std::find(words.begin(), words.end(), "--") == words.end()) {
+    words.push_back("--");
+    words.insert(words.end(), argv + own, argv + argc);
+  }
+  try {
+    std::vector<std::string> reversed(words.rbegin(),
+                                      words.rend() - 1);  // CLI11 takes them back to front
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints help as an "error" with exit code 0.
+    int code = app.exit(e);
+    return code == 0 ? 0 : kExitError;
+  }
+  return run ? run() : kExitError;
 }
 
 std::optional<int> run_without_option_parser(int argc, char** argv) {

@@ -46,11 +46,13 @@ bool forbidden_field(std::string_view name) {
 }
 
 std::optional<HeaderError> Fields::from_list(std::vector<Entry> entries, Fields& out) {
+  const bool forbid_host = out.forbid_host_;
   out = Fields();
+  out.forbid_host_ = forbid_host;
   for (auto& [name, value] : entries) {
     if (!valid_field_name(name) || !valid_field_value(value)) return HeaderError::InvalidSyntax;
     std::string lower = lowercase(name);
-    if (forbidden_field(lower)) return HeaderError::Forbidden;
+    if (out.forbidden(lower)) return HeaderError::Forbidden;
     out.entries_.emplace_back(std::move(lower), std::move(value));
   }
   return std::nullopt;
@@ -77,7 +79,7 @@ bool Fields::has(std::string_view name) const {
 std::optional<HeaderError> Fields::check_change(std::string_view name) const {
   if (immutable_) return HeaderError::Immutable;
   if (!valid_field_name(name)) return HeaderError::InvalidSyntax;
-  if (forbidden_field(lowercase(name))) return HeaderError::Forbidden;
+  if (forbidden(lowercase(name))) return HeaderError::Forbidden;
   return std::nullopt;
 }
 

@@ -38,6 +38,13 @@ class Fields {
   using Entry = std::pair<std::string, std::vector<uint8_t>>;
 
   Fields() = default;
+  /// Empty fields under WASI 0.3's rules, which forbid `host` too (its
+  /// copies and clones keep them).
+  static Fields wasi03() {
+    Fields f;
+    f.forbid_host_ = true;
+    return f;
+  }
   /// Fields the guest may read but not change (a request's headers, a
   /// response's once passed to the host).
   static Fields immutable_copy(const Fields& f) {
@@ -46,7 +53,8 @@ class Fields {
     return c;
   }
 
-  /// from-list: every entry checked into `out`; the error of the first bad one.
+  /// from-list: every entry checked into `out` (whose rules it keeps); the
+  /// error of the first bad one.
   static std::optional<HeaderError> from_list(std::vector<Entry> entries, Fields& out);
 
   /// Adds without checks (the host's own fields: a request's headers as
@@ -78,9 +86,14 @@ class Fields {
  private:
   /// The error a change of `name` meets, if any.
   std::optional<HeaderError> check_change(std::string_view name) const;
+  /// Whether a guest may not set `lower` here.
+  bool forbidden(std::string_view lower) const {
+    return forbidden_field(lower) || (forbid_host_ && lower == "host");
+  }
 
   std::vector<Entry> entries_;
   bool immutable_ = false;
+  bool forbid_host_ = false;
 };
 
 /// `name` lowercased (ASCII).

@@ -1,6 +1,9 @@
 // wasi:http/types@0.3 (wit/types.wit): fields (0.2's, src/wasihttp),
 // request, response and request-options, whose bodies are streams and
 // whose trailers are futures (http.h).
+#include <cctype>
+#include <cstring>
+
 #include "wasihttp/http03.h"
 
 namespace flint::wasihttp::v03 {
@@ -35,15 +38,46 @@ ValueTypePtr trailers_result(const ResourceTypePtr& fields) {
 /// The resource a borrow or own argument names.
 uint32_t rep_of(const ComponentValue& v) { return v.as_handle().rep; }
 
-/// Whether `s` may stand in a request line or Host header: no controls,
-/// spaces or characters a URI cannot hold.
-bool valid_uri_part(const std::string& s, bool authority) {
-  for (unsigned char c : s) {
-    if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' ||
-        c == '`' || c == '{' || c == '|' || c == '}')
-      return false;
-    if (authority && (c == '/' || c == '?' || c == '#')) return false;
+/// RFC 3986's unreserved, pct-encoded's "%" and sub-delims.
+bool uri_char(unsigned char c) { return std::isalnum(c) || std::strchr("-._~%!$&'()*+,;=", c); }
+
+/// A request target's path and query: any byte but controls, space and
+/// what RFC 3986 never allows in one (raw UTF-8 is taken, as servers do).
+bool valid_path(const std::string& s) {
+  for (unsigned char c : s)
+    if (c <= 0x20 || c == 0x7f || std::strchr("\"<>\\^`{|}", c)) return false;
+  return true;
+}
+
+/// An authority: [userinfo "@"] host [":" port] (RFC 3986 section 3.2),
+/// the host a reg-name or an IP literal in brackets, the port digits.
+bool valid_authority(const std::string& s) {
+  const size_t at = s.rfind('@');
+  if (at != std::string::npos && s.find('@') != at) return false;
+  const std::string userinfo = at == std::string::npos ? "" : s.substr(0, at);
+  const std::string hostport = at == std::string::npos ? s : s.substr(at + 1);
+  for (unsigned char c : userinfo)
+    if (!uri_char(c) && c != ':') return false;
+  std::string host, port;
+  if (!hostport.empty() && hostport[0] == '[') {
+    const size_t close = hostport.find(']');
+    if (close == std::string::npos) return false;
+    for (unsigned char c : hostport.substr(1, close - 1))
+      if (!std::isxdigit(c) && c != ':' && c != '.') return false;
+    host = hostport.substr(0, close + 1);
+    const std::string rest = hostport.substr(close + 1);
+    if (!rest.empty() && rest[0] != ':') return false;
+    if (!rest.empty()) port = rest.substr(1);
+  } else {
+    const size_t colon = hostport.rfind(':');
+    host = hostport.substr(0, colon);
+    if (colon != std::string::npos) port = hostport.substr(colon + 1);
+    for (unsigned char c : host)
+      if (!uri_char(c)) return false;
   }
+  if (host.empty() || host == "[]") return false;
+  for (unsigned char c : port)
+    if (!std::isdigit(c)) return false;
   return true;
 }
 
@@ -56,6 +90,17 @@ bool valid_scheme(const ComponentValue& scheme) {
   for (unsigned char ch : s)
     if (!std::isalnum(ch) && ch != '+' && ch != '-' && ch != '.') return false;
   return true;
+}
+
+/// `other("https")` is HTTPS, `other("HTTP")` HTTP: schemes compare
+/// case-insensitively (RFC 3986 section 3.1).
+ComponentValue normal_scheme(const ComponentValue& scheme) {
+  const auto& c = scheme.as_case();
+  if (!c.payload) return scheme;
+  const std::string name = lowercase(c.payload->as_string());
+  if (name == "http") return val::variant_case(0);
+  if (name == "https") return val::variant_case(1);
+  return scheme;
 }
 
 /// A body made by `new`: the guest's contents and trailers, and the future
@@ -160,11 +205,12 @@ void define_request(HostInterface& iface, const HostPtr& host) {
                  const auto& c = a[1].as_case();
                  if (c.payload && !valid_field_name(c.payload->as_string()))
                    return val::err();  // `other` must be a token
-                 q->method = a[1];
+                 // other("GET") is GET: the method's own case.
+                 q->method = c.payload ? method_value(c.payload->as_string()) : a[1];
                  return val::ok();
                });
   auto optional_string = [&](const char* name, std::optional<std::string> HttpRequest::* member,
-                             bool authority) {
+                             bool (*valid)(const std::string&)) {
     iface.method("request", std::string("get-") + name,
                  wit::func({self}, wit::option(wit::string())),
                  [host, member](Store&, Args a) -> HostReturn {
@@ -175,16 +221,20 @@ void define_request(HostInterface& iface, const HostPtr& host) {
     iface.method(
         "request", std::string("set-") + name,
         wit::func({self, {name, wit::option(wit::string())}}, wit::result(nullptr, nullptr)),
-        [host, member, authority](Store&, Args a) -> HostReturn {
+        [host, member, valid](Store&, Args a) -> HostReturn {
           FLINT_ASSIGN(HttpRequest * q, host->requests.get(a[0]));
           const auto& c = a[1].as_case();
-          if (c.payload && !valid_uri_part(c.payload->as_string(), authority)) return val::err();
-          q->*member = c.payload ? std::optional(c.payload->as_string()) : std::nullopt;
+          if (c.payload && !valid(c.payload->as_string())) return val::err();
+          std::optional<std::string> v;
+          if (c.payload) v = c.payload->as_string();
+          // An empty path is the root: a request line needs one.
+          if (v && v->empty() && member == &HttpRequest::path_with_query) v = "/";
+          q->*member = std::move(v);
           return val::ok();
         });
   };
-  optional_string("path-with-query", &HttpRequest::path_with_query, false);
-  optional_string("authority", &HttpRequest::authority, true);
+  optional_string("path-with-query", &HttpRequest::path_with_query, valid_path);
+  optional_string("authority", &HttpRequest::authority, valid_authority);
   iface.method("request", "get-scheme", wit::func({self}, wit::option(scheme_type())),
                [host](Store&, Args a) -> HostReturn {
                  FLINT_ASSIGN(HttpRequest * q, host->requests.get(a[0]));
@@ -197,7 +247,7 @@ void define_request(HostInterface& iface, const HostPtr& host) {
         FLINT_ASSIGN(HttpRequest * q, host->requests.get(a[0]));
         const auto& c = a[1].as_case();
         if (c.payload && !valid_scheme(*c.payload)) return val::err();
-        q->scheme = c.payload ? std::optional(*c.payload) : std::nullopt;
+        q->scheme = c.payload ? std::optional(normal_scheme(*c.payload)) : std::nullopt;
         return val::ok();
       });
   iface.method("request", "get-options",
@@ -254,8 +304,8 @@ void define_response(HostInterface& iface, const HostPtr& host) {
                [host](Store&, Args a) -> HostReturn {
                  FLINT_ASSIGN(HttpResponse * p, host->responses.get(a[0]));
                  const uint64_t status = a[1].as_unsigned();
-                 // What a status line can carry (three digits, as the http crate checks).
-                 if (status < 100 || status > 999) return val::err();
+                 // An HTTP status: 1xx to 5xx (RFC 9110 section 15).
+                 if (status < 100 || status > 599) return val::err();
                  p->status = uint16_t(status);
                  return val::ok();
                });

@@ -194,15 +194,17 @@ void define_fields(HostInterface& iface, std::shared_ptr<HostResourceTable<Field
   auto entries = wit::list(wit::tuple({wit::string(), field_value_type()}));
   auto unit = wit::result(nullptr, header_error);
   iface.constructor("fields", wit::func({}, wit::own(fields)),
-                    [table](Store&, Args) -> Return { return table->insert_own({}); });
+                    [table, wasi03](Store&, Args) -> Return {
+                      return table->insert_own(wasi03 ? Fields::wasi03() : Fields());
+                    });
   iface.static_function(
       "fields", "from-list",
       wit::func({{"entries", entries}}, wit::result(wit::own(fields), header_error)),
-      [table](Store&, Args a) -> Return {
+      [table, wasi03](Store&, Args a) -> Return {
         std::vector<Fields::Entry> list;
         for (const ComponentValue& e : a[0].items())
           list.emplace_back(e.items()[0].as_string(), val::to_bytes(e.items()[1]));
-        Fields f;
+        Fields f = wasi03 ? Fields::wasi03() : Fields();
         if (auto e = Fields::from_list(std::move(list), f)) return header_result(e);
         FLINT_ASSIGN(ComponentValue h, table->insert_own(std::move(f)));
         return val::ok(std::move(h));
