@@ -1,5 +1,11 @@
 // A component function implemented by the host: the building block of host
 // interfaces (WASI 0.2, wasi:http, Spin's APIs) and of test harnesses.
+//
+// A host function of an `async func` type called through the async ABI
+// runs as a task of its own on a fiber (task.h): its body may wait
+// (wait_in_host) and the guest's other tasks run meanwhile. Called by the
+// host, or through a synchronous lowering that may not block, the same
+// body runs to its end and a wait blocks the thread.
 #pragma once
 
 #include <functional>
@@ -24,8 +30,19 @@ class HostFunction final : public ComponentFunction {
     return body_(store, args);
   }
 
+  /// An async function's body runs as a task on a fiber; others resolve
+  /// before this returns.
+  Status start(Store& store, Supertask& caller, OnStart on_start, OnResolve on_resolve,
+               std::shared_ptr<Task>* task) override;
+
  private:
   HostBody body_;
 };
+
+/// Waits, in a host function's body, until `ready()`: on the function's
+/// own task when it runs as one (the store's other tasks run meanwhile,
+/// and the loop sleeps on `wait`'s deadline or descriptor when nothing
+/// else can run), else blocking this thread on `wait` until `ready()`.
+Status wait_in_host(Store& store, const std::function<bool()>& ready, HostWait wait);
 
 }  // namespace flint::component

@@ -50,7 +50,8 @@ class ComponentFunction {
   /// takes its outcome. A callee that can block (an async function lifted
   /// from a component) may return before it resolves: its task is then in
   /// `*task` (for cancellation) and resolves later, in the store's event
-  /// loop. The host's functions, and this default, resolve before returning.
+  /// loop. So may a host function of an `async` type (host_function.h);
+  /// this default resolves before returning.
   virtual Status start(Store& store, Supertask& caller, OnStart on_start, OnResolve on_resolve,
                        std::shared_ptr<Task>* task);
 

@@ -2,7 +2,10 @@
 // (CanonicalABI.md, "Thread State" to "Subtask State").
 #include "component_runtime/task.h"
 
+#include <poll.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <utility>
 
 #include "component_runtime/canon_options.h"
@@ -100,6 +103,11 @@ Status Task::unregister_thread(Thread& thread) {
 }
 
 Status Task::request_cancellation() {
+  // A host function's task ends when its body returns: it is not cancelled.
+  if (!inst) {
+    state = State::PendingCancel;
+    return {};
+  }
   if (waiting_to_enter) {
     state = State::CancelDelivered;
     return scheduler->resume(*waiting_to_enter, Cancelled::Yes);
@@ -261,15 +269,36 @@ Result<bool> Scheduler::tick() {
 Status Scheduler::run_until(const std::function<bool()>& done) {
   while (!done()) {
     FLINT_ASSIGN(bool progressed, tick());
-    if (!progressed) return make_error(ErrorCode::Deadlock);
+    if (!progressed && !sleep_for_host_waits()) return make_error(ErrorCode::Deadlock);
   }
   return {};
 }
 
+bool Scheduler::sleep_for_host_waits() const {
+  std::vector<pollfd> fds;
+  std::optional<std::chrono::steady_clock::time_point> first;
+  for (const Thread* t : waiting_) {
+    const HostWait& w = t->host_wait;
+    if (w.fd >= 0) fds.push_back({w.fd, w.events, 0});
+    if (w.deadline && (!first || *w.deadline < *first)) first = w.deadline;
+  }
+  if (fds.empty() && !first) return false;
+  int timeout_ms = -1;
+  if (first) {
+    auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(*first - std::chrono::steady_clock::now());
+    timeout_ms = int(std::clamp<int64_t>(left.count(), 0, 86'400'000));
+  }
+  while (::poll(fds.data(), fds.size(), timeout_ms) < 0 && errno == EINTR) {
+  }
+  return true;
+}
+
 Result<Cancelled> Scheduler::wait_until(Thread& thread, std::function<bool()> ready,
-                                        bool cancellable) {
+                                        bool cancellable, HostWait host_wait) {
   if (thread.task->deliver_pending_cancel(cancellable)) return Cancelled::Yes;
   if (ready()) return Cancelled::No;
+  thread.host_wait = host_wait;
   // A task that has already resolved and blocks in a synchronous call lets
   // other tasks into its instance meanwhile, as wasmtime does, and resumes
   // once the instance is free again. Before it resolves it keeps the
@@ -286,6 +315,7 @@ Result<Cancelled> Scheduler::wait_until(Thread& thread, std::function<bool()> re
   thread.cancellable = cancellable;
   waiting_.push_back(&thread);
   Status suspended = suspend(thread);
+  thread.host_wait = {};
   if (held) inst->exclusive = &task;
   FLINT_TRY(std::move(suspended));
   return thread.cancelled;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -58,8 +59,21 @@ struct Supertask {
   Supertask* supertask = nullptr;
 };
 
+/// What a waiting thread also waits for outside the store (a host
+/// function's task: a timer, a descriptor): when no thread is ready, the
+/// loop sleeps in poll(2) until one of these may have made one ready.
+struct HostWait {
+  /// A time on the monotonic clock (steady_clock) the wait ends by.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  /// A descriptor whose readiness for `events` (POLLIN, POLLOUT) ends it; -1: none.
+  int fd = -1;
+  short events = 0;
+
+  bool any() const { return deadline || fd >= 0; }
+};
+
 /// A thread of a task: the core code of a lifted call (and its callback
-/// loop) runs on one.
+/// loop) runs on one; so does a host function's `async` body.
 struct Thread {
   /// The task it runs; the thread keeps it alive.
   std::shared_ptr<Task> task;
@@ -70,6 +84,8 @@ struct Thread {
   std::function<bool()> ready;
   /// Whether its current wait may be ended by cancelling its task.
   bool cancellable = false;
+  /// What else its current wait waits for, outside the store.
+  HostWait host_wait;
   /// Why its last wait ended.
   Cancelled cancelled = Cancelled::No;
   /// `context.get` / `context.set` storage.
@@ -240,12 +256,15 @@ class Scheduler {
   /// Resumes one waiting thread that is ready. False when none is: then
   /// nothing can make progress until the host does something.
   Result<bool> tick();
-  /// Runs the loop until `done()`; "deadlock detected" when it cannot get there.
+  /// Runs the loop until `done()`; "deadlock detected" when it cannot get
+  /// there. With no thread ready but some waiting on a host wait, it sleeps
+  /// until the first of those may be ready.
   Status run_until(const std::function<bool()>& done);
 
   /// The current thread waits until `ready()` (the spec's wait_until):
   /// `Cancelled::Yes` when its task's cancellation ended the wait.
-  Result<Cancelled> wait_until(Thread& thread, std::function<bool()> ready, bool cancellable);
+  Result<Cancelled> wait_until(Thread& thread, std::function<bool()> ready, bool cancellable,
+                               HostWait host_wait = {});
   /// Lets other threads run first when it may block; at once otherwise.
   Result<Cancelled> yield_until(Thread& thread, std::function<bool()> ready, bool cancellable);
   /// Waits for an event of `set`.
@@ -272,6 +291,9 @@ class Scheduler {
 
  private:
   Status suspend(Thread& thread);
+  /// Sleeps until a waiting thread's host wait may have ended; false when
+  /// no thread waits on one.
+  bool sleep_for_host_waits() const;
   /// Takes an ended thread out of its instance's thread table and its task.
   void forget_index(Thread& thread);
   Status resume_fiber(Thread& thread);

@@ -24,21 +24,16 @@ namespace {
 
 using Args = std::span<const ComponentValue>;
 
-/// Blocks until the monotonic clock reads `mark` (at once when it has).
-/// Why blocking: the runtime runs a host function's body to its end, and a
-/// guest's lowering (sync or async) gets the result when it returns; with
-/// the event loop (issue 14) a waiting task will let others run instead.
-void sleep_until_mark(uint64_t mark) {
-  uint64_t now = wasip2::monotonic_now();
-  if (mark <= now) return;
-  // Saturate: a wait past the clock's range waits "forever", in day steps.
-  constexpr uint64_t kDay = 86'400'000'000'000;
-  for (uint64_t left = mark - now; left > 0;) {
-    uint64_t step = std::min(left, kDay);
-    std::this_thread::sleep_for(std::chrono::nanoseconds(step));
-    now = wasip2::monotonic_now();
-    left = mark > now ? mark - now : 0;
-  }
+/// Waits until the monotonic clock reads `mark` (at once when it has): as
+/// a task of its own when the guest lowered the call async (its other
+/// tasks run meanwhile), else blocking.
+Status sleep_until_mark(Store& store, uint64_t mark) {
+  // The clock is steady_clock's nanoseconds; a mark past its range waits
+  // "forever" (as far as a time point reaches).
+  const auto deadline = std::chrono::steady_clock::time_point(
+      std::chrono::nanoseconds(int64_t(std::min<uint64_t>(mark, INT64_MAX))));
+  return wait_in_host(
+      store, [mark] { return wasip2::monotonic_now() >= mark; }, HostWait{deadline, -1, 0});
 }
 
 void define_monotonic(ComponentLinker& linker, const std::string& version) {
@@ -51,14 +46,14 @@ void define_monotonic(ComponentLinker& linker, const std::string& version) {
     return val::u64(wasip2::clock_resolution_ns(CLOCK_MONOTONIC));
   });
   iface.function("wait-until", wit::async_func({{"when", wit::u64()}}),
-                 [](Store&, Args a) -> HostReturn {
-                   sleep_until_mark(a[0].as_unsigned());
+                 [](Store& store, Args a) -> HostReturn {
+                   FLINT_TRY(sleep_until_mark(store, a[0].as_unsigned()));
                    return std::nullopt;
                  });
   iface.function("wait-for", wit::async_func({{"how-long", wit::u64()}}),
-                 [](Store&, Args a) -> HostReturn {
+                 [](Store& store, Args a) -> HostReturn {
                    uint64_t now = wasip2::monotonic_now(), d = a[0].as_unsigned();
-                   sleep_until_mark(d > UINT64_MAX - now ? UINT64_MAX : now + d);
+                   FLINT_TRY(sleep_until_mark(store, d > UINT64_MAX - now ? UINT64_MAX : now + d));
                    return std::nullopt;
                  });
   define(linker, iface);
