@@ -399,8 +399,8 @@ int run_module(const RunOptions& o) {
 
 CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* cmd =
-      app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat) or a WASI 0.2 component");
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Run a WebAssembly module (.wasm or .wat) or a WASI 0.2 or 0.3 component");
   cmd->add_option("--invoke", options->invoke,
                   "Call this exported function with ARGS and print its results (after _initialize, "
                   "if exported); for a component, 'name(args)' with WAVE arguments");

@@ -86,10 +86,15 @@ void define_filesystem(ComponentLinker& linker, const std::shared_ptr<Host>& hos
   ResourceTypePtr desc = host->descriptors.type();
   ValueTypePtr code = error_code_type();
   ValueTypePtr dtype = descriptor_type();
-  ValueTypePtr dflags = wit::flags({"read", "write", "file-integrity-sync", "data-integrity-sync",
-                                    "requested-write-sync", "mutate-directory"});
-  ValueTypePtr pflags = wit::flags({"symlink-follow"});
-  ValueTypePtr oflags = wit::flags({"create", "directory", "exclusive", "truncate"});
+  // The types 0.3 did not change are 0.2's, as its functions have them.
+  auto old_method = [&](const char* method) -> const FunctionType& {
+    return function_of(old, std::string("[method]descriptor.") + method)->type();
+  };
+  ValueTypePtr dflags = old_method("get-flags").result->ok;
+  ValueTypePtr pflags = old_method("stat-at").params.at(1).type;
+  ValueTypePtr oflags = old_method("open-at").params.at(3).type;
+  ValueTypePtr advice = old_method("advise").params.at(3).type;
+  ValueTypePtr hash = old_method("metadata-hash").result->ok;
   ValueTypePtr opt_time = wit::option(instant_type());
   ValueTypePtr stat = wit::record({{"type", dtype},
                                    {"link-count", wit::u64()},
@@ -100,9 +105,6 @@ void define_filesystem(ComponentLinker& linker, const std::shared_ptr<Host>& hos
   ValueTypePtr new_ts =
       wit::variant({{"no-change", nullptr}, {"now", nullptr}, {"timestamp", instant_type()}});
   ValueTypePtr entry = wit::record({{"type", dtype}, {"name", wit::string()}});
-  ValueTypePtr advice =
-      wit::enumeration({"normal", "sequential", "random", "will-need", "dont-need", "no-reuse"});
-  ValueTypePtr hash = wit::record({{"lower", wit::u64()}, {"upper", wit::u64()}});
   ValueTypePtr outcome = wit::result(nullptr, code);
   auto res = [&](ValueTypePtr ok) { return wit::result(std::move(ok), code); };
   const Param self{"self", wit::borrow(desc)};
