@@ -88,8 +88,12 @@ namespace {
 struct StreamReader : std::enable_shared_from_this<StreamReader> {
   std::weak_ptr<SharedChannel> channel;
   HostBuffer buffer;
-  std::function<bool(std::span<const uint8_t>)> on_bytes;
+  SinkWrite on_bytes;
   std::function<void()> on_end;
+  /// The loop that runs the sink's waits; null when it never waits.
+  Store* store = nullptr;
+  /// Bytes the sink has not taken yet: the read is re-armed once it has.
+  std::vector<uint8_t> backlog;
   bool ended = false;
 
   StreamReader(ValueTypePtr element) : buffer(std::move(element), kHostReadChunk) {}
@@ -101,11 +105,40 @@ struct StreamReader : std::enable_shared_from_this<StreamReader> {
     end();
   }
 
-  /// Hands what arrived to the host; false when it stopped reading.
-  bool deliver() {
-    const bool more = buffer.progress() == 0 || on_bytes(buffer.bytes());
+  /// What became of the bytes offered to the sink.
+  enum class Outcome { Taken, Stopped, Waiting };
+
+  /// Offers `bytes` to the sink; what it leaves waits in the backlog, and
+  /// a watch offers it again.
+  Outcome offer(std::span<const uint8_t> bytes) {
+    if (bytes.empty()) return Outcome::Taken;
+    SinkResult r = on_bytes(bytes);
+    if (r.stop) return Outcome::Stopped;
+    if (r.taken >= bytes.size()) return Outcome::Taken;
+    if (!r.wait || !store) return Outcome::Stopped;  // a sink that cannot go on
+    backlog.assign(bytes.begin() + ptrdiff_t(r.taken), bytes.end());
+    auto self = shared_from_this();
+    Scheduler::of(*store).watch(*r.wait, [self] { return self->flush(); });
+    return Outcome::Waiting;
+  }
+
+  /// Hands what arrived to the host.
+  Outcome deliver() {
+    Outcome o = offer(buffer.bytes());
     buffer.clear();
-    return more;
+    return o;
+  }
+
+  /// Offers the backlog again; once the sink took it all, reads on.
+  Status flush() {
+    std::vector<uint8_t> rest = std::move(backlog);
+    backlog.clear();
+    switch (offer(rest)) {
+      case Outcome::Taken: return read();
+      case Outcome::Stopped: stop(); return {};
+      case Outcome::Waiting: return {};
+    }
+    return {};
   }
 
   /// Waits (pending) for the guest's next write.
@@ -114,17 +147,21 @@ struct StreamReader : std::enable_shared_from_this<StreamReader> {
     if (!c) return {};
     auto self = shared_from_this();
     // A write met this pending read: it stays pending for the next one,
-    // unless the host stopped.
+    // unless the host stopped or the sink must catch up first.
     OnCopy on_copy = [self](std::function<void()> reclaim) {
-      if (self->deliver()) return;
+      Outcome o = self->deliver();
+      if (o == Outcome::Taken) return;
       reclaim();
-      self->stop();
+      if (o == Outcome::Stopped) self->stop();
     };
     // This read met a write that was waiting, or the copy ended.
     OnCopyDone on_done = [self](CopyResult result) {
       if (result != CopyResult::Completed) return self->finish();
-      if (!self->deliver()) return self->stop();
-      (void)self->read();
+      switch (self->deliver()) {
+        case Outcome::Taken: (void)self->read(); return;
+        case Outcome::Stopped: self->stop(); return;
+        case Outcome::Waiting: return;
+      }
     };
     return c->copy(true, buffer, std::move(on_copy), std::move(on_done));
   }
@@ -137,15 +174,30 @@ struct StreamReader : std::enable_shared_from_this<StreamReader> {
 
 }  // namespace
 
-void read_stream(const std::shared_ptr<SharedChannel>& channel,
-                 std::function<bool(std::span<const uint8_t>)> on_bytes,
+void read_stream(Store& store, const std::shared_ptr<SharedChannel>& channel, SinkWrite on_bytes,
                  std::function<void()> on_end) {
   auto reader = std::make_shared<StreamReader>(channel->element());
   reader->channel = channel;
   reader->on_bytes = std::move(on_bytes);
   reader->on_end = std::move(on_end);
+  reader->store = &store;
   // Registering a read calls nothing that can fail: no guest memory is touched
   // until a write arrives.
+  (void)reader->read();
+}
+
+void read_stream(const std::shared_ptr<SharedChannel>& channel,
+                 std::function<bool(std::span<const uint8_t>)> on_bytes,
+                 std::function<void()> on_end) {
+  auto reader = std::make_shared<StreamReader>(channel->element());
+  reader->channel = channel;
+  reader->on_bytes = [on_bytes = std::move(on_bytes)](std::span<const uint8_t> bytes) {
+    SinkResult r;
+    r.stop = !on_bytes(bytes);
+    r.taken = bytes.size();
+    return r;
+  };
+  reader->on_end = std::move(on_end);
   (void)reader->read();
 }
 
@@ -165,12 +217,16 @@ void read_future(const std::shared_ptr<SharedChannel>& channel,
 
 namespace {
 
-struct StreamSource {
+struct StreamSource : std::enable_shared_from_this<StreamSource> {
   ValueTypePtr element;
   SourcePull pull;
+  /// The loop that runs the pull's waits.
+  Store* store = nullptr;
   /// What the last read could not take.
   std::unique_ptr<HostBuffer> left;
   bool ended = false;
+  /// Whether a watch will ask `pull` again.
+  bool watching = false;
 
   Status give(SharedChannel& channel, uint32_t wanted) {
     // A guest's read takes what it can and comes back for more; the host's
@@ -203,6 +259,8 @@ struct StreamSource {
       }
       SourceChunk chunk = pull(wanted);
       ended = chunk.end;
+      if (chunk.wait && !chunk.end && chunk.bytes.empty() && chunk.values.empty())
+        return wait_then_give(channel, *chunk.wait);
       if (plain_bytes(element))
         left = HostBuffer::of_bytes(element, std::move(chunk.bytes));
       else
@@ -217,18 +275,46 @@ struct StreamSource {
     FLINT_TRY(channel.copy(false, *left, [](std::function<void()>) {}, [](CopyResult) {}));
     return true;
   }
+
+  /// Nothing yet: the read stays pending, and once `wait` ends, whatever
+  /// read is pending then is given what `pull` has.
+  Result<bool> wait_then_give(SharedChannel& channel, const HostWait& wait) {
+    if (!store) return make_error(ErrorCode::HostTrap, "a host stream waits without a store");
+    if (watching) return false;
+    watching = true;
+    std::weak_ptr<SharedChannel> weak = channel.weak_from_this();
+    auto self = shared_from_this();
+    Scheduler::of(*store).watch(wait, [self, weak]() -> Status {
+      self->watching = false;
+      std::shared_ptr<SharedChannel> c = weak.lock();
+      if (!c || c->dropped()) return {};
+      std::optional<uint32_t> wanted = c->read_waiting();
+      if (!wanted) return {};  // the read was cancelled: the next one pulls
+      return self->give(*c, *wanted);
+    });
+    return false;
+  }
 };
 
 }  // namespace
 
-std::shared_ptr<SharedChannel> source_stream(ValueTypePtr element, SourcePull pull) {
+std::shared_ptr<SharedChannel> source_stream(ValueTypePtr element, SourcePull pull, Store* store) {
   auto channel = std::make_shared<SharedChannel>(element, /*future=*/false);
   auto source = std::make_shared<StreamSource>();
   source->element = std::move(element);
   source->pull = std::move(pull);
+  source->store = store;
   channel->on_read_pending(
       [source](SharedChannel& c, uint32_t wanted) { return source->give(c, wanted); });
   return channel;
+}
+
+ComponentValue ended_stream(ValueTypePtr element) {
+  return channel_value(source_stream(std::move(element), [](uint32_t) {
+    SourceChunk chunk;
+    chunk.end = true;
+    return chunk;
+  }));
 }
 
 // ---- a future the host writes -----------------------------------------------
@@ -247,6 +333,12 @@ Status HostFuture::write(ComponentValue v) const {
   // Pending until the guest reads, unless it waits already; the callback
   // keeps the buffer alive for as long as the channel points at it.
   return channel_->copy(false, *buffer, [](std::function<void()>) {}, [buffer](CopyResult) {});
+}
+
+ComponentValue resolved_future(ValueTypePtr element, ComponentValue v) {
+  HostFuture future(std::move(element));
+  (void)future.write(std::move(v));
+  return future.value();
 }
 
 }  // namespace flint::component

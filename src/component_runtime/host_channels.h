@@ -71,6 +71,24 @@ void read_stream(const std::shared_ptr<SharedChannel>& channel,
                  std::function<bool(std::span<const uint8_t>)> on_bytes,
                  std::function<void()> on_end);
 
+/// What a host sink did with the bytes it was offered: took the first
+/// `taken`; with `stop`, it takes nothing more. Having taken fewer than
+/// offered, it is offered the rest again once `wait` ends (a socket's
+/// send buffer full: POLLOUT), and the guest's next write waits until
+/// then (backpressure).
+struct SinkResult {
+  size_t taken = 0;
+  bool stop = false;
+  std::optional<HostWait> wait;
+};
+using SinkWrite = std::function<SinkResult(std::span<const uint8_t>)>;
+
+/// read_stream for a sink that may not take everything at once: the rest
+/// waits in the host for the sink's `wait`, run by `store`'s loop. The
+/// writer dropping its end ends the stream only after the sink took all.
+void read_stream(Store& store, const std::shared_ptr<SharedChannel>& channel, SinkWrite on_bytes,
+                 std::function<void()> on_end);
+
 /// Reads a future whose readable end the host received: `on_value` runs
 /// once, with its value when the writer writes it (a future without a
 /// payload type gives an empty value), or std::nullopt when the writer
@@ -79,11 +97,15 @@ void read_future(const std::shared_ptr<SharedChannel>& channel,
                  std::function<void(std::optional<ComponentValue>)> on_value);
 
 /// What a host-written stream gives one read: elements (bytes for plain
-/// element types, values otherwise) and whether it ends after them.
+/// element types, values otherwise) and whether it ends after them. A
+/// chunk with nothing in it and a `wait` says "nothing yet": the read
+/// stays pending, and `pull` is asked again once the wait ends (a socket
+/// with no data yet: POLLIN).
 struct SourceChunk {
   std::vector<uint8_t> bytes;
   std::vector<ComponentValue> values;
   bool end = false;
+  std::optional<HostWait> wait;
 };
 /// Produces up to `max` elements for a read that is waiting.
 using SourcePull = std::function<SourceChunk(uint32_t max)>;
@@ -92,7 +114,14 @@ using SourcePull = std::function<SourceChunk(uint32_t max)>;
 /// `pull` is asked for elements (what the read cannot take stays for the
 /// next one); once a chunk says `end`, the host drops its end and the
 /// reader sees DROPPED. Hand the channel to the guest with channel_value.
-std::shared_ptr<SharedChannel> source_stream(ValueTypePtr element, SourcePull pull);
+/// A pull that may answer with a `wait` needs the `store` whose loop
+/// waits for it.
+std::shared_ptr<SharedChannel> source_stream(ValueTypePtr element, SourcePull pull,
+                                             Store* store = nullptr);
+
+/// A stream of `element` that ends before giving anything (what a
+/// transfer that could not start hands its reader).
+ComponentValue ended_stream(ValueTypePtr element);
 
 /// A future the host writes once: give `value()` to the guest, and
 /// `write` the result when it is known (the guest's read completes then,
@@ -109,5 +138,8 @@ class HostFuture {
   std::shared_ptr<SharedChannel> channel_;
   std::shared_ptr<bool> written_;
 };
+
+/// A future of `element` already resolved to `v`.
+ComponentValue resolved_future(ValueTypePtr element, ComponentValue v);
 
 }  // namespace flint::component

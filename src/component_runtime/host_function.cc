@@ -27,11 +27,20 @@ Status HostFunction::start(Store& store, Supertask& caller, OnStart on_start, On
       });
 }
 
+namespace {
+
+/// The thread of the host function's own task (no instance) running on a
+/// fiber, which may suspend; null when the host function runs inline.
+Thread* host_task_thread(Scheduler& scheduler) {
+  Thread* thread = scheduler.current();
+  return thread && thread->fiber && thread->task && !thread->task->inst ? thread : nullptr;
+}
+
+}  // namespace
+
 Status wait_in_host(Store& store, const std::function<bool()>& ready, HostWait wait) {
   Scheduler& scheduler = Scheduler::of(store);
-  Thread* thread = scheduler.current();
-  // A host function's own task (no instance) on a fiber: it may suspend.
-  if (thread && thread->fiber && thread->task && !thread->task->inst) {
+  if (Thread* thread = host_task_thread(scheduler)) {
     FLINT_ASSIGN(Cancelled c, scheduler.wait_until(*thread, ready, false, wait));
     (void)c;
     return {};
@@ -49,6 +58,23 @@ Status wait_in_host(Store& store, const std::function<bool()>& ready, HostWait w
     }
   }
   return {};
+}
+
+Status wait_for_fd(Store& store, int fd, short events) {
+  Scheduler& scheduler = Scheduler::of(store);
+  if (!host_task_thread(scheduler)) {
+    pollfd pfd{fd, events, 0};
+    while (::poll(&pfd, 1, -1) < 0 && errno == EINTR) {
+    }
+    return {};
+  }
+  // The loop's watch wakes the task; nothing polls the descriptor per tick.
+  auto fired = std::make_shared<bool>(false);
+  scheduler.watch(HostWait{std::nullopt, fd, events}, [fired] {
+    *fired = true;
+    return Status{};
+  });
+  return wait_in_host(store, [fired] { return *fired; }, {});
 }
 
 }  // namespace flint::component

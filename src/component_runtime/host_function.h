@@ -45,4 +45,9 @@ class HostFunction final : public ComponentFunction {
 /// else can run), else blocking this thread on `wait` until `ready()`.
 Status wait_in_host(Store& store, const std::function<bool()>& ready, HostWait wait);
 
+/// Waits, in a host function's body, until `fd` is ready for `events`
+/// (POLLIN, POLLOUT) or fails or hangs up: as wait_in_host, the store's
+/// other tasks run meanwhile when the function runs as a task.
+Status wait_for_fd(Store& store, int fd, short events);
+
 }  // namespace flint::component

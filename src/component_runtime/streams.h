@@ -105,7 +105,7 @@ using OnCopyDone = std::function<void(CopyResult)>;
 
 /// The channel a stream's two ends share (the spec's SharedStreamImpl);
 /// futures use it too with one-element buffers.
-class SharedChannel {
+class SharedChannel : public std::enable_shared_from_this<SharedChannel> {
  public:
   SharedChannel(ValueTypePtr element, bool future)
       : element_(std::move(element)), future_(future) {}
@@ -134,6 +134,12 @@ class SharedChannel {
   /// pending copy, if any, is not a host read).
   uint32_t host_read_waiting() const {
     return pending_ && pending_reading_ && !pending_->instance() ? pending_->remain() : 0;
+  }
+  /// How many elements the pending copy still reads, when it is a read
+  /// (guest's or host's); std::nullopt when no read is pending.
+  std::optional<uint32_t> read_waiting() const {
+    if (!pending_ || !pending_reading_) return std::nullopt;
+    return pending_->remain();
   }
   /// One end dropped: the pending copy (the other end's) ends with DROPPED.
   void drop();

@@ -269,28 +269,61 @@ Result<bool> Scheduler::tick() {
 Status Scheduler::run_until(const std::function<bool()>& done) {
   while (!done()) {
     FLINT_ASSIGN(bool progressed, tick());
-    if (!progressed && !sleep_for_host_waits()) return make_error(ErrorCode::Deadlock);
+    // A loop that always has a ready thread still looks at the host, so
+    // a guest that yields while it waits for a socket sees it.
+    if (progressed) {
+      if (!watches_.empty()) FLINT_TRY(poll_host(false));
+      continue;
+    }
+    FLINT_ASSIGN(bool waited, poll_host(true));
+    if (!waited) return make_error(ErrorCode::Deadlock);
   }
   return {};
 }
 
-bool Scheduler::sleep_for_host_waits() const {
+void Scheduler::watch(HostWait wait, std::function<Status()> on_ready) {
+  watches_.push_back({wait, std::move(on_ready)});
+}
+
+Result<bool> Scheduler::poll_host(bool block) {
   std::vector<pollfd> fds;
   std::optional<std::chrono::steady_clock::time_point> first;
-  for (const Thread* t : waiting_) {
-    const HostWait& w = t->host_wait;
+  auto add = [&](const HostWait& w) {
     if (w.fd >= 0) fds.push_back({w.fd, w.events, 0});
     if (w.deadline && (!first || *w.deadline < *first)) first = w.deadline;
-  }
-  if (fds.empty() && !first) return false;
-  int timeout_ms = -1;
-  if (first) {
-    auto left =
-        std::chrono::ceil<std::chrono::milliseconds>(*first - std::chrono::steady_clock::now());
-    timeout_ms = int(std::clamp<int64_t>(left.count(), 0, 86'400'000));
+  };
+  for (const Thread* t : waiting_) add(t->host_wait);
+  for (const Watch& w : watches_) add(w.wait);
+  if (fds.empty() && !first && block) return false;
+  int timeout_ms = 0;
+  if (block) {
+    timeout_ms = -1;
+    if (first) {
+      auto left =
+          std::chrono::ceil<std::chrono::milliseconds>(*first - std::chrono::steady_clock::now());
+      timeout_ms = int(std::clamp<int64_t>(left.count(), 0, 86'400'000));
+    }
   }
   while (::poll(fds.data(), fds.size(), timeout_ms) < 0 && errno == EINTR) {
   }
+  // The watches whose wait ended leave the list before they run: running
+  // one may add others.
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<Watch> due;
+  for (size_t i = 0; i < watches_.size();) {
+    const HostWait& w = watches_[i].wait;
+    bool ended = w.deadline && *w.deadline <= now;
+    if (w.fd >= 0)
+      for (const pollfd& p : fds)
+        if (p.fd == w.fd && (p.revents & (w.events | POLLERR | POLLHUP | POLLNVAL))) ended = true;
+    if (!ended) {
+      ++i;
+      continue;
+    }
+    due.push_back(std::move(watches_[i]));
+    watches_.erase(watches_.begin() + ptrdiff_t(i));
+  }
+  for (Watch& w : due) FLINT_TRY(w.on_ready());
   return true;
 }
 

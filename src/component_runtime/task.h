@@ -289,11 +289,18 @@ class Scheduler {
   /// The first trap of any fiber thread: a trap ends the store's async work.
   const std::optional<Error>& trap() const { return trap_; }
 
+  /// Runs `on_ready` once, from the loop, when `wait` ends (its descriptor
+  /// is ready for its events, or hung up, or its deadline passed): how a
+  /// host end of a stream that found its socket not ready resumes without
+  /// a thread of its own. An error it returns ends the loop's run_until.
+  void watch(HostWait wait, std::function<Status()> on_ready);
+
  private:
   Status suspend(Thread& thread);
-  /// Sleeps until a waiting thread's host wait may have ended; false when
-  /// no thread waits on one.
-  bool sleep_for_host_waits() const;
+  /// Polls the host waits of waiting threads and the watches (sleeping
+  /// until the first may have ended when `block`), then runs the watches
+  /// whose wait ended. False when `block` and nothing waits on the host.
+  Result<bool> poll_host(bool block);
   /// Takes an ended thread out of its instance's thread table and its task.
   void forget_index(Thread& thread);
   Status resume_fiber(Thread& thread);
@@ -305,6 +312,12 @@ class Scheduler {
   /// switching one suspends back to.
   Thread* run_next_ = nullptr;
   std::vector<Thread*> waiting_;
+  /// watch()'s pending calls.
+  struct Watch {
+    HostWait wait;
+    std::function<Status()> on_ready;
+  };
+  std::vector<Watch> watches_;
   /// Fiber threads alive (running, waiting or suspended).
   std::vector<std::unique_ptr<Thread>> threads_;
   std::optional<Error> trap_;

@@ -124,7 +124,8 @@ ComponentValue consume(HttpBody body, const ComponentValue& res) {
   }
   std::shared_ptr<SharedChannel> contents = body.contents;
   if (!contents)  // an empty body: a stream that ends at once
-    contents = source_stream(wit::u8(), [](uint32_t) { return SourceChunk{{}, {}, true}; });
+    contents =
+        source_stream(wit::u8(), [](uint32_t) { return SourceChunk{{}, {}, true, std::nullopt}; });
   return val::tuple({channel_value(contents), channel_value(body.trailers)});
 }
 

@@ -10,10 +10,12 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 namespace flint::wasip2 {
@@ -146,6 +148,66 @@ bool Address::unspecified() const {
   return reinterpret_cast<const sockaddr_in&>(storage).sin_addr.s_addr == INADDR_ANY;
 }
 
+int clamp_int(uint64_t v) { return int(std::min<uint64_t>(v, INT_MAX)); }
+
+namespace {
+
+ComponentValue make_bool(uint64_t v) { return val::boolean(v != 0); }
+ComponentValue make_u32(uint64_t v) { return val::u32(uint32_t(v)); }
+ComponentValue make_u64(uint64_t v) { return val::u64(v); }
+ComponentValue make_seconds(uint64_t v) { return val::u64(v * 1'000'000'000); }
+
+}  // namespace
+
+std::span<const TcpOption> tcp_options() {
+  static const std::vector<TcpOption> options = {
+      {"keep-alive-enabled", SOL_SOCKET, SO_KEEPALIVE, wit::boolean(), make_bool},
+      {"keep-alive-idle-time", IPPROTO_TCP, TCP_KEEPIDLE, wit::u64(), make_seconds, true},
+      {"keep-alive-interval", IPPROTO_TCP, TCP_KEEPINTVL, wit::u64(), make_seconds, true},
+      {"keep-alive-count", IPPROTO_TCP, TCP_KEEPCNT, wit::u32(), make_u32},
+      {"receive-buffer-size", SOL_SOCKET, SO_RCVBUF, wit::u64(), make_u64},
+      {"send-buffer-size", SOL_SOCKET, SO_SNDBUF, wit::u64(), make_u64}};
+  return options;
+}
+
+std::span<const TcpOption> buffer_size_options() { return tcp_options().subspan(4, 2); }
+
+HostReturn get_tcp_option(int fd, const TcpOption& o) {
+  // Linux reports twice the buffer size it was given (the doubled size
+  // holds its bookkeeping); the guest reads back what it set, as Wasmtime.
+  if (o.level == SOL_SOCKET && (o.opt == SO_RCVBUF || o.opt == SO_SNDBUF)) {
+    int size = 0;
+    socklen_t len = sizeof size;
+    if (getsockopt(fd, o.level, o.opt, &size, &len) < 0) return fail_errno();
+    return val::ok(o.make(uint64_t(size) / 2));
+  }
+  return get_option(fd, o.level, o.opt, o.make);
+}
+
+HostReturn set_tcp_option(int fd, const TcpOption& o, const ComponentValue& value) {
+  if (o.type->kind == TypeKind::Bool)
+    return set_option(fd, o.level, o.opt, value.as_bool() ? 1 : 0);
+  uint64_t v = value.as_unsigned();
+  if (v == 0) return fail(kInvalidArgument);
+  // Any other value is accepted and clamped to what Linux takes (tcp.wit):
+  // keep-alive times of 1 to 32767 whole seconds (rounded up), at most
+  // 127 probes.
+  if (o.duration) v = std::min<uint64_t>(v / 1'000'000'000 + (v % 1'000'000'000 != 0), 32767);
+  if (o.opt == TCP_KEEPCNT && o.level == IPPROTO_TCP) v = std::min<uint64_t>(v, 127);
+  return set_option(fd, o.level, o.opt, clamp_int(v));
+}
+
+bool Address::unicast() const {
+  if (ipv6())
+    return !IN6_IS_ADDR_MULTICAST(&reinterpret_cast<const sockaddr_in6&>(storage).sin6_addr);
+  uint32_t ip = ntohl(reinterpret_cast<const sockaddr_in&>(storage).sin_addr.s_addr);
+  return (ip >> 28) != 0xe && ip != INADDR_BROADCAST;
+}
+
+bool Address::ipv4_mapped() const {
+  return ipv6() && IN6_IS_ADDR_V4MAPPED(&reinterpret_cast<const sockaddr_in6&>(storage).sin6_addr);
+}
+
 Address address_of(const ComponentValue& v) {
   Address a;
   const ComponentValue::Case& c = v.as_case();
@@ -252,13 +314,7 @@ HostReturn set_hop_limit(int fd, bool ipv6, uint64_t value) {
               : set_option(fd, IPPROTO_IP, IP_TTL, int(value));
 }
 
-}  // namespace sockets
-
 namespace {
-
-using namespace sockets;
-using Args = std::span<const ComponentValue>;
-using Return = HostReturn;
 
 /// Whether `name` can be a domain name (letters, digits, '-', '_', '.'):
 /// anything else is `invalid-argument`, as Wasmtime's parse of the name.
@@ -269,48 +325,66 @@ bool plausible_name(const std::string& name) {
   });
 }
 
-/// resolve-addresses: an IP address is returned as itself; a name is looked
-/// up at once with getaddrinfo (the stream then never blocks).
-Return resolve(Host& h, const std::string& name) {
+}  // namespace
+
+std::optional<uint32_t> lookup_addresses(const Host& h, const std::string& name,
+                                         std::vector<ComponentValue>& out) {
   bool granted = h.sockets.allow_ip_name_lookup ||
                  (h.sockets.allowed_hosts && h.sockets.allowed_hosts->allows_any_name());
-  if (!granted) return fail(kPermanentResolverFailure);
-  ResolvedAddresses out;
+  if (!granted) return kAccessDenied;
   in_addr v4;
   in6_addr v6;
   std::string literal = name.size() > 2 && name.front() == '[' && name.back() == ']'
                             ? name.substr(1, name.size() - 2)
                             : name;
   if (inet_pton(AF_INET, name.c_str(), &v4) == 1) {
-    out.addresses.push_back(val::variant_case(0, ipv4_value(v4)));
-  } else if (inet_pton(AF_INET6, literal.c_str(), &v6) == 1) {
-    out.addresses.push_back(val::variant_case(1, ipv6_value(v6)));
-  } else {
-    if (!plausible_name(name)) return fail(kInvalidArgument);
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;  // one entry per address, not per socket type
-    addrinfo* found = nullptr;
-    int r = getaddrinfo(name.c_str(), nullptr, &hints, &found);
-    if (r == EAI_NONAME || r == EAI_NODATA) return fail(kNameUnresolvable);
-    if (r == EAI_AGAIN) return fail(kTemporaryResolverFailure);
-    if (r != 0) return fail(kPermanentResolverFailure);
-    for (addrinfo* a = found; a; a = a->ai_next) {
-      ComponentValue v;
-      if (a->ai_family == AF_INET)
-        v = val::variant_case(0, ipv4_value(reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr));
-      else if (a->ai_family == AF_INET6)
-        v = val::variant_case(1,
-                              ipv6_value(reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr));
-      else
-        continue;
-      if (std::none_of(out.addresses.begin(), out.addresses.end(),
-                       [&](const ComponentValue& x) { return equal(x, v); }))
-        out.addresses.push_back(std::move(v));
-    }
-    freeaddrinfo(found);
-    if (out.addresses.empty()) return fail(kNameUnresolvable);
+    out.push_back(val::variant_case(0, ipv4_value(v4)));
+    return std::nullopt;
   }
+  if (inet_pton(AF_INET6, literal.c_str(), &v6) == 1) {
+    out.push_back(val::variant_case(1, ipv6_value(v6)));
+    return std::nullopt;
+  }
+  if (!plausible_name(name)) return kInvalidArgument;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;  // one entry per address, not per socket type
+  addrinfo* found = nullptr;
+  int r = getaddrinfo(name.c_str(), nullptr, &hints, &found);
+  if (r == EAI_NONAME || r == EAI_NODATA) return kNameUnresolvable;
+  if (r == EAI_AGAIN) return kTemporaryResolverFailure;
+  if (r != 0) return kPermanentResolverFailure;
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    ComponentValue v;
+    if (a->ai_family == AF_INET)
+      v = val::variant_case(0, ipv4_value(reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr));
+    else if (a->ai_family == AF_INET6)
+      v = val::variant_case(1, ipv6_value(reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr));
+    else
+      continue;
+    if (std::none_of(out.begin(), out.end(), [&](const ComponentValue& x) { return equal(x, v); }))
+      out.push_back(std::move(v));
+  }
+  freeaddrinfo(found);
+  if (out.empty()) return kNameUnresolvable;
+  return std::nullopt;
+}
+
+}  // namespace sockets
+
+namespace {
+
+using namespace sockets;
+using Args = std::span<const ComponentValue>;
+using Return = HostReturn;
+
+/// resolve-addresses: an IP address is returned as itself; a name is looked
+/// up at once with getaddrinfo (the stream then never blocks). Without the
+/// grant, as Wasmtime's 0.2 host: permanent-resolver-failure.
+Return resolve(Host& h, const std::string& name) {
+  ResolvedAddresses out;
+  if (std::optional<uint32_t> code = lookup_addresses(h, name, out.addresses))
+    return fail(*code == kAccessDenied ? kPermanentResolverFailure : *code);
   FLINT_ASSIGN(ComponentValue stream, h.resolved_addresses.insert_own(std::move(out)));
   return val::ok(std::move(stream));
 }

@@ -59,11 +59,24 @@ struct Address {
   uint16_t port() const;
   /// 0.0.0.0 or ::
   bool unspecified() const;
+  /// Neither multicast nor IPv4's limited broadcast: an address a TCP
+  /// socket may bind or connect to.
+  bool unicast() const;
+  /// An IPv4 address in IPv6 form (::ffff:a.b.c.d), which an IPv6-only
+  /// socket cannot use.
+  bool ipv4_mapped() const;
 };
 /// An ip-socket-address value as a host address.
 Address address_of(const ComponentValue& ip_socket_address);
 /// A host address as an ip-socket-address value.
 ComponentValue socket_address_value(const sockaddr_storage& address);
+
+/// ip-name-lookup's look-up: an IP address (IPv6 also in brackets) is
+/// itself; a name goes to getaddrinfo. Appends each address found once, as
+/// ip-address values, to `out`; or returns the error-code (access-denied
+/// without the grant, invalid-argument for what cannot be a name).
+std::optional<uint32_t> lookup_addresses(const Host& host, const std::string& name,
+                                         std::vector<ComponentValue>& out);
 
 /// What an address is checked for (Wasmtime's SocketAddrUse).
 enum class Use : uint8_t { TcpBind, TcpConnect, UdpBind, UdpConnect, UdpOutgoing };
@@ -84,6 +97,30 @@ component::HostReturn socket_name(int fd, bool peer);
 /// values built by `make`.
 component::HostReturn get_option(int fd, int level, int name, ComponentValue (*make)(uint64_t));
 component::HostReturn set_option(int fd, int level, int name, int value);
+
+/// A u64 option value as the int setsockopt and listen take (larger values
+/// are clamped: the kernel clamps buffer sizes anyway).
+int clamp_int(uint64_t v);
+
+/// One of a TCP socket's options as both WASI versions expose them
+/// (`keep-alive-enabled`, `receive-buffer-size`...): read back from the
+/// kernel; durations are nanoseconds in WIT and whole seconds in the
+/// kernel (rounded up).
+struct TcpOption {
+  const char* name;
+  int level, opt;
+  component::ValueTypePtr type;
+  ComponentValue (*make)(uint64_t);
+  bool duration = false;
+};
+/// Every TCP option, in WIT order.
+std::span<const TcpOption> tcp_options();
+/// The two of them UDP sockets have too: receive- and send-buffer-size.
+std::span<const TcpOption> buffer_size_options();
+/// Its value, as result<T, error-code>.
+component::HostReturn get_tcp_option(int fd, const TcpOption& option);
+/// Sets it: a zero number is invalid-argument, as tcp.wit says.
+component::HostReturn set_tcp_option(int fd, const TcpOption& option, const ComponentValue& value);
 
 /// The unicast hop limit (IPv6) or TTL (IPv4) of `fd`, as result<u8,
 /// error-code>; and setting it (0 is invalid-argument): TCP's hop-limit

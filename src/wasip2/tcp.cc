@@ -28,15 +28,6 @@ using Args = std::span<const ComponentValue>;
 using Return = HostReturn;
 using State = TcpSocket::State;
 
-ComponentValue make_bool(uint64_t v) { return val::boolean(v != 0); }
-ComponentValue make_u32(uint64_t v) { return val::u32(uint32_t(v)); }
-ComponentValue make_u64(uint64_t v) { return val::u64(v); }
-ComponentValue make_seconds(uint64_t v) { return val::u64(v * 1'000'000'000); }
-
-/// A u64 option value as the int setsockopt takes (larger values are
-/// clamped: the kernel clamps buffer sizes anyway).
-int clamp_int(uint64_t v) { return int(std::min<uint64_t>(v, INT_MAX)); }
-
 /// The (input-stream, output-stream) of a connected socket.
 Result<std::pair<ComponentValue, ComponentValue>> streams(Host& h, const SharedFd& fd) {
   FLINT_ASSIGN(ComponentValue in, h.input_streams.insert_own({fd}));
@@ -48,7 +39,9 @@ Result<std::pair<ComponentValue, ComponentValue>> streams(Host& h, const SharedF
 /// the socket's, and the grants allow it.
 std::optional<uint32_t> check_address(const Host& h, const TcpSocket& s, const Address& a,
                                       Use use) {
-  if (a.ipv6() != s.ipv6) return kInvalidArgument;
+  // As Wasmtime: neither multicast nor broadcast, nor (on an IPv6-only
+  // socket) an IPv4-mapped address.
+  if (a.ipv6() != s.ipv6 || !a.unicast() || a.ipv4_mapped()) return kInvalidArgument;
   if (!allowed(h, use, a)) return kAccessDenied;
   return std::nullopt;
 }
@@ -239,34 +232,14 @@ void define_tcp(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
     return val::ok();
   });
 
-  // Options: the socket's own, read back from the kernel. Durations are
-  // nanoseconds in WIT and whole seconds in the kernel (rounded up).
-  struct Opt {
-    const char* name;
-    int level, opt;
-    ValueTypePtr type;
-    ComponentValue (*make)(uint64_t);
-    bool duration = false;
-  };
-  for (const Opt& o :
-       {Opt{"keep-alive-enabled", SOL_SOCKET, SO_KEEPALIVE, wit::boolean(), make_bool},
-        Opt{"keep-alive-idle-time", IPPROTO_TCP, TCP_KEEPIDLE, wit::u64(), make_seconds, true},
-        Opt{"keep-alive-interval", IPPROTO_TCP, TCP_KEEPINTVL, wit::u64(), make_seconds, true},
-        Opt{"keep-alive-count", IPPROTO_TCP, TCP_KEEPCNT, wit::u32(), make_u32},
-        Opt{"receive-buffer-size", SOL_SOCKET, SO_RCVBUF, wit::u64(), make_u64},
-        Opt{"send-buffer-size", SOL_SOCKET, SO_SNDBUF, wit::u64(), make_u64}}) {
-    m(o.name, get(o.type), [h, o](Store&, Args a) -> Return {
+  for (const TcpOption& o : tcp_options()) {
+    m(o.name, get(o.type), [h, &o](Store&, Args a) -> Return {
       FLINT_ASSIGN(TcpSocket * s, h->tcp_sockets.get(a[0]));
-      return get_option(s->fd->get(), o.level, o.opt, o.make);
+      return get_tcp_option(s->fd->get(), o);
     });
-    m(("set-" + std::string(o.name)).c_str(), set(o.type), [h, o](Store&, Args a) -> Return {
+    m(("set-" + std::string(o.name)).c_str(), set(o.type), [h, &o](Store&, Args a) -> Return {
       FLINT_ASSIGN(TcpSocket * s, h->tcp_sockets.get(a[0]));
-      if (o.type->kind == TypeKind::Bool)
-        return set_option(s->fd->get(), o.level, o.opt, a[1].as_bool() ? 1 : 0);
-      uint64_t v = a[1].as_unsigned();
-      if (v == 0) return fail(kInvalidArgument);  // tcp.wit: zero is invalid-argument
-      if (o.duration) v = (v + 999'999'999) / 1'000'000'000;
-      return set_option(s->fd->get(), o.level, o.opt, clamp_int(v));
+      return set_tcp_option(s->fd->get(), o, a[1]);
     });
   }
   m("hop-limit", get(wit::u8()), [h](Store&, Args a) -> Return {

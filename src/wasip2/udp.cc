@@ -29,8 +29,6 @@ constexpr size_t kMaxDatagram = 65535;
 /// Most datagrams one receive returns, and check-send's permit.
 constexpr uint64_t kBatch = 16;
 
-ComponentValue make_u64(uint64_t v) { return val::u64(v); }
-
 Return start_bind(Host& h, Args a) {
   FLINT_ASSIGN(UdpSocket * s, h.udp_sockets.get(a[0]));
   FLINT_ASSIGN(Network * n, h.networks.get(a[1]));
@@ -199,17 +197,14 @@ void define_udp(ComponentLinker& linker, const std::shared_ptr<Host>& host) {
     FLINT_ASSIGN(UdpSocket * s, h->udp_sockets.get(a[0]));
     return set_hop_limit(s->fd->get(), s->ipv6, a[1].as_unsigned());
   });
-  for (auto [name, opt] :
-       {std::pair{"receive-buffer-size", SO_RCVBUF}, std::pair{"send-buffer-size", SO_SNDBUF}}) {
-    m(name, get(wit::u64()), [h, opt](Store&, Args a) -> Return {
+  for (const TcpOption& o : buffer_size_options()) {
+    m(o.name, get(o.type), [h, &o](Store&, Args a) -> Return {
       FLINT_ASSIGN(UdpSocket * s, h->udp_sockets.get(a[0]));
-      return get_option(s->fd->get(), SOL_SOCKET, opt, make_u64);
+      return get_tcp_option(s->fd->get(), o);
     });
-    m(("set-" + std::string(name)).c_str(), set(wit::u64()), [h, opt](Store&, Args a) -> Return {
+    m(("set-" + std::string(o.name)).c_str(), set(o.type), [h, &o](Store&, Args a) -> Return {
       FLINT_ASSIGN(UdpSocket * s, h->udp_sockets.get(a[0]));
-      uint64_t v = a[1].as_unsigned();
-      if (v == 0) return fail(kInvalidArgument);
-      return set_option(s->fd->get(), SOL_SOCKET, opt, int(std::min<uint64_t>(v, INT_MAX)));
+      return set_tcp_option(s->fd->get(), o, a[1]);
     });
   }
   // The socket itself has nothing to wait for (bind does not block).

@@ -61,23 +61,6 @@ ComponentValue error_of_result(const ComponentValue& failed) {
   return error_value(failed.as_case().payload->as_case().index);
 }
 
-/// A stream of `element` that ends before giving anything (what a
-/// transfer that could not start hands its reader).
-ComponentValue ended_stream(ValueTypePtr element) {
-  return channel_value(source_stream(std::move(element), [](uint32_t) {
-    SourceChunk chunk;
-    chunk.end = true;
-    return chunk;
-  }));
-}
-
-/// A future already resolved to `v`.
-ComponentValue resolved_future(ValueTypePtr type, ComponentValue v) {
-  HostFuture future(std::move(type));
-  (void)future.write(std::move(v));
-  return future.value();
-}
-
 }  // namespace
 
 void define_filesystem(ComponentLinker& linker, const std::shared_ptr<Host>& host,

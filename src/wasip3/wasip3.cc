@@ -3,6 +3,7 @@
 #include "wasip3/wasip3.h"
 
 #include "wasip2/wasip2.h"
+#include "wasip3/sockets.h"
 
 namespace flint::wasip3 {
 
@@ -12,11 +13,13 @@ void define_wasip3(ComponentLinker& linker, const std::shared_ptr<wasip2::Host>&
   // Built when first imported: most components import no WASI 0.3 yet, and
   // `flint run`'s start-up should not pay for it (issue 4).
   linker.define_group_lazily("wasip3", [host](ComponentLinker& l) {
+    auto sockets = std::make_shared<sockets::SocketTables>();
     for (const char* version : kVersions) {
       define_cli(l, host, version);
       define_clocks(l, version);
       define_random(l, host, version);
       define_filesystem(l, host, version);
+      define_sockets(l, host, sockets, version);
     }
   });
 }

@@ -1,6 +1,5 @@
-// WASI 0.3 for components: the interfaces that need no async ABI --
-// wasi:cli (environment, exit, types, terminal-*), wasi:clocks (types,
-// monotonic-clock, system-clock) and wasi:random -- defined beside WASI 0.2
+// WASI 0.3 for components: wasi:cli, wasi:clocks, wasi:random,
+// wasi:filesystem and wasi:sockets, defined beside WASI 0.2
 // over the same host state (wasip2::Host: the same grants, the same
 // resource tables), at 0.3.0 and at the release candidate
 // 0.3.0-rc-2026-03-15 that current SDKs import (Spin's Python SDK 5, Rust
@@ -10,8 +9,9 @@
 //   wasip3::define_wasip3(linker, host);
 //   auto run = wasip3::find_run(**instance);  // wasi:cli/run@0.3 or @0.2
 //
-// What needs streams, futures or waiting tasks (wasi:cli stdin/stdout/
-// stderr, filesystem, sockets, http) comes with the async ABI (issue 14).
+// wasi:cli's stdin/stdout/stderr, filesystem and sockets use streams,
+// futures and async functions (component_runtime/host_channels.h,
+// host_function.h); wasi:http@0.3 is src/wasihttp's.
 #pragma once
 
 #include <array>
@@ -44,6 +44,14 @@ void define_random(component::ComponentLinker& linker, const std::shared_ptr<was
                    const std::string& version);
 void define_filesystem(component::ComponentLinker& linker,
                        const std::shared_ptr<wasip2::Host>& host, const std::string& version);
+namespace sockets {
+struct SocketTables;
+}
+/// wasi:sockets/types and ip-name-lookup (sockets.cc), over `tables`,
+/// which both versions share.
+void define_sockets(component::ComponentLinker& linker, const std::shared_ptr<wasip2::Host>& host,
+                    const std::shared_ptr<sockets::SocketTables>& tables,
+                    const std::string& version);
 
 /// The entry point of a command component: the `run` of its exported
 /// wasi:cli/run@0.3.x (or the release candidate), an async lift, when it

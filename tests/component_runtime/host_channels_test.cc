@@ -4,10 +4,15 @@
 #include "component_runtime/host_channels.h"
 
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <string>
 
 #include "component_runtime/host_interface.h"
+#include "component_runtime/task.h"
 
 namespace flint::component {
 namespace {
@@ -65,7 +70,7 @@ TEST(HostChannels, ZeroLengthReadOfASourceCompletesWithoutPulling) {
   size_t pulls = 0;
   auto channel = source_stream(wit::u8(), [&](uint32_t) {
     ++pulls;
-    return SourceChunk{bytes_of("x"), {}, false};
+    return SourceChunk{bytes_of("x"), {}, false, std::nullopt};
   });
   Read probe(wit::u8(), 0);
   ASSERT_TRUE(probe.start(*channel));
@@ -210,6 +215,110 @@ TEST(HostChannels, ChannelValuesRoundTrip) {
   EXPECT_EQ(v.kind, TypeKind::Future);
   EXPECT_EQ(channel_of(v), channel);
   EXPECT_EQ(channel_of(val::u32(1)), nullptr);
+}
+
+// ---- waiting on the store's loop ------------------------------------------
+
+/// A connected pair of non-blocking stream sockets, closed at the end.
+struct SocketPair {
+  int fd[2] = {-1, -1};
+  SocketPair() { EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fd), 0); }
+  ~SocketPair() {
+    close(fd[0]);
+    close(fd[1]);
+  }
+};
+
+TEST(HostChannels, AWatchRunsWhenItsDescriptorIsReadyAndTheLoopWaitsForIt) {
+  Store store{Config{}};
+  Scheduler& loop = Scheduler::of(store);
+  SocketPair pair;
+  int fired = 0;
+  loop.watch(HostWait{std::nullopt, pair.fd[0], POLLIN}, [&] {
+    ++fired;
+    return Status{};
+  });
+  ASSERT_EQ(write(pair.fd[1], "x", 1), 1);
+  ASSERT_TRUE(loop.run_until([&] { return fired > 0; }));
+  EXPECT_EQ(fired, 1);
+  // Once run, it is gone: with nothing left to wait for, the loop deadlocks.
+  Status stuck = loop.run_until([] { return false; });
+  ASSERT_FALSE(stuck);
+  EXPECT_EQ(stuck.error().code, ErrorCode::Deadlock);
+}
+
+TEST(HostChannels, AWatchWithADeadlineRunsOnceItPasses) {
+  Store store{Config{}};
+  Scheduler& loop = Scheduler::of(store);
+  const auto start = std::chrono::steady_clock::now();
+  bool fired = false;
+  loop.watch(HostWait{start + std::chrono::milliseconds(20), -1, 0}, [&] {
+    fired = true;
+    return Status{};
+  });
+  ASSERT_TRUE(loop.run_until([&] { return fired; }));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(20));
+}
+
+TEST(HostChannels, ASourceWithNothingYetKeepsTheReadPendingUntilItsWaitEnds) {
+  Store store{Config{}};
+  SocketPair pair;
+  int pulls = 0;
+  auto channel = source_stream(
+      wit::u8(),
+      [&](uint32_t max) {
+        ++pulls;
+        SourceChunk c;
+        c.bytes.resize(max);
+        ssize_t n = recv(pair.fd[0], c.bytes.data(), max, 0);
+        c.bytes.resize(n > 0 ? size_t(n) : 0);
+        if (n < 0) c.wait = HostWait{std::nullopt, pair.fd[0], POLLIN};
+        return c;
+      },
+      &store);
+  Read r(wit::u8(), 16);
+  ASSERT_TRUE(r.start(*channel));
+  EXPECT_FALSE(r.got_data());
+  EXPECT_EQ(pulls, 1);
+  ASSERT_EQ(write(pair.fd[1], "late", 4), 4);
+  ASSERT_TRUE(Scheduler::of(store).run_until([&] { return r.got_data(); }));
+  EXPECT_EQ(text_of(r.buffer.bytes()), "late");
+  EXPECT_EQ(pulls, 2);
+}
+
+TEST(HostChannels, ASinkThatTakesLessHoldsTheWriterBackUntilItCaughtUp) {
+  Store store{Config{}};
+  auto channel = std::make_shared<SharedChannel>(wit::u8(), false);
+  std::string got;
+  bool ended = false;
+  // Takes 3 bytes an offer, then asks to be offered the rest at once
+  // (a deadline already passed): a socket whose buffer fills.
+  read_stream(
+      store, channel,
+      [&](std::span<const uint8_t> b) {
+        SinkResult r;
+        r.taken = std::min<size_t>(b.size(), 3);
+        got += text_of(b.first(r.taken));
+        if (r.taken < b.size()) r.wait = HostWait{std::chrono::steady_clock::now(), -1, 0};
+        return r;
+      },
+      [&] { ended = true; });
+  auto write = [&](const std::string& text, std::optional<CopyResult>& done) {
+    auto w = std::shared_ptr<HostBuffer>(HostBuffer::of_bytes(wit::u8(), bytes_of(text)));
+    return channel->copy(
+        false, *w, [w](std::function<void()>) {}, [w, &done](CopyResult r) { done = r; });
+  };
+  std::optional<CopyResult> first, second;
+  ASSERT_TRUE(write("abcdefgh", first));
+  EXPECT_EQ(first, CopyResult::Completed);  // the host holds what the sink left
+  EXPECT_EQ(got, "abc");
+  ASSERT_TRUE(write("ij", second));
+  EXPECT_FALSE(second);  // backpressure: no read until the sink caught up
+  ASSERT_TRUE(Scheduler::of(store).run_until([&] { return second.has_value(); }));
+  EXPECT_EQ(got, "abcdefghij");
+  EXPECT_FALSE(ended);
+  channel->drop();
+  EXPECT_TRUE(ended);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include <chrono>
 
+#include "../common/socket_values.h"
 #include "wasip2/wasip2.h"
 
 namespace flint::wasip2 {
@@ -29,24 +30,10 @@ constexpr const char* kTcp = "wasi:sockets/tcp@0.2.0";
 constexpr const char* kUdp = "wasi:sockets/udp@0.2.0";
 constexpr const char* kStreams = "wasi:io/streams@0.2.0";
 
-ComponentValue loopback(uint16_t port) {
-  return val::variant_case(
-      0, val::record({ComponentValue::unsigned_int(TypeKind::U16, port),
-                      val::tuple({val::u8(127), val::u8(0), val::u8(0), val::u8(1)})}));
-}
-
-uint16_t port_of(const ComponentValue& address) {
-  return uint16_t(address.as_case().payload->items()[0].as_unsigned());
-}
-
-ComponentValue bytes(const std::string& s) {
-  return val::bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-}
-
-std::string text(const ComponentValue& list) {
-  std::vector<uint8_t> b = val::to_bytes(list);
-  return {b.begin(), b.end()};
-}
+using testing::bytes;
+using testing::loopback;
+using testing::port_of;
+using testing::text;
 
 class Sockets : public ::testing::Test {
  protected:
