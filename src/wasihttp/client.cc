@@ -95,6 +95,7 @@ class Transfer {
   static size_t on_body(char* data, size_t size, size_t n, void* self);
   static size_t on_upload(char* buffer, size_t size, size_t n, void* self);
   static int on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+  static int on_trailers(curl_slist** list, void* self);
 
   ClientRequest request;
   CURL* easy = nullptr;
@@ -109,6 +110,7 @@ class Transfer {
   std::vector<uint8_t> upload;
   size_t upload_pos = 0;
   bool upload_finished = false, upload_aborted = false;
+  Fields upload_trailers;                    ///< sent after a chunked body
   std::optional<Clock::time_point> sent_at;  ///< the whole request went out
 
   // Response.
@@ -204,6 +206,16 @@ size_t Transfer::on_upload(char* buffer, size_t size, size_t n, void* self) {
   if (t->upload_pos == t->upload.size()) t->upload.clear(), t->upload_pos = 0;
   t->changed.notify_all();  // a writer may wait for room
   return k;
+}
+
+int Transfer::on_trailers(curl_slist** list, void* self) {
+  auto* t = static_cast<Transfer*>(self);
+  std::lock_guard lock(t->m);
+  for (const auto& [name, value] : t->upload_trailers.entries()) {
+    std::string line = name + ": " + std::string(value.begin(), value.end());
+    *list = curl_slist_append(*list, line.c_str());
+  }
+  return CURL_TRAILERFUNC_OK;
 }
 
 int Transfer::on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
@@ -304,6 +316,11 @@ void Transfer::run() {
     // Unknown: -1, sent chunked (HTTP/1.1) or as DATA frames (HTTP/2).
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
                      request.body_size ? curl_off_t(*request.body_size) : curl_off_t(-1));
+    // A chunked body ends with the trailers the guest gave (if any).
+    if (!request.body_size) {
+      curl_easy_setopt(easy, CURLOPT_TRAILERFUNCTION, on_trailers);
+      curl_easy_setopt(easy, CURLOPT_TRAILERDATA, this);
+    }
   }
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
@@ -371,8 +388,9 @@ bool ClientExchange::write_body(std::span<const uint8_t> data) {
   return true;
 }
 
-void ClientExchange::finish_body() {
+void ClientExchange::finish_body(std::optional<Fields> trailers) {
   std::lock_guard lock(t_->m);
+  if (trailers) t_->upload_trailers = std::move(*trailers);
   t_->upload_finished = true;
   t_->changed.notify_all();
 }
@@ -401,6 +419,11 @@ std::variant<ClientHead, ClientError> ClientExchange::head() {
 }
 
 const wasip2::SharedFd& ClientExchange::body_fd() const { return t_->body_event; }
+
+bool ClientExchange::body_ready() const {
+  std::lock_guard lock(t_->m);
+  return t_->body_pos < t_->body.size() || t_->body_end || t_->body_error;
+}
 
 wasip2::StreamSource::Read ClientExchange::read_body(uint64_t len) {
   std::unique_lock lock(t_->m);

@@ -61,8 +61,9 @@ class ClientExchange {
   /// Queues body bytes; waits while a megabyte is queued. False once the
   /// transfer has ended (the stream is closed).
   bool write_body(std::span<const uint8_t> data);
-  /// The body is complete (outgoing-body.finish).
-  void finish_body();
+  /// The body is complete (outgoing-body.finish), with the trailers to
+  /// send after it (a body of unknown size goes chunked, which carries them).
+  void finish_body(std::optional<Fields> trailers = std::nullopt);
   /// The body was dropped unfinished: the request fails.
   void abort_body();
 
@@ -76,6 +77,8 @@ class ClientExchange {
   // ---- the response body (incoming-body) ----
   /// Readable while bytes, the end or a failure are there to read.
   const wasip2::SharedFd& body_fd() const;
+  /// Whether read_body has something (bytes, the end or a failure) now.
+  bool body_ready() const;
   /// Up to `len` bytes, waiting for at least one (or the end, or a failure).
   wasip2::StreamSource::Read read_body(uint64_t len);
   /// The trailers, once the body has ended (a chunked response's).

@@ -212,6 +212,17 @@ void define_fields(component::HostInterface& iface,
 
 /// Defines wasi:http/types in `linker` over `host` (types.cc).
 void define_types(component::ComponentLinker& linker, const std::shared_ptr<HttpHost>& host);
+/// Checks an outgoing request and fills `request` (method, URL, headers
+/// for curl, and body_size from a valid content-length): what 0.2's
+/// outgoing-handler and 0.3's client share. No scheme is HTTPS, as
+/// Wasmtime; the authority must be host[:port] and the path origin-form.
+/// Returns why it cannot go: a malformed request's error-code, or
+/// HTTP-request-denied for a URL `allowed_hosts` (null: none) does not allow.
+std::optional<ClientError> prepare_request(
+    const ComponentValue& method, const std::optional<ComponentValue>& scheme,
+    const std::optional<std::string>& authority, const std::optional<std::string>& path_with_query,
+    const Fields& headers, const outbound::AllowedHosts* allowed_hosts, ClientRequest& request);
+
 /// Defines wasi:http/outgoing-handler: requests to the allowed hosts are
 /// sent with libcurl, others denied (outgoing.cc).
 void define_outgoing_handler(component::ComponentLinker& linker,

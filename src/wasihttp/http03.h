@@ -80,6 +80,11 @@ std::shared_ptr<HttpHost> define_http(
 void define_http_types(component::ComponentLinker& linker, const std::shared_ptr<HttpHost>& host,
                        const std::string& version);
 
+/// Defines wasi:http/client at `version` over `host` (http03_client.cc):
+/// `send` reaches the allowed hosts only.
+void define_http_client(component::ComponentLinker& linker, const std::shared_ptr<HttpHost>& host,
+                        const std::string& version);
+
 /// The instance's exported wasi:http/handler@0.3.x (or release candidate)
 /// `handle`; an error when it exports none.
 Result<component::FunctionPtr> find_handler(const component::ComponentInstanceItem& instance);

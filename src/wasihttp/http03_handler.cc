@@ -11,7 +11,10 @@ std::shared_ptr<HttpHost> define_http(ComponentLinker& linker,
   auto host = std::make_shared<HttpHost>();
   host->allowed_hosts = std::move(allowed_hosts);
   linker.define_group_lazily("wasip3-http", [host](ComponentLinker& l) {
-    for (const char* version : wasip3::kVersions) define_http_types(l, host, version);
+    for (const char* version : wasip3::kVersions) {
+      define_http_types(l, host, version);
+      define_http_client(l, host, version);
+    }
   });
   return host;
 }

@@ -50,59 +50,30 @@ HostReturn send(HttpHost& host, std::span<const ComponentValue> a) {
   if (a[1].as_case().payload) {
     FLINT_ASSIGN(options, host.request_options.take(a[1].as_case().payload->as_handle().rep));
   }
-
-  // scheme://authority/path-with-query. No scheme: HTTPS, as Wasmtime.
-  std::string scheme = "https";
-  if (q.scheme) {
-    const auto& c = q.scheme->as_case();
-    if (c.index == 2) return deny(kProtocolError);  // other(..): neither HTTP nor HTTPS
-    scheme = c.index == 0 ? "http" : "https";
-  }
-  if (!q.authority || !plain_authority(*q.authority)) return deny(kUriInvalid);
-  std::string path = q.path_with_query.value_or("/");
-  if (path.empty()) path = "/";
-  if (!plain_path(path)) return deny(kUriInvalid);
-  std::string url = scheme + "://" + *q.authority + path;
-  if (!host.allowed_hosts || !host.allowed_hosts->allows_url(url)) {
+  ClientRequest request;
+  std::optional<ClientError> refused =
+      prepare_request(q.method, q.scheme, q.authority, q.path_with_query, q.headers,
+                      host.allowed_hosts.get(), request);
+  if (refused && refused->code == kHttpRequestDenied) {
     // As Spin: the future answers the denial (the guest sees it at
     // future-incoming-response.get), not handle.
-    FutureIncomingResponse refused;
-    refused.refused = ClientError{kHttpRequestDenied, "not an allowed outbound host: " + url};
+    FutureIncomingResponse denied;
+    denied.refused = std::move(refused);
     FLINT_ASSIGN(ComponentValue future,
-                 host.future_incoming_responses.insert_own(std::move(refused)));
+                 host.future_incoming_responses.insert_own(std::move(denied)));
     return val::ok(std::move(future));
   }
-
-  ClientRequest request;
-  request.method = method_name(q.method);
-  if (request.method.empty()) return deny(kMethodInvalid);
-  request.url = std::move(url);
-  std::optional<uint64_t> content_length;
-  for (const auto& [name, value] : q.headers.entries()) {
-    // The host header is the authority's (curl writes it from the URL);
-    // content-length is curl's to write from the size it is given.
-    if (name == "host") continue;
-    if (name == "content-length") {
-      uint64_t n = 0;
-      auto* end = reinterpret_cast<const char*>(value.data() + value.size());
-      auto [p, ec] = std::from_chars(reinterpret_cast<const char*>(value.data()), end, n);
-      if (ec == std::errc() && p == end) content_length = n;
-      continue;
-    }
-    request.headers.emplace_back(name, value);
-  }
+  if (refused) return deny(refused->code);
   BodyState& body = *q.body;
   request.has_body = q.body_taken;
   if (request.has_body) {
     request.initial_body = std::move(body.pending);
     body.pending.clear();
     request.body_finished = body.finished;
-    request.body_size =
-        body.finished ? std::optional<uint64_t>(request.initial_body.size()) : content_length;
-  } else if (content_length && *content_length == 0) {
+    if (body.finished) request.body_size = request.initial_body.size();
+  } else if (request.body_size && *request.body_size == 0) {
     request.has_body = true;  // an explicit empty body: `content-length: 0`
     request.body_finished = true;
-    request.body_size = 0;
   }
   request.connect_timeout = options.connect_timeout;
   request.first_byte_timeout = options.first_byte_timeout;
@@ -117,6 +88,44 @@ HostReturn send(HttpHost& host, std::span<const ComponentValue> a) {
 }
 
 }  // namespace
+
+std::optional<ClientError> prepare_request(
+    const ComponentValue& method, const std::optional<ComponentValue>& scheme_value,
+    const std::optional<std::string>& authority, const std::optional<std::string>& path_with_query,
+    const Fields& headers, const outbound::AllowedHosts* allowed_hosts, ClientRequest& request) {
+  // scheme://authority/path-with-query. No scheme: HTTPS, as Wasmtime.
+  std::string scheme = "https";
+  if (scheme_value) {
+    const auto& c = scheme_value->as_case();
+    if (c.index == 2) return ClientError{kProtocolError, "neither HTTP nor HTTPS"};
+    scheme = c.index == 0 ? "http" : "https";
+  }
+  if (!authority || !plain_authority(*authority))
+    return ClientError{kUriInvalid, "no authority, or one with more than a host and port"};
+  std::string path = path_with_query.value_or("/");
+  if (path.empty()) path = "/";
+  if (!plain_path(path)) return ClientError{kUriInvalid, "not a path: " + path};
+  std::string url = scheme + "://" + *authority + path;
+  if (!allowed_hosts || !allowed_hosts->allows_url(url))
+    return ClientError{kHttpRequestDenied, "not an allowed outbound host: " + url};
+  request.method = method_name(method);
+  if (request.method.empty()) return ClientError{kMethodInvalid, "no method"};
+  request.url = std::move(url);
+  for (const auto& [name, value] : headers.entries()) {
+    // The host header is the authority's (curl writes it from the URL);
+    // content-length is curl's to write from the size it is given.
+    if (name == "host") continue;
+    if (name == "content-length") {
+      uint64_t n = 0;
+      auto* end = reinterpret_cast<const char*>(value.data() + value.size());
+      auto [p, ec] = std::from_chars(reinterpret_cast<const char*>(value.data()), end, n);
+      if (ec == std::errc() && p == end) request.body_size = n;
+      continue;
+    }
+    request.headers.emplace_back(name, value);
+  }
+  return std::nullopt;
+}
 
 void define_outgoing_handler(ComponentLinker& linker, const std::shared_ptr<HttpHost>& host) {
   HostInterface iface("wasi:http/outgoing-handler", kVersion);

@@ -65,8 +65,10 @@ def compute_argv(test_path: str,
     is `flint serve --addr=127.0.0.1:0 -S cli ... TEST`, whose first stderr
     line names the served http:// URL, as the runner reads it. The
     `sockets` proposal grants the network (-S inherit-network and
-    allow-ip-name-lookup), as wasmtime's adapter does; `http` needs no flag:
-    flint links wasi:http for every component that imports it.
+    allow-ip-name-lookup), as wasmtime's adapter does; an `http` service
+    may reach the runner's servers on 127.0.0.1 (--allow-outbound-host):
+    flint links wasi:http for every component that imports it, and denies
+    outbound requests unless granted.
     """
     del wasi_version  # one command line for every target: flint tells them apart
     args, env, root = args_env_root
@@ -77,6 +79,10 @@ def compute_argv(test_path: str,
         argv += ["--engine", ENGINE]
     if "sockets" in proposals and not serving:
         argv += ["-S", "inherit-network", "-S", "allow-ip-name-lookup"]
+    if "http" in proposals and serving:
+        # The runner's own servers, on loopback; every other host stays
+        # denied, as flint serve denies by default.
+        argv += ["--allow-outbound-host", "http://127.0.0.1:*"]
     for key, value in env.items():
         argv += ["--env", f"{key}={value}"]
     if root:
