@@ -26,10 +26,12 @@
 #include <string>
 #include <vector>
 
+#include "canon/layout.h"
 #include "component/decoder.h"
 #include "component/type_resolver.h"
 #include "component/value.h"
 #include "component_runtime/compiled_component.h"
+#include "component_runtime/host_channels.h"
 #include "component_runtime/host_function.h"
 #include "component_runtime/instantiate.h"
 #include "component_runtime/linker.h"
@@ -42,7 +44,7 @@ extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 /// (tests/fuzz/component_smoke.cc) to check that inputs get past
 /// instantiation to calls, host calls included.
 struct FuzzComponentStats {
-  uint64_t instantiated = 0, calls = 0, host_calls = 0;
+  uint64_t instantiated = 0, calls = 0, host_calls = 0, channels = 0;
 };
 FuzzComponentStats fuzz_component_stats;
 
@@ -174,19 +176,32 @@ class ValueMaker {
       }
       case K::Own:
       case K::Borrow: return handle(type);
-      case K::ErrorContext:
-      case K::Stream:
-      case K::Future: return std::nullopt;
+      case K::Stream: return stream(type, depth);
+      case K::Future: return future(type, depth);
+      case K::ErrorContext: return std::nullopt;
     }
     return std::nullopt;
   }
 
   // Remembers the own handles in `v` (lifted out of the component: the
-  // host owns them now) so later calls can pass them back.
+  // host owns them now) so later calls can pass them back. A stream or
+  // future the component handed over is read by the host to its end (the
+  // host ends of component_runtime/host_channels.h), so its writer's
+  // copies complete, or dropped at once, by the choices.
   void collect(const ComponentValue& v) {
     using K = TypeKind;
     switch (v.kind) {
       case K::Own: owned_.push_back(v.as_handle()); return;
+      case K::Stream:
+      case K::Future: {
+        std::shared_ptr<SharedChannel> channel = channel_of(v);
+        if (!channel) return;
+        if (in_.below(4) == 0) return channel->drop();
+        if (v.kind == K::Future) return read_future(channel, [](std::optional<ComponentValue>) {});
+        if (plain_bytes(channel->element()))
+          return read_stream(channel, [](std::span<const uint8_t>) { return true; }, [] {});
+        return channel->drop();  // values need a reader of values: none here
+      }
       case K::List:
       case K::Record:
       case K::Tuple:
@@ -210,6 +225,52 @@ class ValueMaker {
     auto v = make(*type, depth + 1);
     if (!v) return std::nullopt;
     return ComponentValue::case_of(kind, index, std::move(*v));
+  }
+
+  // A stream the host writes: up to 3 elements made now, then its end
+  // (or, by the choices, elements without an end: the reader waits).
+  std::optional<ComponentValue> stream(const ValueType& type, int depth) {
+    if (depth > 2 || !type.element) return std::nullopt;
+    auto chunk = std::make_shared<SourceChunk>();
+    uint32_t n = in_.below(4);
+    if (plain_bytes(type.element)) {
+      // Numbers: their little-endian bytes, any bits.
+      for (uint32_t i = 0; i < n * canon::size_of(*type.element); ++i)
+        chunk->bytes.push_back(in_.byte());
+    } else {
+      for (uint32_t i = 0; i < n; ++i) {
+        std::optional<ComponentValue> e = make(*type.element, depth + 1);
+        if (!e) return std::nullopt;
+        chunk->values.push_back(std::move(*e));
+      }
+    }
+    chunk->end = in_.below(4) != 0;
+    auto given = std::make_shared<bool>(false);
+    ++fuzz_component_stats.channels;
+    auto channel = source_stream(type.element, [chunk, given](uint32_t) {
+      SourceChunk c;
+      if (!*given) c = *chunk;
+      c.end = chunk->end;
+      *given = true;
+      return c;
+    });
+    return channel_value(channel);
+  }
+
+  // A future the host writes at once, or leaves unwritten, by the choices.
+  std::optional<ComponentValue> future(const ValueType& type, int depth) {
+    if (depth > 2) return std::nullopt;
+    HostFuture f(type.element);
+    ++fuzz_component_stats.channels;
+    if (in_.below(4) != 0) {
+      std::optional<ComponentValue> v;
+      if (type.element) {
+        v = make(*type.element, depth + 1);
+        if (!v) return std::nullopt;
+      }
+      (void)f.write(v ? std::move(*v) : ComponentValue{});
+    }
+    return f.value();
   }
 
   bool is_host(const ResourceType* r) const {

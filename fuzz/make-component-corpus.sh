@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Seeds fuzz_component's corpus with every component (and core module) of the
-# component-model spec suite, async/ included (async lifts, task.return and
-# the callback loop run; the other async built-ins trap), split out of the scripts by
+# component-model spec suite, async/ included (tasks, subtasks, waitable
+# sets, streams, futures and the other async built-ins), split out of the scripts by
 # `wasm-tools json-from-wast` (only used to extract binaries). Each seed is
 # the binary followed by fuzz_component's trailer (fuzz_component.cc): 64
 # choice bytes drawn from the binary's hash, so the first calls already get
