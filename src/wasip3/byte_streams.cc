@@ -1,6 +1,8 @@
 // WASI 0.3's byte transfers over WASI 0.2's host streams (byte_streams.h).
 #include "wasip3/byte_streams.h"
 
+#include <poll.h>
+
 namespace flint::wasip3 {
 
 using namespace component;
@@ -23,12 +25,28 @@ ComponentValue write_from_stream(const std::shared_ptr<SharedChannel>& data,
   return future.value();
 }
 
-ComponentValue read_to_stream(wasip2::InputStream in, ValueTypePtr result_type, ErrorOf error_of) {
+ComponentValue read_to_stream(Store& store, wasip2::InputStream in, ValueTypePtr result_type,
+                              ErrorOf error_of) {
   HostFuture future(std::move(result_type));
   auto stream = std::make_shared<wasip2::InputStream>(std::move(in));
-  std::shared_ptr<SharedChannel> channel =
-      source_stream(wit::u8(), [stream, future, error_of = std::move(error_of)](uint32_t max) {
+  // What a read may wait for: a pipe's or terminal's descriptor (stdin),
+  // an embedder's source's own; a file read at an offset never waits long.
+  wasip2::SharedFd ready = stream->source       ? stream->source->ready_fd()
+                           : stream->positional ? nullptr
+                                                : stream->fd;
+  std::shared_ptr<SharedChannel> channel = source_stream(
+      wit::u8(),
+      [stream, ready, future, error_of = std::move(error_of)](uint32_t max) {
         SourceChunk chunk;
+        // Nothing to read yet: the loop comes back when there is, and the
+        // guest's other tasks run meanwhile.
+        if (ready) {
+          pollfd p{ready->get(), POLLIN, 0};
+          if (::poll(&p, 1, 0) == 0) {
+            chunk.wait = HostWait{std::nullopt, ready->get(), POLLIN};
+            return chunk;
+          }
+        }
         int error = 0;
         chunk.bytes = wasip2::read_some(*stream, max, error);
         if (error) {
@@ -39,7 +57,8 @@ ComponentValue read_to_stream(wasip2::InputStream in, ValueTypePtr result_type, 
           (void)future.write(val::ok());
         }
         return chunk;
-      });
+      },
+      &store);
   // A reader that stops early has still succeeded.
   channel->on_drop([future] { (void)future.write(val::ok()); });
   return val::tuple({channel_value(channel), future.value()});

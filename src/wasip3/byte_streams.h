@@ -26,10 +26,12 @@ component::ComponentValue write_from_stream(const std::shared_ptr<component::Sha
                                             component::ValueTypePtr result_type, ErrorOf error_of);
 
 /// The tuple<stream<u8>, future<result<_, E>>> of reading `in` to its end:
-/// reads happen when the guest reads (a read waits for at least one byte,
-/// as wasi:io's blocking-read does). The future reports the end (or the
-/// reader dropping the stream first) as success, a failed read as its error.
-component::ComponentValue read_to_stream(wasip2::InputStream in,
+/// reads happen when the guest reads. A read of a pipe or terminal (stdin)
+/// with nothing there yet waits on `store`'s loop, the guest's other tasks
+/// running meanwhile; a file's reads do not wait. The future reports the
+/// end (or the reader dropping the stream first) as success, a failed read
+/// as its error.
+component::ComponentValue read_to_stream(Store& store, wasip2::InputStream in,
                                          component::ValueTypePtr result_type, ErrorOf error_of);
 
 }  // namespace flint::wasip3

@@ -59,10 +59,10 @@ void define_stdio(ComponentLinker& linker, const std::shared_ptr<Host>& host,
   in.type("error-code", stdio_error_code());
   in.function("read-via-stream",
               wit::func({}, wit::tuple({wit::stream(wit::u8()), wit::future(result)})),
-              [host, result](Store&, Args) -> HostReturn {
+              [host, result](Store& store, Args) -> HostReturn {
                 wasip2::InputStream stream;
                 stream.fd = host->stdio[0];
-                return read_to_stream(std::move(stream), result, stdio_error_of);
+                return read_to_stream(store, std::move(stream), result, stdio_error_of);
               });
   define(linker, in);
   const char* names[] = {"wasi:cli/stdout", "wasi:cli/stderr"};

@@ -175,7 +175,7 @@ void define_filesystem(ComponentLinker& linker, const std::shared_ptr<Host>& hos
                              resolved_future(outcome, val::err(error_of_result(*opened)))});
         FLINT_ASSIGN(wasip2::InputStream in,
                      host->input_streams.take(opened->as_case().payload->as_handle().rep));
-        return read_to_stream(std::move(in), outcome, error_of_host);
+        return read_to_stream(store, std::move(in), outcome, error_of_host);
       });
   auto writer = [&](const std::string& name, std::vector<Param> params) {
     FunctionPtr open_output = function_of(old, "[method]descriptor." + name);

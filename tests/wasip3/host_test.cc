@@ -12,6 +12,7 @@
 
 #include "../common/linked_functions.h"
 #include "component_runtime/host_channels.h"
+#include "component_runtime/task.h"
 #include "wasip2/wasip2.h"
 #include "wasip3/wasip3.h"
 
@@ -275,6 +276,30 @@ TEST_F(WasiP3Host, StdoutWriteViaStreamWritesEachWriteAndReportsTheEnd) {
   ASSERT_TRUE(outcome);
   EXPECT_EQ(outcome->as_case().index, 0u);  // ok
   close(fds[0]);
+}
+
+TEST_F(WasiP3Host, StdinReadWaitsOnTheLoopUntilBytesArrive) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  wasi::WasiOptions options;
+  options.stdio = {fds[0], 1, 2};
+  make_host(std::move(options));
+  close(fds[0]);  // the host keeps its own duplicate
+  auto got = call("wasi:cli/stdin@0.3.0", "read-via-stream");
+  ASSERT_TRUE(got.ok());
+  std::shared_ptr<component::SharedChannel> stream = component::channel_of((*got)->items()[0]);
+  component::HostBuffer buffer(component::wit::u8(), 16);
+  std::optional<component::CopyResult> done;
+  ASSERT_TRUE(stream->copy(
+      true, buffer, [&](std::function<void()> reclaim) { reclaim(); },
+      [&](component::CopyResult r) { done = r; }));
+  // Nothing written yet: the read is pending, the host did not block.
+  EXPECT_FALSE(done);
+  EXPECT_EQ(buffer.progress(), 0u);
+  ASSERT_EQ(write(fds[1], "typed", 5), 5);
+  ASSERT_TRUE(component::Scheduler::of(store_).run_until([&] { return buffer.progress() > 0; }));
+  EXPECT_EQ(std::string(buffer.bytes().begin(), buffer.bytes().end()), "typed");
+  close(fds[1]);
 }
 
 TEST_F(WasiP3Host, FilesystemIsWasi02sWithWasi03Types) {
