@@ -89,9 +89,20 @@ void define_http_client(component::ComponentLinker& linker, const std::shared_pt
 /// `handle`; an error when it exports none.
 Result<component::FunctionPtr> find_handler(const component::ComponentInstanceItem& instance);
 
-/// Calls the instance's handler with `request`; `writer` gets the response
-/// as the guest makes it, its body to the end. When this returns the
-/// writer is no longer used.
+/// Starts a call of the instance's handler with `request`, driven by the
+/// store's loop (Scheduler::run_until): `writer` gets the response as the
+/// guest makes it, and `done` runs once with the outcome when the response
+/// ended (or failed). Many calls may be in flight in one instance, as the
+/// async ABI allows (a wasi:http/handler@0.3 service serving requests
+/// concurrently). A trap ends the loop's run_until instead, with the calls
+/// in flight unfinished. An error: the call could not start.
+Status start_handle(Store& store, const component::ComponentInstanceItem& instance,
+                    HttpHost& host, IncomingRequestData request, ResponseWriter& writer,
+                    std::function<void(Outcome)> done);
+
+/// Calls the instance's handler with `request` and runs the store's loop
+/// until its response ended; `writer` gets the response as the guest makes
+/// it, its body to the end. When this returns the writer is no longer used.
 Outcome handle(Store& store, const component::ComponentInstanceItem& instance, HttpHost& host,
                IncomingRequestData request, ResponseWriter& writer);
 

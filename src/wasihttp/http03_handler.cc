@@ -2,6 +2,8 @@
 // exported `handle` (http.h).
 #include "wasihttp/http03.h"
 
+#include "runtime/fiber.h"
+
 namespace flint::wasihttp::v03 {
 
 using namespace component;
@@ -84,82 +86,147 @@ std::string error_name(const ComponentValue& code) {
 
 }  // namespace
 
-Outcome handle(Store& store, const ComponentInstanceItem& instance, HttpHost& host,
-               IncomingRequestData request, ResponseWriter& writer) {
-  Outcome out;
-  auto fail = [&out](Error e) {
-    out.call = std::move(e);
-    return std::move(out);
-  };
-  Result<FunctionPtr> handler = find_handler(instance);
-  if (!handler) return fail(std::move(handler).error());
-  Result<ComponentValue> req = incoming_request(host, std::move(request));
-  if (!req) return fail(std::move(req).error());
-  const ComponentValue args[] = {std::move(*req)};
-  Result<std::optional<ComponentValue>> result = (*handler)->call(store, args);
-  if (!result) return fail(std::move(result).error());
-  const ComponentValue::Case& c = (*result)->as_case();
-  if (c.index != 0) {
-    out.state = Exchange::State::Failed;
-    out.error = error_name(*c.payload);
-    return out;
-  }
-  Result<HttpResponse> taken = host.responses.take(c.payload->as_handle().rep);
-  if (!taken) return fail(std::move(taken).error());
-  HttpResponse response = std::move(*taken);
-  writer.start(response.status, response.headers);
-  out.state = Exchange::State::Started;
+namespace {
 
-  // The body, to its end: the guest may go on writing after `handle`
-  // returned, so the store's event loop runs its task meanwhile.
-  Scheduler& scheduler = Scheduler::of(store);
-  bool ended = false, client_gone = false;
-  if (response.body.contents) {
+/// One request through a service, driven by the store's loop: the call of
+/// `handle`, then the response's body and trailers to the writer. Each
+/// step is a callback of the loop, so one instance's loop can carry many.
+struct HandleCall : std::enable_shared_from_this<HandleCall> {
+  HandleCall(Store& s, HttpHost& h, ResponseWriter& w, std::function<void(Outcome)> d)
+      : store(s), host(h), writer(w), done(std::move(d)) {}
+
+  Store& store;
+  HttpHost& host;
+  ResponseWriter& writer;
+  std::function<void(Outcome)> done;
+  Outcome out;
+  bool finished = false;
+  bool client_gone = false;
+  HttpResponse response;
+
+  void finish() {
+    if (finished) return;
+    finished = true;
+    std::function<void(Outcome)> d = std::move(done);
+    d(std::move(out));
+  }
+  void fail(Error e) {
+    out.call = std::move(e);
+    finish();
+  }
+
+  /// `handle` returned (or was cancelled).
+  Status resolved(CallOutcome r) {
+    if (r.cancelled || !r.result) {
+      fail(make_error(ErrorCode::ComponentTrap, "the handler was cancelled before it returned"));
+      return {};
+    }
+    const ComponentValue::Case& c = r.result->as_case();
+    if (c.index != 0) {
+      out.state = Exchange::State::Failed;
+      out.error = error_name(*c.payload);
+      finish();
+      return {};
+    }
+    Result<HttpResponse> taken = host.responses.take(c.payload->as_handle().rep);
+    if (!taken) return taken.error();
+    response = std::move(*taken);
+    writer.start(response.status, response.headers);
+    out.state = Exchange::State::Started;
+    // The body, to its end: the guest may go on writing after `handle`
+    // returned, its task running on the loop meanwhile.
+    auto self = shared_from_this();
+    if (!response.body.contents) {
+      read_trailers();
+      return {};
+    }
     read_stream(
         response.body.contents,
-        [&writer, &client_gone](std::span<const uint8_t> bytes) {
-          client_gone = !writer.write(bytes);
-          return !client_gone;
+        [self](std::span<const uint8_t> bytes) {
+          self->client_gone = !self->writer.write(bytes);
+          return !self->client_gone;
         },
-        [&ended] { ended = true; });
-    if (Status s = scheduler.run_until([&ended] { return ended; }); !s) return fail(s.error());
+        [self] { self->read_trailers(); });
+    return {};
   }
-  std::optional<ComponentValue> trailers;
-  bool got_trailers = false;
-  read_future(response.body.trailers, [&](std::optional<ComponentValue> v) {
-    trailers = std::move(v);
-    got_trailers = true;
-  });
-  if (Status s = scheduler.run_until([&got_trailers] { return got_trailers; }); !s)
-    return fail(s.error());
-  std::optional<Fields> trailer_fields;
-  std::optional<std::string> body_error;
-  if (!trailers) {
-    body_error = "the response's trailers were dropped unwritten";
-  } else if (trailers->as_case().index != 0) {
-    body_error = error_name(*trailers->as_case().payload);
-  } else if (const auto& some = trailers->as_case().payload; some && some->as_case().payload) {
-    Result<Fields> t = host.fields.take(some->as_case().payload->as_handle().rep);
-    if (t) trailer_fields = std::move(*t);
+
+  void read_trailers() {
+    auto self = shared_from_this();
+    read_future(response.body.trailers,
+                [self](std::optional<ComponentValue> v) { self->complete(std::move(v)); });
   }
-  if (body_error || client_gone) {
-    // The head went out: the server ends the connection without finishing.
-    if (response.body.transmitted)
-      (void)response.body.transmitted->write(val::err(error_code_value(
-          client_gone ? kConnectionTerminated : kInternalError, body_error.value_or(""))));
-    if (body_error) out.error = *body_error;
-    return out;
+
+  /// The trailers' future resolved (or was dropped): the response ends.
+  void complete(std::optional<ComponentValue> trailers) {
+    std::optional<Fields> trailer_fields;
+    std::optional<std::string> body_error;
+    if (!trailers) {
+      body_error = "the response's trailers were dropped unwritten";
+    } else if (trailers->as_case().index != 0) {
+      body_error = error_name(*trailers->as_case().payload);
+    } else if (const auto& some = trailers->as_case().payload; some && some->as_case().payload) {
+      Result<Fields> t = host.fields.take(some->as_case().payload->as_handle().rep);
+      if (t) trailer_fields = std::move(*t);
+    }
+    if (body_error || client_gone) {
+      // The head went out: the server ends the connection without finishing.
+      if (response.body.transmitted)
+        (void)response.body.transmitted->write(val::err(error_code_value(
+            client_gone ? kConnectionTerminated : kInternalError, body_error.value_or(""))));
+      if (body_error) out.error = *body_error;
+      return finish();
+    }
+    writer.finish(trailer_fields ? &*trailer_fields : nullptr);
+    out.state = Exchange::State::Finished;
+    // Tell the guest its response went out.
+    if (response.body.transmitted) (void)response.body.transmitted->write(val::ok());
+    finish();
   }
-  writer.finish(trailer_fields ? &*trailer_fields : nullptr);
-  out.state = Exchange::State::Finished;
-  // Tell the guest its response went out, and let it finish what it does next.
-  if (response.body.transmitted) (void)response.body.transmitted->write(val::ok());
+};
+
+}  // namespace
+
+Status start_handle(Store& store, const ComponentInstanceItem& instance, HttpHost& host,
+                    IncomingRequestData request, ResponseWriter& writer,
+                    std::function<void(Outcome)> done) {
+  FLINT_ASSIGN(FunctionPtr handler, find_handler(instance));
+  FLINT_ASSIGN(ComponentValue req, incoming_request(host, std::move(request)));
+  auto call = std::make_shared<HandleCall>(store, host, writer, std::move(done));
+  auto args = std::make_shared<std::vector<ComponentValue>>();
+  args->push_back(std::move(req));
+  Supertask from_host;
+  begin_host_call(store);
+  return handler->start(
+      store, from_host, [args] { return Result<std::vector<ComponentValue>>(std::move(*args)); },
+      [call](CallOutcome r) { return call->resolved(std::move(r)); }, nullptr);
+}
+
+Outcome handle(Store& store, const ComponentInstanceItem& instance, HttpHost& host,
+               IncomingRequestData request, ResponseWriter& writer) {
+  std::optional<Outcome> got;
+  Status started = start_handle(store, instance, host, std::move(request), writer,
+                                [&got](Outcome o) { got = std::move(o); });
+  Outcome failed;
+  if (!started) {
+    failed.call = std::move(started).error();
+    return failed;
+  }
+  Scheduler& scheduler = Scheduler::of(store);
+  if (Status s = scheduler.run_until([&got] { return got.has_value(); }); !s) {
+    // A trap: what the call reached so far (the head may have gone out).
+    failed.call = std::move(s).error();
+    return failed;
+  }
+  // Let the guest finish what it does after its response went out.
   for (;;) {
     Result<bool> ran = scheduler.tick();
-    if (!ran) return fail(std::move(ran).error());
+    if (!ran) {
+      got->call = std::move(ran).error();
+      break;
+    }
     if (!*ran) break;
   }
-  return out;
+  return std::move(*got);
 }
 
 }  // namespace flint::wasihttp::v03

@@ -8,6 +8,10 @@
 // blocking it.
 #pragma once
 
+#include <functional>
+#include <span>
+#include <string>
+
 #include "wasip2/sockets.h"
 
 namespace flint::wasip3::sockets {
@@ -76,6 +80,100 @@ component::HostReturn from_v02(component::HostReturn r);
 /// to: the family matches and the address is neither unspecified nor an
 /// IPv4-mapped one; else invalid-argument.
 bool valid_remote(const wasip2::sockets::Address& address, bool ipv6);
+
+/// Declares a socket resource's methods in `types`, and those TCP and UDP
+/// sockets have alike: the static `create`, `get-address-family`, the
+/// hop limit (`HOP-NAME`, get- and set-) and the given options (get- and
+/// set-). Each body gets the socket its `self` names.
+template <typename Socket>
+class SocketMethods {
+ public:
+  using Body = std::function<component::HostReturn(Store&, Socket&,
+                                                   std::span<const component::ComponentValue>)>;
+
+  SocketMethods(component::HostInterface& types, std::string resource,
+                std::shared_ptr<SocketTables> tables,
+                component::HostResourceTable<Socket> SocketTables::* table)
+      : types_(types), resource_(std::move(resource)), tables_(std::move(tables)), table_(table) {
+    self_ = {"self", component::wit::borrow(((*tables_).*table_).type())};
+    outcome_ = component::wit::result(nullptr, error_code_type());
+  }
+
+  const component::Param& self() const { return self_; }
+  /// result<_, error-code>
+  const component::ValueTypePtr& outcome() const { return outcome_; }
+  /// func(self) -> result<T, error-code>, and func(self, value: T) -> result<_, error-code>.
+  component::FunctionTypePtr getter(component::ValueTypePtr t) const {
+    return component::wit::func({self_}, component::wit::result(std::move(t), error_code_type()));
+  }
+  component::FunctionTypePtr setter(component::ValueTypePtr t) const {
+    return component::wit::func({self_, {"value", std::move(t)}}, outcome_);
+  }
+
+  /// The method `name` of type `type` running `body` on the socket.
+  void method(const std::string& name, component::FunctionTypePtr type, Body body) {
+    auto tables = tables_;
+    auto table = table_;
+    types_.method(
+        resource_, name, std::move(type),
+        [tables, table, body = std::move(body)](
+            Store& store, std::span<const component::ComponentValue> a) -> component::HostReturn {
+          FLINT_ASSIGN(Socket * s, ((*tables).*table).get(a[0]));
+          return body(store, *s, a);
+        });
+  }
+
+  /// `create` (a socket of `kind`, refused unless the grant `enabled`, as
+  /// Wasmtime: with -S tcp=n not even a socket is made), get-address-family,
+  /// the hop limit named `hop_name` and `options`.
+  void add_common(const std::shared_ptr<wasip2::Host>& host, bool wasip2::SocketGrants::* enabled,
+                  int kind, const std::string& hop_name,
+                  std::span<const wasip2::sockets::TcpOption> options) {
+    using namespace component;
+    ValueTypePtr family = wasip2::sockets::ip_address_family_type();
+    auto tables = tables_;
+    auto table = table_;
+    types_.static_function(
+        resource_, "create",
+        wit::func({{"address-family", family}},
+                  wit::result(wit::own(((*tables_).*table_).type()), error_code_type())),
+        [host, tables, table, enabled, kind](Store&,
+                                             std::span<const ComponentValue> a) -> HostReturn {
+          if (!(host->sockets.*enabled)) return fail(kAccessDenied);
+          Socket s;
+          s.ipv6 = a[0].as_case().index == 1;
+          int fd = wasip2::sockets::new_socket(s.ipv6, kind);
+          if (fd < 0) return fail_errno();
+          s.fd = std::make_shared<wasi::UniqueFd>(fd);
+          FLINT_ASSIGN(ComponentValue handle, ((*tables).*table).insert_own(std::move(s)));
+          return val::ok(std::move(handle));
+        });
+    method("get-address-family", wit::func({self_}, family),
+           [](Store&, Socket& s, auto) -> HostReturn { return val::enum_case(s.ipv6 ? 1 : 0); });
+    method("get-" + hop_name, getter(wit::u8()), [](Store&, Socket& s, auto) {
+      return from_v02(wasip2::sockets::get_hop_limit(s.fd->get(), s.ipv6));
+    });
+    method("set-" + hop_name, setter(wit::u8()), [](Store&, Socket& s, auto a) {
+      return from_v02(wasip2::sockets::set_hop_limit(s.fd->get(), s.ipv6, a[1].as_unsigned()));
+    });
+    for (const wasip2::sockets::TcpOption& o : options) {
+      method(std::string("get-") + o.name, getter(o.type), [&o](Store&, Socket& s, auto) {
+        return from_v02(wasip2::sockets::get_tcp_option(s.fd->get(), o));
+      });
+      method(std::string("set-") + o.name, setter(o.type), [&o](Store&, Socket& s, auto a) {
+        return from_v02(wasip2::sockets::set_tcp_option(s.fd->get(), o, a[1]));
+      });
+    }
+  }
+
+ private:
+  component::HostInterface& types_;
+  std::string resource_;
+  std::shared_ptr<SocketTables> tables_;
+  component::HostResourceTable<Socket> SocketTables::* table_;
+  component::Param self_;
+  component::ValueTypePtr outcome_;
+};
 
 /// Adds the TCP socket's and the UDP socket's methods to `types`
 /// (tcp.cc, udp.cc).

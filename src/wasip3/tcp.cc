@@ -229,103 +229,52 @@ ComponentValue receive(Store& store, TcpSocket& s) {
 
 void add_tcp(HostInterface& iface, const std::shared_ptr<wasip2::Host>& host,
              const std::shared_ptr<SocketTables>& tables) {
-  ResourceTypePtr socket = tables->tcp.type();
-  ValueTypePtr code = error_code_type();
+  SocketMethods<TcpSocket> m(iface, "tcp-socket", tables, &SocketTables::tcp);
+  m.add_common(host, &wasip2::SocketGrants::tcp, SOCK_STREAM, "hop-limit",
+               wasip2::sockets::tcp_options());
   ValueTypePtr address = wasip2::sockets::ip_socket_address_type();
-  ValueTypePtr family = wasip2::sockets::ip_address_family_type();
-  ValueTypePtr outcome = wit::result(nullptr, code);
-  const Param self{"self", wit::borrow(socket)};
-  auto get = [&](ValueTypePtr t) { return wit::func({self}, wit::result(std::move(t), code)); };
-  auto set = [&](ValueTypePtr t) { return wit::func({self, {"value", std::move(t)}}, outcome); };
-  auto m = [&](const std::string& name, FunctionTypePtr type, HostBody body) {
-    iface.method("tcp-socket", name, std::move(type), std::move(body));
-  };
+  const Param& self = m.self();
+  ValueTypePtr outcome = m.outcome();
   auto h = host;
   auto t = tables;
-
-  iface.static_function(
-      "tcp-socket", "create",
-      wit::func({{"address-family", family}}, wit::result(wit::own(socket), code)),
-      [h, t](Store&, Args a) -> HostReturn {
-        // As Wasmtime: with -S tcp=n not even a socket is made.
-        if (!h->sockets.tcp) return fail(kAccessDenied);
-        bool ipv6 = a[0].as_case().index == 1;
-        int fd = wasip2::sockets::new_socket(ipv6, SOCK_STREAM);
-        if (fd < 0) return fail_errno();
-        FLINT_ASSIGN(ComponentValue s,
-                     t->tcp.insert_own(TcpSocket{std::make_shared<wasi::UniqueFd>(fd), ipv6}));
-        return val::ok(std::move(s));
-      });
-  m("bind", wit::func({self, {"local-address", address}}, outcome),
-    [h, t](Store&, Args a) -> HostReturn {
-      FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
-      return bind(*h, *s, a[1]);
-    });
-  m("connect", wit::async_func({self, {"remote-address", address}}, outcome),
-    [h, t](Store& store, Args a) { return connect(store, *h, *t, a); });
-  m("listen", get(wit::stream(wit::own(socket))), [h, t](Store& store, Args a) -> HostReturn {
-    FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
-    return listen(store, *h, t, *s);
-  });
-  m("send", wit::func({self, {"data", wit::stream(wit::u8())}}, wit::future(outcome)),
-    [t](Store& store, Args a) -> HostReturn {
-      FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
-      return send(store, *s, a[1]);
-    });
-  m("receive", wit::func({self}, wit::tuple({wit::stream(wit::u8()), wit::future(outcome)})),
-    [t](Store& store, Args a) -> HostReturn {
-      FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
-      return receive(store, *s);
-    });
-  m("get-local-address", get(address), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
+  m.method("bind", wit::func({self, {"local-address", address}}, outcome),
+           [h](Store&, TcpSocket& s, Args a) { return bind(*h, s, a[1]); });
+  // connect waits: its body looks the socket up again after the wait.
+  iface.method("tcp-socket", "connect",
+               wit::async_func({self, {"remote-address", address}}, outcome),
+               [h, t](Store& store, Args a) { return connect(store, *h, *t, a); });
+  m.method("listen", m.getter(wit::stream(wit::own(tables->tcp.type()))),
+           [h, t](Store& store, TcpSocket& s, Args) { return listen(store, *h, t, s); });
+  m.method("send", wit::func({self, {"data", wit::stream(wit::u8())}}, wit::future(outcome)),
+           [](Store& store, TcpSocket& s, Args a) -> HostReturn { return send(store, s, a[1]); });
+  m.method("receive", wit::func({self}, wit::tuple({wit::stream(wit::u8()), wit::future(outcome)})),
+           [](Store& store, TcpSocket& s, Args) -> HostReturn { return receive(store, s); });
+  m.method("get-local-address", m.getter(address), [](Store&, TcpSocket& s, Args) {
     // Listening and connecting bind implicitly.
-    if (s->state == State::Unbound) return fail(kInvalidState);
-    return from_v02(wasip2::sockets::socket_name(s->fd->get(), false));
+    if (s.state == State::Unbound) return fail(kInvalidState);
+    return from_v02(wasip2::sockets::socket_name(s.fd->get(), false));
   });
-  m("get-remote-address", get(address), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
-    if (s->state != State::Connected) return fail(kInvalidState);
-    return from_v02(wasip2::sockets::socket_name(s->fd->get(), true));
+  m.method("get-remote-address", m.getter(address), [](Store&, TcpSocket& s, Args) {
+    if (s.state != State::Connected) return fail(kInvalidState);
+    return from_v02(wasip2::sockets::socket_name(s.fd->get(), true));
   });
-  m("get-is-listening", wit::func({self}, wit::boolean()), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
-    return val::boolean(s->state == State::Listening);
-  });
-  m("get-address-family", wit::func({self}, family), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
-    return val::enum_case(s->ipv6 ? 1 : 0);
-  });
-  m("set-listen-backlog-size", set(wit::u64()), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
-    uint64_t v = a[1].as_unsigned();
-    if (v == 0) return fail(kInvalidArgument);
-    if (s->state == State::Connecting || s->state == State::Connected || s->state == State::Closed)
-      return fail(kInvalidState);
-    s->backlog = v;
-    // A listening socket takes the new size at once (Linux re-listens).
-    if (s->state == State::Listening && ::listen(s->fd->get(), wasip2::sockets::clamp_int(v)) < 0)
-      return fail_errno();
-    return val::ok();
-  });
-  for (const wasip2::sockets::TcpOption& o : wasip2::sockets::tcp_options()) {
-    m(std::string("get-") + o.name, get(o.type), [t, &o](Store&, Args a) -> HostReturn {
-      FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
-      return from_v02(wasip2::sockets::get_tcp_option(s->fd->get(), o));
-    });
-    m(std::string("set-") + o.name, set(o.type), [t, &o](Store&, Args a) -> HostReturn {
-      FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
-      return from_v02(wasip2::sockets::set_tcp_option(s->fd->get(), o, a[1]));
-    });
-  }
-  m("get-hop-limit", get(wit::u8()), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
-    return from_v02(wasip2::sockets::get_hop_limit(s->fd->get(), s->ipv6));
-  });
-  m("set-hop-limit", set(wit::u8()), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(TcpSocket * s, t->tcp.get(a[0]));
-    return from_v02(wasip2::sockets::set_hop_limit(s->fd->get(), s->ipv6, a[1].as_unsigned()));
-  });
+  m.method("get-is-listening", wit::func({self}, wit::boolean()),
+           [](Store&, TcpSocket& s, Args) -> HostReturn {
+             return val::boolean(s.state == State::Listening);
+           });
+  m.method(
+      "set-listen-backlog-size", m.setter(wit::u64()),
+      [](Store&, TcpSocket& s, Args a) -> HostReturn {
+        uint64_t v = a[1].as_unsigned();
+        if (v == 0) return fail(kInvalidArgument);
+        if (s.state == State::Connecting || s.state == State::Connected || s.state == State::Closed)
+          return fail(kInvalidState);
+        s.backlog = v;
+        // A listening socket takes the new size at once (Linux re-listens).
+        if (s.state == State::Listening && ::listen(s.fd->get(), wasip2::sockets::clamp_int(v)) < 0)
+          return fail_errno();
+        return val::ok();
+      });
 }
 
 }  // namespace flint::wasip3::sockets

@@ -122,87 +122,41 @@ HostReturn receive(Store& store, SocketTables& t, Args args) {
 
 void add_udp(HostInterface& iface, const std::shared_ptr<wasip2::Host>& host,
              const std::shared_ptr<SocketTables>& tables) {
-  ResourceTypePtr socket = tables->udp.type();
-  ValueTypePtr code = error_code_type();
+  SocketMethods<UdpSocket> m(iface, "udp-socket", tables, &SocketTables::udp);
+  m.add_common(host, &wasip2::SocketGrants::udp, SOCK_DGRAM, "unicast-hop-limit",
+               wasip2::sockets::buffer_size_options());
   ValueTypePtr address = wasip2::sockets::ip_socket_address_type();
-  ValueTypePtr family = wasip2::sockets::ip_address_family_type();
-  ValueTypePtr outcome = wit::result(nullptr, code);
-  const Param self{"self", wit::borrow(socket)};
-  auto get = [&](ValueTypePtr t) { return wit::func({self}, wit::result(std::move(t), code)); };
-  auto set = [&](ValueTypePtr t) { return wit::func({self, {"value", std::move(t)}}, outcome); };
-  auto m = [&](const std::string& name, FunctionTypePtr type, HostBody body) {
-    iface.method("udp-socket", name, std::move(type), std::move(body));
-  };
+  const Param& self = m.self();
+  ValueTypePtr outcome = m.outcome();
   auto h = host;
   auto t = tables;
-
-  iface.static_function(
-      "udp-socket", "create",
-      wit::func({{"address-family", family}}, wit::result(wit::own(socket), code)),
-      [h, t](Store&, Args a) -> HostReturn {
-        if (!h->sockets.udp) return fail(kAccessDenied);
-        bool ipv6 = a[0].as_case().index == 1;
-        int fd = wasip2::sockets::new_socket(ipv6, SOCK_DGRAM);
-        if (fd < 0) return fail_errno();
-        FLINT_ASSIGN(ComponentValue s,
-                     t->udp.insert_own(UdpSocket{std::make_shared<wasi::UniqueFd>(fd), ipv6}));
-        return val::ok(std::move(s));
-      });
-  m("bind", wit::func({self, {"local-address", address}}, outcome),
-    [h, t](Store&, Args a) -> HostReturn {
-      FLINT_ASSIGN(UdpSocket * s, t->udp.get(a[0]));
-      return bind(*h, *s, a[1]);
-    });
-  m("connect", wit::func({self, {"remote-address", address}}, outcome),
-    [h, t](Store&, Args a) -> HostReturn {
-      FLINT_ASSIGN(UdpSocket * s, t->udp.get(a[0]));
-      return connect(*h, *s, a[1]);
-    });
-  m("disconnect", wit::func({self}, outcome), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(UdpSocket * s, t->udp.get(a[0]));
-    if (!s->connected) return fail(kInvalidState);
-    disconnect(*s);
-    return val::ok();
+  m.method("bind", wit::func({self, {"local-address", address}}, outcome),
+           [h](Store&, UdpSocket& s, Args a) { return bind(*h, s, a[1]); });
+  m.method("connect", wit::func({self, {"remote-address", address}}, outcome),
+           [h](Store&, UdpSocket& s, Args a) { return connect(*h, s, a[1]); });
+  m.method("disconnect", wit::func({self}, outcome), [](Store&, UdpSocket& s, Args) {
+    if (!s.connected) return fail(kInvalidState);
+    disconnect(s);
+    return HostReturn(val::ok());
   });
-  m("send",
-    wit::async_func(
-        {self, {"data", wit::list(wit::u8())}, {"remote-address", wit::option(address)}}, outcome),
-    [h, t](Store& store, Args a) { return send(store, *h, *t, a); });
-  m("receive",
-    wit::async_func({self}, wit::result(wit::tuple({wit::list(wit::u8()), address}), code)),
-    [t](Store& store, Args a) { return receive(store, *t, a); });
-  m("get-local-address", get(address), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(UdpSocket * s, t->udp.get(a[0]));
-    if (!s->bound) return fail(kInvalidState);
-    return from_v02(wasip2::sockets::socket_name(s->fd->get(), false));
+  // send and receive wait: their bodies look the socket up again after.
+  iface.method("udp-socket", "send",
+               wit::async_func(
+                   {self, {"data", wit::list(wit::u8())}, {"remote-address", wit::option(address)}},
+                   outcome),
+               [h, t](Store& store, Args a) { return send(store, *h, *t, a); });
+  iface.method("udp-socket", "receive",
+               wit::async_func({self}, wit::result(wit::tuple({wit::list(wit::u8()), address}),
+                                                   error_code_type())),
+               [t](Store& store, Args a) { return receive(store, *t, a); });
+  m.method("get-local-address", m.getter(address), [](Store&, UdpSocket& s, Args) {
+    if (!s.bound) return fail(kInvalidState);
+    return from_v02(wasip2::sockets::socket_name(s.fd->get(), false));
   });
-  m("get-remote-address", get(address), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(UdpSocket * s, t->udp.get(a[0]));
-    if (!s->connected) return fail(kInvalidState);
-    return from_v02(wasip2::sockets::socket_name(s->fd->get(), true));
+  m.method("get-remote-address", m.getter(address), [](Store&, UdpSocket& s, Args) {
+    if (!s.connected) return fail(kInvalidState);
+    return from_v02(wasip2::sockets::socket_name(s.fd->get(), true));
   });
-  m("get-address-family", wit::func({self}, family), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(UdpSocket * s, t->udp.get(a[0]));
-    return val::enum_case(s->ipv6 ? 1 : 0);
-  });
-  m("get-unicast-hop-limit", get(wit::u8()), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(UdpSocket * s, t->udp.get(a[0]));
-    return from_v02(wasip2::sockets::get_hop_limit(s->fd->get(), s->ipv6));
-  });
-  m("set-unicast-hop-limit", set(wit::u8()), [t](Store&, Args a) -> HostReturn {
-    FLINT_ASSIGN(UdpSocket * s, t->udp.get(a[0]));
-    return from_v02(wasip2::sockets::set_hop_limit(s->fd->get(), s->ipv6, a[1].as_unsigned()));
-  });
-  for (const wasip2::sockets::TcpOption& o : wasip2::sockets::buffer_size_options()) {
-    m(std::string("get-") + o.name, get(o.type), [t, &o](Store&, Args a) -> HostReturn {
-      FLINT_ASSIGN(UdpSocket * s, t->udp.get(a[0]));
-      return from_v02(wasip2::sockets::get_tcp_option(s->fd->get(), o));
-    });
-    m(std::string("set-") + o.name, set(o.type), [t, &o](Store&, Args a) -> HostReturn {
-      FLINT_ASSIGN(UdpSocket * s, t->udp.get(a[0]));
-      return from_v02(wasip2::sockets::set_tcp_option(s->fd->get(), o, a[1]));
-    });
-  }
 }
 
 }  // namespace flint::wasip3::sockets

@@ -27,6 +27,18 @@ using testing::text;
 
 constexpr const char* kTypes = "wasi:sockets/types@0.3.0";
 
+/// The grants of -S inherit-network, and of -S allow-ip-name-lookup.
+wasip2::SocketGrants network() {
+  wasip2::SocketGrants g;
+  g.inherit_network = true;
+  return g;
+}
+wasip2::SocketGrants lookups() {
+  wasip2::SocketGrants g;
+  g.allow_ip_name_lookup = true;
+  return g;
+}
+
 class WasiP3Sockets : public ::testing::Test {
  protected:
   void start(wasip2::SocketGrants grants) {
@@ -97,7 +109,7 @@ class WasiP3Sockets : public ::testing::Test {
 };
 
 TEST_F(WasiP3Sockets, TcpAcceptsFromTheListenStreamAndBytesFlowToThePeersEnd) {
-  start({.inherit_network = true});
+  start(network());
   ComponentValue server = create("tcp-socket");
   ok(tcp("bind", {server, loopback(0)}), "bind");
   ComponentValue address = ok(tcp("get-local-address", {server}), "get-local-address");
@@ -148,7 +160,7 @@ TEST_F(WasiP3Sockets, TcpAcceptsFromTheListenStreamAndBytesFlowToThePeersEnd) {
 }
 
 TEST_F(WasiP3Sockets, ConnectionRefusedAndTheSocketIsClosedAfter) {
-  start({.inherit_network = true});
+  start(network());
   // A port just freed: nothing listens there.
   ComponentValue probe = create("tcp-socket");
   ok(tcp("bind", {probe, loopback(0)}), "bind");
@@ -159,7 +171,7 @@ TEST_F(WasiP3Sockets, ConnectionRefusedAndTheSocketIsClosedAfter) {
 }
 
 TEST_F(WasiP3Sockets, UdpDatagramBetweenTwoSockets) {
-  start({.inherit_network = true});
+  start(network());
   ComponentValue a = create("udp-socket");
   ComponentValue b = create("udp-socket");
   EXPECT_EQ(error(udp("receive", {b})), sockets::kInvalidState);  // not bound yet
@@ -189,7 +201,7 @@ TEST_F(WasiP3Sockets, NothingReachesTheNetworkWithoutAGrant) {
 }
 
 TEST_F(WasiP3Sockets, NameLookUpWithTheGrant) {
-  start({.allow_ip_name_lookup = true});
+  start(lookups());
   ComponentValue found = ok(call("wasi:sockets/ip-name-lookup@0.3.0-rc-2026-03-15",
                                  "resolve-addresses", {val::string("127.0.0.1")}),
                             "resolve-addresses");
