@@ -85,6 +85,13 @@ if [ ! -x "$deps_dir/spin-sdk-py/bin/componentize-py" ] || [ ! -d "$deps_dir/spi
   python3 -m pip install --quiet --target "$deps_dir/spin-sdk-py" spin-sdk==3.4.1 componentize-py==0.17.2 || \
     echo "install-deps: could not pip install spin-sdk 3.4.1; the Python Spin app will skip"
 fi
+# And Spin's current Python SDK, 5.0.0 (WASI 0.3: wasi:http/handler@0.3.0
+# and the async spin:*@3 interfaces), with the componentize-py its README
+# pins (0.25.1), in a folder of their own (~10 s).
+if [ ! -x "$deps_dir/spin-sdk5-py/bin/componentize-py" ] || [ ! -d "$deps_dir/spin-sdk5-py/spin_sdk" ]; then
+  python3 -m pip install --quiet --target "$deps_dir/spin-sdk5-py" spin-sdk==5.0.0 componentize-py==0.25.1 || \
+    echo "install-deps: could not pip install spin-sdk 5.0.0; the python5 Spin app will skip"
+fi
 # JavaScript: Spin's build tool j2w (@spinframework/build-tools, componentize-js
 # 0.19 under it) and the HTTP trigger's WIT package, in their own npm prefix
 # (~20 s). The SDK's spin-kv/spin-variables/spin-sqlite wrappers are not on the
@@ -113,6 +120,10 @@ if command -v rustup > /dev/null || [ -x "$HOME/.cargo/bin/rustup" ]; then
   PATH="$HOME/.cargo/bin:$PATH" cargo fetch --locked --quiet \
     --manifest-path "$here/../guests/spin/rust/Cargo.toml" || \
     echo "install-deps: cargo fetch of the Rust Spin app's crates failed; its build needs the network"
+  # And the Rust SDK 7 app's (spin-sdk 7.0.0; guests/spin/rust7).
+  PATH="$HOME/.cargo/bin:$PATH" cargo fetch --locked --quiet \
+    --manifest-path "$here/../guests/spin/rust7/Cargo.toml" || \
+    echo "install-deps: cargo fetch of the rust7 Spin app's crates failed; its build needs the network"
 else
   echo "install-deps: no rustup (https://rustup.rs); the Rust component guests will skip"
 fi

@@ -128,7 +128,7 @@ Status copy(Store& store, InstanceState& inst, const ChannelOp& op,
   if (e->state != CopyState::Idle) return trap(std::string(op.noun()) + " is busy");
   if (!opts->async && e->set())
     return trap("waitable cannot be used synchronously while added to a waitable set");
-  FLINT_ASSIGN(e->buffer, GuestBuffer::make(store, opts, op.element(), ptr, length));
+  FLINT_ASSIGN(e->buffer, GuestBuffer::make(store, *opts, op.element(), ptr, length));
   const uint32_t code = op.future ? (op.readable ? kEventFutureRead : kEventFutureWrite)
                                   : (op.readable ? kEventStreamRead : kEventStreamWrite);
   const bool future = op.future;
@@ -318,7 +318,8 @@ std::optional<Extern> make_async_builtin(Store& store, const Canon& c, AsyncBuil
         if (s->cancellation_requested) return trap("subtask cancellation already requested");
         if (!s->resolved()) {
           s->cancellation_requested = true;
-          if (s->callee) FLINT_TRY(s->callee->request_cancellation());
+          if (std::shared_ptr<Task> callee = s->callee.lock())
+            FLINT_TRY(callee->request_cancellation());
           if (!s->resolved()) {
             if (async) {
               results[0] = Value::i32_(kBlocked);

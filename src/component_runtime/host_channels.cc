@@ -2,6 +2,7 @@
 #include "component_runtime/host_channels.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "canon/layout.h"
 
@@ -312,6 +313,39 @@ std::shared_ptr<SharedChannel> source_stream(ValueTypePtr element, SourcePull pu
 ComponentValue ended_stream(ValueTypePtr element) {
   return channel_value(source_stream(std::move(element), [](uint32_t) {
     SourceChunk chunk;
+    chunk.end = true;
+    return chunk;
+  }));
+}
+
+ComponentValue stream_of(ValueTypePtr element, std::vector<ComponentValue> values) {
+  auto left = std::make_shared<std::vector<ComponentValue>>(std::move(values));
+  // Numbers go as their bytes; a stream without payload has none to give.
+  const bool plain = element && plain_bytes(element);
+  ValueTypePtr type = element;
+  return channel_value(source_stream(std::move(element), [left, plain, type](uint32_t) {
+    // All at once: what the read cannot take stays in the source for the next.
+    SourceChunk chunk;
+    if (plain) {
+      for (const ComponentValue& v : *left) {
+        // A number's little-endian bytes, as linear memory holds it.
+        uint64_t bits = 0;
+        switch (type->kind) {
+          case TypeKind::F32: bits = std::bit_cast<uint32_t>(v.as_f32()); break;
+          case TypeKind::F64: bits = std::bit_cast<uint64_t>(v.as_f64()); break;
+          case TypeKind::S8:
+          case TypeKind::S16:
+          case TypeKind::S32:
+          case TypeKind::S64: bits = uint64_t(v.as_signed()); break;
+          default: bits = v.as_unsigned(); break;
+        }
+        for (uint32_t i = 0; i < canon::size_of(*type); ++i)
+          chunk.bytes.push_back(uint8_t(bits >> (8 * i)));
+      }
+    } else {
+      chunk.values = std::move(*left);
+    }
+    left->clear();
     chunk.end = true;
     return chunk;
   }));

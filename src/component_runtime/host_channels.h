@@ -123,6 +123,11 @@ std::shared_ptr<SharedChannel> source_stream(ValueTypePtr element, SourcePull pu
 /// transfer that could not start hands its reader).
 ComponentValue ended_stream(ValueTypePtr element);
 
+/// A stream of `element` giving `values` (as many as each read takes),
+/// then ending: a result the host has whole, handed over as a stream
+/// (Spin's get-keys, a query's rows).
+ComponentValue stream_of(ValueTypePtr element, std::vector<ComponentValue> values);
+
 /// A future the host writes once: give `value()` to the guest, and
 /// `write` the result when it is known (the guest's read completes then,
 /// or at once when it reads later). Copies share the one future.

@@ -95,10 +95,12 @@ Extern lower_function(Store& store, FunctionPtr callee, CanonOptions options, st
     call->subtask = std::make_shared<Subtask>();
     Supertask start_function{&inst, nullptr};
     Supertask& caller_task = task ? static_cast<Supertask&>(*task) : start_function;
-    FLINT_TRY(callee->start(
+    std::shared_ptr<Task> callee_task;
+    Status started = callee->start(
         store, caller_task, [call] { return call->on_start(); },
-        [call](CallOutcome outcome) { return call->on_resolve(std::move(outcome)); },
-        &call->subtask->callee));
+        [call](CallOutcome outcome) { return call->on_resolve(std::move(outcome)); }, &callee_task);
+    call->subtask->callee = callee_task;
+    FLINT_TRY(std::move(started));
     Subtask& subtask = *call->subtask;
 
     if (!options->async) {

@@ -51,22 +51,21 @@ Status CopyBuffer::take_from(CopyBuffer& source, uint32_t n) {
   return {};
 }
 
-Result<std::unique_ptr<GuestBuffer>> GuestBuffer::make(Store& store,
-                                                       std::shared_ptr<const CanonOptions> opts,
+Result<std::unique_ptr<GuestBuffer>> GuestBuffer::make(Store& store, const CanonOptions& opts,
                                                        ValueTypePtr element, uint32_t ptr,
                                                        uint32_t length) {
   if (length > kMaxBufferLength)
     return make_error(ErrorCode::ComponentTrap, "buffer length exceeds the maximum");
   if (element && length > 0) {
-    if (!opts->memory) return make_error(ErrorCode::ComponentTrap, "no memory option");
+    if (!opts.memory) return make_error(ErrorCode::ComponentTrap, "no memory option");
     const uint64_t size = canon::size_of(*element);
     if (ptr % canon::alignment_of(*element) != 0)
       return make_error(ErrorCode::ComponentTrap, "unaligned pointer");
-    if (ptr + size * length > store.memory_data(*opts->memory).size())
+    if (ptr + size * length > store.memory_data(*opts.memory).size())
       return make_error(ErrorCode::ComponentTrap, "pointer out of bounds");
   }
   return std::unique_ptr<GuestBuffer>(
-      new GuestBuffer(store, std::move(opts), std::move(element), ptr, length));
+      new GuestBuffer(store, opts, std::move(element), ptr, length));
 }
 
 uint32_t GuestBuffer::address(uint32_t i) const {

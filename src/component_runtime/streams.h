@@ -75,17 +75,21 @@ bool plain_bytes(const ValueTypePtr& t);
 class GuestBuffer final : public CopyBuffer {
  public:
   /// Checks the range (alignment, bounds, the length limit) and makes it.
-  static Result<std::unique_ptr<GuestBuffer>> make(Store& store,
-                                                   std::shared_ptr<const CanonOptions> opts,
+  /// `opts` are the options of the built-in making the copy, which the
+  /// store keeps for its life: the buffer only points at them. Why not
+  /// share them: the buffer lives in its end, in the instance's table, and
+  /// the options hold the instance, so a copy still pending when the store
+  /// goes (a trap, a deadlock) would keep the instance alive for ever.
+  static Result<std::unique_ptr<GuestBuffer>> make(Store& store, const CanonOptions& opts,
                                                    ValueTypePtr element, uint32_t ptr,
                                                    uint32_t length);
 
   InstanceState* instance() const override { return opts_->instance.get(); }
 
  private:
-  GuestBuffer(Store& store, std::shared_ptr<const CanonOptions> opts, ValueTypePtr element,
-              uint32_t ptr, uint32_t length)
-      : CopyBuffer(std::move(element), length), store_(store), opts_(std::move(opts)), ptr_(ptr) {}
+  GuestBuffer(Store& store, const CanonOptions& opts, ValueTypePtr element, uint32_t ptr,
+              uint32_t length)
+      : CopyBuffer(std::move(element), length), store_(store), opts_(&opts), ptr_(ptr) {}
 
   std::span<uint8_t> raw(uint32_t n) override;
   Result<ComponentValue> load(uint32_t i) override;
@@ -94,7 +98,7 @@ class GuestBuffer final : public CopyBuffer {
   uint32_t address(uint32_t i) const;
 
   Store& store_;
-  std::shared_ptr<const CanonOptions> opts_;
+  const CanonOptions* opts_;
   uint32_t ptr_;
 };
 

@@ -213,9 +213,12 @@ class Subtask final : public Waitable {
   };
 
   State state = kStarting;
-  /// The callee's task; null when the callee is the host (which resolves
-  /// at once).
-  std::shared_ptr<Task> callee;
+  /// The callee's task (for cancellation), while it lives: its thread
+  /// keeps it, not the subtask. Why weak: the task's on_resolve holds what
+  /// reaches this subtask, so a task the store abandoned unresolved (a
+  /// trap, a deadlock) would otherwise keep both, and the caller's
+  /// instance, alive for ever. Empty for a callee without a task.
+  std::weak_ptr<Task> callee;
   /// Own handles the caller lent to the call, released at deliver_resolve.
   canon::CallScope lenders;
   bool resolve_delivered = false;

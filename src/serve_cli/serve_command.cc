@@ -3,7 +3,8 @@
 // --addr HOST:PORT (default 0.0.0.0:8080), --env, --dir, -S cli, and
 // Flint's --engine, --timeout and --max-memory (per request), and
 // --allow-outbound-host (Spin's allowed_outbound_hosts patterns; unlike
-// wasmtime serve, outbound HTTP is denied unless granted). The first line on stderr is `Serving
+// wasmtime serve, outbound HTTP is denied unless granted); Spin's host interfaces link, granting
+// nothing else (Spin SDK components run; `flint up` grants). The first line on stderr is `Serving
 // HTTP on http://ADDR:PORT/` with the port actually bound (so --addr HOST:0 works). The component
 // is compiled once; every request gets a fresh instance (src/serve/component_handler.h). SIGINT or
 // SIGTERM stops accepting, lets requests in flight finish, and exits 0.
@@ -21,6 +22,7 @@
 #include "serve_cli/commands.h"
 #include "serve_cli/listen_address.h"
 #include "serve_cli/server_flags.h"
+#include "spinhost/spinhost.h"
 
 namespace flint::serve_cli {
 
@@ -63,6 +65,17 @@ int serve(const ServeOptions& o) {
     if (!hosts) return fail("--allow-outbound-host", hosts.error());
     handler.allowed_hosts = std::make_shared<const outbound::AllowedHosts>(std::move(*hosts));
   }
+  // Spin's host interfaces link too, granting nothing but the outbound
+  // hosts: a component built with a Spin SDK (which imports the whole
+  // Spin world, even for hello) runs; its key-value stores, databases and
+  // variables answer Spin's access-denied or not-found errors, as Spin
+  // does for what the manifest does not grant (`flint up` grants them).
+  auto spin = std::make_shared<spinhost::SpinHostContext>();
+  spin->component_id = o.component;
+  spin->allowed_hosts = handler.allowed_hosts;
+  handler.define_more = [spin](component::ComponentLinker& linker) {
+    spinhost::define_spin(linker, spin);
+  };
   handler.wasi.args.push_back(guest_argv0(o.component));
   for (const std::string& spec : o.envs) {
     auto var = parse_env_flag(spec);

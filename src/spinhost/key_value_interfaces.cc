@@ -12,6 +12,7 @@
 // no-such-store (Spin's order of checks).
 #include <algorithm>
 
+#include "component_runtime/host_channels.h"
 #include "component_runtime/host_interface.h"
 #include "spinhost/key_value.h"
 #include "spinhost/spinhost.h"
@@ -147,15 +148,20 @@ void define_spin_key_value(ComponentLinker& linker, const Ctx& ctx, const std::s
                                     [](bool b) { return val::boolean(b); });
                });
   if (p3) {
-    // Streams and futures run with the async issue (14): linked, so that
-    // the whole Spin 3 world links, but not callable yet.
+    // The keys as a stream, and the outcome as a future.
+    ValueTypePtr outcome = wit::result(nullptr, error);
     iface.method("store", "get-keys",
-                 func({self}, wit::tuple({wit::stream(wit::string()),
-                                          wit::future(wit::result(nullptr, error))})),
-                 [](Store&, Args) -> HostReturn {
-                   return make_error(ErrorCode::HostTrap,
-                                     "spin:key-value@3.0.0 get-keys answers with a stream, "
-                                     "which Flint does not run yet");
+                 func({self}, wit::tuple({wit::stream(wit::string()), wit::future(outcome)})),
+                 [stores, outcome](Store&, Args a) mutable -> HostReturn {
+                   FLINT_ASSIGN(StorePtr * s, stores.get(a[0]));
+                   auto keys = (*s)->keys();
+                   if (!keys)
+                     return val::tuple({ended_stream(wit::string()),
+                                        resolved_future(outcome, spin_other(keys.error()))});
+                   std::vector<ComponentValue> items;
+                   for (const auto& k : *keys) items.push_back(val::string(k));
+                   return val::tuple({stream_of(wit::string(), std::move(items)),
+                                      resolved_future(outcome, val::ok())});
                  });
   } else {
     iface.method("store", "get-keys", func({self}, wit::result(wit::list(wit::string()), error)),

@@ -221,53 +221,70 @@ void define_mysql(ComponentLinker& linker, const std::shared_ptr<const SpinHostC
   auto err = [&t](const DbError& e) { return val::err(rdbms::lower_error(*t.error, e)); };
   ResourceTypePtr connection = host->connections.type();
 
-  HostInterface iface("fermyon:spin/mysql", "2.0.0");
-  iface.resource("connection", connection);
-  for (const auto& [n, type] : t.named) iface.type(n, type);
-  iface.static_function(
-      "connection", "open",
-      wit::func({{"address", wit::string()}}, wit::result(wit::own(connection), t.error)),
-      [host, err](Store&, std::span<const ComponentValue> a) -> HostReturn {
-        auto made = connect(*host->context, a[0].as_string());
-        if (auto* e = std::get_if<DbError>(&made)) return err(*e);
-        auto handle = host->connections.insert_own(std::move(std::get<Connection>(made)));
-        if (!handle) return err({"connection-failed", "too many connections", {}});
-        return val::ok(std::move(*handle));
-      });
+  HostBody open = [host, err](Store&, std::span<const ComponentValue> a) -> HostReturn {
+    auto made = connect(*host->context, a[0].as_string());
+    if (auto* e = std::get_if<DbError>(&made)) return err(*e);
+    auto handle = host->connections.insert_own(std::move(std::get<Connection>(made)));
+    if (!handle) return err({"connection-failed", "too many connections", {}});
+    return val::ok(std::move(*handle));
+  };
+  HostBody query = [host, err, &t](Store&, std::span<const ComponentValue> a) -> HostReturn {
+    FLINT_ASSIGN(Connection * c, host->connections.get(a[0]));
+    auto r = run(c->get(), a[1].as_string(), a[2]);
+    if (auto* e = std::get_if<DbError>(&r)) return err(*e);
+    std::vector<rdbms::Column> columns;
+    std::vector<std::vector<rdbms::Value>> rows;
+    if (MYSQL_RES* res = std::get<MysqlResult>(r).get()) {
+      unsigned n = mysql_num_fields(res);
+      MYSQL_FIELD* fields = mysql_fetch_fields(res);
+      for (unsigned i = 0; i < n; ++i)
+        columns.push_back({fields[i].name, column_kind(fields[i]), ""});
+      while (MYSQL_ROW row = mysql_fetch_row(res)) {
+        unsigned long* lengths = mysql_fetch_lengths(res);
+        std::vector<rdbms::Value> values;
+        for (unsigned i = 0; i < n; ++i)
+          values.push_back(row[i] ? read_value(fields[i], row[i], lengths[i])
+                                  : rdbms::Value{"db-null", std::nullopt});
+        rows.push_back(std::move(values));
+      }
+    }
+    return val::ok(rdbms::lower_row_set(*t.db_value, *t.data_type, columns, rows));
+  };
+  HostBody execute = [host, err](Store&, std::span<const ComponentValue> a) -> HostReturn {
+    FLINT_ASSIGN(Connection * c, host->connections.get(a[0]));
+    auto r = run(c->get(), a[1].as_string(), a[2]);
+    if (auto* e = std::get_if<DbError>(&r)) return err(*e);
+    return val::ok();
+  };
+  std::vector<Param> open_params{{"address", wit::string()}};
+  ValueTypePtr opened = wit::result(wit::own(connection), t.error);
   std::vector<Param> params{{"self", wit::borrow(connection)},
                             {"statement", wit::string()},
                             {"params", wit::list(t.parameter_value)}};
-  iface.method("connection", "query", wit::func(params, wit::result(t.row_set, t.error)),
-               [host, err, &t](Store&, std::span<const ComponentValue> a) -> HostReturn {
-                 FLINT_ASSIGN(Connection * c, host->connections.get(a[0]));
-                 auto r = run(c->get(), a[1].as_string(), a[2]);
-                 if (auto* e = std::get_if<DbError>(&r)) return err(*e);
-                 std::vector<rdbms::Column> columns;
-                 std::vector<std::vector<rdbms::Value>> rows;
-                 if (MYSQL_RES* res = std::get<MysqlResult>(r).get()) {
-                   unsigned n = mysql_num_fields(res);
-                   MYSQL_FIELD* fields = mysql_fetch_fields(res);
-                   for (unsigned i = 0; i < n; ++i)
-                     columns.push_back({fields[i].name, column_kind(fields[i]), ""});
-                   while (MYSQL_ROW row = mysql_fetch_row(res)) {
-                     unsigned long* lengths = mysql_fetch_lengths(res);
-                     std::vector<rdbms::Value> values;
-                     for (unsigned i = 0; i < n; ++i)
-                       values.push_back(row[i] ? read_value(fields[i], row[i], lengths[i])
-                                               : rdbms::Value{"db-null", std::nullopt});
-                     rows.push_back(std::move(values));
-                   }
-                 }
-                 return val::ok(rdbms::lower_row_set(*t.db_value, *t.data_type, columns, rows));
-               });
-  iface.method("connection", "execute", wit::func(params, wit::result(nullptr, t.error)),
-               [host, err](Store&, std::span<const ComponentValue> a) -> HostReturn {
-                 FLINT_ASSIGN(Connection * c, host->connections.get(a[0]));
-                 auto r = run(c->get(), a[1].as_string(), a[2]);
-                 if (auto* e = std::get_if<DbError>(&r)) return err(*e);
-                 return val::ok();
-               });
-  define(linker, iface);
+  ValueTypePtr executed = wit::result(nullptr, t.error);
+
+  HostInterface v2("fermyon:spin/mysql", "2.0.0");
+  v2.resource("connection", connection);
+  for (const auto& [n, type] : t.named) v2.type(n, type);
+  v2.static_function("connection", "open", wit::func(open_params, opened), open);
+  v2.method("connection", "query", wit::func(params, wit::result(t.row_set, t.error)), query);
+  v2.method("connection", "execute", wit::func(params, executed), execute);
+  define(linker, v2);
+
+  // spin:mysql@3.0.0: the same types (now its own) and bodies, async, and
+  // `query` answers with the rows as a stream.
+  HostInterface v3("spin:mysql/mysql", "3.0.0");
+  v3.resource("connection", connection);
+  for (const auto& [n, type] : t.named) v3.type(n, type);
+  v3.static_function("connection", "open", wit::async_func(open_params, opened), open);
+  ValueTypePtr streamed = wit::result(
+      wit::tuple({wit::list(t.column), wit::stream(t.row), wit::future(executed)}), t.error);
+  v3.method("connection", "query", wit::async_func(params, streamed),
+            [query, &t](Store& store, std::span<const ComponentValue> a) -> HostReturn {
+              return rdbms::rows_as_stream(query(store, a), t.row, t.error);
+            });
+  v3.method("connection", "execute", wit::async_func(params, executed), execute);
+  define(linker, v3);
 }
 
 }  // namespace flint::spinhost

@@ -243,10 +243,12 @@ struct Builder {
 
 /// Defines one version: `name`@`version` with `types`, all exported
 /// (postgres@2.0.0 re-exports the rdbms-types@2.0.0 it `use`s);
-/// `with_builder`: 4.1's connection-builder too.
+/// `with_builder`: 4.1's connection-builder too; `with_async`: 4.2's async
+/// twins (open-async, query-async with its rows as a stream,
+/// execute-async, build-async), which run the same bodies.
 void define_version(ComponentLinker& linker, const std::shared_ptr<PostgresHost>& host,
                     const std::string& name, const std::string& version, const rdbms::Types& types,
-                    bool with_builder = false) {
+                    bool with_builder = false, bool with_async = false) {
   // One table per version: a handle of one version is not another's.
   auto connections = std::make_shared<HostResourceTable<Connection>>(name + ".connection");
   ResourceTypePtr connection = connections->type();
@@ -256,39 +258,55 @@ void define_version(ComponentLinker& linker, const std::shared_ptr<PostgresHost>
   HostInterface iface(name, version);
   iface.resource("connection", connection);
   for (const auto& [n, type] : types.named) iface.type(n, type);
-  iface.static_function(
-      "connection", "open",
-      wit::func({{"address", wit::string()}}, wit::result(wit::own(connection), types.error)),
-      [host, connections, err](Store&, std::span<const ComponentValue> a) -> HostReturn {
-        auto made = connect(*host->context, a[0].as_string());
-        if (auto* e = std::get_if<DbError>(&made)) return err(*e);
-        auto handle = connections->insert_own(std::move(std::get<Connection>(made)));
-        if (!handle) return err({"connection-failed", "too many connections", {}});
-        return val::ok(std::move(*handle));
-      });
+  HostBody open = [host, connections, err](Store&,
+                                           std::span<const ComponentValue> a) -> HostReturn {
+    auto made = connect(*host->context, a[0].as_string());
+    if (auto* e = std::get_if<DbError>(&made)) return err(*e);
+    auto handle = connections->insert_own(std::move(std::get<Connection>(made)));
+    if (!handle) return err({"connection-failed", "too many connections", {}});
+    return val::ok(std::move(*handle));
+  };
+  std::vector<Param> open_params{{"address", wit::string()}};
+  ValueTypePtr opened = wit::result(wit::own(connection), types.error);
+  iface.static_function("connection", "open", wit::func(open_params, opened), open);
+  if (with_async)
+    iface.static_function("connection", "open-async", wit::async_func(open_params, opened), open);
   std::vector<Param> query_params{{"self", wit::borrow(connection)},
                                   {"statement", wit::string()},
                                   {"params", wit::list(types.parameter_value)}};
+  HostBody query = [connections, t, err](Store&, std::span<const ComponentValue> a) -> HostReturn {
+    FLINT_ASSIGN(Connection * c, connections->get(a[0]));
+    auto r = run(c->get(), *t->parameter_value, a[1].as_string(), a[2]);
+    if (auto* e = std::get_if<DbError>(&r)) return err(*e);
+    std::vector<rdbms::Column> columns;
+    std::vector<std::vector<rdbms::Value>> rows;
+    read_rows(std::get<PgResult>(r).get(), columns, rows);
+    return val::ok(rdbms::lower_row_set(*t->db_value, *t->data_type, columns, rows));
+  };
   iface.method("connection", "query",
-               wit::func(query_params, wit::result(types.row_set, types.error)),
-               [connections, t, err](Store&, std::span<const ComponentValue> a) -> HostReturn {
-                 FLINT_ASSIGN(Connection * c, connections->get(a[0]));
-                 auto r = run(c->get(), *t->parameter_value, a[1].as_string(), a[2]);
-                 if (auto* e = std::get_if<DbError>(&r)) return err(*e);
-                 std::vector<rdbms::Column> columns;
-                 std::vector<std::vector<rdbms::Value>> rows;
-                 read_rows(std::get<PgResult>(r).get(), columns, rows);
-                 return val::ok(rdbms::lower_row_set(*t->db_value, *t->data_type, columns, rows));
-               });
-  iface.method("connection", "execute",
-               wit::func(query_params, wit::result(wit::u64(), types.error)),
-               [connections, t, err](Store&, std::span<const ComponentValue> a) -> HostReturn {
-                 FLINT_ASSIGN(Connection * c, connections->get(a[0]));
-                 auto r = run(c->get(), *t->parameter_value, a[1].as_string(), a[2]);
-                 if (auto* e = std::get_if<DbError>(&r)) return err(*e);
-                 const char* n = PQcmdTuples(std::get<PgResult>(r).get());
-                 return val::ok(val::u64(n && *n ? std::strtoull(n, nullptr, 10) : 0));
-               });
+               wit::func(query_params, wit::result(types.row_set, types.error)), query);
+  HostBody execute = [connections, t, err](Store&,
+                                           std::span<const ComponentValue> a) -> HostReturn {
+    FLINT_ASSIGN(Connection * c, connections->get(a[0]));
+    auto r = run(c->get(), *t->parameter_value, a[1].as_string(), a[2]);
+    if (auto* e = std::get_if<DbError>(&r)) return err(*e);
+    const char* n = PQcmdTuples(std::get<PgResult>(r).get());
+    return val::ok(val::u64(n && *n ? std::strtoull(n, nullptr, 10) : 0));
+  };
+  ValueTypePtr executed = wit::result(wit::u64(), types.error);
+  iface.method("connection", "execute", wit::func(query_params, executed), execute);
+  if (with_async) {
+    iface.method("connection", "execute-async", wit::async_func(query_params, executed), execute);
+    ValueTypePtr row = types.row_set->fields.at(1).type->element;
+    ValueTypePtr streamed =
+        wit::result(wit::tuple({types.row_set->fields.at(0).type, wit::stream(row),
+                                wit::future(wit::result(nullptr, types.error))}),
+                    types.error);
+    iface.method("connection", "query-async", wit::async_func(query_params, streamed),
+                 [query, row, t](Store& store, std::span<const ComponentValue> a) -> HostReturn {
+                   return rdbms::rows_as_stream(query(store, a), row, t->error);
+                 });
+  }
   if (with_builder) {
     auto builders = std::make_shared<HostResourceTable<Builder>>(name + ".connection-builder");
     ResourceTypePtr builder = builders->type();
@@ -306,18 +324,19 @@ void define_version(ComponentLinker& linker, const std::shared_ptr<PostgresHost>
                    b->ca_root = a[1].as_string();
                    return val::ok();
                  });
-    iface.method(
-        "connection-builder", "build",
-        wit::func({{"self", wit::borrow(builder)}}, wit::result(wit::own(connection), types.error)),
-        [host, builders, connections, err](Store&,
-                                           std::span<const ComponentValue> a) -> HostReturn {
-          FLINT_ASSIGN(Builder * b, builders->get(a[0]));
-          auto made = connect(*host->context, b->address, b->ca_root);
-          if (auto* e = std::get_if<DbError>(&made)) return err(*e);
-          auto handle = connections->insert_own(std::move(std::get<Connection>(made)));
-          if (!handle) return err({"connection-failed", "too many connections", {}});
-          return val::ok(std::move(*handle));
-        });
+    HostBody build = [host, builders, connections, err](
+                         Store&, std::span<const ComponentValue> a) -> HostReturn {
+      FLINT_ASSIGN(Builder * b, builders->get(a[0]));
+      auto made = connect(*host->context, b->address, b->ca_root);
+      if (auto* e = std::get_if<DbError>(&made)) return err(*e);
+      auto handle = connections->insert_own(std::move(std::get<Connection>(made)));
+      if (!handle) return err({"connection-failed", "too many connections", {}});
+      return val::ok(std::move(*handle));
+    };
+    std::vector<Param> self{{"self", wit::borrow(builder)}};
+    iface.method("connection-builder", "build", wit::func(self, opened), build);
+    if (with_async)
+      iface.method("connection-builder", "build-async", wit::async_func(self, opened), build);
   }
   define(linker, iface);
 }
@@ -328,8 +347,10 @@ void define_postgres(ComponentLinker& linker,
                      const std::shared_ptr<const SpinHostContext>& context) {
   auto host = std::make_shared<PostgresHost>(context);
   rdbms::define_rdbms_types(linker);
-  // 4.1.0 satisfies imports of 4.0.0 and 4.1.0 (and the sync part of 4.2.0).
-  define_version(linker, host, "spin:postgres/postgres", "4.1.0", rdbms::postgres_types_v4(), true);
+  // 4.2.0 (4.1's functions and their async twins) satisfies imports of
+  // any 4.x up to it.
+  define_version(linker, host, "spin:postgres/postgres", "4.2.0", rdbms::postgres_types_v4(), true,
+                 true);
   define_version(linker, host, "spin:postgres/postgres", "3.0.0", rdbms::postgres_types_v3());
   define_version(linker, host, "fermyon:spin/postgres", "2.0.0", rdbms::types_v2());
 }

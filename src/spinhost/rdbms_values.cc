@@ -1,6 +1,8 @@
 // Database values lowered into one WIT version's variants by case name.
 #include "spinhost/rdbms_values.h"
 
+#include "component_runtime/host_channels.h"
+
 namespace flint::spinhost::rdbms {
 
 namespace {
@@ -90,6 +92,16 @@ ComponentValue lower_row_set(const ValueType& db_value, const ValueType& data_ty
     out.push_back(val::list(std::move(values)));
   }
   return val::record({val::list(std::move(cols)), val::list(std::move(out))});
+}
+
+HostReturn rows_as_stream(HostReturn row_set_result, ValueTypePtr row, ValueTypePtr error) {
+  if (!row_set_result || !*row_set_result) return row_set_result;
+  const ComponentValue::Case& c = (*row_set_result)->as_case();
+  if (c.index != 0 || !c.payload) return row_set_result;
+  const auto& set = c.payload->items();  // { columns, rows }
+  std::vector<ComponentValue> rows(set.at(1).items().begin(), set.at(1).items().end());
+  return val::ok(val::tuple({set.at(0), stream_of(std::move(row), std::move(rows)),
+                             resolved_future(wit::result(nullptr, std::move(error)), val::ok())}));
 }
 
 }  // namespace flint::spinhost::rdbms

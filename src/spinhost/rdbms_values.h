@@ -73,4 +73,13 @@ ComponentValue lower_row_set(const ValueType& db_value, const ValueType& data_ty
                              const std::vector<Column>& columns,
                              const std::vector<std::vector<Value>>& rows);
 
+/// A query's result in the form the async functions give it (Spin 3's
+/// mysql `query`, postgres@4.2's `query-async`, sqlite@3.1's
+/// `execute-async`): `ok(row-set)` -- a record of the columns then the
+/// rows -- as ok((columns, stream<row>, future<result<_, error>>)), the
+/// rows streamed from the host (they were read whole) and the future
+/// resolved ok; an `err` as it is. `row` and `error` are the version's.
+component::HostReturn rows_as_stream(component::HostReturn row_set_result,
+                                     component::ValueTypePtr row, component::ValueTypePtr error);
+
 }  // namespace flint::spinhost::rdbms

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "component_runtime/host_interface.h"
+#include "spinhost/rdbms_values.h"
 #include "spinhost/spinhost.h"
 #include "spinhost/sqlite.h"
 
@@ -104,31 +105,31 @@ void define_sqlite_interface(ComponentLinker& linker, const Ctx& ctx, const std:
     return val::ok(std::move(handle));
   };
   iface.static_function("connection", "open", open_type, open);
-  iface.method(
-      "connection", "execute",
-      wit::func({self, {"statement", wit::string()}, {"parameters", wit::list(value)}},
-                wit::result(query_result, error)),
-      [connections](Store&, Args a) mutable -> HostReturn {
-        FLINT_ASSIGN(Connection * c, connections.get(a[0]));
-        std::vector<SqliteValue> params;
-        for (const ComponentValue& p : a[2].items()) params.push_back(from_value(p));
-        auto r = c->db->execute(a[1].as_string(), params);
-        if (auto* f = std::get_if<SqliteFailure>(&r))
-          return f->kind == SqliteFailure::Kind::DatabaseFull ? error_value(kDatabaseFull)
-                                                              : error_value(kIo, f->message);
-        auto& q = std::get<SqliteQueryResult>(r);
-        c->last_insert_rowid = q.last_insert_rowid;
-        c->changes = q.changes;
-        std::vector<ComponentValue> columns, rows;
-        for (auto& col : q.columns) columns.push_back(val::string(std::move(col)));
-        for (const auto& row : q.rows) {
-          std::vector<ComponentValue> values;
-          values.reserve(row.size());
-          for (const SqliteValue& v : row) values.push_back(to_value(v));
-          rows.push_back(val::record({val::list(std::move(values))}));
-        }
-        return val::ok(val::record({val::list(std::move(columns)), val::list(std::move(rows))}));
-      });
+  HostBody execute = [connections](Store&, Args a) mutable -> HostReturn {
+    FLINT_ASSIGN(Connection * c, connections.get(a[0]));
+    std::vector<SqliteValue> params;
+    for (const ComponentValue& p : a[2].items()) params.push_back(from_value(p));
+    auto r = c->db->execute(a[1].as_string(), params);
+    if (auto* f = std::get_if<SqliteFailure>(&r))
+      return f->kind == SqliteFailure::Kind::DatabaseFull ? error_value(kDatabaseFull)
+                                                          : error_value(kIo, f->message);
+    auto& q = std::get<SqliteQueryResult>(r);
+    c->last_insert_rowid = q.last_insert_rowid;
+    c->changes = q.changes;
+    std::vector<ComponentValue> columns, rows;
+    for (auto& col : q.columns) columns.push_back(val::string(std::move(col)));
+    for (const auto& row : q.rows) {
+      std::vector<ComponentValue> values;
+      values.reserve(row.size());
+      for (const SqliteValue& v : row) values.push_back(to_value(v));
+      rows.push_back(val::record({val::list(std::move(values))}));
+    }
+    return val::ok(val::record({val::list(std::move(columns)), val::list(std::move(rows))}));
+  };
+  iface.method("connection", "execute",
+               wit::func({self, {"statement", wit::string()}, {"parameters", wit::list(value)}},
+                         wit::result(query_result, error)),
+               execute);
   if (v3) {
     HostBody last_insert_rowid = [connections](Store&, Args a) mutable -> HostReturn {
       FLINT_ASSIGN(Connection * c, connections.get(a[0]));
@@ -149,19 +150,17 @@ void define_sqlite_interface(ComponentLinker& linker, const Ctx& ctx, const std:
     iface.method("connection", "last-insert-rowid-async", wit::async_func({self}, wit::s64()),
                  last_insert_rowid);
     iface.method("connection", "changes-async", wit::async_func({self}, wit::u64()), changes);
-    // `execute-async` answers with a stream of rows and a future: linked
-    // (componentize-py's guests import every function), not callable until
-    // Flint runs streams and futures (the async issue).
+    // `execute-async`: execute's result, its rows as a stream and its
+    // outcome as a future (the query has run whole by then).
     iface.method(
         "connection", "execute-async",
         wit::async_func({self, {"statement", wit::string()}, {"parameters", wit::list(value)}},
                         wit::result(wit::tuple({wit::list(wit::string()), wit::stream(row_result),
                                                 wit::future(wit::result(nullptr, error))}),
                                     error)),
-        [](Store&, Args) -> HostReturn {
-          return make_error(ErrorCode::HostTrap,
-                            "spin:sqlite@3.1.0 execute-async answers with a stream, which Flint "
-                            "does not run yet");
+        [execute, row_result, error](Store& store, Args a) mutable -> HostReturn {
+          // query-result is { columns, rows }, as a row-set.
+          return rdbms::rows_as_stream(execute(store, a), row_result, error);
         });
   }
   define(linker, iface);

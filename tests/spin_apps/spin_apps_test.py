@@ -19,6 +19,9 @@ route), sends the requests of one scenario and checks the answers:
   variables  GET /variables returns the component variable `message`, a
              template over the application variable `greeting`: its default,
              then overridden through SPIN_VARIABLE_GREETING
+  serve      `flint serve -S cli --addr 127.0.0.1:0 APP/hello.wasm` (no
+             manifest: Spin's interfaces link, granting nothing) answers
+             GET / with 200 "hello from LANG", a fresh instance a request
 
 Exits 77 (skip) when the app or the scenario's component was not built, or
 when this flint has no `flint up --from` yet. Every server started is stopped
@@ -39,7 +42,9 @@ import time
 import uuid
 
 SKIP = 77
-SCENARIOS = ("hello", "counter", "sqlite", "outbound", "variables")
+SCENARIOS = ("hello", "counter", "sqlite", "outbound", "variables", "serve")
+# The component a scenario needs, where it is not the scenario's name.
+COMPONENT = {"serve": "hello"}
 START_TIMEOUT = 120  # seconds for flint up's first line (it reads the manifest only)
 REQUEST_TIMEOUT = 300  # a component is loaded on its route's first hit: Python's is 37 MB
 STOP_TIMEOUT = 60
@@ -281,6 +286,42 @@ class Run:
         self.expect(up, "/variables", 200, f"greeting: {override}")
         self.stop(up)
 
+    def serve(self):
+        component = os.path.join(self.args.app, "hello.wasm")
+        command = [self.args.flint, "serve", "-S", "cli", "--addr", "127.0.0.1:0", component]
+        if self.args.engine:
+            command[2:2] = ["--engine", self.args.engine]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   stdin=subprocess.DEVNULL)
+        try:
+            # wasmtime serve's first stderr line: "Serving HTTP on http://ADDR:PORT/".
+            first = process.stderr.readline().decode("utf-8", "replace").strip()
+            match = re.fullmatch(r"Serving HTTP on http://127\.0\.0\.1:(\d+)/", first)
+            check(match is not None, f"{' '.join(command)}: first stderr line {first!r}")
+            port = int(match.group(1))
+            expected = f"hello from {self.args.lang}"
+            for _ in range(2):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+                try:
+                    connection.request("GET", "/")
+                    response = connection.getresponse()
+                    status, body = response.status, response.read().decode("utf-8", "replace")
+                except (OSError, http.client.HTTPException) as error:
+                    raise Failure(f"GET / of flint serve: {error!r}") from error
+                finally:
+                    connection.close()
+                check((status, body) == (200, expected),
+                      f"flint serve: GET / gave {status} {body[:300]!r}, expected 200 {expected!r}")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                code = process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                raise Failure(f"flint serve did not stop within {STOP_TIMEOUT} s of SIGTERM")
+        check(code == 0, f"flint serve exited {code} after SIGTERM")
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -296,7 +337,8 @@ def main():
     if not os.path.isfile(os.path.join(args.app, "spin.toml")):
         print(f"skip: {args.app}/spin.toml is absent (the {args.lang} app was not built)")
         return SKIP
-    missing = [s for s in scenarios if not os.path.isfile(os.path.join(args.app, f"{s}.wasm"))]
+    missing = [COMPONENT.get(s, s) for s in scenarios
+               if not os.path.isfile(os.path.join(args.app, f"{COMPONENT.get(s, s)}.wasm"))]
     if missing:
         print(f"skip: {', '.join(m + '.wasm' for m in missing)} not built in {args.app}")
         return SKIP

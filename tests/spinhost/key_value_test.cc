@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "component_runtime/host_channels.h"
 #include "flint/wat.h"
 #include "host_calls.h"
 
@@ -96,7 +97,7 @@ TEST(KeyValueSqlite, RoundTripThroughTheInterface) {
   EXPECT_TRUE(fs::exists(dir.file(".spin/sqlite_key_value.db")));
 }
 
-TEST(KeyValueInterface, Spin3StoreSharesTheDataAndItsGetKeysWaitsForStreams) {
+TEST(KeyValueInterface, Spin3StoreSharesTheDataAndStreamsItsKeys) {
   TempDir dir;
   auto stores = std::make_shared<KeyValueStores>(dir.file("kv.db"));
   HostCalls host(context(stores, {"default"}));
@@ -107,7 +108,9 @@ TEST(KeyValueInterface, Spin3StoreSharesTheDataAndItsGetKeysWaitsForStreams) {
   auto got = host.call(v3, "[method]store.get", {store3, str("k")});
   EXPECT_EQ(text(payload(payload(got))), "v");
   EXPECT_TRUE(payload(host.call(v3, "[method]store.exists", {store3, str("k")})).as_bool());
-  // get-keys answers with a stream: linked, but a trap until streams run.
+  // get-keys answers with a stream of the keys and a future of the outcome.
+  EXPECT_EQ(case_index(host.call(kSpin2, "[method]store.set", {store2, str("k2"), bytes("w")})),
+            0u);
   auto item = host.linker.resolve(v3);
   ASSERT_TRUE(item.ok());
   auto f = component::find_function(**std::get_if<component::InstancePtr>(&*item),
@@ -115,7 +118,23 @@ TEST(KeyValueInterface, Spin3StoreSharesTheDataAndItsGetKeysWaitsForStreams) {
   ASSERT_TRUE(f.ok());
   EXPECT_TRUE((*f)->type().async);
   std::vector<component::ComponentValue> args{store3};
-  EXPECT_FALSE((*f)->call(host.store, args).ok());
+  auto keys = (*f)->call(host.store, args);
+  ASSERT_TRUE(keys.ok());
+  component::HostBuffer read(component::wit::string(), 8);
+  std::optional<component::CopyResult> done;
+  ASSERT_TRUE(component::channel_of((*keys)->items()[0])
+                  ->copy(
+                      true, read, [](std::function<void()> reclaim) { reclaim(); },
+                      [&](component::CopyResult r) { done = r; }));
+  std::vector<std::string> names;
+  for (const auto& v : read.values()) names.push_back(v.as_string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"k", "k2"}));
+  std::optional<component::ComponentValue> outcome;
+  component::read_future(component::channel_of((*keys)->items()[1]),
+                         [&](std::optional<component::ComponentValue> v) { outcome = v; });
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->as_case().index, 0u);  // ok
 }
 
 TEST(KeyValueSqlite, ValuesSurviveReopeningTheFile) {

@@ -1,10 +1,11 @@
 // fermyon:spin/mysql@2.0.0 against a real MariaDB server: parameters bound
 // into statements (quotes, bytes, NULL), results read by column type, and
-// the denied address.
+// the denied address; spin:mysql@3.0.0's query streaming its rows.
 #include "spinhost/mysql.h"
 
 #include <gtest/gtest.h>
 
+#include "component_runtime/host_channels.h"
 #include "service_calls.h"
 #include "services.h"
 
@@ -106,6 +107,41 @@ TEST_F(MysqlTest, ParametersAndResultsRoundTrip) {
   ASSERT_EQ(case_of(bad), 1u);
   EXPECT_EQ(case_of(payload(bad)), 2u);  // query-failed
   EXPECT_NE(payload(payload(bad)).as_string().find("doesn't exist"), std::string::npos);
+}
+
+TEST_F(MysqlTest, Spin3QueryStreamsItsRows) {
+  HostCalls h;
+  define_mysql(h.linker, context_allowing({"mysql://localhost:" + port_}));
+  constexpr const char* kV3 = "spin:mysql/mysql@3.0.0";
+  ComponentValue opened = h.call(kV3, "[static]connection.open", {val::string(address())});
+  ASSERT_EQ(case_of(opened), 0u) << payload(payload(opened)).as_string();
+  const HandleValue& own = payload(opened).as_handle();
+  ComponentValue c = ComponentValue::handle(TypeKind::Borrow, own.resource, own.rep);
+  ASSERT_EQ(case_of(h.call(kV3, "[method]connection.execute",
+                           {c, val::string("CREATE TABLE s3 (id INT)"), val::list({})})),
+            0u);
+  ASSERT_EQ(case_of(h.call(kV3, "[method]connection.execute",
+                           {c, val::string("INSERT INTO s3 VALUES (1), (2), (3)"), val::list({})})),
+            0u);
+  ComponentValue r = h.call(kV3, "[method]connection.query",
+                            {c, val::string("SELECT id FROM s3 ORDER BY id"), val::list({})});
+  ASSERT_EQ(case_of(r), 0u) << payload(payload(r)).as_string();
+  const auto& parts = payload(r).items();  // (columns, stream<row>, future)
+  EXPECT_EQ(parts[0].items()[0].items()[0].as_string(), "id");
+  std::shared_ptr<SharedChannel> rows = channel_of(parts[1]);
+  HostBuffer read(rows->element(), 8);
+  ASSERT_TRUE(rows->copy(true, read, [](std::function<void()> reclaim) { reclaim(); },
+                         [](CopyResult) {}));
+  ASSERT_EQ(read.values().size(), 3u);
+  EXPECT_TRUE(equal(read.values()[2].items()[0], val::variant_case(kInt32, val::s32(3))));
+  std::optional<ComponentValue> outcome;
+  read_future(channel_of(parts[2]), [&](std::optional<ComponentValue> v) { outcome = v; });
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(case_of(*outcome), 0u);
+  // An error is the result's, not the future's.
+  ComponentValue bad = h.call(kV3, "[method]connection.query",
+                              {c, val::string("SELECT * FROM missing"), val::list({})});
+  EXPECT_EQ(case_of(bad), 1u);
 }
 
 TEST_F(MysqlTest, NotAllowedIsConnectionFailed) {

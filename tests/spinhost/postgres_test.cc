@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "component_runtime/host_channels.h"
 #include "service_calls.h"
 #include "services.h"
 
@@ -268,6 +269,29 @@ TEST_F(PostgresTest, AddressesAreCheckedHostByHost) {
 
 namespace flint::spinhost::testing {
 namespace {
+
+TEST_F(PostgresTest, V42AsyncTwinsAndRowsAsAStream) {
+  HostCalls h;
+  define_postgres(h.linker, context_allowing({"postgres://localhost:" + port_}));
+  constexpr const char* kV42 = "spin:postgres/postgres@4.2.0";
+  ComponentValue opened = h.call(kV42, "[static]connection.open-async", {val::string(address())});
+  ASSERT_EQ(case_of(opened), 0u);
+  const auto& own = payload(opened).as_handle();
+  ComponentValue c = ComponentValue::handle(TypeKind::Borrow, own.resource, own.rep);
+  ComponentValue r =
+      h.call(kV42, "[method]connection.query-async",
+             {c, val::string("SELECT * FROM (VALUES (1), (2)) AS t(n)"), val::list({})});
+  ASSERT_EQ(case_of(r), 0u);
+  const auto& parts = payload(r).items();  // (columns, stream<row>, future)
+  std::shared_ptr<component::SharedChannel> rows = component::channel_of(parts[1]);
+  component::HostBuffer read(rows->element(), 8);
+  ASSERT_TRUE(rows->copy(true, read, [](std::function<void()> reclaim) { reclaim(); },
+                         [](component::CopyResult) {}));
+  EXPECT_EQ(read.values().size(), 2u);
+  EXPECT_EQ(case_of(h.call(kV42, "[method]connection.execute-async",
+                           {c, val::string("SELECT 1"), val::list({})})),
+            0u);
+}
 
 TEST_F(PostgresTest, V41ConnectionBuilder) {
   HostCalls h;
