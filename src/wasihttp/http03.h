@@ -96,8 +96,8 @@ Result<component::FunctionPtr> find_handler(const component::ComponentInstanceIt
 /// async ABI allows (a wasi:http/handler@0.3 service serving requests
 /// concurrently). A trap ends the loop's run_until instead, with the calls
 /// in flight unfinished. An error: the call could not start.
-Status start_handle(Store& store, const component::ComponentInstanceItem& instance,
-                    HttpHost& host, IncomingRequestData request, ResponseWriter& writer,
+Status start_handle(Store& store, const component::ComponentInstanceItem& instance, HttpHost& host,
+                    IncomingRequestData request, ResponseWriter& writer,
                     std::function<void(Outcome)> done);
 
 /// Calls the instance's handler with `request` and runs the store's loop

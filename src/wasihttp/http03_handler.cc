@@ -1,8 +1,7 @@
 // wasi:http@0.3's handler: serving one request through a service's
 // exported `handle` (http.h).
-#include "wasihttp/http03.h"
-
 #include "runtime/fiber.h"
+#include "wasihttp/http03.h"
 
 namespace flint::wasihttp::v03 {
 

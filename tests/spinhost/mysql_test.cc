@@ -130,8 +130,8 @@ TEST_F(MysqlTest, Spin3QueryStreamsItsRows) {
   EXPECT_EQ(parts[0].items()[0].items()[0].as_string(), "id");
   std::shared_ptr<SharedChannel> rows = channel_of(parts[1]);
   HostBuffer read(rows->element(), 8);
-  ASSERT_TRUE(rows->copy(true, read, [](std::function<void()> reclaim) { reclaim(); },
-                         [](CopyResult) {}));
+  ASSERT_TRUE(
+      rows->copy(true, read, [](std::function<void()> reclaim) { reclaim(); }, [](CopyResult) {}));
   ASSERT_EQ(read.values().size(), 3u);
   EXPECT_TRUE(equal(read.values()[2].items()[0], val::variant_case(kInt32, val::s32(3))));
   std::optional<ComponentValue> outcome;

@@ -285,8 +285,8 @@ TEST_F(PostgresTest, V42AsyncTwinsAndRowsAsAStream) {
   const auto& parts = payload(r).items();  // (columns, stream<row>, future)
   std::shared_ptr<component::SharedChannel> rows = component::channel_of(parts[1]);
   component::HostBuffer read(rows->element(), 8);
-  ASSERT_TRUE(rows->copy(true, read, [](std::function<void()> reclaim) { reclaim(); },
-                         [](component::CopyResult) {}));
+  ASSERT_TRUE(rows->copy(
+      true, read, [](std::function<void()> reclaim) { reclaim(); }, [](component::CopyResult) {}));
   EXPECT_EQ(read.values().size(), 2u);
   EXPECT_EQ(case_of(h.call(kV42, "[method]connection.execute-async",
                            {c, val::string("SELECT 1"), val::list({})})),

@@ -30,12 +30,12 @@ class Client03 : public ::testing::Test {
 
   /// A bodiless GET request to `authority`, and its transmission future.
   std::pair<ComponentValue, ComponentValue> request(const std::string& authority) {
-    HostFuture trailers(wit::result(wit::option(wit::own(host_->fields.type())),
-                                    error_code_type()));
+    HostFuture trailers(
+        wit::result(wit::option(wit::own(host_->fields.type())), error_code_type()));
     (void)trailers.write(val::ok(val::none()));
-    ComponentValue made = call(kTypes, "[static]request.new",
-                               {call(kTypes, "[constructor]fields", {}), val::none(),
-                                trailers.value(), val::none()});
+    ComponentValue made =
+        call(kTypes, "[static]request.new",
+             {call(kTypes, "[constructor]fields", {}), val::none(), trailers.value(), val::none()});
     ComponentValue q = made.items()[0];
     call(kTypes, "[method]request.set-scheme", {q, val::some(val::variant_case(0))});
     call(kTypes, "[method]request.set-authority", {q, val::some(val::string(authority))});
