@@ -5,6 +5,8 @@
 
 #include <cstdio>
 
+#include "component/decoder.h"
+#include "component/type_resolver.h"
 #include "component_runtime/instantiate.h"
 #include "wasihttp/http03.h"
 #include "wasihttp/wasihttp.h"
@@ -26,21 +28,27 @@ struct RequestInstance {
   component::InstancePtr instance;
 };
 
+/// Defines in `r`'s linker what every request's instance is granted.
+Status define_imports(RequestInstance& r, const HandlerOptions& options) {
+  FLINT_ASSIGN(auto ctx, wasi::WasiContext::create(options.wasi));
+  wasip2::SocketGrants sockets;
+  sockets.allowed_hosts = options.allowed_hosts;
+  std::shared_ptr<wasip2::Host> wasi = options.cli ? wasip2::define_wasip2(r.linker, ctx, sockets)
+                                                   : wasip2::define_wasip2_proxy(r.linker, ctx);
+  if (options.cli) wasip3::define_wasip3(r.linker, wasi);  // as wasip2's, only with -S cli
+  r.http = wasihttp::define_wasihttp(r.linker, wasi, options.allowed_hosts);
+  r.http3 = wasihttp::v03::define_http(r.linker, options.allowed_hosts);
+  if (options.define_more) options.define_more(r.linker);
+  return {};
+}
+
 Result<std::unique_ptr<RequestInstance>> instantiate(
     const std::shared_ptr<const component::CompiledComponent>& component,
     const HandlerOptions& options) {
-  FLINT_ASSIGN(auto ctx, wasi::WasiContext::create(options.wasi));
   auto r = std::make_unique<RequestInstance>(options.config);
   // The deadline covers instantiation (start functions) and the call.
   if (options.timeout) r->store.set_deadline(std::chrono::steady_clock::now() + *options.timeout);
-  wasip2::SocketGrants sockets;
-  sockets.allowed_hosts = options.allowed_hosts;
-  std::shared_ptr<wasip2::Host> wasi = options.cli ? wasip2::define_wasip2(r->linker, ctx, sockets)
-                                                   : wasip2::define_wasip2_proxy(r->linker, ctx);
-  if (options.cli) wasip3::define_wasip3(r->linker, wasi);  // as wasip2's, only with -S cli
-  r->http = wasihttp::define_wasihttp(r->linker, wasi, options.allowed_hosts);
-  r->http3 = wasihttp::v03::define_http(r->linker, options.allowed_hosts);
-  if (options.define_more) options.define_more(r->linker);
+  FLINT_TRY(define_imports(*r, options));
   FLINT_ASSIGN(r->instance, component::instantiate(r->store, component, r->linker));
   return r;
 }
@@ -78,6 +86,18 @@ void internal_error(wasihttp::ResponseWriter& writer, std::string_view message) 
 }
 
 }  // namespace
+
+Status check_imports(std::span<const uint8_t> bytes, const HandlerOptions& options) {
+  FLINT_ASSIGN(component::Component decoded, component::decode_component(bytes));
+  FLINT_ASSIGN(component::ResolvedComponent resolved, component::resolve_component(decoded));
+  RequestInstance r(options.config);
+  FLINT_TRY(define_imports(r, options));
+  for (const component::NamedEntity& import : resolved.self->imports) {
+    auto item = r.linker.resolve(import.name);
+    if (!item) return std::move(item).error();
+  }
+  return {};
+}
 
 Status check_component(const std::shared_ptr<const component::CompiledComponent>& component,
                        const HandlerOptions& options) {

@@ -92,6 +92,8 @@ int serve(const ServeOptions& o) {
   if (auto ok = apply_guest_flags(o.guest, handler.config, handler.timeout); !ok)
     return fail(o.component, ok.error());
   handler.timeout_spec = o.guest.timeout;
+  if (auto ok = serve::check_imports(bytes->span(), handler); !ok)
+    return fail(o.component, ok.error());
   auto compiled = component::CompiledComponent::compile(
       {bytes->span().begin(), bytes->span().end()}, handler.config);
   if (!compiled) return fail(o.component, compiled.error());

@@ -133,8 +133,9 @@ def main():
         return 77
 
     # Without -S cli only the proxy world's WASI links, as under wasmtime
-    # serve: Rust's std imports wasi:cli/environment, so start-up refuses it.
-    p = subprocess.run([a.flint, "serve", "--addr", "127.0.0.1:0", a.guest],
+    # serve: Rust's std imports wasi:cli/environment, so start-up refuses it
+    # (before compiling, with --engine aot too).
+    p = subprocess.run([a.flint, "serve", "--engine", a.engine, "--addr", "127.0.0.1:0", a.guest],
                        capture_output=True, timeout=120)
     check(p.returncode == 1 and b"wasi:cli/environment" in p.stderr,
           f"without -S cli: {p.returncode} {p.stderr[-300:]!r}")
