@@ -5,8 +5,15 @@
 // allowed hosts) decide every bind, connect, send and look-up.
 #include "wasip3/sockets.h"
 
-#include <cerrno>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
+#include <thread>
+
+#include "component_runtime/host_function.h"
 #include "wasip3/adapt.h"
 #include "wasip3/wasip3.h"
 
@@ -91,17 +98,33 @@ void define_ip_name_lookup(ComponentLinker& linker, const std::shared_ptr<wasip2
   HostInterface iface("wasi:sockets/ip-name-lookup", version);
   iface.type("ip-address", address);
   iface.type("error-code", code);
-  // getaddrinfo runs on the store's thread: a look-up blocks the guest's
-  // other tasks until it answers (the resolver's own timeouts bound it).
+  // getaddrinfo blocks (the resolver's own timeouts bound it): it runs on
+  // a thread of its own, and the call's task waits on the loop for it, so
+  // the guest's other tasks go on meanwhile.
   iface.function("resolve-addresses",
                  wit::async_func({{"name", wit::string()}}, wit::result(wit::list(address), code)),
-                 [host, code](Store&, Args a) -> HostReturn {
-                   std::vector<ComponentValue> found;
-                   std::optional<uint32_t> failed =
-                       wasip2::sockets::lookup_addresses(*host, a[0].as_string(), found);
-                   if (!failed) return val::ok(val::list(std::move(found)));
-                   Result<ComponentValue> e =
-                       adapt(val::enum_case(*failed), *wasip2::sockets::error_code_type(), *code);
+                 [host, code](Store& store, Args a) -> HostReturn {
+                   struct Lookup {
+                     wasi::UniqueFd done{eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
+                     std::vector<ComponentValue> found;
+                     std::optional<uint32_t> failed;
+                     std::atomic<bool> ready{false};  ///< found and failed are written
+                   };
+                   auto lookup = std::make_shared<Lookup>();
+                   if (lookup->done.get() < 0)
+                     return make_error(ErrorCode::HostTrap, "eventfd failed");
+                   // The thread keeps what it writes alive, even if the store goes first.
+                   std::thread([lookup, host, name = a[0].as_string()] {
+                     lookup->failed = wasip2::sockets::lookup_addresses(*host, name, lookup->found);
+                     lookup->ready.store(true, std::memory_order_release);
+                     uint64_t one = 1;
+                     (void)!::write(lookup->done.get(), &one, sizeof one);
+                   }).detach();
+                   while (!lookup->ready.load(std::memory_order_acquire))
+                     FLINT_TRY(wait_for_fd(store, lookup->done.get(), POLLIN));
+                   if (!lookup->failed) return val::ok(val::list(std::move(lookup->found)));
+                   Result<ComponentValue> e = adapt(val::enum_case(*lookup->failed),
+                                                    *wasip2::sockets::error_code_type(), *code);
                    if (!e) return std::move(e).error();
                    return val::err(std::move(*e));
                  });
