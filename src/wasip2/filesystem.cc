@@ -518,29 +518,15 @@ HostInterface filesystem_types(const std::shared_ptr<Host>& host) {
                  FS_TRY(parent_of(*d, a[1].as_string(), p));
                  return mkdirat(p.parent.get(), p.name.c_str(), 0777) ? fail_host() : done();
                });
-  iface.method("descriptor", "remove-directory-at",
-               wit::func({self, {"path", wit::string()}}, res(nullptr)),
-               [host](Store&, Args a) -> Return {
-                 FS_DIR(d, a[0]);
-                 FS_MUTABLE(d);
-                 ParentAndName p;
-                 FS_TRY(parent_of(*d, a[1].as_string(), p));
-                 if (unlinkat(p.parent.get(), p.name.c_str(), AT_REMOVEDIR) == 0) return done();
-                 // A symlink is not a directory to remove, but one that leads out
-                 // of the preopen is refused as that path is: not-permitted (as
-                 // the official suite expects for a link to "..").
-                 const int error = errno;
-                 struct stat st;
-                 if (error == ENOTDIR &&
-                     fstatat(p.parent.get(), p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                     S_ISLNK(st.st_mode)) {
-                   wasi::UniqueFd target;
-                   if (wasi::open_beneath(d->fd->get(), a[1].as_string(), O_PATH | O_CLOEXEC, 0,
-                                          true, target) == wasi::Errno::Perm)
-                     return fail(error_code::kNotPermitted);
-                 }
-                 return fail(error_code_of_host(error));
-               });
+  iface.method(
+      "descriptor", "remove-directory-at", wit::func({self, {"path", wit::string()}}, res(nullptr)),
+      [host](Store&, Args a) -> Return {
+        FS_DIR(d, a[0]);
+        FS_MUTABLE(d);
+        ParentAndName p;
+        FS_TRY(parent_of(*d, a[1].as_string(), p));
+        return unlinkat(p.parent.get(), p.name.c_str(), AT_REMOVEDIR) ? fail_host() : done();
+      });
   iface.method("descriptor", "unlink-file-at",
                wit::func({self, {"path", wit::string()}}, res(nullptr)),
                [host](Store&, Args a) -> Return {
@@ -648,6 +634,18 @@ HostInterface filesystem_types(const std::shared_ptr<Host>& host) {
                    return val::some(val::enum_case(*e->filesystem_code));
                  });
   return iface;
+}
+
+bool escapes_through_symlink(const Descriptor& d, const std::string& path) {
+  ParentAndName p;
+  if (wasi::resolve_parent(d.fd->get(), path, p) != wasi::Errno::Success) return false;
+  struct stat st;
+  if (fstatat(p.parent.get(), p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !S_ISLNK(st.st_mode))
+    return false;
+  wasi::UniqueFd target;
+  return wasi::open_beneath(d.fd->get(), path, O_PATH | O_CLOEXEC, 0, true, target) ==
+         wasi::Errno::Perm;
 }
 
 HostInterface filesystem_preopens(const std::shared_ptr<Host>& host) {

@@ -292,6 +292,9 @@ std::vector<uint8_t> read_some(InputStream& s, uint64_t len, int& error);
 /// defined in a linker: WASI 0.3's filesystem adapts their functions.
 component::HostInterface filesystem_types(const std::shared_ptr<Host>& host);
 component::HostInterface filesystem_preopens(const std::shared_ptr<Host>& host);
+/// Whether `path` beneath the directory `d` ends in a symlink whose target
+/// lies outside the preopen (WASI 0.3 refuses removing it as not-permitted).
+bool escapes_through_symlink(const Descriptor& d, const std::string& path);
 /// Nanoseconds on the host's monotonic clock (steady_clock).
 uint64_t monotonic_now();
 /// The resolution of a host clock (CLOCK_MONOTONIC, CLOCK_REALTIME) in nanoseconds.

@@ -148,7 +148,27 @@ void define_filesystem(ComponentLinker& linker, const std::shared_ptr<Host>& hos
           res(wit::own(desc)));
   adapted("create-directory-at", {self, path}, res(nullptr));
   adapted("readlink-at", {self, path}, res(wit::string()));
-  adapted("remove-directory-at", {self, path}, res(nullptr));
+  // 0.2's, but for a symlink that leads out of the preopen: WASI 0.3's
+  // suite expects not-permitted, as for that path itself, where 0.2 (and
+  // Wasmtime 48's 0.2) answers not-directory.
+  {
+    FunctionTypePtr type = wit::async_func({self, path}, res(nullptr));
+    HostBody inner =
+        bridge(function_of(old, "[method]descriptor.remove-directory-at"), type, invalid);
+    ComponentValue not_permitted = val::err(error_value(wasip2::error_code::kNotPermitted));
+    iface.method("descriptor", "remove-directory-at", type,
+                 [host, inner, not_permitted](Store& store, Args a) -> HostReturn {
+                   FLINT_ASSIGN(std::optional<ComponentValue> r, inner(store, a));
+                   const auto& c = r->as_case();
+                   if (c.index == 0 || !c.payload ||
+                       c.payload->as_case().index !=
+                           error_value(wasip2::error_code::kNotDirectory).as_case().index)
+                     return r;
+                   FLINT_ASSIGN(wasip2::Descriptor * d, host->descriptors.get(a[0]));
+                   if (wasip2::escapes_through_symlink(*d, a[1].as_string())) return not_permitted;
+                   return r;
+                 });
+  }
   adapted("rename-at",
           {self,
            {"old-path", wit::string()},
