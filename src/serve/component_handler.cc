@@ -1,88 +1,40 @@
-// Serving a wasi:http component: one instance per request.
+// Serving a wasi:http component: a 0.2 handler gets one instance per
+// request, a 0.3 service shares its instances (shared_instances.h).
 #include "serve/component_handler.h"
 
-#include <fmt/format.h>
-
-#include <cstdio>
+#include <future>
 
 #include "component/decoder.h"
 #include "component/type_resolver.h"
-#include "component_runtime/instantiate.h"
-#include "wasihttp/http03.h"
-#include "wasihttp/wasihttp.h"
-#include "wasip2/wasip2.h"
-#include "wasip3/wasip3.h"
+#include "serve/request_instance.h"
+#include "serve/shared_instances.h"
 
 namespace flint::serve {
 
 namespace {
 
-/// One request's store, WASI and wasi:http hosts and instance.
-struct RequestInstance {
-  explicit RequestInstance(const Config& config) : store(config) {}
-  Store store;
-  component::ComponentLinker linker;
-  std::shared_ptr<wasihttp::HttpHost> http;
-  std::shared_ptr<wasihttp::v03::HttpHost>
-      http3;  ///< wasi:http@0.3 (a wasi:http/handler@0.3 service)
-  component::InstancePtr instance;
-};
-
-/// Defines in `r`'s linker what every request's instance is granted.
-Status define_imports(RequestInstance& r, const HandlerOptions& options) {
-  FLINT_ASSIGN(auto ctx, wasi::WasiContext::create(options.wasi));
-  wasip2::SocketGrants sockets;
-  sockets.allowed_hosts = options.allowed_hosts;
-  std::shared_ptr<wasip2::Host> wasi = options.cli ? wasip2::define_wasip2(r.linker, ctx, sockets)
-                                                   : wasip2::define_wasip2_proxy(r.linker, ctx);
-  if (options.cli) wasip3::define_wasip3(r.linker, wasi);  // as wasip2's, only with -S cli
-  r.http = wasihttp::define_wasihttp(r.linker, wasi, options.allowed_hosts);
-  r.http3 = wasihttp::v03::define_http(r.linker, options.allowed_hosts);
-  if (options.define_more) options.define_more(r.linker);
-  return {};
+/// Whether `component` exports a wasi:http/handler@0.3.x (or a release
+/// candidate's) instance: a service its instances may serve concurrently.
+bool is_service(const component::CompiledComponent& component) {
+  for (const auto& e : component.component().exports)
+    if (std::string_view(e.name.name).starts_with("wasi:http/handler@0.3.")) return true;
+  return false;
 }
 
-Result<std::unique_ptr<RequestInstance>> instantiate(
-    const std::shared_ptr<const component::CompiledComponent>& component,
-    const HandlerOptions& options) {
-  auto r = std::make_unique<RequestInstance>(options.config);
-  // The deadline covers instantiation (start functions) and the call.
-  if (options.timeout) r->store.set_deadline(std::chrono::steady_clock::now() + *options.timeout);
-  FLINT_TRY(define_imports(*r, options));
-  FLINT_ASSIGN(r->instance, component::instantiate(r->store, component, r->linker));
-  return r;
-}
-
-/// The trap and its backtrace on stderr, as `flint run` reports one.
-void log_failure(const HandlerOptions& o, Error error, const Store* store) {
-  if (o.on_failure) o.on_failure(error);
-  if (error.code == ErrorCode::Interrupt && o.timeout)
-    error.detail = "the request ran longer than --timeout " + o.timeout_spec;
-  std::string text = fmt::format("flint serve: {} in {}: {}\n", phase_name(error.phase()), o.name,
-                                 error.message());
-  if (store) {
-    const auto& frames = store->last_backtrace();
-    if (!frames.empty()) text += "wasm backtrace:\n";
-    for (size_t i = 0; i < frames.size(); ++i) {
-      const BacktraceFrame& f = frames[i];
-      std::string where = f.offset ? fmt::format("{:#8x}", *f.offset) : std::string(8, ' ');
-      std::string name = f.name.empty() ? fmt::format("<function {}>", f.function) : f.name;
-      text += fmt::format("  {:>3}: {} - {}\n", i, where, name);
-    }
+/// Serves `request` on a fresh instance of a 0.2 handler, on this thread.
+void serve_once(const std::shared_ptr<const component::CompiledComponent>& component,
+                const HandlerOptions& o, wasihttp::IncomingRequestData request,
+                wasihttp::ResponseWriter& writer) {
+  wasihttp::BlockingResponseWriter blocking(writer);
+  auto r = instantiate(component, o);
+  if (!r) {
+    log_failure(o, r.error(), nullptr);
+    return internal_error(blocking, "the component could not be instantiated");
   }
-  std::fputs(text.c_str(), stderr);  // one write: lines of concurrent requests do not mix
-}
-
-/// A 500 with a short message (the details are in the server's log).
-void internal_error(wasihttp::ResponseWriter& writer, std::string_view message) {
-  std::string body = std::string(message) + "\n";
-  std::string length = std::to_string(body.size());
-  wasihttp::Fields headers;
-  headers.add_unchecked("content-type", {'t', 'e', 'x', 't', '/', 'p', 'l', 'a', 'i', 'n'});
-  headers.add_unchecked("content-length", {length.begin(), length.end()});
-  writer.start(500, headers);
-  writer.write({reinterpret_cast<const uint8_t*>(body.data()), body.size()});
-  writer.finish(nullptr);
+  RequestInstance& ri = **r;
+  wasihttp::Outcome out =
+      wasihttp::handle(ri.store, *ri.instance, *ri.http, std::move(request), writer);
+  answer(o, out, blocking, &ri.store);
 }
 
 }  // namespace
@@ -113,33 +65,18 @@ Status check_component(const std::shared_ptr<const component::CompiledComponent>
 RequestHandler component_handler(std::shared_ptr<const component::CompiledComponent> component,
                                  HandlerOptions options) {
   auto o = std::make_shared<const HandlerOptions>(std::move(options));
-  return [component, o](wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& writer) {
-    auto r = instantiate(component, *o);
-    if (!r) {
-      log_failure(*o, r.error(), nullptr);
-      return internal_error(writer, "the component could not be instantiated");
-    }
-    RequestInstance& ri = **r;
-    // A WASI 0.3 service when it exports wasi:http/handler@0.3, else 0.2's.
-    wasihttp::Outcome out =
-        wasihttp::v03::find_handler(*ri.instance)
-            ? wasihttp::v03::handle(ri.store, *ri.instance, *ri.http3, std::move(request), writer)
-            : wasihttp::handle(ri.store, *ri.instance, *ri.http, std::move(request), writer);
-    if (!out.call) log_failure(*o, out.call.error(), &(*r)->store);
-    switch (out.state) {
-      case wasihttp::Exchange::State::Waiting:
-        if (out.call)
-          std::fprintf(stderr, "flint serve: %s: the guest set no response\n", o->name.c_str());
-        if (!out.call && out.call.error().code == ErrorCode::Interrupt)
-          return internal_error(writer, "the request ran longer than its time limit");
-        return internal_error(writer, out.call ? "the guest set no response" : "the guest trapped");
-      case wasihttp::Exchange::State::Failed:
-        std::fprintf(stderr, "flint serve: %s: the guest answered error-code %s\n", o->name.c_str(),
-                     out.error.c_str());
-        return internal_error(writer, "the guest answered " + out.error);
-      case wasihttp::Exchange::State::Started:  // the server closes the connection
-      case wasihttp::Exchange::State::Finished: return;
-    }
+  if (!is_service(*component))
+    return [component, o](wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& writer) {
+      serve_once(component, *o, std::move(request), writer);
+    };
+  auto instances = std::make_shared<SharedInstances>(component, o);
+  return [instances](wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& writer) {
+    if (auto deferred = writer.defer()) return instances->dispatch(std::move(request), deferred);
+    // A writer that cannot wait for the instance's thread: this one waits.
+    std::promise<void> ended;
+    instances->dispatch(std::move(request), std::make_shared<wasihttp::BlockingResponseWriter>(
+                                                writer, [&ended] { ended.set_value(); }));
+    ended.get_future().wait();
   };
 }
 

@@ -20,6 +20,17 @@
 
 namespace flint::serve {
 
+/// How one instance of a wasi:http@0.3 service is reused across requests
+/// (`wasmtime serve`'s --max-instance-reuse-count,
+/// --max-instance-concurrent-reuse-count and --idle-instance-timeout, with
+/// their WASI 0.3 defaults). A 0.2 handler gets a fresh instance per request.
+struct InstanceReuse {
+  size_t max_requests = 128;   ///< requests one instance serves in its life
+  size_t max_concurrent = 16;  ///< requests one instance serves at once
+  /// How long an instance with no request is kept for the next one.
+  std::chrono::nanoseconds idle_timeout = std::chrono::seconds(1);
+};
+
 /// What each request's instance is granted.
 struct HandlerOptions {
   /// --env and --dir, as `flint run` grants them (arguments: the component's name).
@@ -43,9 +54,13 @@ struct HandlerOptions {
   /// More host interfaces for each request's linker, after WASI and
   /// wasi:http (`flint up`: Spin's).
   std::function<void(component::ComponentLinker&)> define_more;
+  /// How a wasi:http@0.3 service's instances serve many requests.
+  InstanceReuse reuse;
   /// Told of every request whose guest trapped or could not be instantiated
   /// (the metrics' trap count); may be empty.
   std::function<void(const Error&)> on_failure;
+  /// Told of every instance made (the metrics' instance count); may be empty.
+  std::function<void()> on_instance;
 };
 
 /// The handler serving `component`. Before serving, check_component()

@@ -10,28 +10,6 @@ namespace flint::serve {
 
 namespace {
 
-/// Sees what a handler answers on its way to the real writer.
-class CountingWriter : public wasihttp::ResponseWriter {
- public:
-  explicit CountingWriter(wasihttp::ResponseWriter& inner) : inner_(inner) {}
-  void start(uint16_t status, const wasihttp::Fields& headers) override {
-    status_ = status;
-    inner_.start(status, headers);
-  }
-  bool write(std::span<const uint8_t> data) override {
-    bytes_ += data.size();
-    return inner_.write(data);
-  }
-  void finish(const wasihttp::Fields* trailers) override { inner_.finish(trailers); }
-  uint16_t status() const { return status_; }
-  uint64_t bytes() const { return bytes_; }
-
- private:
-  wasihttp::ResponseWriter& inner_;
-  uint16_t status_ = 0;  ///< 0: never started (the server answers 500)
-  uint64_t bytes_ = 0;
-};
-
 /// `text` with `"` and `\` escaped, as a log field or a label value.
 std::string quoted(std::string_view text) {
   std::string out;
@@ -53,6 +31,75 @@ std::string header(const wasihttp::IncomingRequestData& r, std::string_view name
 
 }  // namespace
 
+/// What the log line and the metrics need of one request.
+struct Observer::Observation {
+  std::string component, line, referer, agent;
+  std::chrono::steady_clock::time_point began = std::chrono::steady_clock::now();
+  uint16_t status = 0;  ///< 0: never started (the server answers 500)
+  uint64_t bytes = 0;
+};
+
+/// Sees what a deferred response sends, and records it at its end.
+class Observer::CountingAsyncWriter : public wasihttp::AsyncResponseWriter {
+ public:
+  CountingAsyncWriter(std::shared_ptr<Observer> observer, std::shared_ptr<Observation> seen,
+                      std::shared_ptr<wasihttp::AsyncResponseWriter> inner)
+      : observer_(std::move(observer)), seen_(std::move(seen)), inner_(std::move(inner)) {}
+  void start(uint16_t status, const wasihttp::Fields& headers) override {
+    seen_->status = status;
+    inner_->start(status, headers);
+  }
+  bool offer(std::span<const uint8_t> data) override {
+    bool taken = inner_->offer(data);
+    if (taken) seen_->bytes += data.size();
+    return taken;
+  }
+  int ready_fd() override { return inner_->ready_fd(); }
+  bool gone() override { return inner_->gone(); }
+  void finish(const wasihttp::Fields* trailers) override { inner_->finish(trailers); }
+  void done() override {
+    inner_->done();
+    observer_->record(*seen_);
+  }
+
+ private:
+  std::shared_ptr<Observer> observer_;
+  std::shared_ptr<Observation> seen_;
+  std::shared_ptr<wasihttp::AsyncResponseWriter> inner_;
+};
+
+/// Sees what a handler answers on its way to the real writer.
+class Observer::CountingWriter : public wasihttp::ResponseWriter {
+ public:
+  CountingWriter(Observer& observer, std::shared_ptr<Observation> seen,
+                 wasihttp::ResponseWriter& inner)
+      : observer_(observer), seen_(std::move(seen)), inner_(inner) {}
+  void start(uint16_t status, const wasihttp::Fields& headers) override {
+    seen_->status = status;
+    inner_.start(status, headers);
+  }
+  bool write(std::span<const uint8_t> data) override {
+    seen_->bytes += data.size();
+    return inner_.write(data);
+  }
+  void finish(const wasihttp::Fields* trailers) override { inner_.finish(trailers); }
+  std::shared_ptr<wasihttp::AsyncResponseWriter> defer() override {
+    auto inner = inner_.defer();
+    if (!inner) return nullptr;
+    deferred_ = true;
+    return std::make_shared<CountingAsyncWriter>(observer_.shared_from_this(), seen_,
+                                                 std::move(inner));
+  }
+  /// Whether the response was deferred (recorded at its end, not here).
+  bool deferred() const { return deferred_; }
+
+ private:
+  Observer& observer_;
+  std::shared_ptr<Observation> seen_;
+  wasihttp::ResponseWriter& inner_;
+  bool deferred_ = false;
+};
+
 void Observer::handle(
     const std::string& component, wasihttp::IncomingRequestData request,
     wasihttp::ResponseWriter& writer,
@@ -62,21 +109,27 @@ void Observer::handle(
     ++components_[component].in_flight;
   }
   // What the log line needs, before the request moves into the handler.
-  std::string line;
-  if (access_log_)
-    line = fmt::format("{} \"{} {} HTTP/1.1\" ",
-                       request.client_address.empty() ? "-" : request.client_address,
-                       quoted(request.method), quoted(request.path_with_query));
-  std::string referer = access_log_ ? header(request, "referer") : "";
-  std::string agent = access_log_ ? header(request, "user-agent") : "";
-  auto began = std::chrono::steady_clock::now();
-  CountingWriter counting(writer);
+  auto seen = std::make_shared<Observation>();
+  seen->component = component;
+  if (access_log_) {
+    seen->line = fmt::format("{} \"{} {} HTTP/1.1\" ",
+                             request.client_address.empty() ? "-" : request.client_address,
+                             quoted(request.method), quoted(request.path_with_query));
+    seen->referer = header(request, "referer");
+    seen->agent = header(request, "user-agent");
+  }
+  CountingWriter counting(*this, seen, writer);
   handler(std::move(request), counting);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-  uint16_t status = counting.status() ? counting.status() : 500;
+  if (!counting.deferred()) record(*seen);
+}
+
+void Observer::record(const Observation& o) {
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - o.began).count();
+  uint16_t status = o.status ? o.status : 500;
   {
     std::lock_guard lock(mutex_);
-    PerComponent& c = components_[component];
+    PerComponent& c = components_[o.component];
     --c.in_flight;
     ++c.by_status[status];
     ++c.count;
@@ -93,11 +146,16 @@ void Observer::handle(
     // Combined log format, with the time first and the component and
     // duration (ms) after: one fputs, so concurrent lines never interleave.
     std::string out =
-        fmt::format("[{}] {}{} {} \"{}\" \"{}\" {} {:.3f}\n", when, line, status, counting.bytes(),
-                    quoted(referer), quoted(agent), component, seconds * 1e3);
+        fmt::format("[{}] {}{} {} \"{}\" \"{}\" {} {:.3f}\n", when, o.line, status, o.bytes,
+                    quoted(o.referer), quoted(o.agent), o.component, seconds * 1e3);
     std::fputs(out.c_str(), access_log_);
     std::fflush(access_log_);
   }
+}
+
+void Observer::count_instance(const std::string& component) {
+  std::lock_guard lock(mutex_);
+  ++components_[component].instances;
 }
 
 void Observer::count_trap(const std::string& component) {
@@ -130,10 +188,11 @@ std::string Observer::prometheus() const {
     out += fmt::format("flint_http_request_duration_seconds_count{{component=\"{}\"}} {}\n", label,
                        c.count);
   }
-  out += "# HELP flint_instances_total Instances made (one per request).\n";
+  out +=
+      "# HELP flint_instances_total Instances made (a wasi:http@0.2 handler: one per request).\n";
   out += "# TYPE flint_instances_total counter\n";
   for (const auto& [name, c] : components_)
-    out += fmt::format("flint_instances_total{{component=\"{}\"}} {}\n", quoted(name), c.count);
+    out += fmt::format("flint_instances_total{{component=\"{}\"}} {}\n", quoted(name), c.instances);
   out += "# HELP flint_traps_total Requests whose guest trapped or could not be instantiated.\n";
   out += "# TYPE flint_traps_total counter\n";
   for (const auto& [name, c] : components_)

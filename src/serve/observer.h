@@ -21,13 +21,15 @@
 namespace flint::serve {
 
 /// Counts and logs requests; thread-safe (requests run on many workers).
-class Observer {
+class Observer : public std::enable_shared_from_this<Observer> {
  public:
   /// `access_log`: where lines go (null: no access log); not closed here.
   explicit Observer(std::FILE* access_log = nullptr) : access_log_(access_log) {}
 
   /// One request handled by `component`: its writer wrapped to see the
-  /// status and body size; `handler` runs through it.
+  /// status and body size; `handler` runs through it. A response the
+  /// handler defers is recorded when it ends (the observer must be held
+  /// by a shared_ptr then).
   void handle(
       const std::string& component, wasihttp::IncomingRequestData request,
       wasihttp::ResponseWriter& writer,
@@ -35,6 +37,9 @@ class Observer {
 
   /// A guest of `component` trapped (or its instance failed).
   void count_trap(const std::string& component);
+  /// An instance of `component` was made (one per request of a 0.2
+  /// handler; a 0.3 service's serve many).
+  void count_instance(const std::string& component);
 
   /// The metrics in Prometheus' text exposition format (version 0.0.4).
   std::string prometheus() const;
@@ -44,12 +49,19 @@ class Observer {
                                         0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 
  private:
+  struct Observation;
+  class CountingWriter;
+  class CountingAsyncWriter;
+  /// Counts and logs a request whose response ended.
+  void record(const Observation& o);
+
   struct PerComponent {
     std::map<uint16_t, uint64_t> by_status;
     uint64_t buckets[std::size(kBuckets)] = {};
     uint64_t count = 0;
     double sum_seconds = 0;
     uint64_t traps = 0;
+    uint64_t instances = 0;
     int64_t in_flight = 0;
   };
   mutable std::mutex mutex_;

@@ -3,16 +3,20 @@
 #include "serve/server.h"
 
 #include <fmt/format.h>
+#include <poll.h>
 #include <sched.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <ctime>
+#include <deque>
 #include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "wasip2/event.h"
 
 namespace flint::serve {
 
@@ -84,6 +88,13 @@ struct Server::Impl {
 
 /// One connection: reads requests one after another (keep-alive), hands
 /// each to a worker, and writes what the handler produces.
+///
+/// Three sides touch it. The connection's strand does all socket I/O: it
+/// reads heads and body pieces and writes the queued output one piece
+/// after another (the outbox). The producer (the worker running the
+/// handler, or, once the response is deferred, the thread of the instance
+/// serving it) frames the response and queues it. The two meet in the
+/// request body's buffer (a mutex) and in the queued byte count.
 class Server::Impl::Session : public std::enable_shared_from_this<Session>,
                               public wasihttp::ResponseWriter {
  public:
@@ -99,7 +110,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     });
   }
 
-  // ---- ResponseWriter: called on the worker thread -------------------------
+  // ---- ResponseWriter: called by the producer ------------------------------
 
   void start(uint16_t status, const wasihttp::Fields& headers) override {
     started_ = true;
@@ -132,22 +143,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
   }
 
   bool write(std::span<const uint8_t> data) override {
-    if (broken_) return false;
+    if (!frame_body(data)) return false;
     if (data.empty()) return true;
-    frame_head(false);
-    if (no_body_) return true;  // HEAD: the body is not sent
-    if (chunked_) {
-      pending_ += fmt::format("{:x}\r\n", data.size());
-      pending_.append(data.begin(), data.end());
-      pending_ += "\r\n";
-    } else {
-      if (sent_body_ + data.size() > *length_) {
-        broken_ = true;  // more than content-length: the message cannot be framed
-        return false;
-      }
-      pending_.append(data.begin(), data.end());
-    }
-    sent_body_ += data.size();
     // The write that completes a content-length body waits for finish():
     // nothing but the end can follow it, and the end goes out with the
     // connection's next step in one hand-off (serve()).
@@ -171,12 +168,82 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
       broken_ = true;  // fewer bytes than content-length
       return;
     }
-    // The rest goes out after the handler returns (serve()), without the
-    // worker waiting for it: the response is complete.
+    // The rest goes out when the exchange ends (end_exchange()), without
+    // the producer waiting for it: the response is complete.
     finished_ = true;
   }
 
+  std::shared_ptr<wasihttp::AsyncResponseWriter> defer() override {
+    deferred_ = true;
+    holds_.fetch_add(1, std::memory_order_relaxed);
+    if (!writable_) writable_ = wasip2::new_event();
+    return std::make_shared<Deferred>(shared_from_this());
+  }
+
  private:
+  /// The response after defer(): queued without waiting, and the exchange
+  /// goes on when the deferring thread says it is done.
+  class Deferred : public wasihttp::AsyncResponseWriter {
+   public:
+    explicit Deferred(std::shared_ptr<Session> s)
+        : s_(std::move(s)), guard_(net::make_work_guard(s_->server_.ioc)) {}
+    void start(uint16_t status, const wasihttp::Fields& headers) override {
+      s_->start(status, headers);
+    }
+    bool offer(std::span<const uint8_t> data) override { return s_->offer(data); }
+    int ready_fd() override { return s_->writable_->get(); }
+    bool gone() override { return s_->gone_ || s_->broken_; }
+    void finish(const wasihttp::Fields* trailers) override { s_->finish(trailers); }
+    void done() override {
+      s_->conclude();
+      s_->release_exchange();
+    }
+
+   private:
+    std::shared_ptr<Session> s_;
+    /// Keeps the I/O threads running (and run() from returning, on a
+    /// graceful stop) while the response may still come.
+    net::executor_work_guard<net::io_context::executor_type> guard_;
+  };
+
+  /// Queued output beyond which offer() refuses more.
+  static constexpr size_t kHighWater = 64 * 1024;
+
+  /// The producer's non-blocking write (Deferred::offer).
+  bool offer(std::span<const uint8_t> data) {
+    if (gone_ || broken_) return true;  // dropped: gone() tells
+    if (queued_ > kHighWater) {
+      // Cleared before the count is looked at again: a write that ends
+      // after this raises it anew.
+      wasip2::clear_event(writable_);
+      if (queued_ > kHighWater) return false;
+    }
+    if (frame_body(data) && !pending_.empty()) enqueue(std::exchange(pending_, {}), nullptr);
+    return true;
+  }
+
+  /// Adds `data` to the body in `pending_`, with its chunk framing and the
+  /// head before the first bytes. False when the response is broken.
+  bool frame_body(std::span<const uint8_t> data) {
+    if (broken_ || gone_) return false;
+    if (data.empty()) return true;
+    frame_head(false);
+    if (no_body_) return true;  // HEAD: the body is not sent
+    if (chunked_) {
+      pending_ += fmt::format("{:x}\r\n", data.size());
+      pending_.append(data.begin(), data.end());
+      pending_ += "\r\n";
+    } else {
+      if (sent_body_ + data.size() > *length_) {
+        broken_ = true;  // more than content-length: the message cannot be framed
+        return false;
+      }
+      pending_.append(data.begin(), data.end());
+    }
+    sent_body_ += data.size();
+    return true;
+  }
+
   /// Completes the head held since start() with its framing and queues it;
   /// `ended`: the body ended with no byte written.
   void frame_head(bool ended) {
@@ -194,6 +261,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     chunked_ = !length_ && !no_body_;
     head += "\r\n";
     pending_ = std::move(head) + pending_;
+    head_sent_ = true;
   }
 
   void read_header() {
@@ -228,11 +296,13 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
                                  {field.value().begin(), field.value().end()});
     // The body streams: the guest's reads pull it from the connection.
     header_fields_ = size_t(std::distance(req.begin(), req.end()));
-    data.body = std::make_shared<ConnectionBody>(shared_from_this());
+    body_ = std::make_shared<ConnectionBody>(shared_from_this(), parser_->is_done());
+    data.body = body_;
     expect_continue_ = req[http::field::expect] == "100-continue";
     keep_alive_ = req.keep_alive() && !server_.stopping;
     head_request_ = req.method() == http::verb::head;
-    started_ = finished_ = broken_ = body_failed_ = false;
+    started_ = finished_ = broken_ = deferred_ = head_sent_ = false;
+    gone_ = false;
     length_.reset();
     head_.reset();
     sent_body_ = 0;
@@ -241,80 +311,156 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     net::post(server_.workers, [self = shared_from_this(), data = std::move(data),
                                 guard = net::make_work_guard(server_.ioc)]() mutable {
       self->serve(std::move(data));
-      // The response's tail and the connection's next step: one hand-off.
-      net::post(self->stream_.get_executor(), [self, tail = std::move(self->pending_)]() mutable {
-        self->send_tail(std::move(tail));
-      });
     });
   }
 
-  /// The request body as the guest's incoming-body stream.
-  class ConnectionBody : public wasihttp::BodySource {
+  /// The request body as the guest's stream: pieces read from the
+  /// connection into a buffer when the guest first asks (so
+  /// `Expect: 100-continue` is answered only for a guest that reads), and
+  /// an eventfd readable while the buffer has something to give, for
+  /// guests that wait on a loop rather than in read().
+  class ConnectionBody : public wasihttp::BodySource,
+                         public std::enable_shared_from_this<ConnectionBody> {
    public:
-    explicit ConnectionBody(std::shared_ptr<Session> session) : session_(std::move(session)) {}
-    Read read(uint64_t len) override { return session_->read_body(len); }
-    std::optional<wasihttp::Fields> trailers() override { return session_->trailers(); }
+    ConnectionBody(std::shared_ptr<Session> session, bool empty) : session_(std::move(session)) {
+      end_ = empty;
+    }
+
+    Read read(uint64_t len) override {
+      for (;;) {
+        {
+          std::lock_guard lock(mutex_);
+          if (available()) return take(len);
+          ask();
+        }
+        pollfd p{event()->get(), POLLIN, 0};
+        while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
+        }
+      }
+    }
+
+    wasip2::SharedFd ready_fd() override {
+      std::lock_guard lock(mutex_);
+      if (!available()) ask();
+      return event();
+    }
+
+    std::optional<wasihttp::Fields> trailers() override {
+      std::lock_guard lock(mutex_);
+      return trailers_;
+    }
+
+    /// On the strand: bytes read, the end (with the trailers), or a failure.
+    void arrived(std::span<const uint8_t> bytes, bool end, std::optional<wasihttp::Fields> t,
+                 std::optional<std::string> error) {
+      std::lock_guard lock(mutex_);
+      bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
+      end_ = end_ || end;
+      if (end) trailers_ = std::move(t);
+      if (error) error_ = std::move(error);
+      reading_ = false;
+      if (available()) wasip2::raise_event(event());
+    }
+
+    /// Whether the body was read to its end without a failure.
+    bool whole() {
+      std::lock_guard lock(mutex_);
+      return end_ && !error_;
+    }
 
    private:
+    bool available() const { return offset_ < bytes_.size() || end_ || error_; }
+
+    /// Starts a read on the connection unless one is on its way.
+    void ask() {
+      if (reading_) return;
+      reading_ = true;
+      net::post(session_->stream_.get_executor(),
+                [s = session_, self = shared_from_this()] { s->read_body_piece(self); });
+    }
+
+    /// Up to `len` of what is buffered, or the end or failure once all of
+    /// it was taken. Called with the mutex held.
+    Read take(uint64_t len) {
+      Read r;
+      if (offset_ < bytes_.size()) {
+        size_t n = size_t(std::min<uint64_t>(len ? len : 1, bytes_.size() - offset_));
+        r.bytes.assign(bytes_.begin() + ptrdiff_t(offset_),
+                       bytes_.begin() + ptrdiff_t(offset_ + n));
+        offset_ += n;
+        if (offset_ == bytes_.size()) {
+          bytes_.clear();
+          offset_ = 0;
+        }
+      } else if (error_) {
+        r.error = *error_;
+      } else {
+        r.end = true;
+      }
+      if (!available() && event_) wasip2::clear_event(event_);
+      return r;
+    }
+
+    /// The eventfd, made at first need (most requests have no body).
+    const wasip2::SharedFd& event() {
+      if (!event_) {
+        event_ = wasip2::new_event();
+        if (available()) wasip2::raise_event(event_);
+      }
+      return event_;
+    }
+
     std::shared_ptr<Session> session_;
+    std::mutex mutex_;
+    std::vector<uint8_t> bytes_;
+    size_t offset_ = 0;
+    bool end_ = false, reading_ = false;
+    std::optional<std::string> error_;
+    std::optional<wasihttp::Fields> trailers_;
+    wasip2::SharedFd event_;
   };
 
-  /// On the worker: up to `len` bytes of the request body, read from the
-  /// connection on its I/O thread. `Expect: 100-continue` is answered on the
-  /// first read: a guest that never reads the body never asks for it.
-  wasip2::StreamSource::Read read_body(uint64_t len) {
-    wasip2::StreamSource::Read r;
-    if (body_failed_) {
-      r.error = "the request body could not be read";
-      return r;
-    }
-    if (parser_->is_done()) {
-      r.end = true;
-      return r;
-    }
+  /// On the strand: reads the next piece of `body` from the connection and
+  /// hands it over (a piece with body bytes, or the end, or a failure).
+  void read_body_piece(const std::shared_ptr<ConnectionBody>& body) {
+    // A body of an exchange that is over (a guest may still hold it) gets
+    // nothing more: the connection may be reading its next request.
+    if (body != body_) return body->arrived({}, false, std::nullopt, "the request is over");
+    // `Expect: 100-continue` is answered on the guest's first read, unless
+    // its final response already began.
     if (expect_continue_) {
       expect_continue_ = false;
-      std::string line = "HTTP/1.1 100 Continue\r\n\r\n";
-      if (!send(line)) {
-        body_failed_ = true;
-        r.error = "the client went away";
-        return r;
-      }
+      if (!head_sent_) push_out("HTTP/1.1 100 Continue\r\n\r\n", nullptr);
     }
-    // What arrives now, or at least one byte: read_some until the parser
-    // gives body bytes (a chunk's size line alone gives none) or the end.
-    std::vector<uint8_t> buf(size_t(std::min<uint64_t>(std::max<uint64_t>(len, 1), kBodyPiece)));
-    while (r.bytes.empty() && !parser_->is_done()) {
-      std::promise<beast::error_code> done;
-      auto result = done.get_future();
-      net::post(stream_.get_executor(), [this, &buf, &done] {
-        auto& body = parser_->get().body();
-        body.data = buf.data();
-        body.size = buf.size();
-        stream_.expires_after(server_.options.read_timeout);
-        http::async_read_some(stream_, buffer_, *parser_, [&done](beast::error_code ec, size_t) {
-          done.set_value(ec == http::error::need_buffer ? beast::error_code() : ec);
-        });
-      });
-      beast::error_code ec = result.get();
-      if (ec) {
-        body_failed_ = true;
-        r.error = ec == http::error::body_limit
-                      ? "the request body is larger than the limit"
-                      : "the request body could not be read: " + ec.message();
-        return r;
-      }
-      size_t got = buf.size() - parser_->get().body().size;
-      r.bytes.assign(buf.begin(), buf.begin() + got);
-    }
-    r.end = r.bytes.empty();
-    return r;
+    if (parser_->is_done()) return body->arrived({}, true, trailers(), std::nullopt);
+    body_buffer_.resize(kBodyPiece);
+    auto& b = parser_->get().body();
+    b.data = body_buffer_.data();
+    b.size = body_buffer_.size();
+    stream_.expires_after(server_.options.read_timeout);
+    http::async_read_some(stream_, buffer_, *parser_,
+                          [self = shared_from_this(), body](beast::error_code ec, size_t) {
+                            self->body_piece_read(body, ec);
+                          });
   }
 
-  /// On the worker: a chunked body's trailers, once it is read to its end.
+  void body_piece_read(const std::shared_ptr<ConnectionBody>& body, beast::error_code ec) {
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec)
+      return body->arrived({}, false, std::nullopt,
+                           ec == http::error::body_limit
+                               ? "the request body is larger than the limit"
+                               : "the request body could not be read: " + ec.message());
+    size_t got = body_buffer_.size() - parser_->get().body().size;
+    // A chunk's size line alone gives no bytes: read on.
+    if (got == 0 && !parser_->is_done()) return read_body_piece(body);
+    bool end = parser_->is_done();
+    body->arrived({body_buffer_.data(), got}, end, end ? trailers() : std::nullopt, std::nullopt);
+  }
+
+  /// On the strand: a chunked body's trailers, once it is read to its end.
   /// Beast adds them to the message's fields after the header's.
   std::optional<wasihttp::Fields> trailers() {
-    if (!parser_->is_done() || body_failed_) return std::nullopt;
     std::optional<wasihttp::Fields> out;
     size_t i = 0;
     for (const auto& field : parser_->get())
@@ -329,38 +475,104 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
   /// The most body bytes one read takes from the connection.
   static constexpr size_t kBodyPiece = 64 * 1024;
 
-  /// On the worker: the handler, then a 500 if it gave no response.
-  /// Leaves in `pending_` what is still to be written (send_tail()).
+  /// On the worker: the handler. Unless it deferred the response, the
+  /// exchange ends when it returns.
   void serve(wasihttp::IncomingRequestData data) {
+    holds_.store(1, std::memory_order_relaxed);
     server_.handler(std::move(data), *this);
+    if (!deferred_) conclude();
+    release_exchange();
+  }
+
+  /// By the producer, at the exchange's end: a 500 if no response was
+  /// started; a started one left unfinished cuts the connection. Leaves in
+  /// `pending_` what is still to be written.
+  void conclude() {
     if (!started_ && !broken_) {
       pending_ = simple_response(500, "Internal Server Error\n", keep_alive_);
       finished_ = true;
     } else if (!finished_) {
-      broken_ = true;  // a started response the handler did not finish
+      broken_ = true;
     }
-    if (broken_) pending_.clear();
+    if (broken_ || gone_) pending_.clear();
   }
 
-  /// On the I/O thread, once the handler returned: writes the response's
-  /// last bytes, then goes on with the connection.
-  void send_tail(std::string tail) {
-    if (tail.empty()) return after_response();
-    auto text = std::make_shared<std::string>(std::move(tail));
+  /// The handler's call and a deferred writer each hold the exchange; the
+  /// last to let go ends it (neither knows which comes last).
+  void release_exchange() {
+    if (holds_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    // The response's tail and the connection's next step: one hand-off.
+    net::post(stream_.get_executor(), [self = shared_from_this(), tail = std::move(pending_)] {
+      if (!tail.empty()) self->push_out(std::move(tail), nullptr);
+      self->ending_ = true;
+      self->pump();
+    });
+  }
+
+  /// Output waiting for the connection, and who waits for it to be written.
+  struct Outgoing {
+    std::string bytes;
+    std::function<void(bool written)> on_written;
+  };
+
+  /// By the producer: queues `bytes` behind what is queued already.
+  void enqueue(std::string bytes, std::function<void(bool)> on_written) {
+    queued_ += bytes.size();
+    net::post(stream_.get_executor(), [self = shared_from_this(), bytes = std::move(bytes),
+                                       on_written = std::move(on_written)]() mutable {
+      self->outbox_.push_back({std::move(bytes), std::move(on_written)});
+      self->pump();
+    });
+  }
+
+  /// On the strand: queues `bytes` (counted as enqueue() counts them).
+  void push_out(std::string bytes, std::function<void(bool)> on_written) {
+    queued_ += bytes.size();
+    outbox_.push_back({std::move(bytes), std::move(on_written)});
+    pump();
+  }
+
+  /// On the strand: writes the outbox's first piece unless a write is on
+  /// its way; once it is empty at the exchange's end, goes on with the
+  /// connection.
+  void pump() {
+    if (writing_) return;
+    while (!outbox_.empty() && gone_) written_out(false);
+    if (outbox_.empty()) {
+      if (ending_) {
+        ending_ = false;
+        after_response();
+      }
+      return;
+    }
+    writing_ = true;
     stream_.expires_after(server_.options.write_timeout);
-    net::async_write(stream_, net::buffer(*text),
-                     [self = shared_from_this(), text](beast::error_code ec, size_t) {
-                       if (ec) self->broken_ = true;
-                       self->after_response();
+    net::async_write(stream_, net::buffer(outbox_.front().bytes),
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->writing_ = false;
+                       if (ec) self->gone_ = true;
+                       self->written_out(!ec);
+                       self->pump();
                      });
+  }
+
+  /// On the strand: the outbox's first piece is written (or never will be).
+  void written_out(bool ok) {
+    Outgoing o = std::move(outbox_.front());
+    outbox_.pop_front();
+    queued_ -= o.bytes.size();
+    if (o.on_written) o.on_written(ok);
+    if (writable_) wasip2::raise_event(writable_);
   }
 
   void after_response() {
     busy_ = false;
     // A body the guest did not read to its end leaves the connection in the
     // middle of a message: it cannot carry another.
-    bool whole = parser_->is_done() && !body_failed_;
-    if (broken_ || !finished_ || !whole || !keep_alive_ || server_.stopping) return close();
+    bool whole = body_ && body_->whole();
+    body_.reset();
+    if (broken_ || gone_ || !finished_ || !whole || !keep_alive_ || server_.stopping)
+      return close();
     read_header();
   }
 
@@ -392,25 +604,14 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     stream_.socket().close(ec);
   }
 
-  /// On the worker: writes `pending_` through the connection's executor and
-  /// waits until it is written (or the write failed or timed out).
+  /// By the producer: writes `pending_` and waits until it is written (or
+  /// the write failed or timed out).
   bool send() {
-    bool ok = send(pending_);
-    pending_.clear();
-    return ok;
-  }
-  bool send(const std::string& data) {
-    if (broken_) return false;
-    std::promise<beast::error_code> done;
-    auto result = done.get_future();
-    net::post(stream_.get_executor(), [this, &data, &done] {
-      stream_.expires_after(server_.options.write_timeout);
-      net::async_write(stream_, net::buffer(data),
-                       [&done](beast::error_code ec, size_t) { done.set_value(ec); });
-    });
-    beast::error_code ec = result.get();
-    if (ec) broken_ = true;
-    return !ec;
+    if (gone_) return false;
+    std::promise<bool> done;
+    auto written = done.get_future();
+    enqueue(std::exchange(pending_, {}), [&done](bool ok) { done.set_value(ok); });
+    return written.get();
   }
 
   Impl& server_;
@@ -418,11 +619,27 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::buffer_body>> parser_;
   std::atomic<bool> busy_{false};
-  // The response in progress (touched by the worker while busy_).
-  bool keep_alive_ = true, head_request_ = false, expect_continue_ = false, body_failed_ = false;
+
+  // The strand's.
+  std::shared_ptr<ConnectionBody> body_;  ///< the exchange's request body
+  std::vector<uint8_t> body_buffer_;      ///< where body pieces are read into
+  bool expect_continue_ = false;
+  std::deque<Outgoing> outbox_;
+  bool writing_ = false;      ///< a write of the outbox's first piece is on its way
+  bool ending_ = false;       ///< the exchange is over once the outbox is written
+  size_t header_fields_ = 0;  ///< fields beyond these are the body's trailers
+
+  // Shared by the strand and the producer.
+  std::atomic<size_t> queued_{0};       ///< bytes enqueued and not yet written
+  std::atomic<bool> gone_{false};       ///< a write failed: the client is gone
+  std::atomic<bool> head_sent_{false};  ///< the response's head is framed
+  std::atomic<int> holds_{0};           ///< see release_exchange()
+  wasip2::SharedFd writable_;           ///< raised as writes end (a deferred writer's ready_fd)
+
+  // The producer's: the response in progress.
+  bool keep_alive_ = true, head_request_ = false, deferred_ = false;
   bool started_ = false, finished_ = false, broken_ = false, chunked_ = false, no_body_ = false;
   std::optional<uint64_t> length_;
-  size_t header_fields_ = 0;  ///< fields beyond these are the body's trailers
   uint64_t sent_body_ = 0;
   std::string pending_;
   std::optional<std::string> head_;  ///< the head from start(), until its framing is known

@@ -9,7 +9,9 @@
 // thread per core, so a busy guest never stalls another connection's I/O. A
 // handler streams its response: each write is handed to the connection's
 // I/O thread and the worker waits until it is on the wire (back-pressure,
-// and the write timeout applies).
+// and the write timeout applies). A handler may instead defer the response
+// (ResponseWriter::defer) and return at once: it is then made from another
+// thread without blocking, as a 0.3 service's shared instance makes it.
 //
 // HTTP: keep-alive, chunked request bodies (de-chunked by the parser) and
 // chunked responses when the handler sets no content-length, a header-size

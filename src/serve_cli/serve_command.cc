@@ -6,7 +6,9 @@
 // wasmtime serve, outbound HTTP is denied unless granted); Spin's host interfaces link, granting
 // nothing else (Spin SDK components run; `flint up` grants). The first line on stderr is `Serving
 // HTTP on http://ADDR:PORT/` with the port actually bound (so --addr HOST:0 works). The component
-// is compiled once; every request gets a fresh instance (src/serve/component_handler.h). SIGINT or
+// is compiled once; every request of a 0.2 handler gets a fresh instance, a 0.3 service's
+// instances serve many at once (--max-instance-reuse-count,
+// --max-instance-concurrent-reuse-count, --idle-instance-timeout: src/serve/shared_instances.h). SIGINT or
 // SIGTERM stops accepting, lets requests in flight finish, and exits 0.
 #include <fmt/format.h>
 #include <signal.h>
@@ -89,7 +91,7 @@ int serve(const ServeOptions& o) {
   if (!component::is_component(*bytes))
     return fail(o.component, make_error(ErrorCode::Usage,
                                         "not a component (flint serve runs wasi:http components)"));
-  if (auto ok = apply_guest_flags(o.guest, handler.config, handler.timeout); !ok)
+  if (auto ok = apply_guest_flags(o.guest, handler.config, handler.timeout, handler.reuse); !ok)
     return fail(o.component, ok.error());
   handler.timeout_spec = o.guest.timeout;
   if (auto ok = serve::check_imports(bytes->span(), handler); !ok)
@@ -109,10 +111,12 @@ int serve(const ServeOptions& o) {
   auto observability = start_observability(o.server);
   if (!observability) return fail(o.component, observability.error());
   std::shared_ptr<serve::Observer> observer = (*observability)->observer;
-  if (observer)
+  if (observer) {
     handler.on_failure = [observer, name = o.component](const Error&) {
       observer->count_trap(name);
     };
+    handler.on_instance = [observer, name = o.component] { observer->count_instance(name); };
+  }
   serve::RequestHandler served = serve::component_handler(*compiled, std::move(handler));
   if (observer) served = serve::observe(observer, o.component, std::move(served));
   auto server = serve::Server::listen(server_options, std::move(served));

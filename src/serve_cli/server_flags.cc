@@ -46,10 +46,31 @@ void add_guest_flags(CLI::App* cmd, GuestFlags& f) {
                   "Upper bound on each linear memory of a request's instance, e.g. 64M")
       ->type_name("SIZE");
   cmd->add_flag("--no-cache", f.no_cache, cli::kNoCacheHelp);
+  cmd->add_option("--max-instance-reuse-count", f.max_instance_reuse_count,
+                  "Requests one instance of a WASI 0.3 service serves before it is dropped "
+                  "(default 128; a WASI 0.2 handler's instance serves one)")
+      ->check(CLI::Range(size_t(1), size_t(1) << 32))
+      ->type_name("N");
+  cmd->add_option("--max-instance-concurrent-reuse-count", f.max_instance_concurrent_reuse_count,
+                  "Requests one instance of a WASI 0.3 service serves at once (default 16)")
+      ->check(CLI::Range(size_t(1), size_t(1) << 32))
+      ->type_name("N");
+  cmd->add_option("--idle-instance-timeout", f.idle_instance_timeout,
+                  "How long an idle instance of a WASI 0.3 service is kept for the next "
+                  "request, e.g. 1s (the default) or 500ms")
+      ->type_name("DURATION");
 }
 
 Status apply_guest_flags(const GuestFlags& f, Config& config,
-                         std::optional<std::chrono::nanoseconds>& timeout) {
+                         std::optional<std::chrono::nanoseconds>& timeout,
+                         serve::InstanceReuse& reuse) {
+  if (f.max_instance_reuse_count) reuse.max_requests = *f.max_instance_reuse_count;
+  if (f.max_instance_concurrent_reuse_count)
+    reuse.max_concurrent = *f.max_instance_concurrent_reuse_count;
+  if (!f.idle_instance_timeout.empty()) {
+    FLINT_ASSIGN(reuse.idle_timeout,
+                 cli::parse_duration(f.idle_instance_timeout, "--idle-instance-timeout"));
+  }
   if (!f.timeout.empty()) {
     FLINT_ASSIGN(timeout, cli::parse_duration(f.timeout));
     config.interruptible = true;  // checks compiled in: the deadline can stop a guest

@@ -14,6 +14,7 @@
 
 #include "flint/result.h"
 #include "flint/runtime.h"
+#include "serve/component_handler.h"
 #include "serve/observer.h"
 #include "serve/server.h"
 
@@ -50,12 +51,18 @@ void print_metrics_address(const Observability& o);
 void add_server_flags(CLI::App* cmd, ServerFlags& flags);
 
 /// How each request's guest runs: --engine, --timeout, --max-memory,
-/// --no-cache, as written.
+/// --no-cache, and how a wasi:http@0.3 service's instances are reused
+/// (wasmtime serve's --max-instance-reuse-count,
+/// --max-instance-concurrent-reuse-count, --idle-instance-timeout), as
+/// written.
 struct GuestFlags {
   std::string engine = "interp";
   bool no_cache = false;
   std::string timeout;
   std::string max_memory;
+  std::optional<size_t> max_instance_reuse_count;
+  std::optional<size_t> max_instance_concurrent_reuse_count;
+  std::string idle_instance_timeout;
 };
 
 /// Registers the guest flags on `cmd`.
@@ -63,9 +70,11 @@ void add_guest_flags(CLI::App* cmd, GuestFlags& flags);
 
 /// The guest flags applied: the engine (and the compiled-code cache) and
 /// the memory limit into `config`; the per-request deadline into `timeout`
-/// (and `config.interruptible`, so that it can stop a guest).
+/// (and `config.interruptible`, so that it can stop a guest); the reuse
+/// bounds into `reuse`.
 Status apply_guest_flags(const GuestFlags& flags, Config& config,
-                         std::optional<std::chrono::nanoseconds>& timeout);
+                         std::optional<std::chrono::nanoseconds>& timeout,
+                         serve::InstanceReuse& reuse);
 
 /// Applies the flags to `options`; an error names the bad flag.
 Status apply_server_flags(const ServerFlags& flags, serve::ServerOptions& options);

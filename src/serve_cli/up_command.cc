@@ -74,7 +74,7 @@ int up(const UpOptions& o) {
     if (!var) return fail(var.error());
     if (*var) options.env.push_back(**var);
   }
-  if (auto ok = apply_guest_flags(o.guest, options.config, options.timeout); !ok)
+  if (auto ok = apply_guest_flags(o.guest, options.config, options.timeout, options.reuse); !ok)
     return fail(ok.error());
   options.timeout_spec = o.guest.timeout;
   options.allow_transient_write = o.allow_transient_write;

@@ -200,6 +200,7 @@ Result<std::shared_ptr<App::Loaded>> App::load(size_t index) {
   h.config = options_.config;
   h.timeout = options_.timeout;
   h.timeout_spec = options_.timeout_spec;
+  h.reuse = options_.reuse;
   if (h.timeout) h.config.interruptible = true;
   h.wasi.args.push_back(c.id);
   for (const auto& kv : c.environment) h.wasi.env.push_back(kv);
@@ -211,10 +212,12 @@ Result<std::shared_ptr<App::Loaded>> App::load(size_t index) {
   h.define_more = [host](component::ComponentLinker& linker) {
     spinhost::define_spin(linker, host);
   };
-  if (options_.observer)
+  if (options_.observer) {
     h.on_failure = [observer = options_.observer, id = c.id](const Error&) {
       observer->count_trap(id);
     };
+    h.on_instance = [observer = options_.observer, id = c.id] { observer->count_instance(id); };
+  }
 
   if (wagi) {
     WagiOptions w;

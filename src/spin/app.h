@@ -21,6 +21,7 @@
 
 #include "component_runtime/compiled_component.h"
 #include "flint/runtime.h"
+#include "serve/component_handler.h"
 #include "serve/observer.h"
 #include "serve/server.h"
 #include "spin/manifest.h"
@@ -35,6 +36,8 @@ struct AppOptions {
   /// How long one request's guest may run; none: no limit.
   std::optional<std::chrono::nanoseconds> timeout;
   std::string timeout_spec;  ///< as written, for messages
+  /// How a WASI 0.3 component's instances serve many requests.
+  serve::InstanceReuse reuse;
   /// `--env NAME=VALUE`: added to every component's environment (after the
   /// manifest's, so it wins).
   std::vector<std::pair<std::string, std::string>> env;

@@ -16,7 +16,6 @@
 #include "wasihttp/client.h"
 
 #include <curl/curl.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +25,8 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
+
+#include "wasip2/event.h"
 
 namespace flint::wasihttp {
 
@@ -52,17 +53,9 @@ enum : uint32_t {
   kInternalError = 38,
 };
 
-wasip2::SharedFd new_event() {
-  return std::make_shared<wasi::UniqueFd>(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-}
-void raise_event(const wasip2::SharedFd& fd) {
-  uint64_t one = 1;
-  (void)!::write(fd->get(), &one, sizeof one);
-}
-void clear_event(const wasip2::SharedFd& fd) {
-  uint64_t value;
-  (void)!::read(fd->get(), &value, sizeof value);
-}
+using wasip2::clear_event;
+using wasip2::new_event;
+using wasip2::raise_event;
 
 /// "name: value" of a header line into `fields` (hop-by-hop fields, which
 /// the guest could not pass on, are left out).

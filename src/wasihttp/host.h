@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -43,6 +44,34 @@ struct IncomingRequestData {
   std::string client_address;
 };
 
+/// A response made without blocking, by a thread that serves many
+/// requests at once (the instance of a wasi:http@0.3 service, whose event
+/// loop must never wait on one client). Calls come in order from one
+/// thread at a time: start once, then offer any number of times, then
+/// finish; done always last.
+class AsyncResponseWriter {
+ public:
+  virtual ~AsyncResponseWriter() = default;
+  /// The status and headers.
+  virtual void start(uint16_t status, const Fields& headers) = 0;
+  /// Queues all of `data` when the connection has room and returns true;
+  /// returns false having taken nothing while earlier bytes are still on
+  /// their way: offer again once ready_fd() polls readable. Bytes offered
+  /// after the client went away are dropped (see gone()).
+  virtual bool offer(std::span<const uint8_t> data) = 0;
+  /// A descriptor poll(2) finds readable once offer() may take more; -1
+  /// when offer() never refuses.
+  virtual int ready_fd() = 0;
+  /// The client went away or a write failed: nothing more reaches it.
+  virtual bool gone() = 0;
+  /// The body is complete; trailers may be null.
+  virtual void finish(const Fields* trailers) = 0;
+  /// The exchange is over, finished or not (an unfinished response cuts the
+  /// connection; one never started is answered 500). The writer is not
+  /// used after this.
+  virtual void done() = 0;
+};
+
 /// Where a response goes; the server implements it. Calls come in order:
 /// start once, then write any number of times, then finish, all on the
 /// thread that runs the guest.
@@ -55,6 +84,38 @@ class ResponseWriter {
   virtual bool write(std::span<const uint8_t> data) = 0;
   /// The body is complete (outgoing-body.finish); trailers may be null.
   virtual void finish(const Fields* trailers) = 0;
+  /// Hands the response over to a writer that outlives the handler's call:
+  /// the handler may return at once and answer later, from another thread,
+  /// without blocking. Called before start(), if at all; after it this
+  /// writer is not used. Null when this writer cannot be deferred (the
+  /// handler then answers before it returns).
+  virtual std::shared_ptr<AsyncResponseWriter> defer() { return nullptr; }
+};
+
+/// A ResponseWriter used as an AsyncResponseWriter: offer() always takes
+/// everything, waiting for the connection as the writer's write() does (for
+/// callers of a service that are not a server able to defer). `on_done`
+/// runs at done().
+class BlockingResponseWriter : public AsyncResponseWriter {
+ public:
+  explicit BlockingResponseWriter(ResponseWriter& inner, std::function<void()> on_done = nullptr)
+      : inner_(inner), on_done_(std::move(on_done)) {}
+  void start(uint16_t status, const Fields& headers) override { inner_.start(status, headers); }
+  bool offer(std::span<const uint8_t> data) override {
+    gone_ = gone_ || !inner_.write(data);
+    return true;
+  }
+  int ready_fd() override { return -1; }
+  bool gone() override { return gone_; }
+  void finish(const Fields* trailers) override { inner_.finish(trailers); }
+  void done() override {
+    if (on_done_) on_done_();
+  }
+
+ private:
+  ResponseWriter& inner_;
+  std::function<void()> on_done_;
+  bool gone_ = false;
 };
 
 /// What became of one request's response.

@@ -91,13 +91,14 @@ Result<component::FunctionPtr> find_handler(const component::ComponentInstanceIt
 
 /// Starts a call of the instance's handler with `request`, driven by the
 /// store's loop (Scheduler::run_until): `writer` gets the response as the
-/// guest makes it, and `done` runs once with the outcome when the response
+/// guest makes it (never blocking the loop: a connection that is behind
+/// holds the guest's writes back), and `done` runs once with the outcome when the response
 /// ended (or failed). Many calls may be in flight in one instance, as the
 /// async ABI allows (a wasi:http/handler@0.3 service serving requests
 /// concurrently). A trap ends the loop's run_until instead, with the calls
 /// in flight unfinished. An error: the call could not start.
 Status start_handle(Store& store, const component::ComponentInstanceItem& instance, HttpHost& host,
-                    IncomingRequestData request, ResponseWriter& writer,
+                    IncomingRequestData request, std::shared_ptr<AsyncResponseWriter> writer,
                     std::function<void(Outcome)> done);
 
 /// Calls the instance's handler with `request` and runs the store's loop

@@ -1,5 +1,7 @@
 // wasi:http@0.3's handler: serving one request through a service's
 // exported `handle` (http.h).
+#include <poll.h>
+
 #include "runtime/fiber.h"
 #include "wasihttp/http03.h"
 
@@ -38,7 +40,7 @@ constexpr uint32_t kInternalError = 38;
 /// The request the server received, as the guest's `request`: its body
 /// streamed from the server's source as the guest reads it, its trailers
 /// ready once the body has been read to its end.
-Result<ComponentValue> incoming_request(HttpHost& host, IncomingRequestData data) {
+Result<ComponentValue> incoming_request(Store& store, HttpHost& host, IncomingRequestData data) {
   HttpRequest q;
   q.method = method_value(data.method);
   q.scheme = val::variant_case(data.https ? 1 : 0);
@@ -50,29 +52,43 @@ Result<ComponentValue> incoming_request(HttpHost& host, IncomingRequestData data
   q.body.trailers = channel_of(trailers.value());
   std::shared_ptr<BodySource> source = data.body;
   HttpHost* h = &host;  // the host outlives the request's store use
-  q.body.contents = source_stream(wit::u8(), [source, trailers, h](uint32_t max) {
-    SourceChunk chunk;
-    if (!source) {
-      chunk.end = true;
-      (void)trailers.write(val::ok(val::none()));
-      return chunk;
-    }
-    wasip2::StreamSource::Read r = source->read(max);
-    chunk.bytes = std::move(r.bytes);
-    if (r.error) {
-      chunk.end = true;
-      (void)trailers.write(val::err(error_code_value(r.code.value_or(kInternalError), *r.error)));
-    } else if (r.end) {
-      chunk.end = true;
-      std::optional<Fields> t = source->trailers();
-      Result<ComponentValue> handle = t ? h->fields.insert_own(Fields::immutable_copy(*t))
-                                        : Result<ComponentValue>(val::none());
-      (void)trailers.write(!t       ? val::ok(val::none())
-                           : handle ? val::ok(val::some(std::move(*handle)))
-                                    : val::ok(val::none()));
-    }
-    return chunk;
-  });
+  q.body.contents = source_stream(
+      wit::u8(),
+      [source, trailers, h](uint32_t max) {
+        SourceChunk chunk;
+        if (!source) {
+          chunk.end = true;
+          (void)trailers.write(val::ok(val::none()));
+          return chunk;
+        }
+        // A source that may have nothing yet (the server's connection) is read
+        // once its descriptor says a read will not wait; meanwhile the loop
+        // runs the instance's other tasks (other requests).
+        if (wasip2::SharedFd fd = source->ready_fd(); fd) {
+          pollfd p{fd->get(), POLLIN, 0};
+          if (::poll(&p, 1, 0) <= 0) {
+            chunk.wait = HostWait{.fd = fd->get(), .events = POLLIN};
+            return chunk;
+          }
+        }
+        wasip2::StreamSource::Read r = source->read(max);
+        chunk.bytes = std::move(r.bytes);
+        if (r.error) {
+          chunk.end = true;
+          (void)trailers.write(
+              val::err(error_code_value(r.code.value_or(kInternalError), *r.error)));
+        } else if (r.end) {
+          chunk.end = true;
+          std::optional<Fields> t = source->trailers();
+          Result<ComponentValue> handle = t ? h->fields.insert_own(Fields::immutable_copy(*t))
+                                            : Result<ComponentValue>(val::none());
+          (void)trailers.write(!t       ? val::ok(val::none())
+                               : handle ? val::ok(val::some(std::move(*handle)))
+                                        : val::ok(val::none()));
+        }
+        return chunk;
+      },
+      &store);
   // A guest that never reads the body still gets its trailers' future answered.
   q.body.contents->on_drop([trailers] { (void)trailers.write(val::ok(val::none())); });
   return host.requests.insert_own(std::move(q));
@@ -91,12 +107,13 @@ namespace {
 /// `handle`, then the response's body and trailers to the writer. Each
 /// step is a callback of the loop, so one instance's loop can carry many.
 struct HandleCall : std::enable_shared_from_this<HandleCall> {
-  HandleCall(Store& s, HttpHost& h, ResponseWriter& w, std::function<void(Outcome)> d)
-      : store(s), host(h), writer(w), done(std::move(d)) {}
+  HandleCall(Store& s, HttpHost& h, std::shared_ptr<AsyncResponseWriter> w,
+             std::function<void(Outcome)> d)
+      : store(s), host(h), writer(std::move(w)), done(std::move(d)) {}
 
   Store& store;
   HttpHost& host;
-  ResponseWriter& writer;
+  std::shared_ptr<AsyncResponseWriter> writer;
   std::function<void(Outcome)> done;
   Outcome out;
   bool finished = false;
@@ -130,7 +147,7 @@ struct HandleCall : std::enable_shared_from_this<HandleCall> {
     Result<HttpResponse> taken = host.responses.take(c.payload->as_handle().rep);
     if (!taken) return taken.error();
     response = std::move(*taken);
-    writer.start(response.status, response.headers);
+    writer->start(response.status, response.headers);
     out.state = Exchange::State::Started;
     // The body, to its end: the guest may go on writing after `handle`
     // returned, its task running on the loop meanwhile.
@@ -140,10 +157,19 @@ struct HandleCall : std::enable_shared_from_this<HandleCall> {
       return {};
     }
     read_stream(
-        response.body.contents,
+        store, response.body.contents,
         [self](std::span<const uint8_t> bytes) {
-          self->client_gone = !self->writer.write(bytes);
-          return !self->client_gone;
+          SinkResult r;
+          if (self->finished || self->writer->gone()) {
+            self->client_gone = !self->finished;
+            r.stop = true;
+          } else if (self->writer->offer(bytes)) {
+            r.taken = bytes.size();
+          } else {
+            // The connection is behind: the guest's next write waits.
+            r.wait = HostWait{.fd = self->writer->ready_fd(), .events = POLLIN};
+          }
+          return r;
         },
         [self] { self->read_trailers(); });
     return {};
@@ -175,7 +201,7 @@ struct HandleCall : std::enable_shared_from_this<HandleCall> {
       if (body_error) out.error = *body_error;
       return finish();
     }
-    writer.finish(trailer_fields ? &*trailer_fields : nullptr);
+    writer->finish(trailer_fields ? &*trailer_fields : nullptr);
     out.state = Exchange::State::Finished;
     // Tell the guest its response went out.
     if (response.body.transmitted) (void)response.body.transmitted->write(val::ok());
@@ -186,11 +212,11 @@ struct HandleCall : std::enable_shared_from_this<HandleCall> {
 }  // namespace
 
 Status start_handle(Store& store, const ComponentInstanceItem& instance, HttpHost& host,
-                    IncomingRequestData request, ResponseWriter& writer,
+                    IncomingRequestData request, std::shared_ptr<AsyncResponseWriter> writer,
                     std::function<void(Outcome)> done) {
   FLINT_ASSIGN(FunctionPtr handler, find_handler(instance));
-  FLINT_ASSIGN(ComponentValue req, incoming_request(host, std::move(request)));
-  auto call = std::make_shared<HandleCall>(store, host, writer, std::move(done));
+  FLINT_ASSIGN(ComponentValue req, incoming_request(store, host, std::move(request)));
+  auto call = std::make_shared<HandleCall>(store, host, std::move(writer), std::move(done));
   auto args = std::make_shared<std::vector<ComponentValue>>();
   args->push_back(std::move(req));
   Supertask from_host;
@@ -203,7 +229,8 @@ Status start_handle(Store& store, const ComponentInstanceItem& instance, HttpHos
 Outcome handle(Store& store, const ComponentInstanceItem& instance, HttpHost& host,
                IncomingRequestData request, ResponseWriter& writer) {
   std::optional<Outcome> got;
-  Status started = start_handle(store, instance, host, std::move(request), writer,
+  Status started = start_handle(store, instance, host, std::move(request),
+                                std::make_shared<BlockingResponseWriter>(writer),
                                 [&got](Outcome o) { got = std::move(o); });
   Outcome failed;
   if (!started) {

@@ -53,6 +53,8 @@ TEST(ObserverTest, CountsRequestsByComponentAndStatus) {
   observe(observer, "broken", [](wasihttp::IncomingRequestData, wasihttp::ResponseWriter&) {})(
       request("/d"), w);
   observer->count_trap("broken");
+  observer->count_instance("hello");
+  observer->count_instance("hello");
   std::string m = observer->prometheus();
   EXPECT_TRUE(contains(m, "flint_http_requests_total{component=\"hello\",status=\"200\"} 2\n"))
       << m;
@@ -83,6 +85,60 @@ TEST(ObserverTest, LogsOneCombinedFormatLinePerRequest) {
       << text;
   EXPECT_EQ(text.back(), '\n');
   EXPECT_EQ(std::fgets(line, sizeof line, log), nullptr) << "one line";
+  std::fclose(log);
+}
+
+/// A writer whose response may be deferred: what the deferred writer gets
+/// is kept, and `ended` tells whether done() came.
+class DeferringWriter : public NullWriter {
+ public:
+  class Later : public wasihttp::AsyncResponseWriter {
+   public:
+    explicit Later(DeferringWriter& w) : w_(w) {}
+    void start(uint16_t, const wasihttp::Fields&) override {}
+    bool offer(std::span<const uint8_t>) override { return true; }
+    int ready_fd() override { return -1; }
+    bool gone() override { return false; }
+    void finish(const wasihttp::Fields*) override {}
+    void done() override { w_.ended = true; }
+
+   private:
+    DeferringWriter& w_;
+  };
+  std::shared_ptr<wasihttp::AsyncResponseWriter> defer() override {
+    return std::make_shared<Later>(*this);
+  }
+  bool ended = false;
+};
+
+TEST(ObserverTest, ADeferredResponseIsRecordedWhenItEnds) {
+  std::FILE* log = std::tmpfile();
+  ASSERT_NE(log, nullptr);
+  auto observer = std::make_shared<Observer>(log);
+  DeferringWriter w;
+  std::shared_ptr<wasihttp::AsyncResponseWriter> later;
+  observe(observer, "svc", [&](wasihttp::IncomingRequestData, wasihttp::ResponseWriter& writer) {
+    later = writer.defer();
+  })(request("/slow"), w);
+  ASSERT_NE(later, nullptr);
+  // The handler returned; the response is still in flight.
+  EXPECT_TRUE(
+      contains(observer->prometheus(), "flint_http_requests_in_flight{component=\"svc\"} 1\n"));
+  std::rewind(log);
+  char line[512] = {};
+  EXPECT_EQ(std::fgets(line, sizeof line, log), nullptr) << "nothing logged before the end";
+  later->start(202, {});
+  std::string body = "abc";
+  ASSERT_TRUE(later->offer({reinterpret_cast<const uint8_t*>(body.data()), body.size()}));
+  later->finish(nullptr);
+  later->done();
+  EXPECT_TRUE(w.ended);
+  std::string m = observer->prometheus();
+  EXPECT_TRUE(contains(m, "flint_http_requests_total{component=\"svc\",status=\"202\"} 1\n")) << m;
+  EXPECT_TRUE(contains(m, "flint_http_requests_in_flight{component=\"svc\"} 0\n")) << m;
+  std::rewind(log);
+  ASSERT_NE(std::fgets(line, sizeof line, log), nullptr);
+  EXPECT_TRUE(contains(line, "\"GET /slow HTTP/1.1\" 202 3 ")) << line;
   std::fclose(log);
 }
 

@@ -22,6 +22,14 @@ route), sends the requests of one scenario and checks the answers:
   serve      `flint serve -S cli --addr 127.0.0.1:0 APP/hello.wasm` (no
              manifest: Spin's interfaces link, granting nothing) answers
              GET / with 200 "hello from LANG", a fresh instance a request
+  concurrency  (a WASI 0.3 app) 8 requests sent at once to GET /concurrency,
+             which waits 500 ms on the clock, share an instance under
+             `flint up` (as Spin serves a 0.3 handler): some response saw
+             others in flight. Under `flint serve` with
+             --max-instance-concurrent-reuse-count 1 none overlaps, and
+             with --max-instance-reuse-count 1 each is its instance's first.
+             A trap ends its instance: the requests it was serving get 500
+             (a panic's backtrace on stderr), the next one a fresh instance
 
 Exits 77 (skip) when the app or the scenario's component was not built, or
 when this flint has no `flint up --from` yet. Every server started is stopped
@@ -29,6 +37,7 @@ on the way out; requests go to 127.0.0.1 only.
 """
 
 import argparse
+import concurrent.futures
 import http.client
 import http.server
 import os
@@ -42,7 +51,7 @@ import time
 import uuid
 
 SKIP = 77
-SCENARIOS = ("hello", "counter", "sqlite", "outbound", "variables", "serve")
+SCENARIOS = ("hello", "counter", "sqlite", "outbound", "variables", "serve", "concurrency")
 # The component a scenario needs, where it is not the scenario's name.
 COMPONENT = {"serve": "hello"}
 START_TIMEOUT = 120  # seconds for flint up's first line (it reads the manifest only)
@@ -287,40 +296,106 @@ class Run:
         self.stop(up)
 
     def serve(self):
-        component = os.path.join(self.args.app, "hello.wasm")
-        command = [self.args.flint, "serve", "-S", "cli", "--addr", "127.0.0.1:0", component]
-        if self.args.engine:
-            command[2:2] = ["--engine", self.args.engine]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   stdin=subprocess.DEVNULL)
-        try:
-            # wasmtime serve's first stderr line: "Serving HTTP on http://ADDR:PORT/".
-            first = process.stderr.readline().decode("utf-8", "replace").strip()
-            match = re.fullmatch(r"Serving HTTP on http://127\.0\.0\.1:(\d+)/", first)
-            check(match is not None, f"{' '.join(command)}: first stderr line {first!r}")
-            port = int(match.group(1))
-            expected = f"hello from {self.args.lang}"
+        expected = f"hello from {self.args.lang}"
+        with FlintServe(self.args, "hello.wasm") as served:
             for _ in range(2):
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
-                try:
-                    connection.request("GET", "/")
-                    response = connection.getresponse()
-                    status, body = response.status, response.read().decode("utf-8", "replace")
-                except (OSError, http.client.HTTPException) as error:
-                    raise Failure(f"GET / of flint serve: {error!r}") from error
-                finally:
-                    connection.close()
+                status, body = served.get("/")
                 check((status, body) == (200, expected),
                       f"flint serve: GET / gave {status} {body[:300]!r}, expected 200 {expected!r}")
+
+    def concurrency(self):
+        pattern = re.compile(r"request (\d+) of this instance; at most (\d+) at once\n")
+
+        def at_once(get, count=8):
+            """`count` requests of GET /concurrency?ms=500 sent together:
+            each answer's (request number, most at once)."""
+            with concurrent.futures.ThreadPoolExecutor(count) as pool:
+                answers = list(pool.map(lambda _: get("/concurrency?ms=500"), range(count)))
+            seen = []
+            for status, body in answers:
+                match = pattern.fullmatch(body)
+                check(status == 200 and match is not None,
+                      f"GET /concurrency: {status} {body[:300]!r}")
+                seen.append((int(match.group(1)), int(match.group(2))))
+            return seen
+
+        up = self.start()
+        up.wait_for_route("concurrency", "/concurrency")
+        seen = at_once(up.get)
+        check(max(most for _, most in seen) >= 2,
+              f"flint up: no request shared its instance with another in flight: {seen}")
+        self.stop(up)
+        with FlintServe(self.args, "concurrency.wasm",
+                        ["--max-instance-concurrent-reuse-count", "1"]) as served:
+            seen = at_once(served.get, 4)
+            check(all(most == 1 for _, most in seen),
+                  f"flint serve --max-instance-concurrent-reuse-count 1: overlapping requests {seen}")
+        with FlintServe(self.args, "concurrency.wasm", ["--max-instance-reuse-count", "1"]) as served:
+            seen = at_once(served.get, 4)
+            check(all(number == 1 for number, _ in seen),
+                  f"flint serve --max-instance-reuse-count 1: an instance served twice {seen}")
+        with FlintServe(self.args, "concurrency.wasm") as served:
+            paths = ["/concurrency?ms=1500"] * 3 + ["/concurrency?ms=300&trap"]
+            with concurrent.futures.ThreadPoolExecutor(len(paths)) as pool:
+                answers = list(pool.map(served.get, paths))
+            check(all(status == 500 for status, _ in answers),
+                  f"a trap in a shared instance: its requests gave {answers}, expected 500 each")
+            status, body = served.get("/concurrency?ms=1")
+            check(status == 200 and body.startswith("request 1 of this instance;"),
+                  f"after a trap: {status} {body!r}, expected a fresh instance's first request")
+        check("wasm backtrace:" in served.stderr_text,
+              f"flint serve's stderr has no wasm backtrace of the trap:\n{served.stderr_text}")
+
+
+class FlintServe:
+    """`flint serve -S cli --addr 127.0.0.1:0 [FLAGS] APP/COMPONENT`, stopped
+    with SIGTERM on the way out (it must exit 0)."""
+
+    def __init__(self, args, component, flags=()):
+        self.command = [args.flint, "serve", "-S", "cli", "--addr", "127.0.0.1:0", *flags,
+                        os.path.join(args.app, component)]
+        if args.engine:
+            self.command[2:2] = ["--engine", args.engine]
+
+    def __enter__(self):
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        try:
+            # wasmtime serve's first stderr line: "Serving HTTP on http://ADDR:PORT/".
+            first = self.process.stderr.readline().decode("utf-8", "replace").strip()
+            match = re.fullmatch(r"Serving HTTP on http://127\.0\.0\.1:(\d+)/", first)
+            check(match is not None, f"{' '.join(self.command)}: first stderr line {first!r}")
+            self.port = int(match.group(1))
+        except BaseException:
+            self.process.kill()
+            self.process.wait()
+            raise
+        return self
+
+    def get(self, path):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException) as error:
+            raise Failure(f"GET {path} of flint serve: {error!r}") from error
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                code = process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                raise Failure(f"flint serve did not stop within {STOP_TIMEOUT} s of SIGTERM")
-        check(code == 0, f"flint serve exited {code} after SIGTERM")
+            connection.close()
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            _, stderr = self.process.communicate(timeout=STOP_TIMEOUT)
+            code = self.process.returncode
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise Failure(f"flint serve did not stop within {STOP_TIMEOUT} s of SIGTERM")
+        self.stderr_text = stderr.decode("utf-8", "replace")
+        if exc[0] is None:
+            check(code == 0, f"flint serve exited {code} after SIGTERM")
+        return False
 
 
 def main():
