@@ -434,6 +434,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     }
     if (parser_->is_done()) return body->arrived({}, true, trailers(), std::nullopt);
     body_buffer_.resize(kBodyPiece);
+    // Beast reads at most what the connection's buffer has room for, which
+    // is sized for a head: room for a whole piece saves thirty reads.
+    if (buffer_.capacity() - buffer_.size() < kBodyPiece)
+      buffer_.reserve(buffer_.size() + kBodyPiece);
     auto& b = parser_->get().body();
     b.data = body_buffer_.data();
     b.size = body_buffer_.size();
