@@ -2,16 +2,20 @@
 // here instead of guests: how a handler's start/write/finish calls are
 // framed on the wire (content-length, chunked with trailers, no body), what
 // the server answers for a handler that gives no response or a short one,
-// and that stop() lets a request in flight finish.
+// that stop() lets a request in flight finish, and a deferred response made
+// from another thread without blocking (as a WASI 0.3 service's shared
+// instance makes it).
 #include "serve/server.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -26,10 +30,56 @@ void body(wasihttp::ResponseWriter& w, std::string_view text) {
   w.write({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
 }
 
+/// Waits until `fd` is readable.
+void wait_readable(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  ASSERT_EQ(::poll(&p, 1, 10'000), 1) << "the descriptor never became readable";
+}
+
+/// The threads answering deferred responses, joined by the fixture.
+std::mutex answerers_mutex;
+std::vector<std::thread> answerers;
+/// How often offer() refused a write (the connection was behind).
+std::atomic<int> refusals{0};
+
+/// Echoes the request body from another thread: it reads the body only
+/// when its descriptor says a read will not wait, and writes the echo in
+/// 100 KiB pieces, waiting on the writer's descriptor when it is refused.
+void echo_later(std::shared_ptr<wasihttp::BodySource> source,
+                std::shared_ptr<wasihttp::AsyncResponseWriter> w) {
+  std::string echoed;
+  for (;;) {
+    wait_readable(source->ready_fd()->get());
+    wasip2::StreamSource::Read r = source->read(1 << 20);
+    ASSERT_FALSE(r.error) << *r.error;
+    if (r.end) break;
+    echoed.append(r.bytes.begin(), r.bytes.end());
+  }
+  w->start(200, {});
+  for (size_t at = 0; at < echoed.size();) {
+    size_t n = std::min<size_t>(100 * 1024, echoed.size() - at);
+    if (!w->offer({reinterpret_cast<const uint8_t*>(echoed.data() + at), n})) {
+      ++refusals;
+      wait_readable(w->ready_fd());
+      continue;
+    }
+    at += n;
+  }
+  w->finish(nullptr);
+  w->done();
+}
+
 /// Responses by path.
 void handler(wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& w) {
   const std::string& path = request.path_with_query;
   Fields h;
+  if (path == "/deferred-echo") {
+    auto later = w.defer();
+    ASSERT_NE(later, nullptr);
+    std::lock_guard lock(answerers_mutex);
+    answerers.emplace_back(echo_later, request.body, later);
+    return;  // the worker is free again; the answer comes from the thread
+  }
   if (path == "/len") {
     h.add_unchecked("content-length", bytes("5"));
     w.start(200, h);
@@ -76,9 +126,13 @@ class ServerTest : public ::testing::Test {
     thread_ = std::thread([this] { server_->run(false); });
   }
   void TearDown() override {
-    if (!server_) return;
-    server_->stop();
-    thread_.join();
+    if (server_) {
+      server_->stop();
+      thread_.join();
+    }
+    std::lock_guard lock(answerers_mutex);
+    for (std::thread& t : answerers) t.join();
+    answerers.clear();
   }
 
   /// Sends `request` on a new connection and reads until the server closes
@@ -157,6 +211,36 @@ TEST_F(ServerTest, LimitsAndMalformedRequestsAreAnswered) {
   EXPECT_TRUE(exchange("BAD\x01 / HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 400 "));
   EXPECT_TRUE(exchange("GET /len HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                   .starts_with("HTTP/1.1 200 "));
+}
+
+TEST_F(ServerTest, ADeferredResponseComesFromAnotherThreadAndTheConnectionGoesOn) {
+  std::string upload(3 << 20, 'x');
+  for (size_t i = 0; i < upload.size(); i += 4096) upload[i] = char('a' + i / 4096 % 26);
+  refusals = 0;
+  std::string got = exchange("POST /deferred-echo HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                 std::to_string(upload.size()) + "\r\n\r\n" + upload +
+                                 "GET /len HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                             "\r\n\r\nhello");
+  ASSERT_TRUE(got.starts_with("HTTP/1.1 200 OK\r\n")) << got.substr(0, 200);
+  ASSERT_NE(got.find("transfer-encoding: chunked\r\n"), std::string::npos);
+  // De-chunk the echo: the pieces, in order, are the upload.
+  size_t at = got.find("\r\n\r\n") + 4;
+  std::string echoed;
+  for (;;) {
+    size_t line = got.find("\r\n", at);
+    ASSERT_NE(line, std::string::npos);
+    size_t n = std::stoul(got.substr(at, line - at), nullptr, 16);
+    at = line + 2;
+    if (n == 0) break;
+    echoed += got.substr(at, n);
+    at += n + 2;
+  }
+  EXPECT_TRUE(echoed == upload) << "echoed " << echoed.size() << " bytes of " << upload.size();
+  // The keep-alive connection carried the next request after it.
+  EXPECT_NE(got.find("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n", at), std::string::npos);
+  // 3 MiB offered to a client that reads only after it sent everything: the
+  // queue filled and the writer waited for the connection.
+  EXPECT_GT(refusals.load(), 0);
 }
 
 TEST_F(ServerTest, StopLetsTheRequestInFlightFinish) {
