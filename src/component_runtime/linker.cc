@@ -41,44 +41,56 @@ void ComponentLinker::define(const std::string& name, Item item) {
 }
 
 void ComponentLinker::build_lazy(const Builder& build) const {
-  for (auto it = lazy_exact_.begin(); it != lazy_exact_.end();)
-    it = it->second == build ? lazy_exact_.erase(it) : std::next(it);
-  for (auto& [key, versions] : lazy_by_interface_)
-    std::erase_if(versions, [&](const LazyVersion& v) { return v.build == build; });
-  (*build)();
+  // Only the group's own names can stand for it.
+  for (const GroupName& n : *build->names) {
+    if (auto it = lazy_exact_.find(n.name); it != lazy_exact_.end() && it->second == build)
+      lazy_exact_.erase(it);
+    if (n.interface.empty()) continue;
+    if (auto it = lazy_by_interface_.find(n.interface); it != lazy_by_interface_.end())
+      std::erase_if(it->second, [&](const LazyVersion& v) { return v.build == build; });
+  }
+  build->build();
 }
 
 void ComponentLinker::define_group_lazily(const std::string& group,
                                           std::function<void(ComponentLinker&)> define_group) {
   static std::mutex mutex;
-  static std::map<std::string, std::vector<std::string>> names_of_group;
-  std::vector<std::string> names;
+  static std::map<std::string, std::shared_ptr<const GroupNames>> names_of_group;
+  std::shared_ptr<const GroupNames> names;
   {
     std::lock_guard lock(mutex);
     auto it = names_of_group.find(group);
     if (it == names_of_group.end()) {
       ComponentLinker probe;
       define_group(probe);
-      it = names_of_group.emplace(group, probe.names()).first;
+      auto found = std::make_shared<GroupNames>();
+      for (std::string& name : probe.names()) {
+        GroupName n{std::move(name), {}, {}};
+        auto parsed = parse_extern_name(n.name);
+        if (parsed && parsed->kind == ExternName::Kind::Interface && parsed->version) {
+          n.interface = interface_key(*parsed);
+          n.version = *parsed->version;
+        }
+        found->push_back(std::move(n));
+      }
+      it = names_of_group.emplace(group, std::move(found)).first;
     }
     names = it->second;
   }
   // The builder defines into this linker, which owns it (and outlives it).
-  auto build = std::make_shared<std::function<void()>>(
-      [this, define_group = std::move(define_group)] { define_group(*this); });
+  auto build = std::make_shared<LazyGroup>(
+      LazyGroup{[this, define_group = std::move(define_group)] { define_group(*this); }, names});
   // Like define(), a later definition replaces an earlier one of the same
   // name, built or not.
-  for (const std::string& name : names) {
-    exact_.erase(name);
-    lazy_exact_[name] = build;
-    auto parsed = parse_extern_name(name);
-    if (!parsed || parsed->kind != ExternName::Kind::Interface || !parsed->version) continue;
-    std::string key = interface_key(*parsed);
-    if (auto it = by_interface_.find(key); it != by_interface_.end())
-      std::erase_if(it->second, [&](const Versioned& v) { return v.version == *parsed->version; });
-    std::vector<LazyVersion>& lazy = lazy_by_interface_[key];
-    std::erase_if(lazy, [&](const LazyVersion& v) { return v.version == *parsed->version; });
-    lazy.push_back({*parsed->version, build});
+  for (const GroupName& n : *names) {
+    if (!exact_.empty()) exact_.erase(n.name);
+    lazy_exact_.insert_or_assign(n.name, build);
+    if (n.interface.empty()) continue;
+    if (auto it = by_interface_.find(n.interface); it != by_interface_.end())
+      std::erase_if(it->second, [&](const Versioned& v) { return v.version == n.version; });
+    std::vector<LazyVersion>& lazy = lazy_by_interface_[n.interface];
+    std::erase_if(lazy, [&](const LazyVersion& v) { return v.version == n.version; });
+    lazy.push_back({n.version, build});
   }
 }
 

@@ -57,9 +57,23 @@ class ComponentLinker {
   /// than at every instantiation's lookup.
   std::map<std::string, std::vector<Versioned>, std::less<>> by_interface_;
 
+  /// A lazily defined group's names, each with its interface key and
+  /// version when it has one: found once per process and group, so that a
+  /// linker made per request parses none of them.
+  struct GroupName {
+    std::string name;
+    std::string interface;  ///< "ns:pkg/iface"; empty: no versioned interface
+    SemVer version;
+  };
+  using GroupNames = std::vector<GroupName>;
+  /// A group not built yet: what builds it, and the names it defines.
+  struct LazyGroup {
+    std::function<void()> build;
+    std::shared_ptr<const GroupNames> names;
+  };
   /// Groups not built yet, by each name they define (exact, and by
   /// interface with its version). Mutable: resolving builds them.
-  using Builder = std::shared_ptr<std::function<void()>>;
+  using Builder = std::shared_ptr<LazyGroup>;
   struct LazyVersion {
     SemVer version;
     Builder build;
