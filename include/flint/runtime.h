@@ -147,6 +147,10 @@ struct BacktraceFrame {
   std::optional<uint32_t> offset;  ///< byte offset of the instruction in the module
 };
 
+/// `frames` as Flint's tools print a trap's backtrace: a "wasm backtrace:"
+/// line, then one line a frame (index, offset, name); empty for no frames.
+std::string format_backtrace(std::span<const BacktraceFrame> frames);
+
 /// Owns instances and host objects. Not thread-safe: one store per thread.
 class Store {
  public:

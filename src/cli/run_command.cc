@@ -87,14 +87,7 @@ int report_trap(const RunOptions& o, Error error, const Store& store) {
   if (error.code == ErrorCode::Interrupt && !o.timeout.empty())
     error.detail = "the guest ran longer than --timeout " + o.timeout;
   fmt::print(stderr, "flint: {} in {}: {}\n", phase_name(error.phase()), o.module, error.message());
-  const auto& frames = store.last_backtrace();
-  if (!frames.empty()) fmt::print(stderr, "wasm backtrace:\n");
-  for (size_t i = 0; i < frames.size(); ++i) {
-    const BacktraceFrame& f = frames[i];
-    std::string where = f.offset ? fmt::format("{:#8x}", *f.offset) : std::string(8, ' ');
-    std::string name = f.name.empty() ? fmt::format("<function {}>", f.function) : f.name;
-    fmt::print(stderr, "  {:>3}: {} - {}\n", i, where, name);
-  }
+  fmt::print(stderr, "{}", format_backtrace(store.last_backtrace()));
   return kExitTrap;
 }
 

@@ -40,16 +40,7 @@ void log_failure(const HandlerOptions& o, Error error, const Store* store) {
     error.detail = "the request ran longer than --timeout " + o.timeout_spec;
   std::string text = fmt::format("flint serve: {} in {}: {}\n", phase_name(error.phase()), o.name,
                                  error.message());
-  if (store) {
-    const auto& frames = store->last_backtrace();
-    if (!frames.empty()) text += "wasm backtrace:\n";
-    for (size_t i = 0; i < frames.size(); ++i) {
-      const BacktraceFrame& f = frames[i];
-      std::string where = f.offset ? fmt::format("{:#8x}", *f.offset) : std::string(8, ' ');
-      std::string name = f.name.empty() ? fmt::format("<function {}>", f.function) : f.name;
-      text += fmt::format("  {:>3}: {} - {}\n", i, where, name);
-    }
-  }
+  if (store) text += format_backtrace(store->last_backtrace());
   std::fputs(text.c_str(), stderr);  // one write: lines of concurrent requests do not mix
 }
 

@@ -429,16 +429,7 @@ void WagiHandler::log_failure(const Error& error, const Store* store) const {
     e.detail = "the request ran longer than --timeout " + options_.timeout_spec;
   std::string text = fmt::format("flint up: {} in {} (WAGI): {}\n", phase_name(e.phase()),
                                  options_.name, e.message());
-  if (store) {
-    const auto& frames = store->last_backtrace();
-    if (!frames.empty()) text += "wasm backtrace:\n";
-    for (size_t i = 0; i < frames.size(); ++i) {
-      const BacktraceFrame& f = frames[i];
-      std::string where = f.offset ? fmt::format("{:#8x}", *f.offset) : std::string(8, ' ');
-      std::string name = f.name.empty() ? fmt::format("<function {}>", f.function) : f.name;
-      text += fmt::format("  {:>3}: {} - {}\n", i, where, name);
-    }
-  }
+  if (store) text += format_backtrace(store->last_backtrace());
   std::fputs(text.c_str(), stderr);  // one write: concurrent requests' lines do not mix
 }
 

@@ -70,6 +70,14 @@ struct HttpHost {
   component::HostResourceTable<HttpRequestOptions> options{"wasi:http/types.request-options"};
 };
 
+/// The guest stream's chunk for one read `r` of a body: its bytes, and
+/// once it ends (or failed) the body's trailers future (a
+/// future<result<option<trailers>, error-code>>) resolved: ok with what
+/// `at_end` gives, or err with the failure's error-code.
+component::SourceChunk body_chunk(wasip2::StreamSource::Read r,
+                                  const component::HostFuture& trailers, HttpHost& host,
+                                  const std::function<std::optional<Fields>()>& at_end);
+
 /// Defines wasi:http/types@0.3 (at each of wasip3::kVersions) in `linker`,
 /// lazily: built when a component first imports it.
 std::shared_ptr<HttpHost> define_http(

@@ -22,9 +22,6 @@ namespace {
 
 using Args = std::span<const ComponentValue>;
 
-/// error-code's internal-error case.
-constexpr uint32_t kInternalError = 38;
-
 /// future<result<option<trailers>, error-code>>'s value type.
 ValueTypePtr trailers_result(const HttpHost& host) {
   return wit::result(wit::option(wit::own(host.fields.type())), error_code_type());
@@ -89,22 +86,8 @@ HttpBody response_body(Store& store, HttpHost& host,
           chunk.wait = HostWait{std::nullopt, exchange->body_fd()->get(), POLLIN};
           return chunk;
         }
-        wasip2::StreamSource::Read r = exchange->read_body(max);
-        chunk.bytes = std::move(r.bytes);
-        if (r.error) {
-          chunk.end = true;
-          (void)trailers.write(
-              val::err(error_code_value(r.code.value_or(kInternalError), *r.error)));
-        } else if (r.end) {
-          chunk.end = true;
-          ComponentValue given = val::ok(val::none());
-          if (std::optional<Fields> got = exchange->trailers()) {
-            Result<ComponentValue> handle = h->fields.insert_own(Fields::immutable_copy(*got));
-            if (handle) given = val::ok(val::some(std::move(*handle)));
-          }
-          (void)trailers.write(std::move(given));
-        }
-        return chunk;
+        return body_chunk(exchange->read_body(max), trailers, *h,
+                          [&] { return exchange->trailers(); });
       },
       &store);
   return body;

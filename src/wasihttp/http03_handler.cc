@@ -71,22 +71,7 @@ Result<ComponentValue> incoming_request(Store& store, HttpHost& host, IncomingRe
             return chunk;
           }
         }
-        wasip2::StreamSource::Read r = source->read(max);
-        chunk.bytes = std::move(r.bytes);
-        if (r.error) {
-          chunk.end = true;
-          (void)trailers.write(
-              val::err(error_code_value(r.code.value_or(kInternalError), *r.error)));
-        } else if (r.end) {
-          chunk.end = true;
-          std::optional<Fields> t = source->trailers();
-          Result<ComponentValue> handle = t ? h->fields.insert_own(Fields::immutable_copy(*t))
-                                            : Result<ComponentValue>(val::none());
-          (void)trailers.write(!t       ? val::ok(val::none())
-                               : handle ? val::ok(val::some(std::move(*handle)))
-                                        : val::ok(val::none()));
-        }
-        return chunk;
+        return body_chunk(source->read(max), trailers, *h, [&] { return source->trailers(); });
       },
       &store);
   // A guest that never reads the body still gets its trailers' future answered.

@@ -327,6 +327,26 @@ void define_response(HostInterface& iface, const HostPtr& host) {
 
 }  // namespace
 
+SourceChunk body_chunk(wasip2::StreamSource::Read r, const HostFuture& trailers, HttpHost& host,
+                       const std::function<std::optional<Fields>()>& at_end) {
+  constexpr uint32_t kInternalError = 38;  // error-code's internal-error
+  SourceChunk chunk;
+  chunk.bytes = std::move(r.bytes);
+  if (r.error) {
+    chunk.end = true;
+    (void)trailers.write(val::err(error_code_value(r.code.value_or(kInternalError), *r.error)));
+  } else if (r.end) {
+    chunk.end = true;
+    ComponentValue given = val::ok(val::none());
+    if (std::optional<Fields> got = at_end()) {
+      Result<ComponentValue> handle = host.fields.insert_own(Fields::immutable_copy(*got));
+      if (handle) given = val::ok(val::some(std::move(*handle)));
+    }
+    (void)trailers.write(std::move(given));
+  }
+  return chunk;
+}
+
 void define_http_types(ComponentLinker& linker, const std::shared_ptr<HttpHost>& host,
                        const std::string& version) {
   HostInterface iface("wasi:http/types", version);

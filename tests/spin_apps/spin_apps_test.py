@@ -64,6 +64,20 @@ class Failure(Exception):
     pass
 
 
+def http_get(port, path, context):
+    """GET http://127.0.0.1:PORT/PATH: (status, body text); a failure to
+    get an answer is a Failure naming `context`."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException) as error:
+        raise Failure(f"GET {path}: {error!r}\n{context}") from error
+    finally:
+        connection.close()
+
+
 def check(condition, message):
     if not condition:
         raise Failure(message)
@@ -164,15 +178,7 @@ class FlintUp:
                       f"{self.describe()}")
 
     def get(self, path):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            return response.status, response.read().decode("utf-8", "replace")
-        except (OSError, http.client.HTTPException) as error:
-            raise Failure(f"GET {path}: {error!r}\n{self.describe()}") from error
-        finally:
-            connection.close()
+        return http_get(self.port, path, self.describe())
 
     def stop(self):
         """SIGTERM, as a service manager stops it; the process must end."""
@@ -373,15 +379,7 @@ class FlintServe:
         return self
 
     def get(self, path):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            return response.status, response.read().decode("utf-8", "replace")
-        except (OSError, http.client.HTTPException) as error:
-            raise Failure(f"GET {path} of flint serve: {error!r}") from error
-        finally:
-            connection.close()
+        return http_get(self.port, path, "of flint serve")
 
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)
