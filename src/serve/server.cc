@@ -328,12 +328,14 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
 
     Read read(uint64_t len) override {
       for (;;) {
+        wasip2::SharedFd fd;
         {
           std::lock_guard lock(mutex_);
           if (available()) return take(len);
           ask();
+          fd = event();
         }
-        pollfd p{event()->get(), POLLIN, 0};
+        pollfd p{fd->get(), POLLIN, 0};
         while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
         }
       }
@@ -359,7 +361,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
       if (end) trailers_ = std::move(t);
       if (error) error_ = std::move(error);
       reading_ = false;
-      if (available()) wasip2::raise_event(event());
+      // Nobody waits on a descriptor not made yet (event() raises a new one).
+      if (event_ && available()) wasip2::raise_event(event_);
     }
 
     /// Whether the body was read to its end without a failure.
@@ -401,7 +404,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
       return r;
     }
 
-    /// The eventfd, made at first need (most requests have no body).
+    /// The eventfd, made at first need (most requests have no body); called
+    /// with the mutex held.
     const wasip2::SharedFd& event() {
       if (!event_) {
         event_ = wasip2::new_event();
