@@ -1,9 +1,12 @@
-// A wasi:http/incoming-handler@0.2.x component as the server's
-// RequestHandler: per request a fresh Store, linker and instance of one
-// CompiledComponent compiled at start-up (per-request isolation, issue 13),
-// so nothing one request does reaches another. A trap, or a component that
-// sets an error-code or no response, answers 500 with a short message; the
-// trap and its wasm backtrace go to stderr, and the server goes on.
+// A wasi:http component as the server's RequestHandler, compiled once at
+// start-up. A wasi:http/incoming-handler@0.2.x handler gets per request a
+// fresh Store, linker and instance (per-request isolation, issue 13), so
+// nothing one request does reaches another. A wasi:http/handler@0.3.x
+// service's instances serve many requests at once, as Spin and wasmtime
+// serve reuse them (shared_instances.h, bounded by InstanceReuse). A trap,
+// or a component that sets an error-code or no response, answers 500 with
+// a short message; the trap and its wasm backtrace go to stderr, and the
+// server goes on.
 #pragma once
 
 #include <chrono>

@@ -93,11 +93,6 @@ SharedInstances::~SharedInstances() {
   all_ended_.wait(lock, [this] { return threads_ == 0; });
 }
 
-size_t SharedInstances::instances_made() const {
-  std::lock_guard lock(mutex_);
-  return made_;
-}
-
 void SharedInstances::close_locked(Instance& instance) {
   instance.open = false;
   std::erase_if(open_, [&](const auto& i) { return i.get() == &instance; });
@@ -120,7 +115,6 @@ void SharedInstances::dispatch(wasihttp::IncomingRequestData request,
         target = std::make_shared<Instance>();
         open_.push_back(target);
         ++threads_;
-        ++made_;
         fresh = true;
       }
       target->inbox.push_back({std::move(request), writer});

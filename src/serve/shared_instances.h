@@ -49,9 +49,6 @@ class SharedInstances {
   void dispatch(wasihttp::IncomingRequestData request,
                 std::shared_ptr<wasihttp::AsyncResponseWriter> writer);
 
-  /// Instances made so far (for tests and metrics).
-  size_t instances_made() const;
-
  private:
   struct Instance;
   struct Queued;
@@ -67,10 +64,9 @@ class SharedInstances {
   std::shared_ptr<const component::CompiledComponent> component_;
   std::shared_ptr<const HandlerOptions> options_;
 
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::vector<std::shared_ptr<Instance>> open_;  ///< instances taking requests
   size_t threads_ = 0;                           ///< instance threads alive
-  size_t made_ = 0;
   bool closing_ = false;
   std::condition_variable all_ended_;
 };
