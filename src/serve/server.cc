@@ -68,8 +68,10 @@ std::string simple_response(unsigned status, std::string_view body, bool keep_al
 
 struct Server::Impl {
   ServerOptions options;
-  RequestHandler handler;
   net::io_context ioc;
+  /// After the io_context: destroyed before it, since a handler may still
+  /// hold connections (a 0.3 service's instances end with it).
+  RequestHandler handler;
   tcp::acceptor acceptor{ioc};
   net::thread_pool workers;
   net::signal_set signals{ioc};
@@ -322,7 +324,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
   class ConnectionBody : public wasihttp::BodySource,
                          public std::enable_shared_from_this<ConnectionBody> {
    public:
-    ConnectionBody(std::shared_ptr<Session> session, bool empty) : session_(std::move(session)) {
+    ConnectionBody(const std::shared_ptr<Session>& session, bool empty) : session_(session) {
       end_ = empty;
     }
 
@@ -377,9 +379,17 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
     /// Starts a read on the connection unless one is on its way.
     void ask() {
       if (reading_) return;
+      std::shared_ptr<Session> s = session_.lock();
+      if (!s) {
+        // The connection is gone: a guest that kept the body past its
+        // exchange reads no more.
+        error_ = "the connection is closed";
+        if (event_) wasip2::raise_event(event_);
+        return;
+      }
       reading_ = true;
-      net::post(session_->stream_.get_executor(),
-                [s = session_, self = shared_from_this()] { s->read_body_piece(self); });
+      net::post(s->stream_.get_executor(),
+                [s, self = shared_from_this()] { s->read_body_piece(self); });
     }
 
     /// Up to `len` of what is buffered, or the end or failure once all of
@@ -414,7 +424,9 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session>,
       return event_;
     }
 
-    std::shared_ptr<Session> session_;
+    /// Weak: a guest holding the body (a shared instance may, after the
+    /// exchange) must not keep the connection and its socket alive.
+    std::weak_ptr<Session> session_;
     std::mutex mutex_;
     std::vector<uint8_t> bytes_;
     size_t offset_ = 0;
