@@ -8,8 +8,8 @@
 // HTTP on http://ADDR:PORT/` with the port actually bound (so --addr HOST:0 works). The component
 // is compiled once; every request of a 0.2 handler gets a fresh instance, a 0.3 service's
 // instances serve many at once (--max-instance-reuse-count,
-// --max-instance-concurrent-reuse-count, --idle-instance-timeout: src/serve/shared_instances.h). SIGINT or
-// SIGTERM stops accepting, lets requests in flight finish, and exits 0.
+// --max-instance-concurrent-reuse-count, --idle-instance-timeout: src/serve/shared_instances.h).
+// SIGINT or SIGTERM stops accepting, lets requests in flight finish, and exits 0.
 #include <fmt/format.h>
 #include <signal.h>
 
