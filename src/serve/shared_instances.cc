@@ -241,7 +241,7 @@ void SharedInstances::run(std::shared_ptr<Instance> instance) {
       if (stop) break;
       if (!armed) {
         armed = true;
-        loop.watch({.fd = self.wake->get(), .events = POLLIN}, [&] {
+        loop.watch({.deadline = std::nullopt, .fd = self.wake->get(), .events = POLLIN}, [&] {
           armed = false;
           woken = true;
           return Status{};

@@ -1,17 +1,19 @@
 // wasi:http@0.3 (wit/types.wit, handler.wit): HTTP requests and responses
 // whose bodies are a stream<u8> and whose trailers are a future, and the
-// `handle` a service exports, which `flint serve` calls per request.
+// `handle` a service exports, which `flint serve` calls per request
+// (src/serve/shared_instances.h, many calls at once on one instance).
 //
 // The server's side is wasi:http@0.2's (src/wasihttp): an
-// IncomingRequestData in, a ResponseWriter out, the same Fields rules. A
-// request's body streams from the server's BodySource as the guest reads
-// it; a response's body goes to the writer as the guest writes it, the
-// store's event loop running the guest's task until the body's writer
-// drops its end (a guest may go on writing after `handle` returned).
+// IncomingRequestData in, an AsyncResponseWriter out, the same Fields
+// rules. A request's body streams from the server's BodySource as the
+// guest reads it; a response's body goes to the writer as the guest writes
+// it, the store's event loop running the guest's task until the body's
+// writer drops its end (a guest may go on writing after `handle` returned).
 //
 //   auto http = wasihttp::v03::define_http(linker);
 //   auto instance = component::instantiate(store, compiled, linker);
-//   auto outcome = wasihttp::v03::handle(store, **instance, *http, std::move(request), writer);
+//   wasihttp::v03::start_handle(store, **instance, *http, std::move(request), writer, done);
+//   component::Scheduler::of(store).run_until([&] { return answered; });
 #pragma once
 
 #include <memory>
@@ -108,11 +110,5 @@ Result<component::FunctionPtr> find_handler(const component::ComponentInstanceIt
 Status start_handle(Store& store, const component::ComponentInstanceItem& instance, HttpHost& host,
                     IncomingRequestData request, std::shared_ptr<AsyncResponseWriter> writer,
                     std::function<void(Outcome)> done);
-
-/// Calls the instance's handler with `request` and runs the store's loop
-/// until its response ended; `writer` gets the response as the guest makes
-/// it, its body to the end. When this returns the writer is no longer used.
-Outcome handle(Store& store, const component::ComponentInstanceItem& instance, HttpHost& host,
-               IncomingRequestData request, ResponseWriter& writer);
 
 }  // namespace flint::wasihttp::v03

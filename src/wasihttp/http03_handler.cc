@@ -67,7 +67,7 @@ Result<ComponentValue> incoming_request(Store& store, HttpHost& host, IncomingRe
         if (wasip2::SharedFd fd = source->ready_fd(); fd) {
           pollfd p{fd->get(), POLLIN, 0};
           if (::poll(&p, 1, 0) <= 0) {
-            chunk.wait = HostWait{.fd = fd->get(), .events = POLLIN};
+            chunk.wait = HostWait{.deadline = std::nullopt, .fd = fd->get(), .events = POLLIN};
             return chunk;
           }
         }
@@ -152,7 +152,8 @@ struct HandleCall : std::enable_shared_from_this<HandleCall> {
             r.taken = bytes.size();
           } else {
             // The connection is behind: the guest's next write waits.
-            r.wait = HostWait{.fd = self->writer->ready_fd(), .events = POLLIN};
+            r.wait = HostWait{
+                .deadline = std::nullopt, .fd = self->writer->ready_fd(), .events = POLLIN};
           }
           return r;
         },
@@ -209,35 +210,6 @@ Status start_handle(Store& store, const ComponentInstanceItem& instance, HttpHos
   return handler->start(
       store, from_host, [args] { return Result<std::vector<ComponentValue>>(std::move(*args)); },
       [call](CallOutcome r) { return call->resolved(std::move(r)); }, nullptr);
-}
-
-Outcome handle(Store& store, const ComponentInstanceItem& instance, HttpHost& host,
-               IncomingRequestData request, ResponseWriter& writer) {
-  std::optional<Outcome> got;
-  Status started = start_handle(store, instance, host, std::move(request),
-                                std::make_shared<BlockingResponseWriter>(writer),
-                                [&got](Outcome o) { got = std::move(o); });
-  Outcome failed;
-  if (!started) {
-    failed.call = std::move(started).error();
-    return failed;
-  }
-  Scheduler& scheduler = Scheduler::of(store);
-  if (Status s = scheduler.run_until([&got] { return got.has_value(); }); !s) {
-    // A trap: what the call reached so far (the head may have gone out).
-    failed.call = std::move(s).error();
-    return failed;
-  }
-  // Let the guest finish what it does after its response went out.
-  for (;;) {
-    Result<bool> ran = scheduler.tick();
-    if (!ran) {
-      got->call = std::move(ran).error();
-      break;
-    }
-    if (!*ran) break;
-  }
-  return std::move(*got);
 }
 
 }  // namespace flint::wasihttp::v03
