@@ -2,8 +2,8 @@
 // compiled in several LLVM modules on several threads and linked into one
 // shared object. Forcing one function per partition here, every kind of
 // call crosses partitions -- direct, indirect, recursive, through an
-// import -- and each must behave as in one partition; traps keep their
-// backtrace.
+// import -- and each must behave as in one partition, at either effort;
+// traps keep their backtrace.
 #include <gtest/gtest.h>
 
 #include "aot/artifact.h"
@@ -34,12 +34,10 @@ constexpr const char* kModule = R"((module
   (func $store (param i32) (i32.store (local.get 0) (i32.const 7)))
   (func (export "oob") (call $store (i32.const 65536)))))";
 
-std::vector<uint8_t> partitioned_artifact(const std::vector<uint8_t>& wasm) {
+std::vector<uint8_t> partitioned_artifact(const std::vector<uint8_t>& wasm,
+                                          aot::TargetOptions target) {
   auto module = decode_module(wasm);
   EXPECT_TRUE(module && validate(*module));
-  aot::TargetOptions target;
-  target.partition_instructions = 1;  // one function per partition
-  target.threads = 2;
   EXPECT_EQ(aot::plan_partitions(*module, target).size(), module->functions.size());
   auto objects = aot::compile_objects(*module, target);
   EXPECT_TRUE(objects) << objects.error().describe();
@@ -58,10 +56,18 @@ std::vector<uint8_t> partitioned_artifact(const std::vector<uint8_t>& wasm) {
   return aot::encode_artifact(a);
 }
 
-TEST(Partitions, EveryKindOfCallAcrossPartitionsBehavesAsInOne) {
+aot::TargetOptions one_function_per_partition() {
+  aot::TargetOptions target;
+  target.partition_instructions = 1;
+  target.threads = 2;
+  return target;
+}
+
+/// Every kind of call in kModule, compiled as `target` says.
+void check_every_kind_of_call(const aot::TargetOptions& target) {
   auto wasm = text::parse_wat(kModule);
   ASSERT_TRUE(wasm);
-  auto loaded = load_precompiled(partitioned_artifact(*wasm));
+  auto loaded = load_precompiled(partitioned_artifact(*wasm, target));
   ASSERT_TRUE(loaded) << loaded.error().describe();
   Store store;
   Linker linker;
@@ -88,6 +94,46 @@ TEST(Partitions, EveryKindOfCallAcrossPartitionsBehavesAsInOne) {
   EXPECT_EQ(frames, (std::vector<uint32_t>{4, 5}));  // $store, then "oob"
 }
 
+TEST(Partitions, EveryKindOfCallAcrossPartitionsBehavesAsInOne) {
+  check_every_kind_of_call(one_function_per_partition());
+}
+
+TEST(Partitions, QuickEffortCodeBehavesAsFullEffortCode) {
+  aot::TargetOptions target = one_function_per_partition();
+  target.quick_module_instructions = 1;  // as if the module were large
+  target.quick_function_instructions = 0;
+  auto module = decode_module(*text::parse_wat(kModule));
+  ASSERT_TRUE(module);
+  for (const aot::Partition& p : aot::plan_partitions(*module, target))
+    EXPECT_EQ(p.effort, aot::Effort::Quick);
+  check_every_kind_of_call(target);
+}
+
+TEST(Partitions, InALargeModuleOnlyTheLargeFunctionsGetQuickEffort) {
+  Module m;
+  for (size_t size : {10, 5000, 20, 7000, 30}) {
+    Function f;
+    f.body.resize(size - 1);
+    m.functions.push_back(std::move(f));
+  }
+  aot::TargetOptions target;
+  target.threads = 1;
+  target.partition_instructions = 100'000;
+  target.quick_module_instructions = 10'000;  // the module has 12,060
+  target.quick_function_instructions = 100;
+  auto parts = aot::plan_partitions(m, target);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].effort, aot::Effort::Full);  // first: it holds the function table
+  EXPECT_EQ(parts[0].functions, (std::vector<uint32_t>{0, 2, 4}));
+  EXPECT_EQ(parts[1].effort, aot::Effort::Quick);
+  EXPECT_EQ(parts[1].functions, (std::vector<uint32_t>{1, 3}));
+  target.quick_module_instructions = 20'000;  // now a small module: all Full, one partition
+  parts = aot::plan_partitions(m, target);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].effort, aot::Effort::Full);
+  EXPECT_EQ(parts[0].functions.size(), 5u);
+}
+
 TEST(Partitions, SmallModulesStayInOnePartitionAndLargeOnesSplitEvenly) {
   Module m;
   for (int i = 0; i < 10; ++i) {
@@ -102,9 +148,10 @@ TEST(Partitions, SmallModulesStayInOnePartitionAndLargeOnesSplitEvenly) {
   target.partition_instructions = 4000;  // 10,000 in all: three partitions of about 3,334
   auto parts = aot::plan_partitions(m, target);
   ASSERT_EQ(parts.size(), 3u);
-  EXPECT_EQ(parts.front().begin, 0u);
-  EXPECT_EQ(parts.back().end, 10u);
-  for (size_t i = 1; i < parts.size(); ++i) EXPECT_EQ(parts[i].begin, parts[i - 1].end);
+  std::vector<uint32_t> all;  // every function once, in order
+  for (const aot::Partition& p : parts)
+    all.insert(all.end(), p.functions.begin(), p.functions.end());
+  EXPECT_EQ(all, (std::vector<uint32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
   target.partition_instructions = 0;
   EXPECT_EQ(aot::plan_partitions(m, target).size(), 1u);
 }

@@ -14,6 +14,15 @@
 
 namespace flint::aot {
 
+/// How much work LLVM spends on a function (issue 16; the measurements
+/// are in src/aot/README.md). Quick compiles Go's test binaries about 2.9
+/// times faster than Full, and its code ran strconv's benchmarks within
+/// about 12% of Full's.
+enum class Effort : uint8_t {
+  Full,   ///< the -O2 pipeline, SelectionDAG and the greedy register allocator
+  Quick,  ///< locals to registers, CSE, CFG cleanup; fast-isel, the greedy allocator
+};
+
 struct TargetOptions {
   /// An LLVM target triple; empty for the host's.
   std::string triple;
@@ -33,13 +42,29 @@ struct TargetOptions {
   uint64_t partition_instructions = 100'000;
   /// Threads for the partitions; 0 for every core.
   unsigned threads = 0;
+  /// In a module of more instructions than this, the functions of more
+  /// than quick_function_instructions are compiled with Effort::Quick:
+  /// most of a large module's code runs rarely, and compiling it all
+  /// with -O2 costs minutes. Small functions (the leaves and helpers
+  /// where time goes) and every function of a smaller module keep Full.
+  /// 0: every function gets Full.
+  uint64_t quick_module_instructions = 1'000'000;
+  uint64_t quick_function_instructions = 40;
 };
 
-/// A contiguous range [begin, end) of defined functions compiled together.
+/// The effort `target` gives a function of `function_instructions` in a
+/// module of `module_instructions` (both counted as in plan_partitions).
+Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
+                  const TargetOptions& target);
+
+/// Defined functions compiled together, at one effort.
 struct Partition {
-  uint32_t begin = 0, end = 0;
+  std::vector<uint32_t> functions;  ///< ascending indices into Module::functions
+  Effort effort = Effort::Full;
 };
-/// How compile_objects splits a module (deterministic for given options).
+/// How compile_objects splits a module (deterministic for given options):
+/// the Full functions and the Quick ones apart, each in runs of about
+/// partition_instructions. The first partition holds the function table.
 std::vector<Partition> plan_partitions(const Module& module, const TargetOptions& target);
 /// compile_object() for each partition, on up to `target.threads` threads;
 /// the objects, linked together, hold what compile_object's one would.

@@ -1,8 +1,9 @@
 // Module-level code generation: declarations, per-function translation, the
 // entry wrappers the host calls, the exported function table (abi.h), the
-// -O2 pipeline of LLVM's new pass manager, and object emission -- for a
-// large module in partitions compiled on every core (issue 16), each its own
-// LLVM context and object, linked into one shared object.
+// -O2 pipeline of LLVM's new pass manager (or the quick one: Effort), and
+// object emission -- for a large module in partitions compiled on every
+// core (issue 16), each its own LLVM context and object, linked into one
+// shared object.
 #include <fmt/format.h>
 #include <llvm/Analysis/CGSCCPassManager.h>
 #include <llvm/Analysis/LoopAnalysisManager.h>
@@ -15,6 +16,9 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/TargetParser/Host.h>
+#include <llvm/Transforms/Scalar/EarlyCSE.h>
+#include <llvm/Transforms/Scalar/SROA.h>
+#include <llvm/Transforms/Scalar/SimplifyCFG.h>
 
 #include <atomic>
 #include <mutex>
@@ -72,7 +76,7 @@ llvm::Function* emit_entry(ModuleDecls& d, uint32_t index) {
   return f;
 }
 
-void optimize(llvm::Module& m, llvm::TargetMachine& tm, unsigned level) {
+void optimize(llvm::Module& m, llvm::TargetMachine& tm, unsigned level, Effort effort) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
@@ -83,6 +87,19 @@ void optimize(llvm::Module& m, llvm::TargetMachine& tm, unsigned level) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
+  if (effort == Effort::Quick && level > 0) {
+    // Wasm locals become SSA values, then the redundancy and dead blocks
+    // the translation leaves go: most of what -O2 gains on code that runs
+    // rarely, at a sixth of its time.
+    llvm::FunctionPassManager fpm;
+    fpm.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));
+    fpm.addPass(llvm::EarlyCSEPass());
+    fpm.addPass(llvm::SimplifyCFGPass());
+    llvm::ModulePassManager mpm;
+    mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));
+    mpm.run(m, mam);
+    return;
+  }
   llvm::OptimizationLevel o = level >= 3   ? llvm::OptimizationLevel::O3
                               : level == 2 ? llvm::OptimizationLevel::O2
                               : level == 1 ? llvm::OptimizationLevel::O1
@@ -103,7 +120,7 @@ struct TargetMachine {
 
 // One per partition (and so per thread): an LLVM TargetMachine is not
 // shared between threads.
-Result<TargetMachine> make_target_machine(const TargetOptions& target) {
+Result<TargetMachine> make_target_machine(const TargetOptions& target, Effort effort) {
   initialize_llvm();
   TargetMachine tm;
   tm.triple = target.triple.empty() ? host_triple() : target.triple;
@@ -122,19 +139,21 @@ Result<TargetMachine> make_target_machine(const TargetOptions& target) {
       target.opt_level >= 2 ? llvm::CodeGenOptLevel::Default : llvm::CodeGenOptLevel::None));
   if (!tm.machine)
     return make_error(ErrorCode::Usage, "cannot create a target machine for " + tm.triple);
+  // Quick: fast instruction selection, but the greedy allocator -- the fast
+  // one made Go code ten times slower.
+  if (effort == Effort::Quick) tm.machine->setFastISel(true);
   return tm;
 }
 
-// Compiles the defined functions [begin, end) into one object; the one
-// partition that holds function 0 also holds the function table. With
-// several partitions, functions and entries of the others are declared
-// here and bound by the linker: hidden symbols, so calls between
-// partitions are direct PC-relative calls and the table needs only
-// relative relocations (code_image.cc's rule).
+// Compiles partition `p`'s functions into one object; the first partition
+// also holds the function table. With several partitions, functions and
+// entries of the others are declared here and bound by the linker: hidden
+// symbols, so calls between partitions are direct PC-relative calls and
+// the table needs only relative relocations (code_image.cc's rule).
 Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetOptions& target,
-                                               uint32_t begin, uint32_t end) {
-  FLINT_ASSIGN(TargetMachine tm, make_target_machine(target));
-  bool whole = begin == 0 && end == wasm.functions.size();
+                                               const Partition& p, bool holds_table) {
+  FLINT_ASSIGN(TargetMachine tm, make_target_machine(target, p.effort));
+  bool whole = p.functions.size() == wasm.functions.size();
   const auto linkage =
       whole ? llvm::GlobalValue::InternalLinkage : llvm::GlobalValue::ExternalLinkage;
   auto visible_to_partitions = [&](llvm::GlobalValue& v) {
@@ -168,14 +187,14 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
     decls.functions.push_back(f);
   }
   std::vector<llvm::Function*> entries(wasm.functions.size(), nullptr);
-  for (uint32_t i = begin; i < end; ++i) {
+  for (uint32_t i : p.functions) {
     FunctionCodegen fc(decls, i);
     FLINT_TRY(fc.emit());
     entries[i] = emit_entry(decls, i);
     entries[i]->setLinkage(linkage);
     visible_to_partitions(*entries[i]);
   }
-  if (begin == 0) {
+  if (holds_table) {
     auto* ptr = llvm::PointerType::get(context, 0);
     auto* entry_type = llvm::FunctionType::get(llvm::Type::getVoidTy(context), {ptr, ptr}, false);
     std::vector<llvm::Constant*> table;
@@ -201,7 +220,7 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
                       "internal error: invalid LLVM IR: " + verify_errors.substr(0, 2000));
 
   keep_frame_info(m);
-  optimize(m, *tm.machine, target.opt_level);
+  optimize(m, *tm.machine, target.opt_level, p.effort);
 
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream out(buffer);
@@ -214,40 +233,54 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
 
 }  // namespace
 
+Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
+                  const TargetOptions& target) {
+  bool quick = target.quick_module_instructions != 0 &&
+               module_instructions > target.quick_module_instructions &&
+               function_instructions > target.quick_function_instructions;
+  return quick ? Effort::Quick : Effort::Full;
+}
+
 std::vector<Partition> plan_partitions(const Module& wasm, const TargetOptions& target) {
-  std::vector<uint64_t> sizes;
+  auto size_of = [](const Function& f) -> uint64_t { return f.body.size() + 1; };
   uint64_t total = 0;
-  for (const Function& f : wasm.functions) {
-    sizes.push_back(f.body.size() + 1);
-    total += sizes.back();
-  }
+  for (const Function& f : wasm.functions) total += size_of(f);
   uint32_t n = uint32_t(wasm.functions.size());
-  if (target.partition_instructions == 0 || total <= target.partition_instructions || n <= 1)
-    return {Partition{0, n}};
-  // Contiguous ranges of about equal size, at most partition_instructions
-  // each (which bounds a thread's memory), and at least one per thread.
-  unsigned threads =
-      std::max(1u, target.threads ? target.threads : std::thread::hardware_concurrency());
-  uint64_t count = std::max<uint64_t>(
-      threads, (total + target.partition_instructions - 1) / target.partition_instructions);
-  uint64_t per = (total + count - 1) / count;
-  std::vector<Partition> partitions;
-  uint32_t begin = 0;
-  uint64_t filled = 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    filled += sizes[i];
-    if (filled >= per && i + 1 < n) {
-      partitions.push_back(Partition{begin, i + 1});
-      begin = i + 1;
-      filled = 0;
-    }
+  // Contiguous runs (within each effort) of about equal size, at most
+  // partition_instructions each (which bounds a thread's memory), and at
+  // least one per thread.
+  uint64_t per = total;
+  if (target.partition_instructions != 0 && total > target.partition_instructions && n > 1) {
+    unsigned threads =
+        std::max(1u, target.threads ? target.threads : std::thread::hardware_concurrency());
+    uint64_t count = std::max<uint64_t>(
+        threads, (total + target.partition_instructions - 1) / target.partition_instructions);
+    per = (total + count - 1) / count;
   }
-  partitions.push_back(Partition{begin, n});
+  std::vector<Partition> partitions;
+  for (Effort effort : {Effort::Full, Effort::Quick}) {
+    Partition current{.functions = {}, .effort = effort};
+    uint64_t filled = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (effort_for(total, size_of(wasm.functions[i]), target) != effort) continue;
+      current.functions.push_back(i);
+      filled += size_of(wasm.functions[i]);
+      if (filled >= per) {
+        partitions.push_back(std::move(current));
+        current = Partition{.functions = {}, .effort = effort};
+        filled = 0;
+      }
+    }
+    if (!current.functions.empty()) partitions.push_back(std::move(current));
+  }
+  if (partitions.empty()) partitions.push_back(Partition{});  // no functions: the table alone
   return partitions;
 }
 
 Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOptions& target) {
-  return compile_partition(wasm, target, 0, uint32_t(wasm.functions.size()));
+  Partition all;
+  for (uint32_t i = 0; i < wasm.functions.size(); ++i) all.functions.push_back(i);
+  return compile_partition(wasm, target, all, true);
 }
 
 Result<std::vector<std::vector<uint8_t>>> compile_objects(const Module& wasm,
@@ -262,7 +295,7 @@ Result<std::vector<std::vector<uint8_t>>> compile_objects(const Module& wasm,
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t p; (p = next.fetch_add(1)) < partitions.size();)
-      objects[p] = compile_partition(wasm, target, partitions[p].begin, partitions[p].end);
+      objects[p] = compile_partition(wasm, target, partitions[p], p == 0);
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
