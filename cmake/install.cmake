@@ -16,7 +16,7 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(flint_installed_libraries flint_base flint_binary flint_text flint_valid flint_runtime flint_interp
-    flint_aot flint_engine flint_wasi flint_capi flint_embed)
+    flint_aot flint_tiered flint_engine flint_wasi flint_capi flint_embed)
 install(TARGETS ${flint_installed_libraries} EXPORT FlintTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -38,9 +38,12 @@ struct MemoryInst;
 struct GlobalInst;
 struct TagInst;
 
-/// Which engine executes code: the interpreter, or machine code compiled
-/// ahead of time with LLVM (src/aot; compile() then runs the compiler).
-enum class EngineKind : uint8_t { Interpreter, Aot };
+/// Which engine runs a module's code: the interpreter, machine code
+/// compiled ahead of time (by the `flint-compile` helper, through the
+/// artifact cache when one is installed), or both in turn: interpreted at
+/// once while the compiler works in the background, each function
+/// switching to its machine code at its next call once it is ready.
+enum class EngineKind : uint8_t { Interpreter, Aot, Tiered };
 
 /// How modules are compiled and stores run them. compile() reads `engine`,
 /// `fuel` and `interruptible`; a Store reads every field.

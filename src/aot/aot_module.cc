@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -176,32 +177,52 @@ void set_in_process_compiler(InProcessCompiler compiler) { in_process = compiler
 Result<std::vector<uint8_t>> compile_artifact(std::span<const uint8_t> wasm,
                                               const ArtifactOptions& options) {
   if (InProcessCompiler c = in_process.load()) return c(wasm, options);
+  // The module goes to the compiler as an anonymous file (its descriptor 3)
+  // and the artifact comes back in a temporary file: if this process ends
+  // first (a tiered run that finished), nothing is left behind but, for the
+  // moment the compiler writes it, the artifact.
+  int input = memfd_create("flint-compile-input", MFD_CLOEXEC);
+  if (input < 0) return make_error(ErrorCode::Io, "cannot create the compiler's input");
+  for (size_t done = 0; done < wasm.size();) {
+    ssize_t n = write(input, wasm.data() + done, wasm.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      close(input);
+      return make_error(ErrorCode::Io, "cannot write the compiler's input");
+    }
+    done += size_t(n);
+  }
   const char* dir = std::getenv("TMPDIR");
   std::string base = std::string(dir && *dir ? dir : "/tmp") + "/flint-compile-XXXXXX";
   int fd = mkstemp(base.data());
-  if (fd < 0) return make_error(ErrorCode::Io, "cannot create a temporary file");
-  close(fd);
-  std::string in = base, out = base + ".fwasm";
-  {
-    std::ofstream f(in, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(wasm.data()), std::streamsize(wasm.size()));
+  if (fd < 0) {
+    close(input);
+    return make_error(ErrorCode::Io, "cannot create a temporary file");
   }
+  close(fd);
+  unlink(base.c_str());  // only its unique name is used
+  std::string out = base + ".fwasm";
   std::string tool = compiler_path();
-  std::vector<std::string> argv_s = {tool, in, "-o", out};
+  std::vector<std::string> argv_s = {tool, "/dev/fd/3", "-o",
+                                     out,  "--parent",  std::to_string(getpid())};
   if (options.fuel) argv_s.push_back("--fuel");
   if (options.interruptible) argv_s.push_back("--interruptible");
   std::vector<char*> argv;
   for (std::string& s : argv_s) argv.push_back(s.data());
   argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, input, 3);
   pid_t pid;
   int status = 0;
-  bool spawned = posix_spawnp(&pid, tool.c_str(), nullptr, nullptr, argv.data(), environ) == 0;
+  bool spawned = posix_spawnp(&pid, tool.c_str(), &actions, nullptr, argv.data(), environ) == 0;
+  posix_spawn_file_actions_destroy(&actions);
+  close(input);
   if (spawned)
     while (waitpid(pid, &status, 0) < 0) {
     }
   std::ifstream f(out, std::ios::binary);
   std::vector<uint8_t> artifact((std::istreambuf_iterator<char>(f)), {});
-  unlink(in.c_str());
   unlink(out.c_str());
   if (!spawned)
     return make_error(ErrorCode::Usage,

@@ -168,18 +168,32 @@ Result<std::vector<uint8_t>> ArtifactCache::get_or_compile(std::span<const uint8
   return artifact;
 }
 
+std::optional<std::vector<uint8_t>> ArtifactCache::find(std::span<const uint8_t> wasm,
+                                                        const ArtifactOptions& options) const {
+  return read_valid_entry(entry_path(cache_key(wasm, options)), wasm, options);
+}
+
 void set_artifact_cache(std::shared_ptr<ArtifactCache> cache) {
   std::lock_guard lock(cache_mutex);
   installed = std::move(cache);
 }
 
+namespace {
+std::shared_ptr<ArtifactCache> installed_cache() {
+  std::lock_guard lock(cache_mutex);
+  return installed;
+}
+}  // namespace
+
+std::optional<std::vector<uint8_t>> find_cached_artifact(std::span<const uint8_t> wasm,
+                                                         const ArtifactOptions& options) {
+  std::shared_ptr<ArtifactCache> cache = installed_cache();
+  return cache ? cache->find(wasm, options) : std::nullopt;
+}
+
 Result<std::vector<uint8_t>> obtain_artifact(std::span<const uint8_t> wasm,
                                              const ArtifactOptions& options) {
-  std::shared_ptr<ArtifactCache> cache;
-  {
-    std::lock_guard lock(cache_mutex);
-    cache = installed;
-  }
+  std::shared_ptr<ArtifactCache> cache = installed_cache();
   if (cache) return cache->get_or_compile(wasm, options);
   return compile_artifact(wasm, options);
 }

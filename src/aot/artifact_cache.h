@@ -50,6 +50,9 @@ class ArtifactCache {
   /// otherwise one compiled with compile_artifact() and stored.
   Result<std::vector<uint8_t>> get_or_compile(std::span<const uint8_t> wasm,
                                               const ArtifactOptions& options);
+  /// The valid cached entry for `wasm`, if there is one; never compiles.
+  std::optional<std::vector<uint8_t>> find(std::span<const uint8_t> wasm,
+                                           const ArtifactOptions& options) const;
   /// Where the entry for `key` lives.
   std::string entry_path(const std::string& key) const;
 
@@ -68,6 +71,10 @@ class ArtifactCache {
 /// The cache compile() uses for EngineKind::Aot. None by default (a library
 /// writes no files unasked); the CLI installs one unless --no-cache.
 void set_artifact_cache(std::shared_ptr<ArtifactCache> cache);
+/// The installed cache's valid entry for `wasm`, if there is one (the
+/// tiered engine's way to start compiled without waiting for a compile).
+std::optional<std::vector<uint8_t>> find_cached_artifact(std::span<const uint8_t> wasm,
+                                                         const ArtifactOptions& options);
 /// What compile() calls: the installed cache, or compile_artifact() itself.
 Result<std::vector<uint8_t>> obtain_artifact(std::span<const uint8_t> wasm,
                                              const ArtifactOptions& options);

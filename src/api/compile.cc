@@ -8,6 +8,7 @@
 #include "flint/runtime.h"
 #include "interp/interp_module.h"
 #include "runtime/engine.h"
+#include "tiered/tiered_engine.h"
 
 namespace flint {
 
@@ -16,6 +17,7 @@ namespace {
 const Engine& engine_for(EngineKind kind) {
   switch (kind) {
     case EngineKind::Aot: return aot::engine();
+    case EngineKind::Tiered: return tiered::engine();
     case EngineKind::Interpreter: break;
   }
   return interp::engine();

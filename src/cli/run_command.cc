@@ -331,8 +331,8 @@ int run_module(const RunOptions& o) {
   if (!bytes) return report_error(o.module, bytes.error());
   Config config;
   config.fuel = o.fuel;
-  if (o.engine == "aot") {
-    config.engine = EngineKind::Aot;
+  if (o.engine == "aot" || o.engine == "tiered") {
+    config.engine = o.engine == "aot" ? EngineKind::Aot : EngineKind::Tiered;
     use_artifact_cache(o.no_cache);
   }
   config.max_memory_pages = o.max_memory_pages;
@@ -434,8 +434,10 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
   cmd->add_option("--fuel", options->fuel, "Trap after about this many executed instructions");
   cmd->add_option(
          "--engine", options->engine,
-         "interp, or aot: compile to machine code first (.fwasm artifacts always run compiled)")
-      ->check(CLI::IsMember({"interp", "aot"}));
+         "interp; aot: compile to machine code first; tiered: run interpreted at once while "
+         "compiling in the background, each function switching to machine code at its next "
+         "call once that is done (.fwasm artifacts always run compiled)")
+      ->check(CLI::IsMember({"interp", "aot", "tiered"}));
   cmd->add_flag("--no-cache", options->no_cache, kNoCacheHelp);
   cmd->add_flag("--allow-precompiled", options->allow_precompiled,
                 "Run a precompiled artifact (native code) even if its file is not named .fwasm");

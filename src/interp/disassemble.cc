@@ -23,6 +23,7 @@ enum class Shape : uint8_t {
   PairImm,       // [h] [x, y] [imm]
   PairImm2,      // [h] [x, y] [lo] [hi]
   CallDirect,    // [h] [CompiledFunction*] [frame, -]
+  TierCheck,     // [h] [function, -] [TierUp*]
   CallDirectEh,  // [h] [CompiledFunction*] [frame, -] [table rel, -]
   PairWord2,     // [h] [x, y] [z, w] [table rel, -]
   CatchTable,    // [h] [parent rel, count] then count clauses of two words
@@ -58,6 +59,7 @@ const FormTable& forms() {
     add(&op::select1, "select1", Shape::PairWord);
     add(&op::select2, "select2", Shape::PairWord);
     add(&op::call_direct, "call_direct", Shape::CallDirect);
+    add(&op::tier_check, "tier_check", Shape::TierCheck);
     add(&op::call_import, "call_import", Shape::Pair);
     add(&op::call_indirect, "call_indirect", Shape::PairWord);
     add(&op::call_direct_eh, "call_direct_eh", Shape::CallDirectEh);
@@ -180,6 +182,10 @@ std::string disassemble(const CompiledFunction& f) {
           ops += fmt::format(", {:#x}, {:#x}", code[at + 4].u64, code[at + 5].u64);
           words = 6;
         }
+        break;
+      case Shape::TierCheck:
+        ops = fmt::format("func {}", u(1, 0));
+        words = 3;
         break;
       case Shape::CallDirect:
       case Shape::CallDirectEh: {

@@ -62,6 +62,7 @@ FLINT_HANDLER(fuel);
 /// a deadline): at function entry and loop heads, with
 /// TranslateOptions::interruptible.
 FLINT_HANDLER(check_interrupt);
+FLINT_HANDLER(tier_check);
 FLINT_HANDLER(copy1);
 FLINT_HANDLER(copy2);
 FLINT_HANDLER(const64);

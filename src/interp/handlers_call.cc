@@ -6,6 +6,7 @@
 #include "interp/handlers.h"
 #include "interp/interp_module.h"
 #include "runtime/host_call.h"
+#include "runtime/tier_up.h"
 
 namespace flint::interp {
 
@@ -91,6 +92,29 @@ FLINT_HANDLER(call_direct) {
   if (entry->handler(entry, frame, ctx, mem)) [[unlikely]]
     return unwind(ctx, ip, f);
   FLINT_NEXT(3);
+}
+
+// tier_check [function, -] [TierUp*]: a tiered module's function entry.
+// Until the compiled code is ready it costs one load; then the instance
+// switches (once) and this call, like every later one reaching the
+// interpreted code, runs the compiled function in this frame: the
+// arguments are where it reads them and its results go where the
+// interpreted function's would.
+FLINT_HANDLER(tier_check) {
+  const auto* tier = static_cast<const TierUp*>(ip[2].ptr);
+  if (!tier->ready()) [[likely]]
+    FLINT_NEXT(3);
+  FuncInst* self = ctx->funcs[ip[1].u32[0]];
+  if (self->entry == call_interpreted && !tier->switch_instance(*ctx->instance, *ctx->exec))
+    FLINT_NEXT(3);  // stays interpreted
+  if (self->entry == call_interpreted) FLINT_NEXT(3);
+  if (call_through_entry(ctx, ip, self, fp)) {
+    // The compiled frames are in the store's backtrace already: this
+    // function's interpreted frame, which ran nothing, is not added.
+    ctx->trap_ip = nullptr;
+    return 1;
+  }
+  return 0;
 }
 
 FLINT_HANDLER(call_import) {

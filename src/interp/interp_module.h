@@ -11,6 +11,7 @@
 #include "interp/code.h"
 #include "module/module.h"
 #include "runtime/engine.h"
+#include "runtime/tier_up.h"
 
 namespace flint::interp {
 
@@ -21,6 +22,10 @@ struct TranslateOptions {
   /// Check the store's interruption flag at function entries and loop
   /// heads: Config::interruptible.
   bool interruptible = false;
+  /// Tiering (runtime/tier_up.h): when set, each function starts with a
+  /// tier_check, which runs the function's faster code once it is ready.
+  /// Outlives the module's code.
+  const TierUp* tier_up = nullptr;
   /// The SIMD handler table: the widest the host runs unless a test asks
   /// for another one.
   SimdLevel simd_level = host_simd_level();

@@ -43,11 +43,16 @@ Status FunctionTranslator::run() {
 
   Control body{Opcode::End, 0, slot, {}, type_.results, 0, {}, std::nullopt, false};
   controls_.push_back(std::move(body));
-  if (options_.interruptible) {
-    // At function entry, located at the function's first instruction.
-    if (!func_.body.empty()) offset_ = func_.body.front().offset;
-    begin(&op::check_interrupt);
+  // Both at function entry, located at the function's first instruction.
+  if (!func_.body.empty()) offset_ = func_.body.front().offset;
+  if (options_.tier_up) {
+    begin(&op::tier_check);
+    pair(out_.index, 0);
+    Word w;
+    w.ptr = options_.tier_up;
+    code_.push_back(w);
   }
+  if (options_.interruptible) begin(&op::check_interrupt);
   for (const Instr& in : func_.body) {
     if (done_)
       return make_error(ErrorCode::Usage,

@@ -37,8 +37,10 @@ void add_server_flags(CLI::App* cmd, ServerFlags& f) {
 }
 
 void add_guest_flags(CLI::App* cmd, GuestFlags& f) {
-  cmd->add_option("--engine", f.engine, "interp, or aot: compile to machine code first")
-      ->check(CLI::IsMember({"interp", "aot"}));
+  cmd->add_option("--engine", f.engine,
+                  "interp; aot: compile to machine code first; tiered: serve interpreted at once "
+                  "while compiling in the background, compiled once that is done")
+      ->check(CLI::IsMember({"interp", "aot", "tiered"}));
   cmd->add_option("--timeout", f.timeout,
                   "Stop a request's guest after this long, e.g. 10s or 500ms (answered 500)")
       ->type_name("DURATION");
@@ -78,8 +80,8 @@ Status apply_guest_flags(const GuestFlags& f, Config& config,
   if (!f.max_memory.empty()) {
     FLINT_ASSIGN(config.max_memory_pages, cli::parse_memory_pages(f.max_memory));
   }
-  if (f.engine == "aot") {
-    config.engine = EngineKind::Aot;
+  if (f.engine == "aot" || f.engine == "tiered") {
+    config.engine = f.engine == "aot" ? EngineKind::Aot : EngineKind::Tiered;
     cli::use_artifact_cache(f.no_cache);
   }
   return {};

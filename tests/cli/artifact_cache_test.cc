@@ -1,6 +1,6 @@
-// The compilation cache of `flint run --engine aot` (src/aot/artifact_cache.h),
-// observed from outside: FLINT_COMPILE points at a wrapper that logs each
-// run of the real flint-compile, so a cache hit is a run that adds no line.
+// The compilation cache of `flint run --engine aot` and `--engine tiered`
+// (src/aot/artifact_cache.h), observed from outside: FLINT_COMPILE points at a wrapper that logs
+// each run of the real flint-compile, so a cache hit is a run that adds no line.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -45,8 +45,8 @@ class ArtifactCacheTest : public ::testing::Test {
 
   std::string command(const std::string& flags, const fs::path& cache) const {
     return "FLINT_CACHE_DIR='" + cache.string() + "' FLINT_COMPILE='" + wrapper_.string() + "' " +
-           FLINT_BINARY + " run --engine aot " + flags + " --invoke answer '" + module_.string() +
-           "' 2>&1";
+           FLINT_BINARY + " run --engine " + engine_ + " " + flags + " --invoke " + invoke_ + " '" +
+           module_.string() + "' 2>&1";
   }
   RunResult run(const std::string& flags = "", const fs::path& cache = {}) const {
     return finish(popen(command(flags, cache.empty() ? cache_ : cache).c_str(), "r"));
@@ -69,6 +69,7 @@ class ArtifactCacheTest : public ::testing::Test {
   }
 
   fs::path dir_, cache_, log_, wrapper_, module_;
+  std::string engine_ = "aot", invoke_ = "answer";
 };
 
 TEST_F(ArtifactCacheTest, SecondRunLoadsTheCachedArtifactWithoutCompiling) {
@@ -156,6 +157,30 @@ TEST_F(ArtifactCacheTest, UnwritableCacheIsAWarningNotAFailure) {
   EXPECT_NE(r.output.find("flint: warning: cannot write the compilation cache"), std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("42\n"), std::string::npos);
+}
+
+// Tiered: the first run starts interpreted and, once its background
+// compile is done, finishes compiled, leaving the artifact in the cache;
+// the next run starts compiled (no compile). fib(42) takes seconds
+// interpreted and a fraction of one compiled, far longer than the compile.
+TEST_F(ArtifactCacheTest, ATieredRunFillsTheCacheAndTheNextStartsCompiled) {
+  std::ofstream(module_) << R"((module
+    (func $fib (param i32) (result i32)
+      (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
+        (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                       (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+    (func (export "fib42") (result i32) (call $fib (i32.const 42))))
+)";
+  engine_ = "tiered";
+  invoke_ = "fib42";
+  RunResult first = run();
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_EQ(first.output, "267914296\n");
+  EXPECT_EQ(compiles(), 1);
+  ASSERT_EQ(entries().size(), 1u);
+  RunResult second = run();
+  EXPECT_EQ(second.output, "267914296\n");
+  EXPECT_EQ(compiles(), 1);  // started from the cached artifact
 }
 
 }  // namespace

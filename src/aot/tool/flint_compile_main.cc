@@ -4,8 +4,10 @@
 // output is written to a temporary file and renamed, so readers never see a
 // partial artifact.
 #include <fmt/format.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -15,6 +17,10 @@
 #include "aot/llvm/codegen.h"
 
 int main(int argc, char** argv) {
+  // A compile nobody waits for any more (a tiered run that ended first)
+  // ends with the thread that started it, rather than using the cores for
+  // minutes. With --parent PID, a parent gone before this request is seen.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
   std::string in, out;
   flint::aot::ArtifactOptions options;
   for (int i = 1; i < argc; ++i) {
@@ -24,12 +30,15 @@ int main(int argc, char** argv) {
       options.fuel = true;
     else if (std::strcmp(argv[i], "--interruptible") == 0)
       options.interruptible = true;
-    else
+    else if (std::strcmp(argv[i], "--parent") == 0 && i + 1 < argc) {
+      if (getppid() != std::atol(argv[++i])) return 1;
+    } else
       in = argv[i];
   }
   if (in.empty() || out.empty()) {
     fmt::print(stderr,
-               "usage: flint-compile MODULE.wasm -o OUT.fwasm [--fuel] [--interruptible]\n");
+               "usage: flint-compile MODULE.wasm -o OUT.fwasm [--fuel] [--interruptible] "
+               "[--parent PID]\n");
     return 2;
   }
   std::ifstream f(in, std::ios::binary);

@@ -1,0 +1,41 @@
+// Tiering's seam between the engines (issue 16): the interpreter runs a
+// module at once while its compiled code is being made elsewhere; once it
+// is ready, each function switches to it at its next call. The interpreter
+// only sees this interface (it never includes the compiler), and the
+// tiered engine (src/tiered) implements it.
+#pragma once
+
+#include <atomic>
+
+#include "flint/result.h"
+
+namespace flint {
+
+class InstanceImpl;
+struct ExecutionState;
+
+/// A module's faster code, ready or not, and how an instance that started
+/// in the interpreter switches to it.
+class TierUp {
+ public:
+  virtual ~TierUp() = default;
+
+  /// Whether the faster code is ready: set once, after which it stays.
+  bool ready() const { return ready_.load(std::memory_order_acquire); }
+
+  /// Gives `instance`'s defined functions the faster code: their FuncInst
+  /// entries change, so every later call (from the host, another engine, a
+  /// table or the interpreter's own calls) runs it; frames already running
+  /// finish in the interpreter. Called on the store's thread, once ready().
+  /// An error leaves the instance interpreted (and is not retried).
+  virtual Status switch_instance(InstanceImpl& instance, ExecutionState& exec) const = 0;
+
+ protected:
+  /// Publishes the faster code: called once it can be switched to.
+  void mark_ready() { ready_.store(true, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace flint

@@ -1,0 +1,24 @@
+// The tiered engine (issue 16): a module starts at once in the interpreter
+// while the compiler works on a background thread; once the compiled code
+// is ready, each instance switches to it at its next function call
+// (runtime/tier_up.h), and instances made later start compiled. A module
+// the artifact cache already holds starts compiled from its first
+// instruction, and a compile that ends goes to the cache, so the next
+// start does.
+#pragma once
+
+#include "runtime/engine.h"
+
+namespace flint::tiered {
+
+/// The tiered engine (engine.h). compile() returns at interpreter speed;
+/// the compile it starts is abandoned, never waited for, if the process
+/// ends first. Without a compiler (none installed, or it fails on the
+/// module) the module stays interpreted.
+const Engine& engine();
+
+/// Whether `module` runs machine code: for a module this engine compiled,
+/// once its compile is done (tests and diagnostics wait on this).
+bool machine_code_ready(const CompiledModule& module);
+
+}  // namespace flint::tiered

@@ -1,0 +1,163 @@
+// The tiered engine (issue 16): a module runs interpreted at once, and
+// once its compile is done each function switches to machine code at its
+// next call -- in the middle of a call that is still running, through
+// every kind of call -- with the same results, traps and backtraces.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "aot/aot_module.h"
+#include "aot/llvm/codegen.h"
+#include "flint/runtime.h"
+#include "interp/executor.h"
+#include "runtime/objects.h"
+#include "text/parse.h"
+#include "tiered/tiered_engine.h"
+
+namespace flint {
+namespace {
+
+// "run" waits (in the host) for the machine code, then calls $fib directly,
+// through the table and through the import's round trip; "trap" faults
+// three calls deep.
+constexpr const char* kModule = R"((module
+  (import "env" "wait_for_machine_code" (func $wait))
+  (type $ii (func (param i32) (result i32)))
+  (table 1 funcref)
+  (elem (i32.const 0) $fib)
+  (memory 1)
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "run") (param i32) (result i32)
+    (call $wait)
+    (i32.add (call $fib (local.get 0))
+             (call_indirect (type $ii) (local.get 0) (i32.const 0))))
+  (func $store (param i32) (i32.store (local.get 0) (i32.const 7)))
+  (func $middle (param i32) (call $store (local.get 0)))
+  (func (export "trap") (call $middle (i32.const 65536)))))";
+
+// The compiler waits until the test lets it go, so what runs before runs
+// interpreted however fast the compile would be.
+std::atomic<bool> compile_may_start{false};
+Result<std::vector<uint8_t>> gated_compile(std::span<const uint8_t> wasm,
+                                           const aot::ArtifactOptions& options) {
+  while (!compile_may_start) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return aot::compile_to_artifact(wasm, options);
+}
+
+class TieredTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    compile_may_start = false;
+    aot::set_in_process_compiler(gated_compile);
+    auto wasm = text::parse_wat(kModule);
+    ASSERT_TRUE(wasm);
+    config.engine = EngineKind::Tiered;
+    auto compiled = compile(*wasm, config);
+    ASSERT_TRUE(compiled) << compiled.error().describe();
+    module = *compiled;
+  }
+  void TearDown() override {
+    wait_for_machine_code();  // no compile left running at exit
+    aot::set_in_process_compiler(aot::compile_to_artifact);
+  }
+
+  /// Lets the compile start and waits for its end.
+  void wait_for_machine_code() {
+    compile_may_start = true;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    while (module && !tiered::machine_code_ready(*module) &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+
+  Result<Instance*> instantiate(Store& store) { return instantiate(store, *module); }
+  Result<Instance*> instantiate(Store& store, const CompiledModule& m) {
+    Linker linker;
+    linker.define("env", "wait_for_machine_code",
+                  store.host_function(FuncType{}, [this](Caller&, auto, auto) -> Status {
+                    wait_for_machine_code();
+                    return {};
+                  }));
+    return linker.instantiate(store, m);
+  }
+
+  static bool runs_machine_code(const Instance& instance, std::string_view name) {
+    return instance.find_export(name)->func->entry != interp::call_interpreted;
+  }
+
+  Config config;
+  std::shared_ptr<const CompiledModule> module;
+};
+
+TEST_F(TieredTest, AnInstanceSwitchesToMachineCodeInTheMiddleOfACall) {
+  Store store(config);
+  auto instance = instantiate(store);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  ASSERT_FALSE(runs_machine_code(**instance, "fib"));
+  auto fib = store.call(*(*instance)->find_export("fib"), std::vector<Value>{Value::i32_(15)});
+  ASSERT_TRUE(fib) << fib.error().describe();
+  EXPECT_EQ((*fib)[0].i32, 610u);  // interpreted
+  // "run" started interpreted; its calls after the wait run machine code.
+  auto run = store.call(*(*instance)->find_export("run"), std::vector<Value>{Value::i32_(20)});
+  ASSERT_TRUE(run) << run.error().describe();
+  EXPECT_EQ((*run)[0].i32, 6765u * 2);
+  EXPECT_TRUE(tiered::machine_code_ready(*module));
+  EXPECT_TRUE(runs_machine_code(**instance, "fib"));
+  EXPECT_TRUE(runs_machine_code(**instance, "run"));
+}
+
+TEST_F(TieredTest, InstancesMadeOnceTheMachineCodeIsReadyStartWithIt) {
+  wait_for_machine_code();
+  ASSERT_TRUE(tiered::machine_code_ready(*module));
+  Store store(config);
+  auto instance = instantiate(store);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  EXPECT_TRUE(runs_machine_code(**instance, "fib"));
+  auto fib = store.call(*(*instance)->find_export("fib"), std::vector<Value>{Value::i32_(20)});
+  ASSERT_TRUE(fib) << fib.error().describe();
+  EXPECT_EQ((*fib)[0].i32, 6765u);
+}
+
+std::vector<uint32_t> frames(const Store& store) {
+  std::vector<uint32_t> out;
+  for (const BacktraceFrame& f : store.last_backtrace()) out.push_back(f.function);
+  return out;
+}
+
+// Before the switch a trap's backtrace is the interpreter's, after it the
+// compiled engine's (where LLVM inlined $store and $middle, only "trap"'s
+// frame is left: inlined frames are not in compiled backtraces yet).
+TEST_F(TieredTest, ATrapBeforeTheSwitchAndAfterItHasItsEnginesBacktrace) {
+  Store store(config);
+  auto instance = instantiate(store);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  auto before = store.call(*(*instance)->find_export("trap"), {});
+  ASSERT_FALSE(before);
+  EXPECT_EQ(before.error().code, ErrorCode::OutOfBoundsMemoryAccess);
+  EXPECT_EQ(frames(store), (std::vector<uint32_t>{3, 4, 5}));  // $store, $middle, "trap"
+  wait_for_machine_code();
+  auto after = store.call(*(*instance)->find_export("trap"), {});
+  ASSERT_FALSE(after);
+  EXPECT_EQ(after.error().code, ErrorCode::OutOfBoundsMemoryAccess);
+  EXPECT_TRUE(runs_machine_code(**instance, "trap"));
+
+  Config aot_only;
+  aot_only.engine = EngineKind::Aot;
+  auto compiled = compile(*text::parse_wat(kModule), aot_only);
+  ASSERT_TRUE(compiled) << compiled.error().describe();
+  Store aot_store(aot_only);
+  auto aot_instance = instantiate(aot_store, **compiled);
+  ASSERT_TRUE(aot_instance) << aot_instance.error().describe();
+  auto aot_trap = aot_store.call(*(*aot_instance)->find_export("trap"), {});
+  ASSERT_FALSE(aot_trap);
+  EXPECT_EQ(frames(store), frames(aot_store));
+  EXPECT_FALSE(frames(store).empty());
+}
+
+}  // namespace
+}  // namespace flint
