@@ -6,7 +6,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <atomic>
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include "aot/aot_module.h"
 #include "aot/artifact.h"
@@ -15,6 +18,7 @@
 #include "aot/sha256.h"
 #include "binary/decoder.h"
 #include "flint/runtime.h"
+#include "tiered/tiered_engine.h"
 #include "valid/validator.h"
 
 namespace flint::fuzz {
@@ -61,38 +65,61 @@ bool exhausted(const Result<std::vector<Value>>& r) {
   return !r && r.error().code == ErrorCode::CallStackExhausted;
 }
 
-/// "" when the calls agree, else what differs.
-std::string compare_results(const Result<std::vector<Value>>& e, const Result<std::vector<Value>>& a) {
+/// "" when the calls agree, else what differs; `other` names the engine
+/// compared with the interpreter ("compiled", "tiered").
+std::string compare_results(const Result<std::vector<Value>>& e, const Result<std::vector<Value>>& a,
+                            std::string_view other) {
+  bool same;
   if (!e || !a) {
-    if (!e && !a && e.error().code == a.error().code) return "";
-    return "interpreter: " + show_result(e) + "\ncompiled:    " + show_result(a);
+    same = !e && !a && e.error().code == a.error().code;
+  } else {
+    same = e->size() == a->size();
+    for (size_t i = 0; same && i < e->size(); ++i)
+      same = (*e)[i].type == (*a)[i].type && values_agree((*e)[i], (*a)[i], NanRule::Exact);
   }
-  bool same = e->size() == a->size();
-  for (size_t i = 0; same && i < e->size(); ++i)
-    same = (*e)[i].type == (*a)[i].type && values_agree((*e)[i], (*a)[i], NanRule::Exact);
   if (same) return "";
-  return "interpreter: " + show_result(e) + "\ncompiled:    " + show_result(a);
+  return fmt::format("interpreter: {}\n{:<12} {}", show_result(e), std::string(other) + ":", show_result(a));
 }
 
 /// "" when the exported memory and globals agree, else what differs.
-std::string compare_state(Side& interp, Side& aot, uint32_t globals) {
+std::string compare_state(Side& interp, Side& aot, uint32_t globals, std::string_view other) {
   for (uint32_t g = 0; g < globals; ++g) {
     std::string name = "g" + std::to_string(g);
     Value e = interp.store->global_value(*interp.instance->find_export(name));
     Value a = aot.store->global_value(*aot.instance->find_export(name));
     if (!values_agree(e, a, NanRule::Exact))
-      return fmt::format("global {}: interpreter {}, compiled {}", name, show_value(e), show_value(a));
+      return fmt::format("global {}: interpreter {}, {} {}", name, show_value(e), other, show_value(a));
   }
   std::span<uint8_t> e = interp.store->memory_data(*interp.instance->find_export(kMemoryExport));
   std::span<uint8_t> a = aot.store->memory_data(*aot.instance->find_export(kMemoryExport));
   if (e.size() != a.size())
-    return fmt::format("memory size: interpreter {} bytes, compiled {} bytes", e.size(), a.size());
+    return fmt::format("memory size: interpreter {} bytes, {} {} bytes", e.size(), other, a.size());
   if (std::memcmp(e.data(), a.data(), e.size()) != 0) {
     size_t i = 0;
     while (e[i] == a[i]) ++i;
-    return fmt::format("memory[{}]: interpreter 0x{:02x}, compiled 0x{:02x}", i, e[i], a[i]);
+    return fmt::format("memory[{}]: interpreter 0x{:02x}, {} 0x{:02x}", i, e[i], other, a[i]);
   }
   return "";
+}
+
+/// The tiered side's compiles wait for the gate, so its calls before the
+/// switch point run interpreted however fast the compile would be; they
+/// then compile with `gated_compiler` (optimised or not, as the replay).
+std::atomic<bool> tier_gate_open{true};
+std::atomic<aot::InProcessCompiler> gated_compiler{aot::compile_to_artifact};
+Result<std::vector<uint8_t>> gated_compile(std::span<const uint8_t> wasm,
+                                           const aot::ArtifactOptions& options) {
+  while (!tier_gate_open) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  return gated_compiler.load()(wasm, options);
+}
+
+/// Opens the gate and waits for the tiered side's compile to end: before
+/// its switch point, and whenever a replay ends (no compile left waiting).
+void let_tiered_compile(const Side& tiered) {
+  tier_gate_open = true;
+  if (!tiered.compiled) return;
+  while (!tiered::compile_finished(*tiered.compiled))
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
 }
 
 /// The same steps as compile_to_artifact, without LLVM's optimisations:
@@ -120,34 +147,58 @@ struct Replay {
   size_t failing_call = 0;  ///< index in module.calls of the first difference
 };
 
-Replay replay(const GeneratedModule& module, DiffStats* stats, size_t max_calls) {
+Replay replay(const GeneratedModule& module, DiffStats* stats, size_t max_calls,
+              aot::InProcessCompiler compiler) {
   Replay out;
+  aot::set_in_process_compiler(compiler);
   auto interp = make_side(module.wasm, EngineKind::Interpreter);
   auto aot = make_side(module.wasm, EngineKind::Aot);
-  if (!interp || !aot) {
+  // Tiered: interpreted up to the middle call, compiled from there on
+  // (each function switching at its next call).
+  gated_compiler = compiler;
+  aot::set_in_process_compiler(gated_compile);
+  tier_gate_open = false;
+  auto tiered = make_side(module.wasm, EngineKind::Tiered);
+  struct Ungate {  // no compile left waiting, however the replay ends
+    const Result<Side>& side;
+    ~Ungate() {
+      if (side) let_tiered_compile(*side);
+      tier_gate_open = true;
+      aot::set_in_process_compiler(aot::compile_to_artifact);
+    }
+  } ungate{tiered};
+  if (!interp || !aot || !tiered) {
     // Instantiation cannot trap (no start function, segments in bounds), so
     // any failure here is an engine's or the compiler's.
     out.setup_failed = true;
-    out.report = fmt::format("setting up the module failed: interpreter: {}; compiled: {}",
-                             interp ? "ok" : interp.error().describe(), aot ? "ok" : aot.error().describe());
+    out.report = fmt::format("setting up the module failed: interpreter: {}; compiled: {}; tiered: {}",
+                             interp ? "ok" : interp.error().describe(), aot ? "ok" : aot.error().describe(),
+                             tiered ? "ok" : tiered.error().describe());
     return out;
   }
+  size_t switch_at = module.calls.size() / 2;
   for (size_t i = 0; i < module.calls.size() && i < max_calls; ++i) {
     const PlannedCall& call = module.calls[i];
     (void)interp->call(kFuelResetExport, {});
     (void)aot->call(kFuelResetExport, {});
+    (void)tiered->call(kFuelResetExport, {});
+    // After the fuel reset: the planned call is the one that switches.
+    if (i == switch_at) let_tiered_compile(*tiered);
     auto e = interp->call(call.export_name, call.args);
     auto a = aot->call(call.export_name, call.args);
+    auto t = tiered->call(call.export_name, call.args);
     if (stats) ++stats->calls;
-    if (exhausted(e) != exhausted(a)) {
+    if (exhausted(e) != exhausted(a) || exhausted(e) != exhausted(t)) {
       if (stats) ++stats->inconclusive;
       return out;
     }
     if (stats && !e && !a) ++stats->traps;
-    std::string diff = compare_results(e, a);
+    std::string diff = compare_results(e, a, "compiled");
+    if (diff.empty()) diff = compare_results(e, t, i < switch_at ? "tiered (interpreted)" : "tiered");
     if (diff.empty()) {
-      diff = compare_state(*interp, *aot, module.exported_globals);
-      if (!diff.empty()) diff += "\n(both returned " + show_result(e) + ")";
+      diff = compare_state(*interp, *aot, module.exported_globals, "compiled");
+      if (diff.empty()) diff = compare_state(*interp, *tiered, module.exported_globals, "tiered");
+      if (!diff.empty()) diff += "\n(all returned " + show_result(e) + ")";
     }
     if (!diff.empty()) {
       out.report = "after " + show_args(call) + ":\n" + diff;
@@ -166,14 +217,12 @@ DiffOutcome run_differential(const GeneratedModule& module, DiffStats& stats) {
   Status valid = decoded ? validate(*decoded) : Status(decoded.error());
   if (!valid) return {DiffVerdict::InvalidModule, "generated module is invalid: " + valid.error().describe()};
 
-  Replay optimised = replay(module, &stats, SIZE_MAX);
+  Replay optimised = replay(module, &stats, SIZE_MAX, aot::compile_to_artifact);
   if (optimised.report.empty()) return {};
   if (optimised.setup_failed) return {DiffVerdict::Mismatch, optimised.report};
 
   // Triage: the same calls with code compiled without optimisation.
-  aot::set_in_process_compiler(compile_unoptimised);
-  Replay unoptimised = replay(module, nullptr, optimised.failing_call + 1);
-  aot::set_in_process_compiler(aot::compile_to_artifact);
+  Replay unoptimised = replay(module, nullptr, optimised.failing_call + 1, compile_unoptimised);
   bool optimiser_made = unoptimised.report.empty();
   return {DiffVerdict::Mismatch,
           optimised.report + (optimiser_made ? "\n(compiled without optimisation, the code agrees with the interpreter)"

@@ -1,5 +1,7 @@
 // The differential check: one module, the same calls, run by the
-// interpreter and by compiled (AOT) code; everything observable compared.
+// interpreter, by compiled (AOT) code and by the tiered engine (its
+// first half of the calls interpreted, the rest after the switch to
+// compiled code); everything observable compared with the interpreter.
 //
 // Compared after every planned call (module_generator.h): the results
 // (value types and bits; see NanRule), trap vs no trap and the trap's kind
@@ -33,9 +35,9 @@ struct DiffOutcome {
 };
 
 /// Validates the module with Flint's validator (an invalid one is a
-/// generator bug), compiles it for both engines (the AOT compiler in
-/// process: call aot::set_in_process_compiler first), instantiates it in
-/// two stores and makes the planned calls in both. On a difference the
+/// generator bug), compiles it for the three engines (the AOT compiler in
+/// process, set here), instantiates it in three stores and makes the
+/// planned calls in all. On a difference the
 /// calls are replayed with code compiled at -O0, and the report says
 /// whether the optimiser made the difference.
 DiffOutcome run_differential(const GeneratedModule& module, DiffStats& stats);

@@ -27,9 +27,13 @@ class ModuleTier final : public TierUp {
     compiled_ = std::move(compiled);
     mark_ready();  // a release: readers that see ready() see compiled_
   }
+  /// The compile thread's last act, whether it published or not.
+  void finish() { finished_.store(true, std::memory_order_release); }
+  bool finished() const { return finished_.load(std::memory_order_acquire); }
 
  private:
   std::shared_ptr<const EngineModule> compiled_;
+  std::atomic<bool> finished_{false};
 };
 
 class TieredModule final : public EngineModule {
@@ -46,6 +50,7 @@ class TieredModule final : public EngineModule {
     return interp_->prepare_instance(instance, exec);
   }
   bool ready() const { return tier_->ready(); }
+  bool compile_finished() const { return tier_->finished(); }
 
  private:
   std::shared_ptr<const ModuleTier> tier_;  ///< before interp_, whose code points to it
@@ -77,9 +82,12 @@ class TieredEngine final : public Engine {
     // dropped before its compile ends (the compiled code is then unused).
     std::thread([tier, bytes = std::vector<uint8_t>(wasm.begin(), wasm.end()), options, config] {
       Result<std::vector<uint8_t>> artifact = aot::obtain_artifact(bytes, options);
-      if (!artifact) return;  // no compiler, or it failed: the module stays interpreted
-      Result<std::shared_ptr<aot::AotModule>> loaded = aot::AotModule::load(*artifact, config);
-      if (loaded) tier->publish(std::move(*loaded));
+      // Without a compiler, or when it fails, the module stays interpreted.
+      if (artifact) {
+        Result<std::shared_ptr<aot::AotModule>> loaded = aot::AotModule::load(*artifact, config);
+        if (loaded) tier->publish(std::move(*loaded));
+      }
+      tier->finish();
     }).detach();
     return std::shared_ptr<const EngineModule>(
         std::make_shared<TieredModule>(std::move(tier), std::move(interpreted)));
@@ -91,6 +99,12 @@ class TieredEngine final : public Engine {
 const Engine& engine() {
   static const TieredEngine instance;
   return instance;
+}
+
+bool compile_finished(const CompiledModule& module) {
+  if (const auto* tiered = dynamic_cast<const TieredModule*>(&module))
+    return tiered->compile_finished();
+  return true;
 }
 
 bool machine_code_ready(const CompiledModule& module) {

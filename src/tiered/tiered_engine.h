@@ -21,4 +21,8 @@ const Engine& engine();
 /// once its compile is done (tests and diagnostics wait on this).
 bool machine_code_ready(const CompiledModule& module);
 
+/// Whether `module`'s background compile has ended, with machine code or
+/// without (no compiler, or it failed); true for any other module.
+bool compile_finished(const CompiledModule& module);
+
 }  // namespace flint::tiered
