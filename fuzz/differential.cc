@@ -3,11 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <atomic>
-#include <chrono>
 #include <memory>
 #include <thread>
 
@@ -67,8 +67,8 @@ bool exhausted(const Result<std::vector<Value>>& r) {
 
 /// "" when the calls agree, else what differs; `other` names the engine
 /// compared with the interpreter ("compiled", "tiered").
-std::string compare_results(const Result<std::vector<Value>>& e, const Result<std::vector<Value>>& a,
-                            std::string_view other) {
+std::string compare_results(const Result<std::vector<Value>>& e,
+                            const Result<std::vector<Value>>& a, std::string_view other) {
   bool same;
   if (!e || !a) {
     same = !e && !a && e.error().code == a.error().code;
@@ -78,7 +78,8 @@ std::string compare_results(const Result<std::vector<Value>>& e, const Result<st
       same = (*e)[i].type == (*a)[i].type && values_agree((*e)[i], (*a)[i], NanRule::Exact);
   }
   if (same) return "";
-  return fmt::format("interpreter: {}\n{:<12} {}", show_result(e), std::string(other) + ":", show_result(a));
+  return fmt::format("interpreter: {}\n{:<12} {}", show_result(e), std::string(other) + ":",
+                     show_result(a));
 }
 
 /// "" when the exported memory and globals agree, else what differs.
@@ -88,7 +89,8 @@ std::string compare_state(Side& interp, Side& aot, uint32_t globals, std::string
     Value e = interp.store->global_value(*interp.instance->find_export(name));
     Value a = aot.store->global_value(*aot.instance->find_export(name));
     if (!values_agree(e, a, NanRule::Exact))
-      return fmt::format("global {}: interpreter {}, {} {}", name, show_value(e), other, show_value(a));
+      return fmt::format("global {}: interpreter {}, {} {}", name, show_value(e), other,
+                         show_value(a));
   }
   std::span<uint8_t> e = interp.store->memory_data(*interp.instance->find_export(kMemoryExport));
   std::span<uint8_t> a = aot.store->memory_data(*aot.instance->find_export(kMemoryExport));
@@ -124,7 +126,8 @@ void let_tiered_compile(const Side& tiered) {
 
 /// The same steps as compile_to_artifact, without LLVM's optimisations:
 /// the reference that tells an optimiser-made difference from a lowering one.
-Result<std::vector<uint8_t>> compile_unoptimised(std::span<const uint8_t> wasm, const aot::ArtifactOptions&) {
+Result<std::vector<uint8_t>> compile_unoptimised(std::span<const uint8_t> wasm,
+                                                 const aot::ArtifactOptions&) {
   FLINT_ASSIGN(Module module, decode_module(wasm));
   FLINT_TRY(validate(module));
   aot::TargetOptions target;
@@ -171,9 +174,10 @@ Replay replay(const GeneratedModule& module, DiffStats* stats, size_t max_calls,
     // Instantiation cannot trap (no start function, segments in bounds), so
     // any failure here is an engine's or the compiler's.
     out.setup_failed = true;
-    out.report = fmt::format("setting up the module failed: interpreter: {}; compiled: {}; tiered: {}",
-                             interp ? "ok" : interp.error().describe(), aot ? "ok" : aot.error().describe(),
-                             tiered ? "ok" : tiered.error().describe());
+    out.report =
+        fmt::format("setting up the module failed: interpreter: {}; compiled: {}; tiered: {}",
+                    interp ? "ok" : interp.error().describe(), aot ? "ok" : aot.error().describe(),
+                    tiered ? "ok" : tiered.error().describe());
     return out;
   }
   size_t switch_at = module.calls.size() / 2;
@@ -194,7 +198,8 @@ Replay replay(const GeneratedModule& module, DiffStats* stats, size_t max_calls,
     }
     if (stats && !e && !a) ++stats->traps;
     std::string diff = compare_results(e, a, "compiled");
-    if (diff.empty()) diff = compare_results(e, t, i < switch_at ? "tiered (interpreted)" : "tiered");
+    if (diff.empty())
+      diff = compare_results(e, t, i < switch_at ? "tiered (interpreted)" : "tiered");
     if (diff.empty()) {
       diff = compare_state(*interp, *aot, module.exported_globals, "compiled");
       if (diff.empty()) diff = compare_state(*interp, *tiered, module.exported_globals, "tiered");
@@ -215,7 +220,8 @@ DiffOutcome run_differential(const GeneratedModule& module, DiffStats& stats) {
   ++stats.modules;
   auto decoded = decode_module(module.wasm);
   Status valid = decoded ? validate(*decoded) : Status(decoded.error());
-  if (!valid) return {DiffVerdict::InvalidModule, "generated module is invalid: " + valid.error().describe()};
+  if (!valid)
+    return {DiffVerdict::InvalidModule, "generated module is invalid: " + valid.error().describe()};
 
   Replay optimised = replay(module, &stats, SIZE_MAX, aot::compile_to_artifact);
   if (optimised.report.empty()) return {};
@@ -225,9 +231,11 @@ DiffOutcome run_differential(const GeneratedModule& module, DiffStats& stats) {
   Replay unoptimised = replay(module, nullptr, optimised.failing_call + 1, compile_unoptimised);
   bool optimiser_made = unoptimised.report.empty();
   return {DiffVerdict::Mismatch,
-          optimised.report + (optimiser_made ? "\n(compiled without optimisation, the code agrees with the interpreter)"
-                                             : "\n(compiled without optimisation, the code differs too:\n" +
-                                                   unoptimised.report + ")")};
+          optimised.report +
+              (optimiser_made
+                   ? "\n(compiled without optimisation, the code agrees with the interpreter)"
+                   : "\n(compiled without optimisation, the code differs too:\n" +
+                         unoptimised.report + ")")};
 }
 
 }  // namespace flint::fuzz

@@ -23,8 +23,8 @@ namespace flint::fuzz {
 struct DiffStats {
   uint64_t modules = 0;
   uint64_t calls = 0;
-  uint64_t traps = 0;          ///< calls that trapped (in both engines)
-  uint64_t inconclusive = 0;   ///< modules cut short by one-sided stack exhaustion
+  uint64_t traps = 0;         ///< calls that trapped (in both engines)
+  uint64_t inconclusive = 0;  ///< modules cut short by one-sided stack exhaustion
 };
 
 enum class DiffVerdict : uint8_t { Agree, InvalidModule, Mismatch };
