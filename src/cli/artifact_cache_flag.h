@@ -6,7 +6,8 @@ namespace flint::cli {
 
 /// The help text of --no-cache, naming where the cache lives.
 inline constexpr const char* kNoCacheHelp =
-    "With --engine aot or tiered, compile without the compilation cache (neither read nor written). The cache "
+    "With --engine aot or tiered, compile without the compilation cache (neither read nor "
+    "written). The cache "
     "is $FLINT_CACHE_DIR, else $XDG_CACHE_HOME/flint, else ~/.cache/flint";
 
 /// Installs the on-disk cache for compile() unless `no_cache`; problems

@@ -27,7 +27,9 @@ class TierUp {
   /// entries change, so every later call (from the host, another engine, a
   /// table or the interpreter's own calls) runs it; frames already running
   /// finish in the interpreter. Called on the store's thread, once ready().
-  /// An error leaves the instance interpreted (and is not retried).
+  /// An error (a memory without the full reservation compiled code needs,
+  /// under ulimit -v) leaves the instance interpreted, changed in nothing;
+  /// its later calls try again.
   virtual Status switch_instance(InstanceImpl& instance, ExecutionState& exec) const = 0;
 
  protected:
