@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <string_view>
 
 #include "aot/aot_instance.h"
 #include "aot/artifact.h"
@@ -168,6 +169,21 @@ std::string compiler_path() {
 #else
   return "flint-compile";
 #endif
+}
+
+bool compiler_available() {
+  if (has_in_process_compiler()) return true;
+  std::string tool = compiler_path();
+  if (tool.find('/') != std::string::npos) return access(tool.c_str(), X_OK) == 0;
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "";
+  while (!dirs.empty()) {
+    size_t colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    dirs = colon == std::string_view::npos ? std::string_view() : dirs.substr(colon + 1);
+    if (!dir.empty() && access((dir + "/" + tool).c_str(), X_OK) == 0) return true;
+  }
+  return false;
 }
 
 bool has_in_process_compiler() { return in_process.load() != nullptr; }

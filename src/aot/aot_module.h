@@ -55,5 +55,9 @@ void set_in_process_compiler(InProcessCompiler compiler);
 bool has_in_process_compiler();
 /// The `flint-compile` executable compile_artifact() runs.
 std::string compiler_path();
+/// Whether compile_artifact() has a compiler to run: one registered in
+/// process, or compiler_path() executable (searched in $PATH when it is a
+/// bare name).
+bool compiler_available();
 
 }  // namespace flint::aot

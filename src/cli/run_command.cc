@@ -17,9 +17,9 @@
 #include <mutex>
 #include <thread>
 
-#include "cli/artifact_cache_flag.h"
 #include "cli/commands.h"
 #include "cli/component_invoke.h"
+#include "cli/engine_flag.h"
 #include "cli/invoke_args.h"
 #include "cli/module_file.h"
 #include "cli/run_flags.h"
@@ -40,8 +40,7 @@ struct RunOptions {
   std::string invoke;
   std::vector<std::string> args;
   std::optional<uint64_t> fuel;
-  std::string engine = "interp";   ///< or "aot" (src/aot)
-  bool no_cache = false;           ///< --engine aot without the compilation cache
+  EngineFlags engine;              ///< --engine, --tier-up-after, --no-cache
   bool allow_precompiled = false;  ///< run an artifact whatever its file name
   std::optional<uint64_t> max_memory_pages;
   std::string max_memory;
@@ -331,10 +330,7 @@ int run_module(const RunOptions& o) {
   if (!bytes) return report_error(o.module, bytes.error());
   Config config;
   config.fuel = o.fuel;
-  if (o.engine == "aot" || o.engine == "tiered") {
-    config.engine = o.engine == "aot" ? EngineKind::Aot : EngineKind::Tiered;
-    use_artifact_cache(o.no_cache);
-  }
+  apply_engine_flags(o.engine, config);
   config.max_memory_pages = o.max_memory_pages;
   if (!o.max_memory.empty()) {
     auto pages = parse_memory_pages(o.max_memory);
@@ -432,13 +428,7 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
                   "Stop the guest after this long, e.g. 10s or 500ms (exit code 134)")
       ->type_name("DURATION");
   cmd->add_option("--fuel", options->fuel, "Trap after about this many executed instructions");
-  cmd->add_option(
-         "--engine", options->engine,
-         "interp; aot: compile to machine code first; tiered: run interpreted at once while "
-         "compiling in the background, each function switching to machine code at its next "
-         "call once that is done (.fwasm artifacts always run compiled)")
-      ->check(CLI::IsMember({"interp", "aot", "tiered"}));
-  cmd->add_flag("--no-cache", options->no_cache, kNoCacheHelp);
+  add_engine_flags(cmd, options->engine, " (.fwasm artifacts always run compiled)");
   cmd->add_flag("--allow-precompiled", options->allow_precompiled,
                 "Run a precompiled artifact (native code) even if its file is not named .fwasm");
   cmd->add_option("module", options->module, "The module or component to run (.wasm or .wat)")

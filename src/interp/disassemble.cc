@@ -24,6 +24,7 @@ enum class Shape : uint8_t {
   PairImm2,      // [h] [x, y] [lo] [hi]
   CallDirect,    // [h] [CompiledFunction*] [frame, -]
   TierCheck,     // [h] [function, -] [TierUp*]
+  TierCount,     // [h] [TierUp*]
   CallDirectEh,  // [h] [CompiledFunction*] [frame, -] [table rel, -]
   PairWord2,     // [h] [x, y] [z, w] [table rel, -]
   CatchTable,    // [h] [parent rel, count] then count clauses of two words
@@ -60,6 +61,7 @@ const FormTable& forms() {
     add(&op::select2, "select2", Shape::PairWord);
     add(&op::call_direct, "call_direct", Shape::CallDirect);
     add(&op::tier_check, "tier_check", Shape::TierCheck);
+    add(&op::tier_count, "tier_count", Shape::TierCount);
     add(&op::call_import, "call_import", Shape::Pair);
     add(&op::call_indirect, "call_indirect", Shape::PairWord);
     add(&op::call_direct_eh, "call_direct_eh", Shape::CallDirectEh);
@@ -187,6 +189,7 @@ std::string disassemble(const CompiledFunction& f) {
         ops = fmt::format("func {}", u(1, 0));
         words = 3;
         break;
+      case Shape::TierCount: words = 2; break;
       case Shape::CallDirect:
       case Shape::CallDirectEh: {
         const auto* callee = static_cast<const CompiledFunction*>(code[at + 1].ptr);

@@ -62,7 +62,11 @@ FLINT_HANDLER(fuel);
 /// a deadline): at function entry and loop heads, with
 /// TranslateOptions::interruptible.
 FLINT_HANDLER(check_interrupt);
+/// Tiering (runtime/tier_up.h): a tiered module's function entry, which
+/// switches to the faster code once ready, and its loop heads, which count
+/// towards the module's hotness.
 FLINT_HANDLER(tier_check);
+FLINT_HANDLER(tier_count);
 FLINT_HANDLER(copy1);
 FLINT_HANDLER(copy2);
 FLINT_HANDLER(const64);

@@ -1,6 +1,8 @@
 // Call handlers (spec 4.4.8). A direct call to a function of the same module
 // is the hot path: the callee's frame starts at the caller's argument slots,
 // so entering it means checking the limits and zeroing its declared locals.
+#include <algorithm>
+
 #include "interp/call.h"
 #include "interp/executor.h"
 #include "interp/handlers.h"
@@ -94,16 +96,41 @@ FLINT_HANDLER(call_direct) {
   FLINT_NEXT(3);
 }
 
+namespace {
+
+// Hotness (runtime/tier_up.h), counted per thread so that no two threads
+// write one cache line: every tier_check and tier_count spends one unit,
+// and the module running when the count is used up is reported hot, as a
+// sampling profiler would find it. A thread's first use only arms the count,
+// with that module's hot_after().
+struct HotCount {
+  int64_t left = 0;
+  bool armed = false;
+};
+[[gnu::tls_model("initial-exec")]] thread_local HotCount hot_count;
+
+[[gnu::cold, gnu::noinline]] void count_used_up(const TierUp* tier) {
+  if (hot_count.armed) tier->heat();
+  hot_count.armed = true;
+  hot_count.left = int64_t(std::min<uint64_t>(tier->hot_after(), INT64_MAX));
+}
+
+}  // namespace
+
 // tier_check [function, -] [TierUp*]: a tiered module's function entry.
-// Until the compiled code is ready it costs one load; then the instance
+// Until the compiled code is ready it counts the call towards the module's
+// hotness (a load, a decrement and a branch); then the instance
 // switches (once) and this call, like every later one reaching the
 // interpreted code, runs the compiled function in this frame: the
 // arguments are where it reads them and its results go where the
 // interpreted function's would.
 FLINT_HANDLER(tier_check) {
   const auto* tier = static_cast<const TierUp*>(ip[2].ptr);
-  if (!tier->ready()) [[likely]]
+  if (!tier->ready()) [[likely]] {
+    if (--hot_count.left < 0) [[unlikely]]
+      count_used_up(tier);
     FLINT_NEXT(3);
+  }
   FuncInst* self = ctx->funcs[ip[1].u32[0]];
   if (self->entry == call_interpreted && !tier->switch_instance(*ctx->instance, *ctx->exec))
     FLINT_NEXT(3);  // stays interpreted
@@ -115,6 +142,15 @@ FLINT_HANDLER(tier_check) {
     return 1;
   }
   return 0;
+}
+
+// tier_count [TierUp*]: a tiered module's loop head, counting the iteration
+// towards the module's hotness, so that a long loop makes its module hot
+// as calls do (its running frame still finishes interpreted).
+FLINT_HANDLER(tier_count) {
+  if (--hot_count.left < 0) [[unlikely]]
+    count_used_up(static_cast<const TierUp*>(ip[1].ptr));
+  FLINT_NEXT(2);
 }
 
 FLINT_HANDLER(call_import) {

@@ -452,6 +452,12 @@ void FunctionTranslator::loop(const Instr& in) {
   Control& c = open_control(in, std::nullopt);
   c.loop_start = uint32_t(code_.size());
   label_here();
+  if (options_.tier_up) {
+    begin(&op::tier_count);
+    Word w;
+    w.ptr = options_.tier_up;
+    code_.push_back(w);
+  }
   if (options_.loop_fuel) begin(&op::fuel);
   if (options_.interruptible) begin(&op::check_interrupt);
 }

@@ -1,11 +1,12 @@
 // Tiering's seam between the engines (issue 16): the interpreter runs a
-// module at once while its compiled code is being made elsewhere; once it
-// is ready, each function switches to it at its next call. The interpreter
-// only sees this interface (it never includes the compiler), and the
-// tiered engine (src/tiered) implements it.
+// module at once and reports when it becomes hot; its compiled code is then
+// made elsewhere, and once it is ready each function switches to it at its
+// next call. The interpreter only sees this interface (it never includes
+// the compiler), and the tiered engine (src/tiered) implements it.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 
 #include "flint/result.h"
 
@@ -20,6 +21,14 @@ class TierUp {
  public:
   virtual ~TierUp() = default;
 
+  /// Calls and loop iterations the interpreter runs, on one thread, before
+  /// the module it is running when they are used up is reported hot.
+  uint64_t hot_after() const { return hot_after_; }
+
+  /// Reports the module hot: the making of its faster code starts, once
+  /// (later reports change nothing). Any thread.
+  virtual void heat() const = 0;
+
   /// Whether the faster code is ready: set once, after which it stays.
   bool ready() const { return ready_.load(std::memory_order_acquire); }
 
@@ -33,10 +42,12 @@ class TierUp {
   virtual Status switch_instance(InstanceImpl& instance, ExecutionState& exec) const = 0;
 
  protected:
+  explicit TierUp(uint64_t hot_after) : hot_after_(hot_after) {}
   /// Publishes the faster code: called once it can be switched to.
   void mark_ready() { ready_.store(true, std::memory_order_release); }
 
  private:
+  uint64_t hot_after_;
   std::atomic<bool> ready_{false};
 };
 

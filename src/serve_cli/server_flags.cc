@@ -3,7 +3,6 @@
 
 #include <chrono>
 
-#include "cli/artifact_cache_flag.h"
 #include "cli/run_flags.h"
 #include "serve_cli/listen_address.h"
 
@@ -37,17 +36,13 @@ void add_server_flags(CLI::App* cmd, ServerFlags& f) {
 }
 
 void add_guest_flags(CLI::App* cmd, GuestFlags& f) {
-  cmd->add_option("--engine", f.engine,
-                  "interp; aot: compile to machine code first; tiered: serve interpreted at once "
-                  "while compiling in the background, compiled once that is done")
-      ->check(CLI::IsMember({"interp", "aot", "tiered"}));
+  cli::add_engine_flags(cmd, f.engine);
   cmd->add_option("--timeout", f.timeout,
                   "Stop a request's guest after this long, e.g. 10s or 500ms (answered 500)")
       ->type_name("DURATION");
   cmd->add_option("--max-memory", f.max_memory,
                   "Upper bound on each linear memory of a request's instance, e.g. 64M")
       ->type_name("SIZE");
-  cmd->add_flag("--no-cache", f.no_cache, cli::kNoCacheHelp);
   cmd->add_option("--max-instance-reuse-count", f.max_instance_reuse_count,
                   "Requests one instance of a WASI 0.3 service serves before it is dropped "
                   "(default 128; a WASI 0.2 handler's instance serves one)")
@@ -80,10 +75,7 @@ Status apply_guest_flags(const GuestFlags& f, Config& config,
   if (!f.max_memory.empty()) {
     FLINT_ASSIGN(config.max_memory_pages, cli::parse_memory_pages(f.max_memory));
   }
-  if (f.engine == "aot" || f.engine == "tiered") {
-    config.engine = f.engine == "aot" ? EngineKind::Aot : EngineKind::Tiered;
-    cli::use_artifact_cache(f.no_cache);
-  }
+  cli::apply_engine_flags(f.engine, config);
   return {};
 }
 

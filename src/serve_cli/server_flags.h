@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "cli/engine_flag.h"
 #include "flint/result.h"
 #include "flint/runtime.h"
 #include "serve/component_handler.h"
@@ -50,14 +51,13 @@ void print_metrics_address(const Observability& o);
 /// Registers the flags on `cmd`.
 void add_server_flags(CLI::App* cmd, ServerFlags& flags);
 
-/// How each request's guest runs: --engine, --timeout, --max-memory,
-/// --no-cache, and how a wasi:http@0.3 service's instances are reused
+/// How each request's guest runs: --engine, --tier-up-after, --no-cache,
+/// --timeout, --max-memory, and how a wasi:http@0.3 service's instances are reused
 /// (wasmtime serve's --max-instance-reuse-count,
 /// --max-instance-concurrent-reuse-count, --idle-instance-timeout), as
 /// written.
 struct GuestFlags {
-  std::string engine = "interp";
-  bool no_cache = false;
+  cli::EngineFlags engine;
   std::string timeout;
   std::string max_memory;
   std::optional<size_t> max_instance_reuse_count;

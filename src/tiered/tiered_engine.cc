@@ -2,6 +2,9 @@
 // function's entry, and the compile whose result those checks switch to.
 #include "tiered/tiered_engine.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <thread>
 
 #include "aot/aot_module.h"
@@ -13,26 +16,60 @@ namespace flint::tiered {
 
 namespace {
 
-/// One module's compiled code: published by its compile thread, switched
-/// to by the interpreter's tier_checks.
-class ModuleTier final : public TierUp {
+/// One module's compiled code: its compile started once the interpreter
+/// reports the module hot, published by the compile's thread, switched to
+/// by the interpreter's tier_checks.
+class ModuleTier final : public TierUp, public std::enable_shared_from_this<ModuleTier> {
  public:
+  ModuleTier(std::vector<uint8_t> wasm, aot::ArtifactOptions options, Config config)
+      : TierUp(config.tier_up_after),
+        wasm_(std::move(wasm)),
+        options_(options),
+        config_(std::move(config)) {}
+
   Status switch_instance(InstanceImpl& instance, ExecutionState& exec) const override {
     return compiled_->prepare_instance(instance, exec);
   }
+  /// Starts the compile on a detached thread, the first time. The thread
+  /// shares the tier: the module may be dropped before its compile ends
+  /// (the compiled code is then unused).
+  void heat() const override {
+    if (started_.exchange(true, std::memory_order_acq_rel)) return;
+    // heat() is const to the interpreter, which only reports; the tier it
+    // reports to changes (once, on the thread started here).
+    auto self = std::const_pointer_cast<ModuleTier>(shared_from_this());
+    std::thread([self] { self->compile(); }).detach();
+  }
+  bool started() const { return started_.load(std::memory_order_acquire); }
   /// The compiled module; only once ready().
   const EngineModule& compiled() const { return *compiled_; }
-  /// Called once, by the compile thread.
-  void publish(std::shared_ptr<const EngineModule> compiled) {
-    compiled_ = std::move(compiled);
-    mark_ready();  // a release: readers that see ready() see compiled_
-  }
-  /// The compile thread's last act, whether it published or not.
-  void finish() { finished_.store(true, std::memory_order_release); }
   bool finished() const { return finished_.load(std::memory_order_acquire); }
 
  private:
+  void compile() {
+    // Below the interpreter's priority: on a busy machine the compile takes
+    // what the guests leave (the compiler's processes inherit the nice
+    // value of this thread).
+    setpriority(PRIO_PROCESS, gettid(), kCompileNice);
+    std::vector<uint8_t> wasm = std::move(wasm_);
+    Result<std::vector<uint8_t>> artifact = aot::obtain_artifact(wasm, options_);
+    // Without a compiler, or when it fails, the module stays interpreted.
+    if (artifact) {
+      Result<std::shared_ptr<aot::AotModule>> loaded = aot::AotModule::load(*artifact, config_);
+      if (loaded) {
+        compiled_ = std::move(*loaded);
+        mark_ready();  // a release: readers that see ready() see compiled_
+      }
+    }
+    finished_.store(true, std::memory_order_release);
+  }
+
+  static constexpr int kCompileNice = 10;
+  std::vector<uint8_t> wasm_;  ///< until the compile takes it
+  aot::ArtifactOptions options_;
+  Config config_;
   std::shared_ptr<const EngineModule> compiled_;
+  mutable std::atomic<bool> started_{false};
   std::atomic<bool> finished_{false};
 };
 
@@ -50,6 +87,7 @@ class TieredModule final : public EngineModule {
     return interp_->prepare_instance(instance, exec);
   }
   bool ready() const { return tier_->ready(); }
+  bool compile_started() const { return tier_->started(); }
   bool compile_finished() const { return tier_->finished(); }
 
  private:
@@ -71,24 +109,15 @@ class TieredEngine final : public Engine {
       auto loaded = aot::AotModule::load(*cached, config);
       if (loaded) return std::shared_ptr<const EngineModule>(std::move(*loaded));
     }
-    auto tier = std::make_shared<ModuleTier>();
+    auto tier = std::make_shared<ModuleTier>(std::vector<uint8_t>(wasm.begin(), wasm.end()),
+                                             options, config);
     interp::TranslateOptions translate;
     translate.loop_fuel = config.fuel.has_value();
     translate.interruptible = config.interruptible;
     translate.tier_up = tier.get();
     FLINT_ASSIGN(std::shared_ptr<interp::InterpModule> interpreted,
                  interp::InterpModule::create(std::move(module), translate));
-    // The thread owns a copy of the bytes and the tier: the module may be
-    // dropped before its compile ends (the compiled code is then unused).
-    std::thread([tier, bytes = std::vector<uint8_t>(wasm.begin(), wasm.end()), options, config] {
-      Result<std::vector<uint8_t>> artifact = aot::obtain_artifact(bytes, options);
-      // Without a compiler, or when it fails, the module stays interpreted.
-      if (artifact) {
-        Result<std::shared_ptr<aot::AotModule>> loaded = aot::AotModule::load(*artifact, config);
-        if (loaded) tier->publish(std::move(*loaded));
-      }
-      tier->finish();
-    }).detach();
+    if (config.tier_up_after == 0) tier->heat();
     return std::shared_ptr<const EngineModule>(
         std::make_shared<TieredModule>(std::move(tier), std::move(interpreted)));
   }
@@ -99,6 +128,12 @@ class TieredEngine final : public Engine {
 const Engine& engine() {
   static const TieredEngine instance;
   return instance;
+}
+
+bool compile_started(const CompiledModule& module) {
+  if (const auto* tiered = dynamic_cast<const TieredModule*>(&module))
+    return tiered->compile_started();
+  return false;
 }
 
 bool compile_finished(const CompiledModule& module) {

@@ -1,6 +1,7 @@
-// The tiered engine (issue 16): a module starts at once in the interpreter
-// while the compiler works on a background thread; once the compiled code
-// is ready, each instance switches to it at its next function call
+// The tiered engine (issue 16): a module starts at once in the interpreter;
+// once it is hot (Config::tier_up_after calls and loop iterations) the
+// compiler works on it on a background thread; once the compiled code is
+// ready, each instance switches to it at its next function call
 // (runtime/tier_up.h), and instances made later start compiled. A module
 // the artifact cache already holds starts compiled from its first
 // instruction, and a compile that ends goes to the cache, so the next
@@ -20,6 +21,10 @@ const Engine& engine();
 /// Whether `module` runs machine code: for a module this engine compiled,
 /// once its compile is done (tests and diagnostics wait on this).
 bool machine_code_ready(const CompiledModule& module);
+
+/// Whether `module`'s background compile has started: the module was found
+/// hot (or Config::tier_up_after is 0). False for any other module.
+bool compile_started(const CompiledModule& module);
 
 /// Whether `module`'s background compile has ended, with machine code or
 /// without (no compiler, or it failed); true for any other module.

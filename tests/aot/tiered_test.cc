@@ -57,6 +57,7 @@ class TieredTest : public ::testing::Test {
     auto wasm = text::parse_wat(kModule);
     ASSERT_TRUE(wasm);
     config.engine = EngineKind::Tiered;
+    config.tier_up_after = 0;  // compiled at once (once the gate opens)
     auto compiled = compile(*wasm, config);
     ASSERT_TRUE(compiled) << compiled.error().describe();
     module = *compiled;
@@ -157,6 +158,51 @@ TEST_F(TieredTest, ATrapBeforeTheSwitchAndAfterItHasItsEnginesBacktrace) {
   ASSERT_FALSE(aot_trap);
   EXPECT_EQ(frames(store), frames(aot_store));
   EXPECT_FALSE(frames(store).empty());
+}
+
+}  // namespace
+}  // namespace flint
+
+namespace flint {
+namespace {
+
+// Hotness: with tier_up_after = 1000, a module's compile starts only once a
+// thread has run 1000 of its calls ("calls" recurses, without a loop) or
+// loop iterations ("spins" loops, without a call). Run on a thread of its own: the count is per
+// thread, and a thread's first count arms it.
+TEST(TieredHotness, AModuleIsCompiledOnlyOnceItsCallsAndLoopsMakeItHot) {
+  auto wasm = text::parse_wat(R"((module
+    (func $calls (export "calls") (param i32)
+      (if (local.get 0) (then (call $calls (i32.sub (local.get 0) (i32.const 1))))))
+    (func (export "spins") (param i32)
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))))");
+  ASSERT_TRUE(wasm);
+  aot::set_in_process_compiler(aot::compile_to_artifact);
+  for (const char* kind : {"calls", "spins"}) {
+    SCOPED_TRACE(kind);
+    std::thread([&] {
+      Config config;
+      config.engine = EngineKind::Tiered;
+      config.tier_up_after = 1000;
+      auto module = compile(*wasm, config);
+      ASSERT_TRUE(module) << module.error().describe();
+      Store store(config);
+      auto instance = Linker().instantiate(store, **module);
+      ASSERT_TRUE(instance) << instance.error().describe();
+      Extern f = *(*instance)->find_export(kind);
+      auto run = [&](int32_t n) { return store.call(f, std::vector<Value>{Value::i32_(n)}); };
+      ASSERT_TRUE(run(100));  // about 100 counts: not hot yet
+      EXPECT_FALSE(tiered::compile_started(**module));
+      ASSERT_TRUE(run(2000));  // hot: the compile starts
+      EXPECT_TRUE(tiered::compile_started(**module));
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+      while (!tiered::compile_finished(**module) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      EXPECT_TRUE(tiered::machine_code_ready(**module));
+      ASSERT_TRUE(run(10));  // switches the instance
+      EXPECT_NE(f.func->entry, interp::call_interpreted);
+    }).join();
+  }
 }
 
 }  // namespace

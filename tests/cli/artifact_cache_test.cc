@@ -45,8 +45,8 @@ class ArtifactCacheTest : public ::testing::Test {
 
   std::string command(const std::string& flags, const fs::path& cache) const {
     return "FLINT_CACHE_DIR='" + cache.string() + "' FLINT_COMPILE='" + wrapper_.string() + "' " +
-           FLINT_BINARY + " run --engine " + engine_ + " " + flags + " --invoke " + invoke_ + " '" +
-           module_.string() + "' 2>&1";
+           FLINT_BINARY + " run " + (engine_.empty() ? "" : "--engine " + engine_) + " " + flags +
+           " --invoke " + invoke_ + " '" + module_.string() + "' 2>&1";
   }
   RunResult run(const std::string& flags = "", const fs::path& cache = {}) const {
     return finish(popen(command(flags, cache.empty() ? cache_ : cache).c_str(), "r"));
@@ -159,11 +159,18 @@ TEST_F(ArtifactCacheTest, UnwritableCacheIsAWarningNotAFailure) {
   EXPECT_NE(r.output.find("42\n"), std::string::npos);
 }
 
-// Tiered: the first run starts interpreted and, once its background
-// compile is done, finishes compiled, leaving the artifact in the cache;
-// the next run starts compiled (no compile). fib(42) takes seconds
-// interpreted and a fraction of one compiled, far longer than the compile.
-TEST_F(ArtifactCacheTest, ATieredRunFillsTheCacheAndTheNextStartsCompiled) {
+// Tiered, the default engine where flint-compile is installed: a short run
+// never becomes hot, so it spawns no compile; a long one starts
+// interpreted and, once hot and its background compile done, finishes
+// compiled, leaving the artifact in the cache; the next run starts
+// compiled (no compile). fib(42) takes seconds interpreted and a fraction
+// of one compiled, far longer than the compile.
+TEST_F(ArtifactCacheTest, ByDefaultAShortRunSpawnsNoCompileAndALongOneFillsTheCache) {
+  engine_ = "";
+  RunResult short_run = run();
+  EXPECT_EQ(short_run.output, "42\n");
+  EXPECT_EQ(compiles(), 0);
+  EXPECT_TRUE(entries().empty());
   std::ofstream(module_) << R"((module
     (func $fib (param i32) (result i32)
       (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
@@ -171,16 +178,35 @@ TEST_F(ArtifactCacheTest, ATieredRunFillsTheCacheAndTheNextStartsCompiled) {
                        (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
     (func (export "fib42") (result i32) (call $fib (i32.const 42))))
 )";
-  engine_ = "tiered";
   invoke_ = "fib42";
   RunResult first = run();
   EXPECT_EQ(first.exit_code, 0) << first.output;
   EXPECT_EQ(first.output, "267914296\n");
   EXPECT_EQ(compiles(), 1);
   ASSERT_EQ(entries().size(), 1u);
-  RunResult second = run();
+  RunResult second = run("--engine tiered");
   EXPECT_EQ(second.output, "267914296\n");
   EXPECT_EQ(compiles(), 1);  // started from the cached artifact
+}
+
+// --tier-up-after 0 starts the compile at once; --engine interp never
+// compiles, however long the run.
+TEST_F(ArtifactCacheTest, TierUpAfterZeroCompilesAtOnceAndInterpNever) {
+  std::ofstream(module_) << R"((module
+    (func (export "spin") (result i32) (local i32)
+      (loop $l (br_if $l (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
+                                 (i32.const 200000000))))
+      (local.get 0)))
+)";
+  invoke_ = "spin";
+  engine_ = "interp";
+  RunResult interpreted = run();
+  EXPECT_EQ(interpreted.output, "200000000\n");
+  EXPECT_EQ(compiles(), 0);
+  engine_ = "tiered";
+  RunResult at_once = run("--tier-up-after 0");
+  EXPECT_EQ(at_once.output, "200000000\n");
+  EXPECT_EQ(compiles(), 1);
 }
 
 }  // namespace
