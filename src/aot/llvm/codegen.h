@@ -20,7 +20,8 @@ namespace flint::aot {
 /// about 12% of Full's.
 enum class Effort : uint8_t {
   Full,   ///< the -O2 pipeline, SelectionDAG and the greedy register allocator
-  Quick,  ///< locals to registers, CSE, CFG cleanup; fast-isel, the greedy allocator
+  Quick,  ///< locals to registers, CSE, CFG cleanup; fast-isel, no machine
+          ///< scheduler, the greedy allocator
 };
 
 struct TargetOptions {

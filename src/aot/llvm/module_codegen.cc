@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 #include <llvm/Analysis/CGSCCPassManager.h>
 #include <llvm/Analysis/LoopAnalysisManager.h>
+#include <llvm/CodeGen/MachineModuleInfo.h>
+#include <llvm/CodeGen/Passes.h>
+#include <llvm/CodeGen/TargetPassConfig.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
@@ -145,6 +148,31 @@ Result<TargetMachine> make_target_machine(const TargetOptions& target, Effort ef
   return tm;
 }
 
+// LLVMTargetMachine::addPassesToEmitFile's pipeline, with one change for
+// Quick effort: no machine instruction scheduler. Building its dependence
+// graphs visits every use of a register in the whole function for each
+// region, so in a very large function (CPython's interpreter loop, whose
+// context and memory base are used everywhere) it grows with the square of
+// the function: 45% of a componentize-py module's compile time.
+bool add_codegen_passes(llvm::legacy::PassManager& pm, llvm::TargetMachine& machine,
+                        llvm::raw_pwrite_stream& out, Effort effort) {
+  auto& tm = static_cast<llvm::LLVMTargetMachine&>(machine);
+  auto* mmi = new llvm::MachineModuleInfoWrapperPass(&tm);
+  llvm::TargetPassConfig* config = tm.createPassConfig(pm);
+  config->setDisableVerify(true);
+  pm.add(config);
+  pm.add(mmi);
+  if (effort == Effort::Quick) config->disablePass(&llvm::MachineSchedulerID);
+  if (config->addISelPasses()) return false;
+  config->addMachinePasses();
+  config->setInitialized();
+  if (tm.addAsmPrinter(pm, out, nullptr, llvm::CodeGenFileType::ObjectFile,
+                       mmi->getMMI().getContext()))
+    return false;
+  pm.add(llvm::createFreeMachineFunctionPass());
+  return true;
+}
+
 // Compiles partition `p`'s functions into one object; the first partition
 // also holds the function table. With several partitions, functions and
 // entries of the others are declared here and bound by the linker: hidden
@@ -225,7 +253,7 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream out(buffer);
   llvm::legacy::PassManager emit;
-  if (tm.machine->addPassesToEmitFile(emit, out, nullptr, llvm::CodeGenFileType::ObjectFile))
+  if (!add_codegen_passes(emit, *tm.machine, out, p.effort))
     return make_error(ErrorCode::Usage, "the target cannot emit object files");
   emit.run(m);
   return std::vector<uint8_t>(buffer.begin(), buffer.end());
