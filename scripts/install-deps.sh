@@ -21,6 +21,7 @@ packages=(
   python3 hyperfine wrk                            # benchmarks (wrk: flint bench's http and serve loads)
   python3-matplotlib                               # flint bench's charts (and its tests)
   python3-requests                                 # the WASI test suite runner's HTTP requests (tests/wasi_testsuite)
+  protobuf-compiler libprotobuf-dev                # containerd-shim-flint-v1's messages (src/shim)
 )
 
 missing=()
@@ -201,6 +202,26 @@ for arg in "$@"; do
     *) echo "install-deps: unknown option $arg (known: --bench)" >&2; exit 2 ;;
   esac
 done
+
+# ---------------------------------------------------------------------------
+# The containerd shim (issue 15): containerd's .proto files from the Go
+# module proxy (~2 s), and Debian's containerd and runc, which the shim's
+# end-to-end tests start on private sockets. Soft: without them the shim is
+# not built or its tests skip. An existing containerd (Docker CE's
+# containerd.io conflicts with Debian's package) is kept.
+"$here/fetch-containerd-protos.sh" || \
+  echo "install-deps: could not fetch containerd's protos; containerd-shim-flint-v1 will not be built"
+if ! PATH="$PATH:/usr/sbin:/sbin" command -v containerd > /dev/null || ! command -v ctr > /dev/null; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends containerd runc || \
+    echo "install-deps: could not install containerd; the shim's end-to-end tests will skip"
+fi
+# crictl (Debian has no cri-tools): the shim's CRI test drives containerd's
+# CRI plugin with it, as kubelet does (~90 s).
+command -v crictl > /dev/null || [ -x "$HOME/go/bin/crictl" ] || \
+  { command -v go > /dev/null && go install sigs.k8s.io/cri-tools/cmd/crictl@v1.37.0; } || \
+  echo "install-deps: could not go install crictl; the shim's CRI test will skip"
 
 # ---------------------------------------------------------------------------
 # OCI registries (issue 15): Debian's docker-registry, which the registry

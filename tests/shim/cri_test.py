@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""containerd-shim-flint-v1 through containerd's CRI plugin, as kubelet
+drives it (issue 15): crictl against a private Debian containerd whose CRI
+has a `flint` runtime handler.
+
+A host-network pod (no CNI here) is run with `--runtime flint`: its sandbox
+container runs nothing (the pause image is never executed; here the sandbox
+image is a wasm image, which the shim does not even look at). Into the pod:
+  * a WASI program whose output `crictl logs` shows and whose exit code is
+    the container's;
+  * a Spin app that answers HTTP, whose memory `crictl stats` reports, and
+    that stops on `crictl stop`;
+and both containers are served by the pod's one shim process. Then the pod
+is stopped and removed and no shim or mount is left.
+Exits 77 (skipped) without root, containerd, ctr, crictl, docker-registry or
+the shim.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "registry"))
+from registry_test import check, failures, free_port, start_registry  # noqa: E402
+from containerd_env import Containerd, push_image, shim_pids, skip, unmount_under  # noqa: E402
+
+
+def find_crictl():
+    for candidate in (shutil.which("crictl"), os.path.expanduser("~/go/bin/crictl")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--example", required=True)
+    a = ap.parse_args()
+    flint = os.path.join(a.build, "flint")
+    shim = os.path.join(a.build, "containerd-shim-flint-v1")
+    guest = os.path.join(a.build, "guests", "c", "args_env.wasm")
+    crictl = find_crictl()
+    if os.geteuid() != 0:
+        skip("containerd and the shim's mounts need root")
+    for tool in ("containerd", "ctr", "docker-registry"):
+        if not shutil.which(tool):
+            skip(f"no {tool} (scripts/install-deps.sh installs it)")
+    if not crictl:
+        skip("no crictl (scripts/install-deps.sh: go install sigs.k8s.io/cri-tools/cmd/crictl)")
+    if not os.access(shim, os.X_OK):
+        skip("containerd-shim-flint-v1 was not built")
+    if not os.path.exists(guest):
+        skip("no C guest args_env.wasm (needs wasi-libc)")
+
+    tmp = tempfile.mkdtemp(prefix="flint-cri-")
+    registry, port = start_registry(tmp)
+    args_ref = f"127.0.0.1:{port}/flint-cri/args-env:v1"
+    spin_ref = f"127.0.0.1:{port}/flint-cri/hello-spin:v1"
+    cri = f"""[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "{args_ref}"
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "{tmp}/cni/bin"
+    conf_dir = "{tmp}/cni/conf"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "flint"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.flint]
+      runtime_type = "io.containerd.flint.v1"
+"""
+    containerd = Containerd(tmp, [os.path.abspath(a.build)], cri=cri)
+    crictl_config = os.path.join(tmp, "crictl.yaml")
+    with open(crictl_config, "w") as f:
+        f.write(f"runtime-endpoint: unix://{containerd.sock}\nimage-endpoint: unix://{containerd.sock}\n"
+                "timeout: 30\n")
+
+    def cr(*args, timeout=60):
+        return subprocess.run([crictl, "--config", crictl_config, *args], capture_output=True, text=True,
+                              timeout=timeout)
+
+    def write_json(name, value):
+        path = os.path.join(tmp, name)
+        with open(path, "w") as f:
+            json.dump(value, f)
+        return path
+
+    def container_state(cid):
+        p = cr("inspect", cid)
+        if p.returncode != 0:
+            return None, None
+        status = json.loads(p.stdout)["status"]
+        return status["state"], status.get("exitCode")
+
+    shims_before = set(shim_pids())
+    pod = None
+    try:
+        push_image(flint, containerd.ctr, guest, args_ref, "k8s.io", check)
+        push_image(flint, containerd.ctr, a.example, spin_ref, "k8s.io", check)
+        pod_json = write_json("pod.json", {
+            "metadata": {"name": "flint-pod", "namespace": "default", "uid": "flint-pod-uid", "attempt": 0},
+            "log_directory": os.path.join(tmp, "podlogs"),
+            "linux": {"security_context": {"namespace_options": {"network": 2}}},  # NODE: host network
+        })
+        p = cr("runp", "--runtime", "flint", pod_json)
+        check(p.returncode == 0, f"crictl runp --runtime flint: {p.stderr.strip()[-300:]}")
+        pod = p.stdout.strip()
+
+        args_json = write_json("args.json", {
+            "metadata": {"name": "args"}, "image": {"image": args_ref},
+            "command": ["/args_env.wasm"], "args": ["from-cri"],
+            "envs": [{"key": "GREETING", "value": "hello-cri"}], "log_path": "args.log", "linux": {}})
+        p = cr("create", pod, args_json, pod_json)
+        check(p.returncode == 0, f"crictl create (WASI program): {p.stderr.strip()[-300:]}")
+        args_id = p.stdout.strip()
+        p = cr("start", args_id)
+        check(p.returncode == 0, f"crictl start: {p.stderr.strip()[-300:]}")
+        state = (None, None)
+        for _ in range(300):
+            state = container_state(args_id)
+            if state[0] == "CONTAINER_EXITED":
+                break
+            time.sleep(0.1)
+        check(state == ("CONTAINER_EXITED", 0), f"the WASI program ran and exited 0: {state}")
+        logs = cr("logs", args_id)
+        check('argv[1] = "from-cri"' in logs.stdout and "GREETING is hello-cri" in logs.stdout,
+              f"crictl logs shows its output: {logs.stdout.strip()[-300:]}")
+
+        http_port = free_port()
+        spin_json = write_json("spin.json", {
+            "metadata": {"name": "spin"}, "image": {"image": spin_ref},
+            "envs": [{"key": "SPIN_HTTP_LISTEN_ADDR", "value": f"127.0.0.1:{http_port}"}],
+            "log_path": "spin.log", "linux": {}})
+        p = cr("create", pod, spin_json, pod_json)
+        check(p.returncode == 0, f"crictl create (Spin app): {p.stderr.strip()[-300:]}")
+        spin_id = p.stdout.strip()
+        p = cr("start", spin_id)
+        check(p.returncode == 0, f"crictl start (Spin app): {p.stderr.strip()[-300:]}")
+        body = None
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/hello", timeout=2) as r:
+                    body = (r.status, r.read().decode())
+                break
+            except Exception:
+                time.sleep(0.1)
+        check(body is not None and body[0] == 200 and "Hello from Flint" in body[1],
+              f"the Spin app in the pod answers HTTP: {body}")
+        pod_shims = set(shim_pids()) - shims_before
+        check(len(pod_shims) == 1, f"one shim process serves the pod's containers: {sorted(pod_shims)}")
+        memory = 0
+        for _ in range(50):  # the CRI plugin collects stats about once a second
+            p = cr("stats", "-o", "json", spin_id)
+            if p.returncode == 0 and p.stdout.strip():
+                stats = json.loads(p.stdout).get("stats", [])
+                if stats:
+                    memory = int(stats[0].get("memory", {}).get("workingSetBytes", {}).get("value", 0) or 0)
+                    if memory:
+                        break
+            time.sleep(0.2)
+        check(memory > 1_000_000, f"crictl stats reports the app's memory: {memory} bytes")
+        p = cr("stop", "--timeout", "10", spin_id)
+        check(p.returncode == 0, f"crictl stop (SIGTERM): {p.stderr.strip()[-300:]}")
+        state = container_state(spin_id)
+        check(state[0] == "CONTAINER_EXITED", f"the Spin app stopped: {state}")
+
+        p = cr("stopp", pod)
+        check(p.returncode == 0, f"crictl stopp: {p.stderr.strip()[-300:]}")
+        p = cr("rmp", pod)
+        check(p.returncode == 0, f"crictl rmp: {p.stderr.strip()[-300:]}")
+        pod = None
+        leftover = []
+        for _ in range(50):
+            leftover = set(shim_pids()) - shims_before
+            if not leftover:
+                break
+            time.sleep(0.1)
+        check(not leftover, f"the pod's shim exited: {sorted(leftover)}")
+        mounts = [l for l in open("/proc/mounts") if tmp in l]
+        check(not mounts, f"no rootfs mount is left: {mounts}")
+    finally:
+        if pod:
+            cr("stopp", pod)
+            cr("rmp", "-f", pod)
+        containerd.stop()
+        registry.terminate()
+        registry.wait(timeout=10)
+        unmount_under(tmp)
+        if failures:
+            print("containerd log tail:\n" + containerd.log_tail())
+        shutil.rmtree(tmp, ignore_errors=True)
+    if failures:
+        print(f"{len(failures)} failure(s)")
+        return 1
+    print("all passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
