@@ -14,16 +14,64 @@ def skip(why):
     sys.exit(77)
 
 
-class Containerd:
-    """containerd with `cri` (a CRI plugin section) or with the CRI plugin off."""
+def cri_section(version, tmp, sandbox_image):
+    """The CRI plugin's configuration: a `flint` runtime handler (the
+    default), no CNI (pods use the host network), `sandbox_image` as the pod
+    sandbox image; in containerd 1.x's schema (version 2) or 2.x's (3)."""
+    if version == 2:
+        return f"""[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "{sandbox_image}"
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "{tmp}/cni/bin"
+    conf_dir = "{tmp}/cni/conf"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "flint"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.flint]
+      runtime_type = "io.containerd.flint.v1"
+"""
+    return f"""[plugins."io.containerd.cri.v1.images"]
+  snapshotter = "overlayfs"
+  [plugins."io.containerd.cri.v1.images".pinned_images]
+    sandbox = "{sandbox_image}"
+[plugins."io.containerd.cri.v1.runtime"]
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.cri.v1.runtime".cni]
+    bin_dirs = ["{tmp}/cni/bin"]
+    conf_dir = "{tmp}/cni/conf"
+  [plugins."io.containerd.cri.v1.runtime".containerd]
+    default_runtime_name = "flint"
+    [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.flint]
+      runtime_type = "io.containerd.flint.v1"
+[plugins."io.containerd.grpc.v1.cri"]
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+"""
 
-    def __init__(self, tmp, path_dirs, cri=None):
+
+class Containerd:
+    """containerd (Debian's on PATH, or the one in `bin_dir`), with its CRI
+    plugin configured for `sandbox_image` when given, else with it off."""
+
+    def __init__(self, tmp, path_dirs, bin_dir=None, sandbox_image=None):
         self.tmp = tmp
         self.sock = os.path.join(tmp, "containerd.sock")
+        self.containerd = os.path.join(bin_dir, "containerd") if bin_dir else "containerd"
+        self.ctr_path = os.path.join(bin_dir, "ctr") if bin_dir else "ctr"
+        version_text = subprocess.run([self.containerd, "--version"], capture_output=True, text=True).stdout
+        self.major = 2 if " v2." in version_text or " 2." in version_text else 1
+        self.version = version_text.strip()
+        schema = 3 if self.major >= 2 else 2
         config = os.path.join(tmp, "containerd.toml")
-        disabled = "" if cri else 'disabled_plugins = ["io.containerd.grpc.v1.cri"]'
+        cri = cri_section(schema, tmp, sandbox_image) if sandbox_image else ""
+        disabled = "" if sandbox_image else (
+            'disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.runtime", '
+            '"io.containerd.cri.v1.images"]' if schema == 3 else 'disabled_plugins = ["io.containerd.grpc.v1.cri"]')
         with open(config, "w") as f:
-            f.write(f"""version = 2
+            f.write(f"""version = {schema}
 root = "{tmp}/root"
 state = "{tmp}/state"
 {disabled}
@@ -38,13 +86,13 @@ imports = []
   address = ""
 [plugins."io.containerd.internal.v1.opt"]
   path = "{tmp}/opt"
-{cri or ""}
+{cri}
 """)
         env = dict(os.environ)
         env["PATH"] = ":".join(path_dirs + [env.get("PATH", "/usr/bin:/bin")])
         self.log_path = os.path.join(tmp, "containerd.log")
         self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(["containerd", "--config", config], stdout=self.log,
+        self.proc = subprocess.Popen([self.containerd, "--config", config], stdout=self.log,
                                      stderr=subprocess.STDOUT, env=env)
         for _ in range(100):
             if self.ctr("version").returncode == 0:
@@ -54,7 +102,7 @@ imports = []
         raise SystemExit("containerd did not start: " + open(self.log_path).read()[-2000:])
 
     def ctr(self, *args, timeout=120):
-        return subprocess.run(["ctr", "-a", self.sock, *args], capture_output=True, text=True,
+        return subprocess.run([self.ctr_path, "-a", self.sock, *args], capture_output=True, text=True,
                               timeout=timeout)
 
     def log_tail(self, size=3000):

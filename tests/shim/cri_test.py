@@ -40,6 +40,8 @@ def find_crictl():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
+    ap.add_argument("--containerd-bin", help="a directory holding another containerd and ctr "
+                    "(e.g. 2.4 built from the Go proxy); default: Debian's on PATH")
     ap.add_argument("--example", required=True)
     a = ap.parse_args()
     flint = os.path.join(a.build, "flint")
@@ -48,7 +50,7 @@ def main():
     crictl = find_crictl()
     if os.geteuid() != 0:
         skip("containerd and the shim's mounts need root")
-    for tool in ("containerd", "ctr", "docker-registry"):
+    for tool in ("docker-registry",) if a.containerd_bin else ("containerd", "ctr", "docker-registry"):
         if not shutil.which(tool):
             skip(f"no {tool} (scripts/install-deps.sh installs it)")
     if not crictl:
@@ -62,21 +64,8 @@ def main():
     registry, port = start_registry(tmp)
     args_ref = f"127.0.0.1:{port}/flint-cri/args-env:v1"
     spin_ref = f"127.0.0.1:{port}/flint-cri/hello-spin:v1"
-    cri = f"""[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "{args_ref}"
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
-  restrict_oom_score_adj = true
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "{tmp}/cni/bin"
-    conf_dir = "{tmp}/cni/conf"
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "flint"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.flint]
-      runtime_type = "io.containerd.flint.v1"
-"""
-    containerd = Containerd(tmp, [os.path.abspath(a.build)], cri=cri)
+    containerd = Containerd(tmp, [os.path.abspath(a.build)], bin_dir=a.containerd_bin, sandbox_image=args_ref)
+    print(f"containerd: {containerd.version}")
     crictl_config = os.path.join(tmp, "crictl.yaml")
     with open(crictl_config, "w") as f:
         f.write(f"runtime-endpoint: unix://{containerd.sock}\nimage-endpoint: unix://{containerd.sock}\n"

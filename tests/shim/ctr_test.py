@@ -37,6 +37,8 @@ from containerd_env import RUNTIME, Containerd, push_image, shim_pids, skip, unm
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True, help="the build directory (flint, the shim, guests/)")
+    ap.add_argument("--containerd-bin", help="a directory holding another containerd and ctr "
+                    "(e.g. 2.4 built from the Go proxy); default: Debian's on PATH")
     ap.add_argument("--example", required=True, help="examples/hello-spin")
     a = ap.parse_args()
     flint = os.path.join(a.build, "flint")
@@ -44,7 +46,7 @@ def main():
     guests = os.path.join(a.build, "guests", "c")
     if os.geteuid() != 0:
         skip("containerd and the shim's mounts need root")
-    for tool in ("containerd", "ctr", "docker-registry"):
+    for tool in ("docker-registry",) if a.containerd_bin else ("containerd", "ctr", "docker-registry"):
         if not shutil.which(tool):
             skip(f"no {tool} (scripts/install-deps.sh installs it)")
     if not os.access(shim, os.X_OK):
@@ -55,10 +57,11 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="flint-shim-")
     registry, port = start_registry(tmp)
-    containerd = Containerd(tmp, [os.path.abspath(a.build)])
+    containerd = Containerd(tmp, [os.path.abspath(a.build)], bin_dir=a.containerd_bin)
+    print(f"containerd: {containerd.version}")
     ns = "flint-test"
     events_out = open(os.path.join(tmp, "events.log"), "w")
-    events = subprocess.Popen(["ctr", "-a", containerd.sock, "events"], stdout=events_out,
+    events = subprocess.Popen([containerd.ctr_path, "-a", containerd.sock, "events"], stdout=events_out,
                               stderr=subprocess.STDOUT)
     shims_before = set(shim_pids())
     spin_id = None
