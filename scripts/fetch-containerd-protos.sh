@@ -3,7 +3,9 @@
 # containerd-shim-flint-v1 (src/shim, issue 15). They are the Go modules'
 # own .proto files, from the Go module proxy (`go mod download`, ~2 s):
 #   github.com/containerd/containerd/api  the task service (v2 and v3), the
-#       bootstrap parameters, mounts, events and the event forwarder;
+#       bootstrap parameters, mounts, events and the event forwarder; and the
+#       gRPC services the shim reads images through (containers, images,
+#       content);
 #   github.com/containerd/ttrpc           ttrpc's request and response;
 #   github.com/containerd/cgroups/v3      the cgroup v1 metrics Stats answers.
 # ttrpc's request.proto imports google/rpc/status.proto, which Debian's
@@ -22,7 +24,7 @@ api_version=v1.12.0
 ttrpc_version=v1.2.10
 cgroups_version=v3.1.0
 dest=${1:-${FLINT_DEPS_DIR:-$HOME/.cache/flint-deps}/containerd-protos}
-stamp="$api_version $ttrpc_version $cgroups_version"
+stamp="$api_version $ttrpc_version $cgroups_version content"
 
 if [ -f "$dest/VERSION" ] && [ "$(cat "$dest/VERSION")" = "$stamp" ]; then
   exit 0
@@ -40,7 +42,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for f in runtime/task/v2/shim.proto runtime/task/v3/shim.proto runtime/bootstrap/v1/bootstrap.proto \
          types/mount.proto types/task/task.proto types/event.proto types/fieldpath.proto \
-         events/task.proto services/ttrpc/events/v1/events.proto; do
+         events/task.proto services/ttrpc/events/v1/events.proto types/descriptor.proto \
+         services/containers/v1/containers.proto services/images/v1/images.proto \
+         services/content/v1/content.proto; do
   install -D -m 644 "$api/$f" "$work/$f"
 done
 install -D -m 644 "$ttrpc/request.proto" "$work/ttrpc/request.proto"

@@ -22,6 +22,7 @@ packages=(
   python3-matplotlib                               # flint bench's charts (and its tests)
   python3-requests                                 # the WASI test suite runner's HTTP requests (tests/wasi_testsuite)
   protobuf-compiler libprotobuf-dev                # containerd-shim-flint-v1's messages (src/shim)
+  libgrpc++-dev protobuf-compiler-grpc             # and its client of containerd's content store
 )
 
 missing=()

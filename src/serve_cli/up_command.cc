@@ -16,6 +16,7 @@
 #include "cli/artifact_cache_flag.h"
 #include "cli/run_flags.h"
 #include "oci/blob_cache.h"
+#include "oci/layout_app.h"
 #include "oci/reference.h"
 #include "oci/remote_app.h"
 #include "serve/server.h"
@@ -59,13 +60,17 @@ int up(const UpOptions& o) {
 
   std::string manifest_path = o.from;
   std::error_code ec;
-  if (fs::is_directory(manifest_path, ec))
+  // An OCI image layout holding a Spin app (what containerd-shim-flint-v1
+  // writes from containerd's content store) is served as pulled.
+  bool layout = oci::is_image_layout(o.from);
+  if (!layout && fs::is_directory(manifest_path, ec))
     manifest_path = (fs::path(o.from) / "spin.toml").string();
   // A path that does not exist but names a registry (`HOST[:PORT]/APP:TAG`)
   // is pulled, as `spin up --from` does; its state lives beside the pull.
   bool remote = !fs::exists(manifest_path, ec) && oci::names_registry(o.from);
-  auto manifest = remote ? oci::pull_spin_app(o.from, oci::default_cache_dir())
-                         : spin::load_manifest(manifest_path);
+  auto manifest = layout   ? oci::load_layout_spin_app(o.from)
+                  : remote ? oci::pull_spin_app(o.from, oci::default_cache_dir())
+                           : spin::load_manifest(manifest_path);
   if (!manifest) return fail(manifest.error());
 
   spin::AppOptions options;
@@ -151,8 +156,9 @@ void add_up_command(CLI::App& app, CommandRunner& run) {
                                      "Run a Spin application (spin.toml) over HTTP (as "
                                      "`spin up`)");
   cmd->add_option("-f,--from", options->from,
-                  "The application: a spin.toml, a directory holding one, or a registry reference "
-                  "REGISTRY/APP:TAG (pulled into ~/.cache/flint/oci; default: spin.toml)")
+                  "The application: a spin.toml, a directory holding one, a registry reference "
+                  "REGISTRY/APP:TAG (pulled into ~/.cache/flint/oci), or an OCI image layout "
+                  "directory holding a Spin app (default: spin.toml)")
       ->type_name("MANIFEST|DIR|REF");
   cmd->add_option("--listen", options->listen,
                   "The address to listen on (default 127.0.0.1:3000; port 0: any free port)")

@@ -30,6 +30,7 @@ namespace fs = std::filesystem;
 struct StartContext {
   bool bootstrap_protocol = false;  ///< stdin held BootstrapParams (containerd 2.3+)
   std::string ttrpc_address;        ///< where events go
+  std::string grpc_address;         ///< containerd's gRPC API (the content store)
   std::string socket_dir = "/run/containerd/s";
 };
 
@@ -47,6 +48,9 @@ StartContext read_start_context(const ShimFlags& flags) {
     if (params.has_socket_dir() && !params.socket_dir().empty())
       context.socket_dir = params.socket_dir();
   }
+  context.grpc_address = context.bootstrap_protocol && !params.containerd_grpc_address().empty()
+                             ? params.containerd_grpc_address()
+                             : flags.address;
   if (context.ttrpc_address.empty()) {
     const char* env = std::getenv("TTRPC_ADDRESS");
     context.ttrpc_address = env ? env : flags.address + ".ttrpc";
@@ -159,7 +163,8 @@ int run_start(const ShimFlags& flags, const std::string& self_path) {
     ::close(log);
     if (::chdir("/") != 0) {
     }
-    DaemonOptions options{flags.name_space, context.ttrpc_address, path, self_path};
+    DaemonOptions options{flags.name_space, context.ttrpc_address, context.grpc_address, path,
+                          self_path};
     ::_exit(run_daemon(listen_fd, options));
   }
   ::close(listen_fd);

@@ -50,7 +50,9 @@ int run_daemon(int listen_fd, const DaemonOptions& options) {
   for (char** entry = environ; *entry; ++entry) base_env.emplace_back(*entry);
   EventPublisher events(options.ttrpc_address, options.name_space);
   TtrpcServer server;
-  TaskService tasks({find_flint(options.self_path), base_env}, events, server);
+  TaskService tasks(
+      {find_flint(options.self_path), base_env, options.grpc_address, options.name_space}, events,
+      server);
   tasks.register_methods();
   std::thread([&tasks] { reap_forever(tasks); }).detach();
 

@@ -11,6 +11,7 @@ namespace flint::shim {
 struct DaemonOptions {
   std::string name_space;     ///< containerd namespace, stamped on events
   std::string ttrpc_address;  ///< containerd's ttrpc socket, for events
+  std::string grpc_address;   ///< containerd's gRPC socket, for its content store
   std::string socket_path;    ///< the listening socket's path, removed at exit
   std::string self_path;      ///< this executable (flint is found beside it)
 };

@@ -52,22 +52,59 @@ Result<fs::path> inside_rootfs(const std::string& root, const std::string& guest
   return fs::path(root) / relative;
 }
 
-Result<GuestCommand> spin_app(const BundleSpec& spec, const fs::path& manifest,
-                              const std::string& flint, const std::vector<std::string>& base_env) {
+/// `flint up` of `from` (a spin.toml, or an OCI layout holding the app).
+/// A runtime-config.toml at the rootfs' top or beside the manifest is used,
+/// as containerd-shim-spin reads /runtime-config.toml.
+GuestCommand spin_app(const BundleSpec& spec, const fs::path& from, const std::string& flint,
+                      const std::vector<std::string>& base_env) {
   GuestCommand command;
   command.kind = GuestKind::SpinApp;
   const std::string* listen = env_value(spec.env, "SPIN_HTTP_LISTEN_ADDR");
   command.argv = {flint,      "up",
-                  "--from",   manifest.string(),
+                  "--from",   from.string(),
                   "--listen", listen ? listen->substr(listen->find('=') + 1) : "0.0.0.0:80"};
-  fs::path runtime_config = manifest.parent_path() / "runtime-config.toml";
-  if (fs::exists(runtime_config)) {
-    command.argv.push_back("--runtime-config-file");
-    command.argv.push_back(runtime_config.string());
+  for (const fs::path& runtime_config : {fs::path(spec.root_path) / "runtime-config.toml",
+                                         from.parent_path() / "runtime-config.toml"}) {
+    if (fs::is_regular_file(runtime_config)) {
+      command.argv.push_back("--runtime-config-file");
+      command.argv.push_back(runtime_config.string());
+      break;
+    }
   }
   // SPIN_VARIABLE_* in the pod's env are the app's variables, as for Spin.
   command.env = merged_env(base_env, spec.env);
   return command;
+}
+
+/// `flint run` of `file` with the rootfs as the guest's `/`; `entry` is
+/// process.args[0] as written (the guest's argv[0]), `function` an export
+/// to call instead of _start (runwasi's `#function`), or empty.
+GuestCommand wasm_guest(const BundleSpec& spec, const fs::path& file, const std::string& entry,
+                        const std::string& function, const std::string& flint,
+                        const std::vector<std::string>& base_env) {
+  GuestCommand command;
+  command.kind = GuestKind::Wasm;
+  command.env = base_env;
+  command.argv = {flint, "run", "--dir", spec.root_path + "::/", "--argv0", entry};
+  for (const auto& entry_env : spec.env) {
+    command.argv.push_back("--env");
+    command.argv.push_back(entry_env);
+  }
+  if (!function.empty() && function != "_start") {
+    command.argv.push_back("--invoke");
+    command.argv.push_back(function);
+  }
+  command.argv.push_back(file.string());
+  if (!spec.args.empty())
+    command.argv.insert(command.argv.end(), spec.args.begin() + 1, spec.args.end());
+  return command;
+}
+
+/// process.args[0] split at runwasi's `#`: the path and the function.
+std::pair<std::string, std::string> split_entry(const std::string& arg0) {
+  auto hash = arg0.rfind('#');
+  if (hash == std::string::npos) return {arg0, ""};
+  return {arg0.substr(0, hash), arg0.substr(hash + 1)};
 }
 
 }  // namespace
@@ -84,12 +121,7 @@ Result<GuestCommand> plan_guest(const BundleSpec& spec, const std::string& flint
     return make_error(ErrorCode::Usage,
                       "process.args is empty (or `/`) and the rootfs has no /spin.toml");
   }
-  std::string entry = spec.args[0];
-  std::string function;
-  if (auto hash = entry.rfind('#'); hash != std::string::npos) {
-    function = entry.substr(hash + 1);
-    entry = entry.substr(0, hash);
-  }
+  auto [entry, function] = split_entry(spec.args[0]);
   FLINT_ASSIGN(fs::path file, inside_rootfs(spec.root_path, entry));
   if (!fs::is_regular_file(file))
     return make_error(ErrorCode::Usage,
@@ -100,21 +132,21 @@ Result<GuestCommand> plan_guest(const BundleSpec& spec, const std::string& flint
                       fmt::format("process.args[0] `{}` is not a WebAssembly module or component "
                                   "(this runtime runs wasm only; use runc for Linux programs)",
                                   entry));
-  GuestCommand command;
-  command.kind = GuestKind::Wasm;
-  command.env = base_env;
-  command.argv = {flint, "run", "--dir", spec.root_path + "::/", "--argv0", spec.args[0]};
-  for (const auto& entry_env : spec.env) {
-    command.argv.push_back("--env");
-    command.argv.push_back(entry_env);
-  }
-  if (!function.empty() && function != "_start") {
-    command.argv.push_back("--invoke");
-    command.argv.push_back(function);
-  }
-  command.argv.push_back(file.string());
-  command.argv.insert(command.argv.end(), spec.args.begin() + 1, spec.args.end());
-  return command;
+  return wasm_guest(spec, file, spec.args[0], function, flint, base_env);
+}
+
+Result<GuestCommand> plan_fetched_guest(const BundleSpec& spec, const FetchedImage& image,
+                                        const std::string& flint,
+                                        const std::vector<std::string>& base_env) {
+  if (flint.empty())
+    return make_error(ErrorCode::Usage,
+                      "no flint executable beside containerd-shim-flint-v1 or on PATH");
+  if (image.kind == FetchedImage::Kind::SpinApp) return spin_app(spec, image.path, flint, base_env);
+  if (image.kind != FetchedImage::Kind::Wasm)
+    return make_error(ErrorCode::Usage, "the image holds no wasm layer");
+  std::string arg0 =
+      spec.args.empty() ? "/" + fs::path(image.path).filename().string() : spec.args[0];
+  return wasm_guest(spec, image.path, arg0, split_entry(arg0).second, flint, base_env);
 }
 
 std::string find_flint(const std::string& shim_path) {

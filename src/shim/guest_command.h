@@ -8,6 +8,9 @@
 // - otherwise process.args[0] is a wasm module or component in the rootfs
 //   (`/app.wasm`, or runwasi's `/app.wasm#function`): `flint run` with the
 //   rootfs as the guest's `/`, the spec's env and the remaining args.
+// - an image whose wasm is in wasm-typed layers (or a Spin app in Spin's
+//   layout) has an empty rootfs: plan_fetched_guest runs what fetch_image
+//   read from containerd's content store.
 // Anything else (a Linux executable) is refused at Create with the reason.
 #pragma once
 
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "shim/bundle_spec.h"
+#include "shim/image_fetch.h"
 
 namespace flint::shim {
 
@@ -39,6 +43,14 @@ struct GuestCommand {
 /// flint itself needs (the shim's own: HOME for its compile cache, PATH).
 Result<GuestCommand> plan_guest(const BundleSpec& spec, const std::string& flint,
                                 const std::vector<std::string>& base_env);
+
+/// Plans the command for an image whose wasm or Spin app was read from
+/// containerd's content store (fetch_image): the rootfs, empty for such
+/// images, is still the guest's `/`; process.args[0] (e.g. `/app.wasm`) is
+/// its argv[0] and may carry runwasi's `#function`.
+Result<GuestCommand> plan_fetched_guest(const BundleSpec& spec, const FetchedImage& image,
+                                        const std::string& flint,
+                                        const std::vector<std::string>& base_env);
 
 /// The flint executable that sits beside `shim_path` (an installed or
 /// built tree keeps them together), else `flint` on PATH; empty when none.

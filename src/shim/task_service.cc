@@ -11,7 +11,9 @@
 #include "events/task.pb.h"
 #include "runtime/task/v2/shim.pb.h"
 #include "shim/bundle_spec.h"
+#include "shim/content_store.h"
 #include "shim/guest_command.h"
+#include "shim/image_fetch.h"
 #include "shim/rootfs_mount.h"
 
 namespace flint::shim {
@@ -145,6 +147,19 @@ RpcResult TaskService::create(const std::string& payload) {
     if (container->mounted) unmount_rootfs(container->root_path);
   };
   auto command = plan_guest(*spec, options_.flint, options_.base_env);
+  if (!command.ok() && !options_.grpc_address.empty()) {
+    // Nothing runnable in the rootfs: the wasm may be in the image's
+    // wasm-typed layers, which only containerd's content store holds.
+    ContentStore store(options_.grpc_address, options_.name_space);
+    auto fetched = fetch_image(store, request.id(), request.bundle() + "/flint-image");
+    if (fetched.ok() && fetched->kind != FetchedImage::Kind::None)
+      command = plan_fetched_guest(*spec, *fetched, options_.flint, options_.base_env);
+    else if (!fetched.ok())
+      command =
+          make_error(ErrorCode::Usage, fmt::format("{}; and reading the image from "
+                                                   "containerd's content store: {}",
+                                                   command.error().detail, fetched.error().detail));
+  }
   if (!command.ok()) {
     undo_mount();
     return RpcFailure{RpcCode::InvalidArgument,

@@ -27,6 +27,8 @@ namespace flint::shim {
 struct TaskServiceOptions {
   std::string flint;                  ///< the flint executable guests run under
   std::vector<std::string> base_env;  ///< flint's own environment
+  std::string grpc_address;           ///< containerd's gRPC socket, for its content store
+  std::string name_space;             ///< the containerd namespace this shim serves
 };
 
 /// The task service of one shim process.
