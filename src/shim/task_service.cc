@@ -46,7 +46,7 @@ RpcFailure no_exec() { return {RpcCode::Unimplemented, "exec processes are not s
 /// Resident memory in bytes and CPU time in nanoseconds (user, kernel) of
 /// `pid`, from /proc.
 struct Usage {
-  uint64_t rss = 0, user_ns = 0, kernel_ns = 0;
+  uint64_t rss = 0, peak_rss = 0, user_ns = 0, kernel_ns = 0;
 };
 
 Usage usage_of(pid_t pid) {
@@ -54,7 +54,10 @@ Usage usage_of(pid_t pid) {
   std::ifstream status(fmt::format("/proc/{}/status", pid));
   std::string line;
   while (std::getline(status, line))
-    if (line.starts_with("VmRSS:")) usage.rss = std::stoull(line.substr(6)) * 1024;
+    if (line.starts_with("VmRSS:"))
+      usage.rss = std::stoull(line.substr(6)) * 1024;
+    else if (line.starts_with("VmHWM:"))
+      usage.peak_rss = std::stoull(line.substr(6)) * 1024;
   std::ifstream stat(fmt::format("/proc/{}/stat", pid));
   std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
   // Fields after the command name, which may hold spaces, in parentheses.
@@ -393,11 +396,22 @@ RpcResult TaskService::stats(const std::string& payload) {
     pid = container->process->pid();
   }
   Usage usage = usage_of(pid);
-  // The cgroup v1 metrics the CRI plugin and `ctr task metrics` decode.
+  // The cgroup v1 metrics the CRI plugin, `ctr task metrics` and Docker
+  // decode. Every message a real cgroup fills is present (Docker reads
+  // cpu.throttling without checking); the limit is the machine's memory,
+  // as for a cgroup without one.
   io::containerd::cgroups::v1::Metrics metrics;
   metrics.mutable_memory()->set_rss(usage.rss);
   metrics.mutable_memory()->set_total_rss(usage.rss);
   metrics.mutable_memory()->mutable_usage()->set_usage(usage.rss);
+  metrics.mutable_memory()->mutable_usage()->set_max(usage.peak_rss);
+  metrics.mutable_memory()->mutable_usage()->set_limit(
+      static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) *
+      static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)));
+  metrics.mutable_memory()->mutable_swap();
+  metrics.mutable_memory()->mutable_kernel();
+  metrics.mutable_memory()->mutable_kernel_tcp();
+  metrics.mutable_cpu()->mutable_throttling();
   metrics.mutable_cpu()->mutable_usage()->set_total(usage.user_ns + usage.kernel_ns);
   metrics.mutable_cpu()->mutable_usage()->set_user(usage.user_ns);
   metrics.mutable_cpu()->mutable_usage()->set_kernel(usage.kernel_ns);
