@@ -4,6 +4,8 @@
 // Connect and State over ttrpc on both service names, an unknown container,
 // Shutdown ending the daemon and removing its socket; and `delete`'s answer.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,11 +13,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
+#include "cgroups/v1/metrics.pb.h"
 #include "runtime/bootstrap/v1/bootstrap.pb.h"
 #include "runtime/task/v2/shim.pb.h"
+#include "services/ttrpc/events/v1/events.pb.h"
 #include "shim/ttrpc_client.h"
+#include "shim/ttrpc_server.h"
 
 namespace flint::shim {
 namespace {
@@ -123,6 +129,133 @@ TEST_F(ShimBinaryTest, DeleteAnswersADeleteResponse) {
   ASSERT_TRUE(response.ParseFromString(out));
   EXPECT_EQ(response.exit_status(), 137u);
   EXPECT_GT(response.exited_at().seconds(), 0);
+}
+
+/// The reply of a call that must succeed, parsed as `Response`.
+template <class Response>
+Response must(const RpcResult& result) {
+  Response response;
+  EXPECT_TRUE(std::holds_alternative<std::string>(result)) << std::get<RpcFailure>(result).message;
+  if (auto* bytes = std::get_if<std::string>(&result))
+    EXPECT_TRUE(response.ParseFromString(*bytes));
+  return response;
+}
+
+TEST_F(ShimBinaryTest, ATaskRunsItsGuestAndReportsExitStatsAndEvents) {
+  fs::path guest = fs::path(FLINT_GUESTS_DIR) / "c" / "exit_code.wasm";
+  if (!fs::exists(guest)) GTEST_SKIP() << "no C guest exit_code.wasm (needs wasi-libc)";
+  fs::path bundle = dir_ / "bundle";
+  fs::create_directories(bundle / "rootfs");
+  fs::copy_file(guest, bundle / "rootfs" / "exit_code.wasm");
+  std::ofstream(bundle / "config.json")
+      << R"({"process": {"args": ["/exit_code.wasm", "3"]}, "root": {"path": "rootfs"}})";
+
+  // containerd's event service, played by a ttrpc server of our own.
+  std::string events_path = (dir_ / "events.sock").string();
+  int listen_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  events_path.copy(addr.sun_path, events_path.size());
+  ASSERT_EQ(::bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(listen_fd, 4), 0);
+  std::mutex topics_mutex;
+  std::vector<std::string> topics;
+  TtrpcServer events;
+  events.add_method("containerd.services.events.ttrpc.v1.Events", "Forward",
+                    [&](const std::string& payload) {
+                      containerd::services::events::ttrpc::v1::ForwardRequest request;
+                      EXPECT_TRUE(request.ParseFromString(payload));
+                      EXPECT_EQ(request.envelope().namespace_(), "ns1");
+                      std::lock_guard lock(topics_mutex);
+                      topics.push_back(request.envelope().topic());
+                      return RpcResult(std::string());
+                    });
+  events.add_method("test", "Stop", [&](const std::string&) {
+    events.stop_after_reply();
+    return RpcResult(std::string());
+  });
+  std::thread events_thread([&] { events.serve(listen_fd); });
+
+  containerd::runtime::bootstrap::v1::BootstrapParams params;
+  params.set_instance_id("task1");
+  params.set_namespace_("ns1");
+  params.set_containerd_ttrpc_address("unix://" + events_path);
+  params.set_socket_dir((dir_ / "s").string());
+  std::string out = run_shim(bundle, "-namespace ns1 -address /nonexistent.sock -id task1 start",
+                             params.SerializeAsString());
+  containerd::runtime::bootstrap::v1::BootstrapResult result;
+  ASSERT_TRUE(result.ParseFromString(out));
+  TtrpcClient client(result.address());
+  const std::string service = "containerd.task.v3.Task";
+
+  containerd::task::v2::CreateTaskRequest create;
+  create.set_id("task1");
+  create.set_bundle(bundle.string());
+  create.set_stdout("file://" + (dir_ / "stdout.txt").string());
+  auto created = must<containerd::task::v2::CreateTaskResponse>(
+      client.call(service, "Create", create.SerializeAsString()));
+  EXPECT_GT(created.pid(), 0u);
+  auto again = client.call(service, "Create", create.SerializeAsString());
+  ASSERT_TRUE(std::holds_alternative<RpcFailure>(again));
+  EXPECT_EQ(std::get<RpcFailure>(again).code, RpcCode::AlreadyExists);
+
+  containerd::task::v2::StatsRequest stats_request;
+  stats_request.set_id("task1");
+  auto stats = must<containerd::task::v2::StatsResponse>(
+      client.call(service, "Stats", stats_request.SerializeAsString()));
+  EXPECT_EQ(stats.stats().type_url(), "io.containerd.cgroups.v1.Metrics");
+  io::containerd::cgroups::v1::Metrics metrics;
+  ASSERT_TRUE(metrics.ParseFromString(stats.stats().value()));
+  EXPECT_GT(metrics.memory().usage().usage(), 0u);  // the parked process
+  EXPECT_GT(metrics.memory().usage().limit(), 0u);
+  EXPECT_TRUE(metrics.cpu().has_throttling());  // Docker reads it unchecked
+
+  containerd::task::v2::StartRequest start;
+  start.set_id("task1");
+  must<containerd::task::v2::StartResponse>(
+      client.call(service, "Start", start.SerializeAsString()));
+  containerd::task::v2::WaitRequest wait;
+  wait.set_id("task1");
+  auto waited = must<containerd::task::v2::WaitResponse>(
+      client.call(service, "Wait", wait.SerializeAsString()));
+  EXPECT_EQ(waited.exit_status(), 3u);
+  containerd::task::v2::StateRequest state;
+  state.set_id("task1");
+  auto stopped = must<containerd::task::v2::StateResponse>(
+      client.call(service, "State", state.SerializeAsString()));
+  EXPECT_EQ(stopped.status(), containerd::v1::types::STOPPED);
+  EXPECT_EQ(stopped.exit_status(), 3u);
+  containerd::task::v2::KillRequest kill;
+  kill.set_id("task1");
+  kill.set_signal(15);
+  auto late_kill = client.call(service, "Kill", kill.SerializeAsString());
+  ASSERT_TRUE(std::holds_alternative<RpcFailure>(late_kill));
+  EXPECT_EQ(std::get<RpcFailure>(late_kill).code, RpcCode::NotFound);
+  containerd::task::v2::DeleteRequest remove;
+  remove.set_id("task1");
+  auto deleted = must<containerd::task::v2::DeleteResponse>(
+      client.call(service, "Delete", remove.SerializeAsString()));
+  EXPECT_EQ(deleted.exit_status(), 3u);
+  EXPECT_TRUE(std::holds_alternative<std::string>(client.call(service, "Shutdown", "")));
+
+  std::ifstream stdout_file(dir_ / "stdout.txt");
+  std::string printed((std::istreambuf_iterator<char>(stdout_file)), {});
+  EXPECT_NE(printed.find("exiting with 3"), std::string::npos) << printed;
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard lock(topics_mutex);
+      if (topics.size() >= 4) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  {
+    std::lock_guard lock(topics_mutex);
+    EXPECT_EQ(topics, (std::vector<std::string>{"/tasks/create", "/tasks/start", "/tasks/exit",
+                                                "/tasks/delete"}));
+  }
+  TtrpcClient(events_path).call("test", "Stop", "");
+  events_thread.join();
+  ::close(listen_fd);
 }
 
 }  // namespace
