@@ -116,6 +116,20 @@ TaskService::Container* TaskService::find_locked(const std::string& id, RpcFailu
   return nullptr;
 }
 
+template <class Request, class Body>
+RpcResult TaskService::on_container(const std::string& payload, Body&& body) {
+  Request request;
+  RpcFailure failure;
+  if (!parse(payload, request, failure)) return failure;
+  if constexpr (requires { request.exec_id(); }) {
+    if (!request.exec_id().empty()) return no_exec();
+  }
+  std::unique_lock lock(mutex_);
+  Container* container = find_locked(request.id(), failure);
+  if (!container) return failure;
+  return body(request, *container, lock);
+}
+
 RpcResult TaskService::create(const std::string& payload) {
   task::CreateTaskRequest request;
   RpcFailure failure;
@@ -200,26 +214,22 @@ RpcResult TaskService::create(const std::string& payload) {
 }
 
 RpcResult TaskService::start(const std::string& payload) {
-  task::StartRequest request;
-  RpcFailure failure;
-  if (!parse(payload, request, failure)) return failure;
-  if (!request.exec_id().empty()) return no_exec();
-  std::lock_guard lock(mutex_);
-  Container* container = find_locked(request.id(), failure);
-  if (!container) return failure;
-  if (container->status != Status::Created)
-    return RpcFailure{RpcCode::FailedPrecondition,
-                      fmt::format("container {} was started already", request.id())};
-  container->process->release();
-  container->status = Status::Running;
-  uint32_t pid = static_cast<uint32_t>(container->process->pid());
-  containerd::events::TaskStart event;
-  event.set_container_id(request.id());
-  event.set_pid(pid);
-  events_.publish("/tasks/start", event);
-  task::StartResponse response;
-  response.set_pid(pid);
-  return response.SerializeAsString();
+  return on_container<task::StartRequest>(
+      payload, [this](const auto& request, Container& container, auto&) -> RpcResult {
+        if (container.status != Status::Created)
+          return RpcFailure{RpcCode::FailedPrecondition,
+                            fmt::format("container {} was started already", request.id())};
+        container.process->release();
+        container.status = Status::Running;
+        uint32_t pid = static_cast<uint32_t>(container.process->pid());
+        containerd::events::TaskStart event;
+        event.set_container_id(request.id());
+        event.set_pid(pid);
+        events_.publish("/tasks/start", event);
+        task::StartResponse response;
+        response.set_pid(pid);
+        return response.SerializeAsString();
+      });
 }
 
 void TaskService::on_exit(pid_t pid, int status) {
@@ -256,109 +266,97 @@ void TaskService::record_exit_locked(Container& container, int status) {
 }
 
 RpcResult TaskService::wait(const std::string& payload) {
-  task::WaitRequest request;
-  RpcFailure failure;
-  if (!parse(payload, request, failure)) return failure;
-  if (!request.exec_id().empty()) return no_exec();
-  std::unique_lock lock(mutex_);
-  Container* container = find_locked(request.id(), failure);
-  if (!container) return failure;
-  std::string id = request.id();
-  // The container may be deleted while we wait; look it up again each time.
-  exited_.wait(lock, [&] {
-    auto found = containers_.find(id);
-    return found == containers_.end() || found->second->status == Status::Stopped;
-  });
-  auto found = containers_.find(id);
-  if (found == containers_.end())
-    return RpcFailure{RpcCode::NotFound, fmt::format("container {} was deleted", id)};
-  task::WaitResponse response;
-  response.set_exit_status(found->second->exit_status);
-  set_time(response.mutable_exited_at(), found->second->exited_at);
-  return response.SerializeAsString();
+  return on_container<task::WaitRequest>(
+      payload,
+      [this](const auto& request, Container&, std::unique_lock<std::mutex>& lock) -> RpcResult {
+        // The container may be deleted while we wait: look it up each time.
+        const std::string& id = request.id();
+        exited_.wait(lock, [&] {
+          auto found = containers_.find(id);
+          return found == containers_.end() || found->second->status == Status::Stopped;
+        });
+        auto found = containers_.find(id);
+        if (found == containers_.end())
+          return RpcFailure{RpcCode::NotFound, fmt::format("container {} was deleted", id)};
+        task::WaitResponse response;
+        response.set_exit_status(found->second->exit_status);
+        set_time(response.mutable_exited_at(), found->second->exited_at);
+        return response.SerializeAsString();
+      });
 }
 
 RpcResult TaskService::kill(const std::string& payload) {
-  task::KillRequest request;
-  RpcFailure failure;
-  if (!parse(payload, request, failure)) return failure;
-  if (!request.exec_id().empty()) return no_exec();
-  std::lock_guard lock(mutex_);
-  Container* container = find_locked(request.id(), failure);
-  if (!container) return failure;
-  if (container->status == Status::Stopped)
-    return RpcFailure{RpcCode::NotFound, "process already finished"};
-  pid_t pid = container->process->pid();
-  int signal = request.signal() ? static_cast<int>(request.signal()) : SIGKILL;
-  // The process leads its own group: `all` reaches flint-compile too.
-  if (::kill(request.all() ? -pid : pid, signal) != 0 && errno != ESRCH)
-    return RpcFailure{RpcCode::Internal,
-                      fmt::format("kill {} with signal {}: {}", pid, signal, std::strerror(errno))};
-  return std::string();
+  return on_container<task::KillRequest>(
+      payload, [](const auto& request, Container& container, auto&) -> RpcResult {
+        if (container.status == Status::Stopped)
+          return RpcFailure{RpcCode::NotFound, "process already finished"};
+        pid_t pid = container.process->pid();
+        int signal = request.signal() ? static_cast<int>(request.signal()) : SIGKILL;
+        // The process leads its own group: `all` reaches flint-compile too.
+        if (::kill(request.all() ? -pid : pid, signal) != 0 && errno != ESRCH)
+          return RpcFailure{RpcCode::Internal, fmt::format("kill {} with signal {}: {}", pid,
+                                                           signal, std::strerror(errno))};
+        return std::string();
+      });
 }
 
 RpcResult TaskService::remove(const std::string& payload) {
-  task::DeleteRequest request;
-  RpcFailure failure;
-  if (!parse(payload, request, failure)) return failure;
-  if (!request.exec_id().empty()) return no_exec();
-  std::unique_lock lock(mutex_);
-  Container* container = find_locked(request.id(), failure);
-  if (!container) return failure;
-  if (container->status == Status::Running)
-    return RpcFailure{RpcCode::FailedPrecondition,
-                      fmt::format("container {} is still running; kill it first", request.id())};
-  if (container->status == Status::Created) {
-    // Never started: the parked child ends; wait for the reaper to see it.
-    ::kill(container->process->pid(), SIGKILL);
-    exited_.wait_for(lock, std::chrono::seconds(5),
-                     [&] { return container->status == Status::Stopped; });
-  }
-  std::unique_ptr<Container> removed = std::move(containers_[request.id()]);
-  containers_.erase(request.id());
-  exited_.notify_all();  // a Wait on it returns NotFound
-  lock.unlock();
-  if (removed->mounted) unmount_rootfs(removed->root_path);
+  return on_container<task::DeleteRequest>(
+      payload,
+      [this](const auto& request, Container& container,
+             std::unique_lock<std::mutex>& lock) -> RpcResult {
+        if (container.status == Status::Running)
+          return RpcFailure{
+              RpcCode::FailedPrecondition,
+              fmt::format("container {} is still running; kill it first", request.id())};
+        if (container.status == Status::Created) {
+          // Never started: the parked child ends; wait for the reaper to see it.
+          ::kill(container.process->pid(), SIGKILL);
+          exited_.wait_for(lock, std::chrono::seconds(5),
+                           [&] { return container.status == Status::Stopped; });
+        }
+        std::unique_ptr<Container> removed = std::move(containers_[request.id()]);
+        containers_.erase(request.id());
+        exited_.notify_all();  // a Wait on it returns NotFound
+        lock.unlock();
+        if (removed->mounted) unmount_rootfs(removed->root_path);
 
-  uint32_t pid = static_cast<uint32_t>(removed->process->pid());
-  containerd::events::TaskDelete event;
-  event.set_container_id(removed->id);
-  event.set_pid(pid);
-  event.set_exit_status(removed->exit_status);
-  set_time(event.mutable_exited_at(), removed->exited_at);
-  events_.publish("/tasks/delete", event);
-  task::DeleteResponse response;
-  response.set_pid(pid);
-  response.set_exit_status(removed->exit_status);
-  set_time(response.mutable_exited_at(), removed->exited_at);
-  return response.SerializeAsString();
+        uint32_t pid = static_cast<uint32_t>(removed->process->pid());
+        containerd::events::TaskDelete event;
+        event.set_container_id(removed->id);
+        event.set_pid(pid);
+        event.set_exit_status(removed->exit_status);
+        set_time(event.mutable_exited_at(), removed->exited_at);
+        events_.publish("/tasks/delete", event);
+        task::DeleteResponse response;
+        response.set_pid(pid);
+        response.set_exit_status(removed->exit_status);
+        set_time(response.mutable_exited_at(), removed->exited_at);
+        return response.SerializeAsString();
+      });
 }
 
 RpcResult TaskService::state(const std::string& payload) {
-  task::StateRequest request;
-  RpcFailure failure;
-  if (!parse(payload, request, failure)) return failure;
-  if (!request.exec_id().empty()) return no_exec();
-  std::lock_guard lock(mutex_);
-  Container* container = find_locked(request.id(), failure);
-  if (!container) return failure;
-  task::StateResponse response;
-  response.set_id(container->id);
-  response.set_bundle(container->bundle);
-  response.set_pid(static_cast<uint32_t>(container->process->pid()));
-  switch (container->status) {
-    case Status::Created: response.set_status(containerd::v1::types::CREATED); break;
-    case Status::Running: response.set_status(containerd::v1::types::RUNNING); break;
-    case Status::Stopped: response.set_status(containerd::v1::types::STOPPED); break;
-  }
-  response.set_stdin(container->stdio.in);
-  response.set_stdout(container->stdio.out);
-  response.set_stderr(container->stdio.err);
-  if (container->status == Status::Stopped) {
-    response.set_exit_status(container->exit_status);
-    set_time(response.mutable_exited_at(), container->exited_at);
-  }
-  return response.SerializeAsString();
+  return on_container<task::StateRequest>(
+      payload, [](const auto&, Container& container, auto&) -> RpcResult {
+        task::StateResponse response;
+        response.set_id(container.id);
+        response.set_bundle(container.bundle);
+        response.set_pid(static_cast<uint32_t>(container.process->pid()));
+        switch (container.status) {
+          case Status::Created: response.set_status(containerd::v1::types::CREATED); break;
+          case Status::Running: response.set_status(containerd::v1::types::RUNNING); break;
+          case Status::Stopped: response.set_status(containerd::v1::types::STOPPED); break;
+        }
+        response.set_stdin(container.stdio.in);
+        response.set_stdout(container.stdio.out);
+        response.set_stderr(container.stdio.err);
+        if (container.status == Status::Stopped) {
+          response.set_exit_status(container.exit_status);
+          set_time(response.mutable_exited_at(), container.exited_at);
+        }
+        return response.SerializeAsString();
+      });
 }
 
 RpcResult TaskService::connect(const std::string& payload) {
@@ -385,16 +383,13 @@ RpcResult TaskService::shutdown(const std::string& payload) {
 }
 
 RpcResult TaskService::stats(const std::string& payload) {
-  task::StatsRequest request;
-  RpcFailure failure;
-  if (!parse(payload, request, failure)) return failure;
-  pid_t pid;
-  {
-    std::lock_guard lock(mutex_);
-    Container* container = find_locked(request.id(), failure);
-    if (!container) return failure;
-    pid = container->process->pid();
-  }
+  pid_t pid = -1;
+  RpcResult found =
+      on_container<task::StatsRequest>(payload, [&](const auto&, Container& container, auto&) {
+        pid = container.process->pid();
+        return RpcResult(std::string());
+      });
+  if (std::holds_alternative<RpcFailure>(found)) return found;
   Usage usage = usage_of(pid);
   // The cgroup v1 metrics the CRI plugin, `ctr task metrics` and Docker
   // decode. Every message a real cgroup fills is present (Docker reads
@@ -423,15 +418,11 @@ RpcResult TaskService::stats(const std::string& payload) {
 }
 
 RpcResult TaskService::pids(const std::string& payload) {
-  task::PidsRequest request;
-  RpcFailure failure;
-  if (!parse(payload, request, failure)) return failure;
-  std::lock_guard lock(mutex_);
-  Container* container = find_locked(request.id(), failure);
-  if (!container) return failure;
-  task::PidsResponse response;
-  response.add_processes()->set_pid(static_cast<uint32_t>(container->process->pid()));
-  return response.SerializeAsString();
+  return on_container<task::PidsRequest>(payload, [](const auto&, Container& container, auto&) {
+    task::PidsResponse response;
+    response.add_processes()->set_pid(static_cast<uint32_t>(container.process->pid()));
+    return RpcResult(response.SerializeAsString());
+  });
 }
 
 }  // namespace flint::shim

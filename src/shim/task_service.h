@@ -71,6 +71,11 @@ class TaskService {
   void record_exit_locked(Container& container, int status);
   /// The container `id` or a NotFound failure; mutex_ held.
   Container* find_locked(const std::string& id, RpcFailure& failure);
+  /// The common start of a call on one container: parses `payload` as a
+  /// `Request`, refuses exec processes, takes mutex_ and finds the
+  /// container; then `body(request, container, lock)` answers.
+  template <class Request, class Body>
+  RpcResult on_container(const std::string& payload, Body&& body);
 
   TaskServiceOptions options_;
   EventPublisher& events_;

@@ -212,6 +212,11 @@ TEST_F(ShimBinaryTest, ATaskRunsItsGuestAndReportsExitStatsAndEvents) {
 
   containerd::task::v2::StartRequest start;
   start.set_id("task1");
+  start.set_exec_id("exec1");  // exec processes are not supported
+  auto exec_start = client.call(service, "Start", start.SerializeAsString());
+  ASSERT_TRUE(std::holds_alternative<RpcFailure>(exec_start));
+  EXPECT_EQ(std::get<RpcFailure>(exec_start).code, RpcCode::Unimplemented);
+  start.clear_exec_id();
   must<containerd::task::v2::StartResponse>(
       client.call(service, "Start", start.SerializeAsString()));
   containerd::task::v2::WaitRequest wait;

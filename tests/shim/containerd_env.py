@@ -2,9 +2,11 @@
 cri_test.py): its own root, state and sockets under a temporary directory,
 the build directory first on the PATH it hands to shims, stopped by PID."""
 import os
+import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 
 RUNTIME = "io.containerd.flint.v1"
 
@@ -149,3 +151,31 @@ def push_image(flint, ctr, source, ref, ns, check):
     check(p.returncode == 0, f"flint push --image {os.path.basename(source)}: {p.stderr.strip()}")
     p = ctr("-n", ns, "images", "pull", "--plain-http", ref)
     check(p.returncode == 0, f"ctr images pull {ref}: {p.stderr.strip()[-300:]}")
+
+
+def get_http(url, tries=300):
+    """(status, body) of GET `url`, retried while the server comes up; None."""
+    for _ in range(tries):
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return r.status, r.read().decode()
+        except Exception:
+            time.sleep(0.1)
+    return None
+
+
+def tear_down(containerd, registry, tmp, failures):
+    """Stops containerd and the registry, undoes mounts, removes `tmp`, and
+    returns the test's exit code (printing the containerd log on failure)."""
+    containerd.stop()
+    registry.terminate()
+    registry.wait(timeout=10)
+    unmount_under(tmp)
+    if failures:
+        print("containerd log tail:\n" + containerd.log_tail())
+    shutil.rmtree(tmp, ignore_errors=True)
+    if failures:
+        print(f"{len(failures)} failure(s)")
+        return 1
+    print("all passed")
+    return 0

@@ -23,11 +23,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "registry"))
 from registry_test import check, failures, free_port, start_registry  # noqa: E402
-from containerd_env import Containerd, push_image, shim_pids, skip, unmount_under  # noqa: E402
+from containerd_env import Containerd, get_http, push_image, shim_pids, skip, tear_down  # noqa: E402
 
 
 def find_crictl():
@@ -76,14 +75,7 @@ def content_store_images(cr, flint, guest, example, port, pod, pod_json, write_j
     check(p.returncode == 0, f"crictl create (Spin's layout): {p.stderr.strip()[-300:]}")
     layout_id = p.stdout.strip()
     cr("start", layout_id)
-    body = None
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/hello", timeout=2) as r:
-                body = (r.status, r.read().decode())
-            break
-        except Exception:
-            time.sleep(0.1)
+    body = get_http(f"http://127.0.0.1:{http_port}/hello")
     check(body is not None and body[0] == 200 and "Hello from Flint" in body[1],
           f"a Spin app in Spin's OCI layout answers from the content store: {body}")
     cr("stop", "--timeout", "10", layout_id)
@@ -184,14 +176,7 @@ def main():
         spin_id = p.stdout.strip()
         p = cr("start", spin_id)
         check(p.returncode == 0, f"crictl start (Spin app): {p.stderr.strip()[-300:]}")
-        body = None
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/hello", timeout=2) as r:
-                    body = (r.status, r.read().decode())
-                break
-            except Exception:
-                time.sleep(0.1)
+        body = get_http(f"http://127.0.0.1:{http_port}/hello")
         check(body is not None and body[0] == 200 and "Hello from Flint" in body[1],
               f"the Spin app in the pod answers HTTP: {body}")
         pod_shims = set(shim_pids()) - shims_before
@@ -236,18 +221,8 @@ def main():
         if pod:
             cr("stopp", pod)
             cr("rmp", "-f", pod)
-        containerd.stop()
-        registry.terminate()
-        registry.wait(timeout=10)
-        unmount_under(tmp)
-        if failures:
-            print("containerd log tail:\n" + containerd.log_tail())
-        shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        print(f"{len(failures)} failure(s)")
-        return 1
-    print("all passed")
-    return 0
+        code = tear_down(containerd, registry, tmp, failures)
+    return code
 
 
 if __name__ == "__main__":

@@ -28,11 +28,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "registry"))
 from registry_test import check, failures, free_port, start_registry  # noqa: E402
-from containerd_env import RUNTIME, Containerd, push_image, shim_pids, skip, unmount_under  # noqa: E402
+from containerd_env import (RUNTIME, Containerd, get_http, push_image, shim_pids, skip,  # noqa: E402
+                            tear_down)
 
 def main():
     ap = argparse.ArgumentParser()
@@ -111,14 +111,7 @@ def main():
         p = containerd.ctr("-n", ns, "run", "-d", "--net-host", "--runtime", RUNTIME, "--env",
                            f"SPIN_HTTP_LISTEN_ADDR=127.0.0.1:{http_port}", spin_ref, spin_id)
         check(p.returncode == 0, f"ctr run -d of a Spin app: {p.stderr.strip()[-300:]}")
-        body = None
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/hello", timeout=2) as r:
-                    body = (r.status, r.read().decode())
-                break
-            except Exception:
-                time.sleep(0.1)
+        body = get_http(f"http://127.0.0.1:{http_port}/hello")
         check(body is not None and body[0] == 200 and "Hello from Flint" in body[1],
               f"the Spin app answers HTTP through the shim: {body}")
         p = containerd.ctr("-n", ns, "task", "metrics", spin_id)
@@ -162,18 +155,8 @@ def main():
             containerd.ctr("-n", ns, "task", "delete", spin_id)
         if events.poll() is None:
             events.terminate()
-        containerd.stop()
-        registry.terminate()
-        registry.wait(timeout=10)
-        unmount_under(tmp)
-        if failures:
-            print("containerd log tail:\n" + containerd.log_tail())
-        shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        print(f"{len(failures)} failure(s)")
-        return 1
-    print("all passed")
-    return 0
+        code = tear_down(containerd, registry, tmp, failures)
+    return code
 
 
 if __name__ == "__main__":
