@@ -25,7 +25,7 @@ work=$(mktemp -d /tmp/flint-k8s-XXXX)
 export KUBECONFIG=$work/kubeconfig
 pids=()
 crictl=$(command -v crictl || echo "$HOME/go/bin/crictl")
-cr() { "$crictl" --runtime-endpoint "unix://$work/c2/containerd.sock" --image-endpoint "unix://$work/c2/containerd.sock" "$@"; }
+cr() { "$crictl" --config /dev/null --runtime-endpoint "unix://$work/c2/containerd.sock" --image-endpoint "unix://$work/c2/containerd.sock" "$@" 2>&1 | grep -v level=warning; }
 cleanup() {
   kubectl delete deployment hello-spin --wait=false > /dev/null 2>&1 || true
   for s in $(cr pods -q 2> /dev/null); do cr stopp "$s" > /dev/null 2>&1; cr rmp -f "$s" > /dev/null 2>&1; done
@@ -111,7 +111,7 @@ sleep 2
   --service-cluster-ip-range=10.96.0.0/24 --allow-privileged=true --v=1 > "$work/apiserver.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 90); do kubectl get --raw /readyz > /dev/null 2>&1 && break; sleep 1; done
-"$bin/k8s/kube-controller-manager" --kubeconfig="$KUBECONFIG" --controllers=deployment,replicaset,endpoint,endpointslice \
+"$bin/k8s/kube-controller-manager" --kubeconfig="$KUBECONFIG" --controllers=deployment,replicaset,garbagecollector,endpoint,endpointslice \
   --use-service-account-credentials=false --leader-elect=false --bind-address=127.0.0.1 --secure-port=0 \
   > "$work/controller-manager.log" 2>&1 &
 pids+=($!)
@@ -202,10 +202,13 @@ cr ps
 curl -fsS http://127.0.0.1:80/hello
 ps -eo pid,rss,args | grep -E "containerd-shim-flint-v1|flint-serve up" | grep -v grep | cut -c1-160
 time kubectl delete deployment hello-spin --wait=true
-for _ in $(seq 1 60); do [ -z "$(kubectl get pods -o name)" ] && break; sleep 1; done
+set +x
+for _ in $(seq 1 90); do [ -z "$(kubectl get pods -o name)" ] && break; sleep 1; done
+set -x
 kubectl get pods
+cr pods
 set +x
 sleep 3
-left=$(ps -eo args | grep -c "^[^ ]*containerd-shim-flint-v1" || true)
+left=$(ps -eo args | grep -c "^[^ ]*containerd-shim-flint-v1 .*$work" || true)
 echo "shim processes left: $left; mounts left under $work: $(grep -c " $work/c2/state" /proc/mounts || true)"
 echo "kubernetes: done"
