@@ -201,6 +201,11 @@ RpcResult TaskService::create(const std::string& payload) {
   event.set_pid(static_cast<uint32_t>(pid));
   {
     std::lock_guard lock(mutex_);
+    if (containers_.count(request.id())) {  // a concurrent Create of the same id won
+      ::kill(pid, SIGKILL);
+      if (container->mounted) unmount_rootfs(container->root_path);
+      return RpcFailure{RpcCode::AlreadyExists, fmt::format("container {} exists", request.id())};
+    }
     Container& registered = *(containers_[request.id()] = std::move(container));
     events_.publish("/tasks/create", event);
     if (auto early = early_exits_.find(pid); early != early_exits_.end()) {
@@ -312,11 +317,17 @@ RpcResult TaskService::remove(const std::string& payload) {
         if (container.status == Status::Created) {
           // Never started: the parked child ends; wait for the reaper to see it.
           ::kill(container.process->pid(), SIGKILL);
-          exited_.wait_for(lock, std::chrono::seconds(5),
-                           [&] { return container.status == Status::Stopped; });
+          exited_.wait_for(lock, std::chrono::seconds(5), [&] {
+            auto found = containers_.find(request.id());
+            return found == containers_.end() || found->second->status == Status::Stopped;
+          });
         }
-        std::unique_ptr<Container> removed = std::move(containers_[request.id()]);
-        containers_.erase(request.id());
+        // The lock was let go while waiting: a concurrent Delete may have won.
+        auto found = containers_.find(request.id());
+        if (found == containers_.end())
+          return RpcFailure{RpcCode::NotFound, fmt::format("container {} not found", request.id())};
+        std::unique_ptr<Container> removed = std::move(found->second);
+        containers_.erase(found);
         exited_.notify_all();  // a Wait on it returns NotFound
         lock.unlock();
         if (removed->mounted) unmount_rootfs(removed->root_path);
