@@ -27,34 +27,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cat > "$work/containerd.toml" <<TOML
-version = 3
-root = "$work/c2/root"
-state = "$work/c2/state"
-imports = []
-[grpc]
-  address = "$work/c2/containerd.sock"
-[ttrpc]
-  address = "$work/c2/containerd.sock.ttrpc"
-[debug]
-  address = "$work/c2/debug.sock"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$work/c2/opt"
-TOML
-mkdir -p "$work/c2" "$work/docker"
-PATH="$build:$PATH" "$c2/containerd" --config "$work/containerd.toml" > "$work/containerd.log" 2>&1 &
-pids+=($!)
+# shellcheck source=scripts/e2e/common.sh
+. "$here/scripts/e2e/common.sh"
+start_containerd "$c2/containerd" < /dev/null
+mkdir -p "$work/docker"
 port=5055
-cat > "$work/registry.yml" <<YML
-version: 0.1
-storage:
-  filesystem:
-    rootdirectory: $work/registry
-http:
-  addr: 127.0.0.1:$port
-YML
-docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
-pids+=($!)
+start_registry $port
 echo '{}' > "$work/docker/daemon.json"
 "$orch/bin/moby/dockerd" --config-file "$work/docker/daemon.json" -H "unix://$work/docker/docker.sock" \
   --containerd "$work/c2/containerd.sock" --data-root "$work/docker/root" --exec-root "$work/docker/exec" \

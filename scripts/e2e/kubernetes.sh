@@ -51,31 +51,12 @@ contexts: [{name: flint, context: {cluster: flint, user: flint}}]
 current-context: flint
 EOC
 
+# shellcheck source=scripts/e2e/common.sh
+. "$here/scripts/e2e/common.sh"
 registry_port=5056
-cat > "$work/registry.yml" <<YML
-version: 0.1
-storage:
-  filesystem:
-    rootdirectory: $work/registry
-http:
-  addr: 127.0.0.1:$registry_port
-YML
-docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
-pids+=($!)
+start_registry $registry_port
 
-cat > "$work/containerd.toml" <<TOML
-version = 3
-root = "$work/c2/root"
-state = "$work/c2/state"
-imports = []
-[grpc]
-  address = "$work/c2/containerd.sock"
-[ttrpc]
-  address = "$work/c2/containerd.sock.ttrpc"
-[debug]
-  address = "$work/c2/debug.sock"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$work/c2/opt"
+start_containerd "$bin/c2/containerd" <<TOML
 [plugins."io.containerd.cri.v1.images"]
   snapshotter = "overlayfs"
   [plugins."io.containerd.cri.v1.images".pinned_images]
@@ -95,8 +76,6 @@ imports = []
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
 TOML
-PATH="$build:$PATH" "$bin/c2/containerd" --config "$work/containerd.toml" > "$work/containerd.log" 2>&1 &
-pids+=($!)
 etcd --name default --data-dir "$work/etcd" --listen-client-urls http://127.0.0.1:2379 \
   --advertise-client-urls http://127.0.0.1:2379 --listen-peer-urls http://127.0.0.1:2380 \
   --initial-advertise-peer-urls http://127.0.0.1:2380 --initial-cluster default=http://127.0.0.1:2380 \
