@@ -8,6 +8,7 @@
 #include "oci/base64.h"
 #include "oci/digest.h"
 #include "oci/image_layout.h"
+#include "oci/layout_app.h"
 #include "oci/spin_layout.h"
 #include "oci/wasm_artifact.h"
 
@@ -134,6 +135,47 @@ TEST_F(SpinLayout, LockedAppRoundTripsThroughTheCache) {
   ASSERT_EQ(app->http_triggers.size(), 1u);
   EXPECT_EQ(app->http_triggers[0].route, "/...");
   EXPECT_TRUE(app->variables.at("token").required);
+}
+
+// What containerd-shim-flint-v1 writes from containerd's content store: the
+// app as an OCI image layout, which `flint up --from DIR` serves.
+TEST_F(SpinLayout, AnImageLayoutDirectoryServesItsSpinApp) {
+  auto manifest = spin::load_manifest((dir_ / "app" / "spin.toml").string());
+  ASSERT_TRUE(manifest) << manifest.error().message();
+  auto artifact = make_spin_artifact(*manifest, (dir_ / "stage").string());
+  ASSERT_TRUE(artifact) << artifact.error().message();
+  fs::path layout = dir_ / "layout";
+  EXPECT_FALSE(is_image_layout(layout.string()));
+  BlobCache blobs(layout.string());  // the layout's blobs/sha256/ is laid out as the cache is
+  std::string manifest_json = to_json(artifact->manifest());
+  Descriptor manifest_descriptor = describe(media::kImageManifest, manifest_json);
+  ASSERT_TRUE(blobs.write(manifest_descriptor.digest, manifest_json));
+  ASSERT_TRUE(blobs.write(artifact->config.descriptor.digest, artifact->config.bytes));
+  for (const Blob& b : artifact->layers) ASSERT_TRUE(blobs.write(b.descriptor.digest, b.bytes));
+  std::ofstream(layout / "oci-layout") << R"({"imageLayoutVersion":"1.0.0"})";
+  json index = {{"schemaVersion", 2},
+                {"manifests", json::array({{{"mediaType", media::kImageManifest},
+                                            {"digest", manifest_descriptor.digest},
+                                            {"size", manifest_descriptor.size}}})}};
+  std::ofstream(layout / "index.json") << index.dump();
+  ASSERT_TRUE(is_image_layout(layout.string()));
+
+  auto app = load_layout_spin_app(layout.string());
+  ASSERT_TRUE(app) << app.error().message();
+  EXPECT_EQ(app->name, "layout");
+  ASSERT_EQ(app->components.size(), 1u);
+  EXPECT_EQ(app->components[0].source, blobs.path_of(artifact->layers[0].descriptor.digest));
+  EXPECT_TRUE(fs::exists(layout / "app" / "spin.json"));
+
+  // A damaged blob is refused by name, not served.
+  std::string locked_path = blobs.path_of(artifact->layers[2].descriptor.digest);
+  std::ofstream(locked_path, std::ios::binary | std::ios::trunc) << "tampered";
+  auto damaged = load_layout_spin_app(layout.string());
+  ASSERT_FALSE(damaged);
+  EXPECT_NE(damaged.error().message().find("missing or damaged"), std::string::npos)
+      << damaged.error().message();
+  fs::remove(layout / "index.json");
+  EXPECT_FALSE(load_layout_spin_app(layout.string()));
 }
 
 TEST_F(SpinLayout, RefusesLockedAppsFlintWouldMisrun) {
