@@ -23,6 +23,7 @@
 #include "cli/invoke_args.h"
 #include "cli/module_file.h"
 #include "cli/run_flags.h"
+#include "cli/signal_stop.h"
 #include "component/decoder.h"
 #include "component/wave.h"
 #include "flint/runtime.h"
@@ -51,6 +52,7 @@ struct RunOptions {
   std::vector<std::string> tcp_listen;
   std::vector<std::string> wasi_switches;  ///< -S values, as wasmtime's
   std::optional<std::string> argv0;
+  bool stop_on_signal = false;  ///< --stop-on-signal: SIGINT/SIGTERM/SIGHUP interrupt the guest
 };
 
 /// set_component_linker_hook's hook (flint-serve's), if any.
@@ -83,11 +85,16 @@ int report_error(const std::string& path, const Error& error) {
 }
 
 int report_trap(const RunOptions& o, Error error, const Store& store) {
-  if (error.code == ErrorCode::Interrupt && !o.timeout.empty())
+  std::optional<int> stop_signal = SignalStop::received();
+  bool stopped = error.code == ErrorCode::Interrupt && stop_signal;
+  if (stopped)
+    error.detail = "stopped by " + signal_name(*stop_signal);
+  else if (error.code == ErrorCode::Interrupt && !o.timeout.empty())
     error.detail = "the guest ran longer than --timeout " + o.timeout;
   fmt::print(stderr, "flint: {} in {}: {}\n", phase_name(error.phase()), o.module, error.message());
   fmt::print(stderr, "{}", format_backtrace(store.last_backtrace()));
-  return kExitTrap;
+  // As if the signal had killed the process: what containerd reports.
+  return stopped ? exit_code_of_signal(*stop_signal) : kExitTrap;
 }
 
 std::string describe_import(const Module& m, const Import& imp) {
@@ -305,6 +312,8 @@ int run_component(const RunOptions& o, std::span<const uint8_t> bytes, const Con
     store.set_deadline(std::chrono::steady_clock::now() + *timeout);
     watchdog.emplace(*timeout, o.module, o.timeout);
   }
+  std::optional<SignalStop> signal_stop;
+  if (o.stop_on_signal) signal_stop.emplace(store, o.module);
   auto instance = component::instantiate(store, *compiled, linker);
   if (!instance) {
     if (host->exit_code) return int(*host->exit_code);  // exit while core modules started
@@ -344,7 +353,7 @@ int run_module(const RunOptions& o) {
     if (!t) return report_error(o.module, t.error());
     timeout = *t;
   }
-  config.interruptible = timeout.has_value();
+  config.interruptible = timeout.has_value() || o.stop_on_signal;
   if (component::is_component(*bytes)) return run_component(o, *bytes, config, timeout);
   auto compiled = compile_module_file(o.module, *bytes, config, o.allow_precompiled);
   if (!compiled) return report_error(o.module, compiled.error());
@@ -367,6 +376,8 @@ int run_module(const RunOptions& o) {
     store.set_deadline(std::chrono::steady_clock::now() + *timeout);
     watchdog.emplace(*timeout, o.module, o.timeout);
   }
+  std::optional<SignalStop> signal_stop;
+  if (o.stop_on_signal) signal_stop.emplace(store, o.module);
 
   auto instance = linker.instantiate(store, **compiled);
   if (!instance) {
@@ -428,6 +439,10 @@ CLI::App* add_run_command(CLI::App& app, CommandRunner& run) {
                   "Stop the guest after this long, e.g. 10s or 500ms (exit code 134)")
       ->type_name("DURATION");
   cmd->add_option("--fuel", options->fuel, "Trap after about this many executed instructions");
+  cmd->add_flag("--stop-on-signal", options->stop_on_signal,
+                "On SIGINT, SIGTERM or SIGHUP, stop the guest through the engine's interruption: "
+                "it traps with its wasm backtrace and flint exits 128 + the signal's number (a "
+                "guest inside a host call is ended 1 s later)");
   add_engine_flags(cmd, options->engine, " (.fwasm artifacts always run compiled)");
   cmd->add_flag("--allow-precompiled", options->allow_precompiled,
                 "Run a precompiled artifact (native code) even if its file is not named .fwasm");
@@ -487,8 +502,9 @@ int words_for_flint(const CLI::App& run_command, int argc, char** argv) {
     if (word.size() < 2 || word[0] != '-') return i + 1;  // the module
     std::string_view name = word.substr(0, word.find('='));
     const CLI::Option* option = run_command.get_option_no_throw(std::string(name));
-    // An option that takes a value written as a separate word consumes it.
-    if (option && option->get_type_size() > 0 && name.size() == word.size()) ++i;
+    // An option that takes a value written as a separate word consumes it;
+    // a flag takes none (its type size is CLI11's, not 0: ask what it expects).
+    if (option && option->get_items_expected_max() > 0 && name.size() == word.size()) ++i;
   }
   return argc;
 }

@@ -744,7 +744,9 @@ void Server::stop() {
     if (s.stopping.exchange(true)) return;
     beast::error_code ec;
     s.acceptor.close(ec);
-    s.signals.cancel(ec);
+    // Back to the default handlers: a second SIGINT or SIGTERM while
+    // requests finish ends the process, as its sender wants.
+    s.signals.clear(ec);
     s.close_idle();
   });
 }

@@ -85,7 +85,10 @@ GuestCommand wasm_guest(const BundleSpec& spec, const fs::path& file, const std:
   GuestCommand command;
   command.kind = GuestKind::Wasm;
   command.env = base_env;
-  command.argv = {flint, "run", "--dir", spec.root_path + "::/", "--argv0", entry};
+  // --stop-on-signal: Kill's SIGTERM stops the guest through the engine's
+  // interruption (a trap with its backtrace in the container's log).
+  command.argv = {flint,     "run", "--stop-on-signal", "--dir", spec.root_path + "::/",
+                  "--argv0", entry};
   for (const auto& entry_env : spec.env) {
     command.argv.push_back("--env");
     command.argv.push_back(entry_env);

@@ -24,6 +24,17 @@ TEST(GuestWordsTest, OptionValuesAreNotTakenForTheModule) {
   EXPECT_EQ(own_words({"flint", "run", "--dir=a", "--fuel=9", "m.wasm", "z"}), 5);
 }
 
+// A flag takes no value: the word after it is flint's next option, or the
+// module (once the flag's word was taken as its value, so a module after
+// two more options was refused as "cannot open --argv0").
+TEST(GuestWordsTest, FlagsTakeNoValue) {
+  EXPECT_EQ(own_words({"flint", "run", "--allow-precompiled", "m.fwasm", "--x"}), 4);
+  EXPECT_EQ(own_words({"flint", "run", "--stop-on-signal", "--env", "A=1", "--argv0", "x", "m.wasm",
+                       "3"}),
+            8);
+  EXPECT_EQ(own_words({"flint", "run", "--no-cache", "--dir", "/tmp::/", "m.wasm"}), 6);
+}
+
 TEST(GuestWordsTest, DoubleDashAndOtherCommands) {
   EXPECT_EQ(own_words({"flint", "run", "--", "m.wasm", "--help"}), 4);
   EXPECT_EQ(own_words({"flint", "wast", "a.wast", "--strict-messages"}), 4);

@@ -278,6 +278,31 @@ def main():
     finally:
         served.stop()
 
+    # A request that never ends holds the graceful shutdown up; a second
+    # SIGTERM ends the process at once, as its sender wants.
+    stuck = Served([a.flint, "serve", "--engine", a.engine, "--addr", "127.0.0.1:0", "-S", "cli",
+                    a.guest], r"Serving HTTP on http://127\.0\.0\.1:(\d+)/")
+    try:
+        def spin():
+            try:
+                request(stuck.conn(), "GET", "/spin")
+            except Exception:  # the connection dies with the server
+                pass
+
+        threading.Thread(target=spin, daemon=True).start()
+        time.sleep(0.5)
+        stuck.proc.send_signal(signal.SIGTERM)
+        time.sleep(1)
+        check(stuck.proc.poll() is None, "the first SIGTERM waits for the request in flight")
+        stuck.proc.send_signal(signal.SIGTERM)
+        try:
+            code = stuck.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            code = None
+        check(code == -signal.SIGTERM, f"a second SIGTERM ends the process at once: {code}")
+    finally:
+        stuck.stop()
+
     # --timeout: a guest that never returns is interrupted, answered 500, and
     # the server goes on.
     timed = Served([a.flint, "serve", "--engine", a.engine, "--timeout", "300ms", "--addr",

@@ -83,9 +83,9 @@ TEST_F(BundleTest, AWasmFileRunsUnderFlintRunWithTheRootfsAsRoot) {
   ASSERT_TRUE(plan.ok()) << plan.error().detail;
   EXPECT_EQ(plan->kind, GuestKind::Wasm);
   std::string root = (bundle_ / "rootfs").string();
-  EXPECT_EQ(plan->argv,
-            (std::vector<std::string>{"/opt/flint", "run", "--dir", root + "::/", "--argv0",
-                                      "/app.wasm", "--env", "K=V", root + "/app.wasm", "x"}));
+  EXPECT_EQ(plan->argv, (std::vector<std::string>{"/opt/flint", "run", "--stop-on-signal", "--dir",
+                                                  root + "::/", "--argv0", "/app.wasm", "--env",
+                                                  "K=V", root + "/app.wasm", "x"}));
   EXPECT_EQ(plan->env, (std::vector<std::string>{"HOME=/root"}));
 
   // runwasi's `path#function`: another export than _start.

@@ -16,6 +16,31 @@ def skip(why):
     sys.exit(77)
 
 
+def add_containerd_bin_args(ap):
+    """The options choosing the containerd under test: Debian's on PATH, a
+    directory (--containerd-bin), or one an environment variable names
+    (--containerd-bin-env: ctest's containerd 2.x variants, skipped when
+    the variable is unset)."""
+    ap.add_argument("--containerd-bin", help="a directory holding another containerd and ctr "
+                    "(e.g. 2.4 built from the Go proxy); default: Debian's on PATH")
+    ap.add_argument("--containerd-bin-env", help="the environment variable naming such a directory "
+                    "(its containerd must be 2.x); the test skips when it is unset")
+
+
+def containerd_bin_dir(a):
+    """The directory --containerd-bin or --containerd-bin-env names; None:
+    Debian's containerd on PATH. Skips when the variable names nothing."""
+    if not a.containerd_bin_env:
+        return a.containerd_bin
+    d = os.environ.get(a.containerd_bin_env)
+    if not d:
+        skip(f"${a.containerd_bin_env} is not set (a directory holding containerd 2.x and ctr; "
+             "../shared/orchestration-lab/FACTS.md builds 2.4 from the Go module proxy)")
+    if not os.access(os.path.join(d, "containerd"), os.X_OK):
+        skip(f"no containerd in ${a.containerd_bin_env} ({d})")
+    return d
+
+
 def cri_section(version, tmp, sandbox_image):
     """The CRI plugin's configuration: a `flint` runtime handler (the
     default), no CNI (pods use the host network), `sandbox_image` as the pod

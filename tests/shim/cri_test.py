@@ -26,7 +26,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "registry"))
 from registry_test import check, failures, free_port, start_registry  # noqa: E402
-from containerd_env import Containerd, get_http, push_image, shim_pids, skip, tear_down  # noqa: E402
+from containerd_env import (Containerd, add_containerd_bin_args, containerd_bin_dir,  # noqa: E402
+                            get_http, push_image, shim_pids, skip, tear_down)
 
 
 def find_crictl():
@@ -84,10 +85,10 @@ def content_store_images(cr, flint, guest, example, port, pod, pod_json, write_j
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
-    ap.add_argument("--containerd-bin", help="a directory holding another containerd and ctr "
-                    "(e.g. 2.4 built from the Go proxy); default: Debian's on PATH")
+    add_containerd_bin_args(ap)
     ap.add_argument("--example", required=True)
     a = ap.parse_args()
+    a.containerd_bin = containerd_bin_dir(a)
     flint = os.path.join(a.build, "flint")
     shim = os.path.join(a.build, "containerd-shim-flint-v1")
     guest = os.path.join(a.build, "guests", "c", "args_env.wasm")
@@ -110,6 +111,8 @@ def main():
     spin_ref = f"127.0.0.1:{port}/flint-cri/hello-spin:v1"
     containerd = Containerd(tmp, [os.path.abspath(a.build)], bin_dir=a.containerd_bin, sandbox_image=args_ref)
     print(f"containerd: {containerd.version}")
+    if a.containerd_bin_env and containerd.major < 2:
+        check(False, f"${a.containerd_bin_env} names containerd 2.x, not {containerd.version}")
     crictl_config = os.path.join(tmp, "crictl.yaml")
     with open(crictl_config, "w") as f:
         f.write(f"runtime-endpoint: unix://{containerd.sock}\nimage-endpoint: unix://{containerd.sock}\n"

@@ -11,6 +11,8 @@ examples/hello-spin, pulled by `ctr images pull`. Then, through
     comes back through ctr's fifos;
   * the guest's exit code is ctr's (7), and a trapping guest exits non-zero
     with the trap on stderr;
+  * SIGTERM stops a computing guest through the engine's interruption: exit
+    status 143, the trap and its wasm backtrace on stderr;
   * the same program as a component;
   * a Linux executable is refused at create with the reason;
   * a Spin app answers HTTP on the address SPIN_HTTP_LISTEN_ADDR gives,
@@ -31,16 +33,16 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "registry"))
 from registry_test import check, failures, free_port, start_registry  # noqa: E402
-from containerd_env import (RUNTIME, Containerd, get_http, push_image, shim_pids, skip,  # noqa: E402
-                            tear_down)
+from containerd_env import (RUNTIME, Containerd, add_containerd_bin_args, containerd_bin_dir,  # noqa: E402
+                            get_http, push_image, shim_pids, skip, tear_down)
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True, help="the build directory (flint, the shim, guests/)")
-    ap.add_argument("--containerd-bin", help="a directory holding another containerd and ctr "
-                    "(e.g. 2.4 built from the Go proxy); default: Debian's on PATH")
+    add_containerd_bin_args(ap)
     ap.add_argument("--example", required=True, help="examples/hello-spin")
     a = ap.parse_args()
+    a.containerd_bin = containerd_bin_dir(a)
     flint = os.path.join(a.build, "flint")
     shim = os.path.join(a.build, "containerd-shim-flint-v1")
     guests = os.path.join(a.build, "guests", "c")
@@ -59,6 +61,8 @@ def main():
     registry, port = start_registry(tmp)
     containerd = Containerd(tmp, [os.path.abspath(a.build)], bin_dir=a.containerd_bin)
     print(f"containerd: {containerd.version}")
+    if a.containerd_bin_env and containerd.major < 2:
+        check(False, f"${a.containerd_bin_env} names containerd 2.x, not {containerd.version}")
     ns = "flint-test"
     events_out = open(os.path.join(tmp, "events.log"), "w")
     events = subprocess.Popen([containerd.ctr_path, "-a", containerd.sock, "events"], stdout=events_out,
@@ -91,6 +95,30 @@ def main():
         p = run(exit_ref, "trap", "/exit_code.wasm", "trap")
         check(p.returncode not in (0, 7) and "unreachable" in (p.stderr + p.stdout),
               f"a trapping guest exits non-zero with the trap message (rc {p.returncode})")
+
+        # Kill's SIGTERM stops a computing guest through the engine's
+        # interruption: the trap and its wasm backtrace reach the container's
+        # stderr, and the exit status is the one SIGTERM gives a process.
+        spinner = subprocess.Popen([containerd.ctr_path, "-a", containerd.sock, "-n", ns, "run", "--rm",
+                                    "--runtime", RUNTIME, exit_ref, "spinner", "/exit_code.wasm", "spin"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        running = ""
+        for _ in range(100):
+            running = containerd.ctr("-n", ns, "task", "ls").stdout
+            if any(l.split()[:1] == ["spinner"] and "RUNNING" in l for l in running.splitlines()):
+                break
+            time.sleep(0.1)
+        time.sleep(0.3)  # past "exiting with spin": computing
+        p = containerd.ctr("-n", ns, "task", "kill", "-s", "SIGTERM", "spinner")
+        check(p.returncode == 0, f"ctr task kill SIGTERM of a computing guest: {p.stderr.strip()}")
+        try:
+            out, err = spinner.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            spinner.kill()
+            out, err = spinner.communicate()
+        check(spinner.returncode == 143 and "interrupt: stopped by SIGTERM" in err
+              and "wasm backtrace:" in err,
+              f"SIGTERM interrupts the guest (rc {spinner.returncode}): {(out + err).strip()[-400:]}")
 
         component = os.path.join(guests, "args_env.component.wasm")
         if os.path.exists(component):

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -106,6 +107,77 @@ TEST_F(RunCommandTest, TimeoutStopsAGuestThatNeverEnds) {
   EXPECT_LT(elapsed, std::chrono::seconds(10));
 }
 
+// Runs `flint run FLAGS MODULE` in the background, sends it `signal` once
+// it printed "ready" (the guest runs: compiling is over), and returns its
+// exit code and stderr.
+Outcome signal_when_ready(const fs::path& dir, const std::vector<std::string>& flags,
+                          const fs::path& module, const char* signal) {
+  std::string run = shell_quote(FLINT_BINARY) + " run";
+  for (const std::string& f : flags) run += " " + shell_quote(f);
+  std::string script =
+      run + " " + shell_quote(module.string()) +
+      " > ready.out 2> flint.err & pid=$!; "
+      "for i in $(seq 600); do grep -q ready ready.out && break; sleep 0.05; done; "
+      "kill -" +
+      std::string(signal) + " $pid; wait $pid; echo $? > status; cat flint.err >&2";
+  Outcome r = run_command({"sh", "-c", script}, dir);
+  std::ifstream status(dir / "status");
+  status >> r.exit_code;
+  return r;
+}
+
+// --stop-on-signal (what the containerd shim runs guests with): SIGTERM
+// stops a computing guest through the engine's interruption, with the trap
+// and its backtrace, and the exit code of a process SIGTERM killed.
+TEST_F(RunCommandTest, StopOnSignalInterruptsAComputingGuest) {
+  constexpr const char* kSpinner = R"((module
+    (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 0) "\10\00\00\00\06\00\00\00")  ;; one iovec: 6 bytes at 16
+    (data (i32.const 16) "ready\n")
+    (func $spin (loop $forever (br $forever)))
+    (func (export "_start")
+      (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (call $spin))))";
+  fs::path m = write("m.wat", kSpinner);
+  bool have_compiler = fs::exists(fs::path(FLINT_BINARY).parent_path() / "flint-compile");
+  for (const char* engine : {"interp", "aot"}) {
+    if (std::string_view(engine) == "aot" && !have_compiler) continue;  // no LLVM at configure time
+    Outcome r = signal_when_ready(dir_.path(), {"--engine", engine, "--stop-on-signal"}, m, "TERM");
+    EXPECT_EQ(r.exit_code, 128 + SIGTERM) << engine << ": " << r.err;
+    EXPECT_NE(r.err.find("m.wat: interrupt: stopped by SIGTERM"), std::string::npos)
+        << engine << ": " << r.err;
+    EXPECT_NE(r.err.find("wasm backtrace:"), std::string::npos) << engine << ": " << r.err;
+  }
+  // SIGINT (Ctrl-C) too, with its own code.
+  Outcome r = signal_when_ready(dir_.path(), {"--stop-on-signal"}, m, "INT");
+  EXPECT_EQ(r.exit_code, 128 + SIGINT) << r.err;
+  EXPECT_NE(r.err.find("stopped by SIGINT"), std::string::npos) << r.err;
+}
+
+// A guest sleeping inside a host call reaches no interruption check: it is
+// ended after the grace period, with a message saying why.
+TEST_F(RunCommandTest, StopOnSignalEndsAGuestBlockedInAHostCall) {
+  constexpr const char* kSleeper = R"((module
+    (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    ;; one subscription: tag 0 (clock) at 8, clock 0 at 16, relative timeout 1 hour at 24
+    (data (i32.const 24) "\00\a0\b8\30\46\03\00\00")
+    (data (i32.const 200) "\d8\00\00\00\06\00\00\00")  ;; one iovec: 6 bytes at 216
+    (data (i32.const 216) "ready\n")
+    (func (export "_start")
+      (drop (call $write (i32.const 1) (i32.const 200) (i32.const 1) (i32.const 208)))
+      (drop (call $poll (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 128))))))";
+  auto start = std::chrono::steady_clock::now();
+  Outcome r =
+      signal_when_ready(dir_.path(), {"--stop-on-signal"}, write("sleep.wat", kSleeper), "TERM");
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r.err;
+  EXPECT_NE(r.err.find("did not stop within 1000 ms of SIGTERM"), std::string::npos) << r.err;
+  EXPECT_LT(elapsed, std::chrono::seconds(60));  // not the hour it asked to sleep
+}
+
 TEST_F(RunCommandTest, FuelStopsAGuestDeterministically) {
   Outcome r = flint({"--fuel", "100000", "--invoke", "spin", write("m.wat", kWasiModule).string()});
   EXPECT_EQ(r.exit_code, 134);
@@ -159,7 +231,7 @@ TEST_F(RunCommandTest, HelpDocumentsEveryFlag) {
   EXPECT_EQ(r.exit_code, 0);
   for (const char* flag :
        {"--dir", "--dir-ro", "--env", "--tcplisten", "--argv0", "--max-memory", "--timeout",
-        "--fuel", "--invoke", "-S", "inherit-network", "allow-ip-name-lookup"})
+        "--stop-on-signal", "--fuel", "--invoke", "-S", "inherit-network", "allow-ip-name-lookup"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
 }
 
