@@ -19,13 +19,6 @@ namespace flint::aot {
 
 namespace {
 
-std::string hex(const Digest& d) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  for (uint8_t b : d) s += {kDigits[b >> 4], kDigits[b & 15]};
-  return s;
-}
-
 std::string errno_text() { return std::strerror(errno); }
 
 // mkdir -p, each new level private to the user: the cache holds code this
@@ -109,8 +102,8 @@ std::string cache_key(std::span<const uint8_t> wasm, const ArtifactOptions& opti
                   std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) +
                   "\n";
   }
-  material += "module " + hex(sha256(wasm)) + "\n";
-  return hex(sha256({reinterpret_cast<const uint8_t*>(material.data()), material.size()}));
+  material += "module " + to_hex(sha256(wasm)) + "\n";
+  return to_hex(sha256(std::string_view(material)));
 }
 
 ArtifactCache::ArtifactCache(std::string dir, Warn warn)

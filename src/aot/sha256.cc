@@ -41,11 +41,26 @@ void blocks_portable(uint32_t h[8], const uint8_t* p, size_t count) {
     }
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
     for (int i = 0; i < 64; ++i) {
-      uint32_t t1 = k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kRound[i] + w[i];
+      uint32_t t1 =
+          k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kRound[i] + w[i];
       uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-      k = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+      k = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
     }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
+    h[5] += f;
+    h[6] += g;
+    h[7] += k;
   }
 }
 
@@ -54,19 +69,23 @@ void blocks_portable(uint32_t h[8], const uint8_t* p, size_t count) {
 // sha256rnds2 does two rounds, sha256msg1/msg2 the message schedule
 // (Intel, "New Instructions Supporting the Secure Hash Algorithm on Intel
 // Architecture Processors", 2013).
-[[gnu::target("sha,sse4.1,ssse3")]] void blocks_sha_ni(uint32_t h[8], const uint8_t* p, size_t count) {
+[[gnu::target("sha,sse4.1,ssse3")]] void blocks_sha_ni(uint32_t h[8], const uint8_t* p,
+                                                       size_t count) {
   const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-  __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h)), 0xB1);  // CDAB
-  __m128i state1 = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + 4)), 0x1B);  // EFGH
-  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);     // ABEF
-  state1 = _mm_blend_epi16(state1, tmp, 0xF0);          // CDGH
+  __m128i tmp =
+      _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h)), 0xB1);  // CDAB
+  __m128i state1 =
+      _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + 4)), 0x1B);  // EFGH
+  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);                                       // ABEF
+  state1 = _mm_blend_epi16(state1, tmp, 0xF0);                                            // CDGH
   for (; count > 0; --count, p += 64) {
     __m128i abef = state0, cdgh = state1;
     __m128i w[4];
     for (int g = 0; g < 16; ++g) {
       __m128i words;
       if (g < 4) {
-        words = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * g)), byte_swap);
+        words = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * g)),
+                                 byte_swap);
       } else {
         // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four at a time.
         __m128i partial = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
@@ -74,7 +93,8 @@ void blocks_portable(uint32_t h[8], const uint8_t* p, size_t count) {
         words = _mm_sha256msg2_epu32(partial, w[(g + 3) & 3]);
       }
       w[g & 3] = words;
-      __m128i msg = _mm_add_epi32(words, _mm_load_si128(reinterpret_cast<const __m128i*>(kRound + 4 * g)));
+      __m128i msg =
+          _mm_add_epi32(words, _mm_load_si128(reinterpret_cast<const __m128i*>(kRound + 4 * g)));
       state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
       state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(msg, 0x0E));
     }
@@ -119,6 +139,18 @@ Digest finish(std::span<const uint8_t> data, Blocks blocks) {
 }
 
 }  // namespace
+
+Digest sha256(std::string_view text) {
+  return sha256({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+}
+
+std::string to_hex(const Digest& digest) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(2 * digest.size());
+  for (uint8_t b : digest) s += {kDigits[b >> 4], kDigits[b & 15]};
+  return s;
+}
 
 Digest sha256(std::span<const uint8_t> data) {
   static const Blocks blocks = pick_blocks();

@@ -6,14 +6,7 @@
 namespace flint::oci {
 
 std::string sha256_digest(std::span<const uint8_t> bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  aot::Digest d = aot::sha256(bytes);
-  std::string out = "sha256:";
-  for (uint8_t b : d) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return "sha256:" + aot::to_hex(aot::sha256(bytes));
 }
 
 std::string sha256_digest(std::string_view text) {

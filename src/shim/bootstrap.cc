@@ -116,10 +116,7 @@ int open_log(const std::string& bundle) {
 std::string shim_socket_path(const std::string& socket_dir, const std::string& containerd_address,
                              const std::string& name_space, const std::string& group) {
   std::string key = containerd_address + "/" + name_space + "/" + group;
-  auto digest = aot::sha256({reinterpret_cast<const uint8_t*>(key.data()), key.size()});
-  std::string hex;
-  for (uint8_t byte : digest) hex += fmt::format("{:02x}", byte);
-  return (fs::path(socket_dir) / hex).string();
+  return (fs::path(socket_dir) / aot::to_hex(aot::sha256(std::string_view(key)))).string();
 }
 
 int run_start(const ShimFlags& flags, const std::string& self_path) {

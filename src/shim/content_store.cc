@@ -33,13 +33,6 @@ Error grpc_error(std::string_view what, const grpc::Status& status) {
   return make_error(ErrorCode::Io, fmt::format("containerd {}: {}", what, status.error_message()));
 }
 
-std::string sha256_hex(std::string_view bytes) {
-  auto digest = aot::sha256({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
-  std::string hex;
-  for (uint8_t byte : digest) hex += fmt::format("{:02x}", byte);
-  return hex;
-}
-
 }  // namespace
 
 ContentStore::ContentStore(const std::string& address, std::string name_space)
@@ -95,7 +88,7 @@ Result<std::string> ContentStore::read(const BlobDescriptor& blob, int64_t max_s
   }
   grpc::Status status = reader->Finish();
   if (!status.ok()) return grpc_error("Content.Read " + blob.digest, status);
-  if (blob.digest != "sha256:" + sha256_hex(bytes))
+  if (blob.digest != "sha256:" + aot::to_hex(aot::sha256(std::string_view(bytes))))
     return make_error(ErrorCode::Io,
                       fmt::format("blob {} does not hash to its digest", blob.digest));
   return bytes;
