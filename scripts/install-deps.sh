@@ -218,6 +218,15 @@ if ! PATH="$PATH:/usr/sbin:/sbin" command -v containerd > /dev/null || ! command
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends containerd runc || \
     echo "install-deps: could not install containerd; the shim's end-to-end tests will skip"
 fi
+# The CNI plugins (bridge, host-local, loopback): the CRI test gives one pod
+# a network namespace of its own, which the shim's guest joins.
+if [ ! -x /usr/lib/cni/bridge ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    containernetworking-plugins || \
+    echo "install-deps: could not install the CNI plugins; the CRI test's pod-network part will skip"
+fi
 # crictl (Debian has no cri-tools): the shim's CRI test drives containerd's
 # CRI plugin with it, as kubelet does (~90 s).
 command -v crictl > /dev/null || [ -x "$HOME/go/bin/crictl" ] || \

@@ -1,6 +1,7 @@
 """A private containerd for the shim's end-to-end tests (ctr_test.py,
 cri_test.py): its own root, state and sockets under a temporary directory,
 the build directory first on the PATH it hands to shims, stopped by PID."""
+import json
 import os
 import shutil
 import subprocess
@@ -41,10 +42,44 @@ def containerd_bin_dir(a):
     return d
 
 
+CNI_PLUGIN_DIRS = ("/usr/lib/cni", "/opt/cni/bin")  # Debian's containernetworking-plugins, upstream's
+
+
+class PodNetwork:
+    """A CNI bridge network for the CRI plugin's pods, set up under `tmp`
+    before containerd starts: Debian's bridge, host-local and loopback
+    plugins linked into tmp/cni/bin, a conflist naming a bridge and a /24 of
+    this process's own (tests may run side by side). `available` is False
+    when the plugins are missing; `remove()` deletes the bridge."""
+
+    def __init__(self, tmp):
+        plugins = next((d for d in CNI_PLUGIN_DIRS if os.access(os.path.join(d, "bridge"), os.X_OK)), None)
+        self.available = plugins is not None
+        self.bridge = f"flint{os.getpid() % 100000}"
+        self.subnet_prefix = f"10.233.{os.getpid() % 250}."
+        bin_dir, conf_dir = os.path.join(tmp, "cni", "bin"), os.path.join(tmp, "cni", "conf")
+        os.makedirs(bin_dir, exist_ok=True)
+        os.makedirs(conf_dir, exist_ok=True)
+        if not self.available:
+            return
+        for plugin in ("bridge", "host-local", "loopback", "portmap"):
+            if os.path.exists(os.path.join(plugins, plugin)):
+                os.symlink(os.path.join(plugins, plugin), os.path.join(bin_dir, plugin))
+        with open(os.path.join(conf_dir, "10-flint-test.conflist"), "w") as f:
+            json.dump({"cniVersion": "0.4.0", "name": "flint-test", "plugins": [{
+                "type": "bridge", "bridge": self.bridge, "isGateway": True, "ipMasq": False,
+                "ipam": {"type": "host-local", "ranges": [[{"subnet": self.subnet_prefix + "0/24"}]],
+                         "dataDir": os.path.join(tmp, "cni", "ipam")}}]}, f)
+
+    def remove(self):
+        if self.available:
+            subprocess.run(["ip", "link", "del", self.bridge], capture_output=True)
+
+
 def cri_section(version, tmp, sandbox_image):
     """The CRI plugin's configuration: a `flint` runtime handler (the
-    default), no CNI (pods use the host network), `sandbox_image` as the pod
-    sandbox image; in containerd 1.x's schema (version 2) or 2.x's (3)."""
+    default), CNI from tmp/cni (PodNetwork; without it only host-network
+    pods run), `sandbox_image` as the pod sandbox image; in containerd 1.x's schema (version 2) or 2.x's (3)."""
     if version == 2:
         return f"""[plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "{sandbox_image}"

@@ -3,15 +3,18 @@
 drives it (issue 15): crictl against a private Debian containerd whose CRI
 has a `flint` runtime handler.
 
-A host-network pod (no CNI here) is run with `--runtime flint`: its sandbox
-container runs nothing (the pause image is never executed; here the sandbox
-image is a wasm image, which the shim does not even look at). Into the pod:
+A host-network pod is run with `--runtime flint`: its sandbox container
+runs nothing (the pause image is never executed; here the sandbox image is
+a wasm image, which the shim does not even look at). Into the pod:
   * a WASI program whose output `crictl logs` shows and whose exit code is
     the container's;
   * a Spin app that answers HTTP, whose memory `crictl stats` reports, and
     that stops on `crictl stop`;
-and both containers are served by the pod's one shim process. Then the pod
-is stopped and removed and no shim or mount is left.
+and both containers are served by the pod's one shim process. Then, with
+Debian's CNI plugins, a pod with a network namespace of its own (a bridge):
+its Spin app answers on the pod's IP, port 80. With containerd 2.x, images
+read from the content store (the CNCF Wasm artifact, Spin's layout). Then
+the pods are stopped and removed and no shim or mount is left.
 Exits 77 (skipped) without root, containerd, ctr, crictl, docker-registry or
 the shim.
 """
@@ -26,8 +29,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "registry"))
 from registry_test import check, failures, free_port, start_registry  # noqa: E402
-from containerd_env import (Containerd, add_containerd_bin_args, containerd_bin_dir,  # noqa: E402
-                            get_http, push_image, shim_pids, skip, tear_down)
+from containerd_env import (Containerd, PodNetwork, add_containerd_bin_args,  # noqa: E402
+                            containerd_bin_dir, get_http, push_image, shim_pids, skip, tear_down)
 
 
 def find_crictl():
@@ -35,6 +38,40 @@ def find_crictl():
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     return None
+
+
+def pod_network_app(cr, network, spin_ref, tmp, write_json):
+    """A pod with a network namespace of its own (CNI's bridge): the Spin
+    app's guest joins it, listens on the default 0.0.0.0:80 there and
+    answers on the pod's IP, and the pod's deletion ends it."""
+    pod_json = write_json("netpod.json", {
+        "metadata": {"name": "flint-netpod", "namespace": "default", "uid": "flint-netpod-uid", "attempt": 0},
+        "log_directory": os.path.join(tmp, "netpodlogs"),
+        "linux": {}})  # namespace_options.network POD: a namespace of its own
+    p = cr("runp", "--runtime", "flint", pod_json)
+    check(p.returncode == 0, f"crictl runp of a pod on the CNI network: {p.stderr.strip()[-300:]}")
+    if p.returncode != 0:
+        return
+    netpod = p.stdout.strip()
+    try:
+        inspected = cr("inspectp", netpod)
+        ip = json.loads(inspected.stdout)["status"]["network"]["ip"] if inspected.returncode == 0 else ""
+        check(ip.startswith(network.subnet_prefix), f"the pod has an address on the bridge: {ip!r}")
+        spin_json = write_json("netspin.json", {
+            "metadata": {"name": "netspin"}, "image": {"image": spin_ref}, "log_path": "netspin.log",
+            "linux": {}})
+        p = cr("create", netpod, spin_json, pod_json)
+        check(p.returncode == 0, f"crictl create (Spin app, pod network): {p.stderr.strip()[-300:]}")
+        p = cr("start", p.stdout.strip())
+        check(p.returncode == 0, f"crictl start (Spin app, pod network): {p.stderr.strip()[-300:]}")
+        body = get_http(f"http://{ip}:80/hello")
+        check(body is not None and body[0] == 200 and "Hello from Flint" in body[1],
+              f"the Spin app answers on the pod's IP, port 80 of its own namespace: {body}")
+    finally:
+        p = cr("stopp", netpod)
+        check(p.returncode == 0, f"crictl stopp (pod network): {p.stderr.strip()[-300:]}")
+        p = cr("rmp", netpod)
+        check(p.returncode == 0, f"crictl rmp (pod network): {p.stderr.strip()[-300:]}")
 
 
 def content_store_images(cr, flint, guest, example, port, pod, pod_json, write_json, container_state):
@@ -109,6 +146,7 @@ def main():
     registry, port = start_registry(tmp)
     args_ref = f"127.0.0.1:{port}/flint-cri/args-env:v1"
     spin_ref = f"127.0.0.1:{port}/flint-cri/hello-spin:v1"
+    network = PodNetwork(tmp)
     containerd = Containerd(tmp, [os.path.abspath(a.build)], bin_dir=a.containerd_bin, sandbox_image=args_ref)
     print(f"containerd: {containerd.version}")
     if a.containerd_bin_env and containerd.major < 2:
@@ -200,6 +238,11 @@ def main():
         state = container_state(spin_id)
         check(state[0] == "CONTAINER_EXITED", f"the Spin app stopped: {state}")
 
+        if network.available:
+            pod_network_app(cr, network, spin_ref, tmp, write_json)
+        else:
+            print("skip the pod-network pod: no CNI plugins (Debian's containernetworking-plugins)")
+
         if containerd.major >= 2:
             content_store_images(cr, flint, guest, a.example, port, pod, pod_json, write_json, container_state)
         else:
@@ -225,6 +268,7 @@ def main():
             cr("stopp", pod)
             cr("rmp", "-f", pod)
         code = tear_down(containerd, registry, tmp, failures)
+        network.remove()
     return code
 
 
