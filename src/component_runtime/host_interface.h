@@ -178,16 +178,28 @@ template <typename T>
 class HostResourceTable {
  public:
   /// `name` is for messages: "wasi:io/streams.output-stream".
-  explicit HostResourceTable(std::string name) : state_(std::make_shared<State>()) {
+  explicit HostResourceTable(std::string name)
+      : state_(std::make_shared<State>()), binding_(std::make_shared<Binding>()) {
+    binding_->state = state_;
     auto type = std::make_shared<ResourceType>();
     type->name = std::move(name);
-    // Weak: the type outlives the table when a guest still holds it.
-    std::weak_ptr<State> weak = state_;
-    type->destructor = [weak](uint32_t rep) -> Status {
-      if (auto s = weak.lock()) s->objects.erase(rep);
+    // Through the binding: the type outlives the table when a guest still
+    // holds it, and a renewed host's table takes the type over.
+    type->destructor = [binding = binding_](uint32_t rep) -> Status {
+      if (auto s = binding->state.lock()) s->objects.erase(rep);
       return {};
     };
     type_ = std::move(type);
+  }
+
+  /// Makes this (new, empty) table stand for `previous`'s resource type,
+  /// which a linker's definitions name: a host renewed for another store
+  /// (serving one request after another over one linker) keeps the types
+  /// and starts with no object. `previous` is not used afterwards.
+  void take_type_of(const HostResourceTable& previous) {
+    type_ = previous.type_;
+    binding_ = previous.binding_;
+    binding_->state = state_;
   }
 
   /// The resource type guests see.
@@ -237,6 +249,16 @@ class HostResourceTable {
   }
   size_t size() const { return state_->objects.size(); }
 
+  /// What empties this table in place, keeping its resource type: every
+  /// copy of the table sees it empty (ComponentLinker::renew_with_each_store).
+  std::function<void()> clearer() const {
+    return [state = state_] {
+      std::map<uint32_t, T> gone;
+      gone.swap(state->objects);  // destroyed once the table is consistent
+      state->next = 0;
+    };
+  }
+
   /// Most objects of one type a store's host holds at once.
   static constexpr size_t kMaxObjects = 1u << 16;
 
@@ -245,7 +267,12 @@ class HostResourceTable {
     std::map<uint32_t, T> objects;
     uint32_t next = 0;
   };
+  /// Which table's objects the resource type's destructor erases from.
+  struct Binding {
+    std::weak_ptr<State> state;
+  };
   std::shared_ptr<State> state_;
+  std::shared_ptr<Binding> binding_;
   ResourceTypePtr type_;
 };
 

@@ -34,8 +34,12 @@ Error wrong_sort(const std::string& name, const char* expected, const Item& got)
 
 class Instantiator {
  public:
-  Instantiator(Store& store, const CompiledComponent& compiled)
-      : store_(store), compiled_(compiled) {}
+  /// `checked_imports`: a source whose items were checked against the
+  /// import types before (PreparedInstantiation's): its imports' checks
+  /// are skipped.
+  Instantiator(Store& store, const CompiledComponent& compiled,
+               const ImportSource* checked_imports = nullptr)
+      : store_(store), compiled_(compiled), checked_imports_(checked_imports) {}
 
   /// Frames refer to each other in cycles: a frame's component space holds
   /// definitions whose `outer` is that frame or one nested in it (through
@@ -75,6 +79,8 @@ class Instantiator {
   Result<std::optional<Extern>> async_builtin(Frame& f, const Canon& c);
   Status task_return(Frame& f, const Canon& c);
   Status import(Frame& f, const ComponentImport& imp, const ImportSource& imports);
+  /// Puts an import's item, checked before, in its index space.
+  Status push_checked_import(Frame& f, const ComponentImport& imp, Item item);
   /// Checks that `given` has every export the instance type `type`
   /// (declared in `parent`'s scope) names, each of its sort, functions of
   /// the declared types.
@@ -86,6 +92,7 @@ class Instantiator {
 
   Store& store_;
   const CompiledComponent& compiled_;
+  const ImportSource* checked_imports_;
   /// Every frame this instantiation made, for the destructor.
   std::vector<std::shared_ptr<Frame>> frames_;
 };
@@ -614,6 +621,7 @@ Status Instantiator::import(Frame& f, const ComponentImport& imp, const ImportSo
     return {};
   }
   FLINT_ASSIGN(Item item, imports(imp));
+  if (&imports == checked_imports_) return push_checked_import(f, imp, std::move(item));
   switch (imp.desc.kind) {
     case ExternDesc::Kind::Func: {
       auto* fn = std::get_if<FunctionPtr>(&item);
@@ -658,6 +666,24 @@ Status Instantiator::import(Frame& f, const ComponentImport& imp, const ImportSo
   return {};
 }
 
+Status Instantiator::push_checked_import(Frame& f, const ComponentImport& imp, Item item) {
+  switch (imp.desc.kind) {
+    case ExternDesc::Kind::Func: f.funcs.push_back(std::get<FunctionPtr>(std::move(item))); break;
+    case ExternDesc::Kind::Type: f.types.push_back(std::get<TypeItem>(std::move(item))); break;
+    case ExternDesc::Kind::Instance:
+      f.instances.push_back(std::get<InstancePtr>(std::move(item)));
+      break;
+    case ExternDesc::Kind::Component:
+      f.components.push_back(std::get<DefinitionItem>(std::move(item)));
+      break;
+    case ExternDesc::Kind::CoreModule:
+      f.core_modules.push_back(std::get<CoreModuleItem>(std::move(item)));
+      break;
+    case ExternDesc::Kind::Value: return unsupported("component value imports");
+  }
+  return {};
+}
+
 }  // namespace
 
 const char* item_kind(const Item& item) {
@@ -680,6 +706,40 @@ Result<InstancePtr> instantiate(Store& store, std::shared_ptr<const CompiledComp
   FLINT_ASSIGN(std::shared_ptr<ComponentInstanceItem> top,
                run.run(component->component(), nullptr, component.get(), source, nullptr));
   top->owner = std::move(component);
+  return InstancePtr(std::move(top));
+}
+
+PreparedInstantiation::PreparedInstantiation(std::shared_ptr<const CompiledComponent> component,
+                                             const ComponentLinker& linker)
+    : component_(std::move(component)), linker_(linker) {}
+
+Result<InstancePtr> PreparedInstantiation::instantiate(Store& store) {
+  if (!checked_) {
+    // The first time: looked up and checked as ever, the items kept.
+    std::unordered_map<const ComponentImport*, Item> found;
+    ImportSource source = [this, &found](const ComponentImport& imp) -> Result<Item> {
+      FLINT_ASSIGN(Item item, linker_.resolve(imp.name.name));
+      found.emplace(&imp, item);
+      return item;
+    };
+    Instantiator run(store, *component_);
+    FLINT_ASSIGN(std::shared_ptr<ComponentInstanceItem> top,
+                 run.run(component_->component(), nullptr, component_.get(), source, nullptr));
+    resolved_ = std::move(found);
+    checked_ = true;
+    top->owner = component_;
+    return InstancePtr(std::move(top));
+  }
+  ImportSource source = [this](const ComponentImport& imp) -> Result<Item> {
+    auto it = resolved_.find(&imp);
+    if (it == resolved_.end())  // the same component always imports the same
+      return make_error(ErrorCode::UnknownImport, "`" + imp.name.name + "` was not prepared");
+    return it->second;
+  };
+  Instantiator run(store, *component_, &source);
+  FLINT_ASSIGN(std::shared_ptr<ComponentInstanceItem> top,
+               run.run(component_->component(), nullptr, component_.get(), source, nullptr));
+  top->owner = component_;
   return InstancePtr(std::move(top));
 }
 

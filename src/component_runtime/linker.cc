@@ -94,6 +94,14 @@ void ComponentLinker::define_group_lazily(const std::string& group,
   }
 }
 
+void ComponentLinker::renew_with_each_store(std::function<void()> renew) {
+  store_state_renewals_.push_back(std::move(renew));
+}
+
+void ComponentLinker::renew_store_state() {
+  for (const auto& renew : store_state_renewals_) renew();
+}
+
 std::vector<std::string> ComponentLinker::names() const {
   std::vector<std::string> out;
   for (const auto& [name, item] : exact_) out.push_back(name);

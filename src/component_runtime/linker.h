@@ -45,6 +45,14 @@ class ComponentLinker {
   /// Every name defined, lazily or not.
   std::vector<std::string> names() const;
 
+  /// Registers what empties per-store state a definition keeps of its own
+  /// (an interface's resource tables: HostResourceTable::clearer), for a
+  /// linker reused by one store after another (a server's requests), which
+  /// runs every registered renewal between them.
+  void renew_with_each_store(std::function<void()> renew);
+  /// Runs the registered renewals; the previous store must be gone.
+  void renew_store_state();
+
  private:
   /// One versioned definition of an interface.
   struct Versioned {
@@ -82,6 +90,7 @@ class ComponentLinker {
   mutable std::map<std::string, std::vector<LazyVersion>, std::less<>> lazy_by_interface_;
   /// Runs `build` after forgetting every name it stands for.
   void build_lazy(const Builder& build) const;
+  std::vector<std::function<void()>> store_state_renewals_;
 };
 
 }  // namespace flint::component

@@ -6,6 +6,7 @@
 
 #include "component/decoder.h"
 #include "component/type_resolver.h"
+#include "serve/linker_pool.h"
 #include "serve/request_instance.h"
 #include "serve/shared_instances.h"
 
@@ -37,6 +38,35 @@ void serve_once(const std::shared_ptr<const component::CompiledComponent>& compo
   answer(o, out, blocking, &ri.store);
 }
 
+/// Serves `request` as serve_once does, over a linker from `pool`: a fresh
+/// Store and instance, the linker's hosts renewed.
+void serve_over_pooled_linker(LinkerPool& pool, const HandlerOptions& o,
+                              wasihttp::IncomingRequestData request,
+                              wasihttp::ResponseWriter& writer) {
+  wasihttp::BlockingResponseWriter blocking(writer);
+  auto linker = pool.take();
+  if (!linker) {
+    log_failure(o, linker.error(), nullptr);
+    return internal_error(blocking, "the component could not be instantiated");
+  }
+  {
+    // Gone before the linker goes back: its hosts are renewed then.
+    Store store(o.config);
+    if (o.on_instance) o.on_instance();
+    if (o.timeout) store.set_deadline(std::chrono::steady_clock::now() + *o.timeout);
+    auto instance = (*linker)->prepared->instantiate(store);
+    if (!instance) {
+      log_failure(o, instance.error(), &store);
+      internal_error(blocking, "the component could not be instantiated");
+    } else {
+      wasihttp::Outcome out =
+          wasihttp::handle(store, **instance, *(*linker)->hosts.http, std::move(request), writer);
+      answer(o, out, blocking, &store);
+    }
+  }
+  pool.give_back(std::move(*linker));
+}
+
 }  // namespace
 
 Status check_imports(std::span<const uint8_t> bytes, const HandlerOptions& options) {
@@ -65,6 +95,12 @@ Status check_component(const std::shared_ptr<const component::CompiledComponent>
 RequestHandler component_handler(std::shared_ptr<const component::CompiledComponent> component,
                                  HandlerOptions options) {
   auto o = std::make_shared<const HandlerOptions>(std::move(options));
+  if (!is_service(*component)) {
+    auto pool = std::make_shared<LinkerPool>(component, o);
+    return [pool, o](wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& writer) {
+      serve_over_pooled_linker(*pool, *o, std::move(request), writer);
+    };
+  }
   if (!is_service(*component))
     return [component, o](wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& writer) {
       serve_once(component, *o, std::move(request), writer);

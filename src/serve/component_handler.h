@@ -1,7 +1,8 @@
 // A wasi:http component as the server's RequestHandler, compiled once at
 // start-up. A wasi:http/incoming-handler@0.2.x handler gets per request a
-// fresh Store, linker and instance (per-request isolation, issue 13), so
-// nothing one request does reaches another. A wasi:http/handler@0.3.x
+// fresh Store and instance, over a linker reused from an earlier request
+// with its hosts renewed (linker_pool.h: every table empty, every field
+// new), so nothing one request does reaches another (issue 13). A wasi:http/handler@0.3.x
 // service's instances serve many requests at once, as Spin and wasmtime
 // serve reuse them (shared_instances.h, bounded by InstanceReuse). A trap,
 // or a component that sets an error-code or no response, answers 500 with
@@ -55,7 +56,10 @@ struct HandlerOptions {
   /// too; null: nowhere (deny by default).
   std::shared_ptr<const outbound::AllowedHosts> allowed_hosts;
   /// More host interfaces for each request's linker, after WASI and
-  /// wasi:http (`flint up`: Spin's).
+  /// wasi:http (`flint up`: Spin's). A 0.2 handler's linkers are reused
+  /// from one request to the next (linker_pool.h): what these interfaces
+  /// keep per store must be registered with
+  /// ComponentLinker::renew_with_each_store.
   std::function<void(component::ComponentLinker&)> define_more;
   /// How a wasi:http@0.3 service's instances serve many requests.
   InstanceReuse reuse;

@@ -10,15 +10,24 @@
 
 namespace flint::serve {
 
-Status define_imports(RequestInstance& r, const HandlerOptions& options) {
-  FLINT_ASSIGN(auto ctx, wasi::WasiContext::create(options.wasi));
+DefinedHosts define_hosts(component::ComponentLinker& linker,
+                          std::shared_ptr<wasi::WasiContext> ctx, const HandlerOptions& options) {
+  DefinedHosts hosts;
   wasip2::SocketGrants sockets;
   sockets.allowed_hosts = options.allowed_hosts;
-  std::shared_ptr<wasip2::Host> wasi = options.cli ? wasip2::define_wasip2(r.linker, ctx, sockets)
-                                                   : wasip2::define_wasip2_proxy(r.linker, ctx);
-  if (options.cli) wasip3::define_wasip3(r.linker, wasi);  // as wasip2's, only with -S cli
-  r.http = wasihttp::define_wasihttp(r.linker, wasi, options.allowed_hosts);
-  r.http3 = wasihttp::v03::define_http(r.linker, options.allowed_hosts);
+  hosts.wasi = options.cli ? wasip2::define_wasip2(linker, std::move(ctx), sockets)
+                           : wasip2::define_wasip2_proxy(linker, std::move(ctx));
+  if (options.cli) wasip3::define_wasip3(linker, hosts.wasi);  // as wasip2's, only with -S cli
+  hosts.http = wasihttp::define_wasihttp(linker, hosts.wasi, options.allowed_hosts);
+  hosts.http3 = wasihttp::v03::define_http(linker, options.allowed_hosts);
+  return hosts;
+}
+
+Status define_imports(RequestInstance& r, const HandlerOptions& options) {
+  FLINT_ASSIGN(auto ctx, wasi::WasiContext::create(options.wasi));
+  DefinedHosts hosts = define_hosts(r.linker, std::move(ctx), options);
+  r.http = std::move(hosts.http);
+  r.http3 = std::move(hosts.http3);
   if (options.define_more) options.define_more(r.linker);
   return {};
 }

@@ -25,6 +25,18 @@ struct RequestInstance {
   component::InstancePtr instance;
 };
 
+/// The WASI and wasi:http hosts of one linker.
+struct DefinedHosts {
+  std::shared_ptr<wasip2::Host> wasi;
+  std::shared_ptr<wasihttp::HttpHost> http;        ///< wasi:http@0.2
+  std::shared_ptr<wasihttp::v03::HttpHost> http3;  ///< wasi:http@0.3
+};
+
+/// Defines WASI and wasi:http in `linker` as the options grant them, over
+/// `ctx` (everything but options.define_more).
+DefinedHosts define_hosts(component::ComponentLinker& linker,
+                          std::shared_ptr<wasi::WasiContext> ctx, const HandlerOptions& options);
+
 /// Defines in `r`'s linker what every instance is granted.
 Status define_imports(RequestInstance& r, const HandlerOptions& options);
 

@@ -94,6 +94,7 @@ ComponentValue spin_status(Status s) {
 void define_spin_key_value(ComponentLinker& linker, const Ctx& ctx, const std::string& name,
                            const std::string& version, bool p3) {
   HostResourceTable<StorePtr> stores(name + ".store");
+  linker.renew_with_each_store(stores.clearer());
   auto func = [p3](std::vector<Param> params, ValueTypePtr result) {
     return p3 ? wit::async_func(std::move(params), std::move(result))
               : wit::func(std::move(params), std::move(result));
@@ -210,6 +211,8 @@ struct Cas {
 void define_wasi_keyvalue(ComponentLinker& linker, const Ctx& ctx) {
   HostResourceTable<StorePtr> buckets("wasi:keyvalue/store.bucket");
   HostResourceTable<Cas> cases("wasi:keyvalue/atomics.cas");
+  linker.renew_with_each_store(buckets.clearer());
+  linker.renew_with_each_store(cases.clearer());
   auto bucket_type = buckets.type();
   auto error = wasi_error_type();
   auto bytes = wit::list(wit::u8());

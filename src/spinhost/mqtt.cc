@@ -199,6 +199,7 @@ void define_version(ComponentLinker& linker, const std::shared_ptr<MqttHost>& ho
 
 void define_mqtt(ComponentLinker& linker, const std::shared_ptr<const SpinHostContext>& context) {
   auto host = std::make_shared<MqttHost>(context);
+  linker.renew_with_each_store(host->connections.clearer());
   define_version(linker, host, "fermyon:spin/mqtt", "2.0.0", false);
   define_version(linker, host, "spin:mqtt/mqtt", "3.0.0", true);
 }

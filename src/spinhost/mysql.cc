@@ -216,6 +216,7 @@ std::variant<MysqlResult, DbError> run(MYSQL* m, const std::string& statement,
 
 void define_mysql(ComponentLinker& linker, const std::shared_ptr<const SpinHostContext>& context) {
   auto host = std::make_shared<MysqlHost>(context);
+  linker.renew_with_each_store(host->connections.clearer());
   rdbms::define_rdbms_types(linker);
   const rdbms::Types& t = rdbms::types_v2();
   auto err = [&t](const DbError& e) { return val::err(rdbms::lower_error(*t.error, e)); };

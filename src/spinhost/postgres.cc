@@ -251,6 +251,7 @@ void define_version(ComponentLinker& linker, const std::shared_ptr<PostgresHost>
                     bool with_builder = false, bool with_async = false) {
   // One table per version: a handle of one version is not another's.
   auto connections = std::make_shared<HostResourceTable<Connection>>(name + ".connection");
+  linker.renew_with_each_store(connections->clearer());
   ResourceTypePtr connection = connections->type();
   const rdbms::Types* t = &types;
   auto err = [t](const DbError& e) { return val::err(rdbms::lower_error(*t->error, e)); };
@@ -309,6 +310,7 @@ void define_version(ComponentLinker& linker, const std::shared_ptr<PostgresHost>
   }
   if (with_builder) {
     auto builders = std::make_shared<HostResourceTable<Builder>>(name + ".connection-builder");
+    linker.renew_with_each_store(builders->clearer());
     ResourceTypePtr builder = builders->type();
     iface.resource("connection-builder", builder);
     iface.constructor("connection-builder",

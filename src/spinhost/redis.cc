@@ -266,6 +266,7 @@ void define_interface(ComponentLinker& linker, const std::shared_ptr<RedisHost>&
 
 void define_redis(ComponentLinker& linker, const std::shared_ptr<const SpinHostContext>& context) {
   auto host = std::make_shared<RedisHost>(context);
+  linker.renew_with_each_store(host->connections.clearer());
   define_interface(linker, host, "fermyon:spin/redis", "2.0.0", false);
   define_interface(linker, host, "spin:redis/redis", "3.0.0", true);
 }

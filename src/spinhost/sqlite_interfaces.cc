@@ -67,6 +67,7 @@ SqliteValue from_value(const ComponentValue& v) {
 void define_sqlite_interface(ComponentLinker& linker, const Ctx& ctx, const std::string& name,
                              const std::string& version, bool v3) {
   HostResourceTable<Connection> connections(name + ".connection");
+  linker.renew_with_each_store(connections.clearer());
   auto connection = connections.type();
   auto error = wit::variant({{"no-such-database", nullptr},
                              {"access-denied", nullptr},

@@ -218,6 +218,11 @@ struct FutureIncomingResponse {
 struct HttpHost {
   explicit HttpHost(std::shared_ptr<wasip2::Host> wasi) : io(std::move(wasi)) {}
 
+  /// Makes this host as a new one would be, for another store over the
+  /// same linker (wasip2::Host::renew, which `io` needs too): every table
+  /// empty, the resource types, `io` and the allowed hosts kept.
+  void renew();
+
   /// The WASI 0.2 host whose streams and pollables wasi:http's use.
   std::shared_ptr<wasip2::Host> io;
   /// Where outgoing-handler may send requests; null: nowhere.

@@ -64,6 +64,11 @@ struct HttpResponse {
 
 /// All wasi:http@0.3 state of one store.
 struct HttpHost {
+  /// Makes this host as a new one would be, for another store over the
+  /// same linker: every table empty, the resource types and the allowed
+  /// hosts kept.
+  void renew();
+
   /// Where wasi:http/client may send requests; null: nowhere.
   std::shared_ptr<const outbound::AllowedHosts> allowed_hosts;
   component::HostResourceTable<Fields> fields{"wasi:http/types.fields"};

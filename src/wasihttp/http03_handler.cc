@@ -22,6 +22,16 @@ std::shared_ptr<HttpHost> define_http(ComponentLinker& linker,
   return host;
 }
 
+void HttpHost::renew() {
+  HttpHost fresh;
+  fresh.allowed_hosts = std::move(allowed_hosts);
+  fresh.fields.take_type_of(fields);
+  fresh.requests.take_type_of(requests);
+  fresh.responses.take_type_of(responses);
+  fresh.options.take_type_of(options);
+  *this = std::move(fresh);
+}
+
 Result<FunctionPtr> find_handler(const ComponentInstanceItem& instance) {
   // Any 0.3.x, or a release candidate: the name carries the guest's version.
   for (const auto& [name, item] : instance.exports)

@@ -15,6 +15,23 @@ std::shared_ptr<HttpHost> define_wasihttp(
   return host;
 }
 
+void HttpHost::renew() {
+  HttpHost fresh(std::move(io));
+  fresh.allowed_hosts = std::move(allowed_hosts);
+  fresh.fields.take_type_of(fields);
+  fresh.incoming_requests.take_type_of(incoming_requests);
+  fresh.outgoing_requests.take_type_of(outgoing_requests);
+  fresh.request_options.take_type_of(request_options);
+  fresh.response_outparams.take_type_of(response_outparams);
+  fresh.incoming_responses.take_type_of(incoming_responses);
+  fresh.incoming_bodies.take_type_of(incoming_bodies);
+  fresh.future_trailers.take_type_of(future_trailers);
+  fresh.outgoing_responses.take_type_of(outgoing_responses);
+  fresh.outgoing_bodies.take_type_of(outgoing_bodies);
+  fresh.future_incoming_responses.take_type_of(future_incoming_responses);
+  *this = std::move(fresh);
+}
+
 Result<FunctionPtr> find_handler(const ComponentInstanceItem& instance) {
   // Any 0.2.x: the export's name carries the version the guest was built with.
   for (const auto& [name, item] : instance.exports)

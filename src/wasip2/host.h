@@ -210,13 +210,21 @@ struct Host {
   /// Takes its own duplicates of `context`'s stdin, stdout and stderr.
   explicit Host(std::shared_ptr<wasi::WasiContext> context);
 
+  /// Makes this host as a new one over `context` would be, for another
+  /// store instantiated over the same linker (a server's next request):
+  /// every table empty, every field as constructed, only the resource types
+  /// (which the linker's definitions name) and the socket grants kept. The
+  /// previous store must be gone.
+  void renew(std::shared_ptr<wasi::WasiContext> context);
+
   /// Preview 1's grants: arguments, environment and preopens.
   std::shared_ptr<wasi::WasiContext> ctx;
   /// The host's stdin, stdout and stderr (preview 1's duplicates).
   SharedFd stdio[3];
 
   // One table per WASI resource type; each table's type() is the resource
-  // type every interface that uses the resource exports.
+  // type every interface that uses the resource exports. renew() names
+  // every table: a new one goes there too.
   HostResourceTable<IoError> errors{"wasi:io/error.error"};
   HostResourceTable<Pollable> pollables{"wasi:io/poll.pollable"};
   HostResourceTable<InputStream> input_streams{"wasi:io/streams.input-stream"};

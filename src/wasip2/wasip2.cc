@@ -26,6 +26,26 @@ Host::Host(std::shared_ptr<wasi::WasiContext> context) : ctx(std::move(context))
   for (uint32_t i = 0; i < 3; ++i) stdio[i] = stdio_fd(*ctx, i);
 }
 
+void Host::renew(std::shared_ptr<wasi::WasiContext> context) {
+  Host fresh(std::move(context));
+  fresh.errors.take_type_of(errors);
+  fresh.pollables.take_type_of(pollables);
+  fresh.input_streams.take_type_of(input_streams);
+  fresh.output_streams.take_type_of(output_streams);
+  fresh.descriptors.take_type_of(descriptors);
+  fresh.directory_entries.take_type_of(directory_entries);
+  fresh.terminal_inputs.take_type_of(terminal_inputs);
+  fresh.terminal_outputs.take_type_of(terminal_outputs);
+  fresh.networks.take_type_of(networks);
+  fresh.tcp_sockets.take_type_of(tcp_sockets);
+  fresh.udp_sockets.take_type_of(udp_sockets);
+  fresh.incoming_datagrams.take_type_of(incoming_datagrams);
+  fresh.outgoing_datagrams.take_type_of(outgoing_datagrams);
+  fresh.resolved_addresses.take_type_of(resolved_addresses);
+  fresh.sockets = std::move(sockets);  // the linker's grants
+  *this = std::move(fresh);
+}
+
 ValueTypePtr datetime_type() {
   static const ValueTypePtr type =
       wit::record({{"seconds", wit::u64()}, {"nanoseconds", wit::u32()}});

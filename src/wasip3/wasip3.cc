@@ -14,6 +14,8 @@ void define_wasip3(ComponentLinker& linker, const std::shared_ptr<wasip2::Host>&
   // `flint run`'s start-up should not pay for it (issue 4).
   linker.define_group_lazily("wasip3", [host](ComponentLinker& l) {
     auto sockets = std::make_shared<sockets::SocketTables>();
+    l.renew_with_each_store(sockets->tcp.clearer());
+    l.renew_with_each_store(sockets->udp.clearer());
     for (const char* version : kVersions) {
       define_cli(l, host, version);
       define_clocks(l, version);

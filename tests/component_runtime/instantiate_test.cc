@@ -195,6 +195,71 @@ TEST_P(ComponentRun, HostInterfacesMatchSemverCompatibleVersions) {
       << refused.error().message();
 }
 
+// PreparedInstantiation (a server's instance per request over one linker):
+// each instance is new (its own state), and after the first the imports
+// are the items found then, neither looked up nor checked again: a linker
+// whose definition changed since is not consulted.
+TEST_P(ComponentRun, APreparedInstantiationReusesTheImportsItFoundFirst) {
+  auto type = std::make_shared<FunctionType>();
+  type->params.push_back({"x", ValueType::primitive(TypeKind::U32)});
+  type->result = ValueType::primitive(TypeKind::U32);
+  auto host = std::make_shared<ComponentInstanceItem>();
+  host->exports["double"] = FunctionPtr(std::make_shared<HostFunction>(
+      type,
+      [](Store&, std::span<const ComponentValue> args) -> Result<std::optional<ComponentValue>> {
+        return std::optional<ComponentValue>(u32(uint32_t(args[0].as_unsigned() * 2)));
+      }));
+  ComponentLinker linker;
+  linker.define("test:math/ops@0.2.6", InstancePtr(host));
+  auto bytes = text::parse_wat(R"WAT((component
+    (import "test:math/ops@0.2.0" (instance $ops
+      (export "double" (func (param "x" u32) (result u32)))))
+    (alias export $ops "double" (func $double))
+    (core func $d (canon lower (func $double)))
+    (core module $M
+      (import "" "double" (func $d (param i32) (result i32)))
+      (global $calls (mut i32) (i32.const 0))
+      (func (export "next") (param i32) (result i32)
+        (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+        (i32.add (call $d (local.get 0)) (global.get $calls))))
+    (core instance $m (instantiate $M (with "" (instance (export "double" (func $d))))))
+    (func (export "next") (param "x" u32) (result u32) (canon lift (core func $m "next")))
+  ))WAT");
+  ASSERT_TRUE(bytes) << bytes.error().describe();
+  auto compiled = CompiledComponent::compile(std::move(*bytes), config());
+  ASSERT_TRUE(compiled) << compiled.error().describe();
+  PreparedInstantiation prepared(*compiled, linker);
+  for (int round = 0; round < 3; ++round) {
+    Store store(config());
+    auto instance = prepared.instantiate(store);
+    ASSERT_TRUE(instance) << instance.error().describe();
+    auto f = find_function(**instance, "next");
+    ASSERT_TRUE(f);
+    std::vector<ComponentValue> five{u32(5)};
+    auto first = (*f)->call(store, five);
+    ASSERT_TRUE(first) << first.error().describe();
+    EXPECT_EQ((*first)->as_unsigned(), 11u) << "round " << round;  // a new instance's first call
+    auto second = (*f)->call(store, five);
+    ASSERT_TRUE(second);
+    EXPECT_EQ((*second)->as_unsigned(), 12u);
+    if (round == 0) {
+      // From now on the linker offers a mistyped function: a new
+      // instantiation over it is refused, the prepared one is not.
+      auto wrong_type = std::make_shared<FunctionType>();
+      wrong_type->params.push_back({"x", ValueType::primitive(TypeKind::U64)});
+      auto wrong = std::make_shared<ComponentInstanceItem>();
+      wrong->exports["double"] = FunctionPtr(std::make_shared<HostFunction>(
+          wrong_type,
+          [](Store&, std::span<const ComponentValue>) -> Result<std::optional<ComponentValue>> {
+            return std::optional<ComponentValue>();
+          }));
+      linker.define("test:math/ops@0.2.6", InstancePtr(wrong));
+      Store other(config());
+      EXPECT_FALSE(instantiate(other, *compiled, linker));
+    }
+  }
+}
+
 // A resource defined by the component: handles created by its constructor,
 // used by a method (borrow), dropped by the host through its destructor.
 TEST_P(ComponentRun, ResourcesRunTheirDestructorWhenTheLastHandleIsDropped) {

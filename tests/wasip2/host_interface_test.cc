@@ -89,5 +89,57 @@ TEST(HostResourceTable, DestructorAfterTheTableIsGoneIsHarmless) {
   EXPECT_TRUE(type->destructor(1).ok());
 }
 
+// A host renewed for another store (a server's next request over one
+// linker): the new table stands for the old one's resource type, which the
+// linker's definitions name, and holds nothing of the old one's; the type's
+// destructor reaches the new table.
+TEST(HostResourceTable, ANewTableTakesOverTheResourceTypeOfThePreviousOne) {
+  HostResourceTable<std::string> previous("test:pkg/iface.thing");
+  ASSERT_TRUE(previous.insert("the last request's").ok());
+  ResourceTypePtr type = previous.type();
+  HostResourceTable<std::string> next("test:pkg/iface.thing");
+  next.take_type_of(previous);
+  EXPECT_EQ(next.type(), type);
+  EXPECT_EQ(next.size(), 0u);
+  EXPECT_FALSE(next.get(1).ok());
+  auto rep = next.insert("this request's");
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(next.get(ComponentValue::handle(TypeKind::Borrow, type, *rep)).ok());
+  ASSERT_TRUE(type->destructor(*rep).ok());
+  EXPECT_EQ(next.size(), 0u);
+}
+
+// clearer(): what a linker runs between two stores for tables an interface
+// keeps of its own. Every copy of the table (the functions' captures) sees
+// it empty; the type stays; the objects are destroyed.
+TEST(HostResourceTable, AClearerEmptiesEveryCopyKeepingTheType) {
+  HostResourceTable<std::shared_ptr<int>> table("t");
+  HostResourceTable<std::shared_ptr<int>> captured = table;  // as a lambda captures it
+  auto object = std::make_shared<int>(7);
+  ASSERT_TRUE(table.insert(object).ok());
+  ASSERT_TRUE(table.insert(object).ok());
+  EXPECT_EQ(object.use_count(), 3);
+  ResourceTypePtr type = table.type();
+  table.clearer()();
+  EXPECT_EQ(captured.size(), 0u);
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_EQ(object.use_count(), 1);
+  EXPECT_EQ(table.type(), type);
+  auto rep = captured.insert(object);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_EQ(*rep, 1u);  // numbered as in a new table
+}
+
+// ComponentLinker::renew_with_each_store: every registered renewal runs.
+TEST(HostResourceTable, ALinkerRunsTheRenewalsRegisteredWithIt) {
+  ComponentLinker linker;
+  HostResourceTable<int> one("a"), two("b");
+  linker.renew_with_each_store(one.clearer());
+  linker.renew_with_each_store(two.clearer());
+  ASSERT_TRUE(one.insert(1).ok() && two.insert(2).ok());
+  linker.renew_store_state();
+  EXPECT_EQ(one.size() + two.size(), 0u);
+}
+
 }  // namespace
 }  // namespace flint::component

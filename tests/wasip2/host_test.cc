@@ -74,6 +74,36 @@ TEST_F(WasiP2Host, EveryInterfaceResolvesFromOlderAndNewerPatchVersions) {
       EXPECT_TRUE(linker_.resolve(std::string(iface) + version).ok()) << iface << version;
 }
 
+// renew(): the host as a new one would be, for the next store over the same
+// linker, with the resource types the linker's functions name.
+TEST_F(WasiP2Host, ARenewedHostKeepsItsTypesAndNothingElse) {
+  auto type = host_->output_streams.type();
+  ASSERT_TRUE(host_->output_streams.insert({std::make_shared<wasi::UniqueFd>(-1)}).ok());
+  ASSERT_TRUE(host_->pollables.insert({}).ok());
+  host_->exit_code = 3;
+  host_->insecure_seed = std::pair<uint64_t, uint64_t>{1, 2};
+  host_->sockets.inherit_network = true;  // a grant: the linker's, kept
+  auto ctx = wasi::WasiContext::create({});
+  ASSERT_TRUE(ctx.ok());
+  host_->renew(*ctx);
+  EXPECT_EQ(host_->output_streams.type(), type);
+  EXPECT_EQ(host_->output_streams.size(), 0u);
+  EXPECT_EQ(host_->pollables.size(), 0u);
+  EXPECT_FALSE(host_->exit_code);
+  EXPECT_FALSE(host_->insecure_seed);
+  EXPECT_TRUE(host_->sockets.inherit_network);
+  EXPECT_EQ(host_->ctx, *ctx);
+  // The linker's functions work on the renewed host: a stream made now is
+  // found by them, one of before is not.
+  auto rep = host_->output_streams.insert({std::make_shared<wasi::UniqueFd>(-1)});
+  ASSERT_TRUE(rep.ok());
+  EXPECT_EQ(*rep, 1u);
+  auto self = ComponentValue::handle(TypeKind::Borrow, type, *rep);
+  EXPECT_TRUE(call("wasi:io/streams@0.2.0", "[method]output-stream.check-write", {self}).ok());
+  auto gone = ComponentValue::handle(TypeKind::Borrow, type, 2);
+  EXPECT_FALSE(call("wasi:io/streams@0.2.0", "[method]output-stream.check-write", {gone}).ok());
+}
+
 TEST_F(WasiP2Host, AStaleOrForeignHandleTrapsInsteadOfCrashing) {
   auto stale = ComponentValue::handle(TypeKind::Borrow, host_->output_streams.type(), 12345);
   auto r = call("wasi:io/streams@0.2.0", "[method]output-stream.check-write", {stale});
