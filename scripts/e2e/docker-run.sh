@@ -59,5 +59,16 @@ time docker stop hello-spin
 docker inspect -f 'exit code {{.State.ExitCode}}' hello-spin
 docker logs hello-spin 2>&1 | tail -5
 docker rm hello-spin
+# docker stop of a computing wasm program: SIGTERM stops it through the
+# engine's interruption (flint run --stop-on-signal); its log ends with the
+# trap and the wasm backtrace, and the exit code is 143.
+"$build/flint" push --image -f "$build/guests/c/exit_code.wasm" 127.0.0.1:$port/flint/exit-code:v1
+docker pull -q 127.0.0.1:$port/flint/exit-code:v1
+docker run -d --name spinner --runtime io.containerd.flint.v1 127.0.0.1:$port/flint/exit-code:v1 spin
+sleep 1
+time docker stop spinner
+docker inspect -f 'exit code {{.State.ExitCode}}' spinner
+docker logs spinner 2>&1 | tail -8
+docker rm spinner
 set +x
 echo "docker-run: done"
