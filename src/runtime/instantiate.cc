@@ -213,6 +213,9 @@ Result<InstanceImpl*> Store::instantiate_without_start(const CompiledModule& com
                                                             imports.size(), m.imports.size()));
   auto inst = std::make_unique<InstanceImpl>();
   inst->compiled = std::static_pointer_cast<const EngineModule>(module.shared_from_this());
+  // At its final size at once: a component's instance per request makes
+  // thousands of functions, and growing by doubling showed in its profile.
+  inst->funcs.reserve(imports.size() + m.functions.size());
 
   for (size_t i = 0; i < imports.size(); ++i) {
     const Import& imp = m.imports[i];

@@ -123,23 +123,30 @@ TEST_P(ComponentRun, ComponentToComponentCallsCopyStringsBetweenMemories) {
   EXPECT_EQ((*n)->as_unsigned(), 12u);  // the length the caller got back
 }
 
+/// A host instance exporting `double: func(x: u32) -> u32`, doubling x; with
+/// another `param` kind, the same function mistyped. `calls`, when given,
+/// counts its calls.
+InstancePtr doubling_host(TypeKind param = TypeKind::U32, int* calls = nullptr) {
+  auto type = std::make_shared<FunctionType>();
+  type->params.push_back({"x", ValueType::primitive(param)});
+  type->result = ValueType::primitive(TypeKind::U32);
+  auto host = std::make_shared<ComponentInstanceItem>();
+  host->exports["double"] = FunctionPtr(std::make_shared<HostFunction>(
+      type,
+      [calls](Store&,
+              std::span<const ComponentValue> args) -> Result<std::optional<ComponentValue>> {
+        if (calls) ++*calls;
+        return std::optional<ComponentValue>(u32(uint32_t(args[0].as_unsigned() * 2)));
+      }));
+  return host;
+}
+
 // A host function behind an interface name: the component imports 0.2.0,
 // the host offers 0.2.6 (semver-compatible, as wasmtime matches).
 TEST_P(ComponentRun, HostInterfacesMatchSemverCompatibleVersions) {
-  auto type = std::make_shared<FunctionType>();
-  type->params.push_back({"x", ValueType::primitive(TypeKind::U32)});
-  type->result = ValueType::primitive(TypeKind::U32);
-  auto host = std::make_shared<ComponentInstanceItem>();
   int calls = 0;
-  host->exports["double"] = FunctionPtr(std::make_shared<HostFunction>(
-      type,
-      [&calls](Store&,
-               std::span<const ComponentValue> args) -> Result<std::optional<ComponentValue>> {
-        ++calls;
-        return std::optional<ComponentValue>(u32(uint32_t(args[0].as_unsigned() * 2)));
-      }));
   ComponentLinker linker;
-  linker.define("test:math/ops@0.2.6", InstancePtr(host));
+  linker.define("test:math/ops@0.2.6", doubling_host(TypeKind::U32, &calls));
   const char* wat = R"WAT((component
     (import "test:math/ops@0.2.0" (instance $ops
       (export "double" (func (param "x" u32) (result u32)))))
@@ -160,7 +167,7 @@ TEST_P(ComponentRun, HostInterfacesMatchSemverCompatibleVersions) {
 
   // 0.3 is another line: not satisfied, and the error says what is missing.
   ComponentLinker old;
-  old.define("test:math/ops@0.3.0", InstancePtr(host));
+  old.define("test:math/ops@0.3.0", doubling_host());
   auto missing = instantiate_text(wat, old);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().phase(), Phase::Link);
@@ -177,17 +184,8 @@ TEST_P(ComponentRun, HostInterfacesMatchSemverCompatibleVersions) {
 
   // The function is there with another type: refused before any call,
   // naming the function, rather than mis-lowered.
-  auto other_type = std::make_shared<FunctionType>();
-  other_type->params.push_back({"x", ValueType::primitive(TypeKind::U64)});
-  other_type->result = ValueType::primitive(TypeKind::U32);
-  auto wrong = std::make_shared<ComponentInstanceItem>();
-  wrong->exports["double"] = FunctionPtr(std::make_shared<HostFunction>(
-      other_type,
-      [](Store&, std::span<const ComponentValue>) -> Result<std::optional<ComponentValue>> {
-        return std::optional<ComponentValue>(u32(0));
-      }));
   ComponentLinker mistyped;
-  mistyped.define("test:math/ops@0.2.6", InstancePtr(wrong));
+  mistyped.define("test:math/ops@0.2.6", doubling_host(TypeKind::U64));
   auto refused = instantiate_text(wat, mistyped);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::IncompatibleImportType);
@@ -200,17 +198,8 @@ TEST_P(ComponentRun, HostInterfacesMatchSemverCompatibleVersions) {
 // are the items found then, neither looked up nor checked again: a linker
 // whose definition changed since is not consulted.
 TEST_P(ComponentRun, APreparedInstantiationReusesTheImportsItFoundFirst) {
-  auto type = std::make_shared<FunctionType>();
-  type->params.push_back({"x", ValueType::primitive(TypeKind::U32)});
-  type->result = ValueType::primitive(TypeKind::U32);
-  auto host = std::make_shared<ComponentInstanceItem>();
-  host->exports["double"] = FunctionPtr(std::make_shared<HostFunction>(
-      type,
-      [](Store&, std::span<const ComponentValue> args) -> Result<std::optional<ComponentValue>> {
-        return std::optional<ComponentValue>(u32(uint32_t(args[0].as_unsigned() * 2)));
-      }));
   ComponentLinker linker;
-  linker.define("test:math/ops@0.2.6", InstancePtr(host));
+  linker.define("test:math/ops@0.2.6", doubling_host());
   auto bytes = text::parse_wat(R"WAT((component
     (import "test:math/ops@0.2.0" (instance $ops
       (export "double" (func (param "x" u32) (result u32)))))
@@ -245,15 +234,7 @@ TEST_P(ComponentRun, APreparedInstantiationReusesTheImportsItFoundFirst) {
     if (round == 0) {
       // From now on the linker offers a mistyped function: a new
       // instantiation over it is refused, the prepared one is not.
-      auto wrong_type = std::make_shared<FunctionType>();
-      wrong_type->params.push_back({"x", ValueType::primitive(TypeKind::U64)});
-      auto wrong = std::make_shared<ComponentInstanceItem>();
-      wrong->exports["double"] = FunctionPtr(std::make_shared<HostFunction>(
-          wrong_type,
-          [](Store&, std::span<const ComponentValue>) -> Result<std::optional<ComponentValue>> {
-            return std::optional<ComponentValue>();
-          }));
-      linker.define("test:math/ops@0.2.6", InstancePtr(wrong));
+      linker.define("test:math/ops@0.2.6", doubling_host(TypeKind::U64));
       Store other(config());
       EXPECT_FALSE(instantiate(other, *compiled, linker));
     }
