@@ -22,24 +22,9 @@ bool is_service(const component::CompiledComponent& component) {
   return false;
 }
 
-/// Serves `request` on a fresh instance of a 0.2 handler, on this thread.
-void serve_once(const std::shared_ptr<const component::CompiledComponent>& component,
-                const HandlerOptions& o, wasihttp::IncomingRequestData request,
-                wasihttp::ResponseWriter& writer) {
-  wasihttp::BlockingResponseWriter blocking(writer);
-  auto r = instantiate(component, o);
-  if (!r) {
-    log_failure(o, r.error(), nullptr);
-    return internal_error(blocking, "the component could not be instantiated");
-  }
-  RequestInstance& ri = **r;
-  wasihttp::Outcome out =
-      wasihttp::handle(ri.store, *ri.instance, *ri.http, std::move(request), writer);
-  answer(o, out, blocking, &ri.store);
-}
-
-/// Serves `request` as serve_once does, over a linker from `pool`: a fresh
-/// Store and instance, the linker's hosts renewed.
+/// Serves `request` on a fresh Store and instance of a 0.2 handler, on this
+/// thread, over a linker from `pool` (given back, its hosts renewed, once
+/// the Store is gone).
 void serve_over_pooled_linker(LinkerPool& pool, const HandlerOptions& o,
                               wasihttp::IncomingRequestData request,
                               wasihttp::ResponseWriter& writer) {
@@ -101,10 +86,6 @@ RequestHandler component_handler(std::shared_ptr<const component::CompiledCompon
       serve_over_pooled_linker(*pool, *o, std::move(request), writer);
     };
   }
-  if (!is_service(*component))
-    return [component, o](wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& writer) {
-      serve_once(component, *o, std::move(request), writer);
-    };
   auto instances = std::make_shared<SharedInstances>(component, o);
   return [instances](wasihttp::IncomingRequestData request, wasihttp::ResponseWriter& writer) {
     if (auto deferred = writer.defer()) return instances->dispatch(std::move(request), deferred);
