@@ -9,6 +9,7 @@ packages=(
   libfmt-dev libcli11-dev                          # formatting, command line
   libboost-dev                                     # flint serve's HTTP server (Boost.Beast, header-only)
   libboost-context-dev                             # the fibers of async component-model tasks
+  libgoogle-perftools-dev                          # flint-serve's allocator (tcmalloc_minimal)
   libtomlplusplus-dev libcurl4-openssl-dev         # flint up: spin.toml, outbound HTTP
   nlohmann-json3-dev                               # OCI manifests and configs (flint registry)
   libsqlite3-dev libhiredis-dev libpq-dev          # Spin's key-value, SQLite, Redis, PostgreSQL
