@@ -3,6 +3,7 @@
 
 #include "component/decoder.h"
 #include "component/validator.h"
+#include "component_runtime/lowered_function.h"
 
 namespace flint::component {
 
@@ -51,6 +52,20 @@ void CompiledComponent::cache_resolved_type(const TypeDef& def, const TypeItem& 
   if (mentions) return;
   std::unique_lock lock(types_mutex_);
   resolved_types_.emplace(&def, item);
+}
+
+flint::FuncType CompiledComponent::lowered_core_type(const Canon& lower,
+                                                     const FunctionTypePtr& callee,
+                                                     bool async) const {
+  {
+    std::shared_lock lock(lowers_mutex_);
+    auto it = lowered_types_.find(&lower);
+    if (it != lowered_types_.end() && it->second.first == callee) return it->second.second;
+  }
+  flint::FuncType core = component::lowered_core_type(*callee, async);
+  std::unique_lock lock(lowers_mutex_);
+  lowered_types_.insert_or_assign(&lower, std::pair{callee, core});
+  return core;
 }
 
 }  // namespace flint::component

@@ -41,6 +41,13 @@ class CompiledComponent {
   /// are made anew by each).
   void cache_resolved_type(const TypeDef& def, const TypeItem& item) const;
 
+  /// The core signature of `lower`, a `canon lower` of this component
+  /// (`async`: with that option), for a callee of type `callee`: flattened at the first
+  /// instantiation and kept for the next ones while the callee's type is the same object (a
+  /// server's linker gives the same host functions to every request).
+  flint::FuncType lowered_core_type(const Canon& lower, const FunctionTypePtr& callee,
+                                    bool async) const;
+
  private:
   CompiledComponent() = default;
   Status compile_modules(const Component& component, const Config& config);
@@ -51,6 +58,12 @@ class CompiledComponent {
   /// Instantiations on many threads read and fill the cache.
   mutable std::shared_mutex types_mutex_;
   mutable std::unordered_map<const TypeDef*, TypeItem> resolved_types_;
+  /// lowered_core_type()'s: per `canon lower`, the last callee type it
+  /// was asked for (held, so that the identity compared stays its own) and
+  /// the signature.
+  mutable std::shared_mutex lowers_mutex_;
+  mutable std::unordered_map<const Canon*, std::pair<FunctionTypePtr, flint::FuncType>>
+      lowered_types_;
 };
 
 }  // namespace flint::component

@@ -192,13 +192,12 @@ class HostResourceTable {
     type_ = std::move(type);
   }
 
-  /// Makes this (new, empty) table stand for `previous`'s resource type,
-  /// which a linker's definitions name: a host renewed for another store
-  /// (serving one request after another over one linker) keeps the types
-  /// and starts with no object. `previous` is not used afterwards.
-  void take_type_of(const HostResourceTable& previous) {
-    type_ = previous.type_;
-    binding_ = previous.binding_;
+  /// Empties this table for a renewed host (serving one request after
+  /// another over one linker), keeping its resource type: the objects go
+  /// with the old state (a copy of the table made before keeps that one)
+  /// and the type's destructor erases from the new one.
+  void renew() {
+    state_ = std::make_shared<State>();
     binding_->state = state_;
   }
 

@@ -439,7 +439,9 @@ Status Instantiator::canon(Frame& f, const Canon& c) {
     case CanonKind::Lower: {
       FLINT_ASSIGN(CanonOptions o, options(f, c.options));
       FunctionPtr callee = f.funcs.at(c.func);
-      f.core_funcs.push_back(lower_function(store_, std::move(callee), std::move(o), "lowered"));
+      flint::FuncType core_type = compiled_.lowered_core_type(c, callee->type_ptr(), o.async);
+      f.core_funcs.push_back(
+          lower_function(store_, std::move(callee), std::move(o), std::move(core_type), "lowered"));
       return {};
     }
     case CanonKind::ResourceNew:

@@ -66,12 +66,17 @@ struct LoweredCall {
 
 }  // namespace
 
-Extern lower_function(Store& store, FunctionPtr callee, CanonOptions options, std::string name) {
-  const canon::CoreSignature flat = canon::flatten_function(
-      callee->type(), canon::FlattenContext::Lower, {.async = options.async});
-  flint::FuncType core_type;
-  core_type.params = flat.params;
-  core_type.results = flat.results;
+flint::FuncType lowered_core_type(const FunctionType& type, bool async) {
+  canon::CoreSignature flat =
+      canon::flatten_function(type, canon::FlattenContext::Lower, {.async = async});
+  flint::FuncType core;
+  core.params = std::move(flat.params);
+  core.results = std::move(flat.results);
+  return core;
+}
+
+Extern lower_function(Store& store, FunctionPtr callee, CanonOptions options,
+                      flint::FuncType core_type, std::string name) {
   auto shared_options = std::make_shared<const CanonOptions>(std::move(options));
   auto body = [callee = std::move(callee), options = std::move(shared_options)](
                   Caller& caller, std::span<const Value> args, std::span<Value> results) -> Status {

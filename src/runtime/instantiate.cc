@@ -138,6 +138,19 @@ Result<Value> evaluate(const ConstExpr& expr, const InstanceImpl& inst) {
   return stack.back();
 }
 
+// An element segment's item: `ref.func`, nearly every item of a module's
+// function table, is read without the general evaluator (a table of
+// thousands of functions is filled at every instantiation).
+Result<void*> element_item(const ConstExpr& item, const InstanceImpl& inst) {
+  const std::vector<Instr>& code = item.instrs;
+  if (!code.empty() && code[0].op == Opcode::RefFunc &&
+      (code.size() == 1 || (code.size() == 2 && code[1].op == Opcode::End)) &&
+      code[0].a < inst.funcs.size())
+    return static_cast<void*>(inst.funcs[code[0].a]);
+  FLINT_ASSIGN(Value v, evaluate(item, inst));
+  return v.ref;
+}
+
 // Whether anything of a new instance may be reachable from outside it after
 // its code ran or its segments were applied: through a table or a mutable
 // reference global it imports, or a reference handed to an imported
@@ -287,8 +300,8 @@ Result<InstanceImpl*> Store::instantiate_without_start(const CompiledModule& com
     std::vector<void*> refs;
     refs.reserve(seg.items.size());
     for (const ConstExpr& item : seg.items) {
-      FLINT_ASSIGN(Value v, evaluate(item, *inst));
-      refs.push_back(v.ref);
+      FLINT_ASSIGN(void* ref, element_item(item, *inst));
+      refs.push_back(ref);
     }
     inst->elems.push_back(std::move(refs));
   }

@@ -223,8 +223,8 @@ struct Host {
   SharedFd stdio[3];
 
   // One table per WASI resource type; each table's type() is the resource
-  // type every interface that uses the resource exports. renew() names
-  // every table: a new one goes there too.
+  // type every interface that uses the resource exports. renew() resets
+  // every field by name: a new one goes there too.
   HostResourceTable<IoError> errors{"wasi:io/error.error"};
   HostResourceTable<Pollable> pollables{"wasi:io/poll.pollable"};
   HostResourceTable<InputStream> input_streams{"wasi:io/streams.input-stream"};

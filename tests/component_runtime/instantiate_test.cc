@@ -241,6 +241,44 @@ TEST_P(ComponentRun, APreparedInstantiationReusesTheImportsItFoundFirst) {
   }
 }
 
+// A compiled component keeps each `canon lower`'s core signature for the
+// callee type it last met: instantiations over linkers whose host functions
+// are other objects (each linker defines its own) take turns and each gets
+// a working lowered import.
+TEST_P(ComponentRun, LowersStayRightAcrossLinkersTakingTurns) {
+  auto bytes = text::parse_wat(R"WAT((component
+    (import "test:math/ops@0.2.0" (instance $ops
+      (export "double" (func (param "x" u32) (result u32)))))
+    (alias export $ops "double" (func $double))
+    (core func $d (canon lower (func $double)))
+    (core module $M
+      (import "" "double" (func $d (param i32) (result i32)))
+      (func (export "quad") (param i32) (result i32) (call $d (call $d (local.get 0)))))
+    (core instance $m (instantiate $M (with "" (instance (export "double" (func $d))))))
+    (func (export "quad") (param "x" u32) (result u32) (canon lift (core func $m "quad")))
+  ))WAT");
+  ASSERT_TRUE(bytes) << bytes.error().describe();
+  auto compiled = CompiledComponent::compile(std::move(*bytes), config());
+  ASSERT_TRUE(compiled) << compiled.error().describe();
+  int calls_a = 0, calls_b = 0;
+  ComponentLinker a, b;
+  a.define("test:math/ops@0.2.6", doubling_host(TypeKind::U32, &calls_a));
+  b.define("test:math/ops@0.2.6", doubling_host(TypeKind::U32, &calls_b));
+  for (const ComponentLinker* linker : {&a, &b, &a, &b}) {
+    Store store(config());
+    auto instance = instantiate(store, *compiled, *linker);
+    ASSERT_TRUE(instance) << instance.error().describe();
+    auto f = find_function(**instance, "quad");
+    ASSERT_TRUE(f);
+    std::vector<ComponentValue> three{u32(3)};
+    auto r = (*f)->call(store, three);
+    ASSERT_TRUE(r) << r.error().describe();
+    EXPECT_EQ((*r)->as_unsigned(), 12u);
+  }
+  EXPECT_EQ(calls_a, 4);
+  EXPECT_EQ(calls_b, 4);
+}
+
 // A resource defined by the component: handles created by its constructor,
 // used by a method (borrow), dropped by the host through its destructor.
 TEST_P(ComponentRun, ResourcesRunTheirDestructorWhenTheLastHandleIsDropped) {

@@ -90,23 +90,24 @@ TEST(HostResourceTable, DestructorAfterTheTableIsGoneIsHarmless) {
 }
 
 // A host renewed for another store (a server's next request over one
-// linker): the new table stands for the old one's resource type, which the
-// linker's definitions name, and holds nothing of the old one's; the type's
-// destructor reaches the new table.
-TEST(HostResourceTable, ANewTableTakesOverTheResourceTypeOfThePreviousOne) {
-  HostResourceTable<std::string> previous("test:pkg/iface.thing");
-  ASSERT_TRUE(previous.insert("the last request's").ok());
-  ResourceTypePtr type = previous.type();
-  HostResourceTable<std::string> next("test:pkg/iface.thing");
-  next.take_type_of(previous);
-  EXPECT_EQ(next.type(), type);
-  EXPECT_EQ(next.size(), 0u);
-  EXPECT_FALSE(next.get(1).ok());
-  auto rep = next.insert("this request's");
+// linker): the table keeps its resource type, which the linker's
+// definitions name, holds nothing of the last request's (the objects are
+// destroyed), and the type's destructor reaches the new state.
+TEST(HostResourceTable, ARenewedTableKeepsItsTypeAndNothingElse) {
+  HostResourceTable<std::shared_ptr<std::string>> table("test:pkg/iface.thing");
+  auto last = std::make_shared<std::string>("the last request's");
+  ASSERT_TRUE(table.insert(last).ok());
+  ResourceTypePtr type = table.type();
+  table.renew();
+  EXPECT_EQ(table.type(), type);
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_EQ(last.use_count(), 1);
+  EXPECT_FALSE(table.get(1).ok());
+  auto rep = table.insert(std::make_shared<std::string>("this request's"));
   ASSERT_TRUE(rep.ok());
-  EXPECT_TRUE(next.get(ComponentValue::handle(TypeKind::Borrow, type, *rep)).ok());
+  EXPECT_TRUE(table.get(ComponentValue::handle(TypeKind::Borrow, type, *rep)).ok());
   ASSERT_TRUE(type->destructor(*rep).ok());
-  EXPECT_EQ(next.size(), 0u);
+  EXPECT_EQ(table.size(), 0u);
 }
 
 // clearer(): what a linker runs between two stores for tables an interface
