@@ -733,8 +733,27 @@ void Server::run(bool handle_signals) {
   s.accept();
   std::vector<std::thread> threads;
   unsigned n = per_core(s.options.io_threads);
-  for (unsigned i = 1; i < n; ++i) threads.emplace_back([&s] { s.ioc.run(); });
-  s.ioc.run();
+  auto io_thread = [&s] {
+    // The policy is the thread's: the caller's own is put back after.
+    const int policy = sched_getscheduler(0);
+    sched_param param{};
+    sched_getparam(0, &param);
+    if (s.options.batch_io_threads) {
+      // Linux's SCHED_BATCH: a woken I/O thread does not preempt the worker
+      // running a guest on its core; it runs when the worker waits or at
+      // the next tick, and then finds many connections ready at once. With
+      // wakeup preemption each response let the client's next request
+      // interrupt the next guest: 2.5 context switches a request instead
+      // of 1.5, and a fifth fewer requests a second on one core. Refusal
+      // (a seccomp filter) only costs that.
+      sched_param none{};
+      sched_setscheduler(0, SCHED_BATCH, &none);
+    }
+    s.ioc.run();
+    if (s.options.batch_io_threads && policy >= 0) sched_setscheduler(0, policy, &param);
+  };
+  for (unsigned i = 1; i < n; ++i) threads.emplace_back(io_thread);
+  io_thread();
   for (auto& t : threads) t.join();
 }
 

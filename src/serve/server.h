@@ -34,10 +34,13 @@ namespace flint::serve {
 
 /// What the server listens on and how it bounds each connection.
 struct ServerOptions {
-  std::string host = "0.0.0.0";                     ///< as `wasmtime serve`'s default
-  uint16_t port = 8080;                             ///< 0: any free port (see Server::port)
-  unsigned io_threads = 0;                          ///< 0: one per core
-  unsigned workers = 0;                             ///< handler threads; 0: one per core
+  std::string host = "0.0.0.0";  ///< as `wasmtime serve`'s default
+  uint16_t port = 8080;          ///< 0: any free port (see Server::port)
+  unsigned io_threads = 0;       ///< 0: one per core
+  unsigned workers = 0;          ///< handler threads; 0: one per core
+  /// Runs the I/O threads under SCHED_BATCH (see Server::run): more
+  /// requests a second when I/O threads and workers share cores.
+  bool batch_io_threads = true;
   uint32_t max_header_bytes = 64 * 1024;            ///< request line + headers; beyond: 431
   uint64_t max_body_bytes = 64ull << 20;            ///< request body; beyond: 413
   std::chrono::milliseconds idle_timeout{60'000};   ///< waiting for a request

@@ -8,9 +8,11 @@
 #include "serve/server.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -253,6 +255,65 @@ TEST_F(ServerTest, StopLetsTheRequestInFlightFinish) {
   EXPECT_TRUE(got.starts_with("HTTP/1.1 200 OK\r\n")) << got;
   EXPECT_TRUE(got.ends_with("4\r\nslow\r\n0\r\n\r\n")) << got;
   server_.reset();
+}
+
+/// How many of this process's threads run under SCHED_BATCH.
+int batch_threads() {
+  int n = 0;
+  DIR* dir = opendir("/proc/self/task");
+  if (!dir) return -1;
+  while (dirent* e = readdir(dir))
+    if (e->d_name[0] != '.' && sched_getscheduler(std::atoi(e->d_name)) == SCHED_BATCH) ++n;
+  closedir(dir);
+  return n;
+}
+
+// The I/O threads run under SCHED_BATCH (a woken one does not preempt a
+// guest on its core), the workers running guests do not, and the thread
+// that called run() gets its own policy back; batch_io_threads = false
+// leaves every thread as it was.
+TEST(ServerScheduling, OnlyTheIoThreadsRunAsBatch) {
+  for (bool batch : {true, false}) {
+    ServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.io_threads = 2;
+    o.workers = 1;
+    o.batch_io_threads = batch;
+    std::atomic<int> worker_policy{-1}, batch_while_serving{-1};
+    auto s = Server::listen(o, [&](wasihttp::IncomingRequestData, wasihttp::ResponseWriter& w) {
+      worker_policy = sched_getscheduler(0);
+      batch_while_serving = batch_threads();
+      w.start(204, {});
+      w.finish(nullptr);
+    });
+    ASSERT_TRUE(s.ok()) << s.error().describe();
+    Server& server = **s;
+    int caller_after = -1;
+    std::thread runner([&] {
+      server.run(false);
+      caller_after = sched_getscheduler(0);
+    });
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server.port());
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::string request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(send(fd, request.data(), request.size(), 0), ssize_t(request.size()));
+    wait_readable(fd);
+    char buf[512];
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    ASSERT_GT(n, 0);
+    EXPECT_TRUE(std::string(buf, size_t(n)).starts_with("HTTP/1.1 204")) << std::string(buf, n);
+    close(fd);
+    server.stop();
+    runner.join();
+    EXPECT_EQ(worker_policy, SCHED_OTHER);
+    EXPECT_EQ(batch_while_serving, batch ? 2 : 0) << "batch_io_threads " << batch;
+    EXPECT_EQ(caller_after, SCHED_OTHER);
+  }
 }
 
 }  // namespace
