@@ -141,13 +141,9 @@ InstancePtr doubling_host(TypeKind param = TypeKind::U32, int* calls = nullptr) 
   return host;
 }
 
-// A host function behind an interface name: the component imports 0.2.0,
-// the host offers 0.2.6 (semver-compatible, as wasmtime matches).
-TEST_P(ComponentRun, HostInterfacesMatchSemverCompatibleVersions) {
-  int calls = 0;
-  ComponentLinker linker;
-  linker.define("test:math/ops@0.2.6", doubling_host(TypeKind::U32, &calls));
-  const char* wat = R"WAT((component
+// A component importing `double` from test:math/ops@0.2.0 and exporting
+// `quad`, which calls it twice through a `canon lower`.
+constexpr const char* kQuadComponent = R"WAT((component
     (import "test:math/ops@0.2.0" (instance $ops
       (export "double" (func (param "x" u32) (result u32)))))
     (alias export $ops "double" (func $double))
@@ -158,6 +154,14 @@ TEST_P(ComponentRun, HostInterfacesMatchSemverCompatibleVersions) {
     (core instance $m (instantiate $M (with "" (instance (export "double" (func $d))))))
     (func (export "quad") (param "x" u32) (result u32) (canon lift (core func $m "quad")))
   ))WAT";
+
+// A host function behind an interface name: the component imports 0.2.0,
+// the host offers 0.2.6 (semver-compatible, as wasmtime matches).
+TEST_P(ComponentRun, HostInterfacesMatchSemverCompatibleVersions) {
+  int calls = 0;
+  ComponentLinker linker;
+  linker.define("test:math/ops@0.2.6", doubling_host(TypeKind::U32, &calls));
+  const char* wat = kQuadComponent;
   auto instance = instantiate_text(wat, linker);
   ASSERT_TRUE(instance) << instance.error().describe();
   auto r = call(*instance, "quad", {u32(5)});
@@ -246,17 +250,7 @@ TEST_P(ComponentRun, APreparedInstantiationReusesTheImportsItFoundFirst) {
 // are other objects (each linker defines its own) take turns and each gets
 // a working lowered import.
 TEST_P(ComponentRun, LowersStayRightAcrossLinkersTakingTurns) {
-  auto bytes = text::parse_wat(R"WAT((component
-    (import "test:math/ops@0.2.0" (instance $ops
-      (export "double" (func (param "x" u32) (result u32)))))
-    (alias export $ops "double" (func $double))
-    (core func $d (canon lower (func $double)))
-    (core module $M
-      (import "" "double" (func $d (param i32) (result i32)))
-      (func (export "quad") (param i32) (result i32) (call $d (call $d (local.get 0)))))
-    (core instance $m (instantiate $M (with "" (instance (export "double" (func $d))))))
-    (func (export "quad") (param "x" u32) (result u32) (canon lift (core func $m "quad")))
-  ))WAT");
+  auto bytes = text::parse_wat(kQuadComponent);
   ASSERT_TRUE(bytes) << bytes.error().describe();
   auto compiled = CompiledComponent::compile(std::move(*bytes), config());
   ASSERT_TRUE(compiled) << compiled.error().describe();
