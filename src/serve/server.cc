@@ -742,10 +742,10 @@ void Server::run(bool handle_signals) {
       // Linux's SCHED_BATCH: a woken I/O thread does not preempt the worker
       // running a guest on its core; it runs when the worker waits or at
       // the next tick, and then finds many connections ready at once. With
-      // wakeup preemption each response let the client's next request
-      // interrupt the next guest: 2.5 context switches a request instead
-      // of 1.5, and a fifth fewer requests a second on one core. Refusal
-      // (a seccomp filter) only costs that.
+      // wakeup preemption each new request interrupted the guest at work:
+      // 3.2 context switches a request instead of 0.07, and a third fewer
+      // requests a second on one core (src/serve/README.md). Refusal (a
+      // seccomp filter) only costs that.
       sched_param none{};
       sched_setscheduler(0, SCHED_BATCH, &none);
     }
