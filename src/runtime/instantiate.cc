@@ -7,6 +7,7 @@
 
 #include "runtime/engine.h"
 #include "runtime/host_call.h"
+#include "runtime/memory_image.h"
 #include "runtime/store_state.h"
 
 namespace flint {
@@ -262,9 +263,12 @@ Result<InstanceImpl*> Store::instantiate_without_start(const CompiledModule& com
     inst->tables.push_back(table.get());
     state_->tables.push_back(std::move(table));
   }
-  for (const MemoryType& t : m.memories) {
+  // With images, the memories start with their data segments applied.
+  const std::vector<std::shared_ptr<const MemoryImage>>& images = validated.memory_images();
+  for (size_t i = 0; i < m.memories.size(); ++i) {
     FLINT_ASSIGN(std::unique_ptr<MemoryInst> memory,
-                 MemoryInst::create(t, config_.max_memory_pages));
+                 MemoryInst::create(m.memories[i], config_.max_memory_pages,
+                                    images.empty() ? nullptr : images[i]));
     inst->memories.push_back(memory.get());
     state_->memories.push_back(std::move(memory));
   }
@@ -334,6 +338,10 @@ Result<InstanceImpl*> Store::instantiate_without_start(const CompiledModule& com
   for (size_t i = 0; i < m.data.size(); ++i) {
     const DataSegment& seg = m.data[i];
     if (seg.mode != SegmentMode::Active) continue;
+    if (!images.empty()) {  // already in place, and known to fit
+      instance->datas[i] = {};
+      continue;
+    }
     FLINT_ASSIGN(Value offset, evaluate(seg.offset, *instance));
     MemoryInst* memory = instance->memories.at(seg.memory);
     uint64_t start = offset.i32;

@@ -4,21 +4,14 @@
 
 #include <algorithm>
 
+#include "runtime/memory_image.h"
 #include "runtime/reservation_pool.h"
 
 namespace flint {
 
-namespace {
-constexpr uint64_t kFullReservation = kFullReservationBytes;
-
-// Full reservations come from, and go back to, the pool (reservation_pool.h).
-void* reserve(uint64_t bytes, uint64_t* accessible) {
-  return acquire_reservation(bytes, accessible);
-}
-}  // namespace
-
 Result<std::unique_ptr<MemoryInst>> MemoryInst::create(MemoryType type,
-                                                       std::optional<uint64_t> page_cap) {
+                                                       std::optional<uint64_t> page_cap,
+                                                       std::shared_ptr<const MemoryImage> image) {
   // Wasmtime without its `threads` feature rejects every shared memory
   // ("threads must be enabled for shared memories"). Flint implements no
   // atomics (no atomic accesses, no wait/notify), so it does the same where
@@ -38,33 +31,48 @@ Result<std::unique_ptr<MemoryInst>> MemoryInst::create(MemoryType type,
   // Prefer the full reservation (guard regions make every access land in
   // this mapping); where address space is scarce (ulimit -v), reserve only
   // what the memory can ever grow to: bounds are still checked explicitly.
-  m->reserved_ = kFullReservation;
-  uint64_t accessible = 0;
-  void* p = reserve(m->reserved_, &accessible);
-  if (!p) {
+  m->reserved_ = kFullReservationBytes;
+  std::optional<Reservation> r = acquire_reservation(m->reserved_, image.get());
+  if (!r) {
     m->reserved_ = std::max<uint64_t>(m->cap_pages_ * kPageSize, kPageSize);
-    p = reserve(m->reserved_, &accessible);
-    if (!p) return make_error(ErrorCode::OutOfMemory, "cannot reserve address space for a memory");
+    r = acquire_reservation(m->reserved_, image.get());
+    if (!r) return make_error(ErrorCode::OutOfMemory, "cannot reserve address space for a memory");
   }
-  m->base = static_cast<uint8_t*>(p);
-  // A pooled reservation may come with zeroed pages still accessible: as
-  // many as the memory starts with are kept, the rest made inaccessible.
-  uint64_t initial = type.limits.min * kPageSize;
-  if (accessible > initial) {
-    if (mprotect(m->base + initial, accessible - initial, PROT_NONE) != 0) {
-      m->size = accessible;
-      return make_error(ErrorCode::OutOfMemory, "cannot protect a memory's reservation");
+  // From here on the destructor gives the reservation back.
+  m->base = r->base;
+  m->size = r->accessible;
+  m->image_ = std::move(r->image);
+  if (m->image_ && m->image_ != image) {
+    // A pooled reservation holding another module's image: zeros first.
+    bool removed = m->image_->remove(m->base);
+    m->image_.reset();
+    if (!removed) {
+      m->reusable_ = false;
+      return make_error(ErrorCode::OutOfMemory, "cannot reset a pooled memory's image");
     }
-    accessible = initial;
   }
-  m->size = accessible;
-  if (m->grow(type.limits.min - accessible / kPageSize) < 0)
+  // A pooled reservation may come with more pages accessible than this
+  // memory starts with: those beyond its minimum are made inaccessible.
+  uint64_t initial = type.limits.min * kPageSize;
+  if (m->size > initial) {
+    if (mprotect(m->base + initial, m->size - initial, PROT_NONE) != 0)
+      return make_error(ErrorCode::OutOfMemory, "cannot protect a memory's reservation");
+    m->size = initial;
+  }
+  if (m->grow(type.limits.min - m->pages()) < 0)
     return make_error(ErrorCode::OutOfMemory, "cannot commit the memory's initial pages");
+  if (image && !m->image_) {
+    if (!image->install(m->base)) {
+      m->reusable_ = false;
+      return make_error(ErrorCode::OutOfMemory, "cannot map a memory's initial image");
+    }
+    m->image_ = std::move(image);
+  }
   return m;
 }
 
 MemoryInst::~MemoryInst() {
-  if (base) release_reservation(base, reserved_, size);
+  if (base) release_reservation(Reservation{base, size, std::move(image_)}, reserved_, reusable_);
 }
 
 int64_t MemoryInst::grow(uint64_t delta_pages) {

@@ -4,6 +4,8 @@
 // guard page, all PROT_NONE. Growing makes pages accessible with mprotect, so
 // the base address never moves: engines may cache it, and any access beyond
 // the current size hits inaccessible pages rather than another object.
+// A memory may start from its module's prepared image (memory_image.h)
+// instead of zeros.
 #pragma once
 
 #include <cstdint>
@@ -15,13 +17,17 @@
 
 namespace flint {
 
+class MemoryImage;
+
 struct MemoryInst {
   /// Creates a memory of `type.limits.min` pages. `page_cap` (from
   /// Config::max_memory_pages) bounds the memory further than its own maximum.
-  /// Fails with "out of memory" when the minimum exceeds the caps or the
-  /// address space cannot be reserved.
-  static Result<std::unique_ptr<MemoryInst>> create(MemoryType type,
-                                                    std::optional<uint64_t> page_cap);
+  /// The memory starts as `image` (null: all zero), which must lie within
+  /// the minimum size. Fails with "out of memory" when the minimum exceeds
+  /// the caps or the address space cannot be reserved or mapped.
+  static Result<std::unique_ptr<MemoryInst>> create(
+      MemoryType type, std::optional<uint64_t> page_cap,
+      std::shared_ptr<const MemoryImage> image = nullptr);
   ~MemoryInst();
   MemoryInst(const MemoryInst&) = delete;
   MemoryInst& operator=(const MemoryInst&) = delete;
@@ -44,6 +50,10 @@ struct MemoryInst {
   MemoryInst() = default;
   uint64_t cap_pages_ = kMaxPages32;  ///< min(max, config cap, 65536)
   uint64_t reserved_ = 0;             ///< bytes of address space mapped at base
+  /// The image the reservation holds, handed back to the pool with it.
+  std::shared_ptr<const MemoryImage> image_;
+  /// False when a failed mapping left the contents unknown: never pooled.
+  bool reusable_ = true;
 };
 
 }  // namespace flint

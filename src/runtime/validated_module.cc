@@ -20,4 +20,9 @@ std::shared_ptr<const ValidatedModule> ValidatedModule::trusted(Module module) {
   return std::shared_ptr<const ValidatedModule>(new ValidatedModule(std::move(module)));
 }
 
+const std::vector<std::shared_ptr<const MemoryImage>>& ValidatedModule::memory_images() const {
+  std::call_once(images_built_, [this] { memory_images_ = MemoryImage::build(module_); });
+  return memory_images_;
+}
+
 }  // namespace flint

@@ -1,15 +1,18 @@
 // A module that passed validation (spec chapter 3): the input of every
 // engine's compile step (DESIGN: "Validated module"), and what the runtime
-// instantiates from. Immutable once created; shared by the engine code
+// instantiates from. Immutable once created (its memory images are computed
+// once, on first use); shared by the engine code
 // compiled from it and by every instance, in any number of stores.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "flint/result.h"
 #include "module/module.h"
+#include "runtime/memory_image.h"
 
 namespace flint {
 
@@ -29,11 +32,17 @@ class ValidatedModule {
   uint32_t type_id(uint32_t type_index) const { return type_ids_[type_index]; }
   /// type_id() of every type, by type index.
   const std::vector<uint32_t>& type_ids() const { return type_ids_; }
+  /// The initial images of the defined memories (MemoryImage::build), made
+  /// when the first instance asks (thread-safe): a module only compiled
+  /// never holds a second copy of its data.
+  const std::vector<std::shared_ptr<const MemoryImage>>& memory_images() const;
 
  private:
   explicit ValidatedModule(Module module);
   Module module_;
   std::vector<uint32_t> type_ids_;
+  mutable std::once_flag images_built_;
+  mutable std::vector<std::shared_ptr<const MemoryImage>> memory_images_;
 };
 
 }  // namespace flint
