@@ -138,6 +138,34 @@ TEST(MemoryImage, LargeImagesAreMappedFromASealedFile) {
   expect_pristine(*memory_of(*second), filler);
 }
 
+// Past kMaxMappedImages live memfds, images are copied instead: a
+// thousand apps of big modules must not take the descriptors a server's
+// connections need.
+TEST(MemoryImage, MappedImagesAreCappedAndCopiedBeyond) {
+  auto compiled = compile_wat(module_with_data(300000));
+  ASSERT_TRUE(compiled);
+  std::vector<std::shared_ptr<const MemoryImage>> images;
+  size_t mapped = 0;
+  for (int i = 0; i < MemoryImage::kMaxMappedImages + 4; ++i) {
+    auto built = MemoryImage::build(compiled->module());
+    ASSERT_EQ(built.size(), 1u);
+    mapped += built[0]->mapped();
+    images.push_back(built[0]);
+  }
+  EXPECT_LE(mapped, size_t(MemoryImage::kMaxMappedImages));
+  // A copied one holds the same bytes.
+  const MemoryImage& copied = *images.back();
+  EXPECT_FALSE(copied.mapped());
+  std::vector<uint8_t> memory(8 * kPageSize, 0);
+  ASSERT_TRUE(copied.install(memory.data()));
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(memory.data()) + 10, 4), "abXY");
+  EXPECT_EQ(memory[70000 + 299999], 'z');
+  // Released, they make room again.
+  images.clear();
+  auto again = MemoryImage::build(compiled->module());
+  EXPECT_TRUE(again[0]->mapped());
+}
+
 // Instances one after another reuse one reservation; each sees only its
 // own module's data, for small (copied) and large (mapped) images alike.
 TEST(MemoryImage, EveryInstanceStartsPristineInAReusedReservation) {
