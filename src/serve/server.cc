@@ -12,6 +12,7 @@
 #include <ctime>
 #include <deque>
 #include <future>
+#include <latch>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -733,7 +734,10 @@ void Server::run(bool handle_signals) {
   s.accept();
   std::vector<std::thread> threads;
   unsigned n = per_core(s.options.io_threads);
-  auto io_thread = [&s] {
+  // No thread serves before every one has its policy: a request is never
+  // handled by an I/O thread still about to change it.
+  std::latch policies_set(n);
+  auto io_thread = [&s, &policies_set] {
     // The policy is the thread's: the caller's own is put back after.
     const int policy = sched_getscheduler(0);
     sched_param param{};
@@ -749,6 +753,7 @@ void Server::run(bool handle_signals) {
       sched_param none{};
       sched_setscheduler(0, SCHED_BATCH, &none);
     }
+    policies_set.arrive_and_wait();
     s.ioc.run();
     if (s.options.batch_io_threads && policy >= 0) sched_setscheduler(0, policy, &param);
   };
