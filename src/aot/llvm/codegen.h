@@ -20,8 +20,9 @@ namespace flint::aot {
 /// about 12% of Full's.
 enum class Effort : uint8_t {
   Full,   ///< the -O2 pipeline, SelectionDAG and the greedy register allocator
-  Quick,  ///< locals to registers, CSE, CFG cleanup; fast-isel, no machine
-          ///< scheduler, the greedy allocator
+  Quick,  ///< locals to registers, CSE, CFG cleanup; LLVM's -O0 code generator
+          ///< (fast-isel, no machine optimisation) with -O2's register
+          ///< allocation (coalescing, the greedy allocator), no machine scheduler
 };
 
 struct TargetOptions {
@@ -51,6 +52,10 @@ struct TargetOptions {
   /// 0: every function gets Full.
   uint64_t quick_module_instructions = 1'000'000;
   uint64_t quick_function_instructions = 40;
+  /// Every function gets Effort::Quick whatever its module's size: the spec
+  /// tests of the quick code generator (`FLINT_COMPILE_EFFORT=quick`, read by
+  /// compile_to_artifact).
+  bool all_quick = false;
 };
 
 /// The effort `target` gives a function of `function_instructions` in a

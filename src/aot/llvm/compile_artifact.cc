@@ -1,3 +1,6 @@
+#include <cstdlib>
+#include <string_view>
+
 #include "aot/artifact.h"
 #include "aot/cpu_features.h"
 #include "aot/llvm/codegen.h"
@@ -13,6 +16,10 @@ Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
   TargetOptions target;
   target.fuel = options.fuel;
   target.interruptible = options.interruptible;
+  // A test knob, not an option: code of either effort behaves the same, so
+  // artifacts (and cache entries) do not record it.
+  if (const char* effort = std::getenv("FLINT_COMPILE_EFFORT"))
+    target.all_quick = std::string_view(effort) == "quick";
   FLINT_ASSIGN(std::vector<std::vector<uint8_t>> objects, compile_objects(module, target));
   Artifact a;
   a.flint_version = kFlintVersion;

@@ -15,6 +15,7 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/CommandLine.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -30,6 +31,7 @@
 
 #include "aot/artifact.h"
 #include "aot/cpu_features.h"
+#include "aot/llvm/block_splitting.h"
 #include "aot/llvm/calling_convention.h"
 #include "aot/llvm/codegen.h"
 #include "aot/llvm/frame_info.h"
@@ -40,6 +42,23 @@ namespace flint::aot {
 
 namespace {
 
+// The code generator's level for Effort::Quick: None once
+// use_optimizing_register_allocation_at_o0 made that safe to use.
+llvm::CodeGenOptLevel quick_codegen_level = llvm::CodeGenOptLevel::Default;
+
+// Quick effort runs LLVM's -O0 code generator (Effort): one that still
+// allocates registers with the greedy allocator, as -O2 does, instead of
+// -O0's fast one, whose code ran Go's benchmarks ten times slower. LLVM
+// offers that combination only as its `-optimize-regalloc` option, which
+// changes nothing at -O2, where it is always on.
+void use_optimizing_register_allocation_at_o0() {
+  llvm::StringMap<llvm::cl::Option*>& options = llvm::cl::getRegisteredOptions();
+  auto found = options.find("optimize-regalloc");
+  if (found == options.end()) return;  // Quick functions then get -O2's code generator
+  static_cast<llvm::cl::opt<llvm::cl::boolOrDefault>*>(found->second)->setValue(llvm::cl::BOU_TRUE);
+  quick_codegen_level = llvm::CodeGenOptLevel::None;
+}
+
 void initialize_llvm() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -47,6 +66,7 @@ void initialize_llvm() {
     llvm::InitializeAllTargets();
     llvm::InitializeAllTargetMCs();
     llvm::InitializeAllAsmPrinters();
+    use_optimizing_register_allocation_at_o0();
   });
 }
 
@@ -137,13 +157,14 @@ Result<TargetMachine> make_target_machine(const TargetOptions& target, Effort ef
   const llvm::Target* t = llvm::TargetRegistry::lookupTarget(tm.triple, why);
   if (!t) return make_error(ErrorCode::Usage, fmt::format("target {}: {}", tm.triple, why));
   llvm::TargetOptions options;
-  tm.machine.reset(t->createTargetMachine(
-      tm.triple, cpu, tm.features, options, llvm::Reloc::PIC_, std::nullopt,
-      target.opt_level >= 2 ? llvm::CodeGenOptLevel::Default : llvm::CodeGenOptLevel::None));
+  tm.machine.reset(
+      t->createTargetMachine(tm.triple, cpu, tm.features, options, llvm::Reloc::PIC_, std::nullopt,
+                             target.opt_level < 2      ? llvm::CodeGenOptLevel::None
+                             : effort == Effort::Quick ? quick_codegen_level
+                                                       : llvm::CodeGenOptLevel::Default));
   if (!tm.machine)
     return make_error(ErrorCode::Usage, "cannot create a target machine for " + tm.triple);
-  // Quick: fast instruction selection, but the greedy allocator -- the fast
-  // one made Go code ten times slower.
+  // Quick: fast instruction selection (already -O0's choice).
   if (effort == Effort::Quick) tm.machine->setFastISel(true);
   return tm;
 }
@@ -249,6 +270,7 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
 
   keep_frame_info(m);
   optimize(m, *tm.machine, target.opt_level, p.effort);
+  split_long_blocks(m);
 
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream out(buffer);
@@ -263,6 +285,7 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
 
 Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
                   const TargetOptions& target) {
+  if (target.all_quick) return Effort::Quick;
   bool quick = target.quick_module_instructions != 0 &&
                module_instructions > target.quick_module_instructions &&
                function_instructions > target.quick_function_instructions;

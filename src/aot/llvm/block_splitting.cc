@@ -1,0 +1,59 @@
+// Why: some steps of LLVM's code generator are quadratic in the length of
+// a basic block. The two-address pass rescans its map of copies for every
+// instruction that defines a physical register (each `add` defines EFLAGS),
+// so a block of n instructions costs n^2. Producers emit such blocks:
+// wasm-ld's `__wasm_apply_data_relocs` in a componentize-py module is one
+// block of 290,000 instructions, and its two-address pass alone took 12 of
+// the module's 33 seconds. Cut into blocks of 2,000 it takes well under a
+// second; the code is the same, since a branch to the next block in layout
+// is a fall-through.
+#include "aot/llvm/block_splitting.h"
+
+#include <llvm/IR/BasicBlock.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/Instructions.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace flint::aot {
+
+namespace {
+
+// Where a block may be cut before `at`: not among its leading PHIs or
+// landing pad, not before its terminator (nothing would be gained), not
+// between a musttail call and its return.
+bool can_cut_before(llvm::Instruction& at) {
+  if (at.isTerminator() || llvm::isa<llvm::PHINode>(at) || at.isEHPad()) return false;
+  llvm::Instruction* before = at.getPrevNode();
+  if (!before) return false;
+  auto* call = llvm::dyn_cast<llvm::CallInst>(before);
+  return !(call && call->isMustTailCall());
+}
+
+void split_function(llvm::Function& f, size_t max_instructions) {
+  std::vector<llvm::BasicBlock*> blocks;
+  for (llvm::BasicBlock& b : f) blocks.push_back(&b);
+  for (llvm::BasicBlock* block : blocks) {
+    while (block->size() > max_instructions) {
+      // The piece keeps max_instructions - 1 and gains the branch.
+      auto it = block->begin();
+      std::advance(it, max_instructions - 1);
+      while (it != block->end() && !can_cut_before(*it)) ++it;
+      if (it == block->end()) break;
+      // splitBasicBlock moves [it, end) into a new block placed right
+      // after this one, which is then the block to look at.
+      block = block->splitBasicBlock(it, block->getName() + ".cont");
+    }
+  }
+}
+
+}  // namespace
+
+void split_long_blocks(llvm::Module& module, size_t max_instructions) {
+  max_instructions = std::max<size_t>(max_instructions, 2);  // an instruction and the branch
+  for (llvm::Function& f : module)
+    if (!f.isDeclaration()) split_function(f, max_instructions);
+}
+
+}  // namespace flint::aot
