@@ -35,15 +35,16 @@ void split_function(llvm::Function& f, size_t max_instructions) {
   std::vector<llvm::BasicBlock*> blocks;
   for (llvm::BasicBlock& b : f) blocks.push_back(&b);
   for (llvm::BasicBlock* block : blocks) {
-    while (block->size() > max_instructions) {
-      // The piece keeps max_instructions - 1 and gains the branch.
-      auto it = block->begin();
-      std::advance(it, max_instructions - 1);
-      while (it != block->end() && !can_cut_before(*it)) ++it;
-      if (it == block->end()) break;
+    // One walk over the block (BasicBlock::size() is a walk too): the
+    // piece being counted keeps max_instructions - 1 and gains the branch.
+    size_t in_piece = 0;
+    for (auto it = block->begin(); it != block->end(); ++it) {
+      if (++in_piece < max_instructions || !can_cut_before(*it)) continue;
       // splitBasicBlock moves [it, end) into a new block placed right
-      // after this one, which is then the block to look at.
+      // after this one, where the walk goes on.
       block = block->splitBasicBlock(it, block->getName() + ".cont");
+      it = block->begin();
+      in_piece = 1;
     }
   }
 }

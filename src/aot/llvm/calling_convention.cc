@@ -4,7 +4,7 @@ namespace flint::aot {
 
 llvm::CallingConv::ID wasm_calling_convention(const llvm::Triple& target) {
   return (target.isX86() && target.isArch64Bit()) || target.isAArch64() ? llvm::CallingConv::Swift
-                                                                      : llvm::CallingConv::C;
+                                                                        : llvm::CallingConv::C;
 }
 
 void use_wasm_calling_convention(llvm::Function& function, llvm::CallingConv::ID cc) {

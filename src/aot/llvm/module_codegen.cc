@@ -9,6 +9,7 @@
 #include <llvm/Analysis/LoopAnalysisManager.h>
 #include <llvm/CodeGen/MachineModuleInfo.h>
 #include <llvm/CodeGen/Passes.h>
+#include <llvm/CodeGen/RegAllocRegistry.h>
 #include <llvm/CodeGen/TargetPassConfig.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
@@ -42,6 +43,21 @@ namespace flint::aot {
 
 namespace {
 
+// Which register allocator the pass pipeline being built on this thread
+// gets (allocator_by_partition): LLVM picks its allocator through one
+// process-wide registry, while partitions built on other threads at the
+// same time may want another.
+enum class Allocator : uint8_t { Greedy, Basic };
+thread_local Allocator allocator_for_this_thread = Allocator::Greedy;
+
+llvm::FunctionPass* allocator_by_partition() {
+  return allocator_for_this_thread == Allocator::Basic ? llvm::createBasicRegisterAllocator()
+                                                       : llvm::createGreedyRegisterAllocator();
+}
+llvm::RegisterRegAlloc by_partition("flint-by-partition",
+                                    "greedy, or basic for partitions that ask for it",
+                                    allocator_by_partition);
+
 // The code generator's level for Effort::Quick: None once
 // use_optimizing_register_allocation_at_o0 made that safe to use.
 llvm::CodeGenOptLevel quick_codegen_level = llvm::CodeGenOptLevel::Default;
@@ -67,6 +83,7 @@ void initialize_llvm() {
     llvm::InitializeAllTargetMCs();
     llvm::InitializeAllAsmPrinters();
     use_optimizing_register_allocation_at_o0();
+    llvm::RegisterRegAlloc::setDefault(allocator_by_partition);
   });
 }
 
@@ -176,7 +193,7 @@ Result<TargetMachine> make_target_machine(const TargetOptions& target, Effort ef
 // context and memory base are used everywhere) it grows with the square of
 // the function: 45% of a componentize-py module's compile time.
 bool add_codegen_passes(llvm::legacy::PassManager& pm, llvm::TargetMachine& machine,
-                        llvm::raw_pwrite_stream& out, Effort effort) {
+                        llvm::raw_pwrite_stream& out, Effort effort, bool basic_allocator) {
   auto& tm = static_cast<llvm::LLVMTargetMachine&>(machine);
   auto* mmi = new llvm::MachineModuleInfoWrapperPass(&tm);
   llvm::TargetPassConfig* config = tm.createPassConfig(pm);
@@ -185,7 +202,9 @@ bool add_codegen_passes(llvm::legacy::PassManager& pm, llvm::TargetMachine& mach
   pm.add(mmi);
   if (effort == Effort::Quick) config->disablePass(&llvm::MachineSchedulerID);
   if (config->addISelPasses()) return false;
+  allocator_for_this_thread = basic_allocator ? Allocator::Basic : Allocator::Greedy;
   config->addMachinePasses();
+  allocator_for_this_thread = Allocator::Greedy;
   config->setInitialized();
   if (tm.addAsmPrinter(pm, out, nullptr, llvm::CodeGenFileType::ObjectFile,
                        mmi->getMMI().getContext()))
@@ -275,7 +294,11 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream out(buffer);
   llvm::legacy::PassManager emit;
-  if (!add_codegen_passes(emit, *tm.machine, out, p.effort))
+  uint64_t largest = 0;
+  for (uint32_t i : p.functions)
+    largest = std::max<uint64_t>(largest, wasm.functions[i].body.size());
+  bool basic = p.effort == Effort::Quick && largest <= target.basic_allocator_instructions;
+  if (!add_codegen_passes(emit, *tm.machine, out, p.effort, basic))
     return make_error(ErrorCode::Usage, "the target cannot emit object files");
   emit.run(m);
   return std::vector<uint8_t>(buffer.begin(), buffer.end());

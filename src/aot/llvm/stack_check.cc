@@ -43,7 +43,8 @@ void FunctionCodegen::place_stack_check(llvm::BasicBlock* body) {
   }
   if (!common) return;  // every call is unreachable
   llvm::LoopInfo loops(tree);
-  while (loops.getLoopFor(common) && common != entry_) common = tree.getNode(common)->getIDom()->getBlock();
+  while (loops.getLoopFor(common) && common != entry_)
+    common = tree.getNode(common)->getIDom()->getBlock();
   // The entry block holds the locals' allocas, which must stay there to
   // become registers; the body block dominates everything after it.
   if (common == entry_) common = body;
@@ -52,8 +53,8 @@ void FunctionCodegen::place_stack_check(llvm::BasicBlock* body) {
   llvm::BasicBlock* rest = common->splitBasicBlock(common->getFirstInsertionPt(), "stack.ok");
   common->getTerminator()->eraseFromParent();
   b_.SetInsertPoint(common);
-  llvm::Value* sp = b_.CreatePtrToInt(
-      intrinsic(llvm::Intrinsic::stacksave, {b_.getPtrTy()}, {}), b_.getInt64Ty());
+  llvm::Value* sp = b_.CreatePtrToInt(intrinsic(llvm::Intrinsic::stacksave, {b_.getPtrTy()}, {}),
+                                      b_.getInt64Ty());
   llvm::Value* limit = ctx_field(kCtxStackLimit, b_.getInt64Ty(), "limit");
   trap_if(b_.CreateICmpULT(sp, limit), TrapCode::CallStackExhausted);
   b_.CreateBr(rest);

@@ -10,8 +10,8 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 
 #include "aot/llvm/codegen.h"
@@ -41,12 +41,22 @@ int main(int argc, char** argv) {
                "[--parent PID]\n");
     return 2;
   }
-  std::ifstream f(in, std::ios::binary);
-  if (!f) {
+  // One read of the whole file (an istreambuf_iterator reads a character
+  // at a time: 0.4% of a Go test binary's compile).
+  std::error_code regular_error;
+  std::ifstream f;
+  if (std::filesystem::is_regular_file(in, regular_error))
+    f.open(in, std::ios::binary | std::ios::ate);
+  std::vector<uint8_t> wasm;
+  if (f.is_open()) {
+    wasm.resize(size_t(f.tellg()));
+    f.seekg(0);
+    f.read(reinterpret_cast<char*>(wasm.data()), std::streamsize(wasm.size()));
+  }
+  if (!f.is_open() || !f) {
     fmt::print(stderr, "flint-compile: cannot read {}\n", in);
     return 1;
   }
-  std::vector<uint8_t> wasm((std::istreambuf_iterator<char>(f)), {});
   auto artifact = flint::aot::compile_to_artifact(wasm, options);
   if (!artifact) {
     fmt::print(stderr, "flint-compile: {}: {}\n", in, artifact.error().describe());
