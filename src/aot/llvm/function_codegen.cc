@@ -419,8 +419,15 @@ Status FunctionCodegen::emit_instr(const Instr& in) {
       return {};
     }
     case Opcode::GlobalGet: {
-      llvm::Type* t = llvm_type(c_, wasm_.global_type(in.a).type);
-      push(b_.CreateLoad(t, global_slot(in.a)));
+      const GlobalType& type = wasm_.global_type(in.a);
+      llvm::LoadInst* value = b_.CreateLoad(llvm_type(c_, type.type), global_slot(in.a));
+      // An immutable global holds its value from instantiation on, so its
+      // loads may be merged and hoisted across the stores to linear memory
+      // that LLVM cannot tell apart from it (PIC code reads __memory_base
+      // at every address it forms).
+      if (!type.is_mutable)
+        value->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(c_, {}));
+      push(value);
       return {};
     }
     case Opcode::GlobalSet: b_.CreateStore(pop(), global_slot(in.a)); return {};

@@ -4,6 +4,7 @@
 // output is written to a temporary file and renamed, so readers never see a
 // partial artifact.
 #include <fmt/format.h>
+#include <malloc.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -21,6 +22,12 @@ int main(int argc, char** argv) {
   // ends with the thread that started it, rather than using the cores for
   // minutes. With --parent PID, a parent gone before this request is seen.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // Each partition's LLVM module is freed when its object is out, but
+  // glibc keeps freed memory once a large block has raised its trim
+  // threshold (up to 64 MiB per arena, and each compiling thread has its
+  // own arena). A fixed threshold returns it: the componentize-py module's
+  // peak 526 MiB -> 471 MiB, no change in time.
+  mallopt(M_TRIM_THRESHOLD, 1 << 20);
   std::string in, out;
   flint::aot::ArtifactOptions options;
   for (int i = 1; i < argc; ++i) {
