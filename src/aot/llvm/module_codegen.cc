@@ -66,13 +66,15 @@ llvm::CodeGenOptLevel quick_codegen_level = llvm::CodeGenOptLevel::Default;
 // allocates registers with the greedy allocator, as -O2 does, instead of
 // -O0's fast one, whose code ran Go's benchmarks ten times slower. LLVM
 // offers that combination only as its `-optimize-regalloc` option, which
-// changes nothing at -O2, where it is always on.
+// changes nothing at -O2, where it is always on. The allocator itself then
+// comes from allocator_by_partition.
 void use_optimizing_register_allocation_at_o0() {
   llvm::StringMap<llvm::cl::Option*>& options = llvm::cl::getRegisteredOptions();
   auto found = options.find("optimize-regalloc");
   if (found == options.end()) return;  // Quick functions then get -O2's code generator
   static_cast<llvm::cl::opt<llvm::cl::boolOrDefault>*>(found->second)->setValue(llvm::cl::BOU_TRUE);
   quick_codegen_level = llvm::CodeGenOptLevel::None;
+  llvm::RegisterRegAlloc::setDefault(allocator_by_partition);
 }
 
 void initialize_llvm() {
@@ -83,7 +85,6 @@ void initialize_llvm() {
     llvm::InitializeAllTargetMCs();
     llvm::InitializeAllAsmPrinters();
     use_optimizing_register_allocation_at_o0();
-    llvm::RegisterRegAlloc::setDefault(allocator_by_partition);
   });
 }
 
