@@ -55,7 +55,4 @@ Result<std::shared_ptr<const CompiledModule>> compile_module_file(const std::str
                                                                   const Config& config,
                                                                   bool allow_precompiled);
 
-/// Reads a whole file; Host error naming the path when it cannot.
-Result<std::string> read_file(const std::string& path);
-
 }  // namespace flint::cli

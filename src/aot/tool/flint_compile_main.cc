@@ -11,11 +11,11 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "aot/llvm/codegen.h"
+#include "base/whole_file.h"
 
 int main(int argc, char** argv) {
   // A compile nobody waits for any more (a tiered run that ended first)
@@ -48,23 +48,12 @@ int main(int argc, char** argv) {
                "[--parent PID]\n");
     return 2;
   }
-  // One read of the whole file (an istreambuf_iterator reads a character
-  // at a time: 0.4% of a Go test binary's compile).
-  std::error_code regular_error;
-  std::ifstream f;
-  if (std::filesystem::is_regular_file(in, regular_error))
-    f.open(in, std::ios::binary | std::ios::ate);
-  std::vector<uint8_t> wasm;
-  if (f.is_open()) {
-    wasm.resize(size_t(f.tellg()));
-    f.seekg(0);
-    f.read(reinterpret_cast<char*>(wasm.data()), std::streamsize(wasm.size()));
-  }
-  if (!f.is_open() || !f) {
-    fmt::print(stderr, "flint-compile: cannot read {}\n", in);
+  auto wasm = flint::read_whole_file(in);
+  if (!wasm) {
+    fmt::print(stderr, "flint-compile: {}\n", wasm.error().describe());
     return 1;
   }
-  auto artifact = flint::aot::compile_to_artifact(wasm, options);
+  auto artifact = flint::aot::compile_to_artifact(*wasm, options);
   if (!artifact) {
     fmt::print(stderr, "flint-compile: {}: {}\n", in, artifact.error().describe());
     return 1;
