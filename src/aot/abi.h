@@ -9,8 +9,18 @@
 //   void entry_i(VmCtx* ctx, uint64_t* slots)   (arguments in, results out,
 //                                               one slot per value as in
 //                                               GlobalInst / store_value)
-// which the host uses. The shared object exports one symbol, kTableSymbol: an
-// array of 2 * N pointers {fn_0, entry_0, fn_1, entry_1, ...}.
+// which the host uses, and for a function with loops (in modules small
+// enough: TargetOptions::loop_entries) possibly
+//   uint32_t loop_i(VmCtx* ctx, uint64_t* slots, uint32_t loop)
+// which enters the function's loop whose `loop` instruction is at byte
+// offset `loop` of the module, with every local (parameters first) read
+// from slots as the interpreter's frame holds them, runs the function to
+// its end and writes its results over slots[0...]: 1. A loop it cannot
+// enter (one with operands or parameters on the stack, or inside a
+// try_table) returns 0 at once, having done nothing. Tiering's on-stack
+// replacement (src/tiered/README.md). The shared object exports one
+// symbol, kTableSymbol: an array of 3 * N pointers {fn_0, entry_0, loop_0,
+// fn_1, ...}, loop_i null where there is none.
 //
 // Everything the code cannot do inline (growing memories, bulk memory, table
 // instructions, calls into host or interpreted functions, traps) goes through
@@ -37,11 +47,15 @@ namespace flint::aot {
 struct NativeFunc {
   const void* code = nullptr;
   void (*entry)(void* ctx, uint64_t* slots) = nullptr;
+  /// The loop entry (loop_i above), or null.
+  uint32_t (*loop_entry)(void* ctx, uint64_t* slots, uint32_t loop) = nullptr;
   void* ctx = nullptr;
   FuncInst* func = nullptr;
 };
 
 inline constexpr const char* kTableSymbol = "flint_aot_functions";
+/// Pointers per defined function in kTableSymbol's array.
+inline constexpr uint32_t kTableStride = 3;
 
 /// Why compiled code traps (the argument of Helpers::trap). Mapped to the
 /// error table's codes by the runtime (native_call.cc).

@@ -29,6 +29,14 @@ extern const Helpers kHelpers;
 /// The FuncEntry (runtime/execution.h) of compiled functions.
 Status call_compiled(FuncInst& func, ExecutionState& exec, InstanceImpl* caller, uint64_t* slots);
 
+/// Runs compiled `func` (its FuncInst entry is call_compiled) from inside
+/// its loop at byte offset `loop`, with its locals in `slots` as the
+/// interpreter's frame holds them, to its end: true, its results then over
+/// slots[0...]; false when it has no entry into that loop (nothing ran).
+/// Tiering's on-stack replacement (abi.h, loop entries).
+Result<bool> call_compiled_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
+                                uint32_t loop);
+
 /// Leaves generated code for the innermost activation with `error`.
 [[noreturn]] void raise_trap(Error error);
 /// Brackets host code called from generated code: a fault there is not a

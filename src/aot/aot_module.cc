@@ -56,10 +56,14 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
   CodeMap map;
   map.module = &m->module();
   for (uint32_t d = 0; d < m->module().functions.size(); ++d) {
-    map.starts.emplace_back(reinterpret_cast<uintptr_t>(m->table_[2 * d]),
+    const void* const* row = m->table_ + kTableStride * d;
+    map.starts.emplace_back(reinterpret_cast<uintptr_t>(row[0]),
                             m->module().imported_functions + d);
-    map.starts.emplace_back(reinterpret_cast<uintptr_t>(m->table_[2 * d + 1]),
-                            CodeMap::kEntryWrapper);
+    map.starts.emplace_back(reinterpret_cast<uintptr_t>(row[1]), CodeMap::kEntryWrapper);
+    // A loop entry's frames are its function's.
+    if (row[2])
+      map.starts.emplace_back(reinterpret_cast<uintptr_t>(row[2]),
+                              m->module().imported_functions + d);
   }
   map.begin = m->code_.code_begin();
   map.end = m->code_.code_end();
@@ -100,9 +104,11 @@ Status AotModule::prepare_instance(InstanceImpl& instance, ExecutionState& exec)
     native.func = f;
     if (i >= m.imported_functions) {
       uint32_t d = i - m.imported_functions;
-      native.code = table_[2 * d];
-      native.entry =
-          reinterpret_cast<void (*)(void*, uint64_t*)>(const_cast<void*>(table_[2 * d + 1]));
+      const void* const* row = table_ + kTableStride * d;
+      native.code = row[0];
+      native.entry = reinterpret_cast<void (*)(void*, uint64_t*)>(const_cast<void*>(row[1]));
+      native.loop_entry =
+          reinterpret_cast<uint32_t (*)(void*, uint64_t*, uint32_t)>(const_cast<void*>(row[2]));
       native.ctx = &state->ctx;
       f->entry = call_compiled;
       f->code = EngineCode{&aot::engine(), &native};

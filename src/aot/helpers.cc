@@ -124,7 +124,7 @@ const NativeFunc* h_indirect_callee(VmCtx* ctx, uint32_t t, uint32_t i, uint32_t
   check(f != nullptr, ErrorCode::UninitializedElement);
   check(f->type_id == type_id, ErrorCode::IndirectCallTypeMismatch);
   if (f->entry == call_compiled) return static_cast<const NativeFunc*>(f->code.code);
-  tls_slow_callee = NativeFunc{nullptr, nullptr, nullptr, f};
+  tls_slow_callee = NativeFunc{.func = f};
   return &tls_slow_callee;
 }
 

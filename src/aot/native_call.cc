@@ -83,15 +83,52 @@ void install_fault_handler() {
   });
 }
 
+// What run_protected calls: the function's entry wrapper, or with
+// `loop_call` its loop entry (abi.h), whose answer goes to `entered`.
+struct ProtectedCall {
+  const NativeFunc* native = nullptr;
+  uint64_t* slots = nullptr;
+  bool loop_call = false;
+  uint32_t loop = 0;
+  uint32_t entered = 0;
+};
+
 // Kept apart so nothing with a destructor lives in the frame sigsetjmp saves.
-[[gnu::noinline]] bool run_protected(Activation* act, void (*entry)(void*, uint64_t*), void* ctx,
-                                     uint64_t* slots) {
+[[gnu::noinline]] bool run_protected(Activation* act, ProtectedCall* call) {
   if (sigsetjmp(act->jump, 1) != 0) return false;
   // Taking the frame address gives this function a frame pointer: the entry
   // wrapper's frame record links to exactly this address (backtrace.h).
   act->stack_top = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  entry(ctx, slots);
+  const NativeFunc* native = call->native;
+  if (call->loop_call)
+    call->entered = native->loop_entry(native->ctx, call->slots, call->loop);
+  else
+    native->entry(native->ctx, call->slots);
   return true;
+}
+
+// One activation (the innermost entry of this thread) around `call`.
+Status run_in_activation(ExecutionState& exec, ProtectedCall& call) {
+  if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < exec.native_stack_limit)
+    return make_error(ErrorCode::CallStackExhausted);
+  install_fault_handler();
+  Activation act;
+  act.outer = current_activation();
+  bool outer_in_wasm = in_generated_code();
+  act.ctx = static_cast<VmCtx*>(call.native->ctx);
+  const uintptr_t outer_limit = act.ctx->stack_limit;
+  act.ctx->stack_limit = exec.native_stack_limit;
+  current_activation() = &act;
+  in_generated_code() = true;
+  bool ok = run_protected(&act, &call);
+  in_generated_code() = outer_in_wasm;
+  current_activation() = act.outer;
+  act.ctx->stack_limit = outer_limit;
+  if (ok) return {};
+  // The compiled frames join the store's backtrace after those a callee of
+  // another engine already put there (innermost first).
+  for (BacktraceFrame& f : symbolize(act.trace)) exec.record_frame(std::move(f));
+  return act.error ? *act.error : make_error(ErrorCode::HostTrap);
 }
 
 }  // namespace
@@ -107,27 +144,19 @@ void enter_host() { in_generated_code() = false; }
 void leave_host() { in_generated_code() = true; }
 
 Status call_compiled(FuncInst& func, ExecutionState& exec, InstanceImpl*, uint64_t* slots) {
-  const auto* native = static_cast<const NativeFunc*>(func.code.code);
-  if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < exec.native_stack_limit)
-    return make_error(ErrorCode::CallStackExhausted);
-  install_fault_handler();
-  Activation act;
-  act.outer = current_activation();
-  bool outer_in_wasm = in_generated_code();
-  act.ctx = static_cast<VmCtx*>(native->ctx);
-  const uintptr_t outer_limit = act.ctx->stack_limit;
-  act.ctx->stack_limit = exec.native_stack_limit;
-  current_activation() = &act;
-  in_generated_code() = true;
-  bool ok = run_protected(&act, native->entry, native->ctx, slots);
-  in_generated_code() = outer_in_wasm;
-  current_activation() = act.outer;
-  act.ctx->stack_limit = outer_limit;
-  if (ok) return {};
-  // The compiled frames join the store's backtrace after those a callee of
-  // another engine already put there (innermost first).
-  for (BacktraceFrame& f : symbolize(act.trace)) exec.record_frame(std::move(f));
-  return act.error ? *act.error : make_error(ErrorCode::HostTrap);
+  ProtectedCall call{.native = static_cast<const NativeFunc*>(func.code.code), .slots = slots};
+  return run_in_activation(exec, call);
+}
+
+Result<bool> call_compiled_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
+                                uint32_t loop) {
+  ProtectedCall call{.native = static_cast<const NativeFunc*>(func.code.code),
+                     .slots = slots,
+                     .loop_call = true,
+                     .loop = loop};
+  if (!call.native->loop_entry) return false;
+  FLINT_TRY(run_in_activation(exec, call));
+  return call.entered != 0;
 }
 
 }  // namespace flint::aot

@@ -25,6 +25,7 @@ enum class Shape : uint8_t {
   CallDirect,    // [h] [CompiledFunction*] [frame, -]
   TierCheck,     // [h] [function, -] [TierUp*]
   TierCount,     // [h] [TierUp*]
+  TierLoop,      // [h] [loop offset, function] [reentry slots, -] [TierUp*]
   CallDirectEh,  // [h] [CompiledFunction*] [frame, -] [table rel, -]
   PairWord2,     // [h] [x, y] [z, w] [table rel, -]
   CatchTable,    // [h] [parent rel, count] then count clauses of two words
@@ -62,6 +63,7 @@ const FormTable& forms() {
     add(&op::call_direct, "call_direct", Shape::CallDirect);
     add(&op::tier_check, "tier_check", Shape::TierCheck);
     add(&op::tier_count, "tier_count", Shape::TierCount);
+    add(&op::tier_loop, "tier_loop", Shape::TierLoop);
     add(&op::call_import, "call_import", Shape::Pair);
     add(&op::call_indirect, "call_indirect", Shape::PairWord);
     add(&op::call_direct_eh, "call_direct_eh", Shape::CallDirectEh);
@@ -190,6 +192,10 @@ std::string disassemble(const CompiledFunction& f) {
         words = 3;
         break;
       case Shape::TierCount: words = 2; break;
+      case Shape::TierLoop:
+        ops = fmt::format("loop @{:#x}, func {}", u(1, 0), u(1, 1));
+        words = 4;
+        break;
       case Shape::CallDirect:
       case Shape::CallDirectEh: {
         const auto* callee = static_cast<const CompiledFunction*>(code[at + 1].ptr);

@@ -41,6 +41,9 @@ struct ExecContext {
   ExecutionState* exec = nullptr;
   /// Where a host function called from wasm may start a nested call's frame.
   uint64_t* reentry_base = nullptr;
+  /// The last tier_loop whose loop the compiled code could not take over
+  /// (handlers_call.cc): its later iterations do not ask again.
+  const Word* loop_refused = nullptr;
 
   // ---- the trap being unwound ----
   std::optional<Error> trap;

@@ -67,6 +67,9 @@ FLINT_HANDLER(check_interrupt);
 /// towards the module's hotness.
 FLINT_HANDLER(tier_check);
 FLINT_HANDLER(tier_count);
+/// tier_count at the head of a loop compiled code can enter, which moves
+/// the running frame there once the compiled code is ready.
+FLINT_HANDLER(tier_loop);
 FLINT_HANDLER(copy1);
 FLINT_HANDLER(copy2);
 FLINT_HANDLER(const64);

@@ -153,6 +153,69 @@ FLINT_HANDLER(tier_count) {
   FLINT_NEXT(2);
 }
 
+namespace {
+
+enum class LoopMove : uint8_t { Stayed, Returned, Trapped };
+
+// The slow path of tier_loop once the compiled code is ready: the instance
+// switches (as tier_check would) and this frame continues in the
+// function's loop entry, which runs it to its end. The interpreted frame
+// then returns what the compiled one left in its slots.
+[[gnu::cold, gnu::noinline]] LoopMove move_loop_to_compiled(ExecContext* ctx, const Word* ip,
+                                                            uint64_t* fp, const TierUp* tier) {
+  FuncInst* self = ctx->funcs[ip[1].u32[1]];
+  if (self->entry == call_interpreted) (void)tier->switch_instance(*ctx->instance, *ctx->exec);
+  if (self->entry == call_interpreted) {  // the switch failed: stays interpreted
+    ctx->loop_refused = ip;
+    return LoopMove::Stayed;
+  }
+  // The compiled code may call back into the interpreter: those frames
+  // start above this one's locals and results.
+  uint64_t* saved_reentry = ctx->reentry_base;
+  ctx->reentry_base = fp + ip[2].u32[0];
+  ExecutionState& exec = *ctx->exec;
+  exec.fuel = ctx->fuel;
+  InstanceImpl* instance = ctx->instance;
+  Result<bool> entered = tier->enter_loop(*self, exec, fp, ip[1].u32[0]);
+  ctx->fuel = exec.fuel;
+  ctx->reentry_base = saved_reentry;
+  ctx->enter(instance);
+  if (!entered) [[unlikely]] {
+    // The compiled frames, this function's among them, are in the store's
+    // backtrace already: the interpreted frame is not added again.
+    ctx->trap = std::move(entered).error();
+    ctx->trap_ip = nullptr;
+    return LoopMove::Trapped;
+  }
+  if (!*entered) {
+    ctx->loop_refused = ip;
+    return LoopMove::Stayed;
+  }
+  return LoopMove::Returned;
+}
+
+}  // namespace
+
+// tier_loop [loop offset, function] [reentry slots, -] [TierUp*]: counts as
+// tier_count does until the compiled code is ready; then the function's
+// frame moves to compiled code at this loop head (on-stack replacement),
+// and this handler returns as the function's own return would.
+FLINT_HANDLER(tier_loop) {
+  const auto* tier = static_cast<const TierUp*>(ip[3].ptr);
+  if (!tier->ready()) [[likely]] {
+    if (--hot_count.left < 0) [[unlikely]]
+      count_used_up(tier);
+    FLINT_NEXT(4);
+  }
+  if (ip == ctx->loop_refused) FLINT_NEXT(4);
+  switch (move_loop_to_compiled(ctx, ip, fp, tier)) {
+    case LoopMove::Stayed: break;
+    case LoopMove::Returned: return 0;
+    case LoopMove::Trapped: return 1;
+  }
+  FLINT_NEXT(4);
+}
+
 FLINT_HANDLER(call_import) {
   if (call_function(ctx, ip, ctx->funcs[ip[1].u32[0]], fp + ip[1].u32[1], mem)) return 1;
   FLINT_NEXT(2);

@@ -449,11 +449,22 @@ void FunctionTranslator::block(const Instr& in) {
 // fuel and checks the interruption flag.
 void FunctionTranslator::loop(const Instr& in) {
   materialize_from(0);
+  // A loop the compiled code can take over while it runs (on-stack
+  // replacement, the loop entries of aot/abi.h): nothing on the operand
+  // stack (so no loop parameters either), no try_table around it. The
+  // compiler applies the same rule; every local is in its slot here.
+  bool enterable = stack_.empty() && open_tables_.empty();
   Control& c = open_control(in, std::nullopt);
   c.loop_start = uint32_t(code_.size());
   label_here();
   if (options_.tier_up) {
-    begin(&op::tier_count);
+    if (enterable) {
+      begin(&op::tier_loop);
+      pair(in.offset, out_.index);
+      pair(std::max(out_.local_slots, out_.result_slots), 0);
+    } else {
+      begin(&op::tier_count);
+    }
     Word w;
     w.ptr = options_.tier_up;
     code_.push_back(w);

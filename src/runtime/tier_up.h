@@ -14,6 +14,7 @@ namespace flint {
 
 class InstanceImpl;
 struct ExecutionState;
+struct FuncInst;
 
 /// A module's faster code, ready or not, and how an instance that started
 /// in the interpreter switches to it.
@@ -40,6 +41,17 @@ class TierUp {
   /// under ulimit -v) leaves the instance interpreted, changed in nothing;
   /// its later calls try again.
   virtual Status switch_instance(InstanceImpl& instance, ExecutionState& exec) const = 0;
+
+  /// Continues a call of `func` (switched: its entry is the faster code's)
+  /// that the interpreter is running, from the head of its loop at byte
+  /// offset `loop`, with the frame's locals in `slots` (parameters first,
+  /// slot_count each), to the function's end: true, its results then over
+  /// slots[0...]; false when the faster code cannot enter that loop
+  /// (nothing ran: the interpreter goes on); an error when it trapped, its
+  /// frames in exec's backtrace. On-stack replacement, so that a loop
+  /// running long in one call reaches the faster code.
+  virtual Result<bool> enter_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
+                                  uint32_t loop) const = 0;
 
  protected:
   explicit TierUp(uint64_t hot_after) : hot_after_(hot_after) {}

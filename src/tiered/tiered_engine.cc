@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "aot/aot_instance.h"
 #include "aot/aot_module.h"
 #include "aot/artifact_cache.h"
 #include "interp/interp_module.h"
@@ -30,6 +31,16 @@ class ModuleTier final : public TierUp, public std::enable_shared_from_this<Modu
   Status switch_instance(InstanceImpl& instance, ExecutionState& exec) const override {
     return compiled_->prepare_instance(instance, exec);
   }
+  Result<bool> enter_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
+                          uint32_t loop) const override {
+    if (func.entry != aot::call_compiled) return false;
+    Result<bool> entered = aot::call_compiled_loop(func, exec, slots, loop);
+    // A trap comes from the entered code (a refusal runs nothing).
+    if (!entered || *entered) loops_entered_.fetch_add(1, std::memory_order_relaxed);
+    return entered;
+  }
+  /// How many calls moved to compiled code inside a loop (enter_loop).
+  uint64_t loops_entered() const { return loops_entered_.load(std::memory_order_relaxed); }
   /// Starts the compile on a detached thread, the first time. The thread
   /// shares the tier: the module may be dropped before its compile ends
   /// (the compiled code is then unused).
@@ -71,6 +82,7 @@ class ModuleTier final : public TierUp, public std::enable_shared_from_this<Modu
   std::shared_ptr<const EngineModule> compiled_;
   mutable std::atomic<bool> started_{false};
   std::atomic<bool> finished_{false};
+  mutable std::atomic<uint64_t> loops_entered_{0};
 };
 
 class TieredModule final : public EngineModule {
@@ -89,6 +101,7 @@ class TieredModule final : public EngineModule {
   bool ready() const { return tier_->ready(); }
   bool compile_started() const { return tier_->started(); }
   bool compile_finished() const { return tier_->finished(); }
+  uint64_t loops_entered() const { return tier_->loops_entered(); }
 
  private:
   std::shared_ptr<const ModuleTier> tier_;  ///< before interp_, whose code points to it
@@ -140,6 +153,12 @@ bool compile_finished(const CompiledModule& module) {
   if (const auto* tiered = dynamic_cast<const TieredModule*>(&module))
     return tiered->compile_finished();
   return true;
+}
+
+uint64_t loops_entered(const CompiledModule& module) {
+  if (const auto* tiered = dynamic_cast<const TieredModule*>(&module))
+    return tiered->loops_entered();
+  return 0;
 }
 
 bool machine_code_ready(const CompiledModule& module) {

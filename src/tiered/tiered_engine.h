@@ -30,4 +30,9 @@ bool compile_started(const CompiledModule& module);
 /// without (no compiler, or it failed); true for any other module.
 bool compile_finished(const CompiledModule& module);
 
+/// How many calls of `module`'s functions moved from the interpreter to
+/// compiled code inside a loop they were running (on-stack replacement);
+/// 0 for any other module. For tests and diagnostics.
+uint64_t loops_entered(const CompiledModule& module);
+
 }  // namespace flint::tiered

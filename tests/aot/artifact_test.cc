@@ -3,6 +3,7 @@
 // the previous format are refused with a message saying which, never loaded.
 #include "aot/artifact.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -84,10 +85,12 @@ TEST(Artifact, EveryTruncationIsRefused) {
 
 TEST(Artifact, ThePreviousFormatAsksForARecompile) {
   std::vector<uint8_t> bytes = small_artifact();
-  bytes[8] = 2;  // u32 format version after the magic
+  bytes[8] = uint8_t(kArtifactVersion - 1);  // u32 format version after the magic
   auto r = decode_artifact_view(bytes);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message().find("artifact format 2 (this Flint reads format 3): recompile it"),
+  EXPECT_NE(r.error().message().find(fmt::format("artifact format {} (this Flint reads format {}): "
+                                                 "recompile it",
+                                                 kArtifactVersion - 1, kArtifactVersion)),
             std::string::npos)
       << r.error().message();
 }

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include "aot/aot_module.h"
@@ -54,7 +55,7 @@ class TieredTest : public ::testing::Test {
   void SetUp() override {
     compile_may_start = false;
     aot::set_in_process_compiler(gated_compile);
-    auto wasm = text::parse_wat(kModule);
+    auto wasm = text::parse_wat(wat);
     ASSERT_TRUE(wasm);
     config.engine = EngineKind::Tiered;
     config.tier_up_after = 0;  // compiled at once (once the gate opens)
@@ -91,6 +92,7 @@ class TieredTest : public ::testing::Test {
     return instance.find_export(name)->func->entry != interp::call_interpreted;
   }
 
+  const char* wat = kModule;  ///< the module SetUp compiles
   Config config;
   std::shared_ptr<const CompiledModule> module;
 };
@@ -203,6 +205,168 @@ TEST(TieredHotness, AModuleIsCompiledOnlyOnceItsCallsAndLoopsMakeItHot) {
       EXPECT_NE(f.func->entry, interp::call_interpreted);
     }).join();
   }
+}
+
+}  // namespace
+}  // namespace flint
+
+namespace flint {
+namespace {
+
+// On-stack replacement: each exported function waits for the machine code
+// inside its loop, so the rest of the call runs compiled code entered at
+// that loop's head (abi.h, loop entries), with the locals the interpreter
+// had. Functions 0 and 1 are the imports.
+constexpr const char* kLoopModule = R"((module
+  (import "env" "wait_for_machine_code" (func $wait))
+  (import "env" "wait_again" (func $wait_again))
+  (memory (export "memory") 1)
+  (global $g (export "g") (mut i32) (i32.const 0))
+  ;; Every kind of local, parameters among them, and several results.
+  (func (export "mix") (param $n i32) (param $f f64) (result i64 f64 i32 f32)
+    (local $i i32) (local $acc i64) (local $v v128) (local $x f32)
+    (local.set $x (f32.const 1.5))
+    (local.set $v (v128.const i32x4 1 2 3 4))
+    (loop $l
+      (if (i32.eq (local.get $i) (i32.const 10)) (then (call $wait)))
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+      (local.set $f (f64.add (local.get $f) (f64.promote_f32 (local.get $x))))
+      (local.set $v (i32x4.add (local.get $v) (i32x4.splat (local.get $i))))
+      (i32.store (i32.shl (local.get $i) (i32.const 2)) (local.get $i))
+      (global.set $g (i32.add (global.get $g) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $acc) (local.get $f) (i32x4.extract_lane 3 (local.get $v)) (local.get $x))
+  ;; Entered at the inner loop: the outer one then goes on compiled.
+  (func (export "nested") (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $s i32)
+    (loop $outer
+      (local.set $j (i32.const 0))
+      (loop $inner
+        (if (i32.and (i32.eq (local.get $i) (i32.const 2)) (i32.eq (local.get $j) (i32.const 3)))
+          (then (call $wait)))
+        (local.set $s (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $j))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $inner (i32.lt_u (local.get $j) (local.get $n))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $s))
+  ;; An operand below the loop: not entered (the whole call stays interpreted).
+  (func (export "below") (param $n i32) (result i32)
+    (local $i i32)
+    (i32.const 1000)
+    (loop $l
+      (if (i32.eq (local.get $i) (i32.const 3)) (then (call $wait)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add (local.get $i)))
+  ;; Inside a try_table: not entered either.
+  (func (export "in_try") (param $n i32) (result i32)
+    (local $i i32)
+    (block $caught
+      (try_table (catch_all $caught)
+        (loop $l
+          (if (i32.eq (local.get $i) (i32.const 3)) (then (call $wait)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n))))))
+    (local.get $i))
+  ;; Faults in compiled code entered from its loop, under an interpreted caller.
+  (func $faults (param $n i32)
+    (local $i i32)
+    (loop $l
+      (if (i32.eq (local.get $i) (i32.const 2)) (then (call $wait_again)))
+      (if (i32.eq (local.get $i) (i32.const 5))
+        (then (i32.store (i32.const 65536) (i32.const 1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+  (func (export "fault") (call $faults (i32.const 10)))))";
+
+class TieredLoopTest : public TieredTest {
+ protected:
+  TieredLoopTest() { wat = kLoopModule; }
+
+  Result<Instance*> instantiate_loops(Store& store) {
+    Linker linker;
+    auto wait = [this](Caller&, auto, auto) -> Status {
+      wait_for_machine_code();
+      return {};
+    };
+    linker.define("env", "wait_for_machine_code", store.host_function(FuncType{}, wait));
+    linker.define("env", "wait_again", store.host_function(FuncType{}, wait));
+    return linker.instantiate(store, *module);
+  }
+
+  Result<std::vector<Value>> call(Store& store, Instance& instance, std::string_view name,
+                                  std::vector<Value> args) {
+    return store.call(*instance.find_export(name), args);
+  }
+};
+
+TEST_F(TieredLoopTest, ALoopRunningInTheInterpreterContinuesInCompiledCode) {
+  Store store(config);
+  auto instance = instantiate_loops(store);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  auto mix = call(store, **instance, "mix", {Value::i32_(100), Value::f64_(0.25)});
+  ASSERT_TRUE(mix) << mix.error().describe();
+  ASSERT_EQ(mix->size(), 4u);
+  EXPECT_EQ((*mix)[0].i64, 4950u);  // sum of 0..99
+  double f;
+  std::memcpy(&f, &(*mix)[1].f64_bits, 8);
+  EXPECT_EQ(f, 0.25 + 1.5 * 100);        // every iteration's addition
+  EXPECT_EQ((*mix)[2].i32, 4u + 4950u);  // the vector local
+  float x;
+  std::memcpy(&x, &(*mix)[3].f32_bits, 4);
+  EXPECT_EQ(x, 1.5f);                             // a local set before the loop
+  EXPECT_EQ(tiered::loops_entered(*module), 1u);  // the 90 iterations after the wait
+  EXPECT_TRUE(runs_machine_code(**instance, "mix"));
+  // The stores and the global of both engines' iterations.
+  EXPECT_EQ((*instance)->find_export("g")->global->value[0], 100u);
+  const uint8_t* memory = (*instance)->find_export("memory")->memory->base;
+  uint32_t word;
+  for (uint32_t i : {5u, 99u}) {
+    std::memcpy(&word, memory + 4 * i, 4);
+    EXPECT_EQ(word, i);
+  }
+}
+
+TEST_F(TieredLoopTest, AnInnerLoopEnteredContinuesItsOuterLoopCompiled) {
+  Store store(config);
+  auto instance = instantiate_loops(store);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  auto nested = call(store, **instance, "nested", {Value::i32_(40)});
+  ASSERT_TRUE(nested) << nested.error().describe();
+  EXPECT_EQ((*nested)[0].i32, 780u * 780u);  // (sum of 0..39)^2
+  EXPECT_EQ(tiered::loops_entered(*module), 1u);
+}
+
+// Loops the compiled code cannot enter keep running interpreted, to the
+// same result; the instance switches at its next call as before.
+TEST_F(TieredLoopTest, LoopsWithOperandsOrInATryTableStayInterpreted) {
+  Store store(config);
+  auto instance = instantiate_loops(store);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  auto below = call(store, **instance, "below", {Value::i32_(50)});
+  ASSERT_TRUE(below) << below.error().describe();
+  EXPECT_EQ((*below)[0].i32, 1050u);
+  auto in_try = call(store, **instance, "in_try", {Value::i32_(50)});
+  ASSERT_TRUE(in_try) << in_try.error().describe();
+  EXPECT_EQ((*in_try)[0].i32, 50u);
+  EXPECT_EQ(tiered::loops_entered(*module), 0u);
+  EXPECT_TRUE(runs_machine_code(**instance, "below"));  // switched by the second call
+}
+
+// A trap in the compiled rest of a call: the trap, and a backtrace with
+// the function once (its compiled frame, not also its interpreted one) and
+// its interpreted caller.
+TEST_F(TieredLoopTest, ATrapAfterTheLoopIsEnteredHasEachFrameOnce) {
+  Store store(config);
+  auto instance = instantiate_loops(store);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  auto fault = call(store, **instance, "fault", {});
+  ASSERT_FALSE(fault);
+  EXPECT_EQ(fault.error().code, ErrorCode::OutOfBoundsMemoryAccess);
+  EXPECT_EQ(tiered::loops_entered(*module), 1u);
+  EXPECT_EQ(frames(store), (std::vector<uint32_t>{6, 7}));  // $faults, "fault"
 }
 
 }  // namespace

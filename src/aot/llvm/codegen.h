@@ -63,12 +63,25 @@ struct TargetOptions {
   /// tests of the quick code generator (`FLINT_COMPILE_EFFORT=quick`, read by
   /// compile_to_artifact).
   bool all_quick = false;
+  /// Give each Full function with a loop a second, loop entry (abi.h): how
+  /// a tiered run moves a loop already running in the interpreter to
+  /// compiled code (on-stack replacement, src/tiered/README.md). Only in
+  /// modules of at most quick_module_instructions: the entry doubles the
+  /// compile of its function, and a large module's time goes to many
+  /// calls, which switch at their next call anyway.
+  bool loop_entries = true;
 };
 
 /// The effort `target` gives a function of `function_instructions` in a
 /// module of `module_instructions` (both counted as in plan_partitions).
 Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
                   const TargetOptions& target);
+
+/// Whether `module`'s functions with loops get loop entries
+/// (TargetOptions::loop_entries: it is small enough).
+bool has_loop_entries(const Module& module, const TargetOptions& target);
+/// Whether `function` has a loop.
+bool has_loop(const Function& function);
 
 /// Defined functions compiled together, at one effort.
 struct Partition {

@@ -48,15 +48,17 @@ llvm::FunctionType* llvm_function_type(llvm::LLVMContext& c, const FuncType& typ
   return llvm::FunctionType::get(ret, params, false);
 }
 
-FunctionCodegen::FunctionCodegen(ModuleDecls& decls, uint32_t defined_index)
+FunctionCodegen::FunctionCodegen(ModuleDecls& decls, uint32_t defined_index,
+                                 llvm::Function* loop_entry)
     : decls_(decls),
       c_(decls.context),
       wasm_(decls.wasm),
       function_(decls.wasm.functions[defined_index]),
       type_(decls.wasm.types[function_.type_index]),
-      fn_(decls.functions[defined_index]),
+      fn_(loop_entry ? loop_entry : decls.functions[defined_index]),
       b_(decls.context),
-      simd_(b_, SimdTarget::from(decls.llvm_module.getTargetTriple(), decls.target_features)) {}
+      simd_(b_, SimdTarget::from(decls.llvm_module.getTargetTriple(), decls.target_features)),
+      loop_entry_(loop_entry != nullptr) {}
 
 llvm::BasicBlock* FunctionCodegen::new_block(const char* name) {
   return llvm::BasicBlock::Create(c_, name, fn_);
@@ -184,11 +186,7 @@ Status FunctionCodegen::emit() {
     llvm::Type* t = llvm_type(c_, local_types_[i]);
     locals_.push_back(b_.CreateAlloca(t));
     // A float local's zero must not let LLVM fold `x - 0.0` to x (nan_preserving.h).
-    llvm::Constant* zero = llvm::Constant::getNullValue(t);
-    llvm::Value* init = i < type_.params.size()  ? fn_->getArg(i + 1)
-                        : t->isFloatingPointTy() ? nan_opaque(b_, zero)
-                                                 : zero;
-    b_.CreateStore(init, locals_.back());
+    b_.CreateStore(initial_local(i, t), locals_.back());
   }
   if (wasm_.memory_count() > 0) mem_base_ = ctx_field(kCtxMemBase, b_.getPtrTy(), "mem");
 
@@ -213,7 +211,16 @@ Status FunctionCodegen::emit() {
   }
 
   b_.SetInsertPoint(entry_);
-  b_.CreateBr(body);
+  if (loop_entry_) {
+    // The body's own start is dead here (and deleted): the dispatch jumps
+    // into loops. It has a block of its own so that a stack check placed
+    // above the loops' calls lands in it, not among the entry's allocas.
+    llvm::BasicBlock* dispatch = new_block("loop.dispatch");
+    b_.CreateBr(dispatch);
+    emit_loop_dispatch(dispatch);
+  } else {
+    b_.CreateBr(body);
+  }
   // Blocks opened after a branch (mark_unreachable) stay empty; terminate them.
   for (llvm::BasicBlock& bb : *fn_) {
     if (bb.getTerminator()) continue;
@@ -263,6 +270,7 @@ void FunctionCodegen::begin_frame(FrameKind kind, const Instr& in) {
     b_.SetInsertPoint(f.label);
     stack_.resize(f.height);
     for (llvm::PHINode* phi : f.label_phis) push(phi);
+    if (loop_entry_) note_loop_header(in, f.label);
     entry_and_loop_checks();
   } else {
     f.label = f.end;
@@ -310,6 +318,8 @@ void FunctionCodegen::end_frame() {
     std::vector<llvm::Value*> results(f.end_phis.begin(), f.end_phis.end());
     if (llvm::pred_empty(f.end)) {
       b_.CreateUnreachable();
+    } else if (loop_entry_) {
+      return_through_slots(results);
     } else if (results.empty()) {
       b_.CreateRetVoid();
     } else if (results.size() == 1) {

@@ -48,9 +48,14 @@ llvm::Value* emit_float_min_max(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Valu
 
 class FunctionCodegen {
  public:
-  FunctionCodegen(ModuleDecls& decls, uint32_t defined_index);
+  /// Translates defined function `defined_index` into its declaration in
+  /// decls.functions, or with `loop_entry` into that function instead: the
+  /// function's loop entry (abi.h), emitted from the same body.
+  FunctionCodegen(ModuleDecls& decls, uint32_t defined_index, llvm::Function* loop_entry = nullptr);
   /// Emits the body; fails only for instructions this compiler lacks (SIMD).
   Status emit();
+  /// The LLVM type of loop entries: uint32_t (ptr ctx, ptr slots, i32 loop).
+  static llvm::FunctionType* loop_entry_type(llvm::LLVMContext& c);
 
  private:
   enum class FrameKind { Block, Loop, If, Function };
@@ -112,6 +117,17 @@ class FunctionCodegen {
   }
   /// The stack-limit check, before the function's first call (stack_check.cc).
   void place_stack_check(llvm::BasicBlock* body);
+  // ---- loop entry (loop_entry.cc) ----
+  /// The locals' first values: the parameters, or in a loop entry every
+  /// local from the interpreter's slots.
+  llvm::Value* initial_local(size_t index, llvm::Type* type);
+  /// A loop header this loop entry can jump to: no operand below the loop,
+  /// no loop parameters, no try_table around it.
+  void note_loop_header(const Instr& loop, llvm::BasicBlock* header);
+  /// The loop entry's dispatch on its loop argument, from `dispatch`.
+  void emit_loop_dispatch(llvm::BasicBlock* dispatch);
+  /// The function's end in a loop entry: results to the slots, return 1.
+  void return_through_slots(const std::vector<llvm::Value*>& results);
 
   // ---- instruction groups ----
   void emit_load(const Instr& in);
@@ -227,6 +243,10 @@ class FunctionCodegen {
   std::vector<Frame> frames_;
   std::vector<llvm::Value*> stack_;
   uint32_t dead_depth_ = 0;  ///< nesting of structured instructions inside unreachable code
+  bool loop_entry_ = false;  ///< emitting the loop entry rather than the function
+  /// Loop entry: the loops it can enter, by their `loop` instruction's offset.
+  std::vector<std::pair<uint32_t, llvm::BasicBlock*>> loop_headers_;
+  std::vector<uint32_t> local_slots_;  ///< loop entry: each local's first slot
 };
 
 }  // namespace flint::aot

@@ -256,12 +256,30 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
     decls.functions.push_back(f);
   }
   std::vector<llvm::Function*> entries(wasm.functions.size(), nullptr);
+  std::vector<llvm::Function*> loop_entries(wasm.functions.size(), nullptr);
+  const bool module_loop_entries = has_loop_entries(wasm, target);
+  auto has_loop_entry = [&](uint32_t i) {
+    return module_loop_entries && has_loop(wasm.functions[i]);
+  };
+  auto declare_loop_entry = [&](uint32_t i) {
+    auto* f = llvm::Function::Create(FunctionCodegen::loop_entry_type(context), linkage,
+                                     fmt::format("loop{}", i), m);
+    visible_to_partitions(*f);
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    f->addFnAttr("disable-tail-calls", "true");
+    return f;
+  };
   for (uint32_t i : p.functions) {
     FunctionCodegen fc(decls, i);
     FLINT_TRY(fc.emit());
     entries[i] = emit_entry(decls, i);
     entries[i]->setLinkage(linkage);
     visible_to_partitions(*entries[i]);
+    if (has_loop_entry(i)) {
+      loop_entries[i] = declare_loop_entry(i);
+      FunctionCodegen loop(decls, i, loop_entries[i]);
+      FLINT_TRY(loop.emit());
+    }
   }
   if (holds_table) {
     auto* ptr = llvm::PointerType::get(context, 0);
@@ -272,10 +290,19 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
         entries[i] = llvm::Function::Create(entry_type, llvm::GlobalValue::ExternalLinkage,
                                             fmt::format("entry{}", i), m);
         visible_to_partitions(*entries[i]);
+        if (has_loop_entry(i)) {
+          loop_entries[i] = llvm::Function::Create(FunctionCodegen::loop_entry_type(context),
+                                                   llvm::GlobalValue::ExternalLinkage,
+                                                   fmt::format("loop{}", i), m);
+          visible_to_partitions(*loop_entries[i]);
+        }
       }
       table.push_back(decls.functions[i]);
       table.push_back(entries[i]);
+      table.push_back(loop_entries[i] ? static_cast<llvm::Constant*>(loop_entries[i])
+                                      : llvm::ConstantPointerNull::get(ptr));
     }
+    static_assert(kTableStride == 3, "the table's layout (abi.h)");
     auto* table_type = llvm::ArrayType::get(ptr, table.size());
     auto* g = new llvm::GlobalVariable(m, table_type, true, llvm::GlobalValue::ExternalLinkage,
                                        llvm::ConstantArray::get(table_type, table), kTableSymbol);
@@ -314,6 +341,19 @@ Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
                module_instructions > target.quick_module_instructions &&
                function_instructions > target.quick_function_instructions;
   return quick ? Effort::Quick : Effort::Full;
+}
+
+bool has_loop_entries(const Module& wasm, const TargetOptions& target) {
+  if (!target.loop_entries) return false;
+  if (target.quick_module_instructions == 0) return true;
+  uint64_t total = 0;  // counted as plan_partitions counts
+  for (const Function& f : wasm.functions) total += f.body.size() + 1;
+  return total <= target.quick_module_instructions;
+}
+
+bool has_loop(const Function& f) {
+  return std::any_of(f.body.begin(), f.body.end(),
+                     [](const Instr& in) { return in.op == Opcode::Loop; });
 }
 
 std::vector<Partition> plan_partitions(const Module& wasm, const TargetOptions& target) {
