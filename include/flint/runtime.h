@@ -67,10 +67,10 @@ struct Config {
   bool interruptible = false;
   /// EngineKind::Tiered: calls and loop iterations the interpreter runs on
   /// a thread before the module it is then running counts as hot and its
-  /// compile starts (by default about 15 ms of interpreted calls, less
-  /// than a second's run loses to the delay), so a short run spawns no
-  /// compile. 0 starts the compile at once. compile() reads this.
-  uint64_t tier_up_after = 2'000'000;
+  /// compile starts (by default about 4 ms of interpreted calls, 40 ms of
+  /// nbody's long loop bodies), so a short run spawns no compile. 0 starts
+  /// the compile at once. compile() reads this.
+  uint64_t tier_up_after = 500'000;
   /// The proposals compile() decodes and validates with (WebAssembly 3.0's
   /// multi-memory and the shared flag by default; Features::wasm2() for 2.0).
   Features features;

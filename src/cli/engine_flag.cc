@@ -18,7 +18,7 @@ void add_engine_flags(CLI::App* cmd, EngineFlags& flags, const std::string& note
   cmd->add_option("--tier-up-after", flags.tier_up_after,
                   fmt::format("With the tiered engine, the calls and loop iterations interpreted "
                               "on a thread before the module then running is compiled (default "
-                              "{}, about 15 ms; 0: compile at once)",
+                              "{}, a few ms; 0: compile at once)",
                               Config{}.tier_up_after))
       ->type_name("COUNT");
   cmd->add_flag("--no-cache", flags.no_cache, kNoCacheHelp);

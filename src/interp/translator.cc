@@ -4,8 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "interp/handlers.h"
 #include "module/opcode_cases.h"
+#include "module/outermost_loops.h"
 
 namespace flint::interp {
 
@@ -46,6 +49,7 @@ Status FunctionTranslator::run() {
   // Both at function entry, located at the function's first instruction.
   if (!func_.body.empty()) offset_ = func_.body.front().offset;
   if (options_.tier_up) {
+    outermost_loops_ = outermost_loops(func_);
     begin(&op::tier_check);
     pair(out_.index, 0);
     Word w;
@@ -450,10 +454,12 @@ void FunctionTranslator::block(const Instr& in) {
 void FunctionTranslator::loop(const Instr& in) {
   materialize_from(0);
   // A loop the compiled code can take over while it runs (on-stack
-  // replacement, the loop entries of aot/abi.h): nothing on the operand
-  // stack (so no loop parameters either), no try_table around it. The
-  // compiler applies the same rule; every local is in its slot here.
-  bool enterable = stack_.empty() && open_tables_.empty();
+  // replacement, the loop entries of aot/abi.h): an outermost loop
+  // (module/outermost_loops.h), nothing on the operand stack (so no loop
+  // parameters either), no try_table around it. The compiler applies the
+  // same rule; every local is in its slot here.
+  bool enterable = stack_.empty() && open_tables_.empty() &&
+                   std::binary_search(outermost_loops_.begin(), outermost_loops_.end(), in.offset);
   Control& c = open_control(in, std::nullopt);
   c.loop_start = uint32_t(code_.size());
   label_here();

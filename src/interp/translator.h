@@ -183,6 +183,9 @@ class FunctionTranslator {
   /// The catch tables (handlers_exception.cc) of the open try_tables,
   /// innermost last.
   std::vector<uint32_t> open_tables_;
+  /// With tiering: the offsets of the loops a frame may move to compiled
+  /// code at (module/outermost_loops.h).
+  std::vector<uint32_t> outermost_loops_;
   bool done_ = false;
 };
 

@@ -237,7 +237,8 @@ constexpr const char* kLoopModule = R"((module
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     (local.get $acc) (local.get $f) (i32x4.extract_lane 3 (local.get $v)) (local.get $x))
-  ;; Entered at the inner loop: the outer one then goes on compiled.
+  ;; Waits in the inner loop: the frame moves at the outer loop's next
+  ;; iteration (only outermost loops are entered).
   (func (export "nested") (param $n i32) (result i32)
     (local $i i32) (local $j i32) (local $s i32)
     (loop $outer
@@ -329,7 +330,7 @@ TEST_F(TieredLoopTest, ALoopRunningInTheInterpreterContinuesInCompiledCode) {
   }
 }
 
-TEST_F(TieredLoopTest, AnInnerLoopEnteredContinuesItsOuterLoopCompiled) {
+TEST_F(TieredLoopTest, AFrameInAnInnerLoopMovesAtItsOuterLoopsNextIteration) {
   Store store(config);
   auto instance = instantiate_loops(store);
   ASSERT_TRUE(instance) << instance.error().describe();

@@ -246,7 +246,8 @@ class FunctionCodegen {
   bool loop_entry_ = false;  ///< emitting the loop entry rather than the function
   /// Loop entry: the loops it can enter, by their `loop` instruction's offset.
   std::vector<std::pair<uint32_t, llvm::BasicBlock*>> loop_headers_;
-  std::vector<uint32_t> local_slots_;  ///< loop entry: each local's first slot
+  std::vector<uint32_t> local_slots_;      ///< loop entry: each local's first slot
+  std::vector<uint32_t> outermost_loops_;  ///< loop entry: its possible targets
 };
 
 }  // namespace flint::aot

@@ -11,16 +11,20 @@
 // the entry block ends in a switch on the loop's offset, and the function's
 // end writes its results to the slots and returns 1. Locals are allocas
 // until mem2reg, so jumping into a loop header needs no PHI of ours: SSA
-// construction merges the values that come from the switch. A loop whose
-// header carries values (an operand below the loop, loop parameters) is
-// not a target, nor one inside a try_table, whose catch clauses are the
+// construction merges the values that come from the switch. Only
+// outermost loops are targets (module/outermost_loops.h says why), and not
+// one whose header carries values (an operand below the loop, loop
+// parameters) or one inside a try_table, whose catch clauses are the
 // interpreter frame's own: the switch's default returns 0 at once, having
 // done nothing, and the interpreter keeps the loop. The function's code
 // before its loops is unreachable from the switch and deleted by the
 // optimiser, so the entry costs about one more compile of its loops.
+#include <algorithm>
+
 #include "aot/llvm/function_codegen.h"
 #include "aot/llvm/nan_preserving.h"
 #include "aot/llvm/slot_values.h"
+#include "module/outermost_loops.h"
 
 namespace flint::aot {
 
@@ -43,6 +47,8 @@ llvm::Value* FunctionCodegen::initial_local(size_t index, llvm::Type* type) {
 
 void FunctionCodegen::note_loop_header(const Instr& loop, llvm::BasicBlock* header) {
   if (!stack_.empty() || innermost_dispatch()) return;
+  if (outermost_loops_.empty()) outermost_loops_ = outermost_loops(function_);
+  if (!std::binary_search(outermost_loops_.begin(), outermost_loops_.end(), loop.offset)) return;
   loop_headers_.emplace_back(loop.offset, header);
 }
 
