@@ -11,6 +11,7 @@
 #include <memory>
 #include <thread>
 
+#include "aot/aot_instance.h"
 #include "aot/aot_module.h"
 #include "aot/artifact.h"
 #include "aot/cpu_features.h"
@@ -18,6 +19,8 @@
 #include "aot/sha256.h"
 #include "binary/decoder.h"
 #include "flint/runtime.h"
+#include "interp/interp_module.h"
+#include "runtime/tier_up.h"
 #include "tiered/tiered_engine.h"
 #include "valid/validator.h"
 
@@ -40,6 +43,8 @@ std::string show_args(const PlannedCall& call) {
 
 /// One engine's compiled module, store and instance.
 struct Side {
+  /// The stepped side's (SteppedTier): outlives the code that points to it.
+  std::shared_ptr<TierUp> tier;
   std::shared_ptr<const CompiledModule> compiled;
   std::unique_ptr<Store> store;
   Instance* instance = nullptr;
@@ -60,6 +65,67 @@ Result<Side> make_side(const std::vector<uint8_t>& wasm, EngineKind engine) {
   side.store = std::make_unique<Store>(config);
   FLINT_ASSIGN(side.instance, side.store->instantiate(*side.compiled, {}));
   return side;
+}
+
+/// Tiering with the switch at a chosen point inside the calls: the module's
+/// code is compiled beforehand, and becomes ready when the interpreter
+/// reports it hot, after exactly `units` calls and loop iterations of one
+/// planned call (the count restarts before each: the tiered side's calls
+/// count on the same thread, interp::restart_hotness_count). The next call switches the
+/// instance, as the tiered engine's tier_check does, and a frame running
+/// an outermost loop moves to the function's loop entry at the loop's next
+/// iteration (on-stack replacement), in the middle of the call. The
+/// tiered engine itself switches only between calls here (its compile
+/// ends before the call that follows the gate).
+class SteppedTier final : public TierUp {
+ public:
+  SteppedTier(uint64_t units, std::shared_ptr<const aot::AotModule> compiled)
+      : TierUp(units), compiled_(std::move(compiled)) {}
+  void heat() const override { const_cast<SteppedTier*>(this)->mark_ready(); }
+  Status switch_instance(InstanceImpl& instance, ExecutionState& exec) const override {
+    return compiled_->prepare_instance(instance, exec);
+  }
+  Result<bool> enter_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
+                          uint32_t loop) const override {
+    if (func.entry != aot::call_compiled) return false;
+    Result<bool> entered = aot::call_compiled_loop(func, exec, slots, loop);
+    if (!entered || *entered) ++loops_entered;
+    return entered;
+  }
+  mutable uint64_t loops_entered = 0;
+
+ private:
+  std::shared_ptr<const aot::AotModule> compiled_;
+};
+
+Result<Side> make_stepped_side(const std::vector<uint8_t>& wasm, uint64_t units,
+                               aot::InProcessCompiler compiler) {
+  Config config;
+  FLINT_ASSIGN(Module module, decode_module(wasm, config.features));
+  FLINT_ASSIGN(std::shared_ptr<const ValidatedModule> validated,
+               ValidatedModule::validate(std::move(module), config.features));
+  FLINT_ASSIGN(std::vector<uint8_t> artifact, compiler(wasm, aot::ArtifactOptions{}));
+  FLINT_ASSIGN(std::shared_ptr<aot::AotModule> compiled, aot::AotModule::load(artifact, config));
+  Side side;
+  side.tier = std::make_shared<SteppedTier>(units, std::move(compiled));
+  interp::TranslateOptions translate;
+  translate.tier_up = side.tier.get();
+  FLINT_ASSIGN(std::shared_ptr<interp::InterpModule> interpreted,
+               interp::InterpModule::create(std::move(validated), translate));
+  side.compiled = std::move(interpreted);
+  side.store = std::make_unique<Store>(config);
+  FLINT_ASSIGN(side.instance, side.store->instantiate(*side.compiled, {}));
+  return side;
+}
+
+/// Where the stepped side switches: a count of calls and loop iterations
+/// into a planned call, drawn from the module's bytes (FNV-1a) so that a
+/// replay switches at the same point. Generated loops run 1-16 times, so
+/// the count is small: the first call that runs more switches inside.
+uint64_t stepped_switch_units(const std::vector<uint8_t>& wasm) {
+  uint64_t h = 14695981039346656037ull;
+  for (uint8_t b : wasm) h = (h ^ b) * 1099511628211ull;
+  return 1 + h % 8;
 }
 
 bool exhausted(const Result<std::vector<Value>>& r) {
@@ -163,6 +229,7 @@ Replay replay(const GeneratedModule& module, DiffStats* stats, size_t max_calls,
   aot::set_in_process_compiler(gated_compile);
   tier_gate_open = false;
   auto tiered = make_side(module.wasm, EngineKind::Tiered);
+  auto stepped = make_stepped_side(module.wasm, stepped_switch_units(module.wasm), compiler);
   struct Ungate {  // no compile left waiting, however the replay ends
     const Result<Side>& side;
     ~Ungate() {
@@ -171,29 +238,41 @@ Replay replay(const GeneratedModule& module, DiffStats* stats, size_t max_calls,
       aot::set_in_process_compiler(aot::compile_to_artifact);
     }
   } ungate{tiered};
-  if (!interp || !aot || !tiered) {
+  if (!interp || !aot || !tiered || !stepped) {
     // Instantiation cannot trap (no start function, segments in bounds), so
     // any failure here is an engine's or the compiler's.
     out.setup_failed = true;
-    out.report =
-        fmt::format("setting up the module failed: interpreter: {}; compiled: {}; tiered: {}",
-                    interp ? "ok" : interp.error().describe(), aot ? "ok" : aot.error().describe(),
-                    tiered ? "ok" : tiered.error().describe());
+    out.report = fmt::format(
+        "setting up the module failed: interpreter: {}; compiled: {}; tiered: {}; stepped: {}",
+        interp ? "ok" : interp.error().describe(), aot ? "ok" : aot.error().describe(),
+        tiered ? "ok" : tiered.error().describe(), stepped ? "ok" : stepped.error().describe());
     return out;
   }
   size_t switch_at = module.calls.size() / 2;
+  const uint64_t stats_loop_moves_base = stats ? stats->loop_moves : 0;
   for (size_t i = 0; i < module.calls.size() && i < max_calls; ++i) {
     const PlannedCall& call = module.calls[i];
     (void)interp->call(kFuelResetExport, {});
     (void)aot->call(kFuelResetExport, {});
     (void)tiered->call(kFuelResetExport, {});
+    // The tiered side's calls count on this thread too (and with its
+    // tier_up_after of 0 leave every unit reporting): the stepped side's
+    // count starts afresh before each of its planned calls.
+    interp::restart_hotness_count();
+    (void)stepped->call(kFuelResetExport, {});
     // After the fuel reset: the planned call is the one that switches.
     if (i == switch_at) let_tiered_compile(*tiered);
     auto e = interp->call(call.export_name, call.args);
     auto a = aot->call(call.export_name, call.args);
     auto t = tiered->call(call.export_name, call.args);
-    if (stats) ++stats->calls;
-    if (exhausted(e) != exhausted(a) || exhausted(e) != exhausted(t)) {
+    auto st = stepped->call(call.export_name, call.args);
+    if (stats) {
+      ++stats->calls;
+      stats->loop_moves =
+          stats_loop_moves_base + static_cast<SteppedTier&>(*stepped->tier).loops_entered;
+    }
+    if (exhausted(e) != exhausted(a) || exhausted(e) != exhausted(t) ||
+        exhausted(e) != exhausted(st)) {
       if (stats) ++stats->inconclusive;
       return out;
     }
@@ -201,9 +280,12 @@ Replay replay(const GeneratedModule& module, DiffStats* stats, size_t max_calls,
     std::string diff = compare_results(e, a, "compiled");
     if (diff.empty())
       diff = compare_results(e, t, i < switch_at ? "tiered (interpreted)" : "tiered");
+    if (diff.empty()) diff = compare_results(e, st, "stepped tiered");
     if (diff.empty()) {
       diff = compare_state(*interp, *aot, module.exported_globals, "compiled");
       if (diff.empty()) diff = compare_state(*interp, *tiered, module.exported_globals, "tiered");
+      if (diff.empty())
+        diff = compare_state(*interp, *stepped, module.exported_globals, "stepped tiered");
       if (!diff.empty()) diff += "\n(all returned " + show_result(e) + ")";
     }
     if (!diff.empty()) {

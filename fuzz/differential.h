@@ -25,6 +25,9 @@ struct DiffStats {
   uint64_t calls = 0;
   uint64_t traps = 0;         ///< calls that trapped (in both engines)
   uint64_t inconclusive = 0;  ///< modules cut short by one-sided stack exhaustion
+  /// Calls of the stepped tiered side that moved to compiled code inside a
+  /// loop (on-stack replacement).
+  uint64_t loop_moves = 0;
 };
 
 enum class DiffVerdict : uint8_t { Agree, InvalidModule, Mismatch };

@@ -28,9 +28,11 @@ flint::fuzz::DiffStats g_stats;
 
 void print_stats() {
   std::fprintf(stderr,
-               "flint-diff: modules %llu, calls %llu, trapped calls %llu, inconclusive %llu\n",
+               "flint-diff: modules %llu, calls %llu, trapped calls %llu, inconclusive %llu, "
+               "moved in a loop %llu\n",
                (unsigned long long)g_stats.modules, (unsigned long long)g_stats.calls,
-               (unsigned long long)g_stats.traps, (unsigned long long)g_stats.inconclusive);
+               (unsigned long long)g_stats.traps, (unsigned long long)g_stats.inconclusive,
+               (unsigned long long)g_stats.loop_moves);
 }
 
 bool env_flag(const char* name, bool fallback) {
@@ -60,9 +62,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   DiffOutcome outcome = run_differential(module, g_stats);
   if (g_stats.modules % 1000 == 0) print_stats();
   if (outcome.verdict != DiffVerdict::Agree) {
-    std::fprintf(stderr, "\n==== flint differential fuzzer: %s ====\n%s\n",
-                 outcome.verdict == DiffVerdict::InvalidModule ? "GENERATOR BUG" : "ENGINES DISAGREE",
-                 outcome.report.c_str());
+    std::fprintf(
+        stderr, "\n==== flint differential fuzzer: %s ====\n%s\n",
+        outcome.verdict == DiffVerdict::InvalidModule ? "GENERATOR BUG" : "ENGINES DISAGREE",
+        outcome.report.c_str());
     std::abort();
   }
   return 0;

@@ -57,7 +57,8 @@ bool adopt_replacement(flint::fuzz::GeneratedModule& module) {
     return false;
   };
   if (!exported(flint::fuzz::kMemoryExport, flint::ExternKind::Memory)) {
-    std::fprintf(stderr, "fuzz_replay: the module exports no memory \"%s\"\n", flint::fuzz::kMemoryExport);
+    std::fprintf(stderr, "fuzz_replay: the module exports no memory \"%s\"\n",
+                 flint::fuzz::kMemoryExport);
     return false;
   }
   module.exported_globals = 0;
@@ -93,18 +94,21 @@ int main(int argc, char** argv) {
   }
   for (const PlannedCall& call : module.calls) {
     std::string line = call.export_name + "(";
-    for (size_t i = 0; i < call.args.size(); ++i) line += (i ? ", " : "") + show_value(call.args[i]);
+    for (size_t i = 0; i < call.args.size(); ++i)
+      line += (i ? ", " : "") + show_value(call.args[i]);
     std::printf("call %s)\n", line.c_str());
   }
   flint::aot::set_in_process_compiler(flint::aot::compile_to_artifact);
   DiffStats stats;
   DiffOutcome outcome = run_differential(module, stats);
   if (outcome.verdict == DiffVerdict::Agree) {
-    std::printf("agree (%llu calls, %llu trapped, %llu inconclusive)\n", (unsigned long long)stats.calls,
-                (unsigned long long)stats.traps, (unsigned long long)stats.inconclusive);
+    std::printf("agree (%llu calls, %llu trapped, %llu inconclusive, %llu moved in a loop)\n",
+                (unsigned long long)stats.calls, (unsigned long long)stats.traps,
+                (unsigned long long)stats.inconclusive, (unsigned long long)stats.loop_moves);
     return 0;
   }
-  std::printf("%s\n%s\n", outcome.verdict == DiffVerdict::InvalidModule ? "INVALID MODULE" : "ENGINES DISAGREE",
+  std::printf("%s\n%s\n",
+              outcome.verdict == DiffVerdict::InvalidModule ? "INVALID MODULE" : "ENGINES DISAGREE",
               outcome.report.c_str());
   return 1;
 }

@@ -233,4 +233,7 @@ FLINT_HANDLER(call_indirect) {
 }
 
 }  // namespace op
+
+void restart_hotness_count() { op::hot_count = op::HotCount{}; }
+
 }  // namespace flint::interp

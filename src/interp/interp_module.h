@@ -54,6 +54,12 @@ class InterpModule final : public EngineModule {
   std::vector<std::unique_ptr<CompiledFunction>> functions_;
 };
 
+/// Starts this thread's hotness count afresh (runtime/tier_up.h): the
+/// next tier_check or loop head arms it with its module's hot_after(), so
+/// that module is reported hot exactly that many calls and loop iterations
+/// later. For harnesses that need the switch at a reproducible point.
+void restart_hotness_count();
+
 /// The interpreter as an Engine (engine.h).
 const Engine& engine();
 
