@@ -372,3 +372,45 @@ TEST_F(TieredLoopTest, ATrapAfterTheLoopIsEnteredHasEachFrameOnce) {
 
 }  // namespace
 }  // namespace flint
+
+namespace flint {
+namespace {
+
+// With fuel, a call that moves to compiled code at a loop head is charged
+// exactly what the interpreter charges for the whole call: the loop entry
+// charges the iteration the interpreter's loop head had not yet.
+class TieredLoopFuelTest : public TieredLoopTest {
+ protected:
+  TieredLoopFuelTest() { config.fuel = 1'000'000; }
+};
+
+TEST_F(TieredLoopFuelTest, AMovedCallUsesTheInterpretersFuel) {
+  Store store(config);
+  auto instance = instantiate_loops(store);
+  ASSERT_TRUE(instance) << instance.error().describe();
+  auto mix = call(store, **instance, "mix", {Value::i32_(100), Value::f64_(0.25)});
+  ASSERT_TRUE(mix) << mix.error().describe();
+  EXPECT_EQ(tiered::loops_entered(*module), 1u);
+
+  Config interp_config = config;
+  interp_config.engine = EngineKind::Interpreter;
+  auto interpreted = compile(*text::parse_wat(kLoopModule), interp_config);
+  ASSERT_TRUE(interpreted) << interpreted.error().describe();
+  Store interp_store(interp_config);
+  Linker linker;
+  auto nothing = [](Caller&, auto, auto) -> Status { return {}; };
+  linker.define("env", "wait_for_machine_code", interp_store.host_function(FuncType{}, nothing));
+  linker.define("env", "wait_again", interp_store.host_function(FuncType{}, nothing));
+  auto interp_instance = linker.instantiate(interp_store, **interpreted);
+  ASSERT_TRUE(interp_instance) << interp_instance.error().describe();
+  auto expected =
+      call(interp_store, **interp_instance, "mix", {Value::i32_(100), Value::f64_(0.25)});
+  ASSERT_TRUE(expected) << expected.error().describe();
+  EXPECT_EQ((*mix)[0].i64, (*expected)[0].i64);
+  ASSERT_TRUE(store.remaining_fuel());
+  EXPECT_EQ(*store.remaining_fuel(), *interp_store.remaining_fuel());
+  EXPECT_LT(*store.remaining_fuel(), 1'000'000u);
+}
+
+}  // namespace
+}  // namespace flint
