@@ -87,7 +87,6 @@ class SteppedTier final : public TierUp {
   }
   Result<bool> enter_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
                           uint32_t loop) const override {
-    if (func.entry != aot::call_compiled) return false;
     Result<bool> entered = aot::call_compiled_loop(func, exec, slots, loop);
     if (!entered || *entered) ++loops_entered;
     return entered;

@@ -16,8 +16,8 @@
 // offset `loop` of the module, with every local (parameters first) read
 // from slots as the interpreter's frame holds them, runs the function to
 // its end and writes its results over slots[0...]: 1. A loop it cannot
-// enter (one with operands or parameters on the stack, or inside a
-// try_table) returns 0 at once, having done nothing. Tiering's on-stack
+// enter (one nested in another loop, with operands or parameters on the
+// stack, or inside a try_table) returns 0 at once, having done nothing. Tiering's on-stack
 // replacement (src/tiered/README.md). The shared object exports one
 // symbol, kTableSymbol: an array of 3 * N pointers {fn_0, entry_0, loop_0,
 // fn_1, ...}, loop_i null where there is none.

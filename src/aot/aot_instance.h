@@ -29,10 +29,10 @@ extern const Helpers kHelpers;
 /// The FuncEntry (runtime/execution.h) of compiled functions.
 Status call_compiled(FuncInst& func, ExecutionState& exec, InstanceImpl* caller, uint64_t* slots);
 
-/// Runs compiled `func` (its FuncInst entry is call_compiled) from inside
-/// its loop at byte offset `loop`, with its locals in `slots` as the
-/// interpreter's frame holds them, to its end: true, its results then over
-/// slots[0...]; false when it has no entry into that loop (nothing ran).
+/// Runs compiled `func` from inside its loop at byte offset `loop`, with
+/// its locals in `slots` as the interpreter's frame holds them, to its end:
+/// true, its results then over slots[0...]; false when it has no entry
+/// into that loop or is not compiled code (nothing ran).
 /// Tiering's on-stack replacement (abi.h, loop entries).
 Result<bool> call_compiled_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
                                 uint32_t loop);

@@ -150,6 +150,7 @@ Status call_compiled(FuncInst& func, ExecutionState& exec, InstanceImpl*, uint64
 
 Result<bool> call_compiled_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
                                 uint32_t loop) {
+  if (func.entry != call_compiled) return false;
   ProtectedCall call{.native = static_cast<const NativeFunc*>(func.code.code),
                      .slots = slots,
                      .loop_call = true,

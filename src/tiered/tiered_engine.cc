@@ -33,7 +33,6 @@ class ModuleTier final : public TierUp, public std::enable_shared_from_this<Modu
   }
   Result<bool> enter_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
                           uint32_t loop) const override {
-    if (func.entry != aot::call_compiled) return false;
     Result<bool> entered = aot::call_compiled_loop(func, exec, slots, loop);
     // A trap comes from the entered code (a refusal runs nothing).
     if (!entered || *entered) loops_entered_.fetch_add(1, std::memory_order_relaxed);

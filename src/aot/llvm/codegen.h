@@ -63,7 +63,7 @@ struct TargetOptions {
   /// tests of the quick code generator (`FLINT_COMPILE_EFFORT=quick`, read by
   /// compile_to_artifact).
   bool all_quick = false;
-  /// Give each Full function with a loop a second, loop entry (abi.h): how
+  /// Give each function with a loop a second form, its loop entry (abi.h): how
   /// a tiered run moves a loop already running in the interpreter to
   /// compiled code (on-stack replacement, src/tiered/README.md). Only in
   /// modules of at most quick_module_instructions: the entry doubles the

@@ -185,7 +185,6 @@ Status FunctionCodegen::emit() {
   for (size_t i = 0; i < local_types_.size(); ++i) {
     llvm::Type* t = llvm_type(c_, local_types_[i]);
     locals_.push_back(b_.CreateAlloca(t));
-    // A float local's zero must not let LLVM fold `x - 0.0` to x (nan_preserving.h).
     b_.CreateStore(initial_local(i, t), locals_.back());
   }
   if (wasm_.memory_count() > 0) mem_base_ = ctx_field(kCtxMemBase, b_.getPtrTy(), "mem");

@@ -121,8 +121,9 @@ class FunctionCodegen {
   /// The locals' first values: the parameters, or in a loop entry every
   /// local from the interpreter's slots.
   llvm::Value* initial_local(size_t index, llvm::Type* type);
-  /// A loop header this loop entry can jump to: no operand below the loop,
-  /// no loop parameters, no try_table around it.
+  /// A loop header this loop entry can jump to: an outermost loop
+  /// (module/outermost_loops.h), no operand below it, no loop parameters,
+  /// no try_table around it.
   void note_loop_header(const Instr& loop, llvm::BasicBlock* header);
   /// The loop entry's dispatch on its loop argument, from `dispatch`.
   void emit_loop_dispatch(llvm::BasicBlock* dispatch);

@@ -261,7 +261,7 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
   auto has_loop_entry = [&](uint32_t i) {
     return module_loop_entries && has_loop(wasm.functions[i]);
   };
-  auto declare_loop_entry = [&](uint32_t i) {
+  auto declare_loop_entry = [&](uint32_t i, llvm::GlobalValue::LinkageTypes linkage) {
     auto* f = llvm::Function::Create(FunctionCodegen::loop_entry_type(context), linkage,
                                      fmt::format("loop{}", i), m);
     visible_to_partitions(*f);
@@ -276,7 +276,7 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
     entries[i]->setLinkage(linkage);
     visible_to_partitions(*entries[i]);
     if (has_loop_entry(i)) {
-      loop_entries[i] = declare_loop_entry(i);
+      loop_entries[i] = declare_loop_entry(i, linkage);
       FunctionCodegen loop(decls, i, loop_entries[i]);
       FLINT_TRY(loop.emit());
     }
@@ -290,12 +290,8 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
         entries[i] = llvm::Function::Create(entry_type, llvm::GlobalValue::ExternalLinkage,
                                             fmt::format("entry{}", i), m);
         visible_to_partitions(*entries[i]);
-        if (has_loop_entry(i)) {
-          loop_entries[i] = llvm::Function::Create(FunctionCodegen::loop_entry_type(context),
-                                                   llvm::GlobalValue::ExternalLinkage,
-                                                   fmt::format("loop{}", i), m);
-          visible_to_partitions(*loop_entries[i]);
-        }
+        if (has_loop_entry(i))
+          loop_entries[i] = declare_loop_entry(i, llvm::GlobalValue::ExternalLinkage);
       }
       table.push_back(decls.functions[i]);
       table.push_back(entries[i]);
