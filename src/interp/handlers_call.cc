@@ -99,7 +99,7 @@ FLINT_HANDLER(call_direct) {
 namespace {
 
 // Hotness (runtime/tier_up.h), counted per thread so that no two threads
-// write one cache line: every tier_check and tier_count spends one unit,
+// write one cache line: every tier_check, tier_loop and tier_count spends one unit,
 // and the module running when the count is used up is reported hot, as a
 // sampling profiler would find it. A thread's first use only arms the count,
 // with that module's hot_after().
@@ -115,6 +115,12 @@ struct HotCount {
   hot_count.left = int64_t(std::min<uint64_t>(tier->hot_after(), INT64_MAX));
 }
 
+/// One unit of hotness: a load, a decrement and a branch.
+inline void spend_hotness_unit(const TierUp* tier) {
+  if (--hot_count.left < 0) [[unlikely]]
+    count_used_up(tier);
+}
+
 }  // namespace
 
 // tier_check [function, -] [TierUp*]: a tiered module's function entry.
@@ -127,8 +133,7 @@ struct HotCount {
 FLINT_HANDLER(tier_check) {
   const auto* tier = static_cast<const TierUp*>(ip[2].ptr);
   if (!tier->ready()) [[likely]] {
-    if (--hot_count.left < 0) [[unlikely]]
-      count_used_up(tier);
+    spend_hotness_unit(tier);
     FLINT_NEXT(3);
   }
   FuncInst* self = ctx->funcs[ip[1].u32[0]];
@@ -144,12 +149,12 @@ FLINT_HANDLER(tier_check) {
   return 0;
 }
 
-// tier_count [TierUp*]: a tiered module's loop head, counting the iteration
-// towards the module's hotness, so that a long loop makes its module hot
-// as calls do (its running frame still finishes interpreted).
+// tier_count [TierUp*]: a tiered module's loop head where the frame cannot
+// move to compiled code (tier_loop's are the others), counting the
+// iteration towards the module's hotness, so that a long loop makes its
+// module hot as calls do.
 FLINT_HANDLER(tier_count) {
-  if (--hot_count.left < 0) [[unlikely]]
-    count_used_up(static_cast<const TierUp*>(ip[1].ptr));
+  spend_hotness_unit(static_cast<const TierUp*>(ip[1].ptr));
   FLINT_NEXT(2);
 }
 
@@ -203,8 +208,7 @@ enum class LoopMove : uint8_t { Stayed, Returned, Trapped };
 FLINT_HANDLER(tier_loop) {
   const auto* tier = static_cast<const TierUp*>(ip[3].ptr);
   if (!tier->ready()) [[likely]] {
-    if (--hot_count.left < 0) [[unlikely]]
-      count_used_up(tier);
+    spend_hotness_unit(tier);
     FLINT_NEXT(4);
   }
   if (ip == ctx->loop_refused) FLINT_NEXT(4);
