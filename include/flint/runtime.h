@@ -67,10 +67,14 @@ struct Config {
   bool interruptible = false;
   /// EngineKind::Tiered: calls and loop iterations the interpreter runs on
   /// a thread before the module it is then running counts as hot and its
-  /// compile starts (by default about 4 ms of interpreted calls, 40 ms of
-  /// nbody's long loop bodies), so a short run spawns no compile. 0 starts
-  /// the compile at once. compile() reads this.
-  uint64_t tier_up_after = 500'000;
+  /// compile starts; 0 starts the compile at once. Unset, the module's size
+  /// decides (tiered::default_hot_after): a small module's compile is a few
+  /// tens of milliseconds of the other core's time and starts almost at
+  /// once, a large one's takes seconds and hundreds of megabytes and waits
+  /// for 500,000 (about 4 ms of interpreted calls, 40 ms of nbody's long
+  /// loop bodies); either way a short run spawns no compile. compile()
+  /// reads this.
+  std::optional<uint64_t> tier_up_after;
   /// The proposals compile() decodes and validates with (WebAssembly 3.0's
   /// multi-memory and the shared flag by default; Features::wasm2() for 2.0).
   Features features;

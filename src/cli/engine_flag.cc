@@ -1,7 +1,5 @@
 #include "cli/engine_flag.h"
 
-#include <fmt/format.h>
-
 #include "aot/aot_module.h"
 #include "cli/artifact_cache_flag.h"
 
@@ -16,10 +14,10 @@ void add_engine_flags(CLI::App* cmd, EngineFlags& flags, const std::string& note
                       note)
       ->check(CLI::IsMember({"interp", "aot", "tiered"}));
   cmd->add_option("--tier-up-after", flags.tier_up_after,
-                  fmt::format("With the tiered engine, the calls and loop iterations interpreted "
-                              "on a thread before the module then running is compiled (default "
-                              "{}, a few ms; 0: compile at once)",
-                              Config{}.tier_up_after))
+                  "With the tiered engine, the calls and loop iterations interpreted on a "
+                  "thread before the module then running is compiled (default: 10 per "
+                  "instruction of the module, from 10,000 to 500,000, under a millisecond "
+                  "to a few; 0: compile at once)")
       ->type_name("COUNT");
   cmd->add_flag("--no-cache", flags.no_cache, kNoCacheHelp);
 }
@@ -37,7 +35,7 @@ void apply_engine_flags(const EngineFlags& flags, Config& config) {
     config.engine = EngineKind::Tiered;
   else
     config.engine = default_engine();
-  if (flags.tier_up_after) config.tier_up_after = *flags.tier_up_after;
+  if (flags.tier_up_after) config.tier_up_after = flags.tier_up_after;
   if (config.engine != EngineKind::Interpreter) use_artifact_cache(flags.no_cache);
 }
 

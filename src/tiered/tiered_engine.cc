@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "aot/aot_instance.h"
@@ -22,11 +23,9 @@ namespace {
 /// by the interpreter's tier_checks.
 class ModuleTier final : public TierUp, public std::enable_shared_from_this<ModuleTier> {
  public:
-  ModuleTier(std::vector<uint8_t> wasm, aot::ArtifactOptions options, Config config)
-      : TierUp(config.tier_up_after),
-        wasm_(std::move(wasm)),
-        options_(options),
-        config_(std::move(config)) {}
+  ModuleTier(std::vector<uint8_t> wasm, aot::ArtifactOptions options, Config config,
+             uint64_t hot_after)
+      : TierUp(hot_after), wasm_(std::move(wasm)), options_(options), config_(std::move(config)) {}
 
   Status switch_instance(InstanceImpl& instance, ExecutionState& exec) const override {
     return compiled_->prepare_instance(instance, exec);
@@ -121,21 +120,29 @@ class TieredEngine final : public Engine {
       auto loaded = aot::AotModule::load(*cached, config);
       if (loaded) return std::shared_ptr<const EngineModule>(std::move(*loaded));
     }
+    uint64_t hot_after = config.tier_up_after.value_or(default_hot_after(module->module()));
     auto tier = std::make_shared<ModuleTier>(std::vector<uint8_t>(wasm.begin(), wasm.end()),
-                                             options, config);
+                                             options, config, hot_after);
     interp::TranslateOptions translate;
     translate.loop_fuel = config.fuel.has_value();
     translate.interruptible = config.interruptible;
     translate.tier_up = tier.get();
     FLINT_ASSIGN(std::shared_ptr<interp::InterpModule> interpreted,
                  interp::InterpModule::create(std::move(module), translate));
-    if (config.tier_up_after == 0) tier->heat();
+    if (hot_after == 0) tier->heat();
     return std::shared_ptr<const EngineModule>(
         std::make_shared<TieredModule>(std::move(tier), std::move(interpreted)));
   }
 };
 
 }  // namespace
+
+uint64_t default_hot_after(const Module& module) {
+  constexpr uint64_t kUnitsPerInstruction = 10, kLeast = 10'000, kMost = 500'000;
+  uint64_t instructions = 0;
+  for (const Function& function : module.functions) instructions += function.body.size();
+  return std::clamp(instructions * kUnitsPerInstruction, kLeast, kMost);
+}
 
 const Engine& engine() {
   static const TieredEngine instance;
