@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build
-  clang-19 lld-19 llvm-19-dev libclang-rt-19-dev   # the compiler, and libFuzzer for fuzz builds
+  clang-19 lld-19 llvm-19-dev liblld-19-dev        # the compiler: LLVM, lld's library
+  libclang-rt-19-dev                               # libFuzzer, for fuzz builds
   libfmt-dev libcli11-dev                          # formatting, command line
   libboost-dev                                     # flint serve's HTTP server (Boost.Beast, header-only)
   libboost-context-dev                             # the fibers of async component-model tasks

@@ -67,6 +67,11 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
   }
   map.begin = m->code_.code_begin();
   map.end = m->code_.code_end();
+  if (!artifact.code_locations.empty()) {
+    FLINT_ASSIGN(m->locations_, CodeLocations::decode(artifact.code_locations));
+    map.load_address = m->code_.load_address();
+    map.locations = &m->locations_;
+  }
   register_code(m.get(), std::move(map));
   return m;
 }

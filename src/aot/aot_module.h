@@ -14,6 +14,7 @@
 #include "aot/abi.h"
 #include "aot/artifact.h"
 #include "aot/code_image.h"
+#include "aot/code_locations.h"
 #include "flint/runtime.h"
 #include "runtime/engine.h"
 
@@ -36,7 +37,8 @@ class AotModule final : public EngineModule {
   AotModule() = default;
   std::shared_ptr<const ValidatedModule> validated_;
   CodeImage code_;                      ///< the mapped machine code
-  const void* const* table_ = nullptr;  ///< {fn_i, entry_i} pairs (abi.h)
+  const void* const* table_ = nullptr;  ///< kTableStride pointers a function (abi.h)
+  CodeLocations locations_;             ///< wasm offsets of code_'s addresses
 };
 
 /// The compiler as an Engine (engine.h): compile() produces the artifact

@@ -82,6 +82,8 @@ std::vector<uint8_t> encode_artifact(const Artifact& a) {
   out.insert(out.end(), a.wasm.begin(), a.wasm.end());
   put_u64(out, a.shared_object.size());
   out.insert(out.end(), a.shared_object.begin(), a.shared_object.end());
+  put_u64(out, a.code_locations.size());
+  out.insert(out.end(), a.code_locations.begin(), a.code_locations.end());
   put_u64(out, crc32c(out), 4);
   return out;
 }
@@ -91,6 +93,7 @@ Result<Artifact> decode_artifact(std::span<const uint8_t> bytes) {
   Artifact a = std::move(view.header);
   a.wasm.assign(view.wasm.begin(), view.wasm.end());
   a.shared_object.assign(view.shared_object.begin(), view.shared_object.end());
+  a.code_locations.assign(view.code_locations.begin(), view.code_locations.end());
   return a;
 }
 
@@ -115,6 +118,7 @@ Result<ArtifactView> decode_artifact_view(std::span<const uint8_t> bytes) {
   auto module_hash = r.take(32);
   auto wasm = r.take(r.u(8));
   auto so = r.take(r.u(8));
+  auto locations = r.take(r.u(8));
   if (!r.ok || r.pos != body.size()) return reject("truncated or corrupted artifact");
   if (a.flint_version != kFlintVersion)
     return reject(fmt::format("compiled by Flint {}, this is Flint {}: recompile it",
@@ -135,7 +139,7 @@ Result<ArtifactView> decode_artifact_view(std::span<const uint8_t> bytes) {
   a.fuel = (options & kArtifactFuel) != 0;
   a.interruptible = (options & kArtifactInterruptible) != 0;
   std::copy(module_hash.begin(), module_hash.end(), a.module_hash.begin());
-  return ArtifactView{std::move(a), wasm, so};
+  return ArtifactView{std::move(a), wasm, so, locations};
 }
 
 }  // namespace flint::aot

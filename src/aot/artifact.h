@@ -11,6 +11,8 @@
 //   32 bytes    SHA-256 of the wasm bytes (the module hash: its identity)
 //   u64, bytes  the wasm module
 //   u64, bytes  the shared object
+//   u64, bytes  its code locations (code_locations.h; empty where the
+//               compiler kept none)
 //   u32         CRC-32C of every byte before it (crc32c.h)
 //
 // (str = u32 length + bytes; integers little-endian.) Keeping the wasm lets
@@ -30,14 +32,14 @@
 
 namespace flint::aot {
 
-inline constexpr uint32_t kArtifactVersion = 4;
+inline constexpr uint32_t kArtifactVersion = 5;
 /// Compile option bit: the code charges Config::fuel (fuel_codegen.cc).
 inline constexpr uint32_t kArtifactFuel = 1;
 /// Compile option bit: the code checks the store's interruption flag at
 /// function entries and loop heads (Config::interruptible).
 inline constexpr uint32_t kArtifactInterruptible = 2;
 /// Bumped with every change to generated code or abi.h.
-inline constexpr const char* kFlintVersion = "0.1.0-aot5";
+inline constexpr const char* kFlintVersion = "0.1.0-aot6";
 
 /// What a module is compiled with, beyond its target (recorded in the artifact).
 struct ArtifactOptions {
@@ -62,6 +64,8 @@ struct Artifact {
   Digest module_hash{};
   std::vector<uint8_t> wasm;
   std::vector<uint8_t> shared_object;
+  /// CodeLocations::encode() of the code; empty for none.
+  std::vector<uint8_t> code_locations;
 };
 
 std::vector<uint8_t> encode_artifact(const Artifact& a);
@@ -71,12 +75,13 @@ std::vector<uint8_t> encode_artifact(const Artifact& a);
 /// match their checksum.
 Result<Artifact> decode_artifact(std::span<const uint8_t> bytes);
 /// The same checks, without copying the module and its code out of `bytes`
-/// (the loader's start-up): `header` holds everything but `wasm` and
-/// `shared_object`, which are views of `bytes`.
+/// (the loader's start-up): `header` holds everything but `wasm`,
+/// `shared_object` and `code_locations`, which are views of `bytes`.
 struct ArtifactView {
   Artifact header;
   std::span<const uint8_t> wasm;
   std::span<const uint8_t> shared_object;
+  std::span<const uint8_t> code_locations;
 };
 Result<ArtifactView> decode_artifact_view(std::span<const uint8_t> bytes);
 /// The triple this build of Flint runs on.

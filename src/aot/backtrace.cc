@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "aot/code_locations.h"
 #include "module/module.h"
 
 namespace flint::aot {
@@ -131,7 +132,17 @@ std::vector<BacktraceFrame> symbolize(const TrapTrace& trace) {
     if (it == map->starts.begin()) continue;
     uint32_t index = std::prev(it)->second;
     if (index == CodeMap::kEntryWrapper) continue;
-    frames.push_back(BacktraceFrame{index, map->module->function_name(index), std::nullopt});
+    std::vector<FrameLocation> chain;
+    if (map->locations) chain = map->locations->at(pc - map->load_address);
+    // The chain ends in the function whose machine code this is; one that
+    // does not (a table from other code) is not believed.
+    if (chain.empty() || chain.back().function != index) {
+      frames.push_back(BacktraceFrame{index, map->module->function_name(index), std::nullopt});
+      continue;
+    }
+    for (const FrameLocation& f : chain)
+      frames.push_back(
+          BacktraceFrame{f.function, map->module->function_name(f.function), f.offset});
   }
   return frames;
 }

@@ -20,8 +20,9 @@
 // where each function starts (the function table of abi.h), so an address
 // maps to the wasm function whose code holds it.
 //
-// A function the optimiser inlined into its caller has no frame of its own:
-// its trap is reported in the caller's frame (the interpreter shows both).
+// A function the optimiser inlined into its caller has no machine frame of
+// its own; the code locations (code_locations.h) give it its wasm frame back,
+// and every frame its offset, as the interpreter reports them.
 #pragma once
 
 #include <cstddef>
@@ -35,6 +36,8 @@ struct Module;
 }
 
 namespace flint::aot {
+
+class CodeLocations;
 
 /// Addresses of the innermost compiled frames of one trap, innermost first.
 struct TrapTrace {
@@ -65,9 +68,13 @@ std::vector<BacktraceFrame> symbolize(const TrapTrace& trace);
 /// functions + position) and of each entry wrapper (index kEntryWrapper).
 struct CodeMap {
   static constexpr uint32_t kEntryWrapper = UINT32_MAX;
-  uintptr_t begin = 0, end = 0;  ///< the executable segment
+  uintptr_t begin = 0, end = 0;                        ///< the executable segment
   std::vector<std::pair<uintptr_t, uint32_t>> starts;  ///< sorted by address
   const Module* module = nullptr;
+  /// The wasm frames and offsets of each address, by its offset from
+  /// load_address; null without (frames then name functions only).
+  const CodeLocations* locations = nullptr;
+  uintptr_t load_address = 0;
 };
 /// Finds the executable segment of a dlopen'ed object and registers `map`
 /// (module, starts) under `owner` until unregister_code(owner).

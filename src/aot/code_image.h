@@ -41,6 +41,8 @@ class CodeImage {
   const void* symbol(const char* name) const;
   /// The executable segment, for naming the frames of a backtrace.
   uintptr_t code_begin() const { return code_begin_; }
+  /// Where the object's address 0 is mapped (its addresses are offsets from it).
+  uintptr_t load_address() const { return reinterpret_cast<uintptr_t>(base_); }
   uintptr_t code_end() const { return code_end_; }
 
  private:

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,12 @@ struct Engine {
     for (const BacktraceFrame& f : store->last_backtrace()) out.push_back(f.function);
     return out;
   }
+  /// The last trap's backtrace as (function, offset) pairs, innermost first.
+  std::vector<std::pair<uint32_t, std::optional<uint32_t>>> located_frames() const {
+    std::vector<std::pair<uint32_t, std::optional<uint32_t>>> out;
+    for (const BacktraceFrame& f : store->last_backtrace()) out.emplace_back(f.function, f.offset);
+    return out;
+  }
 };
 
 inline Config interp_config() { return Config{}; }
@@ -63,7 +70,8 @@ inline Config aot_config() {
 inline void expect_trap_in_both_engines(const char* wat, const char* name, ErrorCode code,
                                         const std::function<void(Engine&)>& after = {}) {
   for (const Config& config : {interp_config(), aot_config()}) {
-    SCOPED_TRACE(std::string(name) + (config.engine == EngineKind::Aot ? " compiled" : " interpreter"));
+    SCOPED_TRACE(std::string(name) +
+                 (config.engine == EngineKind::Aot ? " compiled" : " interpreter"));
     Engine e(wat, config);
     ASSERT_TRUE(e.ok());
     auto r = e.call(name);

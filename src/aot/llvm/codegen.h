@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "aot/artifact.h"
+#include "aot/code_locations.h"
 #include "flint/result.h"
 #include "module/module.h"
 
@@ -70,6 +71,10 @@ struct TargetOptions {
   /// compile of its function, and a large module's time goes to many
   /// calls, which switch at their next call anyway.
   bool loop_entries = true;
+  /// Keep where each instruction of the code came from (code_locations.h),
+  /// so trap backtraces have offsets and the frames LLVM inlined. Only in
+  /// modules of at most quick_module_instructions, as loop entries.
+  bool code_locations = true;
 };
 
 /// The effort `target` gives a function of `function_instructions` in a
@@ -80,6 +85,9 @@ Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
 /// Whether `module`'s functions with loops get loop entries
 /// (TargetOptions::loop_entries: it is small enough).
 bool has_loop_entries(const Module& module, const TargetOptions& target);
+/// Whether `module`'s code keeps its code locations (TargetOptions::code_locations:
+/// it is small enough).
+bool has_code_locations(const Module& module, const TargetOptions& target);
 /// Whether `function` has a loop.
 bool has_loop(const Function& function);
 
@@ -101,7 +109,7 @@ Result<std::vector<std::vector<uint8_t>>> compile_objects(const Module& module,
 /// wrappers and the function table of abi.h, optimised, into an ELF object.
 Result<std::vector<uint8_t>> compile_object(const Module& module, const TargetOptions& target);
 
-/// Links objects into one shared object with ld.lld (a subprocess).
+/// Links objects into one shared object with lld's library (in-process).
 Result<std::vector<uint8_t>> link_shared_object(std::span<const std::vector<uint8_t>> objects);
 inline Result<std::vector<uint8_t>> link_shared_object(const std::vector<uint8_t>& object) {
   return link_shared_object(std::span<const std::vector<uint8_t>>(&object, 1));
@@ -110,6 +118,13 @@ inline Result<std::vector<uint8_t>> link_shared_object(const std::vector<uint8_t
 }  // namespace flint::aot
 
 namespace flint::aot {
+/// The code locations (aot/code_locations.h) of linked code compiled with
+/// has_code_locations: its DWARF line tables and inlining records read back.
+Result<CodeLocations> read_code_locations(std::span<const uint8_t> shared_object);
+/// The shared object without its DWARF sections (read_code_locations has
+/// what the runtime needs of them).
+Result<std::vector<uint8_t>> strip_debug_info(std::span<const uint8_t> shared_object);
+
 /// The whole compilation: decode, validate, compile, link, and wrap into an
 /// artifact (artifact.h) for the host.
 Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,

@@ -30,6 +30,11 @@ Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
   a.module_hash = sha256(wasm);
   a.wasm.assign(wasm.begin(), wasm.end());
   FLINT_ASSIGN(a.shared_object, link_shared_object(objects));
+  if (has_code_locations(module, target)) {
+    FLINT_ASSIGN(CodeLocations locations, read_code_locations(a.shared_object));
+    a.code_locations = locations.encode();
+    FLINT_ASSIGN(a.shared_object, strip_debug_info(a.shared_object));
+  }
   return encode_artifact(a);
 }
 

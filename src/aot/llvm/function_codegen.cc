@@ -109,8 +109,20 @@ llvm::Value* FunctionCodegen::helper(size_t offset, llvm::FunctionType* type,
 
 // Traps share one cold block per kind and function, so a checked division
 // costs a compare and a branch predicted not taken.
+uint32_t FunctionCodegen::function_start() const {
+  return function_.body.empty() ? 0 : function_.body.front().offset;
+}
+
+void FunctionCodegen::locate_at(uint32_t offset) {
+  if (subprogram_) b_.SetCurrentDebugLocation(llvm::DILocation::get(c_, offset, 0, subprogram_));
+}
+
 void FunctionCodegen::trap_if(llvm::Value* condition, TrapCode code) {
-  llvm::BasicBlock*& trap = trap_blocks_[uint32_t(code)];
+  // With debug locations each trap gets its own call, which LLVM may not
+  // merge with another (nomerge): the call's location is this trap's
+  // offset. Without, one block per trap code serves the whole function.
+  llvm::BasicBlock* site_block = nullptr;
+  llvm::BasicBlock*& trap = subprogram_ ? site_block : trap_blocks_[uint32_t(code)];
   if (!trap) {
     llvm::IRBuilderBase::InsertPointGuard guard(b_);
     trap = new_block("trap");
@@ -119,6 +131,7 @@ void FunctionCodegen::trap_if(llvm::Value* condition, TrapCode code) {
     auto* call = llvm::cast<llvm::CallInst>(
         helper(offsetof(Helpers, trap), type, {b_.getInt32(uint32_t(code))}));
     call->setDoesNotReturn();
+    if (subprogram_) call->addFnAttr(llvm::Attribute::NoMerge);
     b_.CreateUnreachable();
   }
   llvm::BasicBlock* cont = new_block("ok");
@@ -176,6 +189,18 @@ Status FunctionCodegen::emit() {
   global_slots_.assign(wasm_.global_count(), nullptr);
   mem_bases_.assign(wasm_.memory_count(), nullptr);
 
+  if (decls_.debug) {
+    // Named by its index, which the code locations read back; the loop
+    // entry has a subprogram of its own with the same name.
+    uint32_t index = uint32_t(&function_ - wasm_.functions.data()) + wasm_.imported_functions;
+    uint32_t start = function_start();
+    subprogram_ = decls_.debug->createFunction(
+        decls_.debug_file, std::to_string(index), llvm::StringRef(), decls_.debug_file, start,
+        decls_.debug->createSubroutineType(decls_.debug->getOrCreateTypeArray({})), start,
+        llvm::DINode::FlagZero, llvm::DISubprogram::SPFlagDefinition);
+    fn_->setSubprogram(subprogram_);
+  }
+  locate_at(function_start());
   local_types_ = type_.params;
   local_types_.insert(local_types_.end(), function_.locals.begin(), function_.locals.end());
   bool calls = false;
@@ -206,8 +231,12 @@ Status FunctionCodegen::emit() {
 
   for (const Instr& in : function_.body) {
     if (frames_.empty()) break;
+    locate_at(in.offset);
     FLINT_TRY(emit_instr(in));
   }
+  // What follows (the loop entry's dispatch, the stack check) is the
+  // function's own, not its last instruction's.
+  locate_at(function_start());
 
   b_.SetInsertPoint(entry_);
   if (loop_entry_) {

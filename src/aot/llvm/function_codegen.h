@@ -9,6 +9,7 @@
 // `else` or `end` that closes its frame.
 #pragma once
 
+#include <llvm/IR/DIBuilder.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Module.h>
 
@@ -35,6 +36,12 @@ struct ModuleDecls {
   bool interruptible = false;  ///< emit interruption checks (fuel_codegen.cc)
   /// The target's "+feature,..." string (simd_lowering.h picks instructions by it).
   std::string target_features;
+  /// Debug locations for the code locations (code_locations.h): each
+  /// function gets a subprogram of this file named by its index, and each
+  /// instruction the offset of the wasm instruction it came from as its
+  /// line. Null: none.
+  llvm::DIBuilder* debug = nullptr;
+  llvm::DIFile* debug_file = nullptr;
 };
 
 /// The LLVM type of a wasm value (references are pointers, v128 is <2 x i64>).
@@ -100,6 +107,11 @@ class FunctionCodegen {
   llvm::Value* ctx_field(size_t offset, llvm::Type* type, const char* name);
   llvm::Value* helper(size_t offset, llvm::FunctionType* type, std::vector<llvm::Value*> args);
   void trap_if(llvm::Value* condition, TrapCode code);
+  /// The offset of the body's first instruction.
+  uint32_t function_start() const;
+  /// With debug locations, what b_ creates from now on came from the wasm
+  /// instruction at `offset`.
+  void locate_at(uint32_t offset);
   llvm::Value* global_slot(uint32_t index);
   /// The address of an access to `memory` (multi-memory; 0 is mem_base_).
   llvm::Value* effective_address(llvm::Value* addr, uint64_t offset, uint32_t memory);
@@ -240,7 +252,10 @@ class FunctionCodegen {
   std::vector<llvm::Value*> global_slots_;  ///< lazily loaded, hoisted to the entry block
   llvm::Value* fuel_counter_ = nullptr;     ///< VmCtx::fuel, loaded in the entry block
   llvm::Value* interrupt_flag_ = nullptr;   ///< VmCtx::interrupted, loaded in the entry block
+  /// Shared by a function's traps of one code, without debug locations;
+  /// with them each trap has its own (trap_if).
   std::array<llvm::BasicBlock*, 16> trap_blocks_{};
+  llvm::DISubprogram* subprogram_ = nullptr;  ///< with debug locations
   std::vector<Frame> frames_;
   std::vector<llvm::Value*> stack_;
   uint32_t dead_depth_ = 0;  ///< nesting of structured instructions inside unreachable code

@@ -11,6 +11,7 @@
 #include <llvm/CodeGen/Passes.h>
 #include <llvm/CodeGen/RegAllocRegistry.h>
 #include <llvm/CodeGen/TargetPassConfig.h>
+#include <llvm/IR/DIBuilder.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
@@ -242,6 +243,17 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
                     .fuel = target.fuel,
                     .interruptible = target.interruptible,
                     .target_features = tm.features};
+  std::optional<llvm::DIBuilder> debug;
+  if (has_code_locations(wasm, target)) {
+    // Line tables and the inlining records, nothing else (-gline-tables-only).
+    m.addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
+    m.addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
+    debug.emplace(m);
+    decls.debug = &*debug;
+    decls.debug_file = debug->createFile("module.wasm", "");
+    debug->createCompileUnit(llvm::dwarf::DW_LANG_C, decls.debug_file, "flint", true, "", 0,
+                             llvm::StringRef(), llvm::DICompileUnit::LineTablesOnly);
+  }
   for (const FuncType& type : wasm.types) decls.types.push_back(llvm_function_type(context, type));
   for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
     llvm::FunctionType* ft = decls.types[wasm.functions[i].type_index];
@@ -305,6 +317,7 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
     g->setVisibility(llvm::GlobalValue::DefaultVisibility);
   }
 
+  if (debug) debug->finalize();
   std::string verify_errors;
   llvm::raw_string_ostream verify_out(verify_errors);
   if (llvm::verifyModule(m, &verify_out))
@@ -339,12 +352,22 @@ Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
   return quick ? Effort::Quick : Effort::Full;
 }
 
-bool has_loop_entries(const Module& wasm, const TargetOptions& target) {
-  if (!target.loop_entries) return false;
+namespace {
+/// Whether the module is at most quick_module_instructions.
+bool all_full_effort_size(const Module& wasm, const TargetOptions& target) {
   if (target.quick_module_instructions == 0) return true;
   uint64_t total = 0;  // counted as plan_partitions counts
   for (const Function& f : wasm.functions) total += f.body.size() + 1;
   return total <= target.quick_module_instructions;
+}
+}  // namespace
+
+bool has_loop_entries(const Module& wasm, const TargetOptions& target) {
+  return target.loop_entries && all_full_effort_size(wasm, target);
+}
+
+bool has_code_locations(const Module& wasm, const TargetOptions& target) {
+  return target.code_locations && all_full_effort_size(wasm, target);
 }
 
 bool has_loop(const Function& f) {

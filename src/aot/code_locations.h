@@ -1,0 +1,67 @@
+// Where in the wasm module each instruction of compiled code came from, for
+// trap backtraces (backtrace.h): the compiled counterpart of the
+// interpreter's per-frame offsets.
+//
+// The compiler gives every LLVM instruction a debug location whose line is
+// the byte offset of the wasm instruction it came from (function_codegen.cc).
+// LLVM keeps those through optimisation, including into the functions it
+// inlines, whose locations record where they were inlined, and writes them
+// as DWARF; flint-compile reads that DWARF back from the linked code
+// (llvm/location_table.cc) into this table, stored in the artifact, and
+// drops the DWARF itself. So a return address or a faulting instruction
+// names a chain of frames: the innermost wasm function and offset first,
+// then each caller LLVM inlined it into, then the function whose machine
+// code it is. The runtime reads the table without LLVM.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "flint/result.h"
+
+namespace flint::aot {
+
+/// One wasm frame at a compiled code address.
+struct FrameLocation {
+  uint32_t function = 0;           ///< module function index
+  std::optional<uint32_t> offset;  ///< byte offset in the module; none where LLVM lost it
+  bool operator==(const FrameLocation&) const = default;
+};
+
+/// Code addresses (offsets from the shared object's load address) to
+/// chains of frames.
+class CodeLocations {
+ public:
+  /// From `address` on, up to the next range's start, the code is that of
+  /// `chain` (innermost first; empty: unknown, as in code LLVM made up).
+  void add_range(uint32_t address, std::span<const FrameLocation> chain);
+
+  /// The frames at `address`, innermost first; empty when unknown.
+  std::vector<FrameLocation> at(uint64_t address) const;
+  bool empty() const { return ranges_.empty(); }
+
+  /// The table's bytes for the artifact:
+  ///   u32 ranges, then each: u32 address, u32 chain (index into the pool,
+  ///   or kNoChain); u32 pool words, then the pool: at each chain a count,
+  ///   then count × (u32 function, u32 offset + 1, 0 for none).
+  /// Addresses ascend; integers little-endian.
+  std::vector<uint8_t> encode() const;
+  /// Reads encode()'s bytes, checking every index and the order.
+  static Result<CodeLocations> decode(std::span<const uint8_t> bytes);
+
+ private:
+  static constexpr uint32_t kNoChain = UINT32_MAX;
+  struct Range {
+    uint32_t address;
+    uint32_t chain;
+  };
+  std::vector<Range> ranges_;
+  std::vector<uint32_t> pool_;
+  /// Each chain's words to its place in pool_, while add_range builds.
+  std::map<std::vector<uint32_t>, uint32_t> interned_;
+};
+
+}  // namespace flint::aot

@@ -1,0 +1,144 @@
+// Offsets and inlined frames in compiled code's trap backtraces (issue 16):
+// LLVM inlines small callees into their callers, yet a trap's backtrace
+// lists every wasm frame with its offset exactly as the interpreter does
+// (aot/code_locations.h). Traps of each kind: an explicit check (integer
+// division), a fault (an out-of-bounds load), `unreachable`, in leaves
+// inlined one and two levels deep, and in a callee inlined into a loop.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "aot/code_locations.h"
+#include "binary/decoder.h"
+#include "engines.h"
+
+namespace flint {
+namespace {
+
+using aot_test::Engine;
+
+constexpr const char* kInlined = R"((module
+  (memory 1)
+  ;; 0..2: a division by zero in a leaf two calls deep
+  (func $divide (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0)))
+  (func $halve (param i32) (result i32) (i32.add (call $divide (local.get 0)) (i32.const 1)))
+  (func (export "div") (param i32) (result i32) (i32.mul (call $halve (local.get 0)) (i32.const 3)))
+  ;; 3..5: a load out of bounds
+  (func $read (param i32) (result i32) (i32.load offset=8 (local.get 0)))
+  (func $twice (param i32) (result i32) (i32.add (call $read (local.get 0)) (call $read (i32.const 0))))
+  (func (export "load") (param i32) (result i32) (i32.sub (call $twice (local.get 0)) (i32.const 1)))
+  ;; 6..7: unreachable
+  (func $fail (param i32) (result i32) (if (i32.gt_u (local.get 0) (i32.const 5)) (then (unreachable))) (local.get 0))
+  (func (export "fail") (param i32) (result i32) (i32.add (call $fail (local.get 0)) (call $fail (i32.const 1))))
+  ;; 8: a loop whose 1000th iteration divides by zero
+  (func (export "spin") (param i32) (result i32) (local $i i32) (local $sum i32)
+    (loop $l
+      (local.set $sum (i32.add (local.get $sum) (call $divide (i32.sub (local.get $i) (local.get 0)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 2000))))
+    (local.get $sum)))
+)";
+
+class InlinedBacktrace : public ::testing::Test {
+ protected:
+  Engine interp{kInlined, aot_test::interp_config()};
+  Engine aot{kInlined, aot_test::aot_config()};
+
+  /// Runs `name` in both engines; both must trap with `code`.
+  void expect_same_trap(const char* name, std::vector<Value> args, ErrorCode code) {
+    ASSERT_TRUE(interp.ok() && aot.ok());
+    auto a = interp.call(name, args);
+    auto b = aot.call(name, args);
+    ASSERT_FALSE(a.ok() || b.ok());
+    EXPECT_EQ(a.error().code, code);
+    EXPECT_EQ(b.error().code, code);
+  }
+};
+
+TEST_F(InlinedBacktrace, AnExplicitTrapInAnInlinedLeafHasEveryFrameAndOffset) {
+  expect_same_trap("div", {Value::i32_(0)}, ErrorCode::IntegerDivideByZero);
+  EXPECT_EQ(aot.located_frames(), interp.located_frames());
+  EXPECT_EQ(aot.frames(), (std::vector<uint32_t>{0, 1, 2}));
+  for (const BacktraceFrame& f : aot.store->last_backtrace()) EXPECT_TRUE(f.offset);
+}
+
+TEST_F(InlinedBacktrace, AFaultInAnInlinedLeafHasEveryFrameAndOffset) {
+  // The first of $twice's two calls faults: its own offset, not the second's.
+  expect_same_trap("load", {Value::i32_(65536)}, ErrorCode::OutOfBoundsMemoryAccess);
+  EXPECT_EQ(aot.located_frames(), interp.located_frames());
+  EXPECT_EQ(aot.frames(), (std::vector<uint32_t>{3, 4, 5}));
+}
+
+TEST_F(InlinedBacktrace, UnreachableInTheFirstOfTwoInlinedCalls) {
+  expect_same_trap("fail", {Value::i32_(9)}, ErrorCode::Unreachable);
+  EXPECT_EQ(aot.located_frames(), interp.located_frames());
+  EXPECT_EQ(aot.frames(), (std::vector<uint32_t>{6, 7}));
+}
+
+TEST_F(InlinedBacktrace, ATrapInsideALoopHasTheCallsOffset) {
+  expect_same_trap("spin", {Value::i32_(1000)}, ErrorCode::IntegerDivideByZero);
+  EXPECT_EQ(aot.located_frames(), interp.located_frames());
+}
+
+// The table itself: the compiler records the division's chain of three
+// frames at some address of the code (LLVM inlined both calls), the
+// artifact keeps it, and nothing of DWARF is left in the shared object.
+TEST(CodeLocationsTable, TheCompilerRecordsInlinedChains) {
+  auto wasm = text::parse_wat(kInlined);
+  ASSERT_TRUE(wasm);
+  auto artifact_bytes = aot::compile_to_artifact(*wasm, {});
+  ASSERT_TRUE(artifact_bytes) << artifact_bytes.error().describe();
+  auto artifact = aot::decode_artifact(*artifact_bytes);
+  ASSERT_TRUE(artifact);
+  ASSERT_FALSE(artifact->code_locations.empty());
+  auto table = aot::CodeLocations::decode(artifact->code_locations);
+  ASSERT_TRUE(table) << table.error().describe();
+  std::string so(artifact->shared_object.begin(), artifact->shared_object.end());
+  EXPECT_EQ(so.find(".debug_line"), std::string::npos);
+  EXPECT_EQ(so.find(".debug_info"), std::string::npos);
+  // Look through every address of the code (the first MiB: this module's
+  // code is a few KB, its segments page-aligned) for the division's chain.
+  bool found = false;
+  for (uint64_t address = 0; address < (1u << 20) && !found; ++address) {
+    std::vector<aot::FrameLocation> chain = table->at(address);
+    found =
+        chain.size() == 3 && chain[0].function == 0 && chain[1].function == 1 &&
+        chain[2].function == 2 &&
+        std::all_of(chain.begin(), chain.end(), [](const auto& f) { return f.offset.has_value(); });
+  }
+  EXPECT_TRUE(found) << "no address of the code holds $divide inlined into $halve into div";
+}
+
+TEST(CodeLocationsTable, RoundTripsAndRejectsDamage) {
+  aot::CodeLocations table;
+  std::vector<aot::FrameLocation> inner = {{4, 120}, {5, 140}}, outer = {{5, std::nullopt}};
+  table.add_range(0x100, inner);
+  table.add_range(0x110, inner);  // the same chain: one range
+  table.add_range(0x120, outer);
+  table.add_range(0x130, {});
+  table.add_range(0x140, inner);  // pooled once
+  auto decoded = aot::CodeLocations::decode(table.encode());
+  ASSERT_TRUE(decoded) << decoded.error().describe();
+  EXPECT_TRUE(decoded->at(0xff).empty());
+  EXPECT_EQ(decoded->at(0x100), inner);
+  EXPECT_EQ(decoded->at(0x11f), inner);
+  EXPECT_EQ(decoded->at(0x120), outer);
+  EXPECT_TRUE(decoded->at(0x135).empty());
+  EXPECT_EQ(decoded->at(0x1000), inner);
+  std::vector<uint8_t> bytes = table.encode();
+  // ranges (4 + 4 ranges × 8) then the pool: 2 + 4 + 2 words plus its count
+  EXPECT_EQ(bytes.size(), 4u + 4 * 8 + 4 + 4 * (5 + 3));
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    std::vector<uint8_t> truncated(bytes.begin(), bytes.begin() + cut);
+    EXPECT_FALSE(aot::CodeLocations::decode(truncated)) << "cut at " << cut;
+  }
+  std::vector<uint8_t> bad_chain = bytes;
+  bad_chain[8] = 0xf0;  // the first range's chain far outside the pool
+  EXPECT_FALSE(aot::CodeLocations::decode(bad_chain));
+  std::vector<uint8_t> unordered = bytes;
+  unordered[4] = 0xff, unordered[5] = 0xff;  // the first address after the second
+  EXPECT_FALSE(aot::CodeLocations::decode(unordered));
+}
+
+}  // namespace
+}  // namespace flint
