@@ -207,6 +207,50 @@ TEST(TieredHotness, AModuleIsCompiledOnlyOnceItsCallsAndLoopsMakeItHot) {
   }
 }
 
+// Unset, the threshold grows with the module: 10 units an instruction,
+// between 10,000 and 500,000.
+TEST(TieredHotness, TheDefaultThresholdGrowsWithTheModule) {
+  auto module_of = [](size_t functions, size_t instructions_each) {
+    Module m;
+    m.functions.resize(functions);
+    for (Function& f : m.functions) f.body.resize(instructions_each);
+    return m;
+  };
+  EXPECT_EQ(tiered::default_hot_after(module_of(0, 0)), 10'000u);
+  EXPECT_EQ(tiered::default_hot_after(module_of(3, 200)), 10'000u);
+  EXPECT_EQ(tiered::default_hot_after(module_of(4, 500)), 20'000u);
+  EXPECT_EQ(tiered::default_hot_after(module_of(100, 300)), 300'000u);
+  EXPECT_EQ(tiered::default_hot_after(module_of(1000, 3000)), 500'000u);
+}
+
+// A small module's compile starts after 10,000 units by default, not the
+// 500,000 of a large one: 5,000 calls leave it cold, 20,000 make it hot.
+TEST(TieredHotness, ASmallModuleIsHotAfterTenThousandUnitsByDefault) {
+  auto wasm = text::parse_wat(R"((module
+    (func (export "spins") (param i32)
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))))");
+  ASSERT_TRUE(wasm);
+  aot::set_in_process_compiler(aot::compile_to_artifact);
+  std::thread([&] {
+    Config config;
+    config.engine = EngineKind::Tiered;
+    auto module = compile(*wasm, config);
+    ASSERT_TRUE(module) << module.error().describe();
+    Store store(config);
+    auto instance = Linker().instantiate(store, **module);
+    ASSERT_TRUE(instance) << instance.error().describe();
+    Extern f = *(*instance)->find_export("spins");
+    auto run = [&](int32_t n) { return store.call(f, std::vector<Value>{Value::i32_(n)}); };
+    ASSERT_TRUE(run(5000));
+    EXPECT_FALSE(tiered::compile_started(**module));
+    ASSERT_TRUE(run(20000));
+    EXPECT_TRUE(tiered::compile_started(**module));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    while (!tiered::compile_finished(**module) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }).join();
+}
+
 }  // namespace
 }  // namespace flint
 

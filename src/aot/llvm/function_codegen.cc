@@ -107,8 +107,6 @@ llvm::Value* FunctionCodegen::helper(size_t offset, llvm::FunctionType* type,
   return b_.CreateCall(type, callee, args);
 }
 
-// Traps share one cold block per kind and function, so a checked division
-// costs a compare and a branch predicted not taken.
 uint32_t FunctionCodegen::function_start() const {
   return function_.body.empty() ? 0 : function_.body.front().offset;
 }
@@ -117,6 +115,8 @@ void FunctionCodegen::locate_at(uint32_t offset) {
   if (subprogram_) b_.SetCurrentDebugLocation(llvm::DILocation::get(c_, offset, 0, subprogram_));
 }
 
+// A trap is a cold block, so a checked division costs a compare and a
+// branch predicted not taken.
 void FunctionCodegen::trap_if(llvm::Value* condition, TrapCode code) {
   // With debug locations each trap gets its own call, which LLVM may not
   // merge with another (nomerge): the call's location is this trap's
