@@ -34,18 +34,24 @@ bool can_cut_before(llvm::Instruction& at) {
 void split_function(llvm::Function& f, size_t max_instructions) {
   std::vector<llvm::BasicBlock*> blocks;
   for (llvm::BasicBlock& b : f) blocks.push_back(&b);
+  std::vector<llvm::Instruction*> cuts;
   for (llvm::BasicBlock* block : blocks) {
-    // One walk over the block (BasicBlock::size() is a walk too): the
-    // piece being counted keeps max_instructions - 1 and gains the branch.
+    // One walk over the block (BasicBlock::size() is a walk too) finds the
+    // cuts: each piece keeps max_instructions - 1 and gains the branch.
+    cuts.clear();
     size_t in_piece = 0;
-    for (auto it = block->begin(); it != block->end(); ++it) {
-      if (++in_piece < max_instructions || !can_cut_before(*it)) continue;
-      // splitBasicBlock moves [it, end) into a new block placed right
-      // after this one, where the walk goes on.
-      block = block->splitBasicBlock(it, block->getName() + ".cont");
-      it = block->begin();
+    for (llvm::Instruction& at : *block) {
+      if (++in_piece < max_instructions || !can_cut_before(at)) continue;
+      cuts.push_back(&at);
       in_piece = 1;
     }
+    // Last cut first: splitBasicBlock moves everything from the cut to the
+    // block's end into a new block, so cutting from the front would move
+    // the rest of the block again at every cut (n^2 / max_instructions
+    // moves: 1.3 s for CPython's 290,000-instruction block). From the back
+    // each instruction moves once; the pieces still follow in layout order.
+    for (auto cut = cuts.rbegin(); cut != cuts.rend(); ++cut)
+      block->splitBasicBlock(*cut, block->getName() + ".cont");
   }
 }
 
