@@ -44,6 +44,8 @@ bool env_flag(const char* name, bool fallback) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  // Invalid LLVM IR from the translation is a finding too (TargetOptions::verify_ir).
+  setenv("FLINT_VERIFY_IR", "1", /*overwrite=*/0);
   flint::aot::set_in_process_compiler(flint::aot::compile_to_artifact);
   g_options.simd = env_flag("FLINT_FUZZ_SIMD", kSimdByDefault);
   std::atexit(print_stats);

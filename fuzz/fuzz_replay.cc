@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
       line += (i ? ", " : "") + show_value(call.args[i]);
     std::printf("call %s)\n", line.c_str());
   }
+  setenv("FLINT_VERIFY_IR", "1", /*overwrite=*/0);  // as the fuzzer (TargetOptions::verify_ir)
   flint::aot::set_in_process_compiler(flint::aot::compile_to_artifact);
   DiffStats stats;
   DiffOutcome outcome = run_differential(module, stats);

@@ -109,7 +109,17 @@ TEST(Partitions, QuickEffortCodeBehavesAsFullEffortCode) {
   check_every_kind_of_call(target);
 }
 
-TEST(Partitions, InALargeModuleOnlyTheLargeFunctionsGetQuickEffort) {
+// lld resets LLVM's options at every link (codegen.h, llvm_options_lock):
+// the quick code generator's must be back for the next compile in the
+// process (tests, the fuzzer and tiered runs compile in-process).
+TEST(Partitions, QuickEffortCompilesAgainAfterALinkInTheSameProcess) {
+  aot::TargetOptions target = one_function_per_partition();
+  target.all_quick = true;
+  check_every_kind_of_call(target);  // compiled and linked
+  check_every_kind_of_call(target);  // "Cannot emit physreg copy instruction" before the fix
+}
+
+TEST(Partitions, InALargeModuleTheLargeFunctionsGetQuickEffortAndTheSmallOnesQuickCodegen) {
   Module m;
   for (size_t size : {10, 5000, 20, 7000, 30}) {
     Function f;
@@ -123,7 +133,9 @@ TEST(Partitions, InALargeModuleOnlyTheLargeFunctionsGetQuickEffort) {
   target.quick_function_instructions = 100;
   auto parts = aot::plan_partitions(m, target);
   ASSERT_EQ(parts.size(), 2u);
-  EXPECT_EQ(parts[0].effort, aot::Effort::Full);  // first: it holds the function table
+  // First, since it holds the function table: the small functions, -O2's IR
+  // pipeline but the quick code generator.
+  EXPECT_EQ(parts[0].effort, aot::Effort::FullIrQuickCodegen);
   EXPECT_EQ(parts[0].functions, (std::vector<uint32_t>{0, 2, 4}));
   EXPECT_EQ(parts[1].effort, aot::Effort::Quick);
   EXPECT_EQ(parts[1].functions, (std::vector<uint32_t>{1, 3}));

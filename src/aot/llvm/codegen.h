@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,11 +22,22 @@ namespace flint::aot {
 /// about 12% of Full's.
 enum class Effort : uint8_t {
   Full,   ///< the -O2 pipeline, SelectionDAG and the greedy register allocator
-  Quick,  ///< locals to registers, CSE, CFG cleanup; LLVM's -O0 code generator
+  Quick,  ///< locals to registers (mem2reg), CSE, CFG cleanup; LLVM's -O0 code generator
           ///< (fast-isel, no machine optimisation) with -O2's register
           ///< allocation (coalescing; the basic or greedy allocator, see
           ///< basic_allocator_instructions), no machine scheduler
+  /// Full's -O2 IR pipeline, then Quick's code generator: the small
+  /// functions of a large module. Their speed comes from the IR pipeline
+  /// (inlining above all: strconv's BenchmarkAppendQuote took 729 ns/op
+  /// with Full, 911-931 with Quick), not from -O2's code generator (724-736
+  /// without it), which was two thirds of their compile.
+  FullIrQuickCodegen,
 };
+
+/// Whether `effort` runs LLVM's -O2 IR pipeline (else Quick's passes).
+inline bool optimizes_ir(Effort effort) { return effort != Effort::Quick; }
+/// Whether `effort` runs LLVM's -O2 code generator (else Quick's).
+inline bool optimizes_codegen(Effort effort) { return effort == Effort::Full; }
 
 struct TargetOptions {
   /// An LLVM target triple; empty for the host's.
@@ -49,9 +61,9 @@ struct TargetOptions {
   /// In a module of more instructions than this, the functions of more
   /// than quick_function_instructions are compiled with Effort::Quick:
   /// most of a large module's code runs rarely, and compiling it all
-  /// with -O2 costs minutes. Small functions (the leaves and helpers
-  /// where time goes) and every function of a smaller module keep Full.
-  /// 0: every function gets Full.
+  /// with -O2 costs minutes. Its small functions (the leaves and helpers
+  /// where time goes) get Effort::FullIrQuickCodegen, and every function
+  /// of a smaller module Full. 0: every function gets Full.
   uint64_t quick_module_instructions = 1'000'000;
   uint64_t quick_function_instructions = 40;
   /// A Quick partition whose functions have at most this many instructions
@@ -75,6 +87,12 @@ struct TargetOptions {
   /// so trap backtraces have offsets and the frames LLVM inlined. Only in
   /// modules of at most quick_module_instructions, as loop entries.
   bool code_locations = true;
+  /// Check each partition's LLVM IR with LLVM's verifier before it is
+  /// optimised: an internal check of the translation (invalid IR is a
+  /// Flint bug, never the module's), 5% of a large module's compile, so
+  /// compile_to_artifact asks for it only in debug builds and when
+  /// FLINT_VERIFY_IR is set (the test presets set it).
+  bool verify_ir = true;
 };
 
 /// The effort `target` gives a function of `function_instructions` in a
@@ -111,6 +129,18 @@ Result<std::vector<uint8_t>> compile_object(const Module& module, const TargetOp
 
 /// Links objects into one shared object with lld's library (in-process).
 Result<std::vector<uint8_t>> link_shared_object(std::span<const std::vector<uint8_t>> objects);
+
+/// Held while something reads or writes LLVM's process-wide command-line
+/// options: while a code generator's pipeline is built (it reads them) and
+/// while lld links. lld resets every option to its default at each link
+/// (its ELF driver calls cl::ResetAllOptionOccurrences before parsing its
+/// -mllvm arguments), which took the quick code generator's
+/// `-optimize-regalloc` away from compiles that followed a link in the same
+/// process ("Cannot emit physreg copy instruction").
+std::mutex& llvm_options_lock();
+/// Sets the options Flint's code generator relies on again after lld reset
+/// them; called with llvm_options_lock held.
+void restore_llvm_options();
 inline Result<std::vector<uint8_t>> link_shared_object(const std::vector<uint8_t>& object) {
   return link_shared_object(std::span<const std::vector<uint8_t>>(&object, 1));
 }

@@ -9,6 +9,19 @@
 
 namespace flint::aot {
 
+namespace {
+/// TargetOptions::verify_ir for compiles that users run: always in debug
+/// builds, else only when FLINT_VERIFY_IR is set to something other than 0.
+bool verify_ir_requested() {
+#ifndef NDEBUG
+  return true;
+#else
+  const char* verify = std::getenv("FLINT_VERIFY_IR");
+  return verify && std::string_view(verify) != "0";
+#endif
+}
+}  // namespace
+
 Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
                                                  const ArtifactOptions& options) {
   FLINT_ASSIGN(Module module, decode_module(wasm));
@@ -20,6 +33,7 @@ Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
   // artifacts (and cache entries) do not record it.
   if (const char* effort = std::getenv("FLINT_COMPILE_EFFORT"))
     target.all_quick = std::string_view(effort) == "quick";
+  target.verify_ir = verify_ir_requested();
   FLINT_ASSIGN(std::vector<std::vector<uint8_t>> objects, compile_objects(module, target));
   Artifact a;
   a.flint_version = kFlintVersion;

@@ -43,12 +43,6 @@ struct TempFile {
   }
 };
 
-/// lld keeps one linker context per process: links run one at a time.
-std::mutex& lld_lock() {
-  static std::mutex lock;
-  return lock;
-}
-
 /// Whether an earlier link left lld unable to run again (it crashed).
 bool lld_broken = false;
 
@@ -74,11 +68,14 @@ Result<std::vector<uint8_t>> link_shared_object(std::span<const std::vector<uint
   for (const TempFile& in : ins) args.push_back(in.path.c_str());
   std::string diagnostics;
   {
-    std::lock_guard<std::mutex> hold(lld_lock());
+    // lld keeps one linker context per process, so links run one at a
+    // time, and it resets LLVM's options (llvm_options_lock).
+    std::lock_guard<std::mutex> hold(llvm_options_lock());
     if (lld_broken) return make_error(ErrorCode::Io, "the linker crashed in this process");
     llvm::raw_string_ostream errors(diagnostics);
     llvm::raw_null_ostream output;
     lld::Result linked = lld::lldMain(args, output, errors, {{lld::Gnu, &lld::elf::link}});
+    restore_llvm_options();
     lld_broken = !linked.canRunAgain;
     if (linked.retCode != 0) {
       while (!diagnostics.empty() && diagnostics.back() == '\n') diagnostics.pop_back();

@@ -23,8 +23,8 @@
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/TargetParser/Host.h>
 #include <llvm/Transforms/Scalar/EarlyCSE.h>
-#include <llvm/Transforms/Scalar/SROA.h>
 #include <llvm/Transforms/Scalar/SimplifyCFG.h>
+#include <llvm/Transforms/Utils/Mem2Reg.h>
 
 #include <atomic>
 #include <mutex>
@@ -38,6 +38,7 @@
 #include "aot/llvm/codegen.h"
 #include "aot/llvm/frame_info.h"
 #include "aot/llvm/function_codegen.h"
+#include "aot/llvm/memory_intrinsics.h"
 #include "aot/llvm/slot_values.h"
 
 namespace flint::aot {
@@ -59,7 +60,7 @@ llvm::RegisterRegAlloc by_partition("flint-by-partition",
                                     "greedy, or basic for partitions that ask for it",
                                     allocator_by_partition);
 
-// The code generator's level for Effort::Quick: None once
+// The quick code generator's level (Effort::Quick, FullIrQuickCodegen): None once
 // use_optimizing_register_allocation_at_o0 made that safe to use.
 llvm::CodeGenOptLevel quick_codegen_level = llvm::CodeGenOptLevel::Default;
 
@@ -68,12 +69,21 @@ llvm::CodeGenOptLevel quick_codegen_level = llvm::CodeGenOptLevel::Default;
 // -O0's fast one, whose code ran Go's benchmarks ten times slower. LLVM
 // offers that combination only as its `-optimize-regalloc` option, which
 // changes nothing at -O2, where it is always on. The allocator itself then
-// comes from allocator_by_partition.
+// comes from allocator_by_partition. Null when this LLVM has no such option.
+llvm::cl::opt<llvm::cl::boolOrDefault>* optimize_regalloc_option() {
+  static llvm::cl::opt<llvm::cl::boolOrDefault>* option = [] {
+    llvm::StringMap<llvm::cl::Option*>& options = llvm::cl::getRegisteredOptions();
+    auto found = options.find("optimize-regalloc");
+    return found == options.end()
+               ? nullptr
+               : static_cast<llvm::cl::opt<llvm::cl::boolOrDefault>*>(found->second);
+  }();
+  return option;
+}
+
 void use_optimizing_register_allocation_at_o0() {
-  llvm::StringMap<llvm::cl::Option*>& options = llvm::cl::getRegisteredOptions();
-  auto found = options.find("optimize-regalloc");
-  if (found == options.end()) return;  // Quick functions then get -O2's code generator
-  static_cast<llvm::cl::opt<llvm::cl::boolOrDefault>*>(found->second)->setValue(llvm::cl::BOU_TRUE);
+  if (!optimize_regalloc_option()) return;  // Quick functions then get -O2's code generator
+  optimize_regalloc_option()->setValue(llvm::cl::BOU_TRUE);
   quick_codegen_level = llvm::CodeGenOptLevel::None;
   llvm::RegisterRegAlloc::setDefault(allocator_by_partition);
 }
@@ -85,6 +95,7 @@ void initialize_llvm() {
     llvm::InitializeAllTargets();
     llvm::InitializeAllTargetMCs();
     llvm::InitializeAllAsmPrinters();
+    std::lock_guard<std::mutex> hold(llvm_options_lock());
     use_optimizing_register_allocation_at_o0();
   });
 }
@@ -129,12 +140,15 @@ void optimize(llvm::Module& m, llvm::TargetMachine& tm, unsigned level, Effort e
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
-  if (effort == Effort::Quick && level > 0) {
+  if (!optimizes_ir(effort) && level > 0) {
     // Wasm locals become SSA values, then the redundancy and dead blocks
     // the translation leaves go: most of what -O2 gains on code that runs
-    // rarely, at a sixth of its time.
+    // rarely, at a sixth of its time. Locals are allocas of one scalar or
+    // vector each, loaded and stored whole, which mem2reg promotes as SROA
+    // would, without SROA's slicing analysis (4-6% of Go's os test
+    // binary's compile).
     llvm::FunctionPassManager fpm;
-    fpm.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));
+    fpm.addPass(llvm::PromotePass());
     fpm.addPass(llvm::EarlyCSEPass());
     fpm.addPass(llvm::SimplifyCFGPass());
     llvm::ModulePassManager mpm;
@@ -178,13 +192,13 @@ Result<TargetMachine> make_target_machine(const TargetOptions& target, Effort ef
   llvm::TargetOptions options;
   tm.machine.reset(
       t->createTargetMachine(tm.triple, cpu, tm.features, options, llvm::Reloc::PIC_, std::nullopt,
-                             target.opt_level < 2      ? llvm::CodeGenOptLevel::None
-                             : effort == Effort::Quick ? quick_codegen_level
-                                                       : llvm::CodeGenOptLevel::Default));
+                             target.opt_level < 2        ? llvm::CodeGenOptLevel::None
+                             : optimizes_codegen(effort) ? llvm::CodeGenOptLevel::Default
+                                                         : quick_codegen_level));
   if (!tm.machine)
     return make_error(ErrorCode::Usage, "cannot create a target machine for " + tm.triple);
   // Quick: fast instruction selection (already -O0's choice).
-  if (effort == Effort::Quick) tm.machine->setFastISel(true);
+  if (!optimizes_codegen(effort)) tm.machine->setFastISel(true);
   return tm;
 }
 
@@ -202,7 +216,7 @@ bool add_codegen_passes(llvm::legacy::PassManager& pm, llvm::TargetMachine& mach
   config->setDisableVerify(true);
   pm.add(config);
   pm.add(mmi);
-  if (effort == Effort::Quick) config->disablePass(&llvm::MachineSchedulerID);
+  if (!optimizes_codegen(effort)) config->disablePass(&llvm::MachineSchedulerID);
   if (config->addISelPasses()) return false;
   allocator_for_this_thread = basic_allocator ? Allocator::Basic : Allocator::Greedy;
   config->addMachinePasses();
@@ -320,12 +334,13 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
   if (debug) debug->finalize();
   std::string verify_errors;
   llvm::raw_string_ostream verify_out(verify_errors);
-  if (llvm::verifyModule(m, &verify_out))
+  if (target.verify_ir && llvm::verifyModule(m, &verify_out))
     return make_error(ErrorCode::Usage,
                       "internal error: invalid LLVM IR: " + verify_errors.substr(0, 2000));
 
   keep_frame_info(m);
   optimize(m, *tm.machine, target.opt_level, p.effort);
+  if (p.effort == Effort::FullIrQuickCodegen) expand_memory_intrinsics(m, *tm.machine);
   split_long_blocks(m);
 
   llvm::SmallVector<char, 0> buffer;
@@ -334,22 +349,36 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
   uint64_t largest = 0;
   for (uint32_t i : p.functions)
     largest = std::max<uint64_t>(largest, wasm.functions[i].body.size());
-  bool basic = p.effort == Effort::Quick && largest <= target.basic_allocator_instructions;
-  if (!add_codegen_passes(emit, *tm.machine, out, p.effort, basic))
-    return make_error(ErrorCode::Usage, "the target cannot emit object files");
+  bool basic = !optimizes_codegen(p.effort) && largest <= target.basic_allocator_instructions;
+  {
+    // The pipeline reads LLVM's options as it is built (llvm_options_lock).
+    std::lock_guard<std::mutex> hold(llvm_options_lock());
+    if (!add_codegen_passes(emit, *tm.machine, out, p.effort, basic))
+      return make_error(ErrorCode::Usage, "the target cannot emit object files");
+  }
   emit.run(m);
   return std::vector<uint8_t>(buffer.begin(), buffer.end());
 }
 
 }  // namespace
 
+std::mutex& llvm_options_lock() {
+  static std::mutex lock;
+  return lock;
+}
+
+void restore_llvm_options() {
+  if (optimize_regalloc_option()) optimize_regalloc_option()->setValue(llvm::cl::BOU_TRUE);
+}
+
 Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
                   const TargetOptions& target) {
   if (target.all_quick) return Effort::Quick;
-  bool quick = target.quick_module_instructions != 0 &&
-               module_instructions > target.quick_module_instructions &&
-               function_instructions > target.quick_function_instructions;
-  return quick ? Effort::Quick : Effort::Full;
+  bool large_module = target.quick_module_instructions != 0 &&
+                      module_instructions > target.quick_module_instructions;
+  if (!large_module) return Effort::Full;
+  return function_instructions > target.quick_function_instructions ? Effort::Quick
+                                                                    : Effort::FullIrQuickCodegen;
 }
 
 namespace {
@@ -392,7 +421,7 @@ std::vector<Partition> plan_partitions(const Module& wasm, const TargetOptions& 
     per = (total + count - 1) / count;
   }
   std::vector<Partition> partitions;
-  for (Effort effort : {Effort::Full, Effort::Quick}) {
+  for (Effort effort : {Effort::Full, Effort::FullIrQuickCodegen, Effort::Quick}) {
     Partition current{.functions = {}, .effort = effort};
     uint64_t filled = 0;
     for (uint32_t i = 0; i < n; ++i) {
