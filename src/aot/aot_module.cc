@@ -68,9 +68,10 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
   map.begin = m->code_.code_begin();
   map.end = m->code_.code_end();
   if (!artifact.code_locations.empty()) {
-    FLINT_ASSIGN(m->locations_, CodeLocations::decode(artifact.code_locations));
+    m->locations_ = std::make_unique<LazyCodeLocations>(
+        std::vector<uint8_t>(artifact.code_locations.begin(), artifact.code_locations.end()));
     map.load_address = m->code_.load_address();
-    map.locations = &m->locations_;
+    map.locations = m->locations_.get();
   }
   register_code(m.get(), std::move(map));
   return m;

@@ -38,7 +38,8 @@ class AotModule final : public EngineModule {
   std::shared_ptr<const ValidatedModule> validated_;
   CodeImage code_;                      ///< the mapped machine code
   const void* const* table_ = nullptr;  ///< kTableStride pointers a function (abi.h)
-  CodeLocations locations_;             ///< wasm offsets of code_'s addresses
+  /// Wasm offsets of code_'s addresses; null when the artifact has none.
+  std::unique_ptr<LazyCodeLocations> locations_;
 };
 
 /// The compiler as an Engine (engine.h): compile() produces the artifact

@@ -133,7 +133,7 @@ std::vector<BacktraceFrame> symbolize(const TrapTrace& trace) {
     uint32_t index = std::prev(it)->second;
     if (index == CodeMap::kEntryWrapper) continue;
     std::vector<FrameLocation> chain;
-    if (map->locations) chain = map->locations->at(pc - map->load_address);
+    if (map->locations) chain = map->locations->table().at(pc - map->load_address);
     // The chain ends in the function whose machine code this is; one that
     // does not (a table from other code) is not believed.
     if (chain.empty() || chain.back().function != index) {

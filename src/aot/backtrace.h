@@ -37,7 +37,7 @@ struct Module;
 
 namespace flint::aot {
 
-class CodeLocations;
+class LazyCodeLocations;
 
 /// Addresses of the innermost compiled frames of one trap, innermost first.
 struct TrapTrace {
@@ -73,7 +73,7 @@ struct CodeMap {
   const Module* module = nullptr;
   /// The wasm frames and offsets of each address, by its offset from
   /// load_address; null without (frames then name functions only).
-  const CodeLocations* locations = nullptr;
+  const LazyCodeLocations* locations = nullptr;
   uintptr_t load_address = 0;
 };
 /// Finds the executable segment of a dlopen'ed object and registers `map`

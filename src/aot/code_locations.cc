@@ -95,4 +95,13 @@ Result<CodeLocations> CodeLocations::decode(std::span<const uint8_t> bytes) {
   return table;
 }
 
+const CodeLocations& LazyCodeLocations::table() const {
+  std::call_once(decoded_, [this] {
+    if (Result<CodeLocations> decoded = CodeLocations::decode(bytes_)) table_ = std::move(*decoded);
+    bytes_.clear();
+    bytes_.shrink_to_fit();
+  });
+  return table_;
+}
+
 }  // namespace flint::aot

@@ -140,5 +140,21 @@ TEST(CodeLocationsTable, RoundTripsAndRejectsDamage) {
   EXPECT_FALSE(aot::CodeLocations::decode(unordered));
 }
 
+// A loaded module keeps its table's bytes and decodes them at the first
+// backtrace; bytes that do not decode leave frames without offsets.
+TEST(CodeLocationsTable, ALazyTableDecodesAtFirstUseAndDamageLeavesItEmpty) {
+  aot::CodeLocations table;
+  std::vector<aot::FrameLocation> chain = {{2, 30}};
+  table.add_range(0x40, chain);
+  aot::LazyCodeLocations lazy(table.encode());
+  EXPECT_EQ(lazy.table().at(0x44), chain);
+  EXPECT_EQ(lazy.table().at(0x48), chain);  // decoded once, still there
+  std::vector<uint8_t> truncated = table.encode();
+  truncated.pop_back();
+  aot::LazyCodeLocations damaged(std::move(truncated));
+  EXPECT_TRUE(damaged.table().empty());
+  EXPECT_TRUE(damaged.table().at(0x44).empty());
+}
+
 }  // namespace
 }  // namespace flint
