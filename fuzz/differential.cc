@@ -148,6 +148,28 @@ std::string compare_results(const Result<std::vector<Value>>& e,
                      show_result(a));
 }
 
+/// "" when `other`'s backtrace of the trap it shares with the interpreter
+/// names the interpreter's frames, innermost first, each with the
+/// interpreter's offset -- where it has one: compiled code LLVM merged from
+/// several places has none (aot/README.md, backtraces).
+std::string compare_backtraces(const Side& interp, const Side& other, std::string_view name) {
+  const std::vector<BacktraceFrame>& e = interp.store->last_backtrace();
+  const std::vector<BacktraceFrame>& a = other.store->last_backtrace();
+  bool same = e.size() == a.size();
+  for (size_t i = 0; same && i < e.size(); ++i)
+    same = e[i].function == a[i].function && (!a[i].offset || a[i].offset == e[i].offset);
+  if (same) return "";
+  return fmt::format("the same trap, other frames: interpreter's {}{}'s {}", format_backtrace(e),
+                     name, format_backtrace(a));
+}
+
+/// Whether compiled code reports trap `code` where the interpreter does. Not
+/// a fault of a memory access: LLVM folds a load into the instruction using
+/// its value (`add rax, [mem]`) or combines it with its neighbours, inlined
+/// ones too, and the faulting instruction carries their location
+/// (aot/README.md, backtraces). Explicit traps are their own calls.
+bool has_exact_location(ErrorCode code) { return code != ErrorCode::OutOfBoundsMemoryAccess; }
+
 /// "" when the exported memory and globals agree, else what differs.
 std::string compare_state(Side& interp, Side& aot, uint32_t globals, std::string_view other) {
   for (uint32_t g = 0; g < globals; ++g) {
@@ -280,6 +302,11 @@ Replay replay(const GeneratedModule& module, DiffStats* stats, size_t max_calls,
     if (diff.empty())
       diff = compare_results(e, t, i < switch_at ? "tiered (interpreted)" : "tiered");
     if (diff.empty()) diff = compare_results(e, st, "stepped tiered");
+    if (diff.empty() && !e && has_exact_location(e.error().code)) {
+      diff = compare_backtraces(*interp, *aot, "compiled");
+      if (diff.empty()) diff = compare_backtraces(*interp, *tiered, "tiered");
+      if (diff.empty()) diff = compare_backtraces(*interp, *stepped, "stepped tiered");
+    }
     if (diff.empty()) {
       diff = compare_state(*interp, *aot, module.exported_globals, "compiled");
       if (diff.empty()) diff = compare_state(*interp, *tiered, module.exported_globals, "tiered");
