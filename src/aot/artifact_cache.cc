@@ -161,6 +161,11 @@ Result<std::vector<uint8_t>> ArtifactCache::get_or_compile(std::span<const uint8
   return artifact;
 }
 
+void ArtifactCache::put(std::span<const uint8_t> wasm, const ArtifactOptions& options,
+                        std::span<const uint8_t> artifact) {
+  store(entry_path(cache_key(wasm, options)), artifact);
+}
+
 std::optional<std::vector<uint8_t>> ArtifactCache::find(std::span<const uint8_t> wasm,
                                                         const ArtifactOptions& options) const {
   return read_valid_entry(entry_path(cache_key(wasm, options)), wasm, options);
@@ -182,6 +187,11 @@ std::optional<std::vector<uint8_t>> find_cached_artifact(std::span<const uint8_t
                                                          const ArtifactOptions& options) {
   std::shared_ptr<ArtifactCache> cache = installed_cache();
   return cache ? cache->find(wasm, options) : std::nullopt;
+}
+
+void store_cached_artifact(std::span<const uint8_t> wasm, const ArtifactOptions& options,
+                           std::span<const uint8_t> artifact) {
+  if (std::shared_ptr<ArtifactCache> cache = installed_cache()) cache->put(wasm, options, artifact);
 }
 
 Result<std::vector<uint8_t>> obtain_artifact(std::span<const uint8_t> wasm,

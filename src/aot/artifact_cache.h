@@ -53,6 +53,9 @@ class ArtifactCache {
   /// The valid cached entry for `wasm`, if there is one; never compiles.
   std::optional<std::vector<uint8_t>> find(std::span<const uint8_t> wasm,
                                            const ArtifactOptions& options) const;
+  /// Stores `artifact`, compiled for `wasm` with `options`, as its entry.
+  void put(std::span<const uint8_t> wasm, const ArtifactOptions& options,
+           std::span<const uint8_t> artifact);
   /// Where the entry for `key` lives.
   std::string entry_path(const std::string& key) const;
 
@@ -75,6 +78,12 @@ void set_artifact_cache(std::shared_ptr<ArtifactCache> cache);
 /// tiered engine's way to start compiled without waiting for a compile).
 std::optional<std::vector<uint8_t>> find_cached_artifact(std::span<const uint8_t> wasm,
                                                          const ArtifactOptions& options);
+/// Stores an artifact compile_artifact() made for `wasm` in the installed
+/// cache, if there is one: how a tiered run keeps its background compile
+/// for the next run once it has put the code to use, so that the cache's
+/// write and fsync are not on the way to compiled code.
+void store_cached_artifact(std::span<const uint8_t> wasm, const ArtifactOptions& options,
+                           std::span<const uint8_t> artifact);
 /// What compile() calls: the installed cache, or compile_artifact() itself.
 Result<std::vector<uint8_t>> obtain_artifact(std::span<const uint8_t> wasm,
                                              const ArtifactOptions& options);

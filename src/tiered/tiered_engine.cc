@@ -61,7 +61,9 @@ class ModuleTier final : public TierUp, public std::enable_shared_from_this<Modu
     // value of this thread).
     setpriority(PRIO_PROCESS, gettid(), kCompileNice);
     std::vector<uint8_t> wasm = std::move(wasm_);
-    Result<std::vector<uint8_t>> artifact = aot::obtain_artifact(wasm, options_);
+    // Not obtain_artifact: the cache missed when this module was made, and
+    // its write (with an fsync) waits until the code is in use.
+    Result<std::vector<uint8_t>> artifact = aot::compile_artifact(wasm, options_);
     // Without a compiler, or when it fails, the module stays interpreted.
     if (artifact) {
       Result<std::shared_ptr<aot::AotModule>> loaded = aot::AotModule::load(*artifact, config_);
@@ -69,6 +71,7 @@ class ModuleTier final : public TierUp, public std::enable_shared_from_this<Modu
         compiled_ = std::move(*loaded);
         mark_ready();  // a release: readers that see ready() see compiled_
       }
+      aot::store_cached_artifact(wasm, options_, *artifact);
     }
     finished_.store(true, std::memory_order_release);
   }
