@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "aot/code_locations.h"
 #include "binary/decoder.h"
@@ -78,6 +79,51 @@ TEST_F(InlinedBacktrace, UnreachableInTheFirstOfTwoInlinedCalls) {
 TEST_F(InlinedBacktrace, ATrapInsideALoopHasTheCallsOffset) {
   expect_same_trap("spin", {Value::i32_(1000)}, ErrorCode::IntegerDivideByZero);
   EXPECT_EQ(aot.located_frames(), interp.located_frames());
+}
+
+// A function LLVM inlined nothing into keeps its offset too (with line
+// tables only, LLVM leaves such a function out of the debug information
+// unless asked to keep it).
+TEST(LeafBacktrace, ATrapInAFunctionWithoutInlinedCallsHasItsOffset) {
+  const char* wat = R"((module
+    (func (export "div") (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0)))))";
+  Engine interp{wat, aot_test::interp_config()};
+  Engine aot{wat, aot_test::aot_config()};
+  ASSERT_TRUE(interp.ok() && aot.ok());
+  ASSERT_FALSE(interp.call("div", {Value::i32_(0)}).ok());
+  ASSERT_FALSE(aot.call("div", {Value::i32_(0)}).ok());
+  EXPECT_EQ(aot.located_frames(), interp.located_frames());
+  ASSERT_EQ(aot.located_frames().size(), 1u);
+  EXPECT_TRUE(aot.located_frames()[0].second);
+}
+
+// Code of the quick effort (fast instruction selection, no inlining;
+// FLINT_COMPILE_EFFORT=quick gives it to every function of this small
+// module) keeps its locations too: explicit traps have every frame with the
+// interpreter's offsets. (Before its functions kept their debug information,
+// above, none had one.)
+TEST(QuickCodeBacktrace, ExplicitTrapsHaveTheInterpretersOffsets) {
+  setenv("FLINT_COMPILE_EFFORT", "quick", 1);
+  Engine quick{kInlined, aot_test::aot_config()};
+  unsetenv("FLINT_COMPILE_EFFORT");
+  Engine interp{kInlined, aot_test::interp_config()};
+  ASSERT_TRUE(quick.ok() && interp.ok());
+  struct Case {
+    const char* name;
+    uint32_t argument;
+    ErrorCode code;
+  };
+  for (const Case& c :
+       {Case{"div", 0, ErrorCode::IntegerDivideByZero}, Case{"fail", 9, ErrorCode::Unreachable},
+        Case{"spin", 1000, ErrorCode::IntegerDivideByZero}}) {
+    SCOPED_TRACE(c.name);
+    auto a = interp.call(c.name, {Value::i32_(c.argument)});
+    auto b = quick.call(c.name, {Value::i32_(c.argument)});
+    ASSERT_FALSE(a.ok() || b.ok());
+    EXPECT_EQ(b.error().code, c.code);
+    EXPECT_EQ(quick.located_frames(), interp.located_frames());
+    for (const BacktraceFrame& f : quick.store->last_backtrace()) EXPECT_TRUE(f.offset);
+  }
 }
 
 // The table itself: the compiler records the division's chain of three

@@ -265,8 +265,14 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
     debug.emplace(m);
     decls.debug = &*debug;
     decls.debug_file = debug->createFile("module.wasm", "");
+    // "For profiling": with line tables only, LLVM leaves out the DIE of a
+    // function that has no inlined calls in it, and without that DIE
+    // read_code_locations cannot name the function an address belongs to
+    // (its frame lost its offset). This flag keeps every function's DIE.
     debug->createCompileUnit(llvm::dwarf::DW_LANG_C, decls.debug_file, "flint", true, "", 0,
-                             llvm::StringRef(), llvm::DICompileUnit::LineTablesOnly);
+                             llvm::StringRef(), llvm::DICompileUnit::LineTablesOnly,
+                             /*DWOId=*/0, /*SplitDebugInlining=*/true,
+                             /*DebugInfoForProfiling=*/true);
   }
   for (const FuncType& type : wasm.types) decls.types.push_back(llvm_function_type(context, type));
   for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
