@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <tuple>
 
 #include "aot/code_locations.h"
+#include "aot/llvm/codegen.h"
 #include "binary/decoder.h"
 #include "engines.h"
 
@@ -124,6 +126,60 @@ TEST(QuickCodeBacktrace, ExplicitTrapsHaveTheInterpretersOffsets) {
     EXPECT_EQ(quick.located_frames(), interp.located_frames());
     for (const BacktraceFrame& f : quick.store->last_backtrace()) EXPECT_TRUE(f.offset);
   }
+}
+
+// A module above TargetOptions::quick_module_instructions (a Go binary, a
+// Python component) keeps the offsets of its calls only, which is where
+// every frame but a fault's innermost one is: explicit traps are calls (to
+// the trap helper), so their backtraces are the interpreter's; a fault's
+// innermost frame names its function without an offset.
+class LargeModuleBacktrace : public ::testing::Test {
+ protected:
+  Engine interp{kInlined, aot_test::interp_config()};
+  Engine large{kInlined, aot_test::aot_config()};
+
+  void SetUp() override {
+    auto wasm = text::parse_wat(kInlined);
+    ASSERT_TRUE(wasm);
+    aot::TargetOptions target;
+    target.quick_module_instructions = 1;    // as if the module were large
+    target.quick_function_instructions = 4;  // large functions too: Effort::Quick
+    auto artifact = aot::compile_to_artifact(*wasm, {}, target);
+    ASSERT_TRUE(artifact) << artifact.error().describe();
+    auto compiled = load_precompiled(*artifact, large.config);
+    ASSERT_TRUE(compiled) << compiled.error().describe();
+    large.compiled = *compiled;
+    large.store = std::make_unique<Store>(large.config);
+    auto instance = large.store->instantiate(*large.compiled, {});
+    ASSERT_TRUE(instance) << instance.error().describe();
+    large.instance = *instance;
+  }
+  void trap_in_both(const char* name, uint32_t argument, ErrorCode code) {
+    ASSERT_TRUE(interp.ok() && large.ok());
+    auto a = interp.call(name, {Value::i32_(argument)});
+    auto b = large.call(name, {Value::i32_(argument)});
+    ASSERT_FALSE(a.ok() || b.ok());
+    EXPECT_EQ(b.error().code, code);
+  }
+};
+
+TEST_F(LargeModuleBacktrace, ExplicitTrapsHaveEveryFrameAndOffset) {
+  for (auto [name, argument, code] : {std::tuple{"div", 0u, ErrorCode::IntegerDivideByZero},
+                                      std::tuple{"fail", 9u, ErrorCode::Unreachable},
+                                      std::tuple{"spin", 1000u, ErrorCode::IntegerDivideByZero}}) {
+    SCOPED_TRACE(name);
+    trap_in_both(name, argument, code);
+    EXPECT_EQ(large.located_frames(), interp.located_frames());
+    for (const BacktraceFrame& f : large.store->last_backtrace()) EXPECT_TRUE(f.offset);
+  }
+}
+
+TEST_F(LargeModuleBacktrace, AFaultsCallersHaveTheirOffsets) {
+  trap_in_both("load", 65536, ErrorCode::OutOfBoundsMemoryAccess);
+  auto expected = interp.located_frames();
+  ASSERT_EQ(expected.size(), 3u);
+  expected[0].second = std::nullopt;  // the faulting frame: its function only
+  EXPECT_EQ(large.located_frames(), expected);
 }
 
 // The table itself: the compiler records the division's chain of three

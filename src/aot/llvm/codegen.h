@@ -84,8 +84,10 @@ struct TargetOptions {
   /// calls, which switch at their next call anyway.
   bool loop_entries = true;
   /// Keep where each instruction of the code came from (code_locations.h),
-  /// so trap backtraces have offsets and the frames LLVM inlined. Only in
-  /// modules of at most quick_module_instructions, as loop entries.
+  /// so trap backtraces have offsets and the frames LLVM inlined. In
+  /// modules above quick_module_instructions only calls keep theirs
+  /// (ModuleDecls::call_site_locations_only): every frame but a fault's
+  /// innermost one.
   bool code_locations = true;
   /// Check each partition's LLVM IR with LLVM's verifier before it is
   /// optimised: an internal check of the translation (invalid IR is a
@@ -103,8 +105,7 @@ Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
 /// Whether `module`'s functions with loops get loop entries
 /// (TargetOptions::loop_entries: it is small enough).
 bool has_loop_entries(const Module& module, const TargetOptions& target);
-/// Whether `module`'s code keeps its code locations (TargetOptions::code_locations:
-/// it is small enough).
+/// Whether `module`'s code keeps its code locations (TargetOptions::code_locations).
 bool has_code_locations(const Module& module, const TargetOptions& target);
 /// Whether `function` has a loop.
 bool has_loop(const Function& function);
@@ -159,4 +160,9 @@ Result<std::vector<uint8_t>> strip_debug_info(std::span<const uint8_t> shared_ob
 /// artifact (artifact.h) for the host.
 Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
                                                  const ArtifactOptions& options = {});
+/// The same with the compiler's choices given (tests: `target` as if the
+/// module were large); its fuel and interruptible are `options`'.
+Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
+                                                 const ArtifactOptions& options,
+                                                 TargetOptions target);
 }  // namespace flint::aot

@@ -24,16 +24,22 @@ bool verify_ir_requested() {
 
 Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
                                                  const ArtifactOptions& options) {
-  FLINT_ASSIGN(Module module, decode_module(wasm));
-  FLINT_TRY(validate(module));
   TargetOptions target;
-  target.fuel = options.fuel;
-  target.interruptible = options.interruptible;
   // A test knob, not an option: code of either effort behaves the same, so
   // artifacts (and cache entries) do not record it.
   if (const char* effort = std::getenv("FLINT_COMPILE_EFFORT"))
     target.all_quick = std::string_view(effort) == "quick";
   target.verify_ir = verify_ir_requested();
+  return compile_to_artifact(wasm, options, target);
+}
+
+Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
+                                                 const ArtifactOptions& options,
+                                                 TargetOptions target) {
+  FLINT_ASSIGN(Module module, decode_module(wasm));
+  FLINT_TRY(validate(module));
+  target.fuel = options.fuel;
+  target.interruptible = options.interruptible;
   FLINT_ASSIGN(std::vector<std::vector<uint8_t>> objects, compile_objects(module, target));
   Artifact a;
   a.flint_version = kFlintVersion;

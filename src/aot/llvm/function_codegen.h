@@ -42,6 +42,12 @@ struct ModuleDecls {
   /// line. Null: none.
   llvm::DIBuilder* debug = nullptr;
   llvm::DIFile* debug_file = nullptr;
+  /// With debug locations, only calls (to functions and helpers, traps
+  /// included) carry their instruction's offset; everything else has line
+  /// 0, "no offset". A large module's compile then uniques a location per
+  /// call instead of per instruction (code_locations.h: the faulting
+  /// frame of such code names its function without an offset).
+  bool call_site_locations_only = false;
 };
 
 /// The LLVM type of a wasm value (references are pointers, v128 is <2 x i64>).
@@ -110,8 +116,12 @@ class FunctionCodegen {
   /// The offset of the body's first instruction.
   uint32_t function_start() const;
   /// With debug locations, what b_ creates from now on came from the wasm
-  /// instruction at `offset`.
+  /// instruction at `offset` (ModuleDecls::call_site_locations_only: its
+  /// calls, through locate_call).
   void locate_at(uint32_t offset);
+  /// Gives `call` the offset of the instruction it came from, which
+  /// ModuleDecls::call_site_locations_only leaves to calls.
+  llvm::CallInst* locate_call(llvm::CallInst* call);
   llvm::Value* global_slot(uint32_t index);
   /// The address of an access to `memory` (multi-memory; 0 is mem_base_).
   llvm::Value* effective_address(llvm::Value* addr, uint64_t offset, uint32_t memory);
@@ -256,6 +266,8 @@ class FunctionCodegen {
   /// with them each trap has its own (trap_if).
   std::array<llvm::BasicBlock*, 16> trap_blocks_{};
   llvm::DISubprogram* subprogram_ = nullptr;  ///< with debug locations
+  uint32_t located_offset_ = 0;               ///< locate_at's, for locate_call
+  llvm::DILocation* no_offset_ = nullptr;     ///< line 0 (call_site_locations_only)
   std::vector<Frame> frames_;
   std::vector<llvm::Value*> stack_;
   uint32_t dead_depth_ = 0;  ///< nesting of structured instructions inside unreachable code

@@ -217,6 +217,10 @@ bool add_codegen_passes(llvm::legacy::PassManager& pm, llvm::TargetMachine& mach
   pm.add(config);
   pm.add(mmi);
   if (!optimizes_codegen(effort)) config->disablePass(&llvm::MachineSchedulerID);
+  // They track variables' locations (DBG_VALUE), which line tables have none
+  // of: a large module's code spent 1% of its compile in them.
+  config->disablePass(&llvm::LiveDebugValuesID);
+  config->disablePass(&llvm::RemoveRedundantDebugValuesID);
   if (config->addISelPasses()) return false;
   allocator_for_this_thread = basic_allocator ? Allocator::Basic : Allocator::Greedy;
   config->addMachinePasses();
@@ -227,6 +231,14 @@ bool add_codegen_passes(llvm::legacy::PassManager& pm, llvm::TargetMachine& mach
     return false;
   pm.add(llvm::createFreeMachineFunctionPass());
   return true;
+}
+
+/// Whether the module is at most quick_module_instructions.
+bool all_full_effort_size(const Module& wasm, const TargetOptions& target) {
+  if (target.quick_module_instructions == 0) return true;
+  uint64_t total = 0;  // counted as plan_partitions counts
+  for (const Function& f : wasm.functions) total += f.body.size() + 1;
+  return total <= target.quick_module_instructions;
 }
 
 // Compiles partition `p`'s functions into one object; the first partition
@@ -256,7 +268,10 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
                     .wasm_cc = wasm_calling_convention(llvm::Triple(tm.triple)),
                     .fuel = target.fuel,
                     .interruptible = target.interruptible,
-                    .target_features = tm.features};
+                    .target_features = tm.features,
+                    .debug = nullptr,
+                    .debug_file = nullptr,
+                    .call_site_locations_only = !all_full_effort_size(wasm, target)};
   std::optional<llvm::DIBuilder> debug;
   if (has_code_locations(wasm, target)) {
     // Line tables and the inlining records, nothing else (-gline-tables-only).
@@ -387,22 +402,12 @@ Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
                                                                     : Effort::FullIrQuickCodegen;
 }
 
-namespace {
-/// Whether the module is at most quick_module_instructions.
-bool all_full_effort_size(const Module& wasm, const TargetOptions& target) {
-  if (target.quick_module_instructions == 0) return true;
-  uint64_t total = 0;  // counted as plan_partitions counts
-  for (const Function& f : wasm.functions) total += f.body.size() + 1;
-  return total <= target.quick_module_instructions;
-}
-}  // namespace
-
 bool has_loop_entries(const Module& wasm, const TargetOptions& target) {
   return target.loop_entries && all_full_effort_size(wasm, target);
 }
 
 bool has_code_locations(const Module& wasm, const TargetOptions& target) {
-  return target.code_locations && all_full_effort_size(wasm, target);
+  return target.code_locations;
 }
 
 bool has_loop(const Function& f) {
