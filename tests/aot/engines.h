@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,18 @@ struct Engine {
     auto inst = store->instantiate(*compiled, {});
     EXPECT_TRUE(inst) << inst.error().describe();
     if (inst) instance = *inst;
+  }
+  /// Replaces the module with `artifact`'s code (one compiled with other
+  /// TargetOptions), in a fresh store and instance.
+  void load_artifact(std::span<const uint8_t> artifact) {
+    instance = nullptr;
+    auto m = load_precompiled(artifact, config);
+    ASSERT_TRUE(m) << m.error().describe();
+    compiled = *m;
+    store = std::make_unique<Store>(config);
+    auto inst = store->instantiate(*compiled, {});
+    ASSERT_TRUE(inst) << inst.error().describe();
+    instance = *inst;
   }
   bool ok() const { return instance != nullptr; }
   Result<std::vector<Value>> call(const std::string& name, std::vector<Value> args = {}) {

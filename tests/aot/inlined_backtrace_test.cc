@@ -146,13 +146,7 @@ class LargeModuleBacktrace : public ::testing::Test {
     target.quick_function_instructions = 4;  // large functions too: Effort::Quick
     auto artifact = aot::compile_to_artifact(*wasm, {}, target);
     ASSERT_TRUE(artifact) << artifact.error().describe();
-    auto compiled = load_precompiled(*artifact, large.config);
-    ASSERT_TRUE(compiled) << compiled.error().describe();
-    large.compiled = *compiled;
-    large.store = std::make_unique<Store>(large.config);
-    auto instance = large.store->instantiate(*large.compiled, {});
-    ASSERT_TRUE(instance) << instance.error().describe();
-    large.instance = *instance;
+    large.load_artifact(*artifact);
   }
   void trap_in_both(const char* name, uint32_t argument, ErrorCode code) {
     ASSERT_TRUE(interp.ok() && large.ok());

@@ -394,13 +394,8 @@ TEST(AotSimd, BaselineX86CodeAgreesWithTheInterpreter) {
   Engine interp(kModule, aot_test::interp_config());
   ASSERT_TRUE(interp.ok());
   Engine baseline(kModule, aot_test::aot_config());
-  auto m = load_precompiled(artifact, baseline.config);
-  ASSERT_TRUE(m) << m.error().describe();
-  baseline.compiled = *m;
-  baseline.store = std::make_unique<Store>(baseline.config);
-  auto inst = baseline.store->instantiate(*baseline.compiled, {});
-  ASSERT_TRUE(inst) << inst.error().describe();
-  baseline.instance = *inst;
+  baseline.load_artifact(artifact);
+  ASSERT_TRUE(baseline.ok());
   expect_agreement(interp, baseline);
 }
 #endif
