@@ -105,8 +105,6 @@ Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
 /// Whether `module`'s functions with loops get loop entries
 /// (TargetOptions::loop_entries: it is small enough).
 bool has_loop_entries(const Module& module, const TargetOptions& target);
-/// Whether `module`'s code keeps its code locations (TargetOptions::code_locations).
-bool has_code_locations(const Module& module, const TargetOptions& target);
 /// Whether `function` has a loop.
 bool has_loop(const Function& function);
 
@@ -150,7 +148,7 @@ inline Result<std::vector<uint8_t>> link_shared_object(const std::vector<uint8_t
 
 namespace flint::aot {
 /// The code locations (aot/code_locations.h) of linked code compiled with
-/// has_code_locations: its DWARF line tables and inlining records read back.
+/// TargetOptions::code_locations: its DWARF line tables and inlining records read back.
 Result<CodeLocations> read_code_locations(std::span<const uint8_t> shared_object);
 /// The shared object without its DWARF sections (read_code_locations has
 /// what the runtime needs of them).

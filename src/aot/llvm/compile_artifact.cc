@@ -50,7 +50,7 @@ Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
   a.module_hash = sha256(wasm);
   a.wasm.assign(wasm.begin(), wasm.end());
   FLINT_ASSIGN(a.shared_object, link_shared_object(objects));
-  if (has_code_locations(module, target)) {
+  if (target.code_locations) {
     FLINT_ASSIGN(CodeLocations locations, read_code_locations(a.shared_object));
     a.code_locations = locations.encode();
     FLINT_ASSIGN(a.shared_object, strip_debug_info(a.shared_object));

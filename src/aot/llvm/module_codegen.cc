@@ -273,7 +273,7 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
                     .debug_file = nullptr,
                     .call_site_locations_only = !all_full_effort_size(wasm, target)};
   std::optional<llvm::DIBuilder> debug;
-  if (has_code_locations(wasm, target)) {
+  if (target.code_locations) {
     // Line tables and the inlining records, nothing else (-gline-tables-only).
     m.addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
     m.addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
@@ -404,10 +404,6 @@ Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
 
 bool has_loop_entries(const Module& wasm, const TargetOptions& target) {
   return target.loop_entries && all_full_effort_size(wasm, target);
-}
-
-bool has_code_locations(const Module& wasm, const TargetOptions& target) {
-  return target.code_locations;
 }
 
 bool has_loop(const Function& f) {
