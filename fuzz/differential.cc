@@ -81,15 +81,19 @@ class SteppedTier final : public TierUp {
  public:
   SteppedTier(uint64_t units, std::shared_ptr<const aot::AotModule> compiled)
       : TierUp(units), compiled_(std::move(compiled)) {}
-  void heat() const override { const_cast<SteppedTier*>(this)->mark_ready(); }
+  void heat(std::span<const uint32_t>) const override {
+    const_cast<SteppedTier*>(this)->mark_ready();
+  }
   Status switch_instance(InstanceImpl& instance, ExecutionState& exec) const override {
     return compiled_->prepare_instance(instance, exec);
   }
-  Result<bool> enter_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
-                          uint32_t loop) const override {
+  Result<LoopMove> enter_loop(FuncInst& func, uint32_t, ExecutionState& exec, uint64_t* slots,
+                              uint32_t loop) const override {
     Result<bool> entered = aot::call_compiled_loop(func, exec, slots, loop);
-    if (!entered || *entered) ++loops_entered;
-    return entered;
+    if (entered && !*entered) return LoopMove::Refused;
+    ++loops_entered;  // a trap comes from the entered code
+    if (!entered) return std::move(entered).error();
+    return LoopMove::Entered;
   }
   mutable uint64_t loops_entered = 0;
 
@@ -97,13 +101,29 @@ class SteppedTier final : public TierUp {
   std::shared_ptr<const aot::AotModule> compiled_;
 };
 
+/// FNV-1a of the module's bytes: the stepped side's choices, the same in a
+/// replay.
+uint64_t stepped_switch_hash(const std::vector<uint8_t>& wasm) {
+  uint64_t h = 14695981039346656037ull;
+  for (uint8_t b : wasm) h = (h ^ b) * 1099511628211ull;
+  return h;
+}
+
 Result<Side> make_stepped_side(const std::vector<uint8_t>& wasm, uint64_t units,
                                aot::InProcessCompiler compiler) {
   Config config;
   FLINT_ASSIGN(Module module, decode_module(wasm, config.features));
   FLINT_ASSIGN(std::shared_ptr<const ValidatedModule> validated,
                ValidatedModule::validate(std::move(module), config.features));
-  FLINT_ASSIGN(std::vector<uint8_t> artifact, compiler(wasm, aot::ArtifactOptions{}));
+  // The code a tiered run compiles, every function with a loop entry
+  // (frames move in at loop heads), of either form (a function's calls
+  // enter its loop entry too, or not), drawn from the module's bytes.
+  aot::ArtifactOptions options;
+  uint64_t forms = stepped_switch_hash(wasm);
+  for (uint32_t i = 0; i < validated->module().functions.size(); ++i)
+    options.loop_entries.push_back((forms >> (i % 64)) & 1 ? aot::LoopEntry::Only
+                                                           : aot::LoopEntry::Beside);
+  FLINT_ASSIGN(std::vector<uint8_t> artifact, compiler(wasm, options));
   FLINT_ASSIGN(std::shared_ptr<aot::AotModule> compiled, aot::AotModule::load(artifact, config));
   Side side;
   side.tier = std::make_shared<SteppedTier>(units, std::move(compiled));
@@ -122,9 +142,7 @@ Result<Side> make_stepped_side(const std::vector<uint8_t>& wasm, uint64_t units,
 /// replay switches at the same point. Generated loops run 1-16 times, so
 /// the count is small: the first call that runs more switches inside.
 uint64_t stepped_switch_units(const std::vector<uint8_t>& wasm) {
-  uint64_t h = 14695981039346656037ull;
-  for (uint8_t b : wasm) h = (h ^ b) * 1099511628211ull;
-  return 1 + h % 8;
+  return 1 + stepped_switch_hash(wasm) % 8;
 }
 
 bool exhausted(const Result<std::vector<Value>>& r) {
@@ -215,11 +233,12 @@ void let_tiered_compile(const Side& tiered) {
 /// The same steps as compile_to_artifact, without LLVM's optimisations:
 /// the reference that tells an optimiser-made difference from a lowering one.
 Result<std::vector<uint8_t>> compile_unoptimised(std::span<const uint8_t> wasm,
-                                                 const aot::ArtifactOptions&) {
+                                                 const aot::ArtifactOptions& options) {
   FLINT_ASSIGN(Module module, decode_module(wasm));
   FLINT_TRY(validate(module));
   aot::TargetOptions target;
   target.opt_level = 0;
+  target.loop_entries = options.loop_entries;
   FLINT_ASSIGN(std::vector<uint8_t> object, aot::compile_object(module, target));
   aot::Artifact artifact;
   artifact.flint_version = aot::kFlintVersion;

@@ -9,18 +9,23 @@
 //   void entry_i(VmCtx* ctx, uint64_t* slots)   (arguments in, results out,
 //                                               one slot per value as in
 //                                               GlobalInst / store_value)
-// which the host uses, and for a function with loops (in modules small
-// enough: TargetOptions::loop_entries) possibly
+// which the host uses. In the code a tiered run compiles while it starts
+// interpreted (TargetOptions::loop_entries, modules small enough), a
+// function with loops may also have
 //   uint32_t loop_i(VmCtx* ctx, uint64_t* slots, uint32_t loop)
 // which enters the function's loop whose `loop` instruction is at byte
 // offset `loop` of the module, with every local (parameters first) read
 // from slots as the interpreter's frame holds them, runs the function to
 // its end and writes its results over slots[0...]: 1. A loop it cannot
 // enter (one nested in another loop, with operands or parameters on the
-// stack, or inside a try_table) returns 0 at once, having done nothing. Tiering's on-stack
-// replacement (src/tiered/README.md). The shared object exports one
-// symbol, kTableSymbol: an array of 3 * N pointers {fn_0, entry_0, loop_0,
-// fn_1, ...}, loop_i null where there is none.
+// stack, or inside a try_table) returns 0 at once, having done nothing.
+// Tiering's on-stack replacement (src/tiered/README.md). `loop` ==
+// kFunctionStart runs the function from its start instead (its parameters
+// from slots, its declared locals zero); fn_i may then be only a wrapper
+// that calls loop_i so (LoopEntry::Only: the body compiled once). The
+// shared object exports one symbol, kTableSymbol: an array of 4 * N
+// pointers {fn_0, entry_0, loop_0, wraps_0, fn_1, ...}, loop_i null where
+// there is none, wraps_i 1 where fn_i is such a wrapper and else 0.
 //
 // Everything the code cannot do inline (growing memories, bulk memory, table
 // instructions, calls into host or interpreted functions, traps) goes through
@@ -39,6 +44,9 @@ class InstanceImpl;
 
 namespace flint::aot {
 
+/// A loop entry, loop_i above.
+using LoopEntryCode = uint32_t (*)(void* ctx, uint64_t* slots, uint32_t loop);
+
 /// How compiled code calls a function: its typed machine code and the
 /// instance context it takes, or a null `code` for a function without
 /// machine code (a host function, or one another engine runs), which is
@@ -48,14 +56,17 @@ struct NativeFunc {
   const void* code = nullptr;
   void (*entry)(void* ctx, uint64_t* slots) = nullptr;
   /// The loop entry (loop_i above), or null.
-  uint32_t (*loop_entry)(void* ctx, uint64_t* slots, uint32_t loop) = nullptr;
+  LoopEntryCode loop_entry = nullptr;
   void* ctx = nullptr;
   FuncInst* func = nullptr;
 };
 
 inline constexpr const char* kTableSymbol = "flint_aot_functions";
 /// Pointers per defined function in kTableSymbol's array.
-inline constexpr uint32_t kTableStride = 3;
+inline constexpr uint32_t kTableStride = 4;
+/// loop_i's `loop` argument that runs the function from its start (no
+/// `loop` instruction has this offset: modules are smaller than 4 GiB).
+inline constexpr uint32_t kFunctionStart = UINT32_MAX;
 
 /// Why compiled code traps (the argument of Helpers::trap). Mapped to the
 /// error table's codes by the runtime (native_call.cc).

@@ -36,6 +36,15 @@ Status call_compiled(FuncInst& func, ExecutionState& exec, InstanceImpl* caller,
 /// Tiering's on-stack replacement (abi.h, loop entries).
 Result<bool> call_compiled_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
                                 uint32_t loop);
+/// Whether `func` is compiled code with a loop entry (abi.h).
+bool has_loop_entry(const FuncInst& func);
+/// call_compiled_loop with the loop entry of defined function `defined` of
+/// `code` instead of func's own: a compile of the same module (and
+/// options) as the code func's instance switched to, whose compiled
+/// functions share that instance's context. For a function whose code has
+/// no loop entry (tiered/README.md: a later compile brings one).
+Result<bool> call_compiled_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
+                                uint32_t loop, const AotModule& code, uint32_t defined);
 
 /// Leaves generated code for the innermost activation with `error`.
 [[noreturn]] void raise_trap(Error error);

@@ -57,10 +57,13 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
   map.module = &m->module();
   for (uint32_t d = 0; d < m->module().functions.size(); ++d) {
     const void* const* row = m->table_ + kTableStride * d;
-    map.starts.emplace_back(reinterpret_cast<uintptr_t>(row[0]),
-                            m->module().imported_functions + d);
+    // A loop entry's frames are its function's, whose own code may be only
+    // a wrapper that calls it (abi.h, kFunctionStart).
+    bool wraps_loop_entry = row[3] != nullptr;
+    map.starts.emplace_back(
+        reinterpret_cast<uintptr_t>(row[0]),
+        wraps_loop_entry ? CodeMap::kEntryWrapper : m->module().imported_functions + d);
     map.starts.emplace_back(reinterpret_cast<uintptr_t>(row[1]), CodeMap::kEntryWrapper);
-    // A loop entry's frames are its function's.
     if (row[2])
       map.starts.emplace_back(reinterpret_cast<uintptr_t>(row[2]),
                               m->module().imported_functions + d);
@@ -78,6 +81,11 @@ Result<std::shared_ptr<AotModule>> AotModule::load(std::span<const uint8_t> byte
 }
 
 AotModule::~AotModule() { unregister_code(this); }
+
+LoopEntryCode AotModule::loop_entry(uint32_t defined) const {
+  if (defined >= module().functions.size()) return nullptr;
+  return reinterpret_cast<LoopEntryCode>(const_cast<void*>(table_[kTableStride * defined + 2]));
+}
 
 Status AotModule::prepare_instance(InstanceImpl& instance, ExecutionState& exec) const {
   const Module& m = module();
@@ -113,8 +121,7 @@ Status AotModule::prepare_instance(InstanceImpl& instance, ExecutionState& exec)
       const void* const* row = table_ + kTableStride * d;
       native.code = row[0];
       native.entry = reinterpret_cast<void (*)(void*, uint64_t*)>(const_cast<void*>(row[1]));
-      native.loop_entry =
-          reinterpret_cast<uint32_t (*)(void*, uint64_t*, uint32_t)>(const_cast<void*>(row[2]));
+      native.loop_entry = reinterpret_cast<LoopEntryCode>(const_cast<void*>(row[2]));
       native.ctx = &state->ctx;
       f->entry = call_compiled;
       f->code = EngineCode{&aot::engine(), &native};
@@ -235,6 +242,14 @@ Result<std::vector<uint8_t>> compile_artifact(std::span<const uint8_t> wasm,
                                      out,  "--parent",  std::to_string(getpid())};
   if (options.fuel) argv_s.push_back("--fuel");
   if (options.interruptible) argv_s.push_back("--interruptible");
+  // One letter per function, in one argument (Linux takes 128 KiB at most):
+  // a module of more functions than fit gets no loop entries.
+  constexpr size_t kLongestArgument = 100'000;
+  if (!options.loop_entries.empty() && options.loop_entries.size() <= kLongestArgument) {
+    argv_s.push_back("--loop-entries");
+    argv_s.emplace_back(reinterpret_cast<const char*>(options.loop_entries.data()),
+                        options.loop_entries.size());
+  }
   std::vector<char*> argv;
   for (std::string& s : argv_s) argv.push_back(s.data());
   argv.push_back(nullptr);

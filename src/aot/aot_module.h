@@ -32,6 +32,8 @@ class AotModule final : public EngineModule {
   /// Gives an instance of this module its context and every defined
   /// function its machine code.
   Status prepare_instance(InstanceImpl& instance, ExecutionState& exec) const override;
+  /// Defined function `defined`'s loop entry (abi.h), or null.
+  LoopEntryCode loop_entry(uint32_t defined) const;
 
  private:
   AotModule() = default;

@@ -39,9 +39,29 @@ inline constexpr uint32_t kArtifactFuel = 1;
 /// function entries and loop heads (Config::interruptible).
 inline constexpr uint32_t kArtifactInterruptible = 2;
 /// Bumped with every change to generated code or abi.h.
-inline constexpr const char* kFlintVersion = "0.1.0-aot6";
+inline constexpr const char* kFlintVersion = "0.1.0-aot7";
 
 /// What a module is compiled with, beyond its target (recorded in the artifact).
+/// Modules of more instructions than this (each function's plus one) get
+/// quicker code and no loop entries (TargetOptions::quick_module_instructions).
+inline constexpr uint64_t kQuickModuleInstructions = 1'000'000;
+
+/// How a function with loops is compiled for a tiered run (abi.h, loop
+/// entries); the letters are flint-compile's `--loop-entries` argument.
+enum class LoopEntry : char {
+  /// The function alone: a frame running it in the interpreter stays there
+  /// until it returns (its next call runs compiled).
+  None = '-',
+  /// The function and beside it its loop entry: for a function called
+  /// often (a loop entry's calls pay for a wrapper and for locals passed
+  /// through memory: fib(42) 1.5 times as long) whose frame may also run long.
+  Beside = 'b',
+  /// Its loop entry only, which its calls enter too (kFunctionStart): one
+  /// compile of the body instead of two, for a function called rarely whose
+  /// frame runs long (a main loop, a kernel's `run`).
+  Only = 'o',
+};
+
 struct ArtifactOptions {
   /// Charge Config::fuel at function entries and loop iterations (the
   /// interpreter's units). Code without it runs no metering and is refused
@@ -51,6 +71,11 @@ struct ArtifactOptions {
   /// heads, so deadlines stop the code; refused without it when a deadline
   /// is requested.
   bool interruptible = false;
+  /// Per defined function, whether and how it gets a loop entry (abi.h),
+  /// for a tiered run that moves frames running in the interpreter to the
+  /// code (TargetOptions::loop_entries); empty for none. Not recorded in
+  /// the artifact: such code behaves as any other.
+  std::vector<LoopEntry> loop_entries;
 };
 
 struct Artifact {

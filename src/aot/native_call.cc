@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "aot/aot_instance.h"
+#include "aot/aot_module.h"
 #include "aot/backtrace.h"
 #include "runtime/engine_thread.h"
 
@@ -156,6 +157,22 @@ Result<bool> call_compiled_loop(FuncInst& func, ExecutionState& exec, uint64_t* 
                      .loop_call = true,
                      .loop = loop};
   if (!call.native->loop_entry) return false;
+  FLINT_TRY(run_in_activation(exec, call));
+  return call.entered != 0;
+}
+
+bool has_loop_entry(const FuncInst& func) {
+  return func.entry == call_compiled &&
+         static_cast<const NativeFunc*>(func.code.code)->loop_entry != nullptr;
+}
+
+Result<bool> call_compiled_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
+                                uint32_t loop, const AotModule& code, uint32_t defined) {
+  if (func.entry != call_compiled) return false;
+  NativeFunc native = *static_cast<const NativeFunc*>(func.code.code);
+  native.loop_entry = code.loop_entry(defined);
+  if (!native.loop_entry) return false;
+  ProtectedCall call{.native = &native, .slots = slots, .loop_call = true, .loop = loop};
   FLINT_TRY(run_in_activation(exec, call));
   return call.entered != 0;
 }

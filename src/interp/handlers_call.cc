@@ -2,6 +2,7 @@
 // is the hot path: the callee's frame starts at the caller's argument slots,
 // so entering it means checking the limits and zeroing its declared locals.
 #include <algorithm>
+#include <span>
 
 #include "interp/call.h"
 #include "interp/executor.h"
@@ -103,22 +104,81 @@ namespace {
 // and the module running when the count is used up is reported hot, as a
 // sampling profiler would find it. A thread's first use only arms the count,
 // with that module's hot_after().
+//
+// Beside the count, the frames of tiered functions this thread is running,
+// as far as tier_check saw them enter (oldest first, up to kTrackedFrames):
+// a frame whose fp is at or above a new one's has returned, since a callee's
+// frame lies above its caller's. The report names the frames that have run
+// long, whose functions' compiled code gets loop entries to move them to.
+// Only fps and the reporting tier's address are compared: a tier whose
+// module is gone may still be named by a stale entry, never dereferenced.
+struct TrackedFrame {
+  const uint64_t* fp;
+  const TierUp* tier;
+  uint32_t function;  ///< index in its instance's function space
+  uint64_t entered;   ///< the thread's units spent when it started
+};
+constexpr uint32_t kTrackedFrames = 64;
+/// A frame that has run this many units (calls and loop iterations) is
+/// reported as long: a kernel's compress() runs about 130 a call, its run()
+/// the module's whole hot_after (at least 10,000) by the report.
+constexpr uint64_t kLongFrameUnits = 1000;
+
 struct HotCount {
   int64_t left = 0;
   bool armed = false;
+  int64_t armed_with = 0;     ///< left's value when the count was armed
+  uint64_t spent_before = 0;  ///< units spent before the count was armed
+
+  uint64_t spent() const { return spent_before + uint64_t(armed_with - left); }
 };
 [[gnu::tls_model("initial-exec")]] thread_local HotCount hot_count;
 
-[[gnu::cold, gnu::noinline]] void count_used_up(const TierUp* tier) {
-  if (hot_count.armed) tier->heat();
+struct TrackedFrames {
+  uint32_t depth = 0;
+  TrackedFrame frames[kTrackedFrames];
+
+  /// Forgets the frames at or above `fp`: they have returned.
+  void pop_returned(const uint64_t* fp) {
+    while (depth > 0 && frames[depth - 1].fp >= fp) --depth;
+  }
+};
+// Not initial-exec, unlike hot_count: 2 KiB is more than the static TLS a
+// library loaded later may take.
+thread_local TrackedFrames tracked_frames;
+
+[[gnu::cold, gnu::noinline]] void count_used_up(const TierUp* tier, const uint64_t* fp) {
+  if (hot_count.armed) {
+    // fp is the running frame's: what lies above it has returned.
+    TrackedFrames& tracked = tracked_frames;
+    tracked.pop_returned(fp + 1);
+    uint32_t long_frames[kTrackedFrames];
+    uint32_t n = 0;
+    uint64_t now = hot_count.spent();
+    for (uint32_t i = 0; i < tracked.depth; ++i) {
+      const TrackedFrame& f = tracked.frames[i];
+      if (f.tier == tier && now - f.entered >= kLongFrameUnits) long_frames[n++] = f.function;
+    }
+    tier->heat(std::span<const uint32_t>(long_frames, n));
+  }
+  hot_count.spent_before = hot_count.spent();
   hot_count.armed = true;
   hot_count.left = int64_t(std::min<uint64_t>(tier->hot_after(), INT64_MAX));
+  hot_count.armed_with = hot_count.left;
 }
 
 /// One unit of hotness: a load, a decrement and a branch.
-inline void spend_hotness_unit(const TierUp* tier) {
+inline void spend_hotness_unit(const TierUp* tier, const uint64_t* fp) {
   if (--hot_count.left < 0) [[unlikely]]
-    count_used_up(tier);
+    count_used_up(tier, fp);
+}
+
+/// Notes a tiered function's frame starting at `fp` (tier_check).
+inline void track_frame(const TierUp* tier, const uint64_t* fp, uint32_t function) {
+  TrackedFrames& tracked = tracked_frames;
+  tracked.pop_returned(fp);
+  if (tracked.depth < kTrackedFrames)
+    tracked.frames[tracked.depth++] = TrackedFrame{fp, tier, function, hot_count.spent()};
 }
 
 }  // namespace
@@ -133,7 +193,8 @@ inline void spend_hotness_unit(const TierUp* tier) {
 FLINT_HANDLER(tier_check) {
   const auto* tier = static_cast<const TierUp*>(ip[2].ptr);
   if (!tier->ready()) [[likely]] {
-    spend_hotness_unit(tier);
+    track_frame(tier, fp, ip[1].u32[0]);
+    spend_hotness_unit(tier, fp);
     FLINT_NEXT(3);
   }
   FuncInst* self = ctx->funcs[ip[1].u32[0]];
@@ -154,7 +215,7 @@ FLINT_HANDLER(tier_check) {
 // iteration towards the module's hotness, so that a long loop makes its
 // module hot as calls do.
 FLINT_HANDLER(tier_count) {
-  spend_hotness_unit(static_cast<const TierUp*>(ip[1].ptr));
+  spend_hotness_unit(static_cast<const TierUp*>(ip[1].ptr), fp);
   FLINT_NEXT(2);
 }
 
@@ -181,7 +242,7 @@ enum class LoopMove : uint8_t { Stayed, Returned, Trapped };
   ExecutionState& exec = *ctx->exec;
   exec.fuel = ctx->fuel;
   InstanceImpl* instance = ctx->instance;
-  Result<bool> entered = tier->enter_loop(*self, exec, fp, ip[1].u32[0]);
+  Result<TierUp::LoopMove> entered = tier->enter_loop(*self, ip[1].u32[1], exec, fp, ip[1].u32[0]);
   ctx->fuel = exec.fuel;
   ctx->reentry_base = saved_reentry;
   ctx->enter(instance);
@@ -192,11 +253,12 @@ enum class LoopMove : uint8_t { Stayed, Returned, Trapped };
     ctx->trap_ip = nullptr;
     return LoopMove::Trapped;
   }
-  if (!*entered) {
-    ctx->loop_refused = ip;
-    return LoopMove::Stayed;
+  switch (*entered) {
+    case TierUp::LoopMove::Entered: return LoopMove::Returned;
+    case TierUp::LoopMove::Refused: ctx->loop_refused = ip; return LoopMove::Stayed;
+    case TierUp::LoopMove::Later: return LoopMove::Stayed;  // the next iteration asks again
   }
-  return LoopMove::Returned;
+  return LoopMove::Stayed;
 }
 
 }  // namespace
@@ -208,7 +270,7 @@ enum class LoopMove : uint8_t { Stayed, Returned, Trapped };
 FLINT_HANDLER(tier_loop) {
   const auto* tier = static_cast<const TierUp*>(ip[3].ptr);
   if (!tier->ready()) [[likely]] {
-    spend_hotness_unit(tier);
+    spend_hotness_unit(tier, fp);
     FLINT_NEXT(4);
   }
   if (ip == ctx->loop_refused) FLINT_NEXT(4);
@@ -238,6 +300,9 @@ FLINT_HANDLER(call_indirect) {
 
 }  // namespace op
 
-void restart_hotness_count() { op::hot_count = op::HotCount{}; }
+void restart_hotness_count() {
+  op::hot_count = op::HotCount{};
+  op::tracked_frames.depth = 0;
+}
 
 }  // namespace flint::interp

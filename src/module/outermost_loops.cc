@@ -1,5 +1,7 @@
 #include "module/outermost_loops.h"
 
+#include <algorithm>
+
 namespace flint {
 
 std::vector<uint32_t> outermost_loops(const Function& function) {
@@ -26,6 +28,11 @@ std::vector<uint32_t> outermost_loops(const Function& function) {
     }
   }
   return out;
+}
+
+bool has_loop(const Function& function) {
+  return std::any_of(function.body.begin(), function.body.end(),
+                     [](const Instr& in) { return in.op == Opcode::Loop; });
 }
 
 }  // namespace flint

@@ -19,4 +19,7 @@ namespace flint {
 /// its outermost loop's next iteration instead.
 std::vector<uint32_t> outermost_loops(const Function& function);
 
+/// Whether `function` has a `loop` instruction.
+bool has_loop(const Function& function);
+
 }  // namespace flint

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <span>
 
 #include "flint/result.h"
 
@@ -27,8 +28,12 @@ class TierUp {
   uint64_t hot_after() const { return hot_after_; }
 
   /// Reports the module hot: the making of its faster code starts, once
-  /// (later reports change nothing). Any thread.
-  virtual void heat() const = 0;
+  /// (later reports change nothing). Any thread. `long_frames`: the
+  /// function indices (in the instances' function space) of this module's
+  /// frames that the reporting thread has been running long, oldest first,
+  /// a recursive function once per frame: those that may need to move to
+  /// the faster code at a loop (enter_loop).
+  virtual void heat(std::span<const uint32_t> long_frames) const = 0;
 
   /// Whether the faster code is ready: set once, after which it stays.
   bool ready() const { return ready_.load(std::memory_order_acquire); }
@@ -42,16 +47,22 @@ class TierUp {
   /// its later calls try again.
   virtual Status switch_instance(InstanceImpl& instance, ExecutionState& exec) const = 0;
 
-  /// Continues a call of `func` (switched: its entry is the faster code's)
-  /// that the interpreter is running, from the head of its loop at byte
-  /// offset `loop`, with the frame's locals in `slots` (parameters first,
-  /// slot_count each), to the function's end: true, its results then over
-  /// slots[0...]; false when the faster code cannot enter that loop
-  /// (nothing ran: the interpreter goes on); an error when it trapped, its
-  /// frames in exec's backtrace. On-stack replacement, so that a loop
-  /// running long in one call reaches the faster code.
-  virtual Result<bool> enter_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
-                                  uint32_t loop) const = 0;
+  /// What enter_loop did.
+  enum class LoopMove : uint8_t {
+    Entered,  ///< the faster code ran the rest of the call
+    Refused,  ///< it cannot enter that loop: nothing ran, and never will
+    Later,    ///< it cannot yet (its loop entry is still being made): ask again
+  };
+  /// Continues a call of `func`, function `function` of its instance
+  /// (switched: its entry is the faster code's), that the interpreter is
+  /// running, from the head of its loop at byte offset `loop`, with the
+  /// frame's locals in `slots` (parameters first, slot_count each), to the
+  /// function's end: Entered, its results then over slots[0...]; Refused or
+  /// Later when nothing ran (the interpreter goes on); an error when it
+  /// trapped, its frames in exec's backtrace. On-stack replacement, so that a
+  /// loop running long in one call reaches the faster code.
+  virtual Result<LoopMove> enter_loop(FuncInst& func, uint32_t function, ExecutionState& exec,
+                                      uint64_t* slots, uint32_t loop) const = 0;
 
  protected:
   explicit TierUp(uint64_t hot_after) : hot_after_(hot_after) {}

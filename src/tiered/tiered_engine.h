@@ -9,6 +9,9 @@
 // start does.
 #pragma once
 
+#include <vector>
+
+#include "aot/artifact.h"
 #include "module/module.h"
 #include "runtime/engine.h"
 
@@ -49,5 +52,11 @@ bool compile_finished(const CompiledModule& module);
 /// compiled code inside a loop they were running (on-stack replacement);
 /// 0 for any other module. For tests and diagnostics.
 uint64_t loops_entered(const CompiledModule& module);
+
+/// The loop entries `module`'s first compile was given, per defined
+/// function (src/tiered/README.md: planned from the frames that had run
+/// long when the module became hot), once machine_code_ready(module); empty
+/// before, and for any other module. For tests and diagnostics.
+std::vector<aot::LoopEntry> first_loop_entries(const CompiledModule& module);
 
 }  // namespace flint::tiered

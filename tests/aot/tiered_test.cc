@@ -58,21 +58,30 @@ class TieredTest : public ::testing::Test {
     auto wasm = text::parse_wat(wat);
     ASSERT_TRUE(wasm);
     config.engine = EngineKind::Tiered;
-    config.tier_up_after = 0;  // compiled at once (once the gate opens)
+    config.tier_up_after = tier_up_after;
     auto compiled = compile(*wasm, config);
     ASSERT_TRUE(compiled) << compiled.error().describe();
     module = *compiled;
   }
   void TearDown() override {
-    wait_for_machine_code();  // no compile left running at exit
+    wait_for_every_compile();  // none left running at exit
     aot::set_in_process_compiler(aot::compile_to_artifact);
   }
 
-  /// Lets the compile start and waits for its end.
+  /// Lets the compile start and waits for its first code.
   void wait_for_machine_code() {
     compile_may_start = true;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
     while (module && !tiered::machine_code_ready(*module) &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  /// Lets the compile start and waits for its end: the second compile, with
+  /// every loop entry, too.
+  void wait_for_every_compile() {
+    compile_may_start = true;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    while (module && !tiered::compile_finished(*module) &&
            std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -92,7 +101,8 @@ class TieredTest : public ::testing::Test {
     return instance.find_export(name)->func->entry != interp::call_interpreted;
   }
 
-  const char* wat = kModule;  ///< the module SetUp compiles
+  const char* wat = kModule;   ///< the module SetUp compiles
+  uint64_t tier_up_after = 0;  ///< compiled at once (once the gate opens)
   Config config;
   std::shared_ptr<const CompiledModule> module;
 };
@@ -260,7 +270,10 @@ namespace {
 // On-stack replacement: each exported function waits for the machine code
 // inside its loop, so the rest of the call runs compiled code entered at
 // that loop's head (abi.h, loop entries), with the locals the interpreter
-// had. Functions 0 and 1 are the imports.
+// had. The module is hot at once (tier_up_after 0), when no frame has run
+// yet: its first compile has no loop entry, and the frames move to the
+// second's, with every loop entry (the wait is for both). Functions 0 and
+// 1 are the imports.
 constexpr const char* kLoopModule = R"((module
   (import "env" "wait_for_machine_code" (func $wait))
   (import "env" "wait_again" (func $wait_again))
@@ -333,7 +346,7 @@ class TieredLoopTest : public TieredTest {
   Result<Instance*> instantiate_loops(Store& store) {
     Linker linker;
     auto wait = [this](Caller&, auto, auto) -> Status {
-      wait_for_machine_code();
+      wait_for_every_compile();
       return {};
     };
     linker.define("env", "wait_for_machine_code", store.host_function(FuncType{}, wait));
@@ -454,6 +467,69 @@ TEST_F(TieredLoopFuelTest, AMovedCallUsesTheInterpretersFuel) {
   ASSERT_TRUE(store.remaining_fuel());
   EXPECT_EQ(*store.remaining_fuel(), *interp_store.remaining_fuel());
   EXPECT_LT(*store.remaining_fuel(), 1'000'000u);
+}
+
+}  // namespace
+}  // namespace flint
+
+namespace flint {
+namespace {
+
+// A frame that has run long when its module becomes hot moves to the first
+// compile's code: "run" gets its loop entry alone (which its later calls
+// enter too), "short", whose frames are short, none; its calls switch.
+constexpr const char* kLongFrameModule = R"((module
+  (import "env" "wait_for_machine_code" (func $wait))
+  (func $short (export "short") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $s))
+  (func (export "run") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $l
+      (if (i32.eq (local.get $i) (i32.const 5000)) (then (call $wait)))
+      (local.set $s (i32.add (local.get $s) (call $short (i32.const 3))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $s)))
+)";
+
+class TieredLongFrameTest : public TieredTest {
+ protected:
+  TieredLongFrameTest() {
+    wat = kLongFrameModule;
+    // Hot after about 600 of run's iterations (five units each: its loop
+    // head, short's call and its three iterations), in run's frame.
+    tier_up_after = 3000;
+  }
+};
+
+TEST_F(TieredLongFrameTest, AFrameRunningLongMovesToTheFirstCompilesLoopEntry) {
+  std::thread([&] {  // a thread of its own: hotness is counted per thread
+    Store store(config);
+    auto instance = instantiate(store);
+    ASSERT_TRUE(instance) << instance.error().describe();
+    Extern run = *(*instance)->find_export("run");
+    auto sum = store.call(run, std::vector<Value>{Value::i32_(10000)});
+    ASSERT_TRUE(sum) << sum.error().describe();
+    EXPECT_EQ((*sum)[0].i32, 30000u);  // 0 + 1 + 2 each iteration
+    EXPECT_EQ(tiered::first_loop_entries(*module),
+              (std::vector<aot::LoopEntry>{aot::LoopEntry::None, aot::LoopEntry::Only}));
+    EXPECT_EQ(tiered::loops_entered(*module), 1u);
+    // Later calls enter run's loop entry from its start, through its wrapper.
+    EXPECT_TRUE(runs_machine_code(**instance, "run"));
+    auto again = store.call(run, std::vector<Value>{Value::i32_(7)});
+    ASSERT_TRUE(again) << again.error().describe();
+    EXPECT_EQ((*again)[0].i32, 21u);
+    auto short_sum =
+        store.call(*(*instance)->find_export("short"), std::vector<Value>{Value::i32_(10)});
+    ASSERT_TRUE(short_sum) << short_sum.error().describe();
+    EXPECT_EQ((*short_sum)[0].i32, 45u);
+  })
+      .join();
 }
 
 }  // namespace

@@ -64,7 +64,7 @@ struct TargetOptions {
   /// with -O2 costs minutes. Its small functions (the leaves and helpers
   /// where time goes) get Effort::FullIrQuickCodegen, and every function
   /// of a smaller module Full. 0: every function gets Full.
-  uint64_t quick_module_instructions = 1'000'000;
+  uint64_t quick_module_instructions = kQuickModuleInstructions;
   uint64_t quick_function_instructions = 40;
   /// A Quick partition whose functions have at most this many instructions
   /// each gets LLVM's basic register allocator instead of the greedy one:
@@ -76,13 +76,14 @@ struct TargetOptions {
   /// tests of the quick code generator (`FLINT_COMPILE_EFFORT=quick`, read by
   /// compile_to_artifact).
   bool all_quick = false;
-  /// Give each function with a loop a second form, its loop entry (abi.h): how
-  /// a tiered run moves a loop already running in the interpreter to
-  /// compiled code (on-stack replacement, src/tiered/README.md). Only in
-  /// modules of at most quick_module_instructions: the entry doubles the
-  /// compile of its function, and a large module's time goes to many
-  /// calls, which switch at their next call anyway.
-  bool loop_entries = true;
+  /// Per defined function, how a function with loops gets its loop entry
+  /// (abi.h), the code a tiered run moves a loop already running in the
+  /// interpreter to (on-stack replacement, src/tiered/README.md); empty:
+  /// none, for code that runs from its first instruction (`flint compile`,
+  /// the artifact cache). Only in modules of at most
+  /// quick_module_instructions: a large module's time goes to many calls,
+  /// which switch at their next call anyway.
+  std::vector<LoopEntry> loop_entries;
   /// Keep where each instruction of the code came from (code_locations.h),
   /// so trap backtraces have offsets and the frames LLVM inlined. In
   /// modules above quick_module_instructions only calls keep theirs
@@ -102,11 +103,10 @@ struct TargetOptions {
 Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
                   const TargetOptions& target);
 
-/// Whether `module`'s functions with loops get loop entries
-/// (TargetOptions::loop_entries: it is small enough).
-bool has_loop_entries(const Module& module, const TargetOptions& target);
-/// Whether `function` has a loop.
-bool has_loop(const Function& function);
+/// How defined function `index` of `module` is compiled: with a loop entry
+/// only when it has a loop, `target` asks for one and the module is small
+/// enough (TargetOptions::loop_entries).
+LoopEntry loop_entry_of(const Module& module, const TargetOptions& target, uint32_t index);
 
 /// Defined functions compiled together, at one effort.
 struct Partition {

@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <string_view>
 
@@ -40,6 +42,11 @@ Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
   FLINT_TRY(validate(module));
   target.fuel = options.fuel;
   target.interruptible = options.interruptible;
+  if (!options.loop_entries.empty() && options.loop_entries.size() != module.functions.size())
+    return make_error(ErrorCode::Usage,
+                      fmt::format("the loop entry plan names {} functions; the module defines {}",
+                                  options.loop_entries.size(), module.functions.size()));
+  target.loop_entries = options.loop_entries;
   FLINT_ASSIGN(std::vector<std::vector<uint8_t>> objects, compile_objects(module, target));
   Artifact a;
   a.flint_version = kFlintVersion;

@@ -253,12 +253,12 @@ Status FunctionCodegen::emit() {
 
   b_.SetInsertPoint(entry_);
   if (loop_entry_) {
-    // The body's own start is dead here (and deleted): the dispatch jumps
-    // into loops. It has a block of its own so that a stack check placed
-    // above the loops' calls lands in it, not among the entry's allocas.
+    // The dispatch jumps into loops or to the body's start. It has a block
+    // of its own so that a stack check placed above the loops' calls lands
+    // in it, not among the entry's allocas.
     llvm::BasicBlock* dispatch = new_block("loop.dispatch");
     b_.CreateBr(dispatch);
-    emit_loop_dispatch(dispatch);
+    emit_loop_dispatch(dispatch, body);
   } else {
     b_.CreateBr(body);
   }

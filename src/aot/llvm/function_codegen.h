@@ -69,6 +69,11 @@ class FunctionCodegen {
   Status emit();
   /// The LLVM type of loop entries: uint32_t (ptr ctx, ptr slots, i32 loop).
   static llvm::FunctionType* loop_entry_type(llvm::LLVMContext& c);
+  /// Emits defined function `defined_index` (its declaration in
+  /// decls.functions) as a call of `loop_entry`, its loop entry, from the
+  /// function's start (abi.h, kFunctionStart).
+  static void emit_call_through_loop_entry(ModuleDecls& decls, uint32_t defined_index,
+                                           llvm::Function* loop_entry);
 
  private:
   enum class FrameKind { Block, Loop, If, Function };
@@ -143,12 +148,15 @@ class FunctionCodegen {
   /// The locals' first values: the parameters, or in a loop entry every
   /// local from the interpreter's slots.
   llvm::Value* initial_local(size_t index, llvm::Type* type);
+  /// A declared local's first value, zero.
+  llvm::Value* zero_local(llvm::Type* type);
   /// A loop header this loop entry can jump to: an outermost loop
   /// (module/outermost_loops.h), no operand below it, no loop parameters,
   /// no try_table around it.
   void note_loop_header(const Instr& loop, llvm::BasicBlock* header);
-  /// The loop entry's dispatch on its loop argument, from `dispatch`.
-  void emit_loop_dispatch(llvm::BasicBlock* dispatch);
+  /// The loop entry's dispatch on its loop argument, from `dispatch`: to a
+  /// loop's header, or for kFunctionStart to `body`, the function's start.
+  void emit_loop_dispatch(llvm::BasicBlock* dispatch, llvm::BasicBlock* body);
   /// The function's end in a loop entry: results to the slots, return 1.
   void return_through_slots(const std::vector<llvm::Value*>& results);
 

@@ -40,6 +40,7 @@
 #include "aot/llvm/function_codegen.h"
 #include "aot/llvm/memory_intrinsics.h"
 #include "aot/llvm/slot_values.h"
+#include "module/outermost_loops.h"
 
 namespace flint::aot {
 
@@ -304,9 +305,8 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
   }
   std::vector<llvm::Function*> entries(wasm.functions.size(), nullptr);
   std::vector<llvm::Function*> loop_entries(wasm.functions.size(), nullptr);
-  const bool module_loop_entries = has_loop_entries(wasm, target);
   auto has_loop_entry = [&](uint32_t i) {
-    return module_loop_entries && has_loop(wasm.functions[i]);
+    return loop_entry_of(wasm, target, i) != LoopEntry::None;
   };
   auto declare_loop_entry = [&](uint32_t i, llvm::GlobalValue::LinkageTypes linkage) {
     auto* f = llvm::Function::Create(FunctionCodegen::loop_entry_type(context), linkage,
@@ -317,16 +317,23 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
     return f;
   };
   for (uint32_t i : p.functions) {
-    FunctionCodegen fc(decls, i);
-    FLINT_TRY(fc.emit());
-    entries[i] = emit_entry(decls, i);
-    entries[i]->setLinkage(linkage);
-    visible_to_partitions(*entries[i]);
-    if (has_loop_entry(i)) {
+    LoopEntry form = loop_entry_of(wasm, target, i);
+    if (form != LoopEntry::None) {
       loop_entries[i] = declare_loop_entry(i, linkage);
       FunctionCodegen loop(decls, i, loop_entries[i]);
       FLINT_TRY(loop.emit());
     }
+    if (form == LoopEntry::Only) {
+      // Never inlined into the wrapper: the body is compiled once.
+      loop_entries[i]->addFnAttr(llvm::Attribute::NoInline);
+      FunctionCodegen::emit_call_through_loop_entry(decls, i, loop_entries[i]);
+    } else {
+      FunctionCodegen fc(decls, i);
+      FLINT_TRY(fc.emit());
+    }
+    entries[i] = emit_entry(decls, i);
+    entries[i]->setLinkage(linkage);
+    visible_to_partitions(*entries[i]);
   }
   if (holds_table) {
     auto* ptr = llvm::PointerType::get(context, 0);
@@ -344,8 +351,11 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
       table.push_back(entries[i]);
       table.push_back(loop_entries[i] ? static_cast<llvm::Constant*>(loop_entries[i])
                                       : llvm::ConstantPointerNull::get(ptr));
+      bool wrapper = loop_entry_of(wasm, target, i) == LoopEntry::Only;
+      table.push_back(llvm::ConstantExpr::getIntToPtr(
+          llvm::ConstantInt::get(llvm::Type::getInt64Ty(context), wrapper ? 1 : 0), ptr));
     }
-    static_assert(kTableStride == 3, "the table's layout (abi.h)");
+    static_assert(kTableStride == 4, "the table's layout (abi.h)");
     auto* table_type = llvm::ArrayType::get(ptr, table.size());
     auto* g = new llvm::GlobalVariable(m, table_type, true, llvm::GlobalValue::ExternalLinkage,
                                        llvm::ConstantArray::get(table_type, table), kTableSymbol);
@@ -402,13 +412,11 @@ Effort effort_for(uint64_t module_instructions, uint64_t function_instructions,
                                                                     : Effort::FullIrQuickCodegen;
 }
 
-bool has_loop_entries(const Module& wasm, const TargetOptions& target) {
-  return target.loop_entries && all_full_effort_size(wasm, target);
-}
-
-bool has_loop(const Function& f) {
-  return std::any_of(f.body.begin(), f.body.end(),
-                     [](const Instr& in) { return in.op == Opcode::Loop; });
+LoopEntry loop_entry_of(const Module& wasm, const TargetOptions& target, uint32_t index) {
+  if (index >= target.loop_entries.size() || !has_loop(wasm.functions[index]) ||
+      !all_full_effort_size(wasm, target))
+    return LoopEntry::None;
+  return target.loop_entries[index];
 }
 
 std::vector<Partition> plan_partitions(const Module& wasm, const TargetOptions& target) {

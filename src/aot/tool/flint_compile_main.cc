@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 #include "aot/llvm/codegen.h"
 #include "base/whole_file.h"
@@ -38,7 +39,18 @@ int main(int argc, char** argv) {
       options.fuel = true;
     else if (std::strcmp(argv[i], "--interruptible") == 0)
       options.interruptible = true;
-    else if (std::strcmp(argv[i], "--parent") == 0 && i + 1 < argc) {
+    else if (std::strcmp(argv[i], "--loop-entries") == 0 && i + 1 < argc) {
+      std::string_view plan = argv[++i];
+      for (char letter : plan) {
+        auto form = static_cast<flint::aot::LoopEntry>(letter);
+        if (form != flint::aot::LoopEntry::None && form != flint::aot::LoopEntry::Beside &&
+            form != flint::aot::LoopEntry::Only) {
+          fmt::print(stderr, "flint-compile: --loop-entries: '{}' is not one of -, b, o\n", letter);
+          return 2;
+        }
+        options.loop_entries.push_back(form);
+      }
+    } else if (std::strcmp(argv[i], "--parent") == 0 && i + 1 < argc) {
       if (getppid() != std::atol(argv[++i])) return 1;
     } else
       in = argv[i];
@@ -46,7 +58,7 @@ int main(int argc, char** argv) {
   if (in.empty() || out.empty()) {
     fmt::print(stderr,
                "usage: flint-compile MODULE.wasm -o OUT.fwasm [--fuel] [--interruptible] "
-               "[--parent PID]\n");
+               "[--loop-entries PLAN] [--parent PID]\n");
     return 2;
   }
   auto wasm = flint::read_whole_file(in);
