@@ -68,7 +68,7 @@ _Unwind_Reason_Code on_frame(_Unwind_Context* context, void* arg) {
   uintptr_t ip = _Unwind_GetIPInfo(context, &before_insn);
   // Runtime frames (the helper raising the trap) come first: skip them.
   if (ip && in_compiled_code(ip - 1)) {
-    if (s->out->count == TrapTrace::kMaxFrames) return _URC_END_OF_STACK;
+    if (s->out->count == TrapTrace::kMaxPcs) return _URC_END_OF_STACK;
     s->out->pcs[s->out->count++] = ip;
   }
   return _URC_NO_REASON;

@@ -43,7 +43,10 @@ class LazyCodeLocations;
 struct TrapTrace {
   /// As many frames as the interpreter records (interp::kMaxTrapFrames).
   static constexpr size_t kMaxFrames = 64;
-  uintptr_t pcs[kMaxFrames];
+  /// Twice as many addresses: a function whose calls enter its loop entry
+  /// has two machine frames a call, its wrapper's (abi.h) and the entry's.
+  static constexpr size_t kMaxPcs = 2 * kMaxFrames;
+  uintptr_t pcs[kMaxPcs];
   uint32_t count = 0;
   /// pcs[0] is the faulting instruction itself, not a return address.
   bool first_is_fault = false;

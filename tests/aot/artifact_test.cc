@@ -95,5 +95,23 @@ TEST(Artifact, ThePreviousFormatAsksForARecompile) {
       << r.error().message();
 }
 
+// flint-compile's --loop-entries plan names each defined function: one of
+// another length is refused, naming both counts, rather than read past.
+TEST(Artifact, ALoopEntryPlanOfAnotherLengthIsRefused) {
+  auto wasm = text::parse_wat(R"((module
+    (func (loop $l (br $l)))
+    (func (loop $l (br $l)))))");
+  ASSERT_TRUE(wasm);
+  ArtifactOptions options;
+  options.loop_entries = {LoopEntry::Only};
+  auto r = compile_to_artifact(*wasm, options);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("the loop entry plan names 1 functions; the module defines 2"),
+            std::string::npos)
+      << r.error().message();
+  options.loop_entries = {LoopEntry::Only, LoopEntry::Beside};
+  EXPECT_TRUE(compile_to_artifact(*wasm, options));
+}
+
 }  // namespace
 }  // namespace flint::aot

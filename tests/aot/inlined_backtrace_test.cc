@@ -254,3 +254,47 @@ TEST(CodeLocationsTable, ALazyTableDecodesAtFirstUseAndDamageLeavesItEmpty) {
 
 }  // namespace
 }  // namespace flint
+
+namespace flint {
+namespace {
+
+using aot_test::Engine;
+
+// A function compiled as its loop entry alone (aot::LoopEntry::Only, a
+// tiered run's first compile) is entered through a wrapper at every call:
+// two machine frames a call (unless the optimiser inlines the wrapper), of
+// which the backtrace shows the loop entry's. A trap 200 calls deep has
+// the interpreter's 64 frames with their offsets, not half as many.
+TEST(LoopEntryBacktrace, ARecursiveFunctionEnteredThroughItsWrapperHasEveryFrame) {
+  constexpr const char* kRecursive = R"((module
+    (func $down (export "down") (param $n i32) (result i32)
+      (local $i i32)
+      (loop $l
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))
+      (if (result i32) (i32.eqz (local.get $n))
+        (then (unreachable))
+        (else (i32.add (local.get $i)
+                       (call $down (i32.sub (local.get $n) (i32.const 1)))))))))";
+  Engine interp{kRecursive, aot_test::interp_config()};
+  Engine entered{kRecursive, aot_test::aot_config()};
+  auto wasm = text::parse_wat(kRecursive);
+  ASSERT_TRUE(wasm);
+  aot::ArtifactOptions options;
+  options.loop_entries = {aot::LoopEntry::Only};
+  aot::TargetOptions unoptimised;  // which keeps every wrapper's frame (never inlined)
+  unoptimised.opt_level = 0;
+  auto artifact = aot::compile_to_artifact(*wasm, options, unoptimised);
+  ASSERT_TRUE(artifact) << artifact.error().describe();
+  entered.load_artifact(*artifact);
+  ASSERT_TRUE(interp.ok() && entered.ok());
+  auto a = interp.call("down", {Value::i32_(200)});
+  auto b = entered.call("down", {Value::i32_(200)});
+  ASSERT_FALSE(a.ok() || b.ok());
+  EXPECT_EQ(b.error().code, ErrorCode::Unreachable);
+  ASSERT_EQ(interp.located_frames().size(), 64u);
+  EXPECT_EQ(entered.located_frames(), interp.located_frames());
+}
+
+}  // namespace
+}  // namespace flint

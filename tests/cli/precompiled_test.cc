@@ -31,6 +31,18 @@ class PrecompiledTest : public ::testing::Test {
   fs::path artifact_, renamed_;
 };
 
+// flint-compile's loop entry plan is one letter a function, of three.
+TEST_F(PrecompiledTest, FlintCompileRefusesALoopEntryPlanLetterItDoesNotKnow) {
+  std::string module = (dir_.path / "answer.wat").string();
+  std::string command = flint::cli_test::flint_compile_path().string() + " " + module + " -o " +
+                        (dir_.path / "x.fwasm").string() + " --loop-entries x 2>&1";
+  auto r = flint::cli_test::finish(popen(command.c_str(), "r"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--loop-entries: 'x' is not one of -, b, o"), std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(dir_.path / "x.fwasm"));
+}
+
 TEST_F(PrecompiledTest, AnArtifactNamedFwasmRuns) {
   auto r = run_flint("run --invoke answer " + artifact_.string());
   EXPECT_EQ(r.exit_code, 0) << r.output;
