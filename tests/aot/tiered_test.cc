@@ -69,20 +69,15 @@ class TieredTest : public ::testing::Test {
   }
 
   /// Lets the compile start and waits for its first code.
-  void wait_for_machine_code() {
-    compile_may_start = true;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
-    while (module && !tiered::machine_code_ready(*module) &&
-           std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  void wait_for_machine_code() { let_compile_until(tiered::machine_code_ready); }
   /// Lets the compile start and waits for its end: the second compile, with
   /// every loop entry, too.
-  void wait_for_every_compile() {
+  void wait_for_every_compile() { let_compile_until(tiered::compile_finished); }
+  /// Lets the compile start and waits (two minutes at most) until `done`.
+  void let_compile_until(bool (*done)(const CompiledModule&)) {
     compile_may_start = true;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
-    while (module && !tiered::compile_finished(*module) &&
-           std::chrono::steady_clock::now() < deadline)
+    while (module && !done(*module) && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 

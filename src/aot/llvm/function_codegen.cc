@@ -48,6 +48,18 @@ llvm::FunctionType* llvm_function_type(llvm::LLVMContext& c, const FuncType& typ
   return llvm::FunctionType::get(ret, params, false);
 }
 
+void return_wasm_results(llvm::IRBuilder<>& b, const std::vector<llvm::Value*>& results) {
+  if (results.empty()) {
+    b.CreateRetVoid();
+  } else if (results.size() == 1) {
+    b.CreateRet(results[0]);
+  } else {
+    llvm::Value* agg = llvm::UndefValue::get(b.GetInsertBlock()->getParent()->getReturnType());
+    for (size_t i = 0; i < results.size(); ++i) agg = b.CreateInsertValue(agg, results[i], i);
+    b.CreateRet(agg);
+  }
+}
+
 FunctionCodegen::FunctionCodegen(ModuleDecls& decls, uint32_t defined_index,
                                  llvm::Function* loop_entry)
     : decls_(decls),
@@ -361,14 +373,8 @@ void FunctionCodegen::end_frame() {
       b_.CreateUnreachable();
     } else if (loop_entry_) {
       return_through_slots(results);
-    } else if (results.empty()) {
-      b_.CreateRetVoid();
-    } else if (results.size() == 1) {
-      b_.CreateRet(results[0]);
     } else {
-      llvm::Value* agg = llvm::UndefValue::get(fn_->getReturnType());
-      for (size_t i = 0; i < results.size(); ++i) agg = b_.CreateInsertValue(agg, results[i], i);
-      b_.CreateRet(agg);
+      return_wasm_results(b_, results);
     }
     return;
   }

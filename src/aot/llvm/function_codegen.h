@@ -54,6 +54,9 @@ struct ModuleDecls {
 llvm::Type* llvm_type(llvm::LLVMContext& c, ValType t);
 /// R fn(ptr ctx, params...) for a wasm function type; null if unsupported.
 llvm::FunctionType* llvm_function_type(llvm::LLVMContext& c, const FuncType& type);
+/// Returns a wasm function's results from the function `b` emits into, as
+/// its llvm_function_type says: nothing, the value, or a struct of them.
+void return_wasm_results(llvm::IRBuilder<>& b, const std::vector<llvm::Value*>& results);
 
 /// fmin/fmax with the spec's NaN and signed-zero rules, for a scalar or a
 /// float vector (numeric_codegen.cc; simd_lowering.cc uses it lane-wise).

@@ -115,15 +115,7 @@ void FunctionCodegen::emit_call_through_loop_entry(ModuleDecls& decls, uint32_t 
   for (size_t i = 0; i < type.results.size(); ++i)
     results.push_back(
         load_slot_value(b, llvm_type(decls.context, type.results[i]), frame, result_slots[i]));
-  if (results.empty()) {
-    b.CreateRetVoid();
-  } else if (results.size() == 1) {
-    b.CreateRet(results[0]);
-  } else {
-    llvm::Value* agg = llvm::UndefValue::get(f->getReturnType());
-    for (size_t i = 0; i < results.size(); ++i) agg = b.CreateInsertValue(agg, results[i], i);
-    b.CreateRet(agg);
-  }
+  return_wasm_results(b, results);
 }
 
 }  // namespace flint::aot
