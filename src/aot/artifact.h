@@ -41,7 +41,6 @@ inline constexpr uint32_t kArtifactInterruptible = 2;
 /// Bumped with every change to generated code or abi.h.
 inline constexpr const char* kFlintVersion = "0.1.0-aot7";
 
-/// What a module is compiled with, beyond its target (recorded in the artifact).
 /// Modules of more instructions than this (each function's plus one) get
 /// quicker code and no loop entries (TargetOptions::quick_module_instructions).
 inline constexpr uint64_t kQuickModuleInstructions = 1'000'000;
@@ -62,6 +61,8 @@ enum class LoopEntry : char {
   Only = 'o',
 };
 
+/// What a module is compiled with, beyond its target (recorded in the
+/// artifact, but for loop_entries).
 struct ArtifactOptions {
   /// Charge Config::fuel at function entries and loop iterations (the
   /// interpreter's units). Code without it runs no metering and is refused

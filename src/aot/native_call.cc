@@ -149,16 +149,21 @@ Status call_compiled(FuncInst& func, ExecutionState& exec, InstanceImpl*, uint64
   return run_in_activation(exec, call);
 }
 
+namespace {
+// `native`'s loop entry, in an activation of its own (call_compiled_loop).
+Result<bool> run_loop_entry(const NativeFunc& native, ExecutionState& exec, uint64_t* slots,
+                            uint32_t loop) {
+  if (!native.loop_entry) return false;
+  ProtectedCall call{.native = &native, .slots = slots, .loop_call = true, .loop = loop};
+  FLINT_TRY(run_in_activation(exec, call));
+  return call.entered != 0;
+}
+}  // namespace
+
 Result<bool> call_compiled_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
                                 uint32_t loop) {
   if (func.entry != call_compiled) return false;
-  ProtectedCall call{.native = static_cast<const NativeFunc*>(func.code.code),
-                     .slots = slots,
-                     .loop_call = true,
-                     .loop = loop};
-  if (!call.native->loop_entry) return false;
-  FLINT_TRY(run_in_activation(exec, call));
-  return call.entered != 0;
+  return run_loop_entry(*static_cast<const NativeFunc*>(func.code.code), exec, slots, loop);
 }
 
 bool has_loop_entry(const FuncInst& func) {
@@ -169,12 +174,10 @@ bool has_loop_entry(const FuncInst& func) {
 Result<bool> call_compiled_loop(FuncInst& func, ExecutionState& exec, uint64_t* slots,
                                 uint32_t loop, const AotModule& code, uint32_t defined) {
   if (func.entry != call_compiled) return false;
+  // func's context (its instance's) with the other code's loop entry.
   NativeFunc native = *static_cast<const NativeFunc*>(func.code.code);
   native.loop_entry = code.loop_entry(defined);
-  if (!native.loop_entry) return false;
-  ProtectedCall call{.native = &native, .slots = slots, .loop_call = true, .loop = loop};
-  FLINT_TRY(run_in_activation(exec, call));
-  return call.entered != 0;
+  return run_loop_entry(native, exec, slots, loop);
 }
 
 }  // namespace flint::aot

@@ -28,7 +28,6 @@
 #include <algorithm>
 
 #include "aot/abi.h"
-#include "aot/llvm/calling_convention.h"
 #include "aot/llvm/function_codegen.h"
 #include "aot/llvm/nan_preserving.h"
 #include "aot/llvm/slot_values.h"
