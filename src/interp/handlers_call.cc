@@ -159,7 +159,7 @@ thread_local TrackedFrames tracked_frames;
       const TrackedFrame& f = tracked.frames[i];
       if (f.tier == tier && now - f.entered >= kLongFrameUnits) long_frames[n++] = f.function;
     }
-    tier->heat(std::span<const uint32_t>(long_frames, n));
+    tier->report_hot(std::span<const uint32_t>(long_frames, n));
   }
   hot_count.spent_before = hot_count.spent();
   hot_count.armed = true;
@@ -184,17 +184,20 @@ inline void track_frame(const TierUp* tier, const uint64_t* fp, uint32_t functio
 }  // namespace
 
 // tier_check [function, -] [TierUp*]: a tiered module's function entry.
-// Until the compiled code is ready it counts the call towards the module's
-// hotness (a load, a decrement and a branch); then the instance
-// switches (once) and this call, like every later one reaching the
-// interpreted code, runs the compiled function in this frame: the
-// arguments are where it reads them and its results go where the
-// interpreted function's would.
+// Until the module is reported hot it notes the frame and counts the call
+// towards the module's hotness (a load, a decrement and a branch); while
+// its compile runs it does nothing; then the instance switches (once) and
+// this call, like every later one reaching the interpreted code, runs the
+// compiled function in this frame: the arguments are where it reads them
+// and its results go where the interpreted function's would.
 FLINT_HANDLER(tier_check) {
   const auto* tier = static_cast<const TierUp*>(ip[2].ptr);
-  if (!tier->ready()) [[likely]] {
-    track_frame(tier, fp, ip[1].u32[0]);
-    spend_hotness_unit(tier, fp);
+  TierUp::Stage stage = tier->stage();
+  if (stage != TierUp::Stage::Ready) [[likely]] {
+    if (stage == TierUp::Stage::Cold) {
+      track_frame(tier, fp, ip[1].u32[0]);
+      spend_hotness_unit(tier, fp);
+    }
     FLINT_NEXT(3);
   }
   FuncInst* self = ctx->funcs[ip[1].u32[0]];
@@ -212,10 +215,11 @@ FLINT_HANDLER(tier_check) {
 
 // tier_count [TierUp*]: a tiered module's loop head where the frame cannot
 // move to compiled code (tier_loop's are the others), counting the
-// iteration towards the module's hotness, so that a long loop makes its
-// module hot as calls do.
+// iteration towards the module's hotness until it is reported, so that a
+// long loop makes its module hot as calls do.
 FLINT_HANDLER(tier_count) {
-  spend_hotness_unit(static_cast<const TierUp*>(ip[1].ptr), fp);
+  const auto* tier = static_cast<const TierUp*>(ip[1].ptr);
+  if (tier->stage() == TierUp::Stage::Cold) spend_hotness_unit(tier, fp);
   FLINT_NEXT(2);
 }
 
@@ -264,13 +268,15 @@ enum class LoopMove : uint8_t { Stayed, Returned, Trapped };
 }  // namespace
 
 // tier_loop [loop offset, function] [reentry slots, -] [TierUp*]: counts as
-// tier_count does until the compiled code is ready; then the function's
-// frame moves to compiled code at this loop head (on-stack replacement),
-// and this handler returns as the function's own return would.
+// tier_count does until the module is reported hot; once its compiled code
+// is ready, the function's frame moves to it at this loop head (on-stack
+// replacement), and this handler returns as the function's own return
+// would.
 FLINT_HANDLER(tier_loop) {
   const auto* tier = static_cast<const TierUp*>(ip[3].ptr);
-  if (!tier->ready()) [[likely]] {
-    spend_hotness_unit(tier, fp);
+  TierUp::Stage stage = tier->stage();
+  if (stage != TierUp::Stage::Ready) [[likely]] {
+    if (stage == TierUp::Stage::Cold) spend_hotness_unit(tier, fp);
     FLINT_NEXT(4);
   }
   if (ip == ctx->loop_refused) FLINT_NEXT(4);

@@ -27,16 +27,27 @@ class TierUp {
   /// the module it is running when they are used up is reported hot.
   uint64_t hot_after() const { return hot_after_; }
 
-  /// Reports the module hot: the making of its faster code starts, once
-  /// (later reports change nothing). Any thread. `long_frames`: the
-  /// function indices (in the instances' function space) of this module's
-  /// frames that the reporting thread has been running long, oldest first,
-  /// a recursive function once per frame: those that may need to move to
-  /// the faster code at a loop (enter_loop).
-  virtual void heat(std::span<const uint32_t> long_frames) const = 0;
-
+  /// Where the module is on its way to the faster code; it only moves on.
+  enum class Stage : uint8_t {
+    Cold,      ///< not reported hot: the interpreter counts and tracks its frames
+    Reported,  ///< reported hot, its faster code being made: nothing to count
+    Ready,     ///< the faster code is ready
+  };
+  Stage stage() const { return stage_.load(std::memory_order_acquire); }
   /// Whether the faster code is ready: set once, after which it stays.
-  bool ready() const { return ready_.load(std::memory_order_acquire); }
+  bool ready() const { return stage() == Stage::Ready; }
+
+  /// Reports the module hot: the first report (any thread) starts the
+  /// making of its faster code (heat); later ones change nothing.
+  /// `long_frames`: the function indices (in the instances' function
+  /// space) of this module's frames that the reporting thread has been
+  /// running long, oldest first, a recursive function once per frame: those
+  /// that may need to move to the faster code at a loop (enter_loop).
+  void report_hot(std::span<const uint32_t> long_frames) const {
+    Stage cold = Stage::Cold;
+    if (stage_.compare_exchange_strong(cold, Stage::Reported, std::memory_order_acq_rel))
+      heat(long_frames);
+  }
 
   /// Gives `instance`'s defined functions the faster code: their FuncInst
   /// entries change, so every later call (from the host, another engine, a
@@ -66,12 +77,15 @@ class TierUp {
 
  protected:
   explicit TierUp(uint64_t hot_after) : hot_after_(hot_after) {}
+  /// Starts the making of the faster code (report_hot's first report, once).
+  virtual void heat(std::span<const uint32_t> long_frames) const = 0;
   /// Publishes the faster code: called once it can be switched to.
-  void mark_ready() { ready_.store(true, std::memory_order_release); }
+  void mark_ready() { stage_.store(Stage::Ready, std::memory_order_release); }
 
  private:
   uint64_t hot_after_;
-  std::atomic<bool> ready_{false};
+  /// Changed by report_hot, which the interpreter calls on a const tier.
+  mutable std::atomic<Stage> stage_{Stage::Cold};
 };
 
 }  // namespace flint

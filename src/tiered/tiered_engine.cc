@@ -63,25 +63,27 @@ class ModuleTier final : public TierUp, public std::enable_shared_from_this<Modu
   }
   /// How many calls moved to compiled code inside a loop (enter_loop).
   uint64_t loops_entered() const { return loops_entered_.load(std::memory_order_relaxed); }
-  /// Starts the compile on a detached thread, the first time. The thread
-  /// shares the tier: the module may be dropped before its compile ends
-  /// (the compiled code is then unused).
+  /// Whether the module was reported hot (its compile started).
+  bool started() const { return stage() != Stage::Cold; }
+  /// The first compile's loop entries (first_loop_entries); only once ready().
+  const std::vector<aot::LoopEntry>& first_loop_entries() const { return options_.loop_entries; }
+  /// The compiled module; only once ready().
+  const EngineModule& compiled() const { return *compiled_; }
+  /// Whether both compiles have ended, with code or without.
+  bool finished() const { return finished_.load(std::memory_order_acquire); }
+
+ private:
+  /// Starts the compile on a detached thread (report_hot's first report).
+  /// The thread shares the tier: the module may be dropped before its
+  /// compile ends (the compiled code is then unused).
   void heat(std::span<const uint32_t> long_frames) const override {
-    if (started_.exchange(true, std::memory_order_acq_rel)) return;
     // heat() is const to the interpreter, which only reports; the tier it
     // reports to changes (once, on the thread started here).
     auto self = std::const_pointer_cast<ModuleTier>(shared_from_this());
     self->plan_loop_entries(long_frames);
     std::thread([self] { self->compile(); }).detach();
   }
-  bool started() const { return started_.load(std::memory_order_acquire); }
-  /// The first compile's loop entries (first_loop_entries); only once ready().
-  const std::vector<aot::LoopEntry>& first_loop_entries() const { return options_.loop_entries; }
-  /// The compiled module; only once ready().
-  const EngineModule& compiled() const { return *compiled_; }
-  bool finished() const { return finished_.load(std::memory_order_acquire); }
 
- private:
   /// Which functions with loops get loop entries in the first compile, and
   /// how (aot::LoopEntry): the switch waits for every body compiled, so only
   /// the functions whose frames have run long get one. Alone, which the
@@ -106,10 +108,11 @@ class ModuleTier final : public TierUp, public std::enable_shared_from_this<Modu
   }
 
   void compile() {
-    // Below the interpreter's priority: on a busy machine the compile takes
-    // what the guests leave (the compiler's processes inherit the nice
-    // value of this thread).
-    setpriority(PRIO_PROCESS, gettid(), kCompileNice);
+    // At the guest's own priority: the guest runs interpreted, several
+    // times slower, until this compile is done, so on a busy machine a
+    // compile below the guests' priority only kept them slow longer (one
+    // busy loop beside a tiered sha256 run: 1.37x its precompiled run at
+    // nice 10, 1.12x at the guest's priority; src/tiered/README.md).
     std::vector<uint8_t> wasm = std::move(wasm_);
     // Not obtain_artifact: the cache missed when this module was made, and
     // its write (with an fsync) waits until the code is in use.
@@ -123,10 +126,14 @@ class ModuleTier final : public TierUp, public std::enable_shared_from_this<Modu
       }
       // Stored at once, so that a run ending soon leaves it too.
       aot::store_cached_artifact(wasm, options_, *artifact);
-      // Then, now that the guest runs compiled (this thread's priority is
-      // low), the code with every loop entry beside its function: what a
-      // frame moves to whose function had none, and what the cache keeps
-      // (a later run starts in it).
+      // Then, now that the guest runs compiled, the code with every loop
+      // entry beside its function: what a frame moves to whose function
+      // had none, and what the cache keeps (a later run starts in it).
+      // Nobody waits for it, so it runs below the guests' priority and on a
+      // busy machine takes what they leave (flint-compile inherits this
+      // thread's nice value).
+      setpriority(PRIO_PROCESS, gettid(),
+                  std::min(getpriority(PRIO_PROCESS, gettid()) + kLaterCompileNice, 19));
       aot::ArtifactOptions complete = options_;
       for (uint32_t d = 0; d < has_loop_.size(); ++d)
         complete.loop_entries[d] = has_loop_[d] ? aot::LoopEntry::Beside : aot::LoopEntry::None;
@@ -145,7 +152,8 @@ class ModuleTier final : public TierUp, public std::enable_shared_from_this<Modu
     finished_.store(true, std::memory_order_release);
   }
 
-  static constexpr int kCompileNice = 10;
+  /// How far below the guests' priority the second compile runs.
+  static constexpr int kLaterCompileNice = 10;
   std::vector<uint8_t> wasm_;  ///< until the compile takes it
   uint32_t imported_functions_;
   std::vector<bool> has_loop_;    ///< per defined function
@@ -156,7 +164,6 @@ class ModuleTier final : public TierUp, public std::enable_shared_from_this<Modu
   /// contexts; only once complete_ready_.
   std::shared_ptr<const aot::AotModule> complete_;
   std::atomic<bool> complete_ready_{false};
-  mutable std::atomic<bool> started_{false};
   std::atomic<bool> finished_{false};
   mutable std::atomic<uint64_t> loops_entered_{0};
 };
@@ -210,7 +217,7 @@ class TieredEngine final : public Engine {
     translate.tier_up = tier.get();
     FLINT_ASSIGN(std::shared_ptr<interp::InterpModule> interpreted,
                  interp::InterpModule::create(std::move(module), translate));
-    if (hot_after == 0) tier->heat({});
+    if (hot_after == 0) tier->report_hot({});
     return std::shared_ptr<const EngineModule>(
         std::make_shared<TieredModule>(std::move(tier), std::move(interpreted)));
   }

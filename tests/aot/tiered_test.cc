@@ -3,11 +3,15 @@
 // next call -- in the middle of a call that is still running, through
 // every kind of call -- with the same results, traps and backtraces.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "aot/aot_module.h"
 #include "aot/llvm/codegen.h"
@@ -525,6 +529,94 @@ TEST_F(TieredLongFrameTest, AFrameRunningLongMovesToTheFirstCompilesLoopEntry) {
     EXPECT_EQ((*short_sum)[0].i32, 45u);
   })
       .join();
+}
+
+}  // namespace
+}  // namespace flint
+
+namespace flint {
+namespace {
+
+// Once a module is reported hot its checks stop counting: the thread's
+// count then measures the modules still cold, as a sampler would. "a" is
+// reported (its compile held at the gate, so it stays interpreted) and
+// runs on; "b" is then reported after its own 1,000 units, not sooner.
+TEST(TieredHotness, AModuleReportedHotNoLongerSpendsTheThreadsCount) {
+  auto wasm = text::parse_wat(R"((module
+    (func $calls (export "calls") (param i32)
+      (if (local.get 0) (then (call $calls (i32.sub (local.get 0) (i32.const 1))))))))");
+  ASSERT_TRUE(wasm);
+  compile_may_start = false;
+  aot::set_in_process_compiler(gated_compile);
+  std::thread([&] {
+    Config config;
+    config.engine = EngineKind::Tiered;
+    config.tier_up_after = 1000;
+    auto a = compile(*wasm, config);
+    auto b = compile(*wasm, config);
+    ASSERT_TRUE(a && b);
+    Store store(config);
+    auto a_instance = Linker().instantiate(store, **a);
+    auto b_instance = Linker().instantiate(store, **b);
+    ASSERT_TRUE(a_instance && b_instance);
+    // calls(n) is n + 1 units; the thread's first unit arms its count.
+    auto run = [&](Instance* instance, int32_t n) {
+      return store.call(*instance->find_export("calls"), std::vector<Value>{Value::i32_(n)});
+    };
+    ASSERT_TRUE(run(*a_instance, 999));  // 1 unit of the count left
+    ASSERT_TRUE(run(*a_instance, 499));  // reported at its second unit
+    EXPECT_TRUE(tiered::compile_started(**a));
+    EXPECT_FALSE(tiered::machine_code_ready(**a));
+    // Had a's last 498 units been spent, 502 of b's would report b.
+    ASSERT_TRUE(run(*b_instance, 599));
+    EXPECT_FALSE(tiered::compile_started(**b));
+    ASSERT_TRUE(run(*b_instance, 499));
+    EXPECT_TRUE(tiered::compile_started(**b));
+    compile_may_start = true;
+    for (const auto& module : {*a, *b}) {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+      while (!tiered::compile_finished(*module) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }).join();
+  aot::set_in_process_compiler(aot::compile_to_artifact);
+}
+
+// The compile a hot module's guests wait for runs at their priority (they
+// run interpreted until it is done); the second, which nobody waits for,
+// 10 nice levels below.
+std::mutex priorities_lock;
+std::vector<int> compile_priorities;
+Result<std::vector<uint8_t>> priority_noting_compile(std::span<const uint8_t> wasm,
+                                                     const aot::ArtifactOptions& options) {
+  {
+    std::lock_guard<std::mutex> hold(priorities_lock);
+    compile_priorities.push_back(getpriority(PRIO_PROCESS, gettid()));
+  }
+  return aot::compile_to_artifact(wasm, options);
+}
+
+TEST(TieredPriority, TheCompileTheGuestWaitsForRunsAtItsPriorityTheSecondBelow) {
+  int guest = getpriority(PRIO_PROCESS, gettid());
+  if (guest > 9) GTEST_SKIP() << "this test runs at nice " << guest << ": no room below it";
+  auto wasm = text::parse_wat(R"((module
+    (func (export "spins") (param i32)
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))))");
+  ASSERT_TRUE(wasm);
+  compile_priorities.clear();
+  aot::set_in_process_compiler(priority_noting_compile);
+  Config config;
+  config.engine = EngineKind::Tiered;
+  config.tier_up_after =
+      0;  // hot at once: no frame has run, so the second compile adds a loop entry
+  auto module = compile(*wasm, config);
+  ASSERT_TRUE(module) << module.error().describe();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  while (!tiered::compile_finished(**module) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  aot::set_in_process_compiler(aot::compile_to_artifact);
+  std::lock_guard<std::mutex> hold(priorities_lock);
+  EXPECT_EQ(compile_priorities, (std::vector<int>{guest, guest + 10}));
 }
 
 }  // namespace
