@@ -39,7 +39,12 @@ constexpr const char* kInlined = R"((module
       (local.set $sum (i32.add (local.get $sum) (call $divide (i32.sub (local.get $i) (local.get 0)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const 2000))))
-    (local.get $sum)))
+    (local.get $sum))
+  ;; 9..10: a load the code generator may fold into the addition, a store
+  (func (export "add_load") (param i32) (result i32)
+    (i32.add (local.get 0) (i32.load offset=4 (i32.add (local.get 0) (i32.const 8)))))
+  (func (export "store") (param i32) (result i32)
+    (i32.store16 offset=2 (local.get 0) (i32.const 7)) (i32.const 0)))
 )";
 
 class InlinedBacktrace : public ::testing::Test {
@@ -129,10 +134,10 @@ TEST(QuickCodeBacktrace, ExplicitTrapsHaveTheInterpretersOffsets) {
 }
 
 // A module above TargetOptions::quick_module_instructions (a Go binary, a
-// Python component) keeps the offsets of its calls only, which is where
-// every frame but a fault's innermost one is: explicit traps are calls (to
-// the trap helper), so their backtraces are the interpreter's; a fault's
-// innermost frame names its function without an offset.
+// Python component) keeps the offsets of its calls and memory accesses
+// only, which is where every frame of a backtrace is: explicit traps are
+// calls (to the trap helper), a fault's innermost frame is at an access, so
+// their backtraces are the interpreter's.
 class LargeModuleBacktrace : public ::testing::Test {
  protected:
   Engine interp{kInlined, aot_test::interp_config()};
@@ -168,12 +173,15 @@ TEST_F(LargeModuleBacktrace, ExplicitTrapsHaveEveryFrameAndOffset) {
   }
 }
 
-TEST_F(LargeModuleBacktrace, AFaultsCallersHaveTheirOffsets) {
-  trap_in_both("load", 65536, ErrorCode::OutOfBoundsMemoryAccess);
-  auto expected = interp.located_frames();
-  ASSERT_EQ(expected.size(), 3u);
-  expected[0].second = std::nullopt;  // the faulting frame: its function only
-  EXPECT_EQ(large.located_frames(), expected);
+TEST_F(LargeModuleBacktrace, AFaultHasEveryFrameAndOffset) {
+  for (auto [name, frames] :
+       {std::pair{"load", 3u}, std::pair{"add_load", 1u}, std::pair{"store", 1u}}) {
+    SCOPED_TRACE(name);
+    trap_in_both(name, 65536, ErrorCode::OutOfBoundsMemoryAccess);
+    ASSERT_EQ(interp.located_frames().size(), frames);
+    EXPECT_EQ(large.located_frames(), interp.located_frames());
+    for (const BacktraceFrame& f : large.store->last_backtrace()) EXPECT_TRUE(f.offset);
+  }
 }
 
 // The table itself: the compiler records the division's chain of three

@@ -86,9 +86,9 @@ struct TargetOptions {
   std::vector<LoopEntry> loop_entries;
   /// Keep where each instruction of the code came from (code_locations.h),
   /// so trap backtraces have offsets and the frames LLVM inlined. In
-  /// modules above quick_module_instructions only calls keep theirs
-  /// (ModuleDecls::call_site_locations_only): every frame but a fault's
-  /// innermost one.
+  /// modules above quick_module_instructions only calls and memory
+  /// accesses keep theirs (ModuleDecls::call_site_locations_only): where
+  /// every frame of a backtrace is.
   bool code_locations = true;
   /// Check each partition's LLVM IR with LLVM's verifier before it is
   /// optimised: an internal check of the translation (invalid IR is a

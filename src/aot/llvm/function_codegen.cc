@@ -116,7 +116,7 @@ llvm::Value* FunctionCodegen::helper(size_t offset, llvm::FunctionType* type,
   llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), table, offset);
   llvm::Value* callee = b_.CreateLoad(b_.getPtrTy(), slot);
   args.insert(args.begin(), ctx_);
-  return locate_call(b_.CreateCall(type, callee, args));
+  return locate_site(b_.CreateCall(type, callee, args));
 }
 
 uint32_t FunctionCodegen::function_start() const {
@@ -132,12 +132,6 @@ void FunctionCodegen::locate_at(uint32_t offset) {
   }
   if (!no_offset_) no_offset_ = llvm::DILocation::get(c_, 0, 0, subprogram_);
   b_.SetCurrentDebugLocation(no_offset_);
-}
-
-llvm::CallInst* FunctionCodegen::locate_call(llvm::CallInst* call) {
-  if (subprogram_ && decls_.call_site_locations_only)
-    call->setDebugLoc(llvm::DILocation::get(c_, located_offset_, 0, subprogram_));
-  return call;
 }
 
 // A trap is a cold block, so a checked division costs a compare and a
@@ -587,7 +581,7 @@ void FunctionCodegen::emit_call(uint32_t func_index) {
     std::vector<llvm::Value*> args = pop_n(type.params.size());
     args.insert(args.begin(), ctx_);
     llvm::Function* callee = decls_.functions[func_index - wasm_.imported_functions];
-    llvm::CallInst* call = locate_call(b_.CreateCall(callee, args));
+    llvm::CallInst* call = locate_site(b_.CreateCall(callee, args));
     use_wasm_calling_convention(*call, decls_.wasm_cc);
     emit_call_results(call, type);
     return;
@@ -638,7 +632,7 @@ void FunctionCodegen::emit_native_call(llvm::Value* native, const FuncType& type
   std::vector<llvm::Value*> fast_args = args;
   fast_args.insert(fast_args.begin(), callee_ctx);
   llvm::FunctionType* ftype = llvm_function_type(c_, type);
-  llvm::CallInst* fast_ret = locate_call(b_.CreateCall(ftype, code, fast_args));
+  llvm::CallInst* fast_ret = locate_site(b_.CreateCall(ftype, code, fast_args));
   use_wasm_calling_convention(*fast_ret, decls_.wasm_cc);
   llvm::BasicBlock* fast_end = b_.GetInsertBlock();
   b_.CreateBr(join);

@@ -42,11 +42,11 @@ struct ModuleDecls {
   /// line. Null: none.
   llvm::DIBuilder* debug = nullptr;
   llvm::DIFile* debug_file = nullptr;
-  /// With debug locations, only calls (to functions and helpers, traps
-  /// included) carry their instruction's offset; everything else has line
-  /// 0, "no offset". A large module's compile then uniques a location per
-  /// call instead of per instruction (code_locations.h: the faulting
-  /// frame of such code names its function without an offset).
+  /// With debug locations, only the instructions a backtrace can name carry
+  /// their wasm instruction's offset: calls (to functions and helpers,
+  /// traps included) and memory accesses (a fault's innermost frame);
+  /// everything else has line 0, "no offset". A large module's compile then
+  /// uniques a location per such site instead of per instruction.
   bool call_site_locations_only = false;
 };
 
@@ -125,11 +125,17 @@ class FunctionCodegen {
   uint32_t function_start() const;
   /// With debug locations, what b_ creates from now on came from the wasm
   /// instruction at `offset` (ModuleDecls::call_site_locations_only: its
-  /// calls, through locate_call).
+  /// calls and memory accesses, through locate_site).
   void locate_at(uint32_t offset);
-  /// Gives `call` the offset of the instruction it came from, which
-  /// ModuleDecls::call_site_locations_only leaves to calls.
-  llvm::CallInst* locate_call(llvm::CallInst* call);
+  /// Gives `site`, a call or a memory access, the offset of the instruction
+  /// it came from, which ModuleDecls::call_site_locations_only leaves to
+  /// such sites.
+  template <typename Site>
+  Site* locate_site(Site* site) {
+    if (subprogram_ && decls_.call_site_locations_only)
+      site->setDebugLoc(llvm::DILocation::get(c_, located_offset_, 0, subprogram_));
+    return site;
+  }
   llvm::Value* global_slot(uint32_t index);
   /// The address of an access to `memory` (multi-memory; 0 is mem_base_).
   llvm::Value* effective_address(llvm::Value* addr, uint64_t offset, uint32_t memory);
@@ -277,7 +283,7 @@ class FunctionCodegen {
   /// with them each trap has its own (trap_if).
   std::array<llvm::BasicBlock*, 16> trap_blocks_{};
   llvm::DISubprogram* subprogram_ = nullptr;  ///< with debug locations
-  uint32_t located_offset_ = 0;               ///< locate_at's, for locate_call
+  uint32_t located_offset_ = 0;               ///< locate_at's, for locate_site
   llvm::DILocation* no_offset_ = nullptr;     ///< line 0 (call_site_locations_only)
   std::vector<Frame> frames_;
   std::vector<llvm::Value*> stack_;

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
+#include <string_view>
 
 #include "aot/llvm/codegen.h"
 
@@ -24,6 +26,17 @@ llvm::MemoryBufferRef buffer_of(std::span<const uint8_t> bytes) {
       llvm::StringRef(reinterpret_cast<const char*>(bytes.data()), bytes.size()), "code");
 }
 
+/// The wasm function a subprogram's DIE stands for: subprograms are named
+/// by their function index (function_codegen.cc).
+std::optional<uint32_t> function_named(const char* name) {
+  if (!name) return std::nullopt;
+  std::string_view text(name);
+  uint32_t function = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), function);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return function;
+}
+
 /// The wasm frames LLVM recorded at `address`, innermost first; empty
 /// where it recorded none of ours.
 std::vector<FrameLocation> frames_at(llvm::DWARFContext& dwarf, uint64_t address) {
@@ -34,16 +47,76 @@ std::vector<FrameLocation> frames_at(llvm::DWARFContext& dwarf, uint64_t address
   std::vector<FrameLocation> chain;
   for (uint32_t i = 0; i < inlined.getNumberOfFrames(); ++i) {
     const llvm::DILineInfo& frame = inlined.getFrame(i);
-    // Subprograms are named by their function index (function_codegen.cc).
-    FrameLocation location;
-    const std::string& name = frame.FunctionName;
-    auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), location.function);
-    if (error != std::errc() || end != name.data() + name.size()) return {};
+    std::optional<uint32_t> function = function_named(frame.FunctionName.c_str());
+    if (!function) return {};
+    FrameLocation location{.function = *function, .offset = std::nullopt};
     // Line 0 is DWARF's "no line": code LLVM merged from several places.
     if (frame.Line != 0) location.offset = frame.Line;
     chain.push_back(location);
   }
   return chain;
+}
+
+/// Code from `low` up to `high` (not included).
+struct CodeSpan {
+  uint64_t low, high;
+  std::optional<uint32_t> function;  ///< a subprogram's, if it is unambiguous
+  bool operator<(const CodeSpan& other) const { return low < other.low; }
+};
+
+/// Where each function's machine code lies, and where code inlined from
+/// other functions does (the union of the inlined-subroutine DIEs' spans,
+/// which nest): each list sorted by address, its spans disjoint.
+struct CodeSpans {
+  std::vector<CodeSpan> functions, inlined;
+};
+
+CodeSpans code_spans(llvm::DWARFContext& dwarf) {
+  CodeSpans spans;
+  for (const std::unique_ptr<llvm::DWARFUnit>& unit : dwarf.compile_units()) {
+    for (const llvm::DWARFDebugInfoEntry& entry : unit->dies()) {
+      llvm::DWARFDie die(unit.get(), &entry);
+      llvm::dwarf::Tag tag = die.getTag();
+      if (tag != llvm::dwarf::DW_TAG_subprogram && tag != llvm::dwarf::DW_TAG_inlined_subroutine)
+        continue;
+      llvm::Expected<llvm::DWARFAddressRangesVector> ranges = die.getAddressRanges();
+      if (!ranges) {
+        llvm::consumeError(ranges.takeError());
+        continue;
+      }
+      bool inlined = tag == llvm::dwarf::DW_TAG_inlined_subroutine;
+      std::optional<uint32_t> function;
+      if (!inlined) function = function_named(die.getName(llvm::DINameKind::ShortName));
+      for (const llvm::DWARFAddressRange& range : *ranges)
+        if (range.LowPC < range.HighPC)
+          (inlined ? spans.inlined : spans.functions)
+              .push_back(CodeSpan{range.LowPC, range.HighPC, function});
+    }
+  }
+  // Functions' code does not overlap; should two spans, neither names its
+  // function for sure (read_code_locations then asks DWARF).
+  std::sort(spans.functions.begin(), spans.functions.end());
+  for (size_t i = 1; i < spans.functions.size(); ++i)
+    if (spans.functions[i].low < spans.functions[i - 1].high)
+      spans.functions[i].function = spans.functions[i - 1].function = std::nullopt;
+  std::sort(spans.inlined.begin(), spans.inlined.end());
+  std::vector<CodeSpan> merged;
+  for (const CodeSpan& span : spans.inlined) {
+    if (!merged.empty() && span.low <= merged.back().high)
+      merged.back().high = std::max(merged.back().high, span.high);
+    else
+      merged.push_back(span);
+  }
+  spans.inlined = std::move(merged);
+  return spans;
+}
+
+/// The span of `spans` (sorted, disjoint) holding `address`, or null.
+/// `next` carries the search on from the previous call, whose address was
+/// lower.
+const CodeSpan* span_holding(const std::vector<CodeSpan>& spans, size_t& next, uint64_t address) {
+  while (next < spans.size() && spans[next].high <= address) ++next;
+  return next < spans.size() && spans[next].low <= address ? &spans[next] : nullptr;
 }
 
 }  // namespace
@@ -56,25 +129,50 @@ Result<CodeLocations> read_code_locations(std::span<const uint8_t> shared_object
   std::unique_ptr<llvm::DWARFContext> dwarf = llvm::DWARFContext::create(**object);
   // Each row of a line table starts the code of one location; a sequence's
   // end row starts code without one (until another sequence's row).
-  std::vector<std::pair<uint64_t, bool>> starts;  // address, has a location
+  struct Start {
+    uint64_t address;
+    bool located;   ///< not a sequence's end
+    uint32_t line;  ///< the wasm offset, 0 for none
+    size_t order;   ///< in its line table
+  };
+  std::vector<Start> starts;
   for (const std::unique_ptr<llvm::DWARFUnit>& unit : dwarf->compile_units()) {
     const llvm::DWARFDebugLine::LineTable* lines = dwarf->getLineTableForUnit(unit.get());
     if (!lines) continue;
     for (const llvm::DWARFDebugLine::Row& row : lines->Rows)
-      starts.emplace_back(row.Address.Address, !row.EndSequence);
+      starts.push_back(Start{row.Address.Address, !row.EndSequence, row.Line, starts.size()});
   }
-  // At one address a sequence's start wins over another's end.
-  std::sort(starts.begin(), starts.end(), [](const auto& a, const auto& b) {
-    return a.first < b.first || (a.first == b.first && a.second > b.second);
+  // At one address a sequence's start wins over another's end, and of rows
+  // at one address the last one holds (as a lookup of the address finds).
+  std::sort(starts.begin(), starts.end(), [](const Start& a, const Start& b) {
+    if (a.address != b.address) return a.address < b.address;
+    if (a.located != b.located) return a.located;
+    return a.order > b.order;
   });
+  // Code inlined nothing into is one frame, its function's at the row's
+  // line: only where LLVM inlined a call does the chain need DWARF's
+  // inlining records (most of a large module's code, compiled with
+  // Effort::Quick, inlines nothing).
+  CodeSpans spans = code_spans(*dwarf);
+  size_t next_function = 0, next_inlined = 0;
   CodeLocations table;
   for (size_t i = 0; i < starts.size(); ++i) {
-    if (i > 0 && starts[i].first == starts[i - 1].first) continue;
-    if (starts[i].first > UINT32_MAX)
+    const Start& start = starts[i];
+    if (i > 0 && start.address == starts[i - 1].address) continue;
+    if (start.address > UINT32_MAX)
       return make_error(ErrorCode::Usage, "internal error: code beyond 4 GiB");
     std::vector<FrameLocation> chain;
-    if (starts[i].second) chain = frames_at(*dwarf, starts[i].first);
-    table.add_range(uint32_t(starts[i].first), chain);
+    if (start.located) {
+      const CodeSpan* function = span_holding(spans.functions, next_function, start.address);
+      bool inlined = span_holding(spans.inlined, next_inlined, start.address);
+      if (function && function->function && !inlined)
+        chain.push_back(FrameLocation{
+            .function = *function->function,
+            .offset = start.line ? std::optional<uint32_t>(start.line) : std::nullopt});
+      else
+        chain = frames_at(*dwarf, start.address);
+    }
+    table.add_range(uint32_t(start.address), chain);
   }
   return table;
 }
