@@ -32,7 +32,7 @@
 
 namespace flint::aot {
 
-inline constexpr uint32_t kArtifactVersion = 5;
+inline constexpr uint32_t kArtifactVersion = 6;
 /// Compile option bit: the code charges Config::fuel (fuel_codegen.cc).
 inline constexpr uint32_t kArtifactFuel = 1;
 /// Compile option bit: the code checks the store's interruption flag at
@@ -76,7 +76,7 @@ struct ArtifactOptions {
   /// for a tiered run that moves frames running in the interpreter to the
   /// code (TargetOptions::loop_entries); empty for none. Not recorded in
   /// the artifact: such code behaves as any other.
-  std::vector<LoopEntry> loop_entries;
+  std::vector<LoopEntry> loop_entries = {};
 };
 
 struct Artifact {

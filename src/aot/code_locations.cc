@@ -6,9 +6,41 @@ namespace flint::aot {
 
 namespace {
 
-void put_u32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(uint8_t(v >> (8 * i)));
+void put_leb(std::vector<uint8_t>& out, uint64_t v) {
+  do {
+    uint8_t byte = v & 0x7f;
+    v >>= 7;
+    out.push_back(byte | (v ? 0x80 : 0));
+  } while (v);
 }
+
+/// A chain index as the encoding counts it: 0 for none, else index + 1.
+uint64_t chain_number(uint32_t chain, uint32_t none) {
+  return chain == none ? 0 : uint64_t(chain) + 1;
+}
+
+/// Reads unsigned LEB128 numbers; `ok` turns false for good at the first
+/// one that is cut off or above `most`.
+struct LebReader {
+  std::span<const uint8_t> bytes;
+  size_t pos = 0;
+  bool ok = true;
+
+  uint64_t next(uint64_t most) {
+    uint64_t value = 0;
+    for (unsigned shift = 0; ok && pos < bytes.size() && shift < 64; shift += 7) {
+      uint8_t byte = bytes[pos++];
+      value |= uint64_t(byte & 0x7f) << shift;
+      if (!(byte & 0x80)) {
+        if (value > most) break;
+        return value;
+      }
+    }
+    ok = false;
+    return 0;
+  }
+  size_t left() const { return bytes.size() - pos; }
+};
 
 Error reject(const char* why) {
   return make_error(ErrorCode::BadArtifact, std::string("code locations: ") + why);
@@ -53,41 +85,49 @@ std::vector<FrameLocation> CodeLocations::at(uint64_t address) const {
 
 std::vector<uint8_t> CodeLocations::encode() const {
   std::vector<uint8_t> out;
-  out.reserve(8 + 8 * ranges_.size() + 4 * pool_.size());
-  put_u32(out, uint32_t(ranges_.size()));
+  out.reserve(8 + 3 * ranges_.size() + 2 * pool_.size());
+  put_leb(out, ranges_.size());
+  uint32_t address = 0;
+  uint64_t chain = 0;
   for (const Range& r : ranges_) {
-    put_u32(out, r.address);
-    put_u32(out, r.chain);
+    put_leb(out, r.address - address);
+    address = r.address;
+    // Zigzag: a chain seen before lies behind the last one.
+    int64_t step = int64_t(chain_number(r.chain, kNoChain)) - int64_t(chain);
+    put_leb(out, (uint64_t(step) << 1) ^ uint64_t(step >> 63));
+    chain = chain_number(r.chain, kNoChain);
   }
-  put_u32(out, uint32_t(pool_.size()));
-  for (uint32_t w : pool_) put_u32(out, w);
+  put_leb(out, pool_.size());
+  for (uint32_t w : pool_) put_leb(out, w);
   return out;
 }
 
 Result<CodeLocations> CodeLocations::decode(std::span<const uint8_t> bytes) {
-  size_t pos = 0;
-  bool ok = true;
-  auto u32 = [&]() -> uint32_t {
-    if (bytes.size() - pos < 4) return ok = false, 0;
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= uint32_t(bytes[pos + i]) << (8 * i);
-    pos += 4;
-    return v;
-  };
+  LebReader in{.bytes = bytes};
   CodeLocations table;
-  uint32_t ranges = u32();
-  if (!ok || ranges > (bytes.size() - pos) / 8) return reject("truncated");
+  uint64_t ranges = in.next(UINT32_MAX);
+  if (!in.ok || ranges > in.left() / 2) return reject("truncated");  // two bytes a range at least
   table.ranges_.resize(ranges);
-  for (Range& r : table.ranges_) r = Range{u32(), u32()};
-  uint32_t words = u32();
-  if (!ok || words != (bytes.size() - pos) / 4 || (bytes.size() - pos) % 4 != 0)
-    return reject("truncated");
-  table.pool_.resize(words);
-  for (uint32_t& w : table.pool_) w = u32();
-  // Every chain a range names must lie inside the pool, and addresses ascend.
+  uint64_t address = 0, chain = 0;
   for (size_t i = 0; i < table.ranges_.size(); ++i) {
-    const Range& r = table.ranges_[i];
-    if (i > 0 && r.address <= table.ranges_[i - 1].address) return reject("out of order");
+    uint64_t step = in.next(UINT32_MAX);
+    if (in.ok && i > 0 && step == 0) return reject("out of order");
+    address += step;
+    uint64_t zigzag = in.next(UINT64_MAX);
+    chain += (zigzag >> 1) ^ (0 - (zigzag & 1));
+    if (!in.ok) return reject("truncated");
+    if (address > UINT32_MAX || chain > uint64_t(UINT32_MAX))
+      return reject("a range outside the table");
+    table.ranges_[i] = Range{uint32_t(address), chain == 0 ? kNoChain : uint32_t(chain - 1)};
+  }
+  uint64_t words = in.next(UINT32_MAX);
+  if (!in.ok || words > in.left()) return reject("truncated");  // a byte a word at least
+  table.pool_.resize(words);
+  for (uint32_t& w : table.pool_) w = uint32_t(in.next(UINT32_MAX));
+  if (!in.ok) return reject("truncated");
+  if (in.left() != 0) return reject("trailing bytes");
+  // Every chain a range names must lie inside the pool.
+  for (const Range& r : table.ranges_) {
     if (r.chain == kNoChain) continue;
     if (r.chain >= words || table.pool_[r.chain] > (words - r.chain - 1) / 2)
       return reject("a chain outside the table");

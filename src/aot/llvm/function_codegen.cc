@@ -130,8 +130,11 @@ void FunctionCodegen::locate_at(uint32_t offset) {
     b_.SetCurrentDebugLocation(llvm::DILocation::get(c_, offset, 0, subprogram_));
     return;
   }
-  if (!no_offset_) no_offset_ = llvm::DILocation::get(c_, 0, 0, subprogram_);
-  b_.SetCurrentDebugLocation(no_offset_);
+  // Until the function's first site; then each site's (locate_site).
+  if (!no_offset_) {
+    no_offset_ = llvm::DILocation::get(c_, 0, 0, subprogram_);
+    b_.SetCurrentDebugLocation(no_offset_);
+  }
 }
 
 // A trap is a cold block, so a checked division costs a compare and a
