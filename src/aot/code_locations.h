@@ -44,12 +44,13 @@ class CodeLocations {
   std::vector<FrameLocation> at(uint64_t address) const;
   bool empty() const { return ranges_.empty(); }
 
-  /// The table's bytes for the artifact, every number unsigned LEB128:
+  /// The table's bytes for the artifact, every number LEB128, unsigned
+  /// unless said:
   ///   ranges, then each: its address less the previous range's (the first
   ///   its own; never 0 after it: addresses ascend), and its chain less the
-  ///   previous range's, zigzag-encoded (a chain counted as its index into
-  ///   the pool + 1, 0 for none); then pool words, then the pool: at each
-  ///   chain a count, then count × (function, offset + 1, 0 for none).
+  ///   previous range's, signed (a chain counted as its index into the pool
+  ///   + 1, 0 for none); then pool words, then the pool: at each chain a
+  ///   count, then count × (function, offset + 1, 0 for none).
   /// On Go's `os` test binary, where every call and memory access has a
   /// chain of its own, 5.6 MB less than fixed 32-bit fields (an artifact
   /// of 22.7 MB instead of 28.3).

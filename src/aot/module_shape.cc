@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "binary/decoder.h"
+#include "binary/leb128_writer.h"
 
 namespace flint::aot {
 
@@ -30,14 +31,6 @@ bool read_u32(std::span<const uint8_t> b, size_t& pos, uint32_t& out) {
     }
   }
   return false;
-}
-
-void write_u32(std::vector<uint8_t>& out, uint32_t v) {
-  do {
-    uint8_t byte = v & 0x7f;
-    v >>= 7;
-    out.push_back(byte | (v ? 0x80 : 0));
-  } while (v);
 }
 
 // One pass over the sections: keeps "name" of the custom ones, and the code
@@ -68,11 +61,11 @@ Result<std::vector<uint8_t>> rewrite(std::span<const uint8_t> wasm, bool stub_bo
       if (!read_u32(wasm, pos, count) || count > size)
         return malformed();  // each body takes a byte or more
       std::vector<uint8_t> contents;
-      write_u32(contents, count);
+      binary::append_unsigned_leb(contents, count);
       // Body size 2: no local declarations, then `end`.
       for (uint32_t i = 0; i < count; ++i) contents.insert(contents.end(), {0x02, 0x00, 0x0b});
       out.push_back(kCodeSectionId);
-      write_u32(out, uint32_t(contents.size()));
+      binary::append_unsigned_leb(out, uint32_t(contents.size()));
       out.insert(out.end(), contents.begin(), contents.end());
     }
     pos = end;

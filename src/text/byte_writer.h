@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "binary/leb128_writer.h"
+
 namespace flint::text {
 
 class ByteWriter {
@@ -13,26 +15,10 @@ class ByteWriter {
   void u8(uint8_t b) { bytes_.push_back(b); }
 
   /// Unsigned LEB128 (spec 5.2.2), shortest form.
-  void u32(uint64_t v) {
-    do {
-      uint8_t b = v & 0x7F;
-      v >>= 7;
-      if (v != 0) b |= 0x80;
-      bytes_.push_back(b);
-    } while (v != 0);
-  }
+  void u32(uint64_t v) { binary::append_unsigned_leb(bytes_, v); }
 
   /// Signed LEB128, shortest form (s32, s33 block types and s64 alike).
-  void s64(int64_t v) {
-    while (true) {
-      uint8_t b = v & 0x7F;
-      v >>= 7;  // arithmetic shift
-      bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
-      if (!done) b |= 0x80;
-      bytes_.push_back(b);
-      if (done) return;
-    }
-  }
+  void s64(int64_t v) { binary::append_signed_leb(bytes_, v); }
 
   /// Little-endian fixed-width bits (floats, v128 lanes).
   void fixed(uint64_t bits, unsigned bytes) {

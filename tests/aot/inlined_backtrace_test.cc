@@ -231,22 +231,23 @@ TEST(CodeLocationsTable, RoundTripsAndRejectsDamage) {
   EXPECT_EQ(decoded->at(0x1000), inner);
   std::vector<uint8_t> bytes = table.encode();
   // 4 ranges: their count, 0x100 (2 bytes) and chain +1, then three of 0x20
-  // or 0x10 and a chain step (1 byte each); the pool: its count, then
-  // inner's 5 words (141 takes 2 bytes) and outer's 3.
-  EXPECT_EQ(bytes, (std::vector<uint8_t>{4, 0x80, 0x02, 2,   0x20, 10,  0x10, 11, 0x10, 2,  //
-                                         8, 2,    4,    121, 5,    141, 1,    1,  5,    0}));
+  // or 0x10 and a chain step (+5, -6, +1: 1 byte each); the pool: its
+  // count, then inner's 5 words (141 takes 2 bytes) and outer's 3.
+  std::vector<uint8_t> expected = {4, 0x80, 0x02, 1, 0x20, 5, 0x10, 0x7a, 0x10, 1};
+  for (uint8_t pooled : {8, 2, 4, 121, 5, 141, 1, 1, 5, 0}) expected.push_back(pooled);
+  EXPECT_EQ(bytes, expected);
   for (size_t cut = 0; cut < bytes.size(); ++cut) {
     std::vector<uint8_t> truncated(bytes.begin(), bytes.begin() + cut);
     EXPECT_FALSE(aot::CodeLocations::decode(truncated)) << "cut at " << cut;
   }
   std::vector<uint8_t> bad_chain = bytes;
-  bad_chain[3] = 0x7e;  // the first range's chain +63: outside the pool
+  bad_chain[3] = 0x3f;  // the first range's chain +63: outside the pool
   EXPECT_FALSE(aot::CodeLocations::decode(bad_chain));
   std::vector<uint8_t> unordered = bytes;
   unordered[4] = 0;  // the second range at the first's address
   EXPECT_FALSE(aot::CodeLocations::decode(unordered));
   std::vector<uint8_t> below_none = bytes;
-  below_none[7] = 13;  // the third range's chain 7 back: before the first
+  below_none[7] = 0x79;  // the third range's chain 7 back: before the first
   EXPECT_FALSE(aot::CodeLocations::decode(below_none));
   std::vector<uint8_t> longer = bytes;
   longer.push_back(0);
