@@ -93,8 +93,8 @@ CodeSpans code_spans(llvm::DWARFContext& dwarf) {
               .push_back(CodeSpan{range.LowPC, range.HighPC, function});
     }
   }
-  // Functions' code does not overlap; should two spans, neither names its
-  // function for sure (read_code_locations then asks DWARF).
+  // Functions' code does not overlap; should two spans overlap, neither
+  // names its function for sure (read_code_locations then asks DWARF).
   std::sort(spans.functions.begin(), spans.functions.end());
   for (size_t i = 1; i < spans.functions.size(); ++i)
     if (spans.functions[i].low < spans.functions[i - 1].high)
@@ -133,7 +133,7 @@ Result<CodeLocations> read_code_locations(std::span<const uint8_t> shared_object
     uint64_t address;
     bool located;   ///< not a sequence's end
     uint32_t line;  ///< the wasm offset, 0 for none
-    size_t order;   ///< in its line table
+    size_t order;   ///< in the line tables, as read
   };
   std::vector<Start> starts;
   for (const std::unique_ptr<llvm::DWARFUnit>& unit : dwarf->compile_units()) {
