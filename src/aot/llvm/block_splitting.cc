@@ -31,7 +31,11 @@ bool can_cut_before(llvm::Instruction& at) {
   return !(call && call->isMustTailCall());
 }
 
-void split_function(llvm::Function& f, size_t max_instructions) {
+}  // namespace
+
+bool split_long_blocks(llvm::Function& f, size_t max_instructions) {
+  max_instructions = std::max<size_t>(max_instructions, 2);  // an instruction and the branch
+  bool changed = false;
   std::vector<llvm::BasicBlock*> blocks;
   for (llvm::BasicBlock& b : f) blocks.push_back(&b);
   std::vector<llvm::Instruction*> cuts;
@@ -52,15 +56,14 @@ void split_function(llvm::Function& f, size_t max_instructions) {
     // each instruction moves once; the pieces still follow in layout order.
     for (auto cut = cuts.rbegin(); cut != cuts.rend(); ++cut)
       block->splitBasicBlock(*cut, block->getName() + ".cont");
+    changed |= !cuts.empty();
   }
+  return changed;
 }
 
-}  // namespace
-
 void split_long_blocks(llvm::Module& module, size_t max_instructions) {
-  max_instructions = std::max<size_t>(max_instructions, 2);  // an instruction and the branch
   for (llvm::Function& f : module)
-    if (!f.isDeclaration()) split_function(f, max_instructions);
+    if (!f.isDeclaration()) split_long_blocks(f, max_instructions);
 }
 
 }  // namespace flint::aot

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <llvm/IR/Module.h>
+#include <llvm/IR/PassManager.h>
 
 #include <cstddef>
 
@@ -17,5 +18,21 @@ inline constexpr size_t kMaxBlockInstructions = 2000;
 /// by unconditional branches to the next block (which instruction selection
 /// turns into fall-through: no instruction is added).
 void split_long_blocks(llvm::Module& module, size_t max_instructions = kMaxBlockInstructions);
+
+/// split_long_blocks for one function, whose blocks it changes: returns
+/// whether it cut any.
+bool split_long_blocks(llvm::Function& function, size_t max_instructions = kMaxBlockInstructions);
+
+/// split_long_blocks as the last pass of a function pipeline (the quick
+/// one, Effort): each function is cut right after its own optimisation,
+/// while its instructions are still in the cache, rather than in a walk of
+/// the whole module afterwards (1.4% of Go's os test binary's compile in a
+/// profile).
+struct SplitLongBlocksPass : llvm::PassInfoMixin<SplitLongBlocksPass> {
+  llvm::PreservedAnalyses run(llvm::Function& function, llvm::FunctionAnalysisManager&) {
+    return split_long_blocks(function) ? llvm::PreservedAnalyses::none()
+                                       : llvm::PreservedAnalyses::all();
+  }
+};
 
 }  // namespace flint::aot
