@@ -5,10 +5,12 @@
 // Calling convention of compiled functions. Every defined function i becomes
 //   R fn_i(VmCtx* ctx, P0 p0, P1 p1, ...)       (typed; R a struct when there
 //                                               are several results)
-// which compiled callers use directly, and
-//   void entry_i(VmCtx* ctx, uint64_t* slots)   (arguments in, results out,
-//                                               one slot per value as in
-//                                               GlobalInst / store_value)
+// which compiled callers use directly, and for each type t of a defined
+// function
+//   void entry_t(VmCtx* ctx, uint64_t* slots, const void* fn)
+//                                    (calls fn, a fn_i of type t: arguments
+//                                    in, results out, one slot per value as
+//                                    in GlobalInst / store_value)
 // which the host uses. In the code a tiered run compiles while it starts
 // interpreted (TargetOptions::loop_entries, modules small enough), a
 // function with loops may also have
@@ -24,7 +26,8 @@
 // from slots, its declared locals zero); fn_i may then be only a wrapper
 // that calls loop_i so (LoopEntry::Only: the body compiled once). The
 // shared object exports one symbol, kTableSymbol: an array of 4 * N
-// pointers {fn_0, entry_0, loop_0, wraps_0, fn_1, ...}, loop_i null where
+// pointers {fn_0, entry_t0, loop_0, wraps_0, fn_1, ...} (entry_t0 the entry
+// of fn_0's type), loop_i null where
 // there is none, wraps_i 1 where fn_i is such a wrapper and else 0.
 //
 // Everything the code cannot do inline (growing memories, bulk memory, table
@@ -51,10 +54,11 @@ using LoopEntryCode = uint32_t (*)(void* ctx, uint64_t* slots, uint32_t loop);
 /// instance context it takes, or a null `code` for a function without
 /// machine code (a host function, or one another engine runs), which is
 /// called through the runtime (Helpers::call_slow) with `func`. `entry` is
-/// the slot wrapper the runtime enters compiled code by.
+/// the slot wrapper of the function's type the runtime enters compiled code
+/// by, passing it `code`.
 struct NativeFunc {
   const void* code = nullptr;
-  void (*entry)(void* ctx, uint64_t* slots) = nullptr;
+  void (*entry)(void* ctx, uint64_t* slots, const void* code) = nullptr;
   /// The loop entry (loop_i above), or null.
   LoopEntryCode loop_entry = nullptr;
   void* ctx = nullptr;

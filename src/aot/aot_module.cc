@@ -120,7 +120,8 @@ Status AotModule::prepare_instance(InstanceImpl& instance, ExecutionState& exec)
       uint32_t d = i - m.imported_functions;
       const void* const* row = table_ + kTableStride * d;
       native.code = row[0];
-      native.entry = reinterpret_cast<void (*)(void*, uint64_t*)>(const_cast<void*>(row[1]));
+      native.entry =
+          reinterpret_cast<void (*)(void*, uint64_t*, const void*)>(const_cast<void*>(row[1]));
       native.loop_entry = reinterpret_cast<LoopEntryCode>(const_cast<void*>(row[2]));
       native.ctx = &state->ctx;
       f->entry = call_compiled;

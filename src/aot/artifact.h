@@ -32,7 +32,7 @@
 
 namespace flint::aot {
 
-inline constexpr uint32_t kArtifactVersion = 6;
+inline constexpr uint32_t kArtifactVersion = 7;
 /// Compile option bit: the code charges Config::fuel (fuel_codegen.cc).
 inline constexpr uint32_t kArtifactFuel = 1;
 /// Compile option bit: the code checks the store's interruption flag at

@@ -84,7 +84,7 @@ void install_fault_handler() {
   });
 }
 
-// What run_protected calls: the function's entry wrapper, or with
+// What run_protected calls: the entry wrapper of the function's type, or with
 // `loop_call` its loop entry (abi.h), whose answer goes to `entered`.
 struct ProtectedCall {
   const NativeFunc* native = nullptr;
@@ -104,7 +104,7 @@ struct ProtectedCall {
   if (call->loop_call)
     call->entered = native->loop_entry(native->ctx, call->slots, call->loop);
   else
-    native->entry(native->ctx, call->slots);
+    native->entry(native->ctx, call->slots, native->code);
   return true;
 }
 

@@ -101,15 +101,19 @@ void initialize_llvm() {
   });
 }
 
-// void entry_i(ptr ctx, ptr slots): the host's way in (abi.h). Arguments are
-// read from slots, results written back over them.
-llvm::Function* emit_entry(ModuleDecls& d, uint32_t index) {
+// void entry_t(ptr ctx, ptr slots, ptr code): the host's way in (abi.h) to
+// every function of type t. Arguments are read from slots, `code` is
+// called with them, its results written back over the slots. One per type
+// rather than one per function: Go's os test binary has 5,060 functions of
+// 8 types, and each wrapper is a function the code generator sets up and
+// emits (2% of that module's compile).
+llvm::Function* emit_type_entry(ModuleDecls& d, uint32_t type_index) {
   llvm::LLVMContext& c = d.context;
-  const FuncType& type = d.wasm.types[d.wasm.functions[index].type_index];
+  const FuncType& type = d.wasm.types[type_index];
   llvm::Type* ptr = llvm::PointerType::get(c, 0);
-  auto* ftype = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {ptr, ptr}, false);
+  auto* ftype = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {ptr, ptr, ptr}, false);
   auto* f = llvm::Function::Create(ftype, llvm::GlobalValue::InternalLinkage,
-                                   fmt::format("entry{}", index), d.llvm_module);
+                                   fmt::format("entry_type{}", type_index), d.llvm_module);
   f->addFnAttr(llvm::Attribute::NoUnwind);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(c, "entry", f));
   llvm::Value* slots = f->getArg(1);
@@ -117,10 +121,10 @@ llvm::Function* emit_entry(ModuleDecls& d, uint32_t index) {
   std::vector<uint32_t> param_slots = slot_offsets(type.params);
   for (size_t i = 0; i < type.params.size(); ++i)
     args.push_back(load_slot_value(b, llvm_type(c, type.params[i]), slots, param_slots[i]));
-  llvm::CallInst* ret = b.CreateCall(d.functions[index], args);
+  // An indirect call, never inlined: a backtrace never mistakes the wrapper
+  // for the function.
+  llvm::CallInst* ret = b.CreateCall(d.types[type_index], f->getArg(2), args);
   use_wasm_calling_convention(*ret, d.wasm_cc);
-  // Kept a call so that a backtrace never mistakes the wrapper for the function.
-  ret->setIsNoInline();
   std::vector<uint32_t> result_slots = slot_offsets(type.results);
   for (size_t i = 0; i < type.results.size(); ++i) {
     llvm::Value* v = type.results.size() == 1 ? ret : b.CreateExtractValue(ret, i);
@@ -308,7 +312,6 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
     f->addFnAttr("disable-tail-calls", "true");
     decls.functions.push_back(f);
   }
-  std::vector<llvm::Function*> entries(wasm.functions.size(), nullptr);
   std::vector<llvm::Function*> loop_entries(wasm.functions.size(), nullptr);
   auto has_loop_entry = [&](uint32_t i) {
     return loop_entry_of(wasm, target, i) != LoopEntry::None;
@@ -336,24 +339,18 @@ Result<std::vector<uint8_t>> compile_partition(const Module& wasm, const TargetO
       FunctionCodegen fc(decls, i);
       FLINT_TRY(fc.emit());
     }
-    entries[i] = emit_entry(decls, i);
-    entries[i]->setLinkage(linkage);
-    visible_to_partitions(*entries[i]);
   }
   if (holds_table) {
     auto* ptr = llvm::PointerType::get(context, 0);
-    auto* entry_type = llvm::FunctionType::get(llvm::Type::getVoidTy(context), {ptr, ptr}, false);
     std::vector<llvm::Constant*> table;
+    std::vector<llvm::Function*> type_entries(wasm.types.size(), nullptr);
     for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
-      if (!entries[i]) {  // another partition's
-        entries[i] = llvm::Function::Create(entry_type, llvm::GlobalValue::ExternalLinkage,
-                                            fmt::format("entry{}", i), m);
-        visible_to_partitions(*entries[i]);
-        if (has_loop_entry(i))
-          loop_entries[i] = declare_loop_entry(i, llvm::GlobalValue::ExternalLinkage);
-      }
+      if (!loop_entries[i] && has_loop_entry(i))  // another partition's
+        loop_entries[i] = declare_loop_entry(i, llvm::GlobalValue::ExternalLinkage);
+      uint32_t type_index = wasm.functions[i].type_index;
+      if (!type_entries[type_index]) type_entries[type_index] = emit_type_entry(decls, type_index);
       table.push_back(decls.functions[i]);
-      table.push_back(entries[i]);
+      table.push_back(type_entries[type_index]);
       table.push_back(loop_entries[i] ? static_cast<llvm::Constant*>(loop_entries[i])
                                       : llvm::ConstantPointerNull::get(ptr));
       bool wrapper = loop_entry_of(wasm, target, i) == LoopEntry::Only;
