@@ -33,6 +33,8 @@ class TierUp {
     Reported,  ///< reported hot, its faster code being made: nothing to count
     Ready,     ///< the faster code is ready
   };
+  /// Where the module is now (an acquire: a reader that sees Ready sees the
+  /// faster code too).
   Stage stage() const { return stage_.load(std::memory_order_acquire); }
   /// Whether the faster code is ready: set once, after which it stays.
   bool ready() const { return stage() == Stage::Ready; }

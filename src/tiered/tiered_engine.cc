@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <thread>
 
 #include "aot/aot_instance.h"
@@ -132,8 +133,12 @@ class ModuleTier final : public TierUp, public std::enable_shared_from_this<Modu
       // Nobody waits for it, so it runs below the guests' priority and on a
       // busy machine takes what they leave (flint-compile inherits this
       // thread's nice value).
-      setpriority(PRIO_PROCESS, gettid(),
-                  std::min(getpriority(PRIO_PROCESS, gettid()) + kLaterCompileNice, 19));
+      // getpriority answers -1 both for nice -1 and for an error: errno
+      // tells them apart (on an error the priority stays as it is).
+      errno = 0;
+      int nice_now = getpriority(PRIO_PROCESS, gettid());
+      if (errno == 0)
+        setpriority(PRIO_PROCESS, gettid(), std::min(nice_now + kLaterCompileNice, 19));
       aot::ArtifactOptions complete = options_;
       for (uint32_t d = 0; d < has_loop_.size(); ++d)
         complete.loop_entries[d] = has_loop_[d] ? aot::LoopEntry::Beside : aot::LoopEntry::None;
