@@ -1,9 +1,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
-#include <optional>
 #include <string_view>
-#include <thread>
 
 #include "aot/artifact.h"
 #include "aot/cpu_features.h"
@@ -60,17 +58,9 @@ Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
   a.wasm.assign(wasm.begin(), wasm.end());
   FLINT_ASSIGN(a.shared_object, link_shared_object(objects));
   if (target.code_locations) {
-    // Both only read the linked object, so the debug information is
-    // stripped on another thread while this one reads the locations: the
-    // two are most of the serial tail after the partitions (Go's os test
-    // binary: about 0.17 s and 0.13 s).
-    std::optional<Result<std::vector<uint8_t>>> stripped;
-    std::thread strip([&] { stripped = strip_debug_info(a.shared_object); });
-    Result<CodeLocations> locations = read_code_locations(a.shared_object);
-    strip.join();
-    FLINT_ASSIGN(CodeLocations read, std::move(locations));
-    a.code_locations = read.encode();
-    FLINT_ASSIGN(a.shared_object, std::move(*stripped));
+    FLINT_ASSIGN(CodeLocations locations, read_code_locations(a.shared_object));
+    a.code_locations = locations.encode();
+    FLINT_ASSIGN(a.shared_object, strip_debug_info(a.shared_object));
   }
   return encode_artifact(a);
 }
