@@ -105,8 +105,8 @@ void initialize_llvm() {
 // every function of type t. Arguments are read from slots, `code` is
 // called with them, its results written back over the slots. One per type
 // rather than one per function: Go's os test binary has 5,060 functions of
-// 8 types, and each wrapper is a function the code generator sets up and
-// emits (2% of that module's compile).
+// 8 types, and its artifact is 21.50 MB instead of 22.08 MB (its compile
+// time changed within the machine's noise).
 llvm::Function* emit_type_entry(ModuleDecls& d, uint32_t type_index) {
   llvm::LLVMContext& c = d.context;
   const FuncType& type = d.wasm.types[type_index];
