@@ -168,5 +168,42 @@ TEST(Partitions, SmallModulesStayInOnePartitionAndLargeOnesSplitEvenly) {
   EXPECT_EQ(aot::plan_partitions(m, target).size(), 1u);
 }
 
+// Quick partitions come last and inline nothing: each takes a share of what
+// is left (a quarter of a thread's), so they shrink toward the end, down to
+// a quarter of the even size, and the threads run out of work together.
+TEST(Partitions, QuickPartitionsShrinkTowardTheEndOfTheCompile) {
+  Module m;
+  for (int i = 0; i < 100; ++i) {
+    Function f;
+    f.body.resize(999);  // 1000 units with its end
+    m.functions.push_back(std::move(f));
+  }
+  aot::TargetOptions target;
+  target.threads = 2;
+  target.partition_instructions = 20'000;  // five of 20,000 if even
+  target.all_quick = true;
+  auto parts = aot::plan_partitions(m, target);
+  std::vector<size_t> sizes;
+  std::vector<uint32_t> all;  // every function once, in order
+  for (const aot::Partition& p : parts) {
+    EXPECT_EQ(p.effort, aot::Effort::Quick);
+    sizes.push_back(p.functions.size());
+    all.insert(all.end(), p.functions.begin(), p.functions.end());
+  }
+  std::vector<uint32_t> expected(100);
+  for (uint32_t i = 0; i < 100; ++i) expected[i] = i;
+  EXPECT_EQ(all, expected);
+  // 100,000 left: an eighth is 12,500 (13 functions); then 87,000: 11; ...
+  // down to 5 (a quarter of 20,000); the last takes the rest.
+  ASSERT_GE(sizes.size(), 8u);
+  EXPECT_EQ(sizes[0], 13u);
+  EXPECT_EQ(sizes[1], 11u);
+  for (size_t i = 1; i < sizes.size(); ++i) EXPECT_LE(sizes[i], sizes[i - 1]) << "partition " << i;
+  EXPECT_EQ(sizes[sizes.size() - 2], 5u);
+  // The even split would have made five; Full effort keeps it.
+  target.all_quick = false;
+  EXPECT_EQ(aot::plan_partitions(m, target).size(), 5u);
+}
+
 }  // namespace
 }  // namespace flint
