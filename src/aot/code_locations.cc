@@ -34,12 +34,31 @@ void CodeLocations::add_range(uint32_t address, std::span<const FrameLocation> c
     if (added) pool_.insert(pool_.end(), words.begin(), words.end());
     index = it->second;
   }
-  if (!ranges_.empty() && ranges_.back().chain == index) return;
+  push(address, index);
+}
+
+void CodeLocations::push(uint32_t address, uint32_t chain) {
+  if (!ranges_.empty() && ranges_.back().chain == chain) return;
   if (!ranges_.empty() && ranges_.back().address == address) {
-    ranges_.back().chain = index;
+    ranges_.back().chain = chain;
     return;
   }
-  ranges_.push_back(Range{address, index});
+  ranges_.push_back(Range{address, chain});
+}
+
+Status CodeLocations::append(const CodeLocations& other, uint32_t shift) {
+  if (other.ranges_.empty()) return {};
+  if (uint64_t(other.ranges_.back().address) + shift > UINT32_MAX)
+    return make_error(ErrorCode::Usage, "internal error: code beyond 4 GiB");
+  // A table's last range is its code's end (no chain), which the next
+  // table's first range may start at; anything before that overlaps.
+  if (!ranges_.empty() && other.ranges_.front().address + shift < ranges_.back().address)
+    return make_error(ErrorCode::Usage, "internal error: the partitions' code overlaps");
+  uint32_t base = uint32_t(pool_.size());
+  pool_.insert(pool_.end(), other.pool_.begin(), other.pool_.end());
+  for (const Range& r : other.ranges_)
+    push(r.address + shift, r.chain == kNoChain ? kNoChain : r.chain + base);
+  return {};
 }
 
 std::vector<FrameLocation> CodeLocations::at(uint64_t address) const {

@@ -40,6 +40,11 @@ class CodeLocations {
   /// `chain` (innermost first; empty: unknown, as in code LLVM made up).
   void add_range(uint32_t address, std::span<const FrameLocation> chain);
 
+  /// Adds `other`'s ranges, each `shift` bytes further on (a partition's
+  /// table placed where the linker put its code): they must all lie after
+  /// this table's. Its chains join the pool as they are.
+  Status append(const CodeLocations& other, uint32_t shift);
+
   /// The frames at `address`, innermost first; empty when unknown.
   std::vector<FrameLocation> at(uint64_t address) const;
   bool empty() const { return ranges_.empty(); }
@@ -60,6 +65,9 @@ class CodeLocations {
 
  private:
   static constexpr uint32_t kNoChain = UINT32_MAX;
+  /// Ends the last range at `address` with one of `chain` (a pool index or
+  /// kNoChain), unless it has that chain already.
+  void push(uint32_t address, uint32_t chain);
   struct Range {
     uint32_t address;
     uint32_t chain;

@@ -39,21 +39,9 @@ std::vector<uint8_t> partitioned_artifact(const std::vector<uint8_t>& wasm,
   auto module = decode_module(wasm);
   EXPECT_TRUE(module && validate(*module));
   EXPECT_EQ(aot::plan_partitions(*module, target).size(), module->functions.size());
-  auto objects = aot::compile_objects(*module, target);
-  EXPECT_TRUE(objects) << objects.error().describe();
-  if (!objects) return {};
-  EXPECT_EQ(objects->size(), module->functions.size());
-  auto shared = aot::link_shared_object(*objects);
-  EXPECT_TRUE(shared) << shared.error().describe();
-  if (!shared) return {};
-  aot::Artifact a;
-  a.flint_version = aot::kFlintVersion;
-  a.triple = aot::host_triple();
-  a.cpu_features = aot::host_cpu_features();
-  a.module_hash = aot::sha256(wasm);
-  a.wasm = wasm;
-  a.shared_object = *shared;
-  return aot::encode_artifact(a);
+  auto artifact = aot::compile_to_artifact(wasm, {}, target);
+  EXPECT_TRUE(artifact) << artifact.error().describe();
+  return artifact ? *artifact : std::vector<uint8_t>{};
 }
 
 aot::TargetOptions one_function_per_partition() {
@@ -92,6 +80,43 @@ void check_every_kind_of_call(const aot::TargetOptions& target) {
   std::vector<uint32_t> frames;
   for (const BacktraceFrame& f : store.last_backtrace()) frames.push_back(f.function);
   EXPECT_EQ(frames, (std::vector<uint32_t>{4, 5}));  // $store, then "oob"
+}
+
+// Each partition's code locations are read from its own object and placed
+// where the linker put its code: a trap's frames, each in a partition of
+// its own, have the interpreter's functions and offsets.
+TEST(Partitions, BacktracesAcrossPartitionsHaveTheInterpretersOffsets) {
+  constexpr const char* kTraps = R"((module
+    (memory 1)
+    (func $store (param i32) (i32.store offset=4 (local.get 0) (i32.const 7)))
+    (func $middle (param i32) (nop) (call $store (i32.add (local.get 0) (i32.const 8))))
+    (func $fail (param i32) (result i32)
+      (if (i32.eqz (local.get 0)) (then unreachable))
+      (i32.div_u (i32.const 100) (i32.sub (local.get 0) (i32.const 1))))
+    (func (export "oob") (param i32) (i32.const 1) (drop) (call $middle (local.get 0)))
+    (func (export "fail") (param i32) (result i32) (call $fail (local.get 0)))))";
+  for (bool quick : {false, true}) {
+    SCOPED_TRACE(quick ? "quick" : "full");
+    aot::TargetOptions target = one_function_per_partition();
+    target.all_quick = quick;
+    auto wasm = text::parse_wat(kTraps);
+    ASSERT_TRUE(wasm);
+    aot_test::Engine interp{kTraps, aot_test::interp_config()};
+    aot_test::Engine compiled{kTraps, aot_test::aot_config()};
+    compiled.load_artifact(partitioned_artifact(*wasm, target));
+    for (auto [name, argument, code] :
+         {std::tuple{"oob", 65536u, ErrorCode::OutOfBoundsMemoryAccess},
+          std::tuple{"fail", 0u, ErrorCode::Unreachable},
+          std::tuple{"fail", 1u, ErrorCode::IntegerDivideByZero}}) {
+      SCOPED_TRACE(name);
+      auto a = interp.call(name, {Value::i32_(argument)});
+      auto b = compiled.call(name, {Value::i32_(argument)});
+      ASSERT_FALSE(a.ok() || b.ok());
+      EXPECT_EQ(b.error().code, code);
+      EXPECT_GE(interp.located_frames().size(), 2u);
+      EXPECT_EQ(compiled.located_frames(), interp.located_frames());
+    }
+  }
 }
 
 TEST(Partitions, EveryKindOfCallAcrossPartitionsBehavesAsInOne) {

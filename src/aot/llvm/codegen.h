@@ -117,10 +117,24 @@ struct Partition {
 /// the Full functions and the Quick ones apart, each in runs of about
 /// partition_instructions. The first partition holds the function table.
 std::vector<Partition> plan_partitions(const Module& module, const TargetOptions& target);
-/// compile_object() for each partition, on up to `target.threads` threads;
-/// the objects, linked together, hold what compile_object's one would.
-Result<std::vector<std::vector<uint8_t>>> compile_objects(const Module& module,
-                                                          const TargetOptions& target);
+/// A partition's object with its code locations (TargetOptions::code_locations)
+/// read out of its DWARF, which is then dropped from it.
+struct LocatedObject {
+  std::vector<uint8_t> object;  ///< relocatable ELF
+  /// Addresses from the start of the object's .text; empty without
+  /// code locations.
+  CodeLocations locations;
+  /// A function symbol of that .text, which the linked code names too: its
+  /// address there, less anchor_offset, is where `locations` start.
+  std::string anchor;
+  uint64_t anchor_offset = 0;  ///< the anchor's offset in .text
+};
+/// compile_object() for each partition, on up to `target.threads` threads,
+/// each read by locate_object() on its thread when `target` keeps code
+/// locations; the objects, linked together, hold what compile_object's one
+/// would.
+Result<std::vector<LocatedObject>> compile_objects(const Module& module,
+                                                   const TargetOptions& target);
 
 /// Compiles every defined function of a validated module, the entry
 /// wrappers and the function table of abi.h, optimised, into an ELF object.
@@ -147,12 +161,14 @@ inline Result<std::vector<uint8_t>> link_shared_object(const std::vector<uint8_t
 }  // namespace flint::aot
 
 namespace flint::aot {
-/// The code locations (aot/code_locations.h) of linked code compiled with
-/// TargetOptions::code_locations: its DWARF line tables and inlining records read back.
-Result<CodeLocations> read_code_locations(std::span<const uint8_t> shared_object);
-/// The shared object without its DWARF sections (read_code_locations has
-/// what the runtime needs of them).
-Result<std::vector<uint8_t>> strip_debug_info(std::span<const uint8_t> shared_object);
+/// An object compiled with TargetOptions::code_locations, its DWARF line
+/// tables and inlining records read into a table (aot/code_locations.h)
+/// and removed.
+Result<LocatedObject> locate_object(std::vector<uint8_t> object);
+/// The code locations of `objects` linked into `shared_object`: each
+/// object's table where the linker put its code.
+Result<CodeLocations> place_locations(std::span<const LocatedObject> objects,
+                                      std::span<const uint8_t> shared_object);
 
 /// The whole compilation: decode, validate, compile, link, and wrap into an
 /// artifact (artifact.h) for the host.

@@ -47,7 +47,9 @@ Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
                       fmt::format("the loop entry plan names {} functions; the module defines {}",
                                   options.loop_entries.size(), module.functions.size()));
   target.loop_entries = options.loop_entries;
-  FLINT_ASSIGN(std::vector<std::vector<uint8_t>> objects, compile_objects(module, target));
+  FLINT_ASSIGN(std::vector<LocatedObject> located, compile_objects(module, target));
+  std::vector<std::vector<uint8_t>> objects;
+  for (LocatedObject& o : located) objects.push_back(std::move(o.object));
   Artifact a;
   a.flint_version = kFlintVersion;
   a.triple = host_triple();
@@ -58,9 +60,8 @@ Result<std::vector<uint8_t>> compile_to_artifact(std::span<const uint8_t> wasm,
   a.wasm.assign(wasm.begin(), wasm.end());
   FLINT_ASSIGN(a.shared_object, link_shared_object(objects));
   if (target.code_locations) {
-    FLINT_ASSIGN(CodeLocations locations, read_code_locations(a.shared_object));
+    FLINT_ASSIGN(CodeLocations locations, place_locations(located, a.shared_object));
     a.code_locations = locations.encode();
-    FLINT_ASSIGN(a.shared_object, strip_debug_info(a.shared_object));
   }
   return encode_artifact(a);
 }

@@ -485,10 +485,10 @@ Result<std::vector<uint8_t>> compile_object(const Module& wasm, const TargetOpti
   return compile_partition(wasm, target, all, true);
 }
 
-Result<std::vector<std::vector<uint8_t>>> compile_objects(const Module& wasm,
-                                                          const TargetOptions& target) {
+Result<std::vector<LocatedObject>> compile_objects(const Module& wasm,
+                                                   const TargetOptions& target) {
   std::vector<Partition> partitions = plan_partitions(wasm, target);
-  std::vector<std::optional<Result<std::vector<uint8_t>>>> objects(partitions.size());
+  std::vector<std::optional<Result<LocatedObject>>> objects(partitions.size());
   unsigned threads =
       std::max(1u, target.threads ? target.threads : std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, unsigned(partitions.size()));
@@ -496,14 +496,21 @@ Result<std::vector<std::vector<uint8_t>>> compile_objects(const Module& wasm,
   // memory in use is one partition's module per thread.
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t p; (p = next.fetch_add(1)) < partitions.size();)
-      objects[p] = compile_partition(wasm, target, partitions[p], p == 0);
+    for (size_t p; (p = next.fetch_add(1)) < partitions.size();) {
+      Result<std::vector<uint8_t>> object = compile_partition(wasm, target, partitions[p], p == 0);
+      if (!object)
+        objects[p] = std::move(object).error();
+      else if (target.code_locations)
+        objects[p] = locate_object(std::move(*object));
+      else
+        objects[p] = LocatedObject{.object = std::move(*object)};
+    }
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
   for (std::thread& t : pool) t.join();
-  std::vector<std::vector<uint8_t>> out;
+  std::vector<LocatedObject> out;
   for (auto& o : objects) {
     if (!*o) return std::move(*o).error();
     out.push_back(std::move(**o));
