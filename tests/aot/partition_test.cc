@@ -171,13 +171,20 @@ TEST(Partitions, InALargeModuleTheLargeFunctionsGetQuickEffortAndTheSmallOnesQui
   EXPECT_EQ(parts[0].functions.size(), 5u);
 }
 
-TEST(Partitions, SmallModulesStayInOnePartitionAndLargeOnesSplitEvenly) {
+/// A module (without bodies worth compiling) of `count` functions of 1000
+/// units each, for the partition plans.
+Module module_of_equal_functions(int count) {
   Module m;
-  for (int i = 0; i < 10; ++i) {
+  for (int i = 0; i < count; ++i) {
     Function f;
     f.body.resize(999);  // 1000 units with its end
     m.functions.push_back(std::move(f));
   }
+  return m;
+}
+
+TEST(Partitions, SmallModulesStayInOnePartitionAndLargeOnesSplitEvenly) {
+  Module m = module_of_equal_functions(10);
   aot::TargetOptions target;
   target.threads = 2;
   target.partition_instructions = 100'000;
@@ -197,12 +204,7 @@ TEST(Partitions, SmallModulesStayInOnePartitionAndLargeOnesSplitEvenly) {
 // is left (a quarter of a thread's), so they shrink toward the end, down to
 // a quarter of the even size, and the threads run out of work together.
 TEST(Partitions, QuickPartitionsShrinkTowardTheEndOfTheCompile) {
-  Module m;
-  for (int i = 0; i < 100; ++i) {
-    Function f;
-    f.body.resize(999);  // 1000 units with its end
-    m.functions.push_back(std::move(f));
-  }
+  Module m = module_of_equal_functions(100);
   aot::TargetOptions target;
   target.threads = 2;
   target.partition_instructions = 20'000;  // five of 20,000 if even
