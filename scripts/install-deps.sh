@@ -7,6 +7,7 @@ packages=(
   cmake ninja-build
   clang-19 lld-19 llvm-19-dev liblld-19-dev        # the compiler: LLVM, lld's library
   zlib1g-dev libzstd-dev                           # their archives, for flint-compile's static link
+  libjemalloc-dev                                  # flint-compile's allocator
   libclang-rt-19-dev                               # libFuzzer, for fuzz builds
   libfmt-dev libcli11-dev                          # formatting, command line
   libboost-dev                                     # flint serve's HTTP server (Boost.Beast, header-only)

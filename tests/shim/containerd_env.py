@@ -197,6 +197,18 @@ def shim_pids():
     return [pid for pid, parent in parents.items() if parent not in parents]
 
 
+def shims_left_after(before, seconds=10):
+    """The shim daemons running that were not in `before`, once they are all
+    gone or `seconds` have passed: a shim exits shortly after containerd
+    deletes its last task, later on a loaded machine."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = set(shim_pids()) - before
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.1)
+
+
 def unmount_under(path):
     """Lazily unmounts whatever a failed run left mounted under `path`."""
     for line in open("/proc/mounts"):

@@ -30,7 +30,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "registry"))
 from registry_test import check, failures, free_port, start_registry  # noqa: E402
 from containerd_env import (Containerd, PodNetwork, add_containerd_bin_args,  # noqa: E402
-                            containerd_bin_dir, get_http, push_image, shim_pids, skip, tear_down)
+                            containerd_bin_dir, get_http, push_image, shim_pids, shims_left_after,
+                            skip, tear_down)
 
 
 def find_crictl():
@@ -254,12 +255,7 @@ def main():
         p = cr("rmp", pod)
         check(p.returncode == 0, f"crictl rmp: {p.stderr.strip()[-300:]}")
         pod = None
-        leftover = []
-        for _ in range(50):
-            leftover = set(shim_pids()) - shims_before
-            if not leftover:
-                break
-            time.sleep(0.1)
+        leftover = shims_left_after(shims_before)
         check(not leftover, f"the pod's shim exited: {sorted(leftover)}")
         mounts = [l for l in open("/proc/mounts") if tmp in l]
         check(not mounts, f"no rootfs mount is left: {mounts}")

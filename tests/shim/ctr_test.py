@@ -34,7 +34,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "registry"))
 from registry_test import check, failures, free_port, start_registry  # noqa: E402
 from containerd_env import (RUNTIME, Containerd, add_containerd_bin_args, containerd_bin_dir,  # noqa: E402
-                            get_http, push_image, shim_pids, skip, tear_down)
+                            get_http, push_image, shim_pids, shims_left_after, skip,
+                            tear_down)
 
 def main():
     ap = argparse.ArgumentParser()
@@ -172,7 +173,7 @@ def main():
                for t in wanted if f" {t} " in l]
         check(got == wanted, f"containerd got the shim's events in order: {got}")
 
-        leftover = set(shim_pids()) - shims_before
+        leftover = shims_left_after(shims_before)
         check(not leftover, f"no shim process is left: {sorted(leftover)}")
         mounts = [l for l in open("/proc/mounts") if tmp in l]
         check(not mounts, f"no rootfs mount is left: {mounts}")
