@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string_view>
 
 #include "aot/aot_module.h"
 #include "aot/artifact.h"
@@ -149,6 +150,50 @@ TEST(CodeImage, RefusesWhatFlintCompileDoesNotProduce) {
     uint64_t info = ELF64_R_INFO(1, 1);
     std::memcpy(symbolic.data() + sh.sh_offset + offsetof(Elf64_Rela, r_info), &info, 8);
     EXPECT_NE(rejection(symbolic).find("relocation of type 1"), std::string::npos);
+  }
+}
+
+// The value of the symbol `name` in a shared object's symbol table, or 0.
+uint64_t symbol_value(const std::vector<uint8_t>& so, std::string_view name) {
+  Elf64_Ehdr eh;
+  std::memcpy(&eh, so.data(), sizeof eh);
+  for (uint32_t i = 0; i < eh.e_shnum; ++i) {
+    Elf64_Shdr sh, strings;
+    std::memcpy(&sh, so.data() + eh.e_shoff + i * sizeof sh, sizeof sh);
+    if (sh.sh_type != SHT_SYMTAB) continue;
+    std::memcpy(&strings, so.data() + eh.e_shoff + sh.sh_link * sizeof strings, sizeof strings);
+    for (uint64_t at = sh.sh_offset; at + sizeof(Elf64_Sym) <= sh.sh_offset + sh.sh_size;
+         at += sizeof(Elf64_Sym)) {
+      Elf64_Sym sym;
+      std::memcpy(&sym, so.data() + at, sizeof sym);
+      if (reinterpret_cast<const char*>(so.data() + strings.sh_offset + sym.st_name) == name)
+        return sym.st_value;
+    }
+  }
+  return 0;
+}
+
+// A tiered run's compile adds loop entries (and their unwind tables, which
+// lie before the code) to the same functions' code: the code starts on a
+// page of its own, so each function still sits where `flint compile` puts
+// it. Where it moved by 96 bytes, fib(44) ran 10% slower tiered than
+// precompiled with the same instructions (the hot loop across a cache line).
+TEST(CodeImage, LoopEntriesLeaveTheFunctionsWhereTheyWere) {
+  std::vector<uint8_t> wasm = wasm_of(kLibrary);
+  auto plain = aot::compile_to_artifact(wasm, {});
+  aot::ArtifactOptions tiered;
+  tiered.loop_entries = {aot::LoopEntry::None, aot::LoopEntry::None, aot::LoopEntry::Beside};
+  auto with_entries = aot::compile_to_artifact(wasm, tiered);
+  ASSERT_TRUE(plain && with_entries);
+  auto a = aot::decode_artifact(*plain);
+  auto b = aot::decode_artifact(*with_entries);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(symbol_value(a->shared_object, "loop2"), 0u);
+  EXPECT_NE(symbol_value(b->shared_object, "loop2"), 0u);
+  for (const char* function : {"wasm0", "wasm1", "wasm2"}) {
+    EXPECT_NE(symbol_value(a->shared_object, function), 0u) << function;
+    EXPECT_EQ(symbol_value(a->shared_object, function), symbol_value(b->shared_object, function))
+        << function;
   }
 }
 
